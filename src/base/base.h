@@ -1,0 +1,164 @@
+/*
+ * base — the few things every module needs and libc lacks.
+ *
+ * Owns: allocation that aborts on exhaustion (xmalloc and friends), the diagnostic record
+ * and list used for every user-facing error, a growable string builder, a growable vector
+ * macro, line/column lookup in source text, a seeded PRNG with independent streams, and
+ * whole-file read / atomic write.
+ *
+ * Contract: out of memory is not a user error; it prints one line and aborts, so callers
+ * never check allocation results. Everything else reports through `struct diag`.
+ * Uses libc only.
+ */
+#ifndef STEPSCOPE_BASE_H
+#define STEPSCOPE_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- allocation: abort on exhaustion; results owned by the caller ---- */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* ---- growable vector: struct { T *items; size_t len, cap; } ---- */
+#define VEC(T)                                                                             \
+	struct {                                                                           \
+		T *items;                                                                  \
+		size_t len, cap;                                                           \
+	}
+#define VEC_PUSH(v, x)                                                                     \
+	do {                                                                               \
+		if ((v).len == (v).cap) {                                                  \
+			(v).cap = (v).cap ? (v).cap * 2 : 8;                               \
+			(v).items = xrealloc((v).items, (v).cap * sizeof(*(v).items));     \
+		}                                                                          \
+		(v).items[(v).len++] = (x);                                                \
+	} while (0)
+#define VEC_FREE(v)                                                                        \
+	do {                                                                               \
+		free((v).items);                                                           \
+		(v).items = NULL;                                                          \
+		(v).len = (v).cap = 0;                                                     \
+	} while (0)
+
+/* ---- string builder ---- */
+struct strbuf {
+	char *data; /* always NUL-terminated once anything was added */
+	size_t len, cap;
+};
+void sb_init(struct strbuf *sb);
+void sb_fini(struct strbuf *sb);
+void sb_add(struct strbuf *sb, const char *s);
+void sb_addn(struct strbuf *sb, const char *s, size_t n);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_clear(struct strbuf *sb);
+/* Returns the buffer (owned by the caller, never NULL) and leaves sb empty. */
+char *sb_take(struct strbuf *sb);
+/* The contents, "" when empty; borrowed until the next change. */
+const char *sb_str(const struct strbuf *sb);
+
+/* ---- diagnostics ---- */
+enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+/*
+ * One user-facing problem. All strings are owned by the diag. line and column are 1-based;
+ * 0 means unknown (then the JSON pointer, if any, locates the problem).
+ */
+struct diag {
+	enum diag_severity severity;
+	char *code;    /* short stable id, e.g. "unknown-next"; may be NULL */
+	char *message; /* one line, no trailing period needed */
+	char *file;    /* may be NULL */
+	int line, column;
+	char *pointer; /* RFC 6901 JSON pointer into the document; may be NULL */
+};
+
+struct diags {
+	VEC(struct diag) list;
+	size_t errors, warnings;
+};
+
+void diags_init(struct diags *d);
+void diags_fini(struct diags *d);
+/* Appends a diag; every string argument is copied (file, code, pointer may be NULL). */
+struct diag *diags_add(struct diags *d, enum diag_severity sev, const char *code,
+		       const char *file, int line, int column, const char *pointer,
+		       const char *fmt, ...) PRINTF_LIKE(8, 9);
+struct diag *diags_vadd(struct diags *d, enum diag_severity sev, const char *code,
+			const char *file, int line, int column, const char *pointer,
+			const char *fmt, va_list ap);
+/* Moves every diag of src to the end of dst; src is left empty. */
+void diags_move(struct diags *dst, struct diags *src);
+/* Sorts by (file, line, column) keeping insertion order for ties: stable output. */
+void diags_sort(struct diags *d);
+
+/*
+ * Prints `file:line:col: error: message [code]`; when source text is given (borrowed) and the
+ * line is known, also the source line and a caret under the column. Tabs are kept so the
+ * caret lines up.
+ */
+void diag_print(FILE *out, const struct diag *dg, const char *source, size_t source_len);
+void diags_print(FILE *out, const struct diags *d, const char *source, size_t source_len);
+
+/* ---- positions in text ---- */
+/* 1-based line and column (in bytes) of byte offset `off` within text. */
+void text_position(const char *text, size_t len, size_t off, int *line, int *column);
+/* Start of 1-based line `line` and its length without the newline; false if out of range. */
+bool text_line(const char *text, size_t len, int line, const char **start, size_t *line_len);
+
+/* ---- files ---- */
+/*
+ * Reads a whole file (path "-" = stdin) into a NUL-terminated buffer owned by the caller.
+ * On failure returns NULL, fills *err with a message owned by the caller.
+ */
+char *file_read_all(const char *path, size_t *len, char **err);
+/*
+ * Writes data to path atomically: a temporary file in the same folder, fsync, rename. On any
+ * failure the previous file is untouched and *err (owned by the caller) says why.
+ */
+bool file_write_atomic(const char *path, const void *data, size_t len, char **err);
+/* True when both paths name the same existing file (same device and inode). */
+bool file_same(const char *a, const char *b);
+
+/* ---- deterministic randomness ---- */
+/*
+ * xoshiro256** seeded through splitmix64. Streams derived with rng_split(parent, "purpose")
+ * are independent of each other, so a new consumer does not reshuffle existing ones.
+ */
+struct rng {
+	uint64_t s[4];
+};
+void rng_seed(struct rng *r, uint64_t seed);
+void rng_split(struct rng *child, const struct rng *parent, const char *purpose);
+uint64_t rng_next(struct rng *r);
+/* Uniform in [0, 1). */
+double rng_double(struct rng *r);
+/* Uniform in [0, bound); bound > 0. */
+uint64_t rng_below(struct rng *r, uint64_t bound);
+
+/* ---- small helpers ---- */
+bool str_ends_with(const char *s, const char *suffix);
+/* Levenshtein distance capped at `cap` (returns cap+1 beyond), for "did you mean". */
+size_t str_distance(const char *a, const char *b, size_t cap);
+/* Best match for `word` among `count` candidates within a sane distance, or NULL. */
+const char *str_suggest(const char *word, const char *const *candidates, size_t count);
+
+#endif

@@ -1,0 +1,145 @@
+/* Diagnostics: collected, sorted and printed compiler-style with the source line. */
+#include "base.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void diags_init(struct diags *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+static void diag_fini(struct diag *dg)
+{
+	free(dg->code);
+	free(dg->message);
+	free(dg->file);
+	free(dg->pointer);
+}
+
+void diags_fini(struct diags *d)
+{
+	for (size_t i = 0; i < d->list.len; i++)
+		diag_fini(&d->list.items[i]);
+	VEC_FREE(d->list);
+	d->errors = d->warnings = 0;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct diag *diags_vadd(struct diags *d, enum diag_severity sev, const char *code,
+			const char *file, int line, int column, const char *pointer,
+			const char *fmt, va_list ap)
+{
+	struct diag dg = {
+		.severity = sev,
+		.code = dup_or_null(code),
+		.message = xvasprintf(fmt, ap),
+		.file = dup_or_null(file),
+		.line = line,
+		.column = column,
+		.pointer = dup_or_null(pointer),
+	};
+	VEC_PUSH(d->list, dg);
+	if (sev == DIAG_ERROR)
+		d->errors++;
+	else if (sev == DIAG_WARNING)
+		d->warnings++;
+	return &d->list.items[d->list.len - 1];
+}
+
+struct diag *diags_add(struct diags *d, enum diag_severity sev, const char *code,
+		       const char *file, int line, int column, const char *pointer,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct diag *dg = diags_vadd(d, sev, code, file, line, column, pointer, fmt, ap);
+	va_end(ap);
+	return dg;
+}
+
+void diags_move(struct diags *dst, struct diags *src)
+{
+	for (size_t i = 0; i < src->list.len; i++)
+		VEC_PUSH(dst->list, src->list.items[i]);
+	dst->errors += src->errors;
+	dst->warnings += src->warnings;
+	VEC_FREE(src->list);
+	src->errors = src->warnings = 0;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+void diags_sort(struct diags *d)
+{
+	/* Insertion sort: stable, and lists are short. */
+	for (size_t i = 1; i < d->list.len; i++) {
+		struct diag key = d->list.items[i];
+		size_t j = i;
+		while (j > 0) {
+			const struct diag *p = &d->list.items[j - 1];
+			int c = cmp_str(p->file, key.file);
+			if (c == 0)
+				c = (p->line > key.line) - (p->line < key.line);
+			if (c == 0)
+				c = (p->column > key.column) - (p->column < key.column);
+			if (c <= 0)
+				break;
+			d->list.items[j] = d->list.items[j - 1];
+			j--;
+		}
+		d->list.items[j] = key;
+	}
+}
+
+static const char *severity_name(enum diag_severity sev)
+{
+	switch (sev) {
+	case DIAG_ERROR:
+		return "error";
+	case DIAG_WARNING:
+		return "warning";
+	case DIAG_NOTE:
+		return "note";
+	}
+	return "error";
+}
+
+static void print_caret(FILE *out, const char *line, size_t line_len, int column)
+{
+	fprintf(out, "  %.*s\n  ", (int)line_len, line);
+	for (int i = 1; i < column && (size_t)(i - 1) < line_len; i++)
+		fputc(line[i - 1] == '\t' ? '\t' : ' ', out);
+	fputs("^\n", out);
+}
+
+void diag_print(FILE *out, const struct diag *dg, const char *source, size_t source_len)
+{
+	if (dg->file)
+		fprintf(out, "%s:", dg->file);
+	if (dg->line > 0)
+		fprintf(out, "%d:%d:", dg->line, dg->column > 0 ? dg->column : 1);
+	else if (dg->pointer)
+		fprintf(out, "%s:", *dg->pointer ? dg->pointer : "/");
+	fprintf(out, " %s: %s", severity_name(dg->severity), dg->message);
+	if (dg->code)
+		fprintf(out, " [%s]", dg->code);
+	fputc('\n', out);
+	const char *line;
+	size_t line_len;
+	if (source && dg->line > 0 && text_line(source, source_len, dg->line, &line, &line_len))
+		print_caret(out, line, line_len, dg->column);
+}
+
+void diags_print(FILE *out, const struct diags *d, const char *source, size_t source_len)
+{
+	for (size_t i = 0; i < d->list.len; i++)
+		diag_print(out, &d->list.items[i], source, source_len);
+}

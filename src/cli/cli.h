@@ -1,0 +1,28 @@
+/*
+ * cli — the stepscope command: argument parsing, subcommands and headless output.
+ *
+ * Each subcommand is `int cmd_NAME(int argc, char **argv)` in its own file, with argv[0] the
+ * subcommand name; it returns the process exit status: 0 success, 1 the execution did not
+ * succeed (run/replay), 2 usage or input error.
+ */
+#ifndef STEPSCOPE_CLI_H
+#define STEPSCOPE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_NOT_SUCCEEDED = 1, EXIT_USAGE = 2 };
+
+int cmd_tui(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
+int cmd_definition(int argc, char **argv);
+
+/* Prints "stepscope: " + message to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The short "try 'stepscope CMD --help'" line after a usage error; returns EXIT_USAGE. */
+int cli_usage_hint(const char *cmd);
+
+#endif

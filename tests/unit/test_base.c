@@ -1,0 +1,172 @@
+/* Unit tests of src/base: strings, diagnostics, positions, files, PRNG. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/base.h"
+
+static void test_strbuf(void **state)
+{
+	(void)state;
+	struct strbuf sb;
+	sb_init(&sb);
+	assert_string_equal(sb_str(&sb), "");
+	sb_add(&sb, "ab");
+	sb_addc(&sb, 'c');
+	sb_addf(&sb, "-%d-%s", 42, "x");
+	for (int i = 0; i < 1000; i++)
+		sb_addc(&sb, 'z');
+	assert_int_equal(sb.len, 1008);
+	assert_memory_equal(sb_str(&sb), "abc-42-xzz", 10);
+	char *s = sb_take(&sb);
+	assert_int_equal(strlen(s), 1008);
+	assert_string_equal(sb_str(&sb), "");
+	free(s);
+	sb_fini(&sb);
+}
+
+static void test_text_position(void **state)
+{
+	(void)state;
+	const char *t = "ab\ncd\r\n\nxyz";
+	int line, col;
+	text_position(t, strlen(t), 0, &line, &col);
+	assert_int_equal(line, 1);
+	assert_int_equal(col, 1);
+	text_position(t, strlen(t), 4, &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 2);
+	text_position(t, strlen(t), 9, &line, &col);
+	assert_int_equal(line, 4);
+	assert_int_equal(col, 2);
+	const char *start;
+	size_t len;
+	assert_true(text_line(t, strlen(t), 2, &start, &len));
+	assert_int_equal(len, 2); /* the \r is not part of the line */
+	assert_memory_equal(start, "cd", 2);
+	assert_true(text_line(t, strlen(t), 3, &start, &len));
+	assert_int_equal(len, 0);
+	assert_false(text_line(t, strlen(t), 9, &start, &len));
+}
+
+static void test_diag_print(void **state)
+{
+	(void)state;
+	struct diags d;
+	diags_init(&d);
+	const char *src = "{\n  \"StartAt\": 1\n}\n";
+	diags_add(&d, DIAG_WARNING, "w", "f.json", 3, 1, NULL, "later");
+	diags_add(&d, DIAG_ERROR, "bad-type", "f.json", 2, 14, "/StartAt", "must be a %s",
+		  "string");
+	diags_sort(&d);
+	assert_int_equal(d.errors, 1);
+	assert_int_equal(d.warnings, 1);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	diags_print(out, &d, src, strlen(src));
+	fclose(out);
+	assert_string_equal(buf, "f.json:2:14: error: must be a string [bad-type]\n"
+				 "    \"StartAt\": 1\n"
+				 "               ^\n"
+				 "f.json:3:1: warning: later [w]\n"
+				 "  }\n"
+				 "  ^\n");
+	free(buf);
+	diags_fini(&d);
+}
+
+static void test_diag_pointer_only(void **state)
+{
+	(void)state;
+	struct diags d;
+	diags_init(&d);
+	diags_add(&d, DIAG_ERROR, NULL, "h.json", 0, 0, "/events/3", "no type");
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&buf, &size);
+	diags_print(out, &d, NULL, 0);
+	fclose(out);
+	assert_string_equal(buf, "h.json:/events/3: error: no type\n");
+	free(buf);
+	diags_fini(&d);
+}
+
+static void test_atomic_write(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/stepscope-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/out.json", dir);
+	char *err = NULL;
+	assert_true(file_write_atomic(path, "first", 5, &err));
+	size_t len;
+	char *data = file_read_all(path, &len, &err);
+	assert_non_null(data);
+	assert_string_equal(data, "first");
+	free(data);
+	/* A write into a folder that does not exist fails and leaves nothing behind. */
+	char *bad = xasprintf("%s/missing/out.json", dir);
+	assert_false(file_write_atomic(bad, "x", 1, &err));
+	assert_non_null(strstr(err, "missing/out.json"));
+	free(err);
+	err = NULL;
+	assert_true(file_same(path, path));
+	assert_null(file_read_all(bad, &len, &err));
+	free(err);
+	unlink(path);
+	rmdir(dir);
+	free(bad);
+	free(path);
+}
+
+static void test_rng_streams(void **state)
+{
+	(void)state;
+	struct rng a, b, c1, c2, d;
+	rng_seed(&a, 42);
+	rng_seed(&b, 42);
+	for (int i = 0; i < 100; i++)
+		assert_true(rng_next(&a) == rng_next(&b));
+	rng_seed(&a, 42);
+	rng_split(&c1, &a, "jitter");
+	rng_split(&c2, &a, "durations");
+	rng_split(&d, &a, "jitter");
+	uint64_t x1 = rng_next(&c1), x2 = rng_next(&c2), x3 = rng_next(&d);
+	assert_true(x1 == x3);
+	assert_true(x1 != x2);
+	for (int i = 0; i < 1000; i++) {
+		double v = rng_double(&a);
+		assert_true(v >= 0.0 && v < 1.0);
+		assert_true(rng_below(&a, 7) < 7);
+	}
+}
+
+static void test_suggest(void **state)
+{
+	(void)state;
+	const char *const keys[] = {"maxConcurrency", "waitDurationSeconds",
+				    "timeoutDurationSeconds"};
+	assert_string_equal(str_suggest("maxConcurency", keys, 3), "maxConcurrency");
+	assert_null(str_suggest("banana", keys, 3));
+	assert_int_equal(str_distance("kitten", "sitting", 10), 3);
+	assert_true(str_ends_with("a.asl.json", ".json"));
+	assert_false(str_ends_with("json", ".json"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strbuf),	    cmocka_unit_test(test_text_position),
+		cmocka_unit_test(test_diag_print),  cmocka_unit_test(test_diag_pointer_only),
+		cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_rng_streams),
+		cmocka_unit_test(test_suggest),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
