@@ -1,0 +1,174 @@
+/*
+ * event — the event log: the one stream every producer (simulation, history import) appends
+ * to and every consumer (timeline, views, exports) reads.
+ *
+ * Owns: the event record (AWS history event types, ids, causal previousEventId, details),
+ * the append-only log with interned strings, and the log's one-line text form.
+ *
+ * Records are compact: the common detail fields are typed; payloads are shared jansson values
+ * (reference counted, never copied, serialized only when exported or shown); the rare fields
+ * live in one optional JSON object. Appending never moves earlier records, so a reader may keep
+ * `const struct ev *` pointers while a producer appends. Time is milliseconds since the
+ * execution started.
+ */
+#ifndef STEPSCOPE_EVENT_H
+#define STEPSCOPE_EVENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/base.h"
+
+/* All 62 AWS history event types (botocore stepfunctions 2016-11-23), then EV_UNKNOWN. */
+#define EV_TYPES(X)                                                                        \
+	X(ActivityFailed)                                                                  \
+	X(ActivityScheduled)                                                               \
+	X(ActivityScheduleFailed)                                                          \
+	X(ActivityStarted)                                                                 \
+	X(ActivitySucceeded)                                                               \
+	X(ActivityTimedOut)                                                                \
+	X(ChoiceStateEntered)                                                              \
+	X(ChoiceStateExited)                                                               \
+	X(ExecutionAborted)                                                                \
+	X(ExecutionFailed)                                                                 \
+	X(ExecutionStarted)                                                                \
+	X(ExecutionSucceeded)                                                              \
+	X(ExecutionTimedOut)                                                               \
+	X(FailStateEntered)                                                                \
+	X(LambdaFunctionFailed)                                                            \
+	X(LambdaFunctionScheduled)                                                         \
+	X(LambdaFunctionScheduleFailed)                                                    \
+	X(LambdaFunctionStarted)                                                           \
+	X(LambdaFunctionStartFailed)                                                       \
+	X(LambdaFunctionSucceeded)                                                         \
+	X(LambdaFunctionTimedOut)                                                          \
+	X(MapIterationAborted)                                                             \
+	X(MapIterationFailed)                                                              \
+	X(MapIterationStarted)                                                             \
+	X(MapIterationSucceeded)                                                           \
+	X(MapStateAborted)                                                                 \
+	X(MapStateEntered)                                                                 \
+	X(MapStateExited)                                                                  \
+	X(MapStateFailed)                                                                  \
+	X(MapStateStarted)                                                                 \
+	X(MapStateSucceeded)                                                               \
+	X(ParallelStateAborted)                                                            \
+	X(ParallelStateEntered)                                                            \
+	X(ParallelStateExited)                                                             \
+	X(ParallelStateFailed)                                                             \
+	X(ParallelStateStarted)                                                            \
+	X(ParallelStateSucceeded)                                                          \
+	X(PassStateEntered)                                                                \
+	X(PassStateExited)                                                                 \
+	X(SucceedStateEntered)                                                             \
+	X(SucceedStateExited)                                                              \
+	X(TaskFailed)                                                                      \
+	X(TaskScheduled)                                                                   \
+	X(TaskStarted)                                                                     \
+	X(TaskStartFailed)                                                                 \
+	X(TaskStateAborted)                                                                \
+	X(TaskStateEntered)                                                                \
+	X(TaskStateExited)                                                                 \
+	X(TaskSubmitFailed)                                                                \
+	X(TaskSubmitted)                                                                   \
+	X(TaskSucceeded)                                                                   \
+	X(TaskTimedOut)                                                                    \
+	X(WaitStateAborted)                                                                \
+	X(WaitStateEntered)                                                                \
+	X(WaitStateExited)                                                                 \
+	X(MapRunAborted)                                                                   \
+	X(MapRunFailed)                                                                    \
+	X(MapRunStarted)                                                                   \
+	X(MapRunSucceeded)                                                                 \
+	X(ExecutionRedriven)                                                               \
+	X(MapRunRedriven)                                                                  \
+	X(EvaluationFailed)
+
+enum ev_type {
+#define EV_ENUM(name) EV_##name,
+	EV_TYPES(EV_ENUM)
+#undef EV_ENUM
+	EV_UNKNOWN,
+	EV_TYPE_COUNT
+};
+
+/* The AWS spelling; "Unknown" for EV_UNKNOWN. */
+const char *ev_type_name(enum ev_type type);
+/* EV_UNKNOWN when the name is not one of the 62. */
+enum ev_type ev_type_from_name(const char *name);
+/* The AWS details member for a type, e.g. "taskScheduledEventDetails"; NULL when it has none. */
+const char *ev_details_key(enum ev_type type);
+
+/* A string interned in the log; 0 is "absent". */
+typedef uint32_t ev_str_t;
+
+/*
+ * One history event. Which fields are set depends on the type (aws-facts a.4):
+ *  - state: the state the event belongs to (state events: the state's name; MapIteration*:
+ *    the Map's name; Task/Lambda events: the Task state's name, known to the producer);
+ *  - item: the Map iteration index the event happened in (innermost), -1 outside any Map;
+ *    for MapIteration* events, details.index;
+ *  - payload: input (Entered, ExecutionStarted, LambdaFunctionScheduled), output (Exited,
+ *    Succeeded), parameters (TaskScheduled); NULL when absent (e.g. history without data);
+ *  - error/cause: failure events;
+ *  - resource_type/resource: Task* events (lambda / invoke), LambdaFunctionScheduled resource;
+ *  - extra: every other detail field, AWS names (region, timeoutInSeconds, length, roleArn,
+ *    mapRunArn, assignedVariables, truncated flags...), NULL when none.
+ */
+struct ev {
+	int64_t id;   /* 1-based, dense */
+	int64_t prev; /* previousEventId; 0 = none */
+	int64_t t_ms; /* since execution start */
+	enum ev_type type;
+	int32_t item;
+	ev_str_t state;
+	ev_str_t error, cause;
+	ev_str_t resource_type, resource;
+	ev_str_t raw_type; /* EV_UNKNOWN: the type name as recorded */
+	json_t *payload;   /* one reference owned by the log */
+	json_t *extra;	   /* one reference owned by the log */
+};
+
+struct ev_log;
+
+/* An empty log; owned by the caller (ev_log_free). */
+struct ev_log *ev_log_new(void);
+void ev_log_free(struct ev_log *log);
+
+/* Interns a string (copied); NULL or "" give 0. */
+ev_str_t ev_log_intern(struct ev_log *log, const char *s);
+/* The interned string, or NULL for 0. Borrowed, lives as long as the log. */
+const char *ev_log_str(const struct ev_log *log, ev_str_t s);
+
+/*
+ * Appends an event: `e->id` is assigned (count + 1) and returned. The log takes the references
+ * held in e->payload and e->extra (the caller must not decref them).
+ */
+int64_t ev_log_append(struct ev_log *log, const struct ev *e);
+size_t ev_log_count(const struct ev_log *log);
+/* The event with that 1-based id, or NULL. Stable for the log's lifetime. */
+const struct ev *ev_log_get(const struct ev_log *log, int64_t id);
+
+/* Execution-level facts kept beside the events (all optional). Strings are interned. */
+struct ev_log_meta {
+	int64_t start_epoch_ms;	 /* wall-clock start, for exporting timestamps */
+	bool synthetic_time;	 /* times are order-based, not real */
+	ev_str_t execution_name; /* e.g. "stepscope-1" */
+	ev_str_t state_machine_name;
+};
+struct ev_log_meta *ev_log_meta(struct ev_log *log);
+const struct ev_log_meta *ev_log_meta_const(const struct ev_log *log);
+
+/*
+ * The one-line text form, DESIGN.md: `[   2.013] 7 <- 5 TaskScheduled LambdaInvoke #0`
+ * (seconds with milliseconds, id, previous id, type, state, `#item` when inside a Map; an
+ * error as ` error=NAME` on failure events). Appended to sb.
+ */
+void ev_format_line(const struct ev_log *log, const struct ev *e, struct strbuf *sb);
+/* Every event, one line each. */
+void ev_log_write_text(const struct ev_log *log, FILE *out);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * flow — the ASL data language (JSONPath query language): paths, reference paths, payload
+ * templates, intrinsic functions, Choice rules, the context object, and the input/output
+ * processing pipeline of a state, with an explanation of each step.
+ *
+ * Pure: JSON in, JSON or a Step Functions error out. No I/O, no clock; randomness comes from
+ * the caller's generator. The simulator, the validator (syntax checks) and the TUI inspector
+ * (explanations) call it. Semantics follow the AWS documentation (cited in tests/flow/).
+ *
+ * Ownership: functions returning json_t * return a NEW reference (caller decrefs) or NULL on
+ * error, with `err` filled. Arguments are borrowed. Input values are never mutated.
+ *
+ * A second expression language (JSONata) will sit beside this one behind the same pipeline
+ * entry points; nothing here is JSONPath-specific in its signature.
+ */
+#ifndef STEPSCOPE_FLOW_H
+#define STEPSCOPE_FLOW_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/base.h"
+
+/* A Step Functions runtime error: name (e.g. "States.Runtime") and cause, both owned. */
+struct flow_error {
+	char *name;
+	char *cause;
+};
+void flow_error_set(struct flow_error *err, const char *name, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+void flow_error_fini(struct flow_error *err);
+
+/* What an evaluation may read besides its input. All borrowed; any may be NULL. */
+struct flow_env {
+	json_t *context;   /* the context object `$$` (Execution, State, StateMachine, Task, Map) */
+	json_t *variables; /* workflow variables (`$name`), for Assign; NULL when none */
+	struct rng *rng;   /* States.UUID and States.MathRandom */
+};
+
+/* ---- syntax checks, for validation at load time ---- */
+/*
+ * Checks a JSONPath (`reference` = a reference path: single node, no wildcards, filters or
+ * slices) or, with intrinsic, an intrinsic function call. On failure fills *message (owned by
+ * the caller) and *offset (0-based byte offset of the problem within the string).
+ */
+bool flow_check_path(const char *path, bool reference, char **message, size_t *offset);
+bool flow_check_intrinsic(const char *expr, char **message, size_t *offset);
+/* Walks a payload template (Parameters, ItemSelector, ResultSelector) and checks every
+ * `key.$` value; calls `report` for each problem with a JSON pointer relative to tmpl. */
+void flow_check_template(json_t *tmpl,
+			 void (*report)(void *ctx, const char *pointer, const char *message),
+			 void *ctx);
+
+/* ---- evaluation ---- */
+/* Evaluates a path against `input` (`$...`) or the context (`$$...`). A definite path that
+ * matches nothing is an error (States.Runtime by default). Indefinite paths give arrays. */
+json_t *flow_select(json_t *input, const char *path, const struct flow_env *env,
+		    struct flow_error *err);
+
+/* InputPath / OutputPath: spec is the field's value (NULL = absent = "$"; json null = {}). */
+json_t *flow_input_path(json_t *input, json_t *spec, const struct flow_env *env,
+			struct flow_error *err);
+json_t *flow_output_path(json_t *input, json_t *spec, const struct flow_env *env,
+			 struct flow_error *err);
+/* Parameters / ItemSelector / ResultSelector / legacy Map Parameters: `key.$` fields take
+ * paths, context paths and intrinsic calls; others are copied. */
+json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
+		      struct flow_error *err);
+/* ResultPath: spec NULL = "$" (result replaces input), json null = keep input, else a
+ * reference path into a copy of input where result is placed (creating objects). */
+json_t *flow_result_path(json_t *input, json_t *result, json_t *spec, struct flow_error *err);
+/* An intrinsic call such as "States.Format('x{}', $.a)". */
+json_t *flow_intrinsic(const char *expr, json_t *input, const struct flow_env *env,
+		       struct flow_error *err);
+
+/*
+ * Choice: evaluates the `Choices` array (borrowed JSON) against input; *matched is the index of
+ * the first matching rule or -1 (the caller then uses Default or raises States.NoChoiceMatched).
+ * False with err on runtime errors (e.g. a missing Variable path: States.Runtime).
+ */
+bool flow_choice(json_t *choices, json_t *input, const struct flow_env *env, int *matched,
+		 struct flow_error *err);
+/* One rule (possibly And/Or/Not), for explanations. */
+bool flow_rule(json_t *rule, json_t *input, const struct flow_env *env, bool *result,
+	       struct flow_error *err);
+/* Short human label of a rule, e.g. "$.n > 10", "not($.a == \"x\")"; owned by the caller. */
+char *flow_rule_label(json_t *rule);
+
+/* ---- the state's whole input/output pipeline, with its steps ---- */
+/* Each step's value (new references, NULL when the step does not apply). */
+struct flow_steps {
+	json_t *input;
+	json_t *after_input_path;
+	json_t *after_parameters;
+	json_t *result;
+	json_t *after_result_selector;
+	json_t *after_result_path;
+	json_t *output;
+};
+void flow_steps_fini(struct flow_steps *steps);
+
+/* The effective input of a Task/Parallel/Map/Pass: InputPath then Parameters (state JSON
+ * object borrowed). Records steps when `steps` is not NULL. */
+json_t *flow_state_input(json_t *state, json_t *raw_input, const struct flow_env *env,
+			 struct flow_steps *steps, struct flow_error *err);
+/* The state's output from its raw input and raw result: ResultSelector, ResultPath,
+ * OutputPath. Pass: result is the effective input or `Result`. */
+json_t *flow_state_output(json_t *state, json_t *raw_input, json_t *result,
+			  const struct flow_env *env, struct flow_steps *steps,
+			  struct flow_error *err);
+
+/* AWS's payload limit: 262,144 bytes of UTF-8 JSON (States.DataLimitExceeded). */
+#define FLOW_PAYLOAD_LIMIT 262144
+/* True when the compact serialization of v exceeds the limit. */
+bool flow_exceeds_limit(json_t *v);
+
+#endif
