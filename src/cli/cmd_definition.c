@@ -98,9 +98,14 @@ static int print_definition(const struct cfg_scenario *s)
 	if (!def || !json_is_object(def)) {
 		struct diags d;
 		diags_init(&d);
+		int line = 1, col = 1;
+		/* position counts bytes read, the offending one included; columns are bytes. */
 		if (!def)
-			diags_add(&d, DIAG_ERROR, "json", path, je.line, je.column, NULL,
-				  "invalid JSON: %s", je.text);
+			text_position(text, len, je.position > 0 ? (size_t)je.position - 1 : 0,
+				      &line, &col);
+		if (!def)
+			diags_add(&d, DIAG_ERROR, "json", path, line, col, NULL, "invalid JSON: %s",
+				  je.text);
 		else
 			diags_add(&d, DIAG_ERROR, "json", path, 1, 1, NULL,
 				  "a state machine definition must be a JSON object");

@@ -52,7 +52,7 @@ const struct cfg_key cfg_schema_lambda_fn[] = {
      "(initMs default 250); `{}` = never cold",
      NULL},
     {"memoryMB", CT_INT, F(memory_mb), 128, 10240, 0, "128",
-     "memory size, shown in the function's log lines", NULL},
+     "the function's memory size (informational: the duration model sets the run time)", NULL},
     {"errors", CT_ERRORS, F(errors), NO_RANGE, 0, "{}",
      "injected failures: `{rate: 0..1, error, cause}` or `{invocations: \"2-3\", error, "
      "cause}` (0-based, retries count); error default `Exception`; `{}` = none",
@@ -62,7 +62,7 @@ const struct cfg_key cfg_schema_lambda_fn[] = {
      "on stdin, result JSON on stdout",
      NULL},
     {"timeoutMs", CT_INT, F(timeout_ms), 1, 900000, 0, "3000",
-     "the function's timeout; a longer run fails with `Lambda.Unknown`", NULL},
+     "the function's timeout; a longer run fails (`Lambda.Unknown` through `lambda:invoke`)", NULL},
     {0},
 };
 
