@@ -232,9 +232,11 @@ void cfg_load_value(struct cfg_ctx *c, const struct cfg_key *k, const char *path
 		cfg_load_argv(c, path, id, field);
 		break;
 	case CT_JSON: {
-		json_t *j = cfg_node_to_json(c, id);
-		json_decref(*(json_t **)field);
-		*(json_t **)field = j;
+		json_t *j = cfg_node_to_json(c, path, id);
+		if (j) {
+			json_decref(*(json_t **)field);
+			*(json_t **)field = j;
+		}
 		break;
 	}
 	case CT_FUNCTIONS:

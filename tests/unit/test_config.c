@@ -365,6 +365,10 @@ static void test_yaml_errors(void **state)
 		      "flow sequence\n");
 	expect_errors("- a\n- b\n", "c.yaml:1:1: the config must be a mapping of sections (ddb, "
 				    "stepfunc, lambda, services, simulation)\n");
+	/* aliases cannot make a result cyclic or explode (billion laughs) */
+	expect_errors("services:\n  x:\n    result: &a [1, *a]\n",
+		      "c.yaml:3:13: services.x.result is too deep or too large (at most 64 levels "
+		      "and 100000 values; aliases count each time they are used)\n");
 	/* an empty file and a null section are fine: defaults */
 	struct loaded l;
 	load(&l, "# nothing\n");
@@ -418,6 +422,7 @@ static void test_set_errors(void **state)
 	    "a..b=1",
 	    "simulation.speed=[",
 	    "ddb.tableName=",
+	    "x\xff=1",
 	};
 	expect_set_errors(
 	    sets, ARRAY_LEN(sets),
@@ -433,7 +438,8 @@ static void test_set_errors(void **state)
 	    "--set stepfunc.maxConcurrency=abc: stepfunc.maxConcurrency must be an integer, "
 	    "got 'abc'\n"
 	    "--set stepfunc.waitDurationSeconds=-5: stepfunc.waitDurationSeconds must be "
-	    "between 0 and 99999999, got -5\n");
+	    "between 0 and 99999999, got -5\n"
+	    "--set x\xff=1: the key is not valid UTF-8\n");
 }
 
 static void test_lookup(void **state)
