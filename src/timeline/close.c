@@ -166,7 +166,7 @@ void tl_close_row(struct tl_index *idx, int32_t row, enum tl_status st, enum tl_
 	struct tl_rowrec *r = &idx->rows.items[row];
 	if (r->pub.status != TL_RUNNING)
 		return;
-	r->pub.status = st;
+	tl_row_set_status(idx, row, st);
 	r->pub.end_ms = t < r->pub.start_ms ? r->pub.start_ms : t;
 	r->pub.end_ev = ev;
 	if (r->counted) {
@@ -194,7 +194,7 @@ void tl_end_branch(struct tl_index *idx, int32_t row, bool run_failed, int64_t t
 		tl_close_row(idx, row, st, c, t, ev);
 		return;
 	}
-	r->pub.status = r->had_failure ? TL_FAILED : TL_SUCCEEDED;
+	tl_row_set_status(idx, row, r->had_failure ? TL_FAILED : TL_SUCCEEDED);
 	if (r->last_visit >= 0) {
 		r->pub.end_ms = r->spans.items[r->last_visit].end_ms;
 		r->pub.end_ev = r->spans.items[r->last_visit].end_ev;

@@ -33,6 +33,7 @@ enum role {
 	R_EXEC_FAIL,
 	R_EXEC_TIMEOUT,
 	R_EXEC_ABORT,
+	R_EXEC_REDRIVE,
 	R_EVAL_FAIL
 };
 
@@ -107,6 +108,7 @@ static struct kind classify(enum ev_type t)
 		K(ExecutionFailed, R_EXEC_FAIL, UNKNOWN);
 		K(ExecutionTimedOut, R_EXEC_TIMEOUT, UNKNOWN);
 		K(ExecutionAborted, R_EXEC_ABORT, UNKNOWN);
+		K(ExecutionRedriven, R_EXEC_REDRIVE, UNKNOWN);
 		K(EvaluationFailed, R_EVAL_FAIL, UNKNOWN);
 #undef K
 	default:
@@ -397,6 +399,7 @@ static void drop_pending(struct tl_index *idx, int32_t run)
 		int32_t row = rn->slots.items[i];
 		if (row >= 0 && idx->rows.items[row].pub.status == TL_PENDING) {
 			rn->slots.items[i] = -1;
+			idx->status_count[TL_PENDING]--;
 			idx->disp_dirty = true;
 		}
 	}
@@ -443,6 +446,18 @@ static void on_execution(struct step *s, enum role role)
 		o->start_ms = s->t;
 		if (idx->rows.items[0].pub.status == TL_PENDING)
 			tl_row_start(idx, 0, s->t, s->e->id);
+		return;
+	}
+	if (role == R_EXEC_REDRIVE) {
+		/* A redrive reopens the execution: the failed states run again in this log. */
+		struct tl_row *top = &idx->rows.items[0].pub;
+		o->status = TL_EXEC_RUNNING;
+		o->error = o->cause = 0;
+		o->end_ms = -1;
+		o->end_ev = 0;
+		top->status = TL_RUNNING;
+		top->end_ms = -1;
+		top->end_ev = 0;
 		return;
 	}
 	static const struct {
@@ -524,6 +539,7 @@ static void consume(struct tl_index *idx, const struct ev *e)
 	case R_EXEC_FAIL:
 	case R_EXEC_TIMEOUT:
 	case R_EXEC_ABORT:
+	case R_EXEC_REDRIVE:
 		on_execution(&s, k.role);
 		break;
 	case R_MAPRUN:

@@ -76,12 +76,15 @@ struct tl_index {
 	struct tl_outcome outcome;
 	struct tl_series series[TL_SERIES_COUNT];
 	int32_t limit;
+	size_t status_count[TL_ROW_STATUS_COUNT]; /* rows other than the top row */
 };
 
 /* rows.c */
 int32_t tl_row_new(struct tl_index *idx, enum tl_row_kind kind, int32_t parent, int32_t run,
 		   int32_t index);
 void tl_row_start(struct tl_index *idx, int32_t row, int64_t t, int64_t ev);
+/* Sets a row's status, keeping the per-status counts. */
+void tl_row_set_status(struct tl_index *idx, int32_t row, enum tl_status st);
 int32_t tl_run_new(struct tl_index *idx, int32_t row, int32_t visit, bool parallel, int32_t attempt,
 		   size_t reserve);
 int32_t tl_run_slot(struct tl_index *idx, int32_t run, int32_t index);

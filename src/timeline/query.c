@@ -18,6 +18,11 @@ const struct tl_row *tl_index_row_by_id(const struct tl_index *idx, int32_t id)
 	return id >= 0 && (size_t)id < idx->rows.len ? &idx->rows.items[id].pub : NULL;
 }
 
+size_t tl_index_status_count(const struct tl_index *idx, enum tl_status st)
+{
+	return (size_t)st < TL_ROW_STATUS_COUNT ? idx->status_count[st] : 0;
+}
+
 const struct tl_span *tl_index_spans(const struct tl_index *idx, int32_t row, size_t *count)
 {
 	if (row < 0 || (size_t)row >= idx->rows.len) {

@@ -42,15 +42,27 @@ int32_t tl_row_new(struct tl_index *idx, enum tl_row_kind kind, int32_t parent, 
 	}
 	r.pub.label = r.label;
 	VEC_PUSH(idx->rows, r);
+	if (kind != TL_ROW_TOP)
+		idx->status_count[TL_PENDING]++;
 	return id;
 }
 
 void tl_row_start(struct tl_index *idx, int32_t row, int64_t t, int64_t ev)
 {
 	struct tl_row *p = &idx->rows.items[row].pub;
-	p->status = TL_RUNNING;
+	tl_row_set_status(idx, row, TL_RUNNING);
 	p->start_ms = t;
 	p->start_ev = ev;
+}
+
+void tl_row_set_status(struct tl_index *idx, int32_t row, enum tl_status st)
+{
+	struct tl_row *p = &idx->rows.items[row].pub;
+	if (p->kind != TL_ROW_TOP) {
+		idx->status_count[p->status]--;
+		idx->status_count[st]++;
+	}
+	p->status = st;
 }
 
 /* Puts the row of `slot` in display order, at the end when that keeps the order. */

@@ -37,7 +37,8 @@ enum tl_status {
 	TL_CAUGHT,    /* a visit that failed but was caught (Exited after a failure) */
 	TL_FAILED,
 	TL_TIMED_OUT, /* a task attempt that timed out, or spans cut off by the execution timeout */
-	TL_ABORTED
+	TL_ABORTED,
+	TL_ROW_STATUS_COUNT
 };
 
 enum tl_row_kind { TL_ROW_TOP, TL_ROW_ITERATION, TL_ROW_BRANCH };
@@ -139,6 +140,8 @@ size_t tl_index_row_count(const struct tl_index *idx);
 const struct tl_row *tl_index_row(const struct tl_index *idx, size_t i);
 /* The row with that stable id; NULL when out of range. Borrowed. */
 const struct tl_row *tl_index_row_by_id(const struct tl_index *idx, int32_t id);
+/* How many rows (the top row excluded) have status st: "37 of 100 done, 2 failed". */
+size_t tl_index_status_count(const struct tl_index *idx, enum tl_status st);
 /* The spans of row id, in start order; *count gets their number. Borrowed. */
 const struct tl_span *tl_index_spans(const struct tl_index *idx, int32_t row, size_t *count);
 /*

@@ -365,6 +365,8 @@ static void test_map_failure(void **state)
 		assert_int_equal(sp[1].status, TL_ABORTED);
 		assert_int_equal(sp[1].end_ms, 1010);
 	}
+	assert_int_equal(tl_index_status_count(idx, TL_FAILED), 1);
+	assert_int_equal(tl_index_status_count(idx, TL_ABORTED), 2);
 	sp = spans_of(idx, 0, &n);
 	assert_int_equal(sp[0].type, TL_STATE_MAP);
 	assert_int_equal(sp[0].status, TL_FAILED);
@@ -397,6 +399,9 @@ static void test_execution_timeout(void **state)
 	assert_int_equal(tl_index_row(idx, 1)->status, TL_TIMED_OUT);
 	assert_int_equal(tl_index_row(idx, 2)->status, TL_PENDING);
 	assert_int_equal(tl_index_row(idx, 3)->status, TL_PENDING);
+	assert_int_equal(tl_index_status_count(idx, TL_PENDING), 2);
+	assert_int_equal(tl_index_status_count(idx, TL_TIMED_OUT), 1);
+	assert_int_equal(tl_index_status_count(idx, TL_RUNNING), 0);
 	size_t n;
 	const struct tl_span *sp = spans_of(idx, 1, &n);
 	assert_int_equal(n, 2);
@@ -409,6 +414,43 @@ static void test_execution_timeout(void **state)
 	assert_int_equal(m[0].t_ms, 20000);
 	assert_int_equal(tl_index_series_at(idx, TL_SERIES_ITERATIONS, 19999), 1);
 	assert_int_equal(tl_index_series_at(idx, TL_SERIES_ITERATIONS, 20000), 0);
+	tl_index_free(idx);
+	ev_log_free(log);
+}
+
+/*
+ * A failed execution redriven: the failed state runs again in the same log and the outcome
+ * follows the new end
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html).
+ */
+static void test_redrive(void **state)
+{
+	(void)state;
+	struct ev_log *log = ev_log_new();
+	add(log, EV_ExecutionStarted, 0, 0, NULL, -1);
+	int64_t e = enter(log, EV_TaskStateEntered, 0, 10, "T", -1, "{}");
+	e = add(log, EV_TaskScheduled, e, 20, "T", -1);
+	e = add_err(log, EV_TaskFailed, e, 30, "T", -1, "Boom");
+	e = add_err(log, EV_ExecutionFailed, e, 40, NULL, -1, "Boom");
+	struct tl_index *idx = index_of(log);
+	assert_int_equal(tl_index_outcome(idx)->status, TL_EXEC_FAILED);
+	e = add(log, EV_ExecutionRedriven, e, 5000, NULL, -1);
+	e = enter(log, EV_TaskStateEntered, e, 5010, "T", -1, "{}");
+	e = add(log, EV_TaskScheduled, e, 5020, "T", -1);
+	e = add(log, EV_TaskSucceeded, e, 5030, "T", -1);
+	e = add(log, EV_TaskStateExited, e, 5040, "T", -1);
+	tl_index_update(idx);
+	assert_int_equal(tl_index_outcome(idx)->status, TL_EXEC_RUNNING);
+	assert_int_equal(tl_index_row(idx, 0)->status, TL_RUNNING);
+	add(log, EV_ExecutionSucceeded, e, 5050, NULL, -1);
+	tl_index_update(idx);
+	assert_int_equal(tl_index_outcome(idx)->status, TL_EXEC_SUCCEEDED);
+	assert_int_equal(tl_index_outcome(idx)->end_ms, 5050);
+	size_t n;
+	const struct tl_span *sp = spans_of(idx, 0, &n);
+	assert_int_equal(n, 4);
+	assert_int_equal(sp[0].status, TL_FAILED);
+	assert_int_equal(sp[2].status, TL_SUCCEEDED);
 	tl_index_free(idx);
 	ev_log_free(log);
 }
@@ -688,6 +730,7 @@ static void test_corpus_sequential_and_distributed(void **state)
 
 	idx = corpus_index("dmap-lambda-reentrant", &log);
 	assert_int_equal(tl_index_row_count(idx), 1);
+	assert_int_equal(tl_index_status_count(idx, TL_PENDING), 0);
 	size_t n;
 	const struct tl_span *sp = spans_of(idx, 0, &n);
 	assert_int_equal(n, 10); /* 8 visits, 2 of them Maps with one attempt each */
@@ -769,6 +812,7 @@ int main(void)
 	    cmocka_unit_test(test_map_failure),
 	    cmocka_unit_test(test_execution_timeout),
 	    cmocka_unit_test(test_incremental),
+	    cmocka_unit_test(test_redrive),
 	    cmocka_unit_test(test_parallel_branches),
 	    cmocka_unit_test(test_corpus_nested),
 	    cmocka_unit_test(test_corpus_timeouts),
