@@ -207,7 +207,7 @@ static void on_entered(struct step *s, enum tl_state_type fam)
 	r = row_of(s, row);
 	r->cur_visit = r->last_visit = v;
 	r->cur_attempt = r->cur_run = r->last_attempt = -1;
-	r->attempt_failed = false;
+	r->attempt_failed = r->blamed = false;
 	r->fail_t = -1;
 	tl_row_label(idx, row, s->e->payload, s->e->state);
 	if (fam == TL_STATE_FAIL) { /* a Fail state has no Exited: it fails on entry */
@@ -487,6 +487,25 @@ static void on_execution(struct step *s, enum role role)
 		add_marker(s, TL_MARK_EXECUTION_TIMEOUT, 0, -1);
 }
 
+/*
+ * A failure that propagates (ExecutionFailed, MapIterationFailed, Map/ParallelStateFailed)
+ * points at the event that failed (aws-facts a.5). When that event is inside a still-open
+ * visit, that visit is where it failed: a Wait with a bad SecondsPath, a Task whose OutputPath
+ * fails after its attempt succeeded (States.Runtime).
+ */
+static void blame(struct tl_index *idx, const struct ev *e, struct tl_place at)
+{
+	struct tl_rowrec *r = &idx->rows.items[at.row];
+	if (r->cur_visit < 0 || at.span < r->cur_visit)
+		return;
+	r->blamed = true;
+	struct tl_span *v = &r->spans.items[r->cur_visit];
+	if (e->error && !v->error) {
+		v->error = e->error;
+		v->cause = e->cause;
+	}
+}
+
 static void consume(struct tl_index *idx, const struct ev *e)
 {
 	struct step s = {.idx = idx, .e = e, .at = {0, -1}};
@@ -503,6 +522,8 @@ static void consume(struct tl_index *idx, const struct ev *e)
 		idx->outcome.start_ms = s.t;
 	}
 	struct kind k = classify(e->type);
+	if (s.p && (k.role == R_EXEC_FAIL || k.role == R_ITER_FAIL || k.role == R_RUN_FAIL))
+		blame(idx, e, s.at);
 	switch (k.role) {
 	case R_ENTER:
 		on_entered(&s, k.fam);

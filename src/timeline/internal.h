@@ -31,6 +31,7 @@ struct tl_rowrec {
 	int32_t last_attempt; /* the last closed attempt of cur_visit, -1 */
 	bool attempt_failed;  /* the last attempt of cur_visit ended in failure */
 	bool had_failure;     /* some visit on the row failed */
+	bool blamed;	      /* a failure event points into the open visit */
 	bool counted;	      /* counted in the iterations-in-flight series */
 	bool labelled;	      /* the label has the item text */
 	int64_t fail_t;	      /* end time of that failed attempt */

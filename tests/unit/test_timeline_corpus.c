@@ -192,6 +192,34 @@ static void test_corpus_sequential_and_distributed(void **state)
 }
 
 /*
+ * Runtime errors fail the state itself (aws-facts b.3: a negative SecondsPath; a Task whose
+ * OutputPath fails after the Lambda succeeded): the visit the failure points at is FAILED.
+ */
+static void test_corpus_runtime_errors(void **state)
+{
+	(void)state;
+	struct ev_log *log;
+	struct tl_index *idx = corpus_index("wait-secondspath-negative-runtime-error", &log);
+	size_t n;
+	const struct tl_span *sp = spans_of(idx, 0, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(sp[0].type, TL_STATE_WAIT);
+	assert_int_equal(sp[0].status, TL_FAILED);
+	assert_string_equal(ev_log_str(log, sp[0].error), "States.Runtime");
+	tl_index_free(idx);
+	ev_log_free(log);
+
+	idx = corpus_index("lambda-legacy-outputpath-states-runtime", &log);
+	sp = spans_of(idx, 0, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(sp[0].status, TL_FAILED);
+	assert_string_equal(ev_log_str(log, sp[0].error), "States.Runtime");
+	assert_int_equal(sp[1].status, TL_SUCCEEDED); /* the invocation itself succeeded */
+	tl_index_free(idx);
+	ev_log_free(log);
+}
+
+/*
  * 100,000 items: building is linear, and one frame of a view (50 visible rows' spans in a
  * window, two series sampled at 200 columns) stays well under the 2 ms budget.
  */
@@ -261,6 +289,7 @@ int main(void)
 	    cmocka_unit_test(test_corpus_timeouts),
 	    cmocka_unit_test(test_corpus_retries),
 	    cmocka_unit_test(test_corpus_sequential_and_distributed),
+	    cmocka_unit_test(test_corpus_runtime_errors),
 	    cmocka_unit_test(test_scale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
