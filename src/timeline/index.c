@@ -443,6 +443,15 @@ static void on_execution(struct step *s, enum role role)
 	struct tl_outcome *o = &idx->outcome;
 	s->at = (struct tl_place){0, -1};
 	if (role == R_EXEC_START) {
+		/* The producer may have named the execution after the index was made. */
+		const char *name =
+		    ev_log_str(idx->log, ev_log_meta_const(idx->log)->execution_name);
+		struct tl_rowrec *top = &idx->rows.items[0];
+		if (name) {
+			free(top->label);
+			top->label = xstrdup(name);
+			top->pub.label = top->label;
+		}
 		o->start_ms = s->t;
 		if (idx->rows.items[0].pub.status == TL_PENDING)
 			tl_row_start(idx, 0, s->t, s->e->id);

@@ -22,8 +22,10 @@ static void test_seed_sequential(void **state)
 {
 	(void)state;
 	struct ev_log *log = seed_sequential();
+	ev_log_meta(log)->execution_name = ev_log_intern(log, "stepscope-1");
 	struct tl_index *idx = index_of(log);
 	tl_index_set_limit(idx, 1);
+	assert_string_equal(tl_index_row(idx, 0)->label, "stepscope-1");
 	assert_int_equal(tl_index_row_count(idx), 4);
 	const struct tl_outcome *o = tl_index_outcome(idx);
 	assert_int_equal(o->status, TL_EXEC_SUCCEEDED);
