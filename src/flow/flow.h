@@ -107,6 +107,20 @@ bool flow_choice(json_t *choices, json_t *input, const struct flow_env *env, int
 /* One rule (possibly And/Or/Not), for explanations. */
 bool flow_rule(json_t *rule, json_t *input, const struct flow_env *env, bool *result,
 	       struct flow_error *err);
+/* Why each top-level rule matched or not, in order, up to the first match. */
+struct flow_rule_step {
+	char *label; /* flow_rule_label of the rule */
+	bool matched;
+	char *why; /* the values the rule looked at, e.g. "$.value is 22"; owned */
+};
+struct flow_choice_trace {
+	struct flow_rule_step *steps;
+	size_t count;
+};
+/* flow_choice that also fills *trace (when not NULL; fini it even after an error). */
+bool flow_choice_explain(json_t *choices, json_t *input, const struct flow_env *env, int *matched,
+			 struct flow_choice_trace *trace, struct flow_error *err);
+void flow_choice_trace_fini(struct flow_choice_trace *trace);
 /* Short human label of a rule, e.g. "$.n > 10", "not($.a == \"x\")"; owned by the caller. */
 char *flow_rule_label(json_t *rule);
 
