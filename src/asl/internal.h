@@ -40,6 +40,43 @@ bool asl_from_template(struct asl_source *src, const char *machine_id, json_t **
 /* A cdk.out folder: the template file holding the machine (owned by the caller) or NULL. */
 char *asl_cdk_out_template(const char *dir, const char *machine_id, struct diags *diags);
 
+/* ---- the checker (check.c: graphs and transitions; fields.c: per-field rules) ---- */
+struct ck {
+	const struct asl_source *src;
+	struct diags *diags;
+	bool machine_jsonata;
+	json_t *names; /* state name -> [graph id, pointer], machine-wide */
+	int graphs;    /* graph ids handed out */
+	int depth;     /* nesting of Parallel/Map graphs */
+};
+void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool at_key,
+	       const char *code, const char *fmt, ...) PRINTF_LIKE(6, 7);
+/* One state object's fields (type, values, ranges, mutual exclusions, retry/catch/choices).
+ * `type` is the state's type (-1 unknown), jsonata its effective language. */
+void ck_state_fields(struct ck *c, json_t *st, const char *ptr, int type, bool jsonata);
+/* A path field's syntax: reference path or any JSONPath; value borrowed. */
+void ck_path(struct ck *c, const char *ptr, const char *field, const char *path, bool reference);
+/* A payload template (Parameters, ItemSelector, ResultSelector, Assign) in JSONPath. */
+void ck_template(struct ck *c, json_t *tmpl, const char *ptr);
+/* An intrinsic function call's syntax (Fail ErrorPath, templates). */
+void ck_intrinsic(struct ck *c, const char *ptr, const char *field, const char *expr);
+/* Type-specific rules (rules.c); st is the state object, ptr its pointer. */
+void ck_task_timeouts(struct ck *c, json_t *st, const char *ptr);
+void ck_wait(struct ck *c, json_t *st, const char *ptr);
+void ck_map(struct ck *c, json_t *st, const char *ptr, bool jsonata);
+void ck_retry(struct ck *c, json_t *st, const char *ptr, bool jsonata);
+void ck_catch(struct ck *c, json_t *st, const char *ptr, bool jsonata);
+void ck_choices(struct ck *c, json_t *st, const char *ptr, bool jsonata);
+/* A JSONata expression string: "{% ... %}". */
+bool ck_is_jsonata_expr(json_t *v);
+/* RFC 3339 timestamp as Wait accepts it. */
+bool ck_timestamp(const char *s);
+/* Unknown keys of obj not in the NULL-terminated list: one error each. */
+void ck_known_keys(struct ck *c, json_t *obj, const char *ptr, const char *const *allowed,
+		   const char *what);
+/* Suggestion among the keys of an object, or NULL. */
+const char *ck_suggest_key(json_t *obj, const char *word);
+
 /* State type by its ASL name; -1 when unknown. */
 int asl_type_from_name(const char *name);
 
