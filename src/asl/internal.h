@@ -37,6 +37,9 @@ struct asl_machine *asl_finish(struct asl_source *src, json_t *def, struct diags
  */
 bool asl_from_template(struct asl_source *src, const char *machine_id, json_t **def,
 		       bool *is_template, struct diags *diags);
+/* Logical ids of every state machine of a template (*ids owned by the caller, strings borrowed
+ * from root); false when root is not a template. */
+bool asl_template_machines(json_t *root, const char ***ids, size_t *count);
 /* A cdk.out folder: the template file holding the machine (owned by the caller) or NULL. */
 char *asl_cdk_out_template(const char *dir, const char *machine_id, struct diags *diags);
 
