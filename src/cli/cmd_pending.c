@@ -33,11 +33,6 @@ int cmd_replay(int argc, char **argv)
 	return pending(argc, argv, "replay");
 }
 
-int cmd_validate(int argc, char **argv)
-{
-	return pending(argc, argv, "validation");
-}
-
 int cmd_graph(int argc, char **argv)
 {
 	return pending(argc, argv, "graph drawing");
