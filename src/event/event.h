@@ -23,75 +23,75 @@
 #include "base/base.h"
 
 /* All 62 AWS history event types (botocore stepfunctions 2016-11-23), then EV_UNKNOWN. */
-#define EV_TYPES(X)                                                                                \
-	X(ActivityFailed)                                                                          \
-	X(ActivityScheduled)                                                                       \
-	X(ActivityScheduleFailed)                                                                  \
-	X(ActivityStarted)                                                                         \
-	X(ActivitySucceeded)                                                                       \
-	X(ActivityTimedOut)                                                                        \
-	X(ChoiceStateEntered)                                                                      \
-	X(ChoiceStateExited)                                                                       \
-	X(ExecutionAborted)                                                                        \
-	X(ExecutionFailed)                                                                         \
-	X(ExecutionStarted)                                                                        \
-	X(ExecutionSucceeded)                                                                      \
-	X(ExecutionTimedOut)                                                                       \
-	X(FailStateEntered)                                                                        \
-	X(LambdaFunctionFailed)                                                                    \
-	X(LambdaFunctionScheduled)                                                                 \
-	X(LambdaFunctionScheduleFailed)                                                            \
-	X(LambdaFunctionStarted)                                                                   \
-	X(LambdaFunctionStartFailed)                                                               \
-	X(LambdaFunctionSucceeded)                                                                 \
-	X(LambdaFunctionTimedOut)                                                                  \
-	X(MapIterationAborted)                                                                     \
-	X(MapIterationFailed)                                                                      \
-	X(MapIterationStarted)                                                                     \
-	X(MapIterationSucceeded)                                                                   \
-	X(MapStateAborted)                                                                         \
-	X(MapStateEntered)                                                                         \
-	X(MapStateExited)                                                                          \
-	X(MapStateFailed)                                                                          \
-	X(MapStateStarted)                                                                         \
-	X(MapStateSucceeded)                                                                       \
-	X(ParallelStateAborted)                                                                    \
-	X(ParallelStateEntered)                                                                    \
-	X(ParallelStateExited)                                                                     \
-	X(ParallelStateFailed)                                                                     \
-	X(ParallelStateStarted)                                                                    \
-	X(ParallelStateSucceeded)                                                                  \
-	X(PassStateEntered)                                                                        \
-	X(PassStateExited)                                                                         \
-	X(SucceedStateEntered)                                                                     \
-	X(SucceedStateExited)                                                                      \
-	X(TaskFailed)                                                                              \
-	X(TaskScheduled)                                                                           \
-	X(TaskStarted)                                                                             \
-	X(TaskStartFailed)                                                                         \
-	X(TaskStateAborted)                                                                        \
-	X(TaskStateEntered)                                                                        \
-	X(TaskStateExited)                                                                         \
-	X(TaskSubmitFailed)                                                                        \
-	X(TaskSubmitted)                                                                           \
-	X(TaskSucceeded)                                                                           \
-	X(TaskTimedOut)                                                                            \
-	X(WaitStateAborted)                                                                        \
-	X(WaitStateEntered)                                                                        \
-	X(WaitStateExited)                                                                         \
-	X(MapRunAborted)                                                                           \
-	X(MapRunFailed)                                                                            \
-	X(MapRunStarted)                                                                           \
-	X(MapRunSucceeded)                                                                         \
-	X(ExecutionRedriven)                                                                       \
-	X(MapRunRedriven)                                                                          \
+#define EV_TYPES(X)                                                                        \
+	X(ActivityFailed)                                                                  \
+	X(ActivityScheduled)                                                               \
+	X(ActivityScheduleFailed)                                                          \
+	X(ActivityStarted)                                                                 \
+	X(ActivitySucceeded)                                                               \
+	X(ActivityTimedOut)                                                                \
+	X(ChoiceStateEntered)                                                              \
+	X(ChoiceStateExited)                                                               \
+	X(ExecutionAborted)                                                                \
+	X(ExecutionFailed)                                                                 \
+	X(ExecutionStarted)                                                                \
+	X(ExecutionSucceeded)                                                              \
+	X(ExecutionTimedOut)                                                               \
+	X(FailStateEntered)                                                                \
+	X(LambdaFunctionFailed)                                                            \
+	X(LambdaFunctionScheduled)                                                         \
+	X(LambdaFunctionScheduleFailed)                                                    \
+	X(LambdaFunctionStarted)                                                           \
+	X(LambdaFunctionStartFailed)                                                       \
+	X(LambdaFunctionSucceeded)                                                         \
+	X(LambdaFunctionTimedOut)                                                          \
+	X(MapIterationAborted)                                                             \
+	X(MapIterationFailed)                                                              \
+	X(MapIterationStarted)                                                             \
+	X(MapIterationSucceeded)                                                           \
+	X(MapStateAborted)                                                                 \
+	X(MapStateEntered)                                                                 \
+	X(MapStateExited)                                                                  \
+	X(MapStateFailed)                                                                  \
+	X(MapStateStarted)                                                                 \
+	X(MapStateSucceeded)                                                               \
+	X(ParallelStateAborted)                                                            \
+	X(ParallelStateEntered)                                                            \
+	X(ParallelStateExited)                                                             \
+	X(ParallelStateFailed)                                                             \
+	X(ParallelStateStarted)                                                            \
+	X(ParallelStateSucceeded)                                                          \
+	X(PassStateEntered)                                                                \
+	X(PassStateExited)                                                                 \
+	X(SucceedStateEntered)                                                             \
+	X(SucceedStateExited)                                                              \
+	X(TaskFailed)                                                                      \
+	X(TaskScheduled)                                                                   \
+	X(TaskStarted)                                                                     \
+	X(TaskStartFailed)                                                                 \
+	X(TaskStateAborted)                                                                \
+	X(TaskStateEntered)                                                                \
+	X(TaskStateExited)                                                                 \
+	X(TaskSubmitFailed)                                                                \
+	X(TaskSubmitted)                                                                   \
+	X(TaskSucceeded)                                                                   \
+	X(TaskTimedOut)                                                                    \
+	X(WaitStateAborted)                                                                \
+	X(WaitStateEntered)                                                                \
+	X(WaitStateExited)                                                                 \
+	X(MapRunAborted)                                                                   \
+	X(MapRunFailed)                                                                    \
+	X(MapRunStarted)                                                                   \
+	X(MapRunSucceeded)                                                                 \
+	X(ExecutionRedriven)                                                               \
+	X(MapRunRedriven)                                                                  \
 	X(EvaluationFailed)
 
 enum ev_type {
 #define EV_ENUM(name) EV_##name,
 	EV_TYPES(EV_ENUM)
 #undef EV_ENUM
-	    EV_UNKNOWN,
+	EV_UNKNOWN,
 	EV_TYPE_COUNT
 };
 
@@ -190,8 +190,8 @@ struct ev_producer_ops {
 
 struct ev_producer {
 	const struct ev_producer_ops *ops;
-	void *self;	    /* borrowed */
-	struct ev_log *log; /* borrowed: where the producer appends */
+	void *self;	     /* borrowed */
+	struct ev_log *log;  /* borrowed: where the producer appends */
 };
 
 /* ---- JSON codec of one event (src/event/json.c) ----------------------------------------
