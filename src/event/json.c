@@ -364,12 +364,34 @@ static void set_str(json_t *obj, const char *k, const struct ev_log *log, ev_str
 		json_object_set_new(obj, k, json_string(ev_log_str(log, s)));
 }
 
+/* Compact text with the fewest digits that still read back as the same doubles (jansson
+ * alone prints 3.3 as 3.2999999999999998; AWS and Python print 3.3). */
+static char *dump_compact(const json_t *v)
+{
+	size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
+	char *text = json_dumps(v, flags);
+	if (!text || !strpbrk(text, ".eE"))
+		return text;
+	for (int precision = 15; precision <= 16; precision++) {
+		char *shorter = json_dumps(v, flags | JSON_REAL_PRECISION(precision));
+		json_t *back = shorter ? json_loads(shorter, JSON_DECODE_ANY, NULL) : NULL;
+		bool same = back && json_equal(back, v);
+		json_decref(back);
+		if (same) {
+			free(text);
+			return shorter;
+		}
+		free(shorter);
+	}
+	return text;
+}
+
 /* The payload as AWS stores it: a compact JSON text (or the raw text it was read as). */
 static json_t *payload_string(const struct ev *e)
 {
 	if (json_is_true(json_object_get(e->extra, RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
-	char *text = json_dumps(e->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = dump_compact(e->payload);
 	json_t *s = json_string(text ? text : "null");
 	free(text);
 	return s;

@@ -323,6 +323,11 @@ static void classify(struct hist_recon *r, struct ev *e, const struct ev *next, 
 			v->pub.aborted = true;
 			*frame = v->frame;
 		}
+	} else if (t == EV_EvaluationFailed && e->state) {
+		/* It names its state, which need not be the predecessor's (a Catch target). */
+		struct visit_rec *v = visit_at(r, r->frames.items[*frame].last_visit);
+		if (v && v->pub.state == e->state)
+			*visit = r->frames.items[*frame].last_visit;
 	} else if (is_task_event(t) || t == EV_EvaluationFailed) {
 		*visit = pv;
 		struct visit_rec *v = visit_at(r, pv);
