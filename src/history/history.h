@@ -64,7 +64,20 @@ const struct hist_describe *hist_importer_describe(const struct hist_importer *i
 struct ev_log *hist_import_text(const char *name, const char *text, size_t len,
 				struct diags *diags);
 
-/* ---- reconstruction ---- */
+/* ---- reconstruction ----
+ * What every event gets, so a simulator can record the same (the round-trip contract):
+ *  - Execution* events: no state, item -1;
+ *  - *StateEntered / *StateExited / FailStateEntered: the state's name, item = the innermost
+ *    Map iteration they happen in (-1 outside any Map);
+ *  - Task* / LambdaFunction* / Activity* events: the Task state's name (of the visit their
+ *    causal chain starts from), same item;
+ *  - TaskStateAborted / WaitStateAborted (no details): the aborted state; when a
+ *    MapIterationAborted(i) follows, the open state of iteration i, else the predecessor's;
+ *  - MapStateStarted/Succeeded/Failed/Aborted, MapRun*: the Map's name, item = the iteration
+ *    around the Map (-1 at top level); Parallel* alike with the Parallel's name;
+ *  - MapIteration*: the Map's name, item = details.index;
+ *  - EvaluationFailed: details.state; unknown types: no state, the item of their scope.
+ */
 
 /* One visit of a state: from its *StateEntered to the last event that belongs to it. */
 struct hist_visit {
@@ -120,6 +133,17 @@ struct hist_outcome {
 
 /* From the last Execution{Succeeded,Failed,TimedOut,Aborted,Redriven} event. */
 void hist_outcome(const struct ev_log *log, struct hist_outcome *out);
+
+/* ---- playback seam ---- */
+
+/* What a replay producer needs: a description for headers, e.g. "replay of h.json". */
+struct hist_replay_source {
+	const char *description; /* borrowed */
+};
+
+/* A producer over a complete imported log (both borrowed, must outlive p): advancing appends
+ * nothing, it is finished from the start. */
+void hist_producer_init(struct ev_producer *p, struct hist_replay_source *src, struct ev_log *log);
 
 /* ---- export ---- */
 

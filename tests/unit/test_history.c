@@ -62,14 +62,15 @@ static void test_time_format(void **state)
 }
 
 /* A 5-event history: start, Pass entered/exited, succeeded; times 0, 10, 20, 30 ms... */
-#define EVENT(id, prev, type, extra)                                                       \
-	"{\"timestamp\": " #id ".5, \"type\": \"" type "\", \"id\": " #id                      \
+#define EVENT(id, prev, type, extra)                                                               \
+	"{\"timestamp\": " #id ".5, \"type\": \"" type "\", \"id\": " #id                          \
 	", \"previousEventId\": " #prev extra "}"
-#define E1 EVENT(1, 0, "ExecutionStarted", ", \"executionStartedEventDetails\": {\"input\": \"{}\"}")
+#define E1                                                                                         \
+	EVENT(1, 0, "ExecutionStarted", ", \"executionStartedEventDetails\": {\"input\": \"{}\"}")
 #define E2 EVENT(2, 0, "PassStateEntered", ", \"stateEnteredEventDetails\": {\"name\": \"P\"}")
 #define E3 EVENT(3, 2, "PassStateExited", ", \"stateExitedEventDetails\": {\"name\": \"P\"}")
-#define E4                                                                                 \
-	EVENT(4, 3, "ExecutionSucceeded",                                                  \
+#define E4                                                                                         \
+	EVENT(4, 3, "ExecutionSucceeded",                                                          \
 	      ", \"executionSucceededEventDetails\": {\"output\": \"{\\\"a\\\":1}\"}")
 
 static char *events_text(struct ev_log *log)
@@ -97,11 +98,11 @@ static void test_forward_reverse_pages(void **state)
 {
 	(void)state;
 	const char *docs[] = {
-		"{\"events\": [" E1 "," E2 "," E3 "," E4 "]}",
-		/* --reverse-order */
-		"{\"events\": [" E4 "," E3 "," E2 "," E1 "]}",
-		/* an array of pages, the second page first */
-		"[{\"events\": [" E3 "," E4 "]}, {\"events\": [" E1 "," E2 "], \"nextToken\": \"t\"}]",
+	    "{\"events\": [" E1 "," E2 "," E3 "," E4 "]}",
+	    /* --reverse-order */
+	    "{\"events\": [" E4 "," E3 "," E2 "," E1 "]}",
+	    /* an array of pages, the second page first */
+	    "[{\"events\": [" E3 "," E4 "]}, {\"events\": [" E1 "," E2 "], \"nextToken\": \"t\"}]",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(docs); i++) {
 		struct diags d;
@@ -169,8 +170,9 @@ static void test_placeholders(void **state)
 static void test_unknown_type(void **state)
 {
 	(void)state;
-	const char *doc = "{\"events\": [" E1 ", {\"timestamp\": 2, \"type\": \"FancyNewEvent\", "
-			  "\"id\": 2, \"previousEventId\": 1, \"fancyNewEventDetails\": {\"x\": 1}}]}";
+	const char *doc =
+	    "{\"events\": [" E1 ", {\"timestamp\": 2, \"type\": \"FancyNewEvent\", "
+	    "\"id\": 2, \"previousEventId\": 1, \"fancyNewEventDetails\": {\"x\": 1}}]}";
 	struct diags d;
 	struct ev_log *log = import(doc, &d);
 	assert_non_null(log);
@@ -183,9 +185,9 @@ static void test_unknown_type(void **state)
 	/* Exported back unchanged (type and details). */
 	json_t *out = ev_to_json(log, e, 0);
 	assert_string_equal(json_string_value(json_object_get(out, "type")), "FancyNewEvent");
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(out, "fancyNewEventDetails"), "x")),
-			 1);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_object_get(out, "fancyNewEventDetails"), "x")),
+	    1);
 	json_decref(out);
 	struct hist_outcome oc;
 	hist_outcome(log, &oc);
@@ -198,8 +200,9 @@ static void test_broken_links(void **state)
 {
 	(void)state;
 	/* id 3 missing (gap), id 2 twice, a link to a missing id and one forward link. */
-	const char *doc = "{\"events\": [" E1 "," E2 "," E2 "," EVENT(4, 3, "PassStateExited", "")
-			  "," EVENT(5, 9, "ExecutionSucceeded", "") "]}";
+	const char *doc =
+	    "{\"events\": [" E1 "," E2 "," E2
+	    "," EVENT(4, 3, "PassStateExited", "") "," EVENT(5, 9, "ExecutionSucceeded", "") "]}";
 	struct diags d;
 	struct ev_log *log = import(doc, &d);
 	assert_non_null(log);
@@ -247,8 +250,9 @@ static void test_errors_located(void **state)
 static void test_describe_and_payloads(void **state)
 {
 	(void)state;
-	const char *hist = "{\"events\": [" E1 "," EVENT(2, 0, "PassStateEntered",
-		", \"stateEnteredEventDetails\": {\"name\": \"P\", \"input\": \"{not json\"}") "]}";
+	const char *hist = "{\"events\": [" E1 "," EVENT(
+	    2, 0, "PassStateEntered",
+	    ", \"stateEnteredEventDetails\": {\"name\": \"P\", \"input\": \"{not json\"}") "]}";
 	const char *desc = "{\"executionArn\": \"arn:aws:states:us-east-1:1:execution:M:run-7\", "
 			   "\"stateMachineArn\": \"arn:aws:states:us-east-1:1:stateMachine:M\", "
 			   "\"status\": \"RUNNING\", \"startDate\": 1.5}";
@@ -269,8 +273,8 @@ static void test_describe_and_payloads(void **state)
 	json_t *out = ev_to_json(log, e, 0);
 	json_t *details = json_object_get(out, "stateEnteredEventDetails");
 	assert_string_equal(json_string_value(json_object_get(details, "input")), "{not json");
-	assert_true(json_is_false(
-		json_object_get(json_object_get(details, "inputDetails"), "truncated")));
+	assert_true(
+	    json_is_false(json_object_get(json_object_get(details, "inputDetails"), "truncated")));
 	json_decref(out);
 	ev_log_free(log);
 	hist_importer_free(imp);
@@ -318,19 +322,157 @@ static void test_export_shape(void **state)
 	diags_fini(&d);
 }
 
+/* Minimal events for reconstruction tests: id, prev, type, optional details. */
+#define R(id, prev, type, det)                                                                     \
+	"{\"id\":" #id ",\"previousEventId\":" #prev ",\"type\":\"" type "\"" det "}"
+#define ENT(n) ",\"stateEnteredEventDetails\":{\"name\":\"" n "\"}"
+#define EXI(n) ",\"stateExitedEventDetails\":{\"name\":\"" n "\"}"
+#define ITER(kind, n, i)                                                                           \
+	",\"mapIteration" kind "EventDetails\":{\"name\":\"" n "\",\"index\":" #i "}"
+
+static void test_recon_retries_and_branches(void **state)
+{
+	(void)state;
+	/* A Parallel with two branches; branch 1 runs a Task that is retried once
+	 * (aws-facts a.5: retries repeat Scheduled/Started/Failed inside one TaskStateEntered). */
+	const char *doc =
+	    "[" R(1, 0, "ExecutionStarted", "") "," R(2, 0, "ParallelStateEntered", ENT("Par")) "," R(3, 2, "ParallelStateStarted", "") "," R(
+		4, 3,
+		"PassStateEntered",
+		ENT("A")) "," R(5, 3, "TaskStateEntered",
+				ENT("B")) "," R(6, 5, "TaskScheduled",
+						"") "," R(7, 6, "TaskFailed",
+							  "") "," R(8, 4, "PassStateExited",
+								    EXI("A")) "," R(9, 7,
+										    "TaskScheduled",
+										    "") "," R(10, 9,
+											      "Task"
+											      "Succ"
+											      "eede"
+											      "d",
+											      "") "," R(11,
+													10,
+													"TaskStateExited",
+													EXI("B")) "," R(12,
+															11,
+															"ParallelStateSucceeded",
+															"") "," R(13,
+																  11,
+																  "ParallelStateExited",
+																  EXI("Par")) "," R(14,
+																		    13,
+																		    "ExecutionSucceeded",
+																		    "") "]";
+	struct diags d;
+	struct ev_log *log = import(doc, &d);
+	assert_non_null(log);
+	char *text = events_text(log);
+	assert_non_null(strstr(text, "9 <- 7 TaskScheduled B\n"));
+	assert_non_null(strstr(text, "12 <- 11 ParallelStateSucceeded Par\n"));
+	free(text);
+	struct hist_recon *r = hist_recon_of_log(log);
+	assert_int_equal(hist_recon_event_attempt(r, 6), 1);
+	assert_int_equal(hist_recon_event_attempt(r, 9), 2);
+	assert_int_equal(hist_recon_event_branch(r, 4), 0);
+	assert_int_equal(hist_recon_event_branch(r, 8), 0);
+	assert_int_equal(hist_recon_event_branch(r, 10), 1);
+	assert_int_equal(hist_recon_event_branch(r, 12), -1);
+	assert_int_equal(hist_recon_visit_count(r), 3);
+	const struct hist_visit *b = hist_recon_visit(r, (size_t)hist_recon_event_visit(r, 10));
+	assert_string_equal(ev_log_str(log, b->state), "B");
+	assert_int_equal(b->attempts, 2);
+	assert_int_equal(b->failures, 1);
+	assert_true(b->exited);
+	assert_int_equal(b->first_id, 5);
+	assert_int_equal(b->last_id, 11);
+	hist_recon_free(r);
+	/* The replay producer: complete from the start. */
+	struct hist_replay_source src = {.description = "replay of h.json"};
+	struct ev_producer p;
+	hist_producer_init(&p, &src, log);
+	assert_true(p.ops->finished(p.self));
+	assert_false(p.ops->step(p.self));
+	assert_string_equal(p.ops->describe(p.self), "replay of h.json");
+	ev_log_free(log);
+	diags_fini(&d);
+}
+
+static void test_recon_map_aborts(void **state)
+{
+	(void)state;
+	/* Unbounded Map, iteration 0 times out, iteration 1 is aborted: the detail-less
+	 * TaskStateAborted events all point at the failure (observed on AWS, aws-facts a.5). */
+	const char *doc = "[" R(1, 0, "ExecutionStarted", "") "," R(2, 0, "MapStateEntered", ENT("M")) "," R(3, 2, "MapStateStarted", "") "," R(
+	    4, 3, "MapIterationStarted",
+	    ITER(
+		"Started",
+		"M",
+		0)) "," R(5, 3, "MapIterationStarted",
+			  ITER(
+			      "Started",
+			      "M",
+			      1)) "," R(6, 4, "TaskStateEntered",
+					ENT("T")) "," R(7, 5, "TaskStateEntered",
+							ENT("T")) "," R(8, 6, "TaskScheduled",
+									"") "," R(9, 7, "TaskScheduled",
+										  "") "," R(10, 8,
+											    "TaskTi"
+											    "medOu"
+											    "t",
+											    "") "," R(11,
+												      10,
+												      "MapIterationFailed",
+												      ITER(
+													  "Failed",
+													  "M",
+													  0)) "," R(12,
+														    10,
+														    "TaskStateAborted",
+														    "") "," R(13,
+															      10,
+															      "MapIterationAborted",
+															      ITER(
+																  "Aborted",
+																  "M",
+																  1)) "," R(14,
+																	    10,
+																	    "TaskStateAborted",
+																	    "") "," R(15,
+																		      10,
+																		      "MapStateFailed",
+																		      "") "," R(16,
+																				15,
+																				"ExecutionFailed",
+																				"") "]";
+	struct diags d;
+	struct ev_log *log = import(doc, &d);
+	assert_non_null(log);
+	char *text = events_text(log);
+	assert_non_null(strstr(text, "10 <- 8 TaskTimedOut T #0\n"));
+	assert_non_null(strstr(text, "12 <- 10 TaskStateAborted T #1\n"));
+	assert_non_null(strstr(text, "14 <- 10 TaskStateAborted T #0\n"));
+	assert_non_null(strstr(text, "15 <- 10 MapStateFailed M\n"));
+	assert_non_null(strstr(text, "16 <- 15 ExecutionFailed\n"));
+	free(text);
+	ev_log_free(log);
+	diags_fini(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_time_parse),
-		cmocka_unit_test(test_time_format),
-		cmocka_unit_test(test_forward_reverse_pages),
-		cmocka_unit_test(test_two_files),
-		cmocka_unit_test(test_placeholders),
-		cmocka_unit_test(test_unknown_type),
-		cmocka_unit_test(test_broken_links),
-		cmocka_unit_test(test_errors_located),
-		cmocka_unit_test(test_describe_and_payloads),
-		cmocka_unit_test(test_export_shape),
+	    cmocka_unit_test(test_time_parse),
+	    cmocka_unit_test(test_time_format),
+	    cmocka_unit_test(test_forward_reverse_pages),
+	    cmocka_unit_test(test_two_files),
+	    cmocka_unit_test(test_placeholders),
+	    cmocka_unit_test(test_unknown_type),
+	    cmocka_unit_test(test_broken_links),
+	    cmocka_unit_test(test_errors_located),
+	    cmocka_unit_test(test_describe_and_payloads),
+	    cmocka_unit_test(test_export_shape),
+	    cmocka_unit_test(test_recon_retries_and_branches),
+	    cmocka_unit_test(test_recon_map_aborts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
