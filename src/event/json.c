@@ -218,8 +218,8 @@ static void warn(struct diags *diags, const char *file, const char *ptr, const c
 		 const char *msg, const char *detail)
 {
 	char *p = xasprintf("%s/%s", ptr ? ptr : "", member);
-	diags_add(diags, DIAG_WARNING, "bad-payload", file, 0, 0, p, "%s%s%s", msg,
-		  detail ? ": " : "", detail ? detail : "");
+	diags_add(diags, DIAG_WARNING, "payload", file, 0, 0, p, "%s%s%s", msg, detail ? ": " : "",
+		  detail ? detail : "");
 	free(p);
 }
 
@@ -296,6 +296,10 @@ static void read_details(struct ev_log *log, const char *key, const json_t *deta
 		if (json_is_string(payload) && str_ends_with(k, "Details") &&
 		    strncmp(k, pk, strlen(pk)) == 0 && is_untruncated(v))
 			continue;
+		/* Kept in extra (so exported back) and reported: the payload is incomplete. */
+		if (str_ends_with(k, "Details") && json_is_true(json_object_get(v, "truncated")))
+			warn(diags, file, dptr, k, "payload truncated by AWS (kept as recorded)",
+			     NULL);
 		if (!out->extra)
 			out->extra = json_object();
 		json_object_set(out->extra, k, v);

@@ -281,6 +281,32 @@ static void test_describe_and_payloads(void **state)
 	diags_fini(&d);
 }
 
+static void test_truncated_payload(void **state)
+{
+	(void)state;
+	/* inputDetails.truncated (aws-facts a.3): the text is cut, so not JSON; kept and marked. */
+	const char *doc =
+	    "{\"events\": [{\"type\": \"PassStateEntered\", \"id\": 1, "
+	    "\"stateEnteredEventDetails\": {\"name\": \"P\", \"input\": \"{\\\"a\\\": [1, 2\", "
+	    "\"inputDetails\": {\"truncated\": true}}}]}";
+	struct diags d;
+	struct ev_log *log = import(doc, &d);
+	assert_non_null(log);
+	/* not JSON, truncated, no ExecutionStarted, synthetic time (no timestamp) */
+	assert_int_equal(d.warnings, 4);
+	assert_string_equal(d.list.items[1].message, "payload truncated by AWS (kept as recorded)");
+	const struct ev *e = ev_log_get(log, 1);
+	assert_string_equal(json_string_value(e->payload), "{\"a\": [1, 2");
+	json_t *out = ev_to_json(log, e, 0);
+	json_t *details = json_object_get(out, "stateEnteredEventDetails");
+	assert_string_equal(json_string_value(json_object_get(details, "input")), "{\"a\": [1, 2");
+	assert_true(
+	    json_is_true(json_object_get(json_object_get(details, "inputDetails"), "truncated")));
+	json_decref(out);
+	ev_log_free(log);
+	diags_fini(&d);
+}
+
 static void test_export_shape(void **state)
 {
 	(void)state;
@@ -470,6 +496,7 @@ int main(void)
 	    cmocka_unit_test(test_broken_links),
 	    cmocka_unit_test(test_errors_located),
 	    cmocka_unit_test(test_describe_and_payloads),
+	    cmocka_unit_test(test_truncated_payload),
 	    cmocka_unit_test(test_export_shape),
 	    cmocka_unit_test(test_recon_retries_and_branches),
 	    cmocka_unit_test(test_recon_map_aborts),
