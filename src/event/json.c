@@ -184,12 +184,32 @@ static const struct details_shape shapes[] = {
 /* Members of failure details (error, cause) when no table entry matches. */
 static const char *const error_members[8] = {"error", "cause"};
 
-static const char *const *members_of(const char *key)
+static const char *const *members_lookup(const char *key)
 {
 	for (size_t i = 0; i < ARRAY_LEN(shapes); i++)
 		if (strcmp(shapes[i].key, key) == 0)
 			return shapes[i].members;
 	return error_members;
+}
+
+/* Keys come from ev_details_key, whose pointers are stable: a pointer-keyed memo saves the
+ * string compares on every member of every event. */
+static const char *const *members_of(const char *key)
+{
+	static struct {
+		const char *key;
+		const char *const *members;
+	} memo[EV_TYPE_COUNT];
+	static size_t memo_len;
+	for (size_t i = 0; i < memo_len; i++)
+		if (memo[i].key == key)
+			return memo[i].members;
+	const char *const *m = members_lookup(key);
+	if (memo_len < ARRAY_LEN(memo)) {
+		memo[memo_len].key = key;
+		memo[memo_len++].members = m;
+	}
+	return m;
 }
 
 /* Which payload member a details object of this type carries, or NULL. */
