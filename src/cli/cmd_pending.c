@@ -32,8 +32,3 @@ int cmd_graph(int argc, char **argv)
 {
 	return pending(argc, argv, "graph drawing");
 }
-
-int cmd_definition(int argc, char **argv)
-{
-	return pending(argc, argv, "the effective definition");
-}
