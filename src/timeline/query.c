@@ -119,10 +119,20 @@ static void put_time(FILE *out, int64_t ms)
 		fprintf(out, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
 }
 
+/* ` key=value`, control characters escaped so every item stays on one line. */
 static void put_str(FILE *out, const struct tl_index *idx, const char *key, ev_str_t s)
 {
-	if (s)
-		fprintf(out, " %s=%s", key, ev_log_str(idx->log, s));
+	if (!s)
+		return;
+	fprintf(out, " %s=", key);
+	for (const unsigned char *c = (const unsigned char *)ev_log_str(idx->log, s); *c; c++) {
+		if (*c == '\n')
+			fputs("\\n", out);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(out, "\\x%02x", *c);
+		else
+			fputc(*c, out);
+	}
 }
 
 static void dump_span(const struct tl_index *idx, const struct tl_span *sp, FILE *out)

@@ -365,6 +365,40 @@ static void test_incremental(void **state)
 }
 
 /*
+ * Row labels: the seed's listofdicts items arrive as DynamoDB maps (seed.md exercise 2) and
+ * are named by their `name`; other objects by their first string field; one line, short.
+ */
+static void test_labels(void **state)
+{
+	(void)state;
+	static const char *const inputs[] = {
+	    "{\"M\": {\"topic\": {\"S\": \"cs\"}, \"name\": {\"S\": \"Computer Science\"}}}",
+	    "{\"count\": 3, \"city\": \"Oslo\"}",
+	    "\"two\\nlines\"",
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+	    "{\"N\": \"42\"}",
+	};
+	static const char *const want[] = {"#0 Computer Science", "#1 Oslo", "#2 two lines",
+					   "#3 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...",
+					   "#4 42"};
+	enum { N = sizeof(inputs) / sizeof(inputs[0]) };
+	struct ev_log *log = ev_log_new();
+	add(log, EV_ExecutionStarted, 0, 0, NULL, -1);
+	int64_t e = enter(log, EV_MapStateEntered, 0, 1, "M", -1, "[]");
+	int64_t ms = map_started(log, e, 2, "M", -1, N);
+	for (int i = 0; i < N; i++) {
+		int64_t it = add(log, EV_MapIterationStarted, ms, 3, "M", i);
+		enter(log, EV_PassStateEntered, it, 4, "P", i, inputs[i]);
+	}
+	struct tl_index *idx = index_of(log);
+	for (size_t i = 0; i < N; i++)
+		assert_string_equal(tl_index_row(idx, i + 1)->label, want[i]);
+	assert_int_equal(tl_index_status_count(idx, TL_RUNNING), N);
+	tl_index_free(idx);
+	ev_log_free(log);
+}
+
+/*
  * A Parallel of two branches: A runs a Map of 2 items, B a Task. B's first state enters after
  * A's Map reserved its rows, so the display order is rebuilt: branches first, then the Map's
  * rows under branch A (aws-facts a.5: branch first states point at ParallelStateStarted).
@@ -436,6 +470,7 @@ int main(void)
 	    cmocka_unit_test(test_redrive),
 	    cmocka_unit_test(test_incremental),
 	    cmocka_unit_test(test_parallel_branches),
+	    cmocka_unit_test(test_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
