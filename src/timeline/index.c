@@ -13,6 +13,7 @@ struct tl_index *tl_index_new(const struct ev_log *log)
 	struct tl_index *idx = xcalloc(1, sizeof(*idx));
 	idx->log = log;
 	idx->outcome.end_ms = -1;
+	idx->deadline = -1;
 	tl_row_new(idx, TL_ROW_TOP, -1, -1, -1);
 	VEC_PUSH(idx->disp, 0);
 	return idx;
@@ -47,6 +48,16 @@ void tl_index_set_limit(struct tl_index *idx, int32_t limit)
 int32_t tl_index_limit(const struct tl_index *idx)
 {
 	return idx->limit;
+}
+
+void tl_index_set_deadline(struct tl_index *idx, int64_t ms)
+{
+	idx->deadline = ms < 0 ? -1 : ms;
+}
+
+int64_t tl_index_deadline(const struct tl_index *idx)
+{
+	return idx->deadline;
 }
 
 /* One event being consumed. */

@@ -77,6 +77,7 @@ struct tl_index {
 	struct tl_outcome outcome;
 	struct tl_series series[TL_SERIES_COUNT];
 	int32_t limit;
+	int64_t deadline;
 	size_t status_count[TL_ROW_STATUS_COUNT]; /* rows other than the top row */
 };
 

@@ -186,7 +186,9 @@ void tl_index_dump(const struct tl_index *idx, FILE *out)
 	put_time(out, o->end_ms);
 	put_str(out, idx, "error", o->error);
 	put_str(out, idx, "cause", o->cause);
-	fprintf(out, "\nlimit %d\n", (int)idx->limit);
+	fprintf(out, "\nlimit %d deadline=", (int)idx->limit);
+	put_time(out, idx->deadline);
+	fputc('\n', out);
 	dump_series(idx, out);
 	static const char *const kinds[] = {"top", "iteration", "branch"};
 	for (size_t i = 0; i < idx->disp.len; i++) {

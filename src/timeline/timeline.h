@@ -133,6 +133,10 @@ size_t tl_index_update(struct tl_index *idx);
 /* The MaxConcurrency limit, which the log does not carry; 0 = unlimited/unknown. */
 void tl_index_set_limit(struct tl_index *idx, int32_t limit);
 int32_t tl_index_limit(const struct tl_index *idx);
+/* The execution deadline (state machine TimeoutSeconds, in ms from the start), also from the
+ * caller, so a view can draw the line before the execution reaches it; -1 = none (default). */
+void tl_index_set_deadline(struct tl_index *idx, int64_t ms);
+int64_t tl_index_deadline(const struct tl_index *idx);
 
 /* ---- rows ---- */
 size_t tl_index_row_count(const struct tl_index *idx);

@@ -251,6 +251,9 @@ static void test_execution_timeout(void **state)
 	e = enter(log, EV_WaitStateEntered, e, 155, "WaitInMap", 0, NULL);
 	add_err(log, EV_ExecutionTimedOut, 0, 20000, NULL, -1, "States.Timeout");
 	struct tl_index *idx = index_of(log);
+	assert_int_equal(tl_index_deadline(idx), -1);
+	tl_index_set_deadline(idx, 20000);
+	assert_int_equal(tl_index_deadline(idx), 20000);
 	const struct tl_outcome *o = tl_index_outcome(idx);
 	assert_int_equal(o->status, TL_EXEC_TIMED_OUT);
 	assert_string_equal(ev_log_str(log, o->error), "States.Timeout");
