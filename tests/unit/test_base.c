@@ -163,10 +163,10 @@ static void test_suggest(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_strbuf),	 cmocka_unit_test(test_text_position),
-	    cmocka_unit_test(test_diag_print),	 cmocka_unit_test(test_diag_pointer_only),
-	    cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_rng_streams),
-	    cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_strbuf),	    cmocka_unit_test(test_text_position),
+		cmocka_unit_test(test_diag_print),  cmocka_unit_test(test_diag_pointer_only),
+		cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_rng_streams),
+		cmocka_unit_test(test_suggest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,10 +58,7 @@ static void test_append_and_text(void **state)
 	assert_int_equal(ev_log_append(log, &e), 1);
 	const struct ev *first = ev_log_get(log, 1);
 	for (int i = 0; i < 10000; i++) {
-		struct ev t = {.type = EV_TaskScheduled,
-			       .prev = 1,
-			       .t_ms = 2013,
-			       .item = 0,
+		struct ev t = {.type = EV_TaskScheduled, .prev = 1, .t_ms = 2013, .item = 0,
 			       .state = ev_log_intern(log, "LambdaInvoke")};
 		ev_log_append(log, &t);
 	}
@@ -75,15 +72,11 @@ static void test_append_and_text(void **state)
 	ev_format_line(log, ev_log_get(log, 7), &sb);
 	assert_string_equal(sb_str(&sb), "[   2.013] 7 <- 1 TaskScheduled LambdaInvoke #0");
 	sb_clear(&sb);
-	struct ev f = {.type = EV_ExecutionFailed,
-		       .prev = 7,
-		       .t_ms = 20000,
-		       .item = -1,
+	struct ev f = {.type = EV_ExecutionFailed, .prev = 7, .t_ms = 20000, .item = -1,
 		       .error = ev_log_intern(log, "States.Timeout")};
 	ev_log_append(log, &f);
 	ev_format_line(log, ev_log_get(log, 10002), &sb);
-	assert_string_equal(sb_str(&sb),
-			    "[  20.000] 10002 <- 7 ExecutionFailed error=States.Timeout");
+	assert_string_equal(sb_str(&sb), "[  20.000] 10002 <- 7 ExecutionFailed error=States.Timeout");
 	sb_fini(&sb);
 	ev_log_free(log);
 }
@@ -91,9 +84,9 @@ static void test_append_and_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_type_names),
-	    cmocka_unit_test(test_intern),
-	    cmocka_unit_test(test_append_and_text),
+		cmocka_unit_test(test_type_names),
+		cmocka_unit_test(test_intern),
+		cmocka_unit_test(test_append_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
