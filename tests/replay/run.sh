@@ -47,6 +47,13 @@ else
 			expect_status "$hn.$mode" "$want" "$rc"
 			golden_check "$hn.$mode" "$here/corpus/$hn.$ext" "$out.$mode"
 		done
+		# The recorded definition has every state the history visits (--definition).
+		"$STEPSCOPE" replay --definition "$corpus/$hn.asl.json" "$h" >/dev/null 2>"$out.def"
+		if grep -q 'warning: \(the history visits\|state\)' "$out.def"; then
+			echo "FAIL $hn.definition: $(grep warning "$out.def" | head -3)"
+		else
+			echo "ok $hn.definition"
+		fi
 		# Export round trip: the normalised export replays to the same events.
 		"$STEPSCOPE" replay --events --history-out "$out.export.json" "$h" >/dev/null 2>&1
 		"$STEPSCOPE" replay --events "$out.export.json" >"$out.rt" 2>/dev/null
