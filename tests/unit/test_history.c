@@ -450,6 +450,56 @@ static void test_recon_map_aborts(void **state)
 	diags_fini(&d);
 }
 
+/* One event read and written back gives the same text: key order (timestamp, type, id,
+ * previousEventId, details in botocore member order, aws-facts a.2/a.4), compact payloads,
+ * members kept in extra. */
+static void test_codec_roundtrip(void **state)
+{
+	(void)state;
+	static const char *const events[] = {
+	    "{\"timestamp\":\"2024-05-14T10:15:03.620000+00:00\",\"type\":\"TaskScheduled\","
+	    "\"id\":12,\"previousEventId\":9,\"taskScheduledEventDetails\":{\"resourceType\":"
+	    "\"lambda\",\"resource\":\"invoke\",\"region\":\"us-east-1\",\"parameters\":"
+	    "\"{\\\"Payload\\\":{\\\"id\\\":\\\"a1\\\",\\\"n\\\":3.3}}\",\"timeoutInSeconds\":30}}",
+	    "{\"timestamp\":\"2024-05-14T10:15:02+00:00\",\"type\":\"ExecutionFailed\",\"id\":3,"
+	    "\"previousEventId\":2,\"executionFailedEventDetails\":{\"error\":\"E\",\"cause\":\"\"}"
+	    "}",
+	    "{\"timestamp\":\"2024-05-14T10:15:02+00:00\",\"type\":\"PassStateExited\",\"id\":4,"
+	    "\"previousEventId\":3,\"stateExitedEventDetails\":{\"name\":\"P\",\"output\":\"1\","
+	    "\"outputDetails\":{\"truncated\":false},\"assignedVariables\":{\"x\":\"0\"},"
+	    "\"assignedVariablesDetails\":{\"truncated\":false}}}",
+	    "{\"timestamp\":\"2024-05-14T10:15:02+00:00\",\"type\":\"MapIterationAborted\",\"id\":"
+	    "5,"
+	    "\"previousEventId\":3,\"mapIterationAbortedEventDetails\":{\"name\":\"M\",\"index\":2}"
+	    "}",
+	    "{\"timestamp\":\"2024-05-14T10:15:02+00:00\",\"type\":\"MapStateSucceeded\",\"id\":6,"
+	    "\"previousEventId\":5}",
+	};
+	struct ev_log *log = ev_log_new();
+	for (size_t i = 0; i < ARRAY_LEN(events); i++) {
+		json_t *in = json_loads(events[i], 0, NULL);
+		assert_non_null(in);
+		struct ev e;
+		struct ev_json_info info;
+		struct diags d;
+		diags_init(&d);
+		assert_true(ev_from_json(log, in, &e, &info, &d, "x", "/events/0"));
+		assert_int_equal(d.list.len, 0);
+		assert_true(info.has_time);
+		e.t_ms = info.epoch_ms;
+		json_t *out = ev_to_json(log, &e, 0);
+		char *text = json_dumps(out, JSON_COMPACT);
+		assert_string_equal(text, events[i]);
+		free(text);
+		json_decref(out);
+		json_decref(e.payload);
+		json_decref(e.extra);
+		json_decref(in);
+		diags_fini(&d);
+	}
+	ev_log_free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +514,7 @@ int main(void)
 	    cmocka_unit_test(test_describe_and_payloads),
 	    cmocka_unit_test(test_truncated_payload),
 	    cmocka_unit_test(test_export_shape),
+	    cmocka_unit_test(test_codec_roundtrip),
 	    cmocka_unit_test(test_recon_retries_and_branches),
 	    cmocka_unit_test(test_recon_map_aborts),
 	};
