@@ -89,7 +89,19 @@ static int print_definition(const struct cfg_scenario *s)
 	char *err = NULL;
 	char *text = file_read_all(path, &len, &err);
 	if (!text) {
-		cli_error("definition: cannot read the state machine definition: %s", err);
+		/* Point at the config line that names the file, when there is one. */
+		const struct cfg_pos *at = &s->stepfunc.definition_at;
+		if (!at->line) {
+			cli_error("definition: cannot read the state machine definition: %s", err);
+			free(err);
+			return EXIT_USAGE;
+		}
+		struct diags d;
+		diags_init(&d);
+		diags_add(&d, DIAG_ERROR, "io", s->file, at->line, at->column, NULL,
+			  "cannot read the state machine definition: %s", err);
+		diags_print(stderr, &d, s->source, s->source_len);
+		diags_fini(&d);
 		free(err);
 		return EXIT_USAGE;
 	}

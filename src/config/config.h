@@ -87,6 +87,11 @@ struct cfg_time {
 	int64_t epoch_ms; /* milliseconds since 1970-01-01T00:00:00Z */
 };
 
+/* Where a value was written in the config file (1-based); line 0 = a default or --set. */
+struct cfg_pos {
+	int line, column;
+};
+
 struct cfg_scenario {
 	char *file;   /* config file as given, NULL when defaults only */
 	char *dir;    /* its folder ("." when none) */
@@ -97,6 +102,7 @@ struct cfg_scenario {
 		char *partition_key_name;
 		char *partition_key_value_field;
 		char *items; /* resolved path */
+		struct cfg_pos items_at;
 	} ddb;
 	struct {
 		int64_t max_concurrency;
@@ -104,6 +110,7 @@ struct cfg_scenario {
 		int64_t timeout_duration_seconds;
 		char *definition;	 /* resolved path */
 		bool definition_is_seed; /* the key is absent or names CFG_SEED_DEFINITION */
+		struct cfg_pos definition_at;
 	} stepfunc;
 	struct {
 		struct cfg_lambda_fn def;

@@ -172,6 +172,9 @@ static void test_every_type(void **state)
 	assert_int_equal(s->stepfunc.max_concurrency, 0);
 	assert_string_equal(s->stepfunc.definition, "/abs/machine.asl.json");
 	assert_false(s->stepfunc.definition_is_seed);
+	assert_int_equal(s->stepfunc.definition_at.line, 6);
+	assert_int_equal(s->stepfunc.definition_at.column, 15);
+	assert_int_equal(s->ddb.items_at.line, 3);
 	assert_int_equal(s->lambda.account_concurrency, 0);
 	const struct cfg_lambda_fn *f = &s->lambda.def;
 	assert_int_equal(f->duration.model, CFG_DUR_UNIFORM);
@@ -407,6 +410,7 @@ static void test_set(void **state)
 	assert_int_equal(l.s.lambda.functions[0].memory_mb, 512);
 	assert_int_equal(l.s.simulation.start_time.epoch_ms, 1704067200000LL);
 	assert_false(l.s.stepfunc.definition_is_seed);
+	assert_int_equal(l.s.stepfunc.definition_at.line, 0); /* from --set */
 	unload(&l);
 }
 
