@@ -155,6 +155,11 @@ const struct cfg_service *cfg_service_for(const struct cfg_scenario *s, const ch
 bool cfg_glob_match(const char *pattern, const char *text);
 /* One sampled duration in milliseconds (>= 0). */
 double cfg_duration_sample(const struct cfg_duration *dur, struct rng *r);
+/* Whether invocation number `n` (from 0, retries included) fails: always false for
+ * CFG_ERR_NONE, a draw from r for CFG_ERR_RATE (r untouched otherwise). */
+bool cfg_errors_fail(const struct cfg_errors *e, int64_t n, struct rng *r);
+/* Whether an invocation starts cold; `new_instance` = no warm instance was free for it. */
+bool cfg_cold_start_is_cold(const struct cfg_cold_start *cs, bool new_instance, struct rng *r);
 
 /*
  * When the definition is the seed machine (s->stepfunc.definition_is_seed), writes the knobs

@@ -513,6 +513,40 @@ static void test_duration_sample(void **state)
 	assert_true(v[N * 99 / 100] > 800 && v[N * 99 / 100] < 1250);
 }
 
+static void test_error_and_cold_draws(void **state)
+{
+	(void)state;
+	struct rng r;
+	rng_seed(&r, 3);
+	struct cfg_errors none = {.mode = CFG_ERR_NONE};
+	struct cfg_errors range = {.mode = CFG_ERR_INVOCATIONS, .first = 2, .last = 3};
+	struct cfg_errors half = {.mode = CFG_ERR_RATE, .rate = 0.5};
+	struct cfg_errors never = {.mode = CFG_ERR_RATE, .rate = 0};
+	struct cfg_errors always = {.mode = CFG_ERR_RATE, .rate = 1};
+	assert_false(cfg_errors_fail(&none, 0, &r));
+	assert_false(cfg_errors_fail(&range, 1, &r));
+	assert_true(cfg_errors_fail(&range, 2, &r));
+	assert_true(cfg_errors_fail(&range, 3, &r));
+	assert_false(cfg_errors_fail(&range, 4, &r));
+	int fails = 0;
+	for (int i = 0; i < 1000; i++) {
+		fails += cfg_errors_fail(&half, i, &r);
+		assert_false(cfg_errors_fail(&never, i, &r));
+		assert_true(cfg_errors_fail(&always, i, &r));
+	}
+	assert_true(fails > 400 && fails < 600);
+	struct cfg_cold_start off = {.mode = CFG_COLD_NONE};
+	struct cfg_cold_start first = {.mode = CFG_COLD_FIRST_PER_INSTANCE};
+	struct cfg_cold_start p = {.mode = CFG_COLD_PROBABILITY, .probability = 0.25};
+	assert_false(cfg_cold_start_is_cold(&off, true, &r));
+	assert_true(cfg_cold_start_is_cold(&first, true, &r));
+	assert_false(cfg_cold_start_is_cold(&first, false, &r));
+	int cold = 0;
+	for (int i = 0; i < 1000; i++)
+		cold += cfg_cold_start_is_cold(&p, false, &r);
+	assert_true(cold > 180 && cold < 320);
+}
+
 static const char seed_def[] =
     "{\"StartAt\": \"Read\", \"TimeoutSeconds\": 20, \"States\": {"
     " \"Read\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::dynamodb:getItem\","
@@ -586,13 +620,21 @@ static void test_reference(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),	 cmocka_unit_test(test_seed_config_file),
-	    cmocka_unit_test(test_every_type),	 cmocka_unit_test(test_type_errors),
-	    cmocka_unit_test(test_range_errors), cmocka_unit_test(test_unknown_keys),
-	    cmocka_unit_test(test_conflicts),	 cmocka_unit_test(test_yaml_errors),
-	    cmocka_unit_test(test_set),		 cmocka_unit_test(test_set_errors),
-	    cmocka_unit_test(test_lookup),	 cmocka_unit_test(test_duration_sample),
-	    cmocka_unit_test(test_knobs),	 cmocka_unit_test(test_reference),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_seed_config_file),
+	    cmocka_unit_test(test_every_type),
+	    cmocka_unit_test(test_type_errors),
+	    cmocka_unit_test(test_range_errors),
+	    cmocka_unit_test(test_unknown_keys),
+	    cmocka_unit_test(test_conflicts),
+	    cmocka_unit_test(test_yaml_errors),
+	    cmocka_unit_test(test_set),
+	    cmocka_unit_test(test_set_errors),
+	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_duration_sample),
+	    cmocka_unit_test(test_error_and_cold_draws),
+	    cmocka_unit_test(test_knobs),
+	    cmocka_unit_test(test_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
