@@ -294,6 +294,17 @@ static void test_dot_and_mermaid(void **state)
 	free(mmd);
 	graph_free(g);
 	graph_free(s);
+	/* Quotes, backslashes and '#' in names stay inside the quoted labels. */
+	g = graph_new();
+	node(g, "a\\b\"c#1", GRAPH_PASS);
+	graph_set_start(g, 0);
+	dot = graph_render_dot(g);
+	assert_non_null(strstr(dot, "label=\"a\\\\b\\\"c#1\\nPass\""));
+	free(dot);
+	mmd = graph_render_mermaid(g);
+	assert_non_null(strstr(mmd, "n0[\"a\\b#quot;c#35;1<br/>Pass\"]"));
+	free(mmd);
+	graph_free(g);
 }
 
 static void check_rule(const char *json, const char *want)
