@@ -368,8 +368,12 @@ static void test_from_asl(void **state)
 	assert_string_equal(g->edges.items[2].label, "States.ALL, States.Timeout");
 	assert_int_equal(g->edges.items[2].kind, GRAPH_EDGE_CATCH);
 	graph_free(g);
-	/* A label from the model wins over our own short form. */
+	/* The model's label only stands in when a rule has no JSON. */
 	rules[0].label = "big n";
+	g = graph_from_asl(&m);
+	assert_string_equal(g->edges.items[0].label, "$.n > 10");
+	graph_free(g);
+	rules[0].json = NULL;
 	g = graph_from_asl(&m);
 	assert_string_equal(g->edges.items[0].label, "big n");
 	graph_free(g);
