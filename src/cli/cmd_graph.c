@@ -91,6 +91,21 @@ static int parse_args(int argc, char **argv, struct graph_args *a)
 	return -1;
 }
 
+/* Prints the diagnostics, with the source line and a caret for those located in `path`. */
+static void print_diags(const struct diags *d, const char *path)
+{
+	size_t len = 0;
+	char *err = NULL;
+	char *src = d->list.len ? file_read_all(path, &len, &err) : NULL;
+	for (size_t i = 0; i < d->list.len; i++) {
+		const struct diag *dg = &d->list.items[i];
+		bool here = src && dg->file && strcmp(dg->file, path) == 0;
+		diag_print(stderr, dg, here ? src : NULL, here ? len : 0);
+	}
+	free(src);
+	free(err);
+}
+
 int cmd_graph(int argc, char **argv)
 {
 	struct graph_args a = {0};
@@ -101,14 +116,13 @@ int cmd_graph(int argc, char **argv)
 	diags_init(&d);
 	struct asl_load_options opt = {.machine_id = a.machine};
 	struct asl_machine *m = asl_load_file(a.file, &opt, &d);
-	if (!m || d.errors) {
-		diags_print(stderr, &d, NULL, 0);
-		diags_fini(&d);
+	print_diags(&d, a.file); /* errors, or warnings of a machine that loaded */
+	bool failed = !m || d.errors;
+	diags_fini(&d);
+	if (failed) {
 		asl_machine_free(m);
 		return EXIT_USAGE;
 	}
-	diags_print(stderr, &d, NULL, 0); /* warnings, if any */
-	diags_fini(&d);
 	struct graph *g = graph_from_asl(m);
 	char *out = a.format == FMT_DOT	      ? graph_render_dot(g)
 		    : a.format == FMT_MERMAID ? graph_render_mermaid(g)

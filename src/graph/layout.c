@@ -248,14 +248,6 @@ static void place_layer(struct lay *L, int l, const int *want, bool push_right)
 	free(b);
 }
 
-static int count_segs(const struct lay *L, int idx, bool as_down)
-{
-	int n = 0;
-	for (size_t s = 0; s < L->segs.len; s++)
-		n += (as_down ? L->segs.items[s].down : L->segs.items[s].up) == idx;
-	return n;
-}
-
 /*
  * Desired x of each item of layer l: centred under its predecessors (down) or successors.
  * With `chains`, only items whose one predecessor reaches them first move: the main path
@@ -270,7 +262,7 @@ static void align_layer(struct lay *L, int l, bool down, bool chains)
 		struct item *it = &L->items.items[idx];
 		long sum = 0, cnt = 0;
 		for (size_t s = 0; s < L->segs.len; s++) {
-			if (chains && (count_segs(L, idx, true) != 1 || L->segs.items[s].rank != 0))
+			if (chains && (L->indeg[idx] != 1 || L->segs.items[s].rank != 0))
 				continue;
 			const struct seg *sg = &L->segs.items[s];
 			int self = down ? sg->down : sg->up, other = down ? sg->up : sg->down;
@@ -287,6 +279,9 @@ static void align_layer(struct lay *L, int l, bool down, bool chains)
 
 static void place_x(struct lay *L)
 {
+	L->indeg = xcalloc(L->items.len + 1, sizeof(*L->indeg));
+	for (size_t s = 0; s < L->segs.len; s++)
+		L->indeg[L->segs.items[s].down]++;
 	for (int l = 0; l < L->nlayers; l++) {
 		int x = 0;
 		for (size_t k = 0; k < L->layers[l].len; k++) {
@@ -336,4 +331,5 @@ void layout_graph(const struct graph *g, int depth, struct block *out)
 	VEC_FREE(L.segs);
 	free(L.back);
 	free(L.pre);
+	free(L.indeg);
 }

@@ -32,6 +32,7 @@ struct lay {
 	bool *back;  /* per edge: a loop, routed up a side lane */
 	size_t *pre; /* per node: DFS preorder */
 	size_t npre;
+	int *indeg; /* per item: incoming segments */
 	int nlayers;
 	VEC(int) * layers; /* item indexes per layer, in order */
 	int content_w;	   /* width of the placed items, lanes excluded */

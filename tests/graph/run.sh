@@ -88,3 +88,20 @@ if [ $rc = 2 ] && grep -q 'error' "$GOLDEN_TMP/e4"; then
 else
 	echo "FAIL cli/invalid-json: exit $rc"
 fi
+
+# --machine picks one state machine of a CloudFormation template; without it, several is an error.
+tpl=$here/cli/two-machines.template.json
+"$STEPSCOPE" graph --machine Second "$tpl" >"$GOLDEN_TMP/o5" 2>"$GOLDEN_TMP/e5"
+rc=$?
+if [ $rc = 0 ] && grep -q 'OnlyInSecond' "$GOLDEN_TMP/o5" && ! grep -q 'OnlyInFirst' "$GOLDEN_TMP/o5"; then
+	echo "ok cli/machine-option"
+else
+	echo "FAIL cli/machine-option: exit $rc"
+fi
+"$STEPSCOPE" graph "$tpl" >/dev/null 2>"$GOLDEN_TMP/e6"
+rc=$?
+if [ $rc = 2 ] && [ -s "$GOLDEN_TMP/e6" ]; then
+	echo "ok cli/several-machines"
+else
+	echo "FAIL cli/several-machines: exit $rc"
+fi
