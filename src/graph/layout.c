@@ -63,7 +63,7 @@ static void measure_items(struct lay *L)
 	const struct graph *g = L->g;
 	for (size_t i = 0; i < g->nodes.len; i++) {
 		const struct graph_node *n = g->nodes.items[i];
-		struct item it = {.node = (int)i, .edge = -1};
+		struct item it = {.node = (int)i, .edge = -1, .to = -1};
 		if (n->child_count > 0 || n->kind == GRAPH_PARALLEL || n->kind == GRAPH_MAP) {
 			it.frame = true;
 			layout_children(n, L->depth + 1, &it.blk);
@@ -130,6 +130,7 @@ static void assign_layers(struct lay *L)
 	free(post);
 }
 
+/* Joins labels arriving at one item ("a / b"), each text once. */
 static void add_label(struct item *it, const char *label)
 {
 	if (!label || !*label)
@@ -138,9 +139,38 @@ static void add_label(struct item *it, const char *label)
 		it->label = xstrdup(label);
 		return;
 	}
+	size_t n = strlen(label);
+	for (const char *p = it->label; (p = strstr(p, label)) != NULL; p++)
+		if ((p == it->label || (p - it->label >= 3 && strncmp(p - 3, " / ", 3) == 0)) &&
+		    (p[n] == 0 || strncmp(p + n, " / ", 3) == 0))
+			return;
 	char *joined = xasprintf("%s / %s", it->label, label);
 	free(it->label);
 	it->label = joined;
+}
+
+/*
+ * The dummy carrying long edges towards node `to` in layer l. Edges of one style that share a
+ * target share their dummies, so many Catch edges into one handler run down as one line.
+ */
+static int bundle_dummy(struct lay *L, int e, int to, bool dashed, int l)
+{
+	for (size_t i = L->g->nodes.len; i < L->items.len; i++) {
+		const struct item *it = &L->items.items[i];
+		if (it->to == to && it->dashed == dashed && it->layer == l)
+			return (int)i;
+	}
+	struct item d = {.node = -1, .edge = e, .to = to, .dashed = dashed, .layer = l, .w = 1};
+	VEC_PUSH(L->items, d);
+	return (int)L->items.len - 1;
+}
+
+static bool has_seg(const struct lay *L, int up, int down)
+{
+	for (size_t s = 0; s < L->segs.len; s++)
+		if (L->segs.items[s].up == up && L->segs.items[s].down == down)
+			return true;
+	return false;
 }
 
 /* One segment per adjacent pair of layers; dummy items carry long edges down. */
@@ -152,19 +182,22 @@ static void add_segments(struct lay *L)
 		if (L->back[e])
 			continue;
 		const struct graph_edge *ed = &L->g->edges.items[e];
+		bool dashed = ed->kind == GRAPH_EDGE_CATCH;
 		int prev = (int)ed->from;
 		int top = L->items.items[ed->from].layer, bottom = L->items.items[ed->to].layer;
 		for (int l = top + 1; l <= bottom; l++) {
 			int down = (int)ed->to;
-			if (l < bottom) {
-				struct item d = {.node = -1, .edge = (int)e, .layer = l, .w = 1};
-				VEC_PUSH(L->items, d);
-				down = (int)L->items.len - 1;
-			}
-			struct seg s = {prev, down, (int)e, l == top + 1, rank[prev]++};
-			VEC_PUSH(L->segs, s);
-			if (s.first)
+			if (l < bottom)
+				down = bundle_dummy(L, (int)e, (int)ed->to, dashed, l);
+			bool first = l == top + 1;
+			if (first)
 				add_label(&L->items.items[down], ed->label);
+			if (down >= (int)L->g->nodes.len && has_seg(L, prev, down)) {
+				prev = down; /* already carried by the bundle */
+				continue;
+			}
+			struct seg sg = {prev, down, (int)e, first, rank[prev]++};
+			VEC_PUSH(L->segs, sg);
 			prev = down;
 		}
 	}
