@@ -3,7 +3,7 @@
 # ASCII, dot and Mermaid form against expected.txt, expected-ascii.txt, expected.dot and
 # expected.mmd. When Graphviz is installed the dot output must also render (dot -Tsvg, no
 # warnings); when MERMAID_DIR names a folder with node_modules/{mermaid,jsdom}, the Mermaid
-# output must parse. Plus the command's usage and error behaviour.
+# output must render (mermaid in jsdom). Plus the command's usage and error behaviour.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../tools/golden.sh"
 have_dot=0
@@ -43,8 +43,8 @@ for dir in "$here"/*/; do
 done
 
 if [ -n "${MERMAID_DIR:-}" ]; then
-	(cd "$MERMAID_DIR" && node "$here/mermaid-parse.mjs" "$GOLDEN_TMP"/*.mmd) |
-		sed -E 's#^(ok|FAIL) .*/([^/]*)\.mmd#\1 \2/mermaid-parses#'
+	(cd "$MERMAID_DIR" && node "$here/mermaid-check.mjs" "$GOLDEN_TMP"/*.mmd) |
+		sed -E 's#^(ok|FAIL) .*/([^/]*)\.mmd#\1 \2/mermaid-renders#'
 fi
 
 # The seed machine is readable in 80 columns.
