@@ -4,7 +4,8 @@
  *  2. the remaining edges form a DAG; each node's layer is its longest path from a root, so
  *     the order follows reachability from StartAt, never the key order;
  *  3. edges spanning several layers get one dummy item per crossed layer, so every segment
- *     joins adjacent layers and long edges run down their own column;
+ *     joins adjacent layers and long edges run down their own column (edges of one style
+ *     into the same target share their dummies: one line, not one per edge);
  *  4. items are ordered within a layer by their predecessor's position and edge order (Next
  *     before Choices before Default before Catch), then placed left to right;
  *  5. route.c draws segments through the channels between layers and loops up side lanes.
