@@ -32,6 +32,11 @@ expect_status default 0 $? && golden_check default "$dir/default.asl.json" "$GOL
 	>"$GOLDEN_TMP/out" 2>"$GOLDEN_TMP/err"
 expect_status knobs 0 $? && golden_check knobs "$dir/knobs.asl.json" "$GOLDEN_TMP/out"
 
+# A user's YAML definition: printed as JSON, knobs not applied (MaxConcurrency stays 2).
+"$STEPSCOPE" definition --config "$dir/yaml/config.yaml" >"$GOLDEN_TMP/out" 2>"$GOLDEN_TMP/err"
+expect_status yaml-definition 0 $? &&
+	golden_check yaml-definition "$dir/yaml/expected.asl.json" "$GOLDEN_TMP/out"
+
 # The README's configuration reference comes from the schema.
 "$STEPSCOPE" definition --reference >"$GOLDEN_TMP/out" 2>"$GOLDEN_TMP/err"
 expect_status reference 0 $? && golden_check reference "$dir/reference.md" "$GOLDEN_TMP/out"
