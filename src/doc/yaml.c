@@ -16,6 +16,7 @@ struct frame {
 	char *tag;	/* CloudFormation tag to apply when closed, or NULL */
 	char *anchor;	/* anchor to register when closed, or NULL */
 	char *key;	/* pending key of an object, NULL when a key is expected */
+	json_t *merge;	/* values of `<<` merge keys, applied when the mapping closes */
 	size_t ptr_len; /* length of the pointer of this node */
 	int line, col;	/* where the node starts */
 };
@@ -236,9 +237,11 @@ static void attach(struct builder *b, json_t *value)
 	}
 	struct frame *top = &b->stack.items[b->stack.len - 1];
 	if (json_is_object(top->node)) {
-		if (strcmp(top->key, "<<") == 0 && json_is_object(value)) {
-			json_object_update_missing(top->node, value); /* YAML merge key */
-			json_decref(value);
+		if (strcmp(top->key, "<<") == 0) {
+			/* YAML merge key: explicit keys win, so merge when the mapping closes */
+			if (!top->merge)
+				top->merge = json_array();
+			json_array_append_new(top->merge, value);
 		} else {
 			json_object_set_new(top->node, top->key, value);
 		}
@@ -336,6 +339,15 @@ static void on_end(struct builder *b)
 	struct frame f = b->stack.items[--b->stack.len];
 	truncate_ptr(b, f.ptr_len);
 	json_t *v = f.node;
+	for (size_t i = 0; i < json_array_size(f.merge); i++) {
+		json_t *m = json_array_get(f.merge, i);
+		if (json_is_object(m))
+			json_object_update_missing(v, m);
+		for (size_t k = 0; json_is_array(m) && k < json_array_size(m); k++)
+			if (json_is_object(json_array_get(m, k)))
+				json_object_update_missing(v, json_array_get(m, k));
+	}
+	json_decref(f.merge);
 	if (f.tag)
 		v = cfn_wrap(f.tag, v);
 	register_anchor(b, f.anchor, v);
@@ -390,6 +402,7 @@ static void builder_fini(struct builder *b)
 		free(b->stack.items[i].tag);
 		free(b->stack.items[i].anchor);
 		free(b->stack.items[i].key);
+		json_decref(b->stack.items[i].merge);
 	}
 	VEC_FREE(b->stack);
 	for (size_t i = 0; i < b->anchors.len; i++) {
