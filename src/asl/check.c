@@ -14,15 +14,10 @@
 /* Nested Parallel/Map graphs deeper than this are rejected (bounded recursion). */
 #define MAX_GRAPH_DEPTH 200
 
-void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool at_key,
-	       const char *code, const char *fmt, ...)
+static void vreport_at(struct ck *c, enum diag_severity sev, const char *pointer, int line, int col,
+		       const char *code, const char *fmt, va_list ap)
 {
-	int line, col;
-	asl_source_locate(c->src, pointer, at_key, &line, &col);
-	va_list ap;
-	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
 	/* Inside a DefinitionString every problem points at the string: say where inside. */
 	if (c->src && c->src->from_string)
 		diags_add(c->diags, sev, code, c->src->file, line, col, pointer, "%s (at %s)", msg,
@@ -31,6 +26,47 @@ void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool a
 		diags_add(c->diags, sev, code, c->src ? c->src->file : NULL, line, col, pointer,
 			  "%s", msg);
 	free(msg);
+}
+
+void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool at_key,
+	       const char *code, const char *fmt, ...)
+{
+	int line, col;
+	asl_source_locate(c->src, pointer, at_key, &line, &col);
+	va_list ap;
+	va_start(ap, fmt);
+	vreport_at(c, sev, pointer, line, col, code, fmt, ap);
+	va_end(ap);
+}
+
+/* Moves col to byte `offset` of the string value when the text holds it verbatim there. */
+static void column_in_string(const struct asl_source *src, int line, int *col, const char *value,
+			     size_t offset)
+{
+	size_t len;
+	const char *text = src && src->doc && !src->from_string ? doc_text(src->doc, &len) : NULL;
+	const char *start;
+	size_t line_len;
+	if (!text || line < 1 || *col < 1 || !text_line(text, len, line, &start, &line_len) ||
+	    (size_t)*col > line_len)
+		return;
+	const char *q = start + *col - 1;
+	if (*q == '"' || *q == '\'')
+		q++;
+	if ((size_t)(q - start) + offset <= line_len && strncmp(q, value, offset) == 0)
+		*col = (int)(q - start + offset) + 1;
+}
+
+void ck_report_in_string(struct ck *c, const char *pointer, const char *value, size_t offset,
+			 const char *code, const char *fmt, ...)
+{
+	int line, col;
+	asl_source_locate(c->src, pointer, false, &line, &col);
+	column_in_string(c->src, line, &col, value, offset);
+	va_list ap;
+	va_start(ap, fmt);
+	vreport_at(c, DIAG_ERROR, pointer, line, col, code, fmt, ap);
+	va_end(ap);
 }
 
 const char *ck_suggest_key(json_t *obj, const char *word)

@@ -54,6 +54,10 @@ struct ck {
 };
 void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool at_key,
 	       const char *code, const char *fmt, ...) PRINTF_LIKE(6, 7);
+/* Like ck_report, but at byte `offset` inside the string value at pointer (when the source
+ * text holds that string verbatim; else at the value). */
+void ck_report_in_string(struct ck *c, const char *pointer, const char *value, size_t offset,
+			 const char *code, const char *fmt, ...) PRINTF_LIKE(6, 7);
 /* One state object's fields (type, values, ranges, mutual exclusions, retry/catch/choices).
  * `type` is the state's type (-1 unknown), jsonata its effective language. */
 void ck_state_fields(struct ck *c, json_t *st, const char *ptr, int type, bool jsonata);
@@ -84,7 +88,8 @@ const char *ck_suggest_key(json_t *obj, const char *word);
 int asl_type_from_name(const char *name);
 
 /* Path syntax (JSONPath / reference path / intrinsic), behind one seam for the flow module. */
-bool asl_syntax_path(const char *path, bool reference, char **message);
-bool asl_syntax_intrinsic(const char *expr, char **message);
+/* On failure: *message owned by the caller, *offset the 0-based byte offset of the problem. */
+bool asl_syntax_path(const char *path, bool reference, char **message, size_t *offset);
+bool asl_syntax_intrinsic(const char *expr, char **message, size_t *offset);
 
 #endif
