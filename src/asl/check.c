@@ -15,11 +15,11 @@
 #define MAX_GRAPH_DEPTH 200
 
 static void vreport_at(struct ck *c, enum diag_severity sev, const char *pointer, int line, int col,
-		       const char *code, const char *fmt, va_list ap)
+		       bool placed, const char *code, const char *fmt, va_list ap)
 {
 	char *msg = xvasprintf(fmt, ap);
-	/* Inside a DefinitionString every problem points at the string: say where inside. */
-	if (c->src && c->src->from_string)
+	/* Not placed inside a DefinitionString: the caret is on the string; say where inside. */
+	if (!placed)
 		diags_add(c->diags, sev, code, c->src->file, line, col, pointer, "%s (at %s)", msg,
 			  *pointer ? pointer : "/");
 	else
@@ -32,10 +32,10 @@ void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool a
 	       const char *code, const char *fmt, ...)
 {
 	int line, col;
-	asl_source_locate(c->src, pointer, at_key, &line, &col);
+	bool placed = asl_source_locate(c->src, pointer, at_key, &line, &col);
 	va_list ap;
 	va_start(ap, fmt);
-	vreport_at(c, sev, pointer, line, col, code, fmt, ap);
+	vreport_at(c, sev, pointer, line, col, placed, code, fmt, ap);
 	va_end(ap);
 }
 
@@ -61,11 +61,12 @@ void ck_report_in_string(struct ck *c, const char *pointer, const char *value, s
 			 const char *code, const char *fmt, ...)
 {
 	int line, col;
-	asl_source_locate(c->src, pointer, false, &line, &col);
-	column_in_string(c->src, line, &col, value, offset);
+	bool placed = asl_source_locate(c->src, pointer, false, &line, &col);
+	if (!c->src || !c->src->from_string)
+		column_in_string(c->src, line, &col, value, offset);
 	va_list ap;
 	va_start(ap, fmt);
-	vreport_at(c, DIAG_ERROR, pointer, line, col, code, fmt, ap);
+	vreport_at(c, DIAG_ERROR, pointer, line, col, placed, code, fmt, ap);
 	va_end(ap);
 }
 

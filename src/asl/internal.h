@@ -5,23 +5,38 @@
 #include "asl/asl.h"
 #include "doc/doc.h"
 
+/* A piece of a DefinitionString's text and where it came from in the template. */
+struct asl_segment {
+	size_t start, len; /* byte range in the rendered definition text */
+	char *pointer;	   /* owned; template value that produced it */
+	long src_off;	   /* byte offset inside that string value; -1: the value as a whole */
+};
+
 /* Where the definition came from, and every allocation of the model (freed together). */
 struct asl_source {
-	struct doc *doc;  /* owned; NULL when loaded from a bare json_t */
-	char *file;	  /* owned; the file named in messages */
-	char *prefix;	  /* owned; pointer of the definition inside doc ("" = root) */
-	bool from_string; /* DefinitionString: pointers resolve to the string itself */
-	char *machine_id; /* owned, NULL for plain ASL */
-	VEC(void *) pool; /* owned model allocations */
+	struct doc *doc;	      /* owned; NULL when loaded from a bare json_t */
+	char *file;		      /* owned; the file named in messages */
+	char *prefix;		      /* owned; pointer of the definition inside doc ("" = root) */
+	bool from_string;	      /* DefinitionString: pointers resolve to the string itself */
+	char *machine_id;	      /* owned, NULL for plain ASL */
+	struct doc *inner;	      /* owned; the parsed DefinitionString, or NULL */
+	VEC(struct asl_segment) segs; /* pieces of the DefinitionString text */
+	VEC(void *) pool;	      /* owned model allocations */
 };
 
 struct asl_source *asl_source_new(struct doc *doc, const char *file, const char *prefix);
 void asl_source_free(struct asl_source *src);
 /* Takes p into the source's pool; returns p. */
 void *asl_pool(struct asl_source *src, void *p);
-/* File, line and column of a definition pointer (line 0 when unknown). */
-void asl_source_locate(const struct asl_source *src, const char *pointer, bool at_key, int *line,
+/* Line and column of a definition pointer (line 0 when unknown). False when the position is
+ * only approximate: a DefinitionString position that could not be mapped into the template. */
+bool asl_source_locate(const struct asl_source *src, const char *pointer, bool at_key, int *line,
 		       int *col);
+
+/* Maps a 1-based line:col of the DefinitionString text (borrowed) into the template;
+ * false when it cannot be placed exactly. */
+bool asl_source_map_inner(const struct asl_source *src, const char *text, int in_line, int in_col,
+			  int *line, int *col);
 
 /* Every problem of a definition (borrowed) as diags; true when there is no error. */
 bool asl_check(const struct asl_source *src, json_t *def, struct diags *diags);

@@ -148,6 +148,15 @@ static bool cfn_tag(const char *tag)
 	return tag && tag[0] == '!' && tag[1] != '!' && tag[1] != '\0';
 }
 
+/* The long-form key of a short-form tag: "Ref", "Condition" or "Fn::Name" (owned). */
+static char *cfn_key(const char *tag)
+{
+	const char *name = tag + 1;
+	if (strcmp(name, "Ref") == 0 || strcmp(name, "Condition") == 0)
+		return xstrdup(name);
+	return xasprintf("Fn::%s", name);
+}
+
 /* Wraps value (taken) in the long form of a CloudFormation short-form tag. */
 static json_t *cfn_wrap(const char *tag, json_t *value)
 {
@@ -167,7 +176,7 @@ static json_t *cfn_wrap(const char *tag, json_t *value)
 		json_decref(value);
 		value = arr;
 	}
-	char *key = xasprintf("Fn::%s", name);
+	char *key = cfn_key(tag);
 	json_object_set_new(obj, key, value);
 	free(key);
 	return obj;
@@ -283,6 +292,16 @@ static void record(struct builder *b, yaml_mark_t mark)
 	doc_add_loc(b->doc, sb_str(&b->ptr), (int)mark.line + 1, (int)mark.column + 1, kl, kc);
 }
 
+/* A short-form tag's value also lives at pointer + "/Fn::Name": record it there and leave
+ * b->ptr extended (the caller truncates). */
+static void record_wrapped(struct builder *b, const char *tag, yaml_mark_t mark)
+{
+	char *key = cfn_key(tag);
+	doc_pointer_add(&b->ptr, key);
+	free(key);
+	doc_add_loc(b->doc, sb_str(&b->ptr), (int)mark.line + 1, (int)mark.column + 1, 0, 0);
+}
+
 static void on_scalar(struct builder *b, const yaml_event_t *ev)
 {
 	const char *text = (const char *)ev->data.scalar.value;
@@ -296,11 +315,13 @@ static void on_scalar(struct builder *b, const yaml_event_t *ev)
 		return;
 	}
 	size_t mark = b->ptr.len;
+	const char *tag = (const char *)ev->data.scalar.tag;
 	enter_child(b);
 	record(b, ev->start_mark);
+	if (cfn_tag(tag))
+		record_wrapped(b, tag, ev->start_mark);
 	truncate_ptr(b, mark);
 	json_t *v = scalar_value(ev);
-	const char *tag = (const char *)ev->data.scalar.tag;
 	if (cfn_tag(tag))
 		v = cfn_wrap(tag, v);
 	register_anchor(b, (const char *)ev->data.scalar.anchor, v);
@@ -325,6 +346,8 @@ static void on_start(struct builder *b, const yaml_event_t *ev, bool mapping)
 	size_t parent_len = b->ptr.len;
 	enter_child(b);
 	record(b, ev->start_mark);
+	if (cfn_tag(tag))
+		record_wrapped(b, tag, ev->start_mark); /* children sit under the long form */
 	struct frame f = {
 	    .node = mapping ? json_object() : json_array(),
 	    .tag = cfn_tag(tag) ? xstrdup(tag) : NULL,
