@@ -96,15 +96,11 @@ static const char *kind_of_graph(int gid_kind)
 	return gid_kind == 1 ? "Parallel branch" : gid_kind == 2 ? "Map processor" : "top level";
 }
 
-struct walk {
-	int pass; /* 1 collect names, 2 check */
-};
-
 static void walk_graph(struct ck *c, json_t *g, const char *ptr, bool jsonata, int kind, int pass);
 
 /* ---- transitions ---- */
 static void check_target(struct ck *c, const char *ptr, const char *field, const char *name,
-			 int gid, int kind, json_t *states)
+			 const char *base, int kind, json_t *states)
 {
 	if (!name)
 		return;
@@ -112,9 +108,10 @@ static void check_target(struct ck *c, const char *ptr, const char *field, const
 		return;
 	json_t *where = json_object_get(c->names, name);
 	if (where) {
-		int other = (int)json_integer_value(json_array_get(where, 0));
 		int other_kind = (int)json_integer_value(json_array_get(where, 2));
-		if (kind == 0)
+		const char *other = json_string_value(json_array_get(where, 1));
+		/* a target below this graph's States is inside a nested branch or processor */
+		if (strncmp(other, base, strlen(base)) == 0)
 			ck_report(c, DIAG_ERROR, ptr, false, "transition-scope",
 				  "%s '%s' moves into a %s; states can only move within their own "
 				  "graph",
@@ -124,7 +121,6 @@ static void check_target(struct ck *c, const char *ptr, const char *field, const
 				  "%s '%s' leaves this %s; states can only move within their own "
 				  "graph",
 				  field, name, kind_of_graph(kind));
-		(void)other;
 		return;
 	}
 	const char *hint = ck_suggest_key(states, name);
@@ -167,7 +163,8 @@ static void for_each_edge(struct ck *c, json_t *st, const char *sptr, edge_fn fn
 }
 
 struct target_ctx {
-	int gid, kind;
+	const char *base; /* pointer of this graph's States */
+	int kind;
 	json_t *states;
 };
 
@@ -175,7 +172,7 @@ static void target_edge(struct ck *c, void *ctx, const char *ptr, const char *fi
 			const char *name)
 {
 	struct target_ctx *t = ctx;
-	check_target(c, ptr, field, name, t->gid, t->kind, t->states);
+	check_target(c, ptr, field, name, t->base, t->kind, t->states);
 }
 
 struct reach_ctx {
@@ -379,7 +376,7 @@ static void walk_graph(struct ck *c, json_t *g, const char *ptr, bool jsonata, i
 	if (!json_is_object(states))
 		return;
 	char *base = doc_pointer_join(ptr, "States");
-	struct target_ctx tc = {gid, kind, states};
+	struct target_ctx tc = {base, kind, states};
 	const char *name;
 	json_t *st;
 	c->depth++;
