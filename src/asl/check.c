@@ -93,7 +93,10 @@ static size_t utf8_length(const char *s)
 
 static const char *kind_of_graph(int gid_kind)
 {
-	return gid_kind == 1 ? "Parallel branch" : gid_kind == 2 ? "Map processor" : "top level";
+	return gid_kind == 1   ? "Parallel branch"
+	       : gid_kind == 2 ? "Map processor"
+	       : gid_kind == 3 ? "Map Iterator"
+			       : "top level";
 }
 
 static void walk_graph(struct ck *c, json_t *g, const char *ptr, bool jsonata, int kind, int pass);
@@ -246,7 +249,7 @@ static void walk_nested(struct ck *c, json_t *st, const char *sptr, bool jsonata
 			if (!json_is_object(g))
 				continue;
 			char *p = doc_pointer_join(sptr, keys[i]);
-			walk_graph(c, g, p, jsonata, 2, pass);
+			walk_graph(c, g, p, jsonata, i == 0 ? 2 : 3, pass); /* 3: Iterator */
 			free(p);
 		}
 	}
@@ -294,6 +297,7 @@ static const char *const graph_fields[][7] = {
     {"Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage", NULL},
     {"Comment", "StartAt", "States", NULL},
     {"Comment", "StartAt", "States", "ProcessorConfig", NULL},
+    {"Comment", "StartAt", "States", NULL},
 };
 
 static void check_graph_fields(struct ck *c, json_t *g, const char *ptr, int kind)
