@@ -61,9 +61,13 @@ void ck_report_in_string(struct ck *c, const char *pointer, const char *value, s
 			 const char *code, const char *fmt, ...)
 {
 	int line, col;
-	bool placed = asl_source_locate(c->src, pointer, false, &line, &col);
-	if (!c->src || !c->src->from_string)
+	bool placed;
+	if (c->src && c->src->from_string) {
+		placed = asl_source_locate_in_string(c->src, pointer, value, offset, &line, &col);
+	} else {
+		placed = asl_source_locate(c->src, pointer, false, &line, &col);
 		column_in_string(c->src, line, &col, value, offset);
+	}
 	va_list ap;
 	va_start(ap, fmt);
 	vreport_at(c, DIAG_ERROR, pointer, line, col, placed, code, fmt, ap);

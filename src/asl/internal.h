@@ -33,6 +33,10 @@ void *asl_pool(struct asl_source *src, void *p);
 bool asl_source_locate(const struct asl_source *src, const char *pointer, bool at_key, int *line,
 		       int *col);
 
+/* The position of byte `offset` inside the string value (borrowed) at pointer, when it can be
+ * traced; else the value's position. Return as asl_source_locate. */
+bool asl_source_locate_in_string(const struct asl_source *src, const char *pointer,
+				 const char *value, size_t offset, int *line, int *col);
 /* Maps a 1-based line:col of the DefinitionString text (borrowed) into the template;
  * false when it cannot be placed exactly. */
 bool asl_source_map_inner(const struct asl_source *src, const char *text, int in_line, int in_col,

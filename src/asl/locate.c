@@ -183,3 +183,24 @@ bool asl_source_locate(const struct asl_source *src, const char *pointer, bool a
 	free(full);
 	return true;
 }
+
+bool asl_source_locate_in_string(const struct asl_source *src, const char *pointer,
+				 const char *value, size_t offset, int *line, int *col)
+{
+	if (!src || !src->from_string || !src->inner)
+		return asl_source_locate(src, pointer, false, line, col);
+	int il, ic;
+	size_t len;
+	const char *text = doc_text(src->inner, &len);
+	if (doc_locate(src->inner, pointer, &il, &ic)) {
+		size_t pos = offset_of(text, len, il, ic);
+		/* the inner text is plain JSON: move into the string when it holds value verbatim
+		 */
+		if (pos < len && text[pos] == '"' && pos + 1 + offset <= len &&
+		    strncmp(text + pos + 1, value, offset) == 0)
+			ic += 1 + (int)offset;
+		if (asl_source_map_inner(src, text, il, ic, line, col))
+			return true;
+	}
+	return asl_source_locate(src, pointer, false, line, col);
+}
