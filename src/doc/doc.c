@@ -75,7 +75,7 @@ struct doc *doc_load_file(const char *path, struct diags *diags)
 	char *err = NULL;
 	char *text = file_read_all(path, &len, &err);
 	if (!text) {
-		diags_add(diags, DIAG_ERROR, "read", NULL, 0, 0, NULL, "%s", err); /* err names the path */
+		diags_add(diags, DIAG_ERROR, "read", path, 0, 0, NULL, "%s", err);
 		free(err);
 		return NULL;
 	}
