@@ -156,6 +156,27 @@ static bool is_edge(const struct canvas_cell *cell)
 	       cell->role == CANVAS_EDGE_LOOP;
 }
 
+/* A label cell written over a vertical edge (the router puts edge labels just above the arrow):
+ * the line goes on through it, under the label's halo. */
+static bool through_label(const struct gsvg *s, int x, int y)
+{
+	const struct canvas_cell *c = canvas_cell(s->c, x, y);
+	const struct canvas_cell *up = canvas_cell(s->c, x, y - 1);
+	const struct canvas_cell *down = canvas_cell(s->c, x, y + 1);
+	return c && c->role == CANVAS_LABEL && up && is_edge(up) && (up->lines & CANVAS_DOWN) &&
+	       down && is_edge(down);
+}
+
+/* Whether to draw the stub `dir` of an edge cell: only towards another edge cell (a line or an
+ * arrow head). Where an edge leaves a box the junction cell sits on the border, and its stubs
+ * along the border belong to the box outline, which the SVG draws as a rectangle. */
+static bool stub_to(const struct gsvg *s, const struct canvas_cell *cell, int nx, int ny,
+		    unsigned dir)
+{
+	const struct canvas_cell *next = canvas_cell(s->c, nx, ny);
+	return (cell->lines & dir) && next && (is_edge(next) || through_label(s, nx, ny));
+}
+
 /* One <path> with every stub of the edge cells of one role (catch edges dashed: their
  * junction cells fall back to light lines on the canvas, so the role decides, not the style). */
 static void edge_path(struct gsvg *s, enum canvas_role role, bool dashed, const char *colour)
@@ -164,7 +185,9 @@ static void edge_path(struct gsvg *s, enum canvas_role role, bool dashed, const 
 	for (int y = 0; y < canvas_height(s->c); y++) {
 		for (int x = 0; x < canvas_width(s->c); x++) {
 			const struct canvas_cell *cell = canvas_cell(s->c, x, y);
-			if (cell->role != role || !cell->lines)
+			bool label =
+			    through_label(s, x, y) && canvas_cell(s->c, x, y - 1)->role == role;
+			if ((cell->role != role || !cell->lines) && !label)
 				continue;
 			if (!open)
 				sb_addf(&s->sb,
@@ -173,13 +196,17 @@ static void edge_path(struct gsvg *s, enum canvas_role role, bool dashed, const 
 					colour, dashed ? " stroke-dasharray=\"4,3\"" : "");
 			open = true;
 			double px = cx(s, x), py = cy(s, y);
-			if (cell->lines & CANVAS_UP)
+			if (label) {
+				sb_addf(&s->sb, "M%.1f %.1fv%d", px, py - CELL_H / 2.0, CELL_H);
+				continue;
+			}
+			if (stub_to(s, cell, x, y - 1, CANVAS_UP))
 				sb_addf(&s->sb, "M%.1f %.1fv%.1f", px, py, -CELL_H / 2.0);
-			if (cell->lines & CANVAS_DOWN)
+			if (stub_to(s, cell, x, y + 1, CANVAS_DOWN))
 				sb_addf(&s->sb, "M%.1f %.1fv%.1f", px, py, CELL_H / 2.0);
-			if (cell->lines & CANVAS_LEFT)
+			if (stub_to(s, cell, x - 1, y, CANVAS_LEFT))
 				sb_addf(&s->sb, "M%.1f %.1fh%.1f", px, py, -CELL_W / 2.0);
-			if (cell->lines & CANVAS_RIGHT)
+			if (stub_to(s, cell, x + 1, y, CANVAS_RIGHT))
 				sb_addf(&s->sb, "M%.1f %.1fh%.1f", px, py, CELL_W / 2.0);
 		}
 	}
@@ -239,6 +266,7 @@ static void labels(struct gsvg *s)
 				run.data[--run.len] = 0;
 			sb_addf(&s->sb,
 				"<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#555555\" "
+				"stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" "
 				"xml:space=\"preserve\">",
 				s->ox + x0 * (double)CELL_W, cy(s, y) + 4);
 			exp_xml_escape(&s->sb, sb_str(&run));

@@ -94,8 +94,9 @@ static void title_block(struct tsvg *s)
 		sb_add(&s->sb, " after ");
 		exp_format_ms(&s->sb, o->end_ms - o->start_ms);
 	}
-	sb_addf(&s->sb, " \xC2\xB7 %zu events \xC2\xB7 %zu rows", ev_log_count(s->src->log),
-		tl_index_row_count(s->src->tl));
+	size_t rows = tl_index_row_count(s->src->tl);
+	sb_addf(&s->sb, " \xC2\xB7 %zu events \xC2\xB7 %zu row%s", ev_log_count(s->src->log), rows,
+		rows == 1 ? "" : "s");
 	if (meta->synthetic_time)
 		sb_add(&s->sb, " \xC2\xB7 times synthetic (timestamps missing: event order only)");
 	sb_add(&s->sb, "</text>\n");
@@ -190,6 +191,13 @@ static void chart(struct tsvg *s)
 		"<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%d</text>\n"
 		"<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">0</text>\n",
 		PLOT_X0 - 4, CHART_Y + 9, (int)top, PLOT_X0 - 4, CHART_Y + CHART_H);
+	if (top == 0) {
+		sb_addf(&s->sb,
+			"<text x=\"%d\" y=\"%d\" fill=\"#888888\">no Map iterations or tasks in "
+			"flight</text>\n</g>\n",
+			PLOT_X0 + 8, CHART_Y + 32);
+		return;
+	}
 	if (it.peak > 0)
 		series_path(s, TL_SERIES_ITERATIONS, scale, "#4e79a7", "#a0cbe8");
 	if (tk.peak > 0)
@@ -299,6 +307,8 @@ static void row_label(struct tsvg *s, int y, const struct tl_row *r)
 		sb_addc(&s->sb, ' ');
 	}
 	exp_xml_escape(&s->sb, fit);
+	if (r->kind != TL_ROW_TOP && r->attempt > 1) /* a retried Map/Parallel runs again */
+		sb_addf(&s->sb, " \xC2\xB7 attempt %d", (int)r->attempt);
 	sb_add(&s->sb, "<title>");
 	exp_xml_escape(&s->sb, r->kind == TL_ROW_TOP ? "execution" : r->label);
 	sb_addf(&s->sb, ": %s</title></text>\n", tl_status_name(r->status));

@@ -137,9 +137,13 @@ static json_t *span_args(const struct trace *t, const struct tl_span *sp)
 	json_t *a = json_object();
 	json_object_set_new(a, "state", json_string(str(t, sp->state) ? str(t, sp->state) : ""));
 	json_object_set_new(a, "type", json_string(tl_state_type_name(sp->type)));
-	json_object_set_new(a, "status", json_string(tl_status_name(sp->status)));
-	if (sp->kind != TL_SPAN_VISIT || sp->attempt > 1)
-		json_object_set_new(a, "attempt", json_integer(sp->attempt));
+	if (sp->kind == TL_SPAN_BACKOFF) { /* a wait before an attempt has no outcome */
+		json_object_set_new(a, "before_attempt", json_integer(sp->attempt));
+	} else {
+		json_object_set_new(a, "status", json_string(tl_status_name(sp->status)));
+		if (sp->kind != TL_SPAN_VISIT || sp->attempt > 1)
+			json_object_set_new(a, "attempt", json_integer(sp->attempt));
+	}
 	if (sp->kind != TL_SPAN_BACKOFF) {
 		json_int_t in = payload_bytes(t->src->log, sp->start_ev);
 		json_int_t out = payload_bytes(t->src->log, sp->end_ev);
@@ -214,18 +218,21 @@ static void emit_markers(struct trace *t)
 {
 	size_t n;
 	const struct tl_marker *m = tl_index_markers(t->src->tl, &n);
+	bool timeout_marked = false;
 	for (size_t i = 0; i < n; i++) {
 		json_t *args = json_object();
 		json_object_set_new(args, "event", json_integer(m[i].ev));
 		if (m[i].kind == TL_MARK_EXECUTION_TIMEOUT) {
 			emit_instant(t, "execution timed out", "g", 0, m[i].t_ms, args);
+			timeout_marked = true;
 			continue;
 		}
 		int32_t tid = (size_t)m[i].row < t->tid_of.len ? t->tid_of.items[m[i].row] : 1;
 		emit_instant(t, "task timed out", "t", tid, m[i].t_ms, args);
 	}
 	const struct tl_outcome *o = tl_index_outcome(t->src->tl);
-	if (o->status != TL_EXEC_RUNNING && o->end_ms >= 0) {
+	if (o->status != TL_EXEC_RUNNING && o->end_ms >= 0 &&
+	    !(o->status == TL_EXEC_TIMED_OUT && timeout_marked)) {
 		json_t *args = json_object();
 		if (o->error)
 			json_object_set_new(args, "error", json_string(str(t, o->error)));
