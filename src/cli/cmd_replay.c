@@ -463,10 +463,17 @@ static int replay_exports(const struct ev_log *log, const struct replay_opts *o)
 	char *origin = xasprintf("replay of %s", base);
 	struct tl_index *tl = tl_index_new(log);
 	tl_index_update(tl);
+	struct diags d;
+	diags_init(&d); /* the definition's diagnostics were printed by replay_check_definition */
+	struct asl_machine *m =
+	    o->definition ? asl_load_file(o->definition, &(struct asl_load_options){0}, &d) : NULL;
+	if (m && m->timeout_seconds > 0) /* the deadline line on the timeline */
+		tl_index_set_deadline(tl, m->timeout_seconds * 1000);
+	asl_machine_free(m);
+	diags_fini(&d);
+	diags_init(&d);
 	struct exp_source src = {log, tl, sm ? ev_log_str(log, sm) : NULL, origin};
 	struct exp_outputs out = {o->trace_out, o->svg_out, o->files, o->file_count};
-	struct diags d;
-	diags_init(&d);
 	/* The definition is an input too: never to be overwritten. */
 	const char **inputs = xcalloc(o->file_count + 1, sizeof(char *));
 	memcpy(inputs, o->files, o->file_count * sizeof(char *));
