@@ -88,14 +88,16 @@ static void note_value(struct strbuf *why, const char *path, json_t *v)
 {
 	if (!why)
 		return;
-	if (why->len)
-		sb_add(why, "; ");
 	if (!v) {
-		sb_addf(why, "%s is not present", path);
+		sb_addf(why, "%s%s is not present", why->len ? "; " : "", path);
 		return;
 	}
 	char *shown = flow_dump(v, 80);
-	sb_addf(why, "%s is %s", path, shown);
+	char *note = xasprintf("%s is %s", path, shown);
+	/* And/Or rules often read one variable twice: say it once. */
+	if (!strstr(sb_str(why), note))
+		sb_addf(why, "%s%s", why->len ? "; " : "", note);
+	free(note);
 	free(shown);
 }
 

@@ -136,6 +136,12 @@ struct flow_steps {
 	json_t *output;
 };
 void flow_steps_fini(struct flow_steps *steps);
+/* The recorded steps as text, one "label: compact JSON" line per step that applied, each
+ * value cut to `width` bytes (0 = no limit); owned by the caller. For `run --explain`. */
+char *flow_steps_text(const struct flow_steps *steps, size_t width);
+/* A Choice trace as text: one line per evaluated rule ("rule 2: $.value == 0: no, $.value is
+ * 22"), then the outcome; owned by the caller. */
+char *flow_choice_trace_text(const struct flow_choice_trace *trace, int matched);
 
 /* The effective input of a Task/Parallel/Map/Pass: InputPath then Parameters (state JSON
  * object borrowed). Records steps when `steps` is not NULL. */
