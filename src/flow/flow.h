@@ -68,6 +68,8 @@ json_t *flow_context_new(const struct flow_context_info *info);
  * the caller) and *offset (0-based byte offset of the problem within the string).
  */
 bool flow_check_path(const char *path, bool reference, char **message, size_t *offset);
+/* (Paths may start with `$$` (context) or `$name` (a variable); a field that must point into
+ * the state input, such as ResultPath, rejects those itself.) */
 bool flow_check_intrinsic(const char *expr, char **message, size_t *offset);
 /* Walks a payload template (Parameters, ItemSelector, ResultSelector) and checks every
  * `key.$` value; calls `report` for each problem with a JSON pointer relative to tmpl. */
@@ -148,7 +150,11 @@ char *flow_choice_trace_text(const struct flow_choice_trace *trace, int matched)
 json_t *flow_state_input(json_t *state, json_t *raw_input, const struct flow_env *env,
 			 struct flow_steps *steps, struct flow_error *err);
 /* The state's output from its raw input and raw result: ResultSelector, ResultPath,
- * OutputPath. Pass: result is the effective input or `Result`. */
+ * OutputPath. Pass: result is the effective input or `Result`. Choice, Wait and Succeed
+ * (no ResultPath): pass the effective input as result, so only OutputPath applies.
+ * Payloads over FLOW_PAYLOAD_LIMIT fail with States.DataLimitExceeded (raw input, built
+ * Parameters, raw result, output). A Map state's Parameters is not applied by
+ * flow_state_input: it is the per-item selector (use flow_template per item). */
 json_t *flow_state_output(json_t *state, json_t *raw_input, json_t *result,
 			  const struct flow_env *env, struct flow_steps *steps,
 			  struct flow_error *err);

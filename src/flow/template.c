@@ -75,10 +75,11 @@ static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 	if (!v) {
 		char *shown =
 		    flow_dump(p->root == FROOT_CONTEXT && env ? env->context : input, 2000);
+		/* Step Functions Local 2.0 words it this way (seen in floci-io/floci#2521). */
 		flow_error_set(err, "States.ParameterPathFailure",
-			       "The JsonPath argument for the field '%s' could not be found in "
-			       "the input '%s'",
-			       key, shown);
+			       "The JSONPath '%s' specified for the field '%s' could not be found "
+			       "in the input '%s'",
+			       s, key, shown);
 		free(shown);
 	}
 	free(why);
