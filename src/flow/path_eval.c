@@ -66,34 +66,62 @@ static json_t *root_of(const struct fpath *p, json_t *input, json_t *current,
 	return NULL;
 }
 
+static const char *root_text(const struct fpath *p)
+{
+	return p->root == FROOT_CONTEXT ? "$$" : p->root == FROOT_CURRENT ? "@" : "$";
+}
+
+/* Jayway's rendering of a definite path: $['a'][0]['b']. */
+static char *render_definite(const struct fpath *p)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_add(&sb, root_text(p));
+	for (size_t i = 0; i < p->segs.len; i++) {
+		const struct fseg *g = &p->segs.items[i];
+		if (g->kind == FSEG_NAME)
+			fpath_step_name(&sb, g->names.items[0]);
+		else
+			sb_addf(&sb, "[%lld]", g->indexes.items[0]);
+	}
+	return sb_take(&sb);
+}
+
+/*
+ * The messages are Jayway's (PathToken, PropertyPathToken, ArrayIndexToken): a missing
+ * property before the last step is "Missing property in path <up to it>" (observed on AWS);
+ * a missing last property or an index out of bounds leaves no result: "No results for
+ * path: <whole path>".
+ */
 static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
 {
 	struct strbuf where;
 	sb_init(&where);
-	sb_add(&where, p->root == FROOT_CONTEXT ? "$$" : p->root == FROOT_CURRENT ? "@" : "$");
+	sb_add(&where, root_text(p));
 	for (size_t i = 0; i < p->segs.len && node; i++) {
 		const struct fseg *g = &p->segs.items[i];
+		bool last = i + 1 == p->segs.len;
 		if (g->kind == FSEG_NAME) {
 			const char *name = g->names.items[0];
 			if (!json_is_object(node)) {
-				*why =
-				    xasprintf("Expected to find an object with property ['%s'] in "
-					      "path %s but found %s",
-					      name, sb_str(&where), type_name(node));
+				*why = xasprintf("Expected to find an object with property ['%s'] in "
+						 "path %s but found %s",
+						 name, sb_str(&where), type_name(node));
 				node = NULL;
 				break;
 			}
 			fpath_step_name(&where, name);
 			node = json_object_get(node, name);
-			if (!node)
+			if (!node && !last)
 				*why = xasprintf("Missing property in path %s", sb_str(&where));
 		} else {
 			long long idx = g->indexes.items[0];
 			if (!json_is_array(node)) {
-				*why =
-				    xasprintf("Expected to find an array with index [%lld] in path "
-					      "%s but found %s",
-					      idx, sb_str(&where), type_name(node));
+				char *shown = flow_dump(node, 200);
+				*why = xasprintf("Filter: [%lld] can only be applied to arrays. Current "
+						 "context is: %s",
+						 idx, shown);
+				free(shown);
 				node = NULL;
 				break;
 			}
@@ -102,9 +130,12 @@ static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
 			if (idx < 0)
 				idx += n;
 			node = idx >= 0 && idx < n ? json_array_get(node, (size_t)idx) : NULL;
-			if (!node)
-				*why = xasprintf("Index out of bounds in path %s", sb_str(&where));
 		}
+	}
+	if (!node && !*why) {
+		char *whole = render_definite(p);
+		*why = xasprintf("No results for path: %s", whole);
+		free(whole);
 	}
 	sb_fini(&where);
 	return node ? json_incref(node) : NULL;
