@@ -16,7 +16,11 @@ struct pp {
 	size_t len, pos;
 	char *msg;
 	size_t off;
+	int depth; /* of nested filters and parentheses: bounded, the stack is not */
 };
+
+/* Far beyond any real filter; stops a hostile definition from exhausting the stack. */
+#define MAX_DEPTH 64
 
 static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...)
@@ -371,7 +375,21 @@ static const struct {
 } cmp_ops[] = {{"==", FC_EQ}, {"!=", FC_NE}, {"<=", FC_LE},
 	       {">=", FC_GE}, {"<", FC_LT},  {">", FC_GT}};
 
+static struct fexpr *parse_unary_at(struct pp *p);
+
 static struct fexpr *parse_unary(struct pp *p)
+{
+	if (p->depth >= MAX_DEPTH) {
+		pp_fail(p, p->pos, "the filter is nested too deeply");
+		return NULL;
+	}
+	p->depth++;
+	struct fexpr *e = parse_unary_at(p);
+	p->depth--;
+	return e;
+}
+
+static struct fexpr *parse_unary_at(struct pp *p)
 {
 	pp_space(p);
 	if (pp_accept(p, "!")) {
