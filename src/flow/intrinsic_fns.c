@@ -256,15 +256,24 @@ static json_t *fn_array_range(struct call *k)
 		return NULL;
 	if (step == 0)
 		return fail_arg(k, 2, "the step must not be 0");
-	long long count = (to - from) / step + 1;
-	if ((step > 0 && from > to) || (step < 0 && from < to))
-		count = 0;
+	/* Estimated in floating point first: to - from may not fit in 64 bits. */
+	double estimate = ((double)to - (double)from) / (double)step + 1;
+	if (estimate > MAX_RANGE_ITEMS + 1)
+		return fail_arg(k, 2, "the range would have more than %d items", MAX_RANGE_ITEMS);
+	uint64_t count = 0;
+	if (estimate >= 1) {
+		/* Exact count in unsigned arithmetic (the difference may exceed INT64_MAX). */
+		uint64_t dist =
+		    step > 0 ? (uint64_t)to - (uint64_t)from : (uint64_t)from - (uint64_t)to;
+		uint64_t ustep = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
+		count = dist / ustep + 1;
+	}
 	if (count > MAX_RANGE_ITEMS)
-		return fail_arg(k, 2, "the range would have %lld items, more than %d", count,
-				MAX_RANGE_ITEMS);
+		return fail_arg(k, 2, "the range would have more than %d items", MAX_RANGE_ITEMS);
 	json_t *out = json_array();
-	for (long long i = 0; i < count; i++)
-		json_array_append_new(out, json_integer(from + i * step));
+	for (uint64_t i = 0; i < count; i++)
+		json_array_append_new(
+		    out, json_integer((json_int_t)((uint64_t)from + i * (uint64_t)step)));
 	return out;
 }
 
@@ -405,8 +414,9 @@ static json_t *fn_math_random(struct call *k)
 		rng_seed(&local, (uint64_t)seed);
 		r = &local;
 	}
-	uint64_t span = (uint64_t)(to - from);
-	return json_integer(from + (long long)rng_below(r, span));
+	/* Unsigned: the span of two 64-bit integers may not fit in a signed one. */
+	uint64_t span = (uint64_t)to - (uint64_t)from;
+	return json_integer((json_int_t)((uint64_t)from + rng_below(r, span)));
 }
 
 static json_t *fn_math_add(struct call *k)

@@ -104,9 +104,10 @@ static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
 		if (g->kind == FSEG_NAME) {
 			const char *name = g->names.items[0];
 			if (!json_is_object(node)) {
-				*why = xasprintf("Expected to find an object with property ['%s'] in "
-						 "path %s but found %s",
-						 name, sb_str(&where), type_name(node));
+				*why =
+				    xasprintf("Expected to find an object with property ['%s'] in "
+					      "path %s but found %s",
+					      name, sb_str(&where), type_name(node));
 				node = NULL;
 				break;
 			}
@@ -118,9 +119,10 @@ static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
 			long long idx = g->indexes.items[0];
 			if (!json_is_array(node)) {
 				char *shown = flow_dump(node, 200);
-				*why = xasprintf("Filter: [%lld] can only be applied to arrays. Current "
-						 "context is: %s",
-						 idx, shown);
+				*why = xasprintf(
+				    "Filter: [%lld] can only be applied to arrays. Current "
+				    "context is: %s",
+				    idx, shown);
 				free(shown);
 				node = NULL;
 				break;
