@@ -163,5 +163,8 @@ json_t *flow_state_output(json_t *state, json_t *raw_input, json_t *result,
 #define FLOW_PAYLOAD_LIMIT 262144
 /* True when the compact serialization of v exceeds the limit. */
 bool flow_exceeds_limit(json_t *v);
+/* Compact JSON text of v as Step Functions writes payloads (no spaces, UTF-8 kept, reals in
+ * their shortest round-trip form: 0.1 rather than 0.10000000000000001); owned by the caller. */
+char *flow_json_text(json_t *v);
 
 #endif

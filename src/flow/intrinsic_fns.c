@@ -125,8 +125,8 @@ static void format_value(struct strbuf *sb, json_t *v)
 		sb_add(sb, json_string_value(v));
 		return;
 	}
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	sb_add(sb, s ? s : "");
+	char *s = flow_json_text(v);
+	sb_add(sb, s);
 	free(s);
 }
 
@@ -188,8 +188,8 @@ static json_t *fn_string_to_json(struct call *k)
 
 static json_t *fn_json_to_string(struct call *k)
 {
-	char *s = json_dumps(k->args[0], JSON_COMPACT | JSON_ENCODE_ANY);
-	json_t *out = json_string(s ? s : "");
+	char *s = flow_json_text(k->args[0]);
+	json_t *out = json_string(s);
 	free(s);
 	return out;
 }
