@@ -294,6 +294,29 @@ bool flow_choice_explain(json_t *choices, json_t *input, const struct flow_env *
 	return true;
 }
 
+const char *flow_choice_next(json_t *state, json_t *input, const struct flow_env *env, int *matched,
+			     struct flow_error *err)
+{
+	int m;
+	if (!flow_choice(json_object_get(state, "Choices"), input, env, &m, err))
+		return NULL;
+	if (matched)
+		*matched = m;
+	json_t *next =
+	    m >= 0 ? json_object_get(json_array_get(json_object_get(state, "Choices"), (size_t)m),
+				     "Next")
+		   : json_object_get(state, "Default");
+	if (json_is_string(next))
+		return json_string_value(next);
+	if (m >= 0)
+		flow_error_set(err, "States.Runtime", "The matching Choice rule %d has no Next",
+			       m + 1);
+	else
+		flow_error_set(err, "States.NoChoiceMatched",
+			       "No Choice rule matched the input and there is no Default");
+	return NULL;
+}
+
 void flow_choice_trace_fini(struct flow_choice_trace *trace)
 {
 	if (!trace)

@@ -106,6 +106,11 @@ json_t *flow_intrinsic(const char *expr, json_t *input, const struct flow_env *e
  */
 bool flow_choice(json_t *choices, json_t *input, const struct flow_env *env, int *matched,
 		 struct flow_error *err);
+/* A whole Choice state (borrowed JSON): the `Next` of the first matching rule, else its
+ * `Default` (both borrowed from the state), else NULL with States.NoChoiceMatched. input is
+ * the effective input (after InputPath). *matched as for flow_choice (may be NULL). */
+const char *flow_choice_next(json_t *state, json_t *input, const struct flow_env *env, int *matched,
+			     struct flow_error *err);
 /* One rule (possibly And/Or/Not), for explanations. */
 bool flow_rule(json_t *rule, json_t *input, const struct flow_env *env, bool *result,
 	       struct flow_error *err);

@@ -180,6 +180,9 @@ static void run_case(void **state)
 		int m = -1;
 		bool ok = flow_choice(spec, input, &env, &m, &err);
 		check_outcome(c, ok ? json_integer(m) : NULL, &err);
+	} else if (strcmp(kind, "choice_state") == 0) {
+		const char *next = flow_choice_next(spec, input, &env, NULL, &err);
+		check_outcome(c, next ? json_string(next) : NULL, &err);
 	} else if (strcmp(kind, "label") == 0) {
 		char *l = flow_rule_label(spec);
 		check_outcome(c, json_string(l), &err);
