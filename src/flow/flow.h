@@ -95,6 +95,10 @@ json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
 /* ResultPath: spec NULL = "$" (result replaces input), json null = keep input, else a
  * reference path into a copy of input where result is placed (creating objects). */
 json_t *flow_result_path(json_t *input, json_t *result, json_t *spec, struct flow_error *err);
+/* A path, context path, variable or intrinsic call, as in Fail's ErrorPath / CausePath:
+ * intrinsic failures are States.IntrinsicFailure, paths that find nothing States.Runtime. */
+json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
+			struct flow_error *err);
 /* An intrinsic call such as "States.Format('x{}', $.a)". */
 json_t *flow_intrinsic(const char *expr, json_t *input, const struct flow_env *env,
 		       struct flow_error *err);

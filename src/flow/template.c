@@ -129,6 +129,14 @@ static json_t *expand(json_t *t, json_t *input, const struct flow_env *env, stru
 	return out;
 }
 
+json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
+			struct flow_error *err)
+{
+	if (is_intrinsic(expr))
+		return flow_intrinsic(expr, input, env, err);
+	return flow_select(input, expr, env, err);
+}
+
 json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
 		      struct flow_error *err)
 {

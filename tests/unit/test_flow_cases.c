@@ -153,6 +153,8 @@ static void run_case(void **state)
 	} else if (strcmp(kind, "check") == 0 || strcmp(kind, "checkref") == 0) {
 		bool ok = flow_check_path(expr, kind[5] == 'r', &msg, &off);
 		check_bool(c, ok, msg, off);
+	} else if (strcmp(kind, "expression") == 0) {
+		check_outcome(c, flow_expression(expr, input, &env, &err), &err);
 	} else if (strcmp(kind, "checkfn") == 0) {
 		bool ok = flow_check_intrinsic(expr, &msg, &off);
 		check_bool(c, ok, msg, off);
