@@ -63,6 +63,8 @@ struct fexpr {
  */
 struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *offset);
 void fpath_free(struct fpath *p);
+/* True for a segment that selects at most one node: one name or one index, no `..`. */
+bool fpath_seg_definite(const struct fseg *g);
 /* True when p is a reference path: definite and made of names and single indexes only. */
 bool fpath_is_reference(const struct fpath *p, size_t *bad_seg);
 

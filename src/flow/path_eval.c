@@ -88,17 +88,17 @@ static char *render_definite(const struct fpath *p)
 }
 
 /*
- * The messages are Jayway's (PathToken, PropertyPathToken, ArrayIndexToken): a missing
- * property before the last step is "Missing property in path <up to it>" (observed on AWS);
- * a missing last property or an index out of bounds leaves no result: "No results for
- * path: <whole path>".
+ * Follows the first `upto` segments, which are definite. The messages are Jayway's
+ * (PathToken, PropertyPathToken, ArrayIndexToken): a missing property before the last step
+ * of the whole path is "Missing property in path <up to it>" (observed on AWS); a missing
+ * last property or an index out of bounds leaves no result: "No results for path: <path>".
  */
-static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
+static json_t *walk_definite(const struct fpath *p, json_t *node, size_t upto, char **why)
 {
 	struct strbuf where;
 	sb_init(&where);
 	sb_add(&where, root_text(p));
-	for (size_t i = 0; i < p->segs.len && node; i++) {
+	for (size_t i = 0; i < upto && node; i++) {
 		const struct fseg *g = &p->segs.items[i];
 		bool last = i + 1 == p->segs.len;
 		if (g->kind == FSEG_NAME) {
@@ -140,7 +140,41 @@ static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
 		free(whole);
 	}
 	sb_fini(&where);
-	return node ? json_incref(node) : NULL;
+	return node;
+}
+
+static size_t definite_prefix(const struct fpath *p)
+{
+	size_t k = 0;
+	while (k < p->segs.len && fpath_seg_definite(&p->segs.items[k]))
+		k++;
+	return k;
+}
+
+/*
+ * Jayway also fails when the first indefinite step cannot apply to a node reached by a
+ * definite path: a slice or index list on a non-array, a filter on a scalar, names on a
+ * non-object (awslabs/states-language#12: "$.vals[3:]" with "vals": 0 fails). A wildcard or
+ * a deep scan never fails.
+ */
+static bool first_step_applies(const struct fseg *g, json_t *node, char **why)
+{
+	if (g->deep || g->kind == FSEG_WILD)
+		return true;
+	char *shown = flow_dump(node, 200);
+	if ((g->kind == FSEG_INDEX || g->kind == FSEG_SLICE) && !json_is_array(node))
+		*why = xasprintf("Filter: an index or slice can only be applied to arrays. Current "
+				 "context is: %s",
+				 shown);
+	else if (g->kind == FSEG_FILTER && !json_is_array(node) && !json_is_object(node))
+		*why = xasprintf("Filter: [?] can not be applied to primitives. Current context "
+				 "is: %s",
+				 shown);
+	else if (g->kind == FSEG_NAME && !json_is_object(node))
+		*why = xasprintf("Expected to find an object with properties but found %s",
+				 type_name(node));
+	free(shown);
+	return *why == NULL;
 }
 
 static void apply(struct walk *w, const struct fpath *p, size_t i, json_t *node);
@@ -317,10 +351,16 @@ json_t *fpath_eval(const struct fpath *p, json_t *input, json_t *current,
 	json_t *root = root_of(p, input, current, env, why);
 	if (!root)
 		return NULL;
+	size_t k = definite_prefix(p);
+	json_t *node = walk_definite(p, root, k, why);
+	if (!node)
+		return NULL;
 	if (p->definite)
-		return eval_definite(p, root, why);
+		return json_incref(node);
+	if (!first_step_applies(&p->segs.items[k], node, why))
+		return NULL;
 	struct walk w = {.input = input, .env = env};
-	apply(&w, p, 0, root);
+	apply(&w, p, k, node);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < w.out.len; i++)
 		json_array_append(arr, w.out.items[i]);

@@ -249,7 +249,7 @@ static bool parse_segment(struct pp *p, struct fseg *g)
 	return true;
 }
 
-static bool seg_definite(const struct fseg *g)
+bool fpath_seg_definite(const struct fseg *g)
 {
 	if (g->deep)
 		return false;
@@ -297,7 +297,7 @@ static struct fpath *parse_path(struct pp *p, bool in_filter)
 			fpath_free(path);
 			return NULL;
 		}
-		if (!seg_definite(&g))
+		if (!fpath_seg_definite(&g))
 			path->definite = false;
 	}
 	if (!in_filter && p->pos < p->len) {
@@ -495,7 +495,7 @@ struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *off
 bool fpath_is_reference(const struct fpath *p, size_t *bad_seg)
 {
 	for (size_t i = 0; i < p->segs.len; i++) {
-		if (!seg_definite(&p->segs.items[i])) {
+		if (!fpath_seg_definite(&p->segs.items[i])) {
 			if (bad_seg)
 				*bad_seg = i;
 			return false;
