@@ -1,8 +1,9 @@
 /*
  * JSONPath evaluation with Jayway's semantics (the library Step Functions uses): a definite
  * path yields one value or fails naming the first missing step ("Missing property in path
- * $['a']"); an indefinite path yields the array of its matches, possibly empty, skipping
- * branches where a step does not apply.
+ * $['a']"); an indefinite path yields the array of its matches, possibly empty. Its definite
+ * prefix (the steps before the first wildcard, filter, slice, list or `..`) must resolve like
+ * a definite path; after that, branches where a step does not apply are skipped.
  */
 #include "flow/internal.h"
 

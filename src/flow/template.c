@@ -132,6 +132,12 @@ static json_t *expand(json_t *t, json_t *input, const struct flow_env *env, stru
 json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
 			struct flow_error *err)
 {
+	if (strncmp(expr, "{%", 2) == 0) {
+		flow_error_set(
+		    err, "States.QueryEvaluationError",
+		    "JSONata expressions are not supported by this version of stepscope");
+		return NULL;
+	}
 	if (is_intrinsic(expr))
 		return flow_intrinsic(expr, input, env, err);
 	return flow_select(input, expr, env, err);
