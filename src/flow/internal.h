@@ -23,6 +23,7 @@ enum fseg_kind {
 	FSEG_SLICE,  /* [1:3] */
 	FSEG_WILD,   /* .*  [*] */
 	FSEG_FILTER, /* [?(...)] */
+	FSEG_FUNC,   /* .length() and friends: only last; names[0] is the function */
 };
 
 struct fexpr;
@@ -42,7 +43,8 @@ struct fpath {
 	enum fpath_root root;
 	char *var; /* FROOT_VAR only */
 	VEC(struct fseg) segs;
-	bool definite; /* at most one result: no wildcard, deep scan, filter, slice or list */
+	bool definite; /* at most one result before any function: no wildcard, deep scan,
+			* filter, slice or list */
 };
 
 /* Filter expressions: [?(@.price < 10 && @.name == 'x')] */

@@ -230,6 +230,8 @@ static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 			apply(w, p, i + 1, json_array_get(node, (size_t)j));
 		return;
 	}
+	case FSEG_FUNC: /* applied to the whole result by fpath_eval */
+		return;
 	case FSEG_FILTER:
 		if (json_is_array(node)) {
 			json_array_foreach(node, k, child) if (fx_test(w, g->filter, child))
@@ -345,10 +347,67 @@ static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
 	}
 }
 
+/* Jayway's path functions: length() and size() count, the aggregations return reals. */
+static json_t *apply_function(const char *fn, json_t *v, char **why)
+{
+	if (!strcmp(fn, "length") || !strcmp(fn, "size")) {
+		if (json_is_array(v))
+			return json_integer((json_int_t)json_array_size(v));
+		if (json_is_object(v))
+			return json_integer((json_int_t)json_object_size(v));
+		if (json_is_string(v)) {
+			json_int_t n = 0;
+			for (const char *q = json_string_value(v); *q; q++)
+				n += ((unsigned char)*q & 0xC0) != 0x80;
+			return json_integer(n);
+		}
+		*why = xasprintf("%s() can only be applied to an array, object or string", fn);
+		return NULL;
+	}
+	double sum = 0, sumsq = 0, lo = 0, hi = 0;
+	size_t n = 0, i;
+	json_t *item;
+	json_array_foreach(v, i, item)
+	{
+		if (!json_is_number(item))
+			continue;
+		double d = json_number_value(item);
+		lo = n == 0 || d < lo ? d : lo;
+		hi = n == 0 || d > hi ? d : hi;
+		sum += d;
+		sumsq += d * d;
+		n++;
+	}
+	if (n == 0) {
+		*why = xasprintf("Aggregation function attempted to calculate value using empty "
+				 "array");
+		return NULL;
+	}
+	double mean = sum / (double)n;
+	if (!strcmp(fn, "sum"))
+		return json_real(sum);
+	if (!strcmp(fn, "min"))
+		return json_real(lo);
+	if (!strcmp(fn, "max"))
+		return json_real(hi);
+	if (!strcmp(fn, "avg"))
+		return json_real(mean);
+	return json_real(sqrt(fmax(0, sumsq / (double)n - mean * mean)));
+}
+
 json_t *fpath_eval(const struct fpath *p, json_t *input, json_t *current,
 		   const struct flow_env *env, char **why)
 {
 	*why = NULL;
+	const struct fseg *last = p->segs.len ? &p->segs.items[p->segs.len - 1] : NULL;
+	if (last && last->kind == FSEG_FUNC) {
+		struct fpath upstream = *p; /* shares the segments, minus the function */
+		upstream.segs.len--;
+		json_t *v = fpath_eval(&upstream, input, current, env, why);
+		json_t *r = v ? apply_function(last->names.items[0], v, why) : NULL;
+		json_decref(v);
+		return r;
+	}
 	json_t *root = root_of(p, input, current, env, why);
 	if (!root)
 		return NULL;
