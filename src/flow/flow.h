@@ -155,7 +155,8 @@ char *flow_steps_text(const struct flow_steps *steps, size_t width);
 char *flow_choice_trace_text(const struct flow_choice_trace *trace, int matched);
 
 /* The effective input of a Task/Parallel/Map/Pass: InputPath then Parameters (state JSON
- * object borrowed). Records steps when `steps` is not NULL. */
+ * object borrowed). Records steps when `steps` is not NULL (zero it first; pass the same
+ * struct to flow_state_output); after an error it holds the steps that succeeded. */
 json_t *flow_state_input(json_t *state, json_t *raw_input, const struct flow_env *env,
 			 struct flow_steps *steps, struct flow_error *err);
 /* The state's output from its raw input and raw result: ResultSelector, ResultPath,
