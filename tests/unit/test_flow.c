@@ -325,6 +325,30 @@ static void test_labels(void **state)
 	}
 }
 
+/* After a failure the steps show how far the data got: here ResultPath fails. */
+static void test_steps_after_error(void **state)
+{
+	(void)state;
+	json_t *st = parse("{\"Type\": \"Task\", \"ResultSelector\": {\"v.$\": \"$.x\"}, "
+			   "\"ResultPath\": \"$.a.b\"}");
+	json_t *in = parse("{\"a\": \"not an object\"}");
+	json_t *res = parse("{\"x\": 1}");
+	struct flow_steps steps = {0};
+	struct flow_error err = {0};
+	json_t *eff = flow_state_input(st, in, NULL, &steps, &err);
+	assert_null(flow_state_output(st, in, res, NULL, &steps, &err));
+	assert_string_equal(err.name, "States.ResultPathMatchFailure");
+	assert_json(steps.after_result_selector, "{\"v\": 1}");
+	assert_null(steps.after_result_path);
+	assert_null(steps.output);
+	flow_error_fini(&err);
+	flow_steps_fini(&steps);
+	json_decref(eff);
+	json_decref(st);
+	json_decref(in);
+	json_decref(res);
+}
+
 static void test_query_language_dispatch(void **state)
 {
 	(void)state;
@@ -346,6 +370,9 @@ static void test_query_language_dispatch(void **state)
 	assert_false(flow_rule(rule, in, &env, &r, &err));
 	assert_string_equal(err.name, "States.QueryEvaluationError");
 	flow_error_fini(&err);
+	assert_null(flow_expression("{% $states.input %}", in, &env, &err));
+	assert_string_equal(err.name, "States.QueryEvaluationError");
+	flow_error_fini(&err);
 	json_decref(rule);
 	json_decref(st);
 	json_decref(in);
@@ -362,6 +389,7 @@ int main(void)
 	    cmocka_unit_test(test_json_merge_no_mutation),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_labels),
+	    cmocka_unit_test(test_steps_after_error),
 	    cmocka_unit_test(test_query_language_dispatch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
