@@ -136,6 +136,19 @@ static bool literal_ok(const struct rule_op *op, json_t *lit)
 	}
 }
 
+/* "Step Functions doesn't attempt to match a numeric field to a string value": say so when
+ * that is why a comparison is false. */
+static void note_mismatch(struct strbuf *why, const struct rule_op *op, json_t *v)
+{
+	static const char *const wanted[] = {
+	    [RT_STRING] = "a string",	[RT_MATCH] = "a string",	[RT_NUMBER] = "a number",
+	    [RT_BOOLEAN] = "a boolean", [RT_TIMESTAMP] = "a timestamp",
+	};
+	if (!why || !v || op->type >= RT_IS_NULL || literal_ok(op, v))
+		return;
+	sb_addf(why, " (not %s)", wanted[op->type]);
+}
+
 static bool eval(json_t *rule, json_t *input, const struct flow_env *env, bool *res,
 		 struct flow_error *err, struct strbuf *why);
 
@@ -195,6 +208,9 @@ static bool eval_compare(json_t *rule, const struct rule_op *op, bool path_form,
 		return false;
 	}
 	json_t *rhs = other ? other : operand;
+	note_mismatch(why, op, v);
+	if (other)
+		note_mismatch(why, op, other);
 	if (op->type == RT_IS_PRESENT)
 		*res = (v != NULL) == json_is_true(rhs);
 	else if (op->type >= RT_IS_NULL)

@@ -166,6 +166,19 @@ static void test_choice_trace(void **state)
 	free(text);
 	flow_choice_trace_fini(&trace);
 
+	/* A value of the wrong type is why a comparison fails: the trace says so. */
+	json_t *mm = parse("[{\"Variable\": \"$.v\", \"NumericEquals\": 5, \"Next\": \"A\"}]");
+	json_t *mi = parse("{\"v\": \"5\"}");
+	assert_true(flow_choice_explain(mm, mi, NULL, &m, &trace, &err));
+	assert_int_equal(m, -1);
+	assert_string_equal(trace.steps[0].why, "$.v is \"5\" (not a number)");
+	text = flow_choice_trace_text(&trace, m);
+	assert_non_null(strstr(text, "no rule matched"));
+	free(text);
+	flow_choice_trace_fini(&trace);
+	json_decref(mm);
+	json_decref(mi);
+
 	/* A runtime error still leaves the trace of the rules seen so far. */
 	json_t *bad = parse("{\"value\": 22}");
 	assert_false(flow_choice_explain(choices, bad, NULL, &m, &trace, &err));
