@@ -171,4 +171,27 @@ void ev_format_line(const struct ev_log *log, const struct ev *e, struct strbuf 
 /* Every event, one line each. */
 void ev_log_write_text(const struct ev_log *log, FILE *out);
 
+/*
+ * The playback seam (DESIGN.md): what a producer of a log offers its readers. A simulation
+ * advances on demand (a live run); a replay is complete from the start. The TUI reads the log
+ * through this and never knows which producer it has.
+ */
+struct ev_producer_ops {
+	/* Makes the producer append every event with time <= t_ms (it may append a few more
+	 * at the same instant). Returns false on an internal error. */
+	bool (*advance_to)(void *self, int64_t t_ms);
+	/* Appends at least one more event unless finished; false when nothing was appended. */
+	bool (*step)(void *self);
+	/* True once the execution has ended and every event is in the log. */
+	bool (*finished)(const void *self);
+	/* A short description for headers: "seed 1, config.yaml" or "replay of h.json". */
+	const char *(*describe)(const void *self);
+};
+
+struct ev_producer {
+	const struct ev_producer_ops *ops;
+	void *self;	     /* borrowed */
+	struct ev_log *log;  /* borrowed: where the producer appends */
+};
+
 #endif
