@@ -41,6 +41,7 @@ enum asl_query_language { ASL_JSONPATH, ASL_JSONATA };
 const char *asl_state_type_name(enum asl_state_type type);
 
 struct asl_state;
+struct asl_source;
 
 /* A set of states with a StartAt: the machine's top level, a Parallel branch, a Map processor. */
 struct asl_graph {
@@ -54,9 +55,9 @@ struct asl_graph {
 struct asl_retrier {
 	const char **errors; /* ErrorEquals */
 	size_t error_count;
-	double interval_seconds; /* default 1 */
-	int64_t max_attempts;	 /* default 3 */
-	double backoff_rate;	 /* default 2.0 */
+	double interval_seconds;   /* default 1 */
+	int64_t max_attempts;	   /* default 3 */
+	double backoff_rate;	   /* default 2.0 */
 	int64_t max_delay_seconds; /* 0 = not set */
 	bool jitter_full;	   /* JitterStrategy FULL */
 	const char *pointer;
@@ -120,6 +121,51 @@ struct asl_state {
 
 	/* Parent graph (the one whose States hold this state). */
 	const struct asl_graph *graph;
+
+	/*
+	 * Typed views added for the simulator and the views. Every json_t * is borrowed from
+	 * `json` (NULL when the field is absent; a json null stays a json null). Integers are set
+	 * only when the field holds an integer (JSONata expressions stay in `json`).
+	 */
+	/* Common data-flow fields (JSONPath: the five paths/templates; JSONata: Arguments/Output)
+	 */
+	json_t *input_path, *output_path, *result_path;
+	json_t *parameters, *result_selector, *result; /* result: Pass `Result` */
+	json_t *arguments, *output, *assign;
+
+	/* Task: 0 = not set (AWS default 99,999,999); *_path NULL = absent */
+	int64_t timeout_seconds;
+	const char *timeout_seconds_path;
+	int64_t heartbeat_seconds;
+	const char *heartbeat_seconds_path;
+	json_t *credentials;
+
+	/* Wait: exactly one of these four is set (has_seconds tells for `seconds`) */
+	bool has_seconds;
+	int64_t seconds;
+	const char *timestamp;
+	const char *seconds_path;
+	const char *timestamp_path;
+
+	/* Map */
+	int64_t max_concurrency; /* 0 = unlimited (also when absent) */
+	const char *max_concurrency_path;
+	const char *items_path;	    /* NULL = "$" */
+	json_t *items;		    /* JSONata Items */
+	json_t *item_selector;	    /* ItemSelector, else legacy Map `Parameters` (same role) */
+	json_t *item_reader;	    /* ItemReader object */
+	json_t *item_batcher;	    /* ItemBatcher object */
+	json_t *result_writer;	    /* ResultWriter object */
+	json_t *processor_config;   /* ItemProcessor.ProcessorConfig */
+	const char *execution_type; /* ProcessorConfig.ExecutionType (DISTRIBUTED), or NULL */
+	int64_t tolerated_failure_count;     /* -1 = not set */
+	double tolerated_failure_percentage; /* -1 = not set */
+	const char *tolerated_failure_count_path;
+	const char *tolerated_failure_percentage_path;
+	const char *label;
+
+	/* Fail */
+	const char *error, *cause, *error_path, *cause_path;
 };
 
 struct asl_machine {
@@ -128,8 +174,11 @@ struct asl_machine {
 	const char *comment;
 	int64_t timeout_seconds; /* 0 = not set */
 	enum asl_query_language query_language;
-	const char *file;	 /* where it came from (for messages) */
-	const char *machine_id; /* CloudFormation logical id, NULL for plain ASL */
+	const char *file;	   /* where it came from (for messages) */
+	const char *machine_id;	   /* CloudFormation logical id, NULL for plain ASL */
+	const char *version;	   /* top-level Version, or NULL */
+	size_t total_states;	   /* states in every graph, nested ones included */
+	struct asl_source *source; /* private: where each JSON pointer sits in the file */
 };
 
 /* Options for loading; zero-initialise. */
@@ -154,6 +203,16 @@ void asl_machine_free(struct asl_machine *m);
 
 /* Every problem AWS would reject (errors) and unreachable states (warnings). True if no errors. */
 bool asl_validate(const struct asl_machine *m, struct diags *diags);
+
+/*
+ * Where a JSON pointer of the definition (borrowed) sits in the source file: 1-based line and
+ * column (0 when unknown, e.g. loaded with asl_load_json). For definitions embedded in a
+ * template, pointers are translated into the template (a DefinitionString resolves to the
+ * string itself). `at_key` prefers the member's key over its value.
+ */
+void asl_locate(const struct asl_machine *m, const char *pointer, bool at_key, int *line, int *col);
+/* The source text the positions refer to (borrowed; NULL when none), for diags_print. */
+const char *asl_source_text(const struct asl_machine *m, size_t *len);
 
 /* Lookup by name within one graph (names are unique per machine in ASL). */
 const struct asl_state *asl_graph_find(const struct asl_graph *g, const char *name);

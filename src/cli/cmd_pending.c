@@ -28,22 +28,7 @@ int cmd_run(int argc, char **argv)
 	return pending(argc, argv, "simulation");
 }
 
-int cmd_replay(int argc, char **argv)
-{
-	return pending(argc, argv, "replay");
-}
-
-int cmd_validate(int argc, char **argv)
-{
-	return pending(argc, argv, "validation");
-}
-
 int cmd_graph(int argc, char **argv)
 {
 	return pending(argc, argv, "graph drawing");
-}
-
-int cmd_definition(int argc, char **argv)
-{
-	return pending(argc, argv, "the effective definition");
 }

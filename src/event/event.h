@@ -194,4 +194,41 @@ struct ev_producer {
 	struct ev_log *log;  /* borrowed: where the producer appends */
 };
 
+/* ---- JSON codec of one event (src/event/json.c) ----------------------------------------
+ * One `struct ev` <-> one AWS HistoryEvent object as `aws stepfunctions
+ * get-execution-history --output json` prints it (aws-facts a.2-a.4). Typed fields map to the
+ * details members (name/state -> state, index -> item, error, cause, resourceType, resource,
+ * input|output|parameters -> payload); every other details member is kept in `extra` and
+ * merged back in botocore member order on output. `inputDetails`/`outputDetails` equal to
+ * {"truncated": false} are not stored (they are regenerated beside a payload); any other value
+ * is kept in extra. A payload string that is not valid JSON is kept as a JSON string with
+ * extra["x-stepscope-raw"] = true so it is written back verbatim. For an EV_UNKNOWN event
+ * extra holds every top-level member other than timestamp/type/id/previousEventId.
+ */
+
+/* Epoch milliseconds from a history timestamp: an ISO 8601 string (`Z` or +-hh:mm, 0-9
+ * fraction digits, AWS CLI v2) or a number of epoch seconds (CLI v1, wire). False when the
+ * value is none of those (e.g. the scrubbed placeholder "timestamp"). */
+bool ev_time_parse(const json_t *value, int64_t *epoch_ms);
+/* As AWS CLI v2 prints it in UTC: "2024-05-14T10:15:01.512000+00:00", no fraction when the
+ * milliseconds are zero. buf receives at most 40 bytes. */
+void ev_time_format(int64_t epoch_ms, char buf[40]);
+
+/* What ev_from_json read besides the record itself. */
+struct ev_json_info {
+	bool has_time;	  /* the timestamp parsed */
+	int64_t epoch_ms; /* valid when has_time */
+};
+
+/*
+ * Reads one HistoryEvent object (borrowed) into *out (id and prev as recorded; t_ms 0; item
+ * -1 unless MapIteration*). Strings are interned in log. Problems are reported at
+ * `file` + JSON pointer `pointer` (both borrowed, may be NULL): a missing/invalid type or id is
+ * an error (returns false, *out untouched); an unparsable payload or odd member is a warning.
+ */
+bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct ev_json_info *info,
+		  struct diags *diags, const char *file, const char *pointer);
+/* A new HistoryEvent object (owned by the caller), timestamp = start_epoch_ms + e->t_ms. */
+json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_epoch_ms);
+
 #endif

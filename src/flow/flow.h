@@ -28,7 +28,7 @@ struct flow_error {
 	char *cause;
 };
 void flow_error_set(struct flow_error *err, const char *name, const char *fmt, ...)
-	PRINTF_LIKE(3, 4);
+    PRINTF_LIKE(3, 4);
 void flow_error_fini(struct flow_error *err);
 
 /* What an evaluation may read besides its input. All borrowed; any may be NULL. */
@@ -36,7 +36,30 @@ struct flow_env {
 	json_t *context;   /* the context object `$$` (Execution, State, StateMachine, Task, Map) */
 	json_t *variables; /* workflow variables (`$name`), for Assign; NULL when none */
 	struct rng *rng;   /* States.UUID and States.MathRandom */
+	/* The state machine's top-level QueryLanguage ("JSONPath" or "JSONata"); NULL means
+	 * JSONPath. A state's own "QueryLanguage" field overrides it. */
+	const char *query_language;
 };
+
+/*
+ * The context object `$$` from the values the simulator knows. Strings are borrowed and may
+ * be NULL (then the field is omitted); json values are borrowed (copied by reference).
+ * `$$.Task` appears only with a task token, `$$.Map` only when in_map is set (ItemSelector).
+ */
+struct flow_context_info {
+	const char *execution_id, *execution_name, *role_arn, *execution_start_time;
+	json_t *execution_input;
+	long long redrive_count;
+	const char *state_name, *state_entered_time;
+	long long retry_count;
+	const char *state_machine_id, *state_machine_name;
+	const char *task_token;
+	bool in_map;
+	long long map_index;
+	json_t *map_value;
+};
+/* A new context object (caller decrefs). */
+json_t *flow_context_new(const struct flow_context_info *info);
 
 /* ---- syntax checks, for validation at load time ---- */
 /*
@@ -84,6 +107,20 @@ bool flow_choice(json_t *choices, json_t *input, const struct flow_env *env, int
 /* One rule (possibly And/Or/Not), for explanations. */
 bool flow_rule(json_t *rule, json_t *input, const struct flow_env *env, bool *result,
 	       struct flow_error *err);
+/* Why each top-level rule matched or not, in order, up to the first match. */
+struct flow_rule_step {
+	char *label; /* flow_rule_label of the rule */
+	bool matched;
+	char *why; /* the values the rule looked at, e.g. "$.value is 22"; owned */
+};
+struct flow_choice_trace {
+	struct flow_rule_step *steps;
+	size_t count;
+};
+/* flow_choice that also fills *trace (when not NULL; fini it even after an error). */
+bool flow_choice_explain(json_t *choices, json_t *input, const struct flow_env *env, int *matched,
+			 struct flow_choice_trace *trace, struct flow_error *err);
+void flow_choice_trace_fini(struct flow_choice_trace *trace);
 /* Short human label of a rule, e.g. "$.n > 10", "not($.a == \"x\")"; owned by the caller. */
 char *flow_rule_label(json_t *rule);
 

@@ -1,0 +1,447 @@
+/*
+ * `stepscope replay`: a recorded AWS execution history, headless. Until the terminal UI lands
+ * the default view is --summary.
+ */
+#include "cli.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "history/history.h"
+
+enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS };
+
+/* ---- --json ---- */
+
+/* The wall-clock time of an event, or JSON null when the times are synthetic. */
+static json_t *date_of(const struct ev_log *log, const struct ev *e, bool has_fallback,
+		       int64_t fallback_ms)
+{
+	const struct ev_log_meta *meta = ev_log_meta_const(log);
+	char buf[40];
+	if (e && !meta->synthetic_time)
+		ev_time_format(meta->start_epoch_ms + e->t_ms, buf);
+	else if (has_fallback)
+		ev_time_format(fallback_ms, buf);
+	else
+		return json_null();
+	return json_string(buf);
+}
+
+static json_t *str_or_null(const struct ev_log *log, ev_str_t s)
+{
+	return s ? json_string(ev_log_str(log, s)) : json_null();
+}
+
+static void print_json(FILE *out, const struct ev_log *log, const struct hist_describe *desc,
+		       const struct hist_outcome *oc)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "status", json_string(hist_status_name(oc->status)));
+	if (oc->status == HIST_SUCCEEDED) {
+		json_t *v = oc->end->payload ? oc->end->payload : json_null();
+		json_object_set(o, "output", v);
+	} else {
+		json_object_set_new(o, "error", str_or_null(log, oc->end ? oc->end->error : 0));
+		json_object_set_new(o, "cause", str_or_null(log, oc->end ? oc->end->cause : 0));
+	}
+	json_object_set_new(
+	    o, "startDate",
+	    date_of(log, ev_log_get(log, 1), desc->has_start, desc->start_epoch_ms));
+	json_object_set_new(o, "stopDate",
+			    date_of(log, oc->end, oc->end && desc->has_stop, desc->stop_epoch_ms));
+	json_object_set_new(o, "durationMs", json_integer(oc->duration_ms));
+	json_object_set_new(o, "events", json_integer((json_int_t)ev_log_count(log)));
+	json_dumpf(o, out, JSON_INDENT(2));
+	fputc('\n', out);
+	json_decref(o);
+}
+
+/* ---- --summary ---- */
+
+struct state_row {
+	ev_str_t name;
+	enum ev_type kind;
+	int visits, failures, retries, aborted;
+};
+
+struct map_row {
+	ev_str_t name;
+	int started, succeeded, failed, aborted;
+};
+
+struct task_row {
+	char *key;
+	int calls, succeeded, failed, timed_out;
+};
+
+struct summary {
+	VEC(struct state_row) states;
+	VEC(int32_t) row_of; /* state row by interned string id, -1 */
+	VEC(struct map_row) maps;
+	VEC(struct task_row) tasks;
+	VEC(int32_t) task_of_visit; /* task row of a visit's current invocation */
+	int transitions;
+};
+
+static int32_t state_row(struct summary *s, ev_str_t name, enum ev_type kind)
+{
+	while (s->row_of.len <= name)
+		VEC_PUSH(s->row_of, -1);
+	if (s->row_of.items[name] < 0) {
+		struct state_row row = {.name = name, .kind = kind};
+		VEC_PUSH(s->states, row);
+		s->row_of.items[name] = (int32_t)s->states.len - 1;
+	}
+	return s->row_of.items[name];
+}
+
+static struct map_row *map_row(struct summary *s, ev_str_t name)
+{
+	for (size_t i = 0; i < s->maps.len; i++)
+		if (s->maps.items[i].name == name)
+			return &s->maps.items[i];
+	struct map_row row = {.name = name};
+	VEC_PUSH(s->maps, row);
+	return &s->maps.items[s->maps.len - 1];
+}
+
+static int32_t task_row(struct summary *s, const char *key)
+{
+	for (size_t i = 0; i < s->tasks.len; i++)
+		if (strcmp(s->tasks.items[i].key, key) == 0)
+			return (int32_t)i;
+	struct task_row row = {.key = xstrdup(key)};
+	VEC_PUSH(s->tasks, row);
+	return (int32_t)s->tasks.len - 1;
+}
+
+static const char *str_or(const char *s)
+{
+	return s ? s : "?";
+}
+
+/* "lambda:invoke", "lambda function NAME" (legacy ARN resource), "activity NAME". */
+static char *task_key(const struct ev_log *log, const struct ev *e)
+{
+	const char *res = ev_log_str(log, e->resource);
+	const char *tail = res && strrchr(res, ':') ? strrchr(res, ':') + 1 : res;
+	if (e->type == EV_TaskScheduled)
+		return xasprintf("%s:%s", str_or(ev_log_str(log, e->resource_type)), str_or(res));
+	if (e->type == EV_LambdaFunctionScheduled) {
+		const char *fn = res ? strstr(res, ":function:") : NULL;
+		return xasprintf("lambda function %s", fn ? fn + 10 : tail ? tail : "?");
+	}
+	return xasprintf("activity %s", tail ? tail : "?");
+}
+
+static void count_task(struct summary *s, const struct ev_log *log, const struct ev *e,
+		       int32_t visit)
+{
+	const char *n = ev_type_name(e->type);
+	if (e->type == EV_TaskScheduled || e->type == EV_LambdaFunctionScheduled ||
+	    e->type == EV_ActivityScheduled) {
+		char *key = task_key(log, e);
+		int32_t row = task_row(s, key);
+		free(key);
+		s->tasks.items[row].calls++;
+		if (visit >= 0)
+			s->task_of_visit.items[visit] = row;
+		return;
+	}
+	int32_t row = visit >= 0 ? s->task_of_visit.items[visit] : -1;
+	if (row < 0 || e->type == EV_TaskStateAborted)
+		return;
+	struct task_row *t = &s->tasks.items[row];
+	if (e->type == EV_TaskSucceeded || e->type == EV_LambdaFunctionSucceeded ||
+	    e->type == EV_ActivitySucceeded)
+		t->succeeded++;
+	else if (str_ends_with(n, "TimedOut"))
+		t->timed_out++;
+	else if (str_ends_with(n, "Failed") && strncmp(n, "Execution", 9) != 0)
+		t->failed++;
+}
+
+static void count_event(struct summary *s, const struct ev_log *log, const struct ev *e,
+			int32_t visit)
+{
+	const char *n = ev_type_name(e->type);
+	if (str_ends_with(n, "StateEntered"))
+		s->transitions++;
+	if (e->type == EV_MapIterationStarted)
+		map_row(s, e->state)->started++;
+	else if (e->type == EV_MapIterationSucceeded)
+		map_row(s, e->state)->succeeded++;
+	else if (e->type == EV_MapIterationFailed)
+		map_row(s, e->state)->failed++;
+	else if (e->type == EV_MapIterationAborted)
+		map_row(s, e->state)->aborted++;
+	else if (!strncmp(n, "Task", 4) || !strncmp(n, "LambdaFunction", 14) ||
+		 !strncmp(n, "Activity", 8))
+		count_task(s, log, e, visit);
+}
+
+static void collect(struct summary *s, const struct ev_log *log, const struct hist_recon *r)
+{
+	size_t visits = hist_recon_visit_count(r);
+	for (size_t v = 0; v < visits; v++) {
+		const struct hist_visit *hv = hist_recon_visit(r, v);
+		VEC_PUSH(s->task_of_visit, -1);
+		if (!hv->state)
+			continue;
+		int32_t idx = state_row(s, hv->state, hv->entered); /* may move the rows */
+		struct state_row *row = &s->states.items[idx];
+		row->visits++;
+		row->failures += hv->failures;
+		row->retries += hv->attempts > 1 ? hv->attempts - 1 : 0;
+		row->aborted += hv->aborted;
+	}
+	size_t n = ev_log_count(log);
+	for (size_t id = 1; id <= n; id++)
+		count_event(s, log, ev_log_get(log, (int64_t)id),
+			    hist_recon_event_visit(r, (int64_t)id));
+}
+
+/* The kind of state from its entered event: "TaskStateEntered" -> "Task". */
+static void print_kind(FILE *out, enum ev_type entered)
+{
+	const char *n = ev_type_name(entered);
+	fprintf(out, "%-9.*s", (int)(strlen(n) - strlen("StateEntered")), n);
+}
+
+static void print_header(FILE *out, const struct ev_log *log, const struct hist_describe *desc,
+			 const struct hist_outcome *oc)
+{
+	const struct ev_log_meta *meta = ev_log_meta_const(log);
+	if (meta->execution_name)
+		fprintf(out, "execution:         %s\n", ev_log_str(log, meta->execution_name));
+	fprintf(out, "status:            %s\n", hist_status_name(oc->status));
+	if (oc->end && oc->end->error)
+		fprintf(out, "error:             %s\n", ev_log_str(log, oc->end->error));
+	if (oc->end && oc->end->cause) {
+		const char *c = ev_log_str(log, oc->end->cause);
+		int len = (int)strcspn(c, "\n");
+		fprintf(out, "cause:             %.*s%s\n", len > 200 ? 200 : len, c,
+			len > 200 || c[len] ? " ..." : "");
+	}
+	fprintf(out, "duration:          %" PRId64 ".%03" PRId64 " s%s\n", oc->duration_ms / 1000,
+		oc->duration_ms % 1000,
+		meta->synthetic_time ? " (synthetic: timestamps missing, order only)" : "");
+	if (desc->present && desc->status && strcmp(desc->status, hist_status_name(oc->status)))
+		fprintf(out, "described status:  %s (differs from the history)\n", desc->status);
+	fprintf(out, "events:            %zu\n", ev_log_count(log));
+}
+
+static void print_tables(FILE *out, const struct ev_log *log, const struct summary *s)
+{
+	int w = 5;
+	for (size_t i = 0; i < s->states.len; i++) {
+		int len = (int)strlen(ev_log_str(log, s->states.items[i].name));
+		w = len > w ? (len > 40 ? 40 : len) : w;
+	}
+	fprintf(out, "state transitions: %d\nstates:\n  %-*s %-9s %6s %8s %7s %7s\n",
+		s->transitions, w, "STATE", "TYPE", "VISITS", "FAILURES", "RETRIES", "ABORTED");
+	for (size_t i = 0; i < s->states.len; i++) {
+		const struct state_row *r = &s->states.items[i];
+		fprintf(out, "  %-*s ", w, ev_log_str(log, r->name));
+		print_kind(out, r->kind);
+		fprintf(out, " %6d %8d %7d %7d\n", r->visits, r->failures, r->retries, r->aborted);
+	}
+	if (s->maps.len)
+		fputs("map iterations:\n", out);
+	for (size_t i = 0; i < s->maps.len; i++) {
+		const struct map_row *m = &s->maps.items[i];
+		fprintf(out, "  %-*s started %d, succeeded %d, failed %d, aborted %d\n", w,
+			ev_log_str(log, m->name), m->started, m->succeeded, m->failed, m->aborted);
+	}
+	if (s->tasks.len)
+		fputs("task invocations:\n", out);
+	for (size_t i = 0; i < s->tasks.len; i++) {
+		const struct task_row *t = &s->tasks.items[i];
+		fprintf(out, "  %s: %d (succeeded %d, failed %d, timed out %d)\n", t->key, t->calls,
+			t->succeeded, t->failed, t->timed_out);
+	}
+}
+
+static void print_summary(FILE *out, const struct ev_log *log, const struct hist_describe *desc,
+			  const struct hist_outcome *oc)
+{
+	struct hist_recon *r = hist_recon_of_log(log);
+	struct summary s;
+	memset(&s, 0, sizeof(s));
+	collect(&s, log, r);
+	print_header(out, log, desc, oc);
+	print_tables(out, log, &s);
+	for (size_t i = 0; i < s.tasks.len; i++)
+		free(s.tasks.items[i].key);
+	VEC_FREE(s.states);
+	VEC_FREE(s.row_of);
+	VEC_FREE(s.maps);
+	VEC_FREE(s.tasks);
+	VEC_FREE(s.task_of_visit);
+	hist_recon_free(r);
+}
+
+static int replay_check_definition(const struct ev_log *log, const char *path)
+{
+	(void)log;
+	return cli_error("replay: --definition %s: definition loading is not available in this "
+			 "build yet",
+			 path);
+}
+
+static void replay_print(FILE *out, enum replay_mode mode, const struct ev_log *log,
+			 const struct hist_describe *desc, const struct hist_outcome *oc)
+{
+	if (mode == REPLAY_EVENTS)
+		ev_log_write_text(log, out);
+	else if (mode == REPLAY_JSON)
+		print_json(out, log, desc, oc);
+	else
+		print_summary(out, log, desc, oc);
+}
+
+static const char help[] =
+    "usage: stepscope replay [--summary | --json | --events] [--definition FILE]\n"
+    "                        [--history-out FILE] HISTORY...\n"
+    "\n"
+    "Replays an execution recorded on AWS: the output of `aws stepfunctions\n"
+    "get-execution-history --output json` (CLI v1 or v2, with or without execution data,\n"
+    "--reverse-order, several pages as several files or one array of pages). A\n"
+    "`describe-execution` JSON given beside it adds the execution's name.\n"
+    "\n"
+    "  --summary            status, duration, states, retries, Map iterations, task calls\n"
+    "                       (the default for now; the terminal UI will be the default later)\n"
+    "  --json               one JSON object: status, output, error, cause, startDate,\n"
+    "                       stopDate, durationMs, events\n"
+    "  --events             the event log, one line per event\n"
+    "  --definition FILE    also report states the history visits that FILE lacks\n"
+    "  --history-out FILE   write the history back out, normalised (ids in order, UTC times)\n"
+    "\n"
+    "Exit status: 0 the execution succeeded, 1 it failed, timed out, was aborted or has not\n"
+    "finished, 2 bad input.\n";
+
+struct replay_opts {
+	enum replay_mode mode;
+	const char *definition, *history_out;
+	const char **files;
+	size_t file_count;
+};
+
+static int parse_args(int argc, char **argv, struct replay_opts *o, bool *done)
+{
+	o->files = xcalloc((size_t)argc, sizeof(char *));
+	bool mode_set = false, options = true;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		enum replay_mode m = REPLAY_SUMMARY;
+		bool is_mode = true;
+		if (options && !strcmp(a, "--summary"))
+			m = REPLAY_SUMMARY;
+		else if (options && !strcmp(a, "--json"))
+			m = REPLAY_JSON;
+		else if (options && !strcmp(a, "--events"))
+			m = REPLAY_EVENTS;
+		else
+			is_mode = false;
+		if (is_mode) {
+			if (mode_set && o->mode != m)
+				return cli_error(
+				    "replay: --summary, --json and --events exclude each "
+				    "other");
+			o->mode = m;
+			mode_set = true;
+		} else if (options && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
+			fputs(help, stdout);
+			*done = true;
+			return EXIT_OK;
+		} else if (options && (!strcmp(a, "--definition") || !strcmp(a, "--history-out"))) {
+			if (i + 1 >= argc)
+				return cli_error("replay: %s needs a FILE", a);
+			*(a[2] == 'd' ? &o->definition : &o->history_out) = argv[++i];
+		} else if (options && !strcmp(a, "--")) {
+			options = false;
+		} else if (options && a[0] == '-' && a[1] != '\0') {
+			cli_error("replay: unknown option '%s'", a);
+			return cli_usage_hint("replay");
+		} else {
+			o->files[o->file_count++] = a;
+		}
+	}
+	if (o->file_count == 0) {
+		cli_error("replay: no HISTORY file given");
+		return cli_usage_hint("replay");
+	}
+	return EXIT_OK;
+}
+
+/* Reads every file into the importer; diagnostics are printed with their source line. */
+static struct ev_log *import_all(const struct replay_opts *o, struct hist_importer *imp)
+{
+	for (size_t i = 0; i < o->file_count; i++) {
+		size_t len;
+		char *err = NULL;
+		char *text = file_read_all(o->files[i], &len, &err);
+		if (!text) {
+			cli_error("replay: %s", err);
+			free(err);
+			return NULL;
+		}
+		struct diags d;
+		diags_init(&d);
+		bool ok = hist_importer_add_text(imp, o->files[i], text, len, &d);
+		diags_print(stderr, &d, text, len);
+		diags_fini(&d);
+		free(text);
+		if (!ok)
+			return NULL;
+	}
+	struct diags d;
+	diags_init(&d);
+	struct ev_log *log = hist_importer_finish(imp, &d);
+	diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	return log;
+}
+
+static int replay(const struct replay_opts *o)
+{
+	struct hist_importer *imp = hist_importer_new();
+	struct ev_log *log = import_all(o, imp);
+	if (!log) {
+		hist_importer_free(imp);
+		return EXIT_USAGE;
+	}
+	int rc = EXIT_OK;
+	if (o->history_out) {
+		struct diags d;
+		diags_init(&d);
+		if (!hist_export(log, o->history_out, o->files, o->file_count, &d))
+			rc = EXIT_USAGE;
+		diags_print(stderr, &d, NULL, 0);
+		diags_fini(&d);
+	}
+	if (rc == EXIT_OK && o->definition)
+		rc = replay_check_definition(log, o->definition);
+	if (rc == EXIT_OK) {
+		struct hist_outcome out;
+		hist_outcome(log, &out);
+		replay_print(stdout, o->mode, log, hist_importer_describe(imp), &out);
+		rc = out.status == HIST_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
+	}
+	ev_log_free(log);
+	hist_importer_free(imp);
+	return rc;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct replay_opts o = {.mode = REPLAY_SUMMARY};
+	bool done = false;
+	int rc = parse_args(argc, argv, &o, &done);
+	if (rc == EXIT_OK && !done)
+		rc = replay(&o);
+	free(o.files);
+	return rc;
+}

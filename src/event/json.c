@@ -1,0 +1,479 @@
+/*
+ * The JSON codec of one event: a `struct ev` <-> an AWS HistoryEvent object, in the key order
+ * the AWS CLI prints (timestamp, type, id, previousEventId, details; inside details the
+ * botocore member order, aws-facts a.2 and a.4).
+ */
+#include "event.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RAW_MARK "x-stepscope-raw"
+
+/* ---- timestamps ---- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Reads exactly n digits at *p; false when they are not all digits. */
+static bool digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)(*p)[i]))
+			return false;
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return true;
+}
+
+/* "+09:00", "-0530", "+09", "Z" or nothing (taken as UTC) -> offset in minutes. */
+static bool parse_offset(const char *p, int *minutes)
+{
+	*minutes = 0;
+	if (*p == '\0' || ((*p == 'Z' || *p == 'z') && p[1] == '\0'))
+		return true;
+	if (*p != '+' && *p != '-')
+		return false;
+	int sign = *p++ == '-' ? -1 : 1, hh, mm = 0;
+	if (!digits(&p, 2, &hh))
+		return false;
+	if (*p == ':')
+		p++;
+	if (*p && !digits(&p, 2, &mm))
+		return false;
+	if (*p || hh > 23 || mm > 59)
+		return false;
+	*minutes = sign * (hh * 60 + mm);
+	return true;
+}
+
+static bool parse_iso(const char *s, int64_t *epoch_ms)
+{
+	const char *p = s;
+	int y, mo, d, h, mi, sec, ms = 0;
+	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+	    !digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+		return false;
+	p++;
+	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' ||
+	    !digits(&p, 2, &sec))
+		return false;
+	if (*p == '.' || *p == ',') {
+		/* Up to 9 digits; the service has millisecond precision, so the rest is cut. */
+		p++;
+		int n = 0, scale = 100;
+		while (isdigit((unsigned char)*p) && n < 9) {
+			ms += (*p - '0') * scale;
+			scale /= 10;
+			p++;
+			n++;
+		}
+		if (n == 0 || isdigit((unsigned char)*p))
+			return false;
+	}
+	int off;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
+	    !parse_offset(p, &off))
+		return false;
+	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off * 60;
+	*epoch_ms = secs * 1000 + ms;
+	return true;
+}
+
+bool ev_time_parse(const json_t *value, int64_t *epoch_ms)
+{
+	if (json_is_integer(value)) {
+		*epoch_ms = (int64_t)json_integer_value(value) * 1000;
+		return true;
+	}
+	if (json_is_real(value)) {
+		double v = json_real_value(value);
+		if (!isfinite(v) || fabs(v) > 1e14)
+			return false;
+		*epoch_ms = (int64_t)llround(v * 1000.0);
+		return true;
+	}
+	return json_is_string(value) && parse_iso(json_string_value(value), epoch_ms);
+}
+
+void ev_time_format(int64_t epoch_ms, char buf[40])
+{
+	int64_t secs = epoch_ms >= 0 ? epoch_ms / 1000 : -((-epoch_ms + 999) / 1000);
+	int ms = (int)(epoch_ms - secs * 1000);
+	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+	int64_t rem = secs - days * 86400, y;
+	int m, d;
+	civil_from_days(days, &y, &m, &d);
+	int n = snprintf(buf, 40, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d,
+			 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+	/* Python's isoformat(): microseconds (ours end in 000), omitted when zero. */
+	if (ms)
+		n += snprintf(buf + n, (size_t)(40 - n), ".%03d000", ms);
+	snprintf(buf + n, (size_t)(40 - n), "+00:00");
+}
+
+/* ---- details members, botocore order ---- */
+
+struct details_shape {
+	const char *key;
+	const char *members[8];
+};
+
+static const struct details_shape shapes[] = {
+    {"stateEnteredEventDetails", {"name", "input", "inputDetails"}},
+    {"stateExitedEventDetails",
+     {"name", "output", "outputDetails", "assignedVariables", "assignedVariablesDetails"}},
+    {"executionStartedEventDetails",
+     {"input", "inputDetails", "roleArn", "stateMachineAliasArn", "stateMachineVersionArn"}},
+    {"executionSucceededEventDetails", {"output", "outputDetails"}},
+    {"executionRedrivenEventDetails", {"redriveCount"}},
+    {"mapStateStartedEventDetails", {"length"}},
+    {"mapIterationStartedEventDetails", {"name", "index"}},
+    {"mapIterationSucceededEventDetails", {"name", "index"}},
+    {"mapIterationFailedEventDetails", {"name", "index"}},
+    {"mapIterationAbortedEventDetails", {"name", "index"}},
+    {"mapRunStartedEventDetails", {"mapRunArn"}},
+    {"mapRunRedrivenEventDetails", {"mapRunArn", "redriveCount"}},
+    {"taskScheduledEventDetails",
+     {"resourceType", "resource", "region", "parameters", "timeoutInSeconds", "heartbeatInSeconds",
+      "taskCredentials"}},
+    {"taskStartedEventDetails", {"resourceType", "resource"}},
+    {"taskSubmittedEventDetails", {"resourceType", "resource", "output", "outputDetails"}},
+    {"taskSucceededEventDetails", {"resourceType", "resource", "output", "outputDetails"}},
+    {"taskStartFailedEventDetails", {"resourceType", "resource", "error", "cause"}},
+    {"taskSubmitFailedEventDetails", {"resourceType", "resource", "error", "cause"}},
+    {"taskFailedEventDetails", {"resourceType", "resource", "error", "cause"}},
+    {"taskTimedOutEventDetails", {"resourceType", "resource", "error", "cause"}},
+    {"lambdaFunctionScheduledEventDetails",
+     {"resource", "input", "inputDetails", "timeoutInSeconds", "taskCredentials"}},
+    {"lambdaFunctionSucceededEventDetails", {"output", "outputDetails"}},
+    {"activityScheduledEventDetails",
+     {"resource", "input", "inputDetails", "timeoutInSeconds", "heartbeatInSeconds"}},
+    {"activityStartedEventDetails", {"workerName"}},
+    {"activitySucceededEventDetails", {"output", "outputDetails"}},
+    {"evaluationFailedEventDetails", {"error", "cause", "location", "state"}},
+};
+
+/* Members of failure details (error, cause) when no table entry matches. */
+static const char *const error_members[8] = {"error", "cause"};
+
+static const char *const *members_lookup(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(shapes); i++)
+		if (strcmp(shapes[i].key, key) == 0)
+			return shapes[i].members;
+	return error_members;
+}
+
+/* Keys come from ev_details_key, whose pointers are stable: a pointer-keyed memo saves the
+ * string compares on every member of every event. */
+static const char *const *members_of(const char *key)
+{
+	static struct {
+		const char *key;
+		const char *const *members;
+	} memo[EV_TYPE_COUNT];
+	static size_t memo_len;
+	for (size_t i = 0; i < memo_len; i++)
+		if (memo[i].key == key)
+			return memo[i].members;
+	const char *const *m = members_lookup(key);
+	if (memo_len < ARRAY_LEN(memo)) {
+		memo[memo_len].key = key;
+		memo[memo_len++].members = m;
+	}
+	return m;
+}
+
+/* Which payload member a details object of this type carries, or NULL. */
+static const char *payload_key(const char *details_key)
+{
+	const char *const *m = members_of(details_key);
+	for (int i = 0; i < 8 && m[i]; i++)
+		if (!strcmp(m[i], "input") || !strcmp(m[i], "output") ||
+		    !strcmp(m[i], "parameters"))
+			return m[i];
+	return NULL;
+}
+
+static bool has_member(const char *details_key, const char *member)
+{
+	const char *const *m = members_of(details_key);
+	for (int i = 0; i < 8 && m[i]; i++)
+		if (strcmp(m[i], member) == 0)
+			return true;
+	return false;
+}
+
+/* ---- reading ---- */
+
+static void warn(struct diags *diags, const char *file, const char *ptr, const char *member,
+		 const char *msg, const char *detail)
+{
+	char *p = xasprintf("%s/%s", ptr ? ptr : "", member);
+	diags_add(diags, DIAG_WARNING, "payload", file, 0, 0, p, "%s%s%s", msg, detail ? ": " : "",
+		  detail ? detail : "");
+	free(p);
+}
+
+/* A payload string parsed into JSON; kept as text (marked raw) when it does not parse. */
+static json_t *read_payload(const json_t *str, json_t **extra, struct diags *diags,
+			    const char *file, const char *ptr, const char *member)
+{
+	json_error_t err;
+	json_t *v = json_loadb(json_string_value(str), json_string_length(str),
+			       JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+	if (v)
+		return v;
+	warn(diags, file, ptr, member, "payload is not valid JSON (kept as text)", err.text);
+	if (!*extra)
+		*extra = json_object();
+	json_object_set_new(*extra, RAW_MARK, json_true());
+	return json_deep_copy(str);
+}
+
+static bool is_untruncated(const json_t *v)
+{
+	return json_is_object(v) && json_object_size(v) == 1 &&
+	       json_is_false(json_object_get(v, "truncated"));
+}
+
+/* Maps a typed member to its field; false when the member belongs in extra. */
+static bool read_typed(struct ev_log *log, const char *key, const char *k, const json_t *v,
+		       struct ev *out)
+{
+	bool evaluation = strcmp(key, "evaluationFailedEventDetails") == 0;
+	if (json_is_integer(v) && strcmp(k, "index") == 0 && has_member(key, "index") &&
+	    json_integer_value(v) >= 0 && json_integer_value(v) <= INT32_MAX) {
+		out->item = (int32_t)json_integer_value(v);
+		return true;
+	}
+	if (!json_is_string(v))
+		return false;
+	const char *s = json_string_value(v);
+	ev_str_t *dst = NULL;
+	if ((strcmp(k, "name") == 0 && has_member(key, "name")) ||
+	    (strcmp(k, "state") == 0 && evaluation))
+		dst = &out->state;
+	else if (strcmp(k, "error") == 0)
+		dst = &out->error;
+	else if (strcmp(k, "cause") == 0)
+		dst = &out->cause;
+	else if (strcmp(k, "resourceType") == 0)
+		dst = &out->resource_type;
+	else if (strcmp(k, "resource") == 0)
+		dst = &out->resource;
+	if (!dst || *s == '\0')
+		return false;
+	*dst = ev_log_intern(log, s);
+	return true;
+}
+
+static void read_details(struct ev_log *log, const char *key, const json_t *details, struct ev *out,
+			 struct diags *diags, const char *file, const char *ptr)
+{
+	const char *pk = payload_key(key);
+	const json_t *payload = pk ? json_object_get(details, pk) : NULL;
+	char *dptr = xasprintf("%s/%s", ptr ? ptr : "", key);
+	const char *k;
+	json_t *v;
+	json_object_foreach((json_t *)details, k, v)
+	{
+		if (read_typed(log, key, k, v, out))
+			continue;
+		if (pk && strcmp(k, pk) == 0 && json_is_string(v)) {
+			out->payload = read_payload(v, &out->extra, diags, file, dptr, k);
+			continue;
+		}
+		/* {"truncated": false} beside a payload is regenerated on output. */
+		if (json_is_string(payload) && str_ends_with(k, "Details") &&
+		    strncmp(k, pk, strlen(pk)) == 0 && is_untruncated(v))
+			continue;
+		/* Kept in extra (so exported back) and reported: the payload is incomplete. */
+		if (str_ends_with(k, "Details") && json_is_true(json_object_get(v, "truncated")))
+			warn(diags, file, dptr, k, "payload truncated by AWS (kept as recorded)",
+			     NULL);
+		if (!out->extra)
+			out->extra = json_object();
+		json_object_set(out->extra, k, v);
+	}
+	free(dptr);
+}
+
+static bool member_error(struct diags *diags, const char *file, const char *ptr, const char *member,
+			 const char *what)
+{
+	char *p = xasprintf("%s/%s", ptr ? ptr : "", member);
+	diags_add(diags, DIAG_ERROR, "not-a-history-event", file, 0, 0, p, "%s", what);
+	free(p);
+	return false;
+}
+
+bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct ev_json_info *info,
+		  struct diags *diags, const char *file, const char *pointer)
+{
+	if (!json_is_object(obj))
+		return member_error(diags, file, pointer, "", "a history event must be an object");
+	const json_t *type = json_object_get(obj, "type");
+	const json_t *id = json_object_get(obj, "id");
+	const json_t *prev = json_object_get(obj, "previousEventId");
+	if (!json_is_string(type))
+		return member_error(diags, file, pointer, "type",
+				    "a history event needs a string \"type\"");
+	if (!json_is_integer(id) || json_integer_value(id) < 1)
+		return member_error(diags, file, pointer, "id",
+				    "a history event needs a positive integer \"id\"");
+	if (prev && !json_is_integer(prev) && !json_is_null(prev))
+		return member_error(diags, file, pointer, "previousEventId",
+				    "\"previousEventId\" must be an integer");
+	struct ev e = {.id = json_integer_value(id), .item = -1};
+	e.prev = json_is_integer(prev) ? json_integer_value(prev) : 0;
+	e.type = ev_type_from_name(json_string_value(type));
+	info->has_time = ev_time_parse(json_object_get(obj, "timestamp"), &info->epoch_ms);
+	const char *k;
+	json_t *v;
+	if (e.type == EV_UNKNOWN) {
+		e.raw_type = ev_log_intern(log, json_string_value(type));
+		json_object_foreach((json_t *)obj, k, v)
+		{
+			if (!strcmp(k, "timestamp") || !strcmp(k, "type") || !strcmp(k, "id") ||
+			    !strcmp(k, "previousEventId"))
+				continue;
+			if (!e.extra)
+				e.extra = json_object();
+			json_object_set(e.extra, k, v);
+		}
+	} else {
+		const char *key = ev_details_key(e.type);
+		const json_t *details = key ? json_object_get(obj, key) : NULL;
+		if (json_is_object(details))
+			read_details(log, key, details, &e, diags, file, pointer);
+	}
+	*out = e;
+	return true;
+}
+
+/* ---- writing ---- */
+
+static void set_str(json_t *obj, const char *k, const struct ev_log *log, ev_str_t s)
+{
+	if (s)
+		json_object_set_new(obj, k, json_string(ev_log_str(log, s)));
+}
+
+/* Compact text with the fewest digits that still read back as the same doubles (jansson
+ * alone prints 3.3 as 3.2999999999999998; AWS and Python print 3.3). */
+static char *dump_compact(const json_t *v)
+{
+	size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
+	char *text = json_dumps(v, flags);
+	if (!text || !strpbrk(text, ".eE"))
+		return text;
+	for (int precision = 15; precision <= 16; precision++) {
+		char *shorter = json_dumps(v, flags | JSON_REAL_PRECISION(precision));
+		json_t *back = shorter ? json_loads(shorter, JSON_DECODE_ANY, NULL) : NULL;
+		bool same = back && json_equal(back, v);
+		json_decref(back);
+		if (same) {
+			free(text);
+			return shorter;
+		}
+		free(shorter);
+	}
+	return text;
+}
+
+/* The payload as AWS stores it: a compact JSON text (or the raw text it was read as). */
+static json_t *payload_string(const struct ev *e)
+{
+	if (json_is_true(json_object_get(e->extra, RAW_MARK)) && json_is_string(e->payload))
+		return json_deep_copy(e->payload);
+	char *text = dump_compact(e->payload);
+	json_t *s = json_string(text ? text : "null");
+	free(text);
+	return s;
+}
+
+static void write_member(const struct ev_log *log, const struct ev *e, const char *key,
+			 const char *m, json_t *d)
+{
+	const char *pk = payload_key(key);
+	json_t *x = json_object_get(e->extra, m);
+	if (!strcmp(m, "name") || !strcmp(m, "state"))
+		set_str(d, m, log, e->state);
+	else if (!strcmp(m, "index") && e->item >= 0)
+		json_object_set_new(d, m, json_integer(e->item));
+	else if (!strcmp(m, "error"))
+		set_str(d, m, log, e->error);
+	else if (!strcmp(m, "cause"))
+		set_str(d, m, log, e->cause);
+	else if (!strcmp(m, "resourceType"))
+		set_str(d, m, log, e->resource_type);
+	else if (!strcmp(m, "resource"))
+		set_str(d, m, log, e->resource);
+	else if (pk && !strcmp(m, pk) && e->payload)
+		json_object_set_new(d, m, payload_string(e));
+	else if (x)
+		json_object_set(d, m, x);
+	else if (pk && e->payload && str_ends_with(m, "Details") && !strncmp(m, pk, strlen(pk)))
+		json_object_set_new(d, m, json_pack("{s:b}", "truncated", 0));
+}
+
+json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_epoch_ms)
+{
+	json_t *obj = json_object();
+	char stamp[40];
+	ev_time_format(start_epoch_ms + e->t_ms, stamp);
+	json_object_set_new(obj, "timestamp", json_string(stamp));
+	const char *type = e->type == EV_UNKNOWN && e->raw_type ? ev_log_str(log, e->raw_type)
+								: ev_type_name(e->type);
+	json_object_set_new(obj, "type", json_string(type));
+	json_object_set_new(obj, "id", json_integer(e->id));
+	json_object_set_new(obj, "previousEventId", json_integer(e->prev));
+	const char *key = ev_details_key(e->type);
+	if (e->type == EV_UNKNOWN || !key) {
+		if (e->type == EV_UNKNOWN && e->extra)
+			json_object_update(obj, e->extra);
+		return obj;
+	}
+	json_t *d = json_object();
+	const char *const *members = members_of(key);
+	for (int i = 0; i < 8 && members[i]; i++)
+		write_member(log, e, key, members[i], d);
+	const char *k;
+	json_t *v;
+	json_object_foreach(e->extra, k, v)
+	{
+		if (!has_member(key, k) && strcmp(k, RAW_MARK) != 0)
+			json_object_set(d, k, v);
+	}
+	json_object_set_new(obj, key, d);
+	return obj;
+}

@@ -1,0 +1,213 @@
+/*
+ * Choice comparisons. Strings compare like Java's String.compareTo (UTF-16 code units), which
+ * the Choice page names; numbers compare exactly when both are integers; timestamps compare as
+ * instants (RFC 3339 with an uppercase T, and Z or a numeric offset, any fraction).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
+ */
+#include "flow/rule.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Next UTF-16 code unit of a UTF-8 string; *pending carries a low surrogate. */
+static int next_unit(const unsigned char **p, int *pending)
+{
+	if (*pending) {
+		int u = *pending;
+		*pending = 0;
+		return u;
+	}
+	const unsigned char *s = *p;
+	if (!*s)
+		return -1;
+	uint32_t cp;
+	int n;
+	if (s[0] < 0x80)
+		cp = s[0], n = 1;
+	else if ((s[0] & 0xE0) == 0xC0)
+		cp = s[0] & 0x1F, n = 2;
+	else if ((s[0] & 0xF0) == 0xE0)
+		cp = s[0] & 0x0F, n = 3;
+	else
+		cp = s[0] & 0x07, n = 4;
+	for (int i = 1; i < n && s[i]; i++)
+		cp = (cp << 6) | (s[i] & 0x3F);
+	*p = s + n;
+	if (cp < 0x10000)
+		return (int)cp;
+	cp -= 0x10000;
+	*pending = 0xDC00 + (int)(cp & 0x3FF);
+	return 0xD800 + (int)(cp >> 10);
+}
+
+static int java_compare(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	int pa = 0, pb = 0;
+	for (;;) {
+		int x = next_unit(&p, &pa), y = next_unit(&q, &pb);
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (x < 0)
+			return 0;
+	}
+}
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static int month_days(int y, int m)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : days[m - 1];
+}
+
+bool rule_timestamp(const char *s, struct rule_instant *out)
+{
+	int y, mo, d, h, mi, se;
+	if (strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
+	    s[7] != '-' || !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) ||
+	    s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
+		return false;
+	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || se > 59)
+		return false;
+	const char *p = s + 19;
+	int32_t nanos = 0;
+	if (*p == '.') {
+		p++;
+		int n = 0;
+		for (; isdigit((unsigned char)*p); p++, n++)
+			if (n < 9)
+				nanos = nanos * 10 + (*p - '0');
+		if (n == 0)
+			return false;
+		for (; n < 9; n++)
+			nanos *= 10;
+	}
+	int offset = 0;
+	if (*p == 'Z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int oh, om;
+		if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
+		    om > 59)
+			return false;
+		offset = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+		p += 6;
+	} else {
+		return false;
+	}
+	if (*p)
+		return false;
+	if (out) {
+		out->seconds = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+			       mi * 60 + se - offset;
+		out->nanos = nanos;
+	}
+	return true;
+}
+
+bool rule_string_matches(const char *s, const char *pat)
+{
+	/* Backtracking over the last star: linear in practice, no recursion. */
+	const char *star = NULL, *resume = NULL;
+	while (*s) {
+		if (*pat == '*') {
+			star = ++pat;
+			resume = s;
+			continue;
+		}
+		const char *lit = pat;
+		if (*lit == '\\' && (lit[1] == '*' || lit[1] == '\\'))
+			lit++;
+		if (*lit && *lit == *s) {
+			pat = lit + 1;
+			s++;
+			continue;
+		}
+		if (!star)
+			return false;
+		pat = star;
+		s = ++resume;
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+static int compare_numbers(json_t *a, json_t *b)
+{
+	if (json_is_integer(a) && json_is_integer(b)) {
+		json_int_t x = json_integer_value(a), y = json_integer_value(b);
+		return (x > y) - (x < y);
+	}
+	double x = json_number_value(a), y = json_number_value(b);
+	return (x > y) - (x < y);
+}
+
+static bool apply(enum fcmp op, int c)
+{
+	switch (op) {
+	case FC_EQ:
+		return c == 0;
+	case FC_NE:
+		return c != 0;
+	case FC_LT:
+		return c < 0;
+	case FC_LE:
+		return c <= 0;
+	case FC_GT:
+		return c > 0;
+	default:
+		return c >= 0;
+	}
+}
+
+bool rule_compare(const struct rule_op *op, json_t *v, json_t *rhs)
+{
+	struct rule_instant a, b;
+	switch (op->type) {
+	case RT_STRING:
+		return json_is_string(v) && json_is_string(rhs) &&
+		       apply(op->op, java_compare(json_string_value(v), json_string_value(rhs)));
+	case RT_MATCH:
+		return json_is_string(v) && json_is_string(rhs) &&
+		       rule_string_matches(json_string_value(v), json_string_value(rhs));
+	case RT_NUMBER:
+		return json_is_number(v) && json_is_number(rhs) &&
+		       apply(op->op, compare_numbers(v, rhs));
+	case RT_BOOLEAN:
+		return json_is_boolean(v) && json_is_boolean(rhs) &&
+		       json_boolean_value(v) == json_boolean_value(rhs);
+	case RT_TIMESTAMP:
+		if (!json_is_string(v) || !json_is_string(rhs) ||
+		    !rule_timestamp(json_string_value(v), &a) ||
+		    !rule_timestamp(json_string_value(rhs), &b))
+			return false;
+		return apply(op->op, a.seconds != b.seconds
+					 ? (a.seconds > b.seconds ? 1 : -1)
+					 : (a.nanos > b.nanos) - (a.nanos < b.nanos));
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,352 @@
+/*
+ * JSONPath evaluation with Jayway's semantics (the library Step Functions uses): a definite
+ * path yields one value or fails naming the first missing step ("Missing property in path
+ * $['a']"); an indefinite path yields the array of its matches, possibly empty, skipping
+ * branches where a step does not apply.
+ */
+#include "flow/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct walk {
+	json_t *input; /* for `$` inside filters */
+	const struct flow_env *env;
+	VEC(json_t *) out; /* borrowed matches */
+};
+
+static const char *type_name(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "an object";
+	case JSON_ARRAY:
+		return "an array";
+	case JSON_STRING:
+		return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+void fpath_step_name(struct strbuf *sb, const char *name)
+{
+	sb_add(sb, "['");
+	sb_add(sb, name);
+	sb_add(sb, "']");
+}
+
+static json_t *root_of(const struct fpath *p, json_t *input, json_t *current,
+		       const struct flow_env *env, char **why)
+{
+	switch (p->root) {
+	case FROOT_INPUT:
+		return input;
+	case FROOT_CURRENT:
+		return current;
+	case FROOT_CONTEXT:
+		if (env && env->context)
+			return env->context;
+		*why = xstrdup("The context object is not available");
+		return NULL;
+	case FROOT_VAR: {
+		json_t *v = env && env->variables ? json_object_get(env->variables, p->var) : NULL;
+		if (!v)
+			*why = xasprintf("The variable '$%s' is not defined", p->var);
+		return v;
+	}
+	}
+	return NULL;
+}
+
+static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
+{
+	struct strbuf where;
+	sb_init(&where);
+	sb_add(&where, p->root == FROOT_CONTEXT ? "$$" : p->root == FROOT_CURRENT ? "@" : "$");
+	for (size_t i = 0; i < p->segs.len && node; i++) {
+		const struct fseg *g = &p->segs.items[i];
+		if (g->kind == FSEG_NAME) {
+			const char *name = g->names.items[0];
+			if (!json_is_object(node)) {
+				*why =
+				    xasprintf("Expected to find an object with property ['%s'] in "
+					      "path %s but found %s",
+					      name, sb_str(&where), type_name(node));
+				node = NULL;
+				break;
+			}
+			fpath_step_name(&where, name);
+			node = json_object_get(node, name);
+			if (!node)
+				*why = xasprintf("Missing property in path %s", sb_str(&where));
+		} else {
+			long long idx = g->indexes.items[0];
+			if (!json_is_array(node)) {
+				*why =
+				    xasprintf("Expected to find an array with index [%lld] in path "
+					      "%s but found %s",
+					      idx, sb_str(&where), type_name(node));
+				node = NULL;
+				break;
+			}
+			sb_addf(&where, "[%lld]", idx);
+			long long n = (long long)json_array_size(node);
+			if (idx < 0)
+				idx += n;
+			node = idx >= 0 && idx < n ? json_array_get(node, (size_t)idx) : NULL;
+			if (!node)
+				*why = xasprintf("Index out of bounds in path %s", sb_str(&where));
+		}
+	}
+	sb_fini(&where);
+	return node ? json_incref(node) : NULL;
+}
+
+static void apply(struct walk *w, const struct fpath *p, size_t i, json_t *node);
+static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur);
+
+static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
+{
+	const struct fseg *g = &p->segs.items[i];
+	const char *key;
+	json_t *child;
+	size_t k;
+	switch (g->kind) {
+	case FSEG_NAME:
+		if (!json_is_object(node))
+			return;
+		for (k = 0; k < g->names.len; k++) {
+			child = json_object_get(node, g->names.items[k]);
+			if (child)
+				apply(w, p, i + 1, child);
+		}
+		return;
+	case FSEG_WILD:
+		if (json_is_object(node)) {
+			json_object_foreach(node, key, child) apply(w, p, i + 1, child);
+		} else {
+			json_array_foreach(node, k, child) apply(w, p, i + 1, child);
+		}
+		return;
+	case FSEG_INDEX:
+		if (!json_is_array(node))
+			return;
+		for (k = 0; k < g->indexes.len; k++) {
+			long long n = (long long)json_array_size(node), idx = g->indexes.items[k];
+			if (idx < 0)
+				idx += n;
+			if (idx >= 0 && idx < n)
+				apply(w, p, i + 1, json_array_get(node, (size_t)idx));
+		}
+		return;
+	case FSEG_SLICE: {
+		if (!json_is_array(node))
+			return;
+		long long n = (long long)json_array_size(node);
+		long long from = g->has_start ? g->start : 0, to = g->has_end ? g->end : n;
+		if (from < 0)
+			from = from + n < 0 ? 0 : from + n;
+		if (to < 0)
+			to += n;
+		if (to > n)
+			to = n;
+		for (long long j = from; j < to; j++)
+			apply(w, p, i + 1, json_array_get(node, (size_t)j));
+		return;
+	}
+	case FSEG_FILTER:
+		if (json_is_array(node)) {
+			json_array_foreach(node, k, child) if (fx_test(w, g->filter, child))
+			    apply(w, p, i + 1, child);
+		} else if (json_is_object(node) && fx_test(w, g->filter, node)) {
+			apply(w, p, i + 1, node);
+		}
+		return;
+	}
+}
+
+/* `..`: the step applies to the node and to every descendant, in document order. */
+static void deep(struct walk *w, const struct fpath *p, size_t i, json_t *node)
+{
+	step(w, p, i, node);
+	const char *key;
+	json_t *child;
+	size_t k;
+	if (json_is_object(node)) {
+		json_object_foreach(node, key, child) deep(w, p, i, child);
+	} else if (json_is_array(node)) {
+		json_array_foreach(node, k, child) deep(w, p, i, child);
+	}
+}
+
+static void apply(struct walk *w, const struct fpath *p, size_t i, json_t *node)
+{
+	if (i == p->segs.len)
+		VEC_PUSH(w->out, node);
+	else if (p->segs.items[i].deep)
+		deep(w, p, i, node);
+	else
+		step(w, p, i, node);
+}
+
+/* An operand's value (new reference), or NULL when a definite path finds nothing. */
+static json_t *operand(struct walk *w, const struct fexpr *e, json_t *cur)
+{
+	if (e->kind == FX_LIT)
+		return json_incref(e->lit);
+	char *why = NULL;
+	json_t *v = fpath_eval(e->path, w->input, cur, w->env, &why);
+	free(why);
+	return v;
+}
+
+static int cmp_numbers(json_t *a, json_t *b)
+{
+	if (json_is_integer(a) && json_is_integer(b)) {
+		json_int_t x = json_integer_value(a), y = json_integer_value(b);
+		return (x > y) - (x < y);
+	}
+	double x = json_number_value(a), y = json_number_value(b);
+	return (x > y) - (x < y);
+}
+
+static bool values_equal(json_t *a, json_t *b)
+{
+	if (json_is_number(a) && json_is_number(b))
+		return cmp_numbers(a, b) == 0;
+	return json_equal(a, b);
+}
+
+static bool compare(enum fcmp op, json_t *a, json_t *b)
+{
+	if (op == FC_EQ || op == FC_NE) {
+		bool eq = a && b && values_equal(a, b);
+		return op == FC_EQ ? eq : !eq;
+	}
+	int c;
+	if (a && b && json_is_number(a) && json_is_number(b))
+		c = cmp_numbers(a, b);
+	else if (a && b && json_is_string(a) && json_is_string(b))
+		c = strcmp(json_string_value(a), json_string_value(b));
+	else
+		return false;
+	switch (op) {
+	case FC_LT:
+		return c < 0;
+	case FC_LE:
+		return c <= 0;
+	case FC_GT:
+		return c > 0;
+	default:
+		return c >= 0;
+	}
+}
+
+static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
+{
+	switch (e->kind) {
+	case FX_OR:
+		return fx_test(w, e->a, cur) || fx_test(w, e->b, cur);
+	case FX_AND:
+		return fx_test(w, e->a, cur) && fx_test(w, e->b, cur);
+	case FX_NOT:
+		return !fx_test(w, e->a, cur);
+	case FX_EXISTS: {
+		json_t *v = operand(w, e->a, cur);
+		bool ok = v && (e->a->path->definite || json_array_size(v) > 0);
+		json_decref(v);
+		return ok;
+	}
+	case FX_CMP: {
+		json_t *a = operand(w, e->a, cur), *b = operand(w, e->b, cur);
+		bool ok = compare(e->op, a, b);
+		json_decref(a);
+		json_decref(b);
+		return ok;
+	}
+	default:
+		return false;
+	}
+}
+
+json_t *fpath_eval(const struct fpath *p, json_t *input, json_t *current,
+		   const struct flow_env *env, char **why)
+{
+	*why = NULL;
+	json_t *root = root_of(p, input, current, env, why);
+	if (!root)
+		return NULL;
+	if (p->definite)
+		return eval_definite(p, root, why);
+	struct walk w = {.input = input, .env = env};
+	apply(&w, p, 0, root);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < w.out.len; i++)
+		json_array_append(arr, w.out.items[i]);
+	VEC_FREE(w.out);
+	return arr;
+}
+
+bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
+{
+	if (p->segs.len == 0) {
+		json_decref(*doc);
+		*doc = json_incref(value);
+		return true;
+	}
+	struct strbuf where;
+	sb_init(&where);
+	sb_add(&where, "$");
+	json_t *node = *doc;
+	bool ok = true;
+	for (size_t i = 0; i < p->segs.len && ok; i++) {
+		const struct fseg *g = &p->segs.items[i];
+		bool last = i + 1 == p->segs.len;
+		if (g->kind == FSEG_NAME) {
+			const char *name = g->names.items[0];
+			if (!json_is_object(node)) {
+				*why =
+				    xasprintf("Unable to set property ['%s'] because %s is %s, not "
+					      "an object",
+					      name, sb_str(&where), type_name(node));
+				ok = false;
+			} else if (last) {
+				json_object_set(node, name, value);
+			} else {
+				json_t *child = json_object_get(node, name);
+				if (!child) {
+					child = json_object();
+					json_object_set_new(node, name, child);
+				}
+				node = child;
+			}
+			fpath_step_name(&where, name);
+			continue;
+		}
+		long long idx = g->indexes.items[0];
+		long long n = json_is_array(node) ? (long long)json_array_size(node) : 0;
+		if (idx < 0)
+			idx += n;
+		if (!json_is_array(node) || idx < 0 || idx >= n) {
+			*why = xasprintf("Unable to set index [%lld] because %s is %s%s",
+					 g->indexes.items[0], sb_str(&where), type_name(node),
+					 json_is_array(node) ? " too short" : ", not an array");
+			ok = false;
+		} else if (last) {
+			json_array_set(node, (size_t)idx, value);
+		} else {
+			node = json_array_get(node, (size_t)idx);
+		}
+		sb_addf(&where, "[%lld]", g->indexes.items[0]);
+	}
+	sb_fini(&where);
+	return ok;
+}

@@ -1,0 +1,487 @@
+/*
+ * JSONPath parser: the Jayway dialect Step Functions accepts. `$`, `$$` (context), `$name`
+ * (variables), dot and bracket notation, indexes, negative indexes, index lists, slices,
+ * wildcards, deep scan and filters with comparisons, `&&`, `||`, `!` and parentheses.
+ * Errors carry the byte offset of the problem so validation can point at it.
+ */
+#include "flow/internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pp {
+	const char *s;
+	size_t len, pos;
+	char *msg;
+	size_t off;
+};
+
+static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...)
+{
+	if (p->msg)
+		return false;
+	va_list ap;
+	va_start(ap, fmt);
+	p->msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	p->off = at;
+	return false;
+}
+
+static int pp_peek(const struct pp *p, size_t ahead)
+{
+	return p->pos + ahead < p->len ? (unsigned char)p->s[p->pos + ahead] : -1;
+}
+
+static void pp_space(struct pp *p)
+{
+	while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t'))
+		p->pos++;
+}
+
+static bool pp_accept(struct pp *p, const char *tok)
+{
+	size_t n = strlen(tok);
+	if (p->pos + n <= p->len && memcmp(p->s + p->pos, tok, n) == 0) {
+		p->pos += n;
+		return true;
+	}
+	return false;
+}
+
+/* Characters that end a name in dot notation (also operators, for filters). */
+static bool name_char(int c)
+{
+	return c > ' ' && !strchr(".[]()',\"=!<>&|", c);
+}
+
+static void seg_fini(struct fseg *g);
+static struct fexpr *parse_or(struct pp *p);
+static struct fpath *parse_path(struct pp *p, bool in_filter);
+
+void fpath_free(struct fpath *path)
+{
+	if (!path)
+		return;
+	for (size_t i = 0; i < path->segs.len; i++)
+		seg_fini(&path->segs.items[i]);
+	VEC_FREE(path->segs);
+	free(path->var);
+	free(path);
+}
+
+static void fexpr_free(struct fexpr *e)
+{
+	if (!e)
+		return;
+	fexpr_free(e->a);
+	fexpr_free(e->b);
+	json_decref(e->lit);
+	fpath_free(e->path);
+	free(e);
+}
+
+static void seg_fini(struct fseg *g)
+{
+	for (size_t i = 0; i < g->names.len; i++)
+		free(g->names.items[i]);
+	VEC_FREE(g->names);
+	VEC_FREE(g->indexes);
+	fexpr_free(g->filter);
+}
+
+/* A quoted string ('...' or "..."), backslash escapes the next character. */
+static char *parse_quoted(struct pp *p)
+{
+	size_t start = p->pos;
+	char q = p->s[p->pos++];
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_add(&sb, "");
+	while (p->pos < p->len && p->s[p->pos] != q) {
+		if (p->s[p->pos] == '\\' && p->pos + 1 < p->len)
+			p->pos++;
+		sb_addc(&sb, p->s[p->pos++]);
+	}
+	if (p->pos >= p->len) {
+		sb_fini(&sb);
+		pp_fail(p, start, "unterminated string");
+		return NULL;
+	}
+	p->pos++;
+	return sb_take(&sb);
+}
+
+static bool parse_int(struct pp *p, long long *out)
+{
+	size_t start = p->pos;
+	if (pp_peek(p, 0) == '-')
+		p->pos++;
+	if (!isdigit(pp_peek(p, 0)))
+		return pp_fail(p, start, "expected a number");
+	while (isdigit(pp_peek(p, 0)))
+		p->pos++;
+	char buf[32];
+	size_t n = p->pos - start;
+	if (n >= sizeof(buf))
+		return pp_fail(p, start, "number too large");
+	memcpy(buf, p->s + start, n);
+	buf[n] = '\0';
+	errno = 0;
+	*out = strtoll(buf, NULL, 10);
+	if (errno)
+		return pp_fail(p, start, "number too large");
+	return true;
+}
+
+/* After '[' : names, indexes, slice, '*' or filter, then ']'. */
+static bool parse_bracket(struct pp *p, struct fseg *g)
+{
+	pp_space(p);
+	int c = pp_peek(p, 0);
+	if (c == '*') {
+		p->pos++;
+		g->kind = FSEG_WILD;
+	} else if (c == '\'' || c == '"') {
+		g->kind = FSEG_NAME;
+		for (;;) {
+			pp_space(p);
+			c = pp_peek(p, 0);
+			if (c != '\'' && c != '"')
+				return pp_fail(p, p->pos, "expected a quoted name");
+			char *name = parse_quoted(p);
+			if (!name)
+				return false;
+			VEC_PUSH(g->names, name);
+			pp_space(p);
+			if (!pp_accept(p, ","))
+				break;
+		}
+	} else if (c == '?') {
+		p->pos++;
+		pp_space(p);
+		if (!pp_accept(p, "("))
+			return pp_fail(p, p->pos, "expected '(' after '?'");
+		g->kind = FSEG_FILTER;
+		g->filter = parse_or(p);
+		if (!g->filter)
+			return false;
+		pp_space(p);
+		if (!pp_accept(p, ")"))
+			return pp_fail(p, p->pos, "expected ')' to close the filter");
+	} else if (c == ':' || c == '-' || isdigit(c)) {
+		long long v = 0;
+		bool have = c != ':';
+		if (have && !parse_int(p, &v))
+			return false;
+		pp_space(p);
+		if (pp_accept(p, ":")) {
+			g->kind = FSEG_SLICE;
+			g->has_start = have;
+			g->start = v;
+			pp_space(p);
+			c = pp_peek(p, 0);
+			if (c == '-' || isdigit(c)) {
+				if (!parse_int(p, &g->end))
+					return false;
+				g->has_end = true;
+			}
+			pp_space(p);
+			if (pp_peek(p, 0) == ':')
+				return pp_fail(p, p->pos, "slice steps are not supported");
+		} else {
+			g->kind = FSEG_INDEX;
+			VEC_PUSH(g->indexes, v);
+			while (pp_accept(p, ",")) {
+				pp_space(p);
+				if (!parse_int(p, &v))
+					return false;
+				VEC_PUSH(g->indexes, v);
+				pp_space(p);
+			}
+		}
+	} else {
+		return pp_fail(p, p->pos, "expected a quoted name, index, slice, '*' or filter");
+	}
+	pp_space(p);
+	if (!pp_accept(p, "]"))
+		return pp_fail(p, p->pos, "expected ']'");
+	return true;
+}
+
+static bool parse_segment(struct pp *p, struct fseg *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->offset = p->pos;
+	if (pp_accept(p, "..")) {
+		g->deep = true;
+		if (pp_accept(p, "["))
+			return parse_bracket(p, g);
+	} else if (pp_accept(p, "[")) {
+		return parse_bracket(p, g);
+	} else if (!pp_accept(p, ".")) {
+		return pp_fail(p, p->pos, "expected '.' or '['");
+	} else if (pp_accept(p, "[")) {
+		/* `$.abc.['def ghi']`, as the intrinsic functions page writes it. */
+		return parse_bracket(p, g);
+	}
+	if (pp_accept(p, "*")) {
+		g->kind = FSEG_WILD;
+		return true;
+	}
+	size_t start = p->pos;
+	while (name_char(pp_peek(p, 0)))
+		p->pos++;
+	if (p->pos == start)
+		return pp_fail(p, start, "expected a field name");
+	if (pp_peek(p, 0) == '(')
+		return pp_fail(p, start, "path functions such as '%.*s()' are not supported",
+			       (int)(p->pos - start), p->s + start);
+	g->kind = FSEG_NAME;
+	VEC_PUSH(g->names, xstrndup(p->s + start, p->pos - start));
+	return true;
+}
+
+static bool seg_definite(const struct fseg *g)
+{
+	if (g->deep)
+		return false;
+	if (g->kind == FSEG_NAME)
+		return g->names.len == 1;
+	if (g->kind == FSEG_INDEX)
+		return g->indexes.len == 1;
+	return false;
+}
+
+/* Parses a path from p->pos; inside a filter it stops at the first character that cannot
+ * continue a path (an operator, a space, ')'). */
+static struct fpath *parse_path(struct pp *p, bool in_filter)
+{
+	struct fpath *path = xcalloc(1, sizeof(*path));
+	path->definite = true;
+	size_t start = p->pos;
+	if (in_filter && pp_accept(p, "@")) {
+		path->root = FROOT_CURRENT;
+	} else if (pp_accept(p, "$$")) {
+		path->root = FROOT_CONTEXT;
+	} else if (pp_accept(p, "$")) {
+		path->root = FROOT_INPUT;
+		int c = pp_peek(p, 0);
+		if (c == '_' || isalpha(c)) {
+			size_t vs = p->pos;
+			while (pp_peek(p, 0) == '_' || isalnum(pp_peek(p, 0)))
+				p->pos++;
+			path->root = FROOT_VAR;
+			path->var = xstrndup(p->s + vs, p->pos - vs);
+		}
+	} else {
+		pp_fail(p, start, in_filter ? "expected '@' or '$'" : "a path must start with '$'");
+		free(path);
+		return NULL;
+	}
+	for (;;) {
+		int c = pp_peek(p, 0);
+		if (c != '.' && c != '[')
+			break;
+		struct fseg g;
+		bool ok = parse_segment(p, &g);
+		VEC_PUSH(path->segs, g);
+		if (!ok) {
+			fpath_free(path);
+			return NULL;
+		}
+		if (!seg_definite(&g))
+			path->definite = false;
+	}
+	if (!in_filter && p->pos < p->len) {
+		pp_fail(p, p->pos, "unexpected '%c'", p->s[p->pos]);
+		fpath_free(path);
+		return NULL;
+	}
+	return path;
+}
+
+static struct fexpr *fx_new(enum fexpr_kind kind)
+{
+	struct fexpr *e = xcalloc(1, sizeof(*e));
+	e->kind = kind;
+	return e;
+}
+
+static struct fexpr *parse_operand(struct pp *p)
+{
+	pp_space(p);
+	int c = pp_peek(p, 0);
+	size_t start = p->pos;
+	if (c == '@' || c == '$') {
+		struct fpath *path = parse_path(p, true);
+		if (!path)
+			return NULL;
+		struct fexpr *e = fx_new(FX_PATH);
+		e->path = path;
+		return e;
+	}
+	json_t *lit = NULL;
+	if (c == '\'' || c == '"') {
+		char *s = parse_quoted(p);
+		if (!s)
+			return NULL;
+		lit = json_string(s);
+		free(s);
+		if (!lit) {
+			pp_fail(p, start, "string is not valid UTF-8");
+			return NULL;
+		}
+	} else if (pp_accept(p, "true")) {
+		lit = json_true();
+	} else if (pp_accept(p, "false")) {
+		lit = json_false();
+	} else if (pp_accept(p, "null")) {
+		lit = json_null();
+	} else if (c == '-' || isdigit(c)) {
+		char *end;
+		const char *num = p->s + p->pos;
+		double d = strtod(num, &end);
+		size_t n = (size_t)(end - num);
+		if (n == 0 || p->pos + n > p->len) {
+			pp_fail(p, start, "expected a number");
+			return NULL;
+		}
+		bool integral =
+		    !memchr(num, '.', n) && !memchr(num, 'e', n) && !memchr(num, 'E', n);
+		errno = 0;
+		long long ll = integral ? strtoll(num, NULL, 10) : 0;
+		lit = integral && !errno ? json_integer(ll) : json_real(d);
+		p->pos += n;
+	} else {
+		pp_fail(p, start, "expected a path, string, number, true, false or null");
+		return NULL;
+	}
+	struct fexpr *e = fx_new(FX_LIT);
+	e->lit = lit;
+	return e;
+}
+
+static const struct {
+	const char *tok;
+	enum fcmp op;
+} cmp_ops[] = {{"==", FC_EQ}, {"!=", FC_NE}, {"<=", FC_LE},
+	       {">=", FC_GE}, {"<", FC_LT},  {">", FC_GT}};
+
+static struct fexpr *parse_unary(struct pp *p)
+{
+	pp_space(p);
+	if (pp_accept(p, "!")) {
+		struct fexpr *inner = parse_unary(p);
+		if (!inner)
+			return NULL;
+		struct fexpr *e = fx_new(FX_NOT);
+		e->a = inner;
+		return e;
+	}
+	if (pp_accept(p, "(")) {
+		struct fexpr *inner = parse_or(p);
+		if (!inner)
+			return NULL;
+		pp_space(p);
+		if (!pp_accept(p, ")")) {
+			pp_fail(p, p->pos, "expected ')'");
+			fexpr_free(inner);
+			return NULL;
+		}
+		return inner;
+	}
+	size_t start = p->pos;
+	struct fexpr *a = parse_operand(p);
+	if (!a)
+		return NULL;
+	pp_space(p);
+	if (pp_accept(p, "=~")) {
+		pp_fail(p, p->pos - 2, "regular expressions in filters are not supported");
+		fexpr_free(a);
+		return NULL;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(cmp_ops); i++) {
+		if (!pp_accept(p, cmp_ops[i].tok))
+			continue;
+		struct fexpr *b = parse_operand(p);
+		if (!b) {
+			fexpr_free(a);
+			return NULL;
+		}
+		struct fexpr *e = fx_new(FX_CMP);
+		e->op = cmp_ops[i].op;
+		e->a = a;
+		e->b = b;
+		return e;
+	}
+	if (a->kind != FX_PATH) {
+		pp_fail(p, start, "a literal alone is not a condition");
+		fexpr_free(a);
+		return NULL;
+	}
+	struct fexpr *e = fx_new(FX_EXISTS);
+	e->a = a;
+	return e;
+}
+
+static struct fexpr *parse_chain(struct pp *p, const char *tok, enum fexpr_kind kind,
+				 struct fexpr *(*next)(struct pp *))
+{
+	struct fexpr *left = next(p);
+	while (left) {
+		pp_space(p);
+		if (!pp_accept(p, tok))
+			break;
+		struct fexpr *right = next(p);
+		if (!right) {
+			fexpr_free(left);
+			return NULL;
+		}
+		struct fexpr *e = fx_new(kind);
+		e->a = left;
+		e->b = right;
+		left = e;
+	}
+	return left;
+}
+
+static struct fexpr *parse_and(struct pp *p)
+{
+	return parse_chain(p, "&&", FX_AND, parse_unary);
+}
+
+static struct fexpr *parse_or(struct pp *p)
+{
+	return parse_chain(p, "||", FX_OR, parse_and);
+}
+
+struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *offset)
+{
+	struct pp p = {.s = s, .len = len};
+	struct fpath *path = parse_path(&p, false);
+	if (!path) {
+		if (message)
+			*message = p.msg;
+		else
+			free(p.msg);
+		if (offset)
+			*offset = p.off;
+	}
+	return path;
+}
+
+bool fpath_is_reference(const struct fpath *p, size_t *bad_seg)
+{
+	for (size_t i = 0; i < p->segs.len; i++) {
+		if (!seg_definite(&p->segs.items[i])) {
+			if (bad_seg)
+				*bad_seg = i;
+			return false;
+		}
+	}
+	return true;
+}

@@ -1,0 +1,164 @@
+/*
+ * Errors, payload size, and the path entry points: syntax checks, flow_select, and the
+ * InputPath / OutputPath / ResultPath fields.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
+ */
+#include "flow/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void flow_error_set(struct flow_error *err, const char *name, const char *fmt, ...)
+{
+	if (!err)
+		return;
+	flow_error_fini(err);
+	va_list ap;
+	va_start(ap, fmt);
+	err->cause = xvasprintf(fmt, ap);
+	va_end(ap);
+	err->name = xstrdup(name);
+}
+
+void flow_error_fini(struct flow_error *err)
+{
+	if (!err)
+		return;
+	free(err->name);
+	free(err->cause);
+	err->name = err->cause = NULL;
+}
+
+bool flow_exceeds_limit(json_t *v)
+{
+	size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+	return n > FLOW_PAYLOAD_LIMIT;
+}
+
+char *flow_dump(json_t *v, size_t max)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	if (!s)
+		return xstrdup("?");
+	size_t n = strlen(s);
+	if (n > max && max > 3) {
+		/* Do not cut a UTF-8 sequence in half. */
+		size_t cut = max - 3;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut--;
+		memcpy(s + cut, "...", 4);
+	}
+	char *out = xstrdup(s);
+	free(s);
+	return out;
+}
+
+bool flow_check_path(const char *path, bool reference, char **message, size_t *offset)
+{
+	char *msg = NULL;
+	size_t off = 0;
+	struct fpath *p = fpath_parse(path, strlen(path), &msg, &off);
+	if (p && reference) {
+		size_t bad;
+		if (!fpath_is_reference(p, &bad)) {
+			msg = xstrdup("a reference path must name a single node (no wildcards, "
+				      "filters, slices, lists or '..')");
+			off = p->segs.items[bad].offset;
+		}
+	}
+	fpath_free(p);
+	if (!msg)
+		return true;
+	if (message)
+		*message = msg;
+	else
+		free(msg);
+	if (offset)
+		*offset = off;
+	return false;
+}
+
+json_t *flow_select(json_t *input, const char *path, const struct flow_env *env,
+		    struct flow_error *err)
+{
+	char *msg = NULL;
+	size_t off;
+	struct fpath *p = fpath_parse(path, strlen(path), &msg, &off);
+	if (!p) {
+		flow_error_set(err, "States.Runtime", "Invalid path '%s' : %s at offset %zu", path,
+			       msg, off);
+		free(msg);
+		return NULL;
+	}
+	char *why = NULL;
+	json_t *v = fpath_eval(p, input, NULL, env, &why);
+	fpath_free(p);
+	if (!v)
+		flow_error_set(err, "States.Runtime", "Invalid path '%s' : %s", path, why);
+	free(why);
+	return v;
+}
+
+/* InputPath and OutputPath share their rules: absent = $, null = {}, else a path. */
+static json_t *filter_path(json_t *input, json_t *spec, const struct flow_env *env,
+			   const char *field, struct flow_error *err)
+{
+	if (!spec)
+		return json_incref(input);
+	if (json_is_null(spec))
+		return json_object();
+	if (!json_is_string(spec)) {
+		flow_error_set(err, "States.Runtime", "%s must be a string or null", field);
+		return NULL;
+	}
+	return flow_select(input, json_string_value(spec), env, err);
+}
+
+json_t *flow_input_path(json_t *input, json_t *spec, const struct flow_env *env,
+			struct flow_error *err)
+{
+	return filter_path(input, spec, env, "InputPath", err);
+}
+
+json_t *flow_output_path(json_t *input, json_t *spec, const struct flow_env *env,
+			 struct flow_error *err)
+{
+	return filter_path(input, spec, env, "OutputPath", err);
+}
+
+json_t *flow_result_path(json_t *input, json_t *result, json_t *spec, struct flow_error *err)
+{
+	if (!spec)
+		return json_incref(result);
+	if (json_is_null(spec))
+		return json_incref(input);
+	const char *text = json_is_string(spec) ? json_string_value(spec) : "";
+	char *msg = NULL;
+	size_t off = 0;
+	struct fpath *p = fpath_parse(text, strlen(text), &msg, &off);
+	if (p && (p->root != FROOT_INPUT || !fpath_is_reference(p, NULL))) {
+		msg = xstrdup("ResultPath must be a reference path into the input");
+		fpath_free(p);
+		p = NULL;
+	}
+	if (!p) {
+		flow_error_set(err, "States.ResultPathMatchFailure",
+			       "Unable to apply ResultPath '%s' : %s", text, msg);
+		free(msg);
+		return NULL;
+	}
+	json_t *doc = json_deep_copy(input);
+	char *why = NULL;
+	if (!fpath_set(p, &doc, result, &why)) {
+		char *shown = flow_dump(input, 1000);
+		flow_error_set(err, "States.ResultPathMatchFailure",
+			       "Unable to apply ResultPath '%s' to input '%s' : %s", text, shown,
+			       why);
+		free(shown);
+		free(why);
+		json_decref(doc);
+		doc = NULL;
+	}
+	fpath_free(p);
+	return doc;
+}

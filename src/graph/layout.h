@@ -1,0 +1,44 @@
+/* graph — the layout's working state, shared by layout.c (placement) and route.c (edges). */
+#ifndef STEPSCOPE_GRAPH_LAYOUT_H
+#define STEPSCOPE_GRAPH_LAYOUT_H
+
+#include "graph/internal.h"
+
+/* A node box or frame, or a dummy that carries a long edge through one layer. */
+struct item {
+	int node; /* index in the graph, -1 for a dummy */
+	int edge; /* dummy: the edge it carries */
+	int layer, order;
+	int w, h;    /* the box (dummy: 1 × 0) */
+	int ext;     /* the column span it owns: the box, widened for its incoming label */
+	int x;	     /* left of ext */
+	char *label; /* labels of the edges arriving here, joined; owned */
+	bool frame;
+	struct block blk; /* frame: the inner graphs */
+};
+
+/* The part of a forward edge between two adjacent layers. */
+struct seg {
+	int up, down, edge;
+	bool first; /* the segment leaving the edge's source: carries its label */
+	int rank;   /* position among the up item's outgoing segments */
+};
+
+struct lay {
+	const struct graph *g;
+	int depth;
+	VEC(struct item) items; /* real items first, at the node's index */
+	VEC(struct seg) segs;
+	bool *back;  /* per edge: a loop, routed up a side lane */
+	size_t *pre; /* per node: DFS preorder */
+	size_t npre;
+	int nlayers;
+	VEC(int) * layers; /* item indexes per layer, in order */
+	int content_w;	   /* width of the placed items, lanes excluded */
+};
+
+int item_center(const struct item *it);
+/* Channels, y coordinates and every drawing op of the laid-out graph, into out. */
+void route_graph(struct lay *L, struct block *out);
+
+#endif

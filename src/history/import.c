@@ -1,0 +1,387 @@
+/*
+ * Import of recorded histories: documents in, one ordered and checked event log out.
+ *
+ * Documents are parsed as they are added (their events kept with their wall-clock times);
+ * finishing orders them by id (pages and --reverse-order in any order), drops duplicate ids,
+ * renumbers across gaps, checks causal links, converts times to milliseconds since the first
+ * event (or synthetic order-based time when timestamps are placeholders), reconstructs states
+ * and iterations, and appends everything to a new log.
+ */
+#include "history.h"
+#include "internal.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Per-kind warning cap: a broken 1,000,000-event file must not print a million lines. */
+#define WARN_CAP 10
+
+struct pending {
+	struct ev e;
+	int64_t epoch_ms;
+	bool has_time;
+	uint32_t seq;	/* arrival order, keeps sorting stable */
+	uint32_t doc;	/* index into names */
+	int32_t page;	/* -1: the document is one page */
+	uint32_t index; /* position in its events array */
+};
+
+enum warn_kind { W_DUPLICATE, W_GAP, W_LINK, W_KIND_COUNT };
+
+struct hist_importer {
+	struct ev_log *log;
+	VEC(struct pending) evs;
+	VEC(char *) names;
+	struct hist_describe desc;
+	size_t pages, pages_with_token;
+	size_t warned[W_KIND_COUNT];
+};
+
+struct hist_importer *hist_importer_new(void)
+{
+	struct hist_importer *imp = xcalloc(1, sizeof(*imp));
+	imp->log = ev_log_new();
+	return imp;
+}
+
+void hist_importer_free(struct hist_importer *imp)
+{
+	if (!imp)
+		return;
+	for (size_t i = 0; i < imp->evs.len; i++) {
+		json_decref(imp->evs.items[i].e.payload);
+		json_decref(imp->evs.items[i].e.extra);
+	}
+	VEC_FREE(imp->evs);
+	for (size_t i = 0; i < imp->names.len; i++)
+		free(imp->names.items[i]);
+	VEC_FREE(imp->names);
+	hist_describe_fini(&imp->desc);
+	ev_log_free(imp->log);
+	free(imp);
+}
+
+const struct hist_describe *hist_importer_describe(const struct hist_importer *imp)
+{
+	return &imp->desc;
+}
+
+static bool shape_error(struct diags *diags, const char *file, const char *pointer, const char *msg)
+{
+	diags_add(diags, DIAG_ERROR, "not-a-history", file, 0, 0, pointer, "%s", msg);
+	return false;
+}
+
+static bool add_events(struct hist_importer *imp, const json_t *events, int32_t page,
+		       struct diags *diags)
+{
+	const char *file = imp->names.items[imp->names.len - 1];
+	char ptr[64];
+	size_t i;
+	json_t *obj;
+	json_array_foreach(events, i, obj)
+	{
+		if (page >= 0)
+			snprintf(ptr, sizeof(ptr), "/%d/events/%zu", page, i);
+		else
+			snprintf(ptr, sizeof(ptr), "/events/%zu", i);
+		struct pending p = {.seq = (uint32_t)imp->evs.len,
+				    .doc = (uint32_t)(imp->names.len - 1),
+				    .page = page,
+				    .index = (uint32_t)i};
+		struct ev_json_info info;
+		if (!ev_from_json(imp->log, obj, &p.e, &info, diags, file, ptr))
+			return false;
+		p.has_time = info.has_time;
+		p.epoch_ms = info.epoch_ms;
+		VEC_PUSH(imp->evs, p);
+	}
+	return true;
+}
+
+static bool add_page(struct hist_importer *imp, const json_t *page, int32_t index,
+		     struct diags *diags)
+{
+	const char *file = imp->names.items[imp->names.len - 1];
+	char ptr[48];
+	snprintf(ptr, sizeof(ptr), index >= 0 ? "/%d/events" : "/events", index);
+	const json_t *events = json_object_get(page, "events");
+	if (!json_is_array(events))
+		return shape_error(diags, file, ptr,
+				   "\"events\" must be an array of history events");
+	imp->pages++;
+	if (json_is_string(json_object_get(page, "nextToken")) ||
+	    json_is_string(json_object_get(page, "NextToken")))
+		imp->pages_with_token++;
+	return add_events(imp, events, index, diags);
+}
+
+static bool add_array(struct hist_importer *imp, const json_t *root, struct diags *diags)
+{
+	const char *file = imp->names.items[imp->names.len - 1];
+	const json_t *first = json_array_get(root, 0);
+	if (!first)
+		return shape_error(diags, file, "", "an empty array holds no history");
+	if (json_is_object(first) && json_object_get(first, "events")) {
+		size_t i;
+		json_t *page;
+		json_array_foreach(root, i, page)
+		{
+			if (!json_is_object(page) || !json_object_get(page, "events")) {
+				char ptr[32];
+				snprintf(ptr, sizeof(ptr), "/%zu", i);
+				return shape_error(diags, file, ptr,
+						   "expected a history page {\"events\": [...]}");
+			}
+			if (!add_page(imp, page, (int32_t)i, diags))
+				return false;
+		}
+		return true;
+	}
+	if (json_is_object(first) && json_object_get(first, "type"))
+		return add_events(imp, root, -1, diags) && (imp->pages++, true);
+	return shape_error(diags, file, "/0",
+			   "expected history pages {\"events\": [...]} or history events");
+}
+
+bool hist_importer_add_text(struct hist_importer *imp, const char *name, const char *text,
+			    size_t len, struct diags *diags)
+{
+	VEC_PUSH(imp->names, xstrdup(name ? name : "<input>"));
+	json_error_t err;
+	json_t *root = json_loadb(text, len, 0, &err);
+	if (!root) {
+		diags_add(diags, DIAG_ERROR, "invalid-json", name, err.line > 0 ? err.line : 0,
+			  err.column > 0 ? err.column : 1, NULL, "%s", err.text);
+		return false;
+	}
+	bool ok;
+	if (json_is_object(root) && json_object_get(root, "events"))
+		ok = add_page(imp, root, -1, diags);
+	else if (json_is_object(root) && hist_looks_like_describe(root))
+		ok = hist_describe_read(&imp->desc, root, name, diags);
+	else if (json_is_array(root))
+		ok = add_array(imp, root, diags);
+	else
+		ok =
+		    shape_error(diags, name, "",
+				"not an execution history: expected {\"events\": [...]} as printed "
+				"by `aws stepfunctions get-execution-history`");
+	json_decref(root);
+	return ok;
+}
+
+/* ---- finishing ---- */
+
+static void warn_at(struct hist_importer *imp, enum warn_kind kind, const struct pending *p,
+		    struct diags *diags, const char *fmt, ...) PRINTF_LIKE(5, 6);
+static void warn_at(struct hist_importer *imp, enum warn_kind kind, const struct pending *p,
+		    struct diags *diags, const char *fmt, ...)
+{
+	if (imp->warned[kind]++ >= WARN_CAP)
+		return;
+	char ptr[64];
+	if (p->page >= 0)
+		snprintf(ptr, sizeof(ptr), "/%d/events/%u", p->page, p->index);
+	else
+		snprintf(ptr, sizeof(ptr), "/events/%u", p->index);
+	va_list ap;
+	va_start(ap, fmt);
+	diags_vadd(diags, DIAG_WARNING, NULL, imp->names.items[p->doc], 0, 0, ptr, fmt, ap);
+	va_end(ap);
+}
+
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+	if (x->e.id != y->e.id)
+		return x->e.id < y->e.id ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Ascending by id: already sorted (the usual case) and --reverse-order cost O(N). */
+static void order(struct hist_importer *imp)
+{
+	struct pending *v = imp->evs.items;
+	size_t n = imp->evs.len;
+	bool asc = true, desc = true;
+	for (size_t i = 1; i < n && (asc || desc); i++) {
+		asc = asc && v[i - 1].e.id < v[i].e.id;
+		desc = desc && v[i - 1].e.id > v[i].e.id;
+	}
+	if (asc)
+		return;
+	if (desc) {
+		for (size_t i = 0, j = n - 1; i < j; i++, j--) {
+			struct pending t = v[i];
+			v[i] = v[j];
+			v[j] = t;
+		}
+		return;
+	}
+	qsort(v, n, sizeof(*v), cmp_pending);
+}
+
+static void drop_duplicates(struct hist_importer *imp, struct diags *diags)
+{
+	struct pending *v = imp->evs.items;
+	size_t out = 0;
+	for (size_t i = 0; i < imp->evs.len; i++) {
+		if (out > 0 && v[out - 1].e.id == v[i].e.id) {
+			warn_at(imp, W_DUPLICATE, &v[i], diags,
+				"duplicate event id %" PRId64 " (kept the first one)", v[i].e.id);
+			json_decref(v[i].e.payload);
+			json_decref(v[i].e.extra);
+			continue;
+		}
+		v[out++] = v[i];
+	}
+	imp->evs.len = out;
+}
+
+/* Position (0-based) of the event with that recorded id in the sorted array, or -1. */
+static int64_t find_id(const struct pending *v, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].e.id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].e.id == id ? (int64_t)lo : -1;
+}
+
+/* Dense ids from 1; previousEventId follows the renumbering; broken links become 0. */
+static void renumber(struct hist_importer *imp, struct diags *diags)
+{
+	struct pending *v = imp->evs.items;
+	size_t n = imp->evs.len;
+	bool dense = v[n - 1].e.id == (int64_t)n;
+	for (size_t i = 0; i < n && !dense; i++) {
+		int64_t want = i == 0 ? 1 : v[i - 1].e.id + 1;
+		if (v[i].e.id != want)
+			warn_at(imp, W_GAP, &v[i], diags,
+				"event ids %" PRId64 "..%" PRId64 " are missing (ids renumbered)",
+				want, v[i].e.id - 1);
+	}
+	/* New prev values go to a side array: the search needs the recorded ids intact. */
+	int64_t *prev = dense ? NULL : xmalloc(n * sizeof(*prev));
+	for (size_t i = 0; i < n; i++) {
+		int64_t p = v[i].e.prev, np = p;
+		if (p < 0 || p >= v[i].e.id) {
+			warn_at(imp, W_LINK, &v[i], diags,
+				"event %" PRId64 ": previousEventId %" PRId64
+				" does not point at an earlier event (ignored)",
+				v[i].e.id, p);
+			np = 0;
+		} else if (p > 0 && !dense) {
+			int64_t pos = find_id(v, n, p);
+			if (pos < 0)
+				warn_at(imp, W_LINK, &v[i], diags,
+					"event %" PRId64 ": previousEventId %" PRId64
+					" names no event in the history (ignored)",
+					v[i].e.id, p);
+			np = pos < 0 ? 0 : pos + 1;
+		}
+		if (prev)
+			prev[i] = np;
+		else
+			v[i].e.prev = np;
+	}
+	for (size_t i = 0; prev && i < n; i++) {
+		v[i].e.prev = prev[i];
+		v[i].e.id = (int64_t)i + 1;
+	}
+	free(prev);
+}
+
+static void set_times(struct hist_importer *imp, struct diags *diags)
+{
+	struct pending *v = imp->evs.items;
+	size_t n = imp->evs.len, missing = 0;
+	for (size_t i = 0; i < n; i++)
+		missing += !v[i].has_time;
+	struct ev_log_meta *meta = ev_log_meta(imp->log);
+	if (missing == 0) {
+		meta->start_epoch_ms = v[0].epoch_ms;
+		for (size_t i = 0; i < n; i++)
+			v[i].e.t_ms = v[i].epoch_ms - v[0].epoch_ms;
+		return;
+	}
+	diags_add(
+	    diags, DIAG_WARNING, "synthetic-time", imp->names.items[v[0].doc], 0, 0, NULL,
+	    "%zu of %zu events have no usable timestamp (e.g. the placeholder \"timestamp\"): "
+	    "using order-based time, %d ms per event; durations are not real",
+	    missing, n, HIST_SYNTHETIC_STEP_MS);
+	meta->synthetic_time = true;
+	meta->start_epoch_ms = imp->desc.has_start ? imp->desc.start_epoch_ms : 0;
+	for (size_t i = 0; i < n; i++)
+		v[i].e.t_ms = (int64_t)i * HIST_SYNTHETIC_STEP_MS;
+}
+
+static void report_caps(struct hist_importer *imp, struct diags *diags)
+{
+	static const char *const what[W_KIND_COUNT] = {"duplicate-id", "id-gap", "broken-link"};
+	for (int k = 0; k < W_KIND_COUNT; k++)
+		if (imp->warned[k] > WARN_CAP)
+			diags_add(diags, DIAG_NOTE, NULL, NULL, 0, 0, NULL,
+				  "%zu more %s warnings not shown", imp->warned[k] - WARN_CAP,
+				  what[k]);
+}
+
+static void check_shape(struct hist_importer *imp, struct diags *diags)
+{
+	const struct pending *first = &imp->evs.items[0];
+	if (first->e.type != EV_ExecutionStarted)
+		diags_add(diags, DIAG_WARNING, "incomplete", imp->names.items[first->doc], 0, 0,
+			  NULL,
+			  "the history does not start with ExecutionStarted (first id %" PRId64
+			  " is %s): events may be missing",
+			  first->e.id, ev_type_name(first->e.type));
+	if (imp->pages > 0 && imp->pages_with_token >= imp->pages)
+		diags_add(diags, DIAG_WARNING, "incomplete", NULL, 0, 0, NULL,
+			  "every page has a nextToken: the last page of the history is missing");
+}
+
+struct ev_log *hist_importer_finish(struct hist_importer *imp, struct diags *diags)
+{
+	if (imp->evs.len == 0) {
+		diags_add(diags, DIAG_ERROR, "no-events",
+			  imp->names.len ? imp->names.items[0] : NULL, 0, 0, NULL,
+			  "no history events found");
+		return NULL;
+	}
+	order(imp);
+	drop_duplicates(imp, diags);
+	check_shape(imp, diags);
+	renumber(imp, diags);
+	set_times(imp, diags);
+	report_caps(imp, diags);
+	hist_describe_apply(&imp->desc, imp->log);
+	struct hist_recon *r = hist_recon_new();
+	struct pending *v = imp->evs.items;
+	size_t n = imp->evs.len;
+	for (size_t i = 0; i < n; i++) {
+		hist_recon_feed(r, &v[i].e, i + 1 < n ? &v[i + 1].e : NULL);
+		ev_log_append(imp->log, &v[i].e);
+	}
+	hist_recon_free(r);
+	imp->evs.len = 0; /* the log owns the payloads now */
+	struct ev_log *log = imp->log;
+	imp->log = ev_log_new();
+	return log;
+}
+
+struct ev_log *hist_import_text(const char *name, const char *text, size_t len, struct diags *diags)
+{
+	struct hist_importer *imp = hist_importer_new();
+	struct ev_log *log = NULL;
+	if (hist_importer_add_text(imp, name, text, len, diags))
+		log = hist_importer_finish(imp, diags);
+	hist_importer_free(imp);
+	return log;
+}

@@ -1,0 +1,407 @@
+/*
+ * Reconstruction: which state and Map iteration every event belongs to, from previousEventId
+ * causality and the details (aws-facts a.5). One pass in id order, O(1) amortized per event.
+ *
+ * A "frame" is a scope events happen in: the top level, one Map iteration or one Parallel
+ * branch. A "visit" is one entry into a state. Following `prev` alone is not enough: a Map's
+ * closing events point into its last iteration and, with MaxConcurrency 1, an iteration's
+ * MapIterationStarted points at the previous iteration's last event. So container events
+ * (Map*, Parallel*, MapRun*, MapIteration*) climb from the predecessor's frame to the Map or
+ * Parallel visit they belong to, matched by name (MapIteration*) or as the innermost still
+ * open container of their kind.
+ */
+#include "history.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Iteration indexes above this are not tracked (a corrupt index must not allocate GBs). */
+#define MAX_TRACKED_INDEX (1 << 22)
+
+struct frame {
+	int32_t parent;	   /* frame index; the top frame (0) is its own parent */
+	int32_t container; /* the Map/Parallel visit owning it, -1 for the top */
+	int32_t item, branch;
+	int32_t last_visit; /* most recently entered visit in this frame, -1 */
+};
+
+struct visit_rec {
+	struct hist_visit pub;
+	int32_t frame;
+	bool open;	     /* a Map/Parallel still running (not succeeded/failed/exited) */
+	int32_t next_branch; /* Parallel: branches seen since the last ParallelStateStarted */
+	VEC(int32_t) iters;  /* Map: iteration frame by index, -1 unknown */
+};
+
+struct hist_recon {
+	VEC(struct frame) frames;
+	VEC(struct visit_rec) visits;
+	/* Per event, index id - 1. */
+	VEC(int32_t) ev_frame;
+	VEC(int32_t) ev_visit;
+	VEC(int32_t) ev_opens; /* MapIterationStarted: the iteration frame it opens */
+	VEC(int32_t) ev_attempt;
+	VEC(enum ev_type) ev_type;
+};
+
+struct hist_recon *hist_recon_new(void)
+{
+	struct hist_recon *r = xcalloc(1, sizeof(*r));
+	struct frame top = {
+	    .parent = 0, .container = -1, .item = -1, .branch = -1, .last_visit = -1};
+	VEC_PUSH(r->frames, top);
+	return r;
+}
+
+void hist_recon_free(struct hist_recon *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->visits.len; i++)
+		VEC_FREE(r->visits.items[i].iters);
+	VEC_FREE(r->frames);
+	VEC_FREE(r->visits);
+	VEC_FREE(r->ev_frame);
+	VEC_FREE(r->ev_visit);
+	VEC_FREE(r->ev_opens);
+	VEC_FREE(r->ev_attempt);
+	VEC_FREE(r->ev_type);
+	free(r);
+}
+
+/* ---- event classes ---- */
+
+static bool is_entered(enum ev_type t)
+{
+	return str_ends_with(ev_type_name(t), "StateEntered");
+}
+
+static bool is_exited(enum ev_type t)
+{
+	return str_ends_with(ev_type_name(t), "StateExited");
+}
+
+static bool is_execution(enum ev_type t)
+{
+	return t == EV_ExecutionStarted || t == EV_ExecutionSucceeded || t == EV_ExecutionFailed ||
+	       t == EV_ExecutionTimedOut || t == EV_ExecutionAborted || t == EV_ExecutionRedriven;
+}
+
+static bool is_map_iteration(enum ev_type t)
+{
+	return t == EV_MapIterationStarted || t == EV_MapIterationSucceeded ||
+	       t == EV_MapIterationFailed || t == EV_MapIterationAborted;
+}
+
+static bool is_map_container(enum ev_type t)
+{
+	return t == EV_MapStateStarted || t == EV_MapStateSucceeded || t == EV_MapStateFailed ||
+	       t == EV_MapStateAborted || t == EV_MapRunStarted || t == EV_MapRunSucceeded ||
+	       t == EV_MapRunFailed || t == EV_MapRunAborted || t == EV_MapRunRedriven;
+}
+
+static bool is_parallel_container(enum ev_type t)
+{
+	return t == EV_ParallelStateStarted || t == EV_ParallelStateSucceeded ||
+	       t == EV_ParallelStateFailed || t == EV_ParallelStateAborted;
+}
+
+/* Task, Lambda and Activity events: they belong to the visit of their predecessor. */
+static bool is_task_event(enum ev_type t)
+{
+	const char *n = ev_type_name(t);
+	return t != EV_TaskStateAborted && t != EV_TaskStateEntered && t != EV_TaskStateExited &&
+	       (strncmp(n, "Task", 4) == 0 || strncmp(n, "LambdaFunction", 14) == 0 ||
+		strncmp(n, "Activity", 8) == 0);
+}
+
+static bool is_scheduled(enum ev_type t)
+{
+	return t == EV_TaskScheduled || t == EV_LambdaFunctionScheduled ||
+	       t == EV_ActivityScheduled;
+}
+
+static bool is_failure(enum ev_type t)
+{
+	const char *n = ev_type_name(t);
+	return t != EV_ExecutionFailed && t != EV_ExecutionTimedOut && !is_map_iteration(t) &&
+	       (str_ends_with(n, "Failed") || str_ends_with(n, "TimedOut") ||
+		t == EV_FailStateEntered);
+}
+
+/* ---- lookups ---- */
+
+static struct visit_rec *visit_at(struct hist_recon *r, int32_t v)
+{
+	return v >= 0 ? &r->visits.items[v] : NULL;
+}
+
+static int32_t succ_frame(const struct hist_recon *r, int64_t p)
+{
+	if (p <= 0)
+		return 0;
+	int32_t opens = r->ev_opens.items[p - 1];
+	return opens >= 0 ? opens : r->ev_frame.items[p - 1];
+}
+
+static int32_t visit_of(const struct hist_recon *r, int64_t p)
+{
+	return p > 0 ? r->ev_visit.items[p - 1] : -1;
+}
+
+/* The innermost open container of that kind around event p (or p's own container visit). */
+static int32_t find_container(struct hist_recon *r, int64_t p, enum ev_type kind)
+{
+	int32_t pv = visit_of(r, p);
+	struct visit_rec *v = visit_at(r, pv);
+	if (v && v->pub.entered == kind && v->open && v->frame == r->ev_frame.items[p - 1])
+		return pv;
+	for (int32_t f = p > 0 ? r->ev_frame.items[p - 1] : 0; f != 0;
+	     f = r->frames.items[f].parent) {
+		struct visit_rec *c = visit_at(r, r->frames.items[f].container);
+		if (c && c->pub.entered == kind && c->open)
+			return r->frames.items[f].container;
+	}
+	return v && v->pub.entered == kind ? pv : -1;
+}
+
+/* The Map visit named `name` that event p is in or at. */
+static int32_t find_map(struct hist_recon *r, int64_t p, ev_str_t name)
+{
+	int32_t pv = visit_of(r, p);
+	struct visit_rec *v = visit_at(r, pv);
+	if (v && v->pub.state == name && v->pub.entered == EV_MapStateEntered &&
+	    v->frame == r->ev_frame.items[p - 1])
+		return pv;
+	for (int32_t f = p > 0 ? r->ev_frame.items[p - 1] : 0; f != 0;
+	     f = r->frames.items[f].parent) {
+		struct visit_rec *c = visit_at(r, r->frames.items[f].container);
+		if (c && c->pub.state == name && c->pub.entered == EV_MapStateEntered)
+			return r->frames.items[f].container;
+	}
+	return v && v->pub.state == name ? pv : -1;
+}
+
+static int32_t new_frame(struct hist_recon *r, int32_t parent, int32_t container, int32_t item,
+			 int32_t branch)
+{
+	struct frame f = {.parent = parent,
+			  .container = container,
+			  .item = item,
+			  .branch = branch,
+			  .last_visit = -1};
+	VEC_PUSH(r->frames, f);
+	return (int32_t)(r->frames.len - 1);
+}
+
+static int32_t iteration_frame(struct hist_recon *r, int32_t map, int32_t index)
+{
+	struct visit_rec *v = visit_at(r, map);
+	if (!v || index < 0 || (size_t)index >= v->iters.len)
+		return -1;
+	return v->iters.items[index];
+}
+
+static void set_iteration_frame(struct hist_recon *r, int32_t map, int32_t index, int32_t f)
+{
+	struct visit_rec *v = visit_at(r, map);
+	if (!v || index < 0 || index >= MAX_TRACKED_INDEX)
+		return;
+	while (v->iters.len <= (size_t)index)
+		VEC_PUSH(v->iters, -1);
+	v->iters.items[index] = f;
+}
+
+/* ---- per class ---- */
+
+static int32_t enter(struct hist_recon *r, const struct ev *e, int32_t *framep)
+{
+	int32_t frame = *framep;
+	if (e->prev > 0 && r->ev_type.items[e->prev - 1] == EV_ParallelStateStarted) {
+		/* The first state of a Parallel branch: a new branch frame. */
+		int32_t par = visit_of(r, e->prev);
+		struct visit_rec *pv = visit_at(r, par);
+		int32_t branch = pv ? pv->next_branch++ : 0;
+		int32_t parent = r->ev_frame.items[e->prev - 1];
+		frame = new_frame(r, parent, par, r->frames.items[parent].item, branch);
+	}
+	struct visit_rec v = {.frame = frame, .open = true};
+	v.pub = (struct hist_visit){.state = e->state,
+				    .entered = e->type,
+				    .item = r->frames.items[frame].item,
+				    .branch = r->frames.items[frame].branch,
+				    .first_id = e->id,
+				    .first_ms = e->t_ms};
+	VEC_PUSH(r->visits, v);
+	int32_t idx = (int32_t)(r->visits.len - 1);
+	r->frames.items[frame].last_visit = idx;
+	*framep = frame;
+	return idx;
+}
+
+/* A detail-less TaskStateAborted/WaitStateAborted: when a MapIterationAborted(i) follows, it is
+ * the open state of iteration i (aws-facts a.5); otherwise the predecessor's visit. */
+static int32_t aborted_owner(struct hist_recon *r, const struct ev *e, const struct ev *next)
+{
+	if (next && next->type == EV_MapIterationAborted && next->prev > 0 &&
+	    next->prev <= (int64_t)r->ev_frame.len) {
+		int32_t map = find_map(r, next->prev, next->state);
+		int32_t f = iteration_frame(r, map, next->item);
+		struct visit_rec *v = f >= 0 ? visit_at(r, r->frames.items[f].last_visit) : NULL;
+		if (v && !v->pub.exited && !v->pub.aborted)
+			return r->frames.items[f].last_visit;
+	}
+	return visit_of(r, e->prev);
+}
+
+static void map_iteration(struct hist_recon *r, const struct ev *e, int32_t *frame, int32_t *visit,
+			  int32_t *opens)
+{
+	int32_t map = find_map(r, e->prev, e->state);
+	struct visit_rec *m = visit_at(r, map);
+	if (!m)
+		return;
+	*visit = map;
+	*frame = m->frame;
+	if (e->type == EV_MapIterationStarted) {
+		*opens = new_frame(r, m->frame, map, e->item, r->frames.items[m->frame].branch);
+		set_iteration_frame(r, map, e->item, *opens);
+	}
+}
+
+static void container(struct hist_recon *r, const struct ev *e, enum ev_type kind, int32_t *frame,
+		      int32_t *visit)
+{
+	int32_t c = find_container(r, e->prev, kind);
+	struct visit_rec *v = visit_at(r, c);
+	if (!v)
+		return;
+	*visit = c;
+	*frame = v->frame;
+	if (e->type == EV_MapStateStarted || e->type == EV_ParallelStateStarted) {
+		v->pub.attempts++;
+		v->next_branch = 0;
+	} else if (e->type != EV_MapRunStarted && e->type != EV_MapRunRedriven) {
+		v->open = false; /* succeeded, failed or aborted */
+	}
+	if (e->type == EV_MapStateAborted || e->type == EV_ParallelStateAborted)
+		v->pub.aborted = true;
+}
+
+static void classify(struct hist_recon *r, struct ev *e, const struct ev *next, int32_t *frame,
+		     int32_t *visit, int32_t *opens)
+{
+	enum ev_type t = e->type;
+	int32_t pv = visit_of(r, e->prev);
+	*frame = succ_frame(r, e->prev);
+	*visit = -1;
+	if (is_execution(t)) {
+		*frame = 0;
+	} else if (is_entered(t)) {
+		*visit = enter(r, e, frame);
+	} else if (is_exited(t)) {
+		struct visit_rec *v = visit_at(r, pv);
+		if (!v || (e->state && v->pub.state != e->state))
+			pv = r->frames.items[*frame].last_visit;
+		v = visit_at(r, pv);
+		if (v && (!e->state || v->pub.state == e->state)) {
+			*visit = pv;
+			*frame = v->frame;
+			v->pub.exited = true;
+			v->open = false;
+		}
+	} else if (is_map_iteration(t)) {
+		map_iteration(r, e, frame, visit, opens);
+	} else if (is_map_container(t)) {
+		container(r, e, EV_MapStateEntered, frame, visit);
+	} else if (is_parallel_container(t)) {
+		container(r, e, EV_ParallelStateEntered, frame, visit);
+	} else if (t == EV_TaskStateAborted || t == EV_WaitStateAborted) {
+		*visit = aborted_owner(r, e, next);
+		struct visit_rec *v = visit_at(r, *visit);
+		if (v) {
+			v->pub.aborted = true;
+			*frame = v->frame;
+		}
+	} else if (t == EV_EvaluationFailed && e->state) {
+		/* It names its state, which need not be the predecessor's (a Catch target). */
+		struct visit_rec *v = visit_at(r, r->frames.items[*frame].last_visit);
+		if (v && v->pub.state == e->state)
+			*visit = r->frames.items[*frame].last_visit;
+	} else if (is_task_event(t) || t == EV_EvaluationFailed) {
+		*visit = pv;
+		struct visit_rec *v = visit_at(r, pv);
+		if (v)
+			*frame = v->frame;
+	}
+}
+
+void hist_recon_feed(struct hist_recon *r, struct ev *e, const struct ev *next)
+{
+	/* Ids are dense by contract; a caller that broke it gets the next id, not a crash. */
+	if ((size_t)e->id != r->ev_frame.len + 1)
+		e->id = (int64_t)r->ev_frame.len + 1;
+	if (e->prev < 0 || e->prev >= e->id)
+		e->prev = 0;
+	int32_t frame, visit, opens = -1;
+	classify(r, e, next, &frame, &visit, &opens);
+	struct visit_rec *v = visit_at(r, visit);
+	int32_t attempt = 0;
+	if (v) {
+		if (!e->state)
+			e->state = v->pub.state;
+		v->pub.last_id = e->id;
+		v->pub.last_ms = e->t_ms;
+		if (is_scheduled(e->type))
+			v->pub.attempts++;
+		if (is_failure(e->type))
+			v->pub.failures++;
+		if (is_task_event(e->type))
+			attempt = v->pub.attempts;
+	}
+	if (!is_map_iteration(e->type))
+		e->item = r->frames.items[frame].item;
+	VEC_PUSH(r->ev_frame, frame);
+	VEC_PUSH(r->ev_visit, visit);
+	VEC_PUSH(r->ev_opens, opens);
+	VEC_PUSH(r->ev_attempt, attempt);
+	VEC_PUSH(r->ev_type, e->type);
+}
+
+struct hist_recon *hist_recon_of_log(const struct ev_log *log)
+{
+	struct hist_recon *r = hist_recon_new();
+	size_t n = ev_log_count(log);
+	for (size_t id = 1; id <= n; id++) {
+		struct ev copy = *ev_log_get(log, (int64_t)id);
+		hist_recon_feed(r, &copy, id < n ? ev_log_get(log, (int64_t)id + 1) : NULL);
+	}
+	return r;
+}
+
+size_t hist_recon_visit_count(const struct hist_recon *r)
+{
+	return r->visits.len;
+}
+
+const struct hist_visit *hist_recon_visit(const struct hist_recon *r, size_t index)
+{
+	return index < r->visits.len ? &r->visits.items[index].pub : NULL;
+}
+
+int32_t hist_recon_event_visit(const struct hist_recon *r, int64_t id)
+{
+	return id >= 1 && (size_t)id <= r->ev_visit.len ? r->ev_visit.items[id - 1] : -1;
+}
+
+int32_t hist_recon_event_attempt(const struct hist_recon *r, int64_t id)
+{
+	return id >= 1 && (size_t)id <= r->ev_attempt.len ? r->ev_attempt.items[id - 1] : 0;
+}
+
+int32_t hist_recon_event_branch(const struct hist_recon *r, int64_t id)
+{
+	if (id < 1 || (size_t)id > r->ev_frame.len)
+		return -1;
+	return r->frames.items[r->ev_frame.items[id - 1]].branch;
+}

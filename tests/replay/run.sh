@@ -1,0 +1,84 @@
+#!/bin/sh
+# Replay golden suite.
+#
+# 1. Every recorded AWS history of the shared corpus (aws-histories/NAME.history.json):
+#    `replay --events`, `--summary` and `--json` against tests/replay/corpus/NAME.*; the
+#    exit status must match the history's last event (0 only for ExecutionSucceeded); and the
+#    export round trip (import -> --history-out -> import) must give identical --events.
+# 2. Hand-made cases in tests/replay/cases/CASE/: `args` holds the replay arguments (files
+#    relative to the case folder); expected `stdout`, `stderr` and `status`.
+# Format facts: aws-facts a.1-a.5,
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/tools/golden.sh"
+
+corpus=""
+for c in "${STEPSCOPE_CORPUS:-}" "$top/../shared/corpus/aws-histories" \
+	"$top/../../shared/corpus/aws-histories"; do
+	if [ -n "$c" ] && [ -d "$c" ]; then
+		corpus=$c
+		break
+	fi
+done
+
+# golden_check sets the global `name`, so loop variables are hn (history) and cn (case).
+# The status AWS would report, from the last ExecutionX event type in a pretty-printed file.
+expected_status() {
+	last=$(grep -E '^ *"type": "Execution(Succeeded|Failed|TimedOut|Aborted)"' "$1" | tail -1)
+	case $last in
+	*Succeeded*) echo 0 ;;
+	*) echo 1 ;;
+	esac
+}
+
+if [ -z "$corpus" ]; then
+	echo "FAIL corpus: shared/corpus/aws-histories not found (set STEPSCOPE_CORPUS)"
+else
+	for h in "$corpus"/*.history.json; do
+		hn=$(basename "$h" .history.json)
+		out=$GOLDEN_TMP/$hn
+		want=$(expected_status "$h")
+		ok=1
+		for mode in events summary json; do
+			ext=$mode.txt
+			[ "$mode" = json ] && ext=json
+			"$STEPSCOPE" replay "--$mode" "$h" >"$out.$mode" 2>"$out.err"
+			rc=$?
+			expect_status "$hn.$mode" "$want" "$rc" || ok=0
+			golden_check "$hn.$mode" "$here/corpus/$hn.$ext" "$out.$mode" || ok=0
+		done
+		# Export round trip: the normalised export replays to the same events.
+		"$STEPSCOPE" replay --events --history-out "$out.export.json" "$h" >/dev/null 2>&1
+		"$STEPSCOPE" replay --events "$out.export.json" >"$out.rt" 2>/dev/null
+		if cmp -s "$out.events" "$out.rt"; then
+			echo "ok $hn.roundtrip"
+		else
+			echo "FAIL $hn.roundtrip: export then import changes --events"
+			diff -u "$out.events" "$out.rt" | head -20
+		fi
+	done
+fi
+
+for dir in "$here"/cases/*/; do
+	cn=$(basename "$dir")
+	out=$GOLDEN_TMP/case-$cn
+	# shellcheck disable=SC2046 # args holds plain words
+	(cd "$dir" && "$STEPSCOPE" replay $(cat args) >"$out.out" 2>"$out.err")
+	echo $? >"$out.status"
+	golden_check "case-$cn.stdout" "$dir/stdout" "$out.out"
+	golden_check "case-$cn.stderr" "$dir/stderr" "$out.err"
+	golden_check "case-$cn.status" "$dir/status" "$out.status"
+done
+
+# Export refuses to overwrite its own input (file_same).
+cp "$here/cases/cli-v2-utc/history.json" "$GOLDEN_TMP/self.json"
+if "$STEPSCOPE" replay --history-out "$GOLDEN_TMP/self.json" "$GOLDEN_TMP/self.json" \
+	>/dev/null 2>"$GOLDEN_TMP/self.err"; then
+	echo "FAIL export-self: overwriting the input was accepted"
+elif cmp -s "$here/cases/cli-v2-utc/history.json" "$GOLDEN_TMP/self.json" &&
+	grep -q 'refusing to overwrite' "$GOLDEN_TMP/self.err"; then
+	echo "ok export-self"
+else
+	echo "FAIL export-self: input changed or no message"
+fi
