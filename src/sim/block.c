@@ -65,10 +65,9 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 	if (mc < 0) {
 		/* Observed: a non-integer MaxConcurrencyPath value fails with States.Runtime. */
 		char *shown = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
-		char *why =
-		    xasprintf("The MaxConcurrencyPath field refers to value \"%s\" which is "
-			      "not a valid integer: %s",
-			      shown, json_string_value(path));
+		char *why = xasprintf("The MaxConcurrencyPath field refers to value %s which is "
+				      "not a valid integer: %s",
+				      shown, json_string_value(path));
 		runtime_fail(e, run, why);
 		free(why);
 		free(shown);
@@ -266,10 +265,13 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 		finish_block(e, b->owner);
 }
 
-void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev)
+void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_own)
 {
 	if (!run->inside)
 		return;
+	/* A failure points every abort at the failing event (observed); a timeout or a stop
+	 * (prev_or_own < 0) at each run's own last event. */
+	int64_t prev = prev_or_own >= 0 ? prev_or_own : run->last;
 	const struct asl_state *st = run->state;
 	struct sim_block *b = run->block;
 	switch (st->type) {
@@ -284,9 +286,10 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev)
 		while (b && b->head) {
 			struct sim_run *c = b->head;
 			if (b->is_map)
-				sim_emit(e, EV_MapIterationAborted, prev, st, (int32_t)c->index,
+				sim_emit(e, EV_MapIterationAborted,
+					 prev_or_own >= 0 ? prev : c->last, st, (int32_t)c->index,
 					 NULL, NULL);
-			sim_run_abort(e, c, prev);
+			sim_run_abort(e, c, prev_or_own);
 			unlink_child(b, c);
 			sim_run_release(e, c);
 		}

@@ -251,6 +251,7 @@ void sim_run_succeed(struct sim_engine *e, struct sim_run *run, json_t *output)
 		sim_block_child_done(e, run, output);
 		return;
 	}
+	e->now += e->opt.step_ms; /* the closing event comes one step later, as on AWS */
 	sim_emit(e, EV_ExecutionSucceeded, run->last, NULL, -1, json_incref(output), NULL);
 	e->output = output;
 	finish(e, SIM_SUCCEEDED, NULL, NULL);
@@ -263,6 +264,7 @@ void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, 
 		sim_block_child_failed(e, run, error, cause);
 		return;
 	}
+	e->now += e->opt.step_ms;
 	sim_emit_error(e, EV_ExecutionFailed, run->last, NULL, -1, error, cause);
 	finish(e, SIM_FAILED, error, cause);
 	sim_run_release(e, run);
@@ -292,6 +294,11 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 	json_object_set_new(ctx, "State",
 			    json_pack("{s:s, s:s, s:I}", "EnteredTime", stamp, "Name", st->name,
 				      "RetryCount", (json_int_t)retries));
+	if (st->type == ASL_TASK) {
+		char token[40];
+		sim_uuid(&e->rng_ids, token);
+		json_object_set_new(ctx, "Task", json_pack("{s:s}", "Token", token));
+	}
 	if (map_item)
 		json_object_set_new(ctx, "Map",
 				    json_pack("{s:{s:I, s:O}}", "Item", "Index",
@@ -301,8 +308,8 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 
 void sim_flow_env(struct sim_engine *e, json_t *context, struct flow_env *env)
 {
+	*env = (struct flow_env){0};
 	env->context = context;
-	env->variables = NULL;
 	env->rng = &e->rng_flow;
 }
 
@@ -426,7 +433,7 @@ static void timeout_execution(struct sim_engine *e)
 {
 	/* aws-facts b.5: running states are cut off; not catchable. */
 	struct sim_run *top = e->top;
-	sim_run_abort(e, top, top->last);
+	sim_run_abort(e, top, -1);
 	sim_emit_error(e, EV_ExecutionTimedOut, top->last, NULL, -1, "States.Timeout", NULL);
 	finish(e, SIM_TIMED_OUT, "States.Timeout", NULL);
 	sim_run_release(e, top);
@@ -437,11 +444,12 @@ void sim_abort(struct sim_engine *e, const char *error, const char *cause)
 	if (e->finished)
 		return;
 	struct sim_run *top = e->top;
-	sim_run_abort(e, top, top->last);
+	sim_run_abort(e, top, -1);
 	/* ExecutionAborted after StopExecution points at 0 (aws-facts a.5). */
 	sim_emit_error(e, EV_ExecutionAborted, 0, NULL, -1, error, cause);
 	finish(e, SIM_ABORTED, error, cause);
 	sim_run_release(e, top);
+	bury(e);
 }
 
 static bool in_graveyard(const struct sim_engine *e, const struct sim_run *run)

@@ -207,10 +207,6 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b);
 void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev);
 
 /* time.c */
-/* RFC 3339 with uppercase T and a zone (Z or ±hh:mm), any fraction; false if invalid. */
-bool sim_parse_timestamp(const char *s, int64_t *epoch_ms);
-/* "2024-05-14T10:15:00.000Z" into buf (at least 32 bytes). */
-void sim_format_timestamp(int64_t epoch_ms, char *buf, size_t size);
 /* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */
 void sim_uuid(struct rng *rng, char *buf);
 

@@ -162,4 +162,10 @@ bool sim_error_matches(const char *const *errors, size_t count, const char *erro
  * owned by the caller. False for resources that are not `arn:...:states:::` integrations. */
 bool sim_split_resource(const char *arn, char **resource_type, char **resource);
 
+/* Timestamps (Wait's Timestamp, --start-time). */
+/* RFC 3339 with uppercase T and a zone (Z or ±hh:mm), any fraction; false if invalid. */
+bool sim_parse_timestamp(const char *s, int64_t *epoch_ms);
+/* "2024-05-14T10:15:00.000Z" into buf (at least 32 bytes). */
+void sim_format_timestamp(int64_t epoch_ms, char *buf, size_t size);
+
 #endif

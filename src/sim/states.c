@@ -98,16 +98,7 @@ static void enter_pass(struct sim_engine *e, struct sim_run *run)
 		sim_flow_failed(e, run, &err);
 		return;
 	}
-	if (flow_exceeds_limit(out)) {
-		/* aws-facts b.8: a too-large Pass output failed the execution directly. */
-		json_decref(out);
-		char *cause = xasprintf("The state/task '%s' returned a result with a size "
-					"exceeding the maximum number of bytes service limit.",
-					st->name);
-		sim_run_fail(e, run, "States.DataLimitExceeded", cause);
-		free(cause);
-		return;
-	}
+	/* flow/ raises States.DataLimitExceeded for a too-large output (aws-facts b.8). */
 	sim_leave(e, run, out, st->next);
 }
 
