@@ -10,8 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "asl/asl.h"
+#include "config/config.h"
 #include "event/event.h"
+#include "history/history.h"
+#include "items/items.h"
 #include "sim/sim.h"
 
 static const char run_usage[] =
@@ -35,14 +40,11 @@ enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS };
 struct run_args {
 	enum run_format format;
 	const char *input, *mock, *test_case, *machine_name, *definition;
+	const char *config, *items, *history_out;
+	VEC(const char *) sets;
+	bool seed_given, start_given;
 	struct sim_options opt;
 };
-
-static int pending_option(const char *opt)
-{
-	cli_error("run: %s is not available in this build yet", opt);
-	return cli_usage_hint("run");
-}
 
 static bool takes_value(const char *a)
 {
@@ -65,6 +67,14 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 		ra->test_case = v;
 	else if (strcmp(a, "--machine-name") == 0)
 		ra->machine_name = v;
+	else if (strcmp(a, "--config") == 0)
+		ra->config = v;
+	else if (strcmp(a, "--items") == 0)
+		ra->items = v;
+	else if (strcmp(a, "--history-out") == 0)
+		ra->history_out = v;
+	else if (strcmp(a, "--set") == 0)
+		VEC_PUSH(ra->sets, v);
 	else if (strcmp(a, "--seed") == 0) {
 		char *end;
 		errno = 0;
@@ -74,6 +84,7 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 			return cli_usage_hint("run");
 		}
 		ra->opt.seed = s;
+		ra->seed_given = true;
 	} else if (strcmp(a, "--start-time") == 0) {
 		if (!sim_parse_timestamp(v, &ra->opt.start_epoch_ms)) {
 			cli_error("run: --start-time wants an RFC 3339 time such as "
@@ -81,8 +92,7 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 				  v);
 			return cli_usage_hint("run");
 		}
-	} else {
-		return pending_option(a);
+		ra->start_given = true;
 	}
 	return -1;
 }
@@ -120,10 +130,6 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 		} else {
 			ra->definition = a;
 		}
-	}
-	if (!ra->definition) {
-		cli_error("run: DEFINITION is required in this build");
-		return cli_usage_hint("run");
 	}
 	if ((ra->test_case || ra->machine_name) && !ra->mock) {
 		cli_error("run: --test-case and --machine-name need --mock-config");
@@ -178,8 +184,9 @@ static void print_json(struct sim_engine *e, const struct ev_log *log,
 	struct sim_stats st;
 	sim_get_stats(e, &st);
 	char start[40], stop[40];
-	sim_format_timestamp(opt->start_epoch_ms, start, sizeof(start));
-	sim_format_timestamp(opt->start_epoch_ms + st.duration_ms, stop, sizeof(stop));
+	/* The same form as `stepscope replay --json` (AWS CLI v2 style). */
+	ev_time_format(opt->start_epoch_ms, start);
+	ev_time_format(opt->start_epoch_ms + st.duration_ms, stop);
 	json_t *o = json_pack("{s:s}", "status", sim_status_name(sim_status(e)));
 	if (sim_status(e) == SIM_SUCCEEDED) {
 		json_object_set(o, "output", sim_output(e));
@@ -226,18 +233,59 @@ static void print_summary(struct sim_engine *e, const struct ev_log *log)
 	}
 }
 
-static int simulate(struct run_args *ra, struct asl_machine *m, json_t *input,
-		    struct sim_mock *mock)
+/* Everything a run reads, loaded and owned here. */
+struct run_inputs {
+	struct cfg_scenario s;
+	const char *config; /* the file used, NULL for defaults */
+	const char *def_path;
+	struct asl_machine *m;
+	json_t *input;
+	struct sim_mock *mock;
+	json_t *table_item;
+};
+
+static void inputs_fini(struct run_inputs *in)
+{
+	cfg_scenario_fini(&in->s);
+	asl_machine_free(in->m);
+	json_decref(in->input);
+	sim_mock_free(in->mock);
+	json_decref(in->table_item);
+}
+
+static bool write_history(const struct run_args *ra, const struct run_inputs *in,
+			  const struct ev_log *log)
+{
+	const char *inputs[] = {in->def_path, ra->input, in->config, ra->mock, ra->items};
+	const char *list[ARRAY_LEN(inputs)];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(inputs); i++)
+		if (inputs[i] && strcmp(inputs[i], "-") != 0)
+			list[n++] = inputs[i];
+	struct diags d;
+	diags_init(&d);
+	bool ok = hist_export(log, ra->history_out, list, n, &d);
+	if (!ok)
+		diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	return ok;
+}
+
+static int simulate(struct run_args *ra, struct run_inputs *in)
 {
 	struct ev_log *log = ev_log_new();
 	struct diags d;
 	diags_init(&d);
-	ra->opt.mock = mock;
-	struct sim_engine *e = sim_new(m, input, &ra->opt, log, &d);
+	ra->opt.mock = in->mock;
+	struct sim_engine *e = sim_new(in->m, in->input, &ra->opt, log, &d);
+	struct sim_scenario_models *models = NULL;
 	int rc = EXIT_USAGE;
 	if (!e) {
-		print_diags(&d, ra->definition);
+		size_t len = 0;
+		const char *src = asl_source_text(in->m, &len);
+		diags_print(stderr, &d, src, len);
 	} else {
+		models = sim_use_scenario(e, &in->s, in->table_item);
 		sim_run(e);
 		if (ra->format == FMT_JSON)
 			print_json(e, log, &ra->opt);
@@ -246,11 +294,86 @@ static int simulate(struct run_args *ra, struct asl_machine *m, json_t *input,
 		else
 			print_summary(e, log);
 		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
+		if (ra->history_out && !write_history(ra, in, log))
+			rc = EXIT_USAGE;
 	}
 	sim_free(e);
+	sim_scenario_models_free(models);
 	ev_log_free(log);
 	diags_fini(&d);
 	return rc;
+}
+
+/* The scenario's seed definition with its knobs applied (config.yaml's stepfunc keys). */
+static struct asl_machine *load_seed(const struct run_inputs *in, struct diags *d)
+{
+	json_error_t je;
+	json_t *def = json_load_file(in->def_path, 0, &je);
+	if (!def) {
+		diags_add(d, DIAG_ERROR, "json", in->def_path, je.line, je.column, NULL, "%s",
+			  je.text);
+		return NULL;
+	}
+	cfg_apply_knobs(def, &in->s);
+	return asl_load_json(in->def_path, def, d);
+}
+
+static bool load_machine(const struct run_args *ra, struct run_inputs *in)
+{
+	struct diags d;
+	diags_init(&d);
+	struct asl_load_options lo = {0};
+	in->def_path = ra->definition ? ra->definition : in->s.stepfunc.definition;
+	if (!ra->definition && in->s.stepfunc.definition_is_seed)
+		in->m = load_seed(in, &d);
+	else
+		in->m = asl_load_file(in->def_path, &lo, &d);
+	if (in->m && !asl_validate(in->m, &d)) {
+		size_t len = 0;
+		const char *src = asl_source_text(in->m, &len);
+		diags_print(stderr, &d, src, len);
+		asl_machine_free(in->m);
+		in->m = NULL;
+	} else if (!in->m) {
+		print_diags(&d, in->def_path);
+	}
+	diags_fini(&d);
+	return in->m != NULL;
+}
+
+/* Scenario, definition, input, mocks and the table's items; false after printing why. */
+static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
+{
+	struct stat st;
+	in->config = ra->config;
+	if (!in->config && !ra->definition && stat("config.yaml", &st) == 0)
+		in->config = "config.yaml";
+	struct diags d;
+	diags_init(&d);
+	bool ok = cfg_load(&in->s, in->config, ra->sets.items, ra->sets.len, &d);
+	if (!ok) {
+		diags_sort(&d);
+		diags_print(stderr, &d, in->s.source, in->s.source_len);
+	}
+	ok = ok && load_machine(ra, in) && (in->input = read_input(ra->input)) != NULL;
+	if (ok && ra->mock) {
+		in->mock = sim_mock_load(ra->mock, ra->machine_name, ra->test_case, &d);
+		if (!in->mock)
+			print_diags(&d, ra->mock);
+		ok = in->mock != NULL;
+	}
+	const char *items = ra->items ? ra->items : in->config ? in->s.ddb.items : NULL;
+	if (ok && items) {
+		json_t *list = items_load(items, ITEMS_AUTO, NULL, &d);
+		if (!list)
+			print_diags(&d, items);
+		else
+			in->table_item = items_seed_table_item(&in->s, list);
+		json_decref(list);
+		ok = list != NULL;
+	}
+	diags_fini(&d);
+	return ok;
 }
 
 int cmd_run(int argc, char **argv)
@@ -258,37 +381,29 @@ int cmd_run(int argc, char **argv)
 	struct run_args ra = {0};
 	sim_options_init(&ra.opt);
 	int rc = parse_args(argc, argv, &ra);
-	if (rc >= 0)
+	if (rc >= 0) {
+		VEC_FREE(ra.sets);
 		return rc;
-	struct diags d;
-	diags_init(&d);
-	struct asl_load_options lo = {0};
-	struct asl_machine *m = asl_load_file(ra.definition, &lo, &d);
-	if (m && !asl_validate(m, &d)) {
-		asl_machine_free(m);
-		m = NULL;
 	}
-	json_t *input = m ? read_input(ra.input) : NULL;
-	struct sim_mock *mock = NULL;
-	if (m && input && ra.mock) {
-		mock = sim_mock_load(ra.mock, ra.machine_name, ra.test_case, &d);
-		if (!mock) {
-			print_diags(&d, ra.mock);
-			diags_fini(&d);
-			diags_init(&d);
-		}
-	}
-	if (!m)
-		print_diags(&d, ra.definition);
-	char *name = machine_name_of(ra.definition);
-	ra.opt.state_machine_name = ra.machine_name ? ra.machine_name : name;
+	struct run_inputs in = {0};
 	rc = EXIT_USAGE;
-	if (m && input && (mock || !ra.mock))
-		rc = simulate(&ra, m, input, mock);
-	free(name);
-	sim_mock_free(mock);
-	json_decref(input);
-	asl_machine_free(m);
-	diags_fini(&d);
+	if (load_inputs(&ra, &in)) {
+		const struct cfg_scenario *s = &in.s;
+		if (!ra.seed_given)
+			ra.opt.seed = s->simulation.seed;
+		if (!ra.start_given)
+			ra.opt.start_epoch_ms = s->simulation.start_time.epoch_ms;
+		ra.opt.inline_map_cap = (int)s->simulation.inline_map_concurrency_cap;
+		ra.opt.history_event_limit = s->simulation.history_event_limit;
+		/* Mocked Lambda calls take the default function's (fixed) duration. */
+		if (s->lambda.def.duration.model == CFG_DUR_FIXED)
+			ra.opt.lambda_duration_ms = (int64_t)s->lambda.def.duration.ms;
+		char *name = machine_name_of(in.def_path);
+		ra.opt.state_machine_name = ra.machine_name ? ra.machine_name : name;
+		rc = simulate(&ra, &in);
+		free(name);
+	}
+	inputs_fini(&in);
+	VEC_FREE(ra.sets);
 	return rc;
 }

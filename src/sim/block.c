@@ -285,11 +285,12 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_ow
 	case ASL_PARALLEL:
 		while (b && b->head) {
 			struct sim_run *c = b->head;
+			/* Inner states first, then the iteration (aws-facts a.5). */
+			sim_run_abort(e, c, prev_or_own);
 			if (b->is_map)
 				sim_emit(e, EV_MapIterationAborted,
 					 prev_or_own >= 0 ? prev : c->last, st, (int32_t)c->index,
 					 NULL, NULL);
-			sim_run_abort(e, c, prev_or_own);
 			unlink_child(b, c);
 			sim_run_release(e, c);
 		}
@@ -312,21 +313,26 @@ void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const c
 	int64_t fail_id = child->last;
 	if (b->is_map)
 		sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)child->index, NULL, NULL);
-	/* The failing child's open Task is aborted too (observed, aws-facts a.5). */
-	if (child->failed_in_task && child->state && child->state->type == ASL_TASK)
-		sim_emit(e, EV_TaskStateAborted, fail_id, child->state, child->item, NULL, NULL);
+	bool task_open = child->failed_in_task && child->state && child->state->type == ASL_TASK;
+	const struct asl_state *task = child->state;
+	int32_t task_item = child->item;
 	child->inside = false;
 	unlink_child(b, child);
 	sim_run_release(e, child);
+	/* Every other running child: its open state, then the iteration, all pointing at the
+	 * failure (corpus map-inline-lambda-invoke-timeouts-unbounded). */
 	while (b->head) {
 		struct sim_run *c = b->head;
+		sim_run_abort(e, c, fail_id);
 		if (b->is_map)
 			sim_emit(e, EV_MapIterationAborted, fail_id, st, (int32_t)c->index, NULL,
 				 NULL);
-		sim_run_abort(e, c, fail_id);
 		unlink_child(b, c);
 		sim_run_release(e, c);
 	}
+	/* The failing child's own open Task is aborted last (observed). */
+	if (task_open)
+		sim_emit(e, EV_TaskStateAborted, fail_id, task, task_item, NULL, NULL);
 	b->next_start = b->count; /* never-started items never start */
 	json_decref(b->results);
 	b->results = NULL;

@@ -320,7 +320,9 @@ static bool refuse_jsonata(const struct asl_machine *m, struct sim_engine *e, st
 	for (size_t i = 0; i < e->state_count; i++) {
 		const struct asl_state *st = e->all_states[i];
 		if (st->query_language == ASL_JSONATA) {
-			diags_add(diags, DIAG_ERROR, "jsonata-unsupported", m->file, 0, 0,
+			int line = 0, col = 0;
+			asl_locate(m, st->pointer, true, &line, &col);
+			diags_add(diags, DIAG_ERROR, "jsonata-unsupported", m->file, line, col,
 				  st->pointer,
 				  "state '%s' uses JSONata, which the simulator does not support "
 				  "yet (JSONPath states only)",
@@ -409,6 +411,7 @@ void sim_free(struct sim_engine *e)
 	free(e->all_states);
 	free(e->stats_view);
 	VEC_FREE(e->services);
+	sim_service_fini(e);
 	json_decref(e->input);
 	json_decref(e->ctx_base);
 	json_decref(e->output);

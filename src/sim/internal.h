@@ -140,6 +140,7 @@ struct sim_engine {
 
 	VEC(const struct sim_service *) services;
 	struct sim_service builtin[3]; /* generic, Lambda legacy, Lambda optimized */
+	struct envelope_consts *envelope;
 
 	enum sim_status status;
 	bool finished;
@@ -195,6 +196,12 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run);
 void sim_task_done(struct sim_engine *e, struct sim_run *run);
 void sim_task_clear(struct sim_run *run);
 void sim_services_init(struct sim_engine *e);
+/* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
+ * call; the Sdk*Metadata pair of an optimized integration's result. New references. */
+json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
+			    int64_t duration_ms);
+json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call);
+void sim_service_fini(struct sim_engine *e);
 
 /* block.c */
 void sim_block_begin(struct sim_engine *e, struct sim_run *run);

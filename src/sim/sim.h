@@ -149,6 +149,19 @@ struct sim_stats {
 };
 void sim_get_stats(const struct sim_engine *e, struct sim_stats *out);
 
+/* ---- scenario (config.yaml) models ---- */
+struct cfg_scenario;
+struct sim_scenario_models;
+/*
+ * Registers the scenario's models on e: Lambda functions (lambda.default / lambda.functions),
+ * `services` entries, and DynamoDB getItem over `table_item` (borrowed, a reference is kept;
+ * NULL = an empty table). s (borrowed) and the returned models (owned by the caller,
+ * sim_scenario_models_free after sim_free) must outlive the engine.
+ */
+struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct cfg_scenario *s,
+					     json_t *table_item);
+void sim_scenario_models_free(struct sim_scenario_models *m);
+
 /* ---- helpers shared with tests ---- */
 /*
  * Delay in milliseconds before retry n (1-based) of retrier r: IntervalSeconds ×
