@@ -1,6 +1,6 @@
 #!/bin/sh
-# Golden cases of the simulator: tests/sim/<case>/ holds definition.asl.json and optionally
-# input.json, mock.json, args (extra `stepscope run` arguments on one line) and result-only
+# Golden cases of the simulator: tests/sim/<case>/ holds definition.asl.json (or a scenario
+# config.yaml run without DEFINITION) and optionally input.json, mock.json, args (extra `stepscope run` arguments on one line) and result-only
 # (compare result.json only: the history is too long for a golden file). Each case is run
 # with --events (→ events.txt) and --json (→ result.json, stderr included). README says what
 # the case checks and which AWS document it follows.
@@ -15,7 +15,13 @@ run_case() {
 	fi
 	[ -f "$dir/input.json" ] && set -- "$@" --input "$dir/input.json"
 	[ -f "$dir/mock.json" ] && set -- "$@" --mock-config "$dir/mock.json"
-	"$STEPSCOPE" run --json "$@" "$dir/definition.asl.json" >"$GOLDEN_TMP/result.json" 2>&1
+	# A scenario case runs its config.yaml (the seed with its knobs), otherwise the definition.
+	if [ -f "$dir/config.yaml" ]; then
+		set -- "$@" --config "$dir/config.yaml"
+	else
+		set -- "$@" "$dir/definition.asl.json"
+	fi
+	"$STEPSCOPE" run --json "$@" >"$GOLDEN_TMP/result.json" 2>&1
 	rc=$?
 	# The exit status follows the status: 0 SUCCEEDED, 1 any other end, 2 refused.
 	want=2
@@ -24,14 +30,14 @@ run_case() {
 	expect_status "$cname" "$want" "$rc" || return 1
 	ok=0
 	if [ ! -f "$dir/result-only" ]; then
-		"$STEPSCOPE" run --events "$@" "$dir/definition.asl.json" >"$GOLDEN_TMP/events.txt" 2>&1
+		"$STEPSCOPE" run --events "$@" >"$GOLDEN_TMP/events.txt" 2>&1
 		golden_check "$cname/events" "$dir/events.txt" "$GOLDEN_TMP/events.txt" || ok=1
 	fi
 	golden_check "$cname/result" "$dir/result.json" "$GOLDEN_TMP/result.json" || ok=1
 	[ "$rc" = 2 ] && return $ok
 	# Round trip: the exported history, imported again, gives the same log (ids, previous
 	# ids, types, state names, Map iteration indexes) and the same --json result.
-	"$STEPSCOPE" run --events --history-out "$GOLDEN_TMP/h.json" "$@" "$dir/definition.asl.json" \
+	"$STEPSCOPE" run --events --history-out "$GOLDEN_TMP/h.json" "$@" \
 		>"$GOLDEN_TMP/run.txt" 2>&1
 	"$STEPSCOPE" replay --events "$GOLDEN_TMP/h.json" >"$GOLDEN_TMP/replay.txt" 2>&1
 	"$STEPSCOPE" replay --json "$GOLDEN_TMP/h.json" >"$GOLDEN_TMP/replay.json" 2>&1
@@ -49,7 +55,7 @@ run_case() {
 
 for dir in tests/sim/*/; do
 	dir=${dir%/}
-	[ -f "$dir/definition.asl.json" ] || continue
+	[ -f "$dir/definition.asl.json" ] || [ -f "$dir/config.yaml" ] || continue
 	run_case "$dir"
 done
 
