@@ -19,6 +19,7 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b)
 	json_decref(b->eff_input);
 	json_decref(b->items);
 	json_decref(b->results);
+	free(b->reader_error);
 	free(b);
 }
 
@@ -42,6 +43,8 @@ static void runtime_fail(struct sim_engine *e, struct sim_run *run, const char *
 	sim_handle_error(e, run, "States.Runtime", cause);
 	free(cause);
 }
+
+static bool select_all(struct sim_engine *e, struct sim_block *b);
 
 /* MaxConcurrency / MaxConcurrencyPath; -1 after failing the run. */
 static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t *eff)
@@ -86,10 +89,19 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 	b->eff_input =
 	    flow_input_path(run->input, json_object_get(st->json, "InputPath"), &env, &err);
 	json_t *ip = json_object_get(st->json, "ItemsPath");
-	if (b->eff_input)
+	json_t *reader = json_object_get(st->json, "ItemReader");
+	b->distributed = st->map_mode == ASL_MAP_DISTRIBUTED;
+	b->from_reader = reader != NULL;
+	if (b->eff_input && reader) {
+		/* A reader failure surfaces as MapRunFailed once the Map Run starts. */
+		b->items = sim_dmap_read_items(e, run, reader, b->eff_input, &b->reader_error);
+		if (!b->items)
+			b->items = json_array();
+	} else if (b->eff_input) {
 		b->items = json_is_string(ip)
 			       ? flow_select(b->eff_input, json_string_value(ip), &env, &err)
 			       : json_incref(b->eff_input);
+	}
 	json_decref(ctx);
 	if (!b->eff_input || !b->items) {
 		sim_flow_failed(e, run, &err);
@@ -102,10 +114,20 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 		free(why);
 		return false;
 	}
+	json_t *batcher = json_object_get(st->json, "ItemBatcher");
+	if (b->distributed && batcher && !b->reader_error) {
+		if (!select_all(e, b))
+			return false;
+		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input);
+		json_decref(b->items);
+		b->items = batches;
+		b->batched = true;
+	}
 	int64_t mc = max_concurrency(e, run, b->eff_input);
 	if (mc < 0)
 		return false;
-	int64_t cap = e->opt.inline_map_cap;
+	/* Inline: AWS's ceiling of 40 (option); Distributed: up to 10,000 children (b.1, b.2). */
+	int64_t cap = b->distributed ? 10000 : e->opt.inline_map_cap;
 	if (cap > 0 && (mc == 0 || mc > cap))
 		mc = cap;
 	b->limit = (size_t)mc;
@@ -145,6 +167,9 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 {
 	struct sim_block *b = owner->block;
 	const struct asl_state *st = b->state;
+	if (b->distributed)
+		b->last_done =
+		    sim_emit(e, EV_MapRunSucceeded, b->run_started_id, st, owner->item, NULL, NULL);
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, owner, st, NULL, 0);
@@ -167,6 +192,8 @@ static json_t *item_input(struct sim_engine *e, struct sim_block *b, size_t i,
 			  struct flow_error *err)
 {
 	json_t *item = json_array_get(b->items, i);
+	if (b->batched)
+		return json_incref(item); /* ItemSelector was applied before batching */
 	json_t *sel = json_object_get(b->state->json, "ItemSelector");
 	if (!sel)
 		sel = json_object_get(b->state->json, "Parameters");
@@ -180,12 +207,32 @@ static json_t *item_input(struct sim_engine *e, struct sim_block *b, size_t i,
 	return v;
 }
 
+/* ItemSelector over every item at once, for ItemBatcher; false after failing the Map. */
+static bool select_all(struct sim_engine *e, struct sim_block *b)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; i < json_array_size(b->items); i++) {
+		struct flow_error err = {0};
+		json_t *v = item_input(e, b, i, &err);
+		if (!v) {
+			json_decref(out);
+			sim_flow_failed(e, b->owner, &err);
+			return false;
+		}
+		json_array_append_new(out, v);
+	}
+	json_decref(b->items);
+	b->items = out;
+	return true;
+}
+
 static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 {
 	size_t i = b->next_start++;
 	struct sim_run *owner = b->owner;
 	int32_t item = b->is_map ? (int32_t)i : owner->item;
 	struct sim_run *c = sim_run_new(e, b, i, item, prev);
+	c->silent = owner->silent || b->distributed;
 	c->prev_sib = b->tail;
 	if (b->tail)
 		b->tail->next_sib = c;
@@ -195,7 +242,9 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 	b->running++;
 	const struct asl_graph *g;
 	if (b->is_map) {
-		c->last = sim_emit(e, EV_MapIterationStarted, prev, b->state, item, NULL, NULL);
+		if (!b->distributed)
+			c->last =
+			    sim_emit(e, EV_MapIterationStarted, prev, b->state, item, NULL, NULL);
 		struct flow_error err = {0};
 		c->input = item_input(e, b, i, &err);
 		g = b->state->processor;
@@ -228,11 +277,28 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 		json_array_append(b->results, json_null());
 	b->next_start = b->running = b->done = 0;
 	b->head = b->tail = NULL;
-	json_t *len = b->is_map ? json_pack("{s:I}", "length", (json_int_t)b->count) : NULL;
+	b->failed = 0;
+	/* With an ItemReader the length is not known up front: 0 (corpus dmap-*). */
+	json_int_t length = b->from_reader ? 0 : (json_int_t)b->count;
+	json_t *len = b->is_map ? json_pack("{s:I}", "length", length) : NULL;
 	b->started_id = sim_emit(e, b->is_map ? EV_MapStateStarted : EV_ParallelStateStarted,
 				 run->last, b->state, run->item, NULL, len);
 	run->last = b->started_id;
 	b->last_done = b->started_id;
+	if (b->distributed) {
+		char *arn = sim_dmap_run_arn(e, b->state);
+		b->run_started_id = sim_emit(e, EV_MapRunStarted, run->last, b->state, run->item,
+					     NULL, json_pack("{s:s}", "mapRunArn", arn));
+		free(arn);
+		run->last = b->last_done = b->run_started_id;
+		if (b->reader_error) {
+			run->last =
+			    sim_emit_error(e, EV_MapRunFailed, run->last, b->state, run->item,
+					   "States.ItemReaderFailed", b->reader_error);
+			sim_handle_error(e, run, "States.ItemReaderFailed", b->reader_error);
+			return;
+		}
+	}
 	if (b->count == 0) {
 		finish_block(e, run);
 		return;
@@ -247,7 +313,10 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *output)
 {
 	struct sim_block *b = child->parent;
-	if (b->is_map)
+	e->mute = b->owner->silent;
+	if (b->distributed)
+		; /* a child execution: its end is in its own history */
+	else if (b->is_map)
 		b->last_done = sim_emit(e, EV_MapIterationSucceeded, child->last, b->state,
 					(int32_t)child->index, NULL, NULL);
 	else
@@ -272,6 +341,8 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_ow
 	/* A failure points every abort at the failing event (observed); a timeout or a stop
 	 * (prev_or_own < 0) at each run's own last event. */
 	int64_t prev = prev_or_own >= 0 ? prev_or_own : run->last;
+	bool muted = e->mute;
+	e->mute = run->silent;
 	const struct asl_state *st = run->state;
 	struct sim_block *b = run->block;
 	switch (st->type) {
@@ -294,6 +365,8 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_ow
 			unlink_child(b, c);
 			sim_run_release(e, c);
 		}
+		if (b && b->distributed)
+			sim_emit(e, EV_MapRunAborted, prev, st, run->item, NULL, NULL);
 		sim_emit(e, st->type == ASL_MAP ? EV_MapStateAborted : EV_ParallelStateAborted,
 			 prev, st, run->item, NULL, NULL);
 		break;
@@ -302,6 +375,45 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_ow
 	}
 	run->inside = false;
 	run->gen++;
+	e->mute = muted;
+}
+
+/* A child execution failed: within the tolerance it is one failed item; beyond, the Map Run
+ * fails with States.ExceedToleratedFailureThreshold (aws-facts b.2). */
+static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const char *error,
+			      const char *cause)
+{
+	struct sim_block *b = child->parent;
+	struct sim_run *owner = b->owner;
+	b->failed++;
+	json_array_set_new(b->results, child->index,
+			   json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : ""));
+	unlink_child(b, child);
+	sim_run_release(e, child);
+	if (sim_dmap_tolerated(b->state, b->eff_input, b->failed, b->count)) {
+		b->done++;
+		e->mute = owner->silent;
+		while (can_start(b))
+			start_child(e, b, b->started_id);
+		if (b->done == b->count)
+			finish_block(e, owner);
+		return;
+	}
+	while (b->head) {
+		struct sim_run *c = b->head;
+		sim_run_abort(e, c, 0);
+		unlink_child(b, c);
+		sim_run_release(e, c);
+	}
+	b->next_start = b->count;
+	json_decref(b->results);
+	b->results = NULL;
+	e->mute = owner->silent;
+	const char *name = "States.ExceedToleratedFailureThreshold";
+	const char *why = "The specified tolerated failure threshold was exceeded";
+	owner->last =
+	    sim_emit_error(e, EV_MapRunFailed, b->run_started_id, b->state, owner->item, name, why);
+	sim_handle_error(e, owner, name, why);
 }
 
 void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const char *error,
@@ -310,6 +422,11 @@ void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const c
 	struct sim_block *b = child->parent;
 	struct sim_run *owner = b->owner;
 	const struct asl_state *st = b->state;
+	if (b->distributed) {
+		dmap_child_failed(e, child, error, cause);
+		return;
+	}
+	e->mute = owner->silent;
 	int64_t fail_id = child->last;
 	if (b->is_map)
 		sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)child->index, NULL, NULL);

@@ -133,6 +133,11 @@ static bool closing(enum ev_type t)
 static int64_t append(struct sim_engine *e, struct ev *ev)
 {
 	int64_t limit = e->opt.history_event_limit;
+	if (e->mute && !closing(ev->type)) {
+		json_decref(ev->payload);
+		json_decref(ev->extra);
+		return 0;
+	}
 	if (!closing(ev->type) &&
 	    (e->limit_hit || (limit > 0 && (int64_t)ev_log_count(e->log) + 1 >= limit))) {
 		/* The last slot is kept for ExecutionFailed (see sim_step). */
@@ -478,6 +483,7 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 			run_free(e, run);
 		return;
 	}
+	e->mute = run->silent;
 	switch ((enum sim_act)it->act) {
 	case ACT_ENTER:
 		sim_enter(e, run);
@@ -500,6 +506,7 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 	case ACT_EXEC_TIMEOUT:
 		break;
 	}
+	e->mute = false;
 }
 
 static void hit_limit(struct sim_engine *e)

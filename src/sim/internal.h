@@ -69,6 +69,7 @@ struct sim_run {
 	uint32_t gen;
 	uint32_t pending; /* queued work naming this run */
 	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
+	bool silent;	  /* a Distributed Map child: its events are not the parent's */
 
 	const struct asl_state *state;	   /* the current state */
 	const struct asl_state *next;	   /* the state ACT_ENTER enters */
@@ -102,6 +103,10 @@ struct sim_block {
 	struct sim_run *owner;
 	const struct asl_state *state;
 	bool is_map;
+	bool distributed, batched, from_reader;
+	char *reader_error; /* ItemReader failure, reported when the Map Run starts */
+	size_t failed;	    /* Distributed: children failed within the tolerance */
+	int64_t run_started_id;
 	json_t *eff_input; /* Map: after InputPath (ItemSelector's `$`); Parallel: branch input */
 	json_t *items;	   /* Map: the items array */
 	json_t *results;   /* array of outputs in index order (owned) */
@@ -144,6 +149,7 @@ struct sim_engine {
 
 	enum sim_status status;
 	bool finished;
+	bool mute; /* emitting for a Distributed Map child: not in this log */
 	bool limit_hit;
 	json_t *output;
 	char *error, *cause;
@@ -212,6 +218,13 @@ void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const c
 void sim_block_free(struct sim_engine *e, struct sim_block *b);
 /* Aborts whatever the run is doing: *StateAborted events, children first. */
 void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev);
+
+/* dmap.c */
+json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
+			    char **why);
+json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
+bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total);
+char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
 
 /* time.c */
 /* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */

@@ -92,6 +92,7 @@ struct sim_options {
 	const char *state_machine_name; /* borrowed */
 	const char *role_arn;		/* borrowed */
 	const struct sim_mock *mock;	/* borrowed, may be NULL */
+	const char *items_file; /* Distributed Map ItemReader file (else Bucket/Key), borrowed */
 };
 /* Fills the defaults (seed 1, 2024-05-14T10:15:00Z, cap 40, limit 25000, Lambda 120 ms ...). */
 void sim_options_init(struct sim_options *o);
