@@ -415,6 +415,7 @@ void sim_free(struct sim_engine *e)
 	free(e->info);
 	free(e->all_states);
 	free(e->stats_view);
+	free(e->description);
 	VEC_FREE(e->services);
 	sim_service_fini(e);
 	json_decref(e->input);
@@ -619,4 +620,44 @@ void sim_get_stats(const struct sim_engine *e, struct sim_stats *out)
 	out->duration_ms = e->finished ? e->end_ms : e->now;
 	out->states = me->stats_view;
 	out->state_count = e->state_count;
+}
+
+/* ---- the playback seam ---- */
+static bool producer_advance(void *self, int64_t t_ms)
+{
+	sim_advance_to(self, t_ms);
+	return true;
+}
+
+static bool producer_step(void *self)
+{
+	return sim_step(self);
+}
+
+static bool producer_finished(const void *self)
+{
+	return sim_finished(self);
+}
+
+static const char *producer_describe(const void *self)
+{
+	return ((const struct sim_engine *)self)->description;
+}
+
+static const struct ev_producer_ops sim_producer_ops = {
+    .advance_to = producer_advance,
+    .step = producer_step,
+    .finished = producer_finished,
+    .describe = producer_describe,
+};
+
+void sim_producer_init(struct ev_producer *p, struct sim_engine *e, const char *description)
+{
+	free(e->description);
+	e->description = description ? xstrdup(description)
+				     : xasprintf("seed %llu", (unsigned long long)e->opt.seed);
+	memset(p, 0, sizeof(*p));
+	p->ops = &sim_producer_ops;
+	p->self = e;
+	p->log = e->log;
 }

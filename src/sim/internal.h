@@ -155,6 +155,7 @@ struct sim_engine {
 	char *error, *cause;
 	int64_t transitions, lambda_invocations, end_ms;
 	struct sim_state_stats *stats_view;
+	char *description; /* for the playback seam */
 };
 
 /* engine.c */

@@ -129,6 +129,13 @@ int64_t sim_next_time(const struct sim_engine *e);
 /* Stops a running execution like StopExecution (ExecutionAborted). */
 void sim_abort(struct sim_engine *e, const char *error, const char *cause);
 
+/*
+ * The playback seam (event.h): p reads e's log through ev_producer_ops, advancing the
+ * simulation on demand. `description` (copied; NULL = "seed N") is what describe() returns.
+ * e must outlive p.
+ */
+void sim_producer_init(struct ev_producer *p, struct sim_engine *e, const char *description);
+
 enum sim_status sim_status(const struct sim_engine *e);
 /* The execution output when it succeeded (borrowed), else NULL. */
 json_t *sim_output(const struct sim_engine *e);
