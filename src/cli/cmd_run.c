@@ -159,8 +159,9 @@ static json_t *read_input(const char *path)
 	return v;
 }
 
-static void print_diags(const struct diags *d, const char *file)
+static void print_diags(struct diags *d, const char *file)
 {
+	diags_sort(d);
 	size_t len = 0;
 	char *err = NULL;
 	char *src = file ? file_read_all(file, &len, &err) : NULL;

@@ -6,6 +6,8 @@
  */
 #include "sim.h"
 
+#include "doc/doc.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -205,15 +207,34 @@ static bool parse_case(struct sim_mock *m, json_t *tc, json_t *responses, const 
 			    json_string_value(name));
 			ok = false;
 		} else {
+			/* Problems inside responses are reported once, by validate_responses. */
 			char *rp = ptr_join("/MockedResponses", json_string_value(name));
 			struct mock_state *ms = &m->states[m->count++];
+			struct diags quiet;
+			diags_init(&quiet);
 			ms->state = state;
-			ok = parse_response(resp, file, rp, ms, d) && ok;
+			ok = parse_response(resp, file, rp, ms, &quiet) && ok;
+			diags_fini(&quiet);
 			free(rp);
 		}
 		free(p);
 	}
 	return ok;
+}
+
+/* Every mocked response, used by the test case or not: all problems at once. */
+static void validate_responses(json_t *responses, const char *file, struct diags *d)
+{
+	const char *name;
+	json_t *resp;
+	json_object_foreach(responses, name, resp)
+	{
+		char *rp = ptr_join("/MockedResponses", name);
+		struct mock_state ms = {0};
+		parse_response(resp, file, rp, &ms, d);
+		free(ms.entries);
+		free(rp);
+	}
 }
 
 struct sim_mock *sim_mock_from_json(json_t *doc, const char *file, const char *machine_name,
@@ -229,6 +250,7 @@ struct sim_mock *sim_mock_from_json(json_t *doc, const char *file, const char *m
 		err(d, file, "", "missing object MockedResponses");
 		return NULL;
 	}
+	validate_responses(responses, file, d);
 	const char *mname = NULL, *tname = NULL;
 	json_t *mach = pick_one(json_object_get(doc, "StateMachines"), machine_name,
 				"StateMachines", file, "/StateMachines", d, &mname);
@@ -258,15 +280,18 @@ struct sim_mock *sim_mock_from_json(json_t *doc, const char *file, const char *m
 struct sim_mock *sim_mock_load(const char *path, const char *machine_name, const char *test_case,
 			       struct diags *d)
 {
-	json_error_t je;
-	json_t *doc = json_load_file(path, 0, &je);
-	if (!doc) {
-		diags_add(d, DIAG_ERROR, "mock-config", path, je.line > 0 ? je.line : 0,
-			  je.column > 0 ? je.column : 0, NULL, "%s", je.text);
+	struct doc *doc = doc_load_file(path, d);
+	if (!doc)
 		return NULL;
+	size_t first = d->list.len;
+	struct sim_mock *m = sim_mock_from_json(doc_root(doc), path, machine_name, test_case, d);
+	/* Semantic errors carry a JSON pointer: give them the line and column too. */
+	for (size_t i = first; i < d->list.len; i++) {
+		struct diag *g = &d->list.items[i];
+		if (g->pointer && g->line == 0)
+			doc_locate_key(doc, g->pointer, &g->line, &g->column);
 	}
-	struct sim_mock *m = sim_mock_from_json(doc, path, machine_name, test_case, d);
-	json_decref(doc);
+	doc_free(doc);
 	return m;
 }
 
