@@ -364,7 +364,12 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 			print_diags(&d, ra->mock);
 		ok = in->mock != NULL;
 	}
+	/* The table's items matter to the seed (or when named with --items); for another
+	 * definition a missing default item file just means an empty table. */
 	const char *items = ra->items ? ra->items : in->config ? in->s.ddb.items : NULL;
+	bool seed = !ra->definition && in->s.stepfunc.definition_is_seed;
+	if (items && !ra->items && !seed && stat(items, &st) != 0)
+		items = NULL;
 	if (ok && items) {
 		json_t *list = items_load(items, ITEMS_AUTO, NULL, &d);
 		if (!list)

@@ -220,6 +220,11 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b);
 /* Aborts whatever the run is doing: *StateAborted events, children first. */
 void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev);
 
+/* command.c: runs a local handler (argv borrowed, NULL-terminated) in dir with event on its
+ * stdin. True with *result (owned); false with *error and *why (owned). */
+bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t timeout_ms,
+		     json_t **result, char **error, char **why);
+
 /* dmap.c */
 json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
 			    char **why);

@@ -157,8 +157,22 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 				 : runtime_error_json(type, "Injected by the scenario", &st->rng);
 		return;
 	}
-	/* The seed's handler prints its event and returns None. */
+	/* The seed's handler prints its event and returns None; a command is a real one. */
 	json_t *payload = json_null();
+	bool invoke = strstr(call->resource, ":states:::lambda:invoke") != NULL;
+	if (model->command.argc) {
+		json_t *event =
+		    invoke ? json_object_get(call->parameters, "Payload") : call->parameters;
+		char *error, *why;
+		int64_t to = model->timeout_ms > 0 ? model->timeout_ms : 3000;
+		if (!sim_run_command(model->command.argv, m->s->dir, event ? event : json_null(),
+				     to, &payload, &error, &why)) {
+			out->error = error;
+			out->cause = runtime_error_json(error, why, &st->rng);
+			free(why);
+			return;
+		}
+	}
 	if (strstr(call->resource, ":states:::lambda:invoke"))
 		out->result = sim_invoke_envelope(m->e, call, payload, dur);
 	else

@@ -37,17 +37,19 @@ run_case() {
 	[ "$rc" = 2 ] && return $ok
 	# Round trip: the exported history, imported again, gives the same log (ids, previous
 	# ids, types, state names, Map iteration indexes) and the same --json result.
+	# (stdout only: a local handler's log goes to stderr)
 	"$STEPSCOPE" run --events --history-out "$GOLDEN_TMP/h.json" "$@" \
-		>"$GOLDEN_TMP/run.txt" 2>&1
+		>"$GOLDEN_TMP/run.txt" 2>/dev/null
+	"$STEPSCOPE" run --json "$@" >"$GOLDEN_TMP/run.json" 2>/dev/null
 	"$STEPSCOPE" replay --events "$GOLDEN_TMP/h.json" >"$GOLDEN_TMP/replay.txt" 2>&1
 	"$STEPSCOPE" replay --json "$GOLDEN_TMP/h.json" >"$GOLDEN_TMP/replay.json" 2>&1
 	if cmp -s "$GOLDEN_TMP/run.txt" "$GOLDEN_TMP/replay.txt" &&
-		cmp -s "$GOLDEN_TMP/result.json" "$GOLDEN_TMP/replay.json"; then
+		cmp -s "$GOLDEN_TMP/run.json" "$GOLDEN_TMP/replay.json"; then
 		echo "ok $cname/round-trip"
 	else
 		echo "FAIL $cname/round-trip: replaying --history-out differs from the run"
 		diff "$GOLDEN_TMP/run.txt" "$GOLDEN_TMP/replay.txt" | head -10
-		diff "$GOLDEN_TMP/result.json" "$GOLDEN_TMP/replay.json" | head -10
+		diff "$GOLDEN_TMP/run.json" "$GOLDEN_TMP/replay.json" | head -10
 		ok=1
 	fi
 	return $ok
