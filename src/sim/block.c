@@ -20,6 +20,9 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b)
 	json_decref(b->items);
 	json_decref(b->results);
 	free(b->reader_error);
+	free(b->run_arn);
+	json_decref(b->inputs);
+	json_decref(b->failed_flags);
 	free(b);
 }
 
@@ -167,6 +170,21 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 {
 	struct sim_block *b = owner->block;
 	const struct asl_state *st = b->state;
+	if (b->distributed && b->inputs) {
+		char *why = NULL;
+		json_t *res = sim_dmap_write_results(e, json_object_get(st->json, "ResultWriter"),
+						     b->eff_input, b->run_arn, b->inputs,
+						     b->results, b->failed_flags, &why);
+		if (!res) {
+			owner->last = sim_emit_error(e, EV_MapRunFailed, b->run_started_id, st,
+						     owner->item, "States.ResultWriterFailed", why);
+			sim_handle_error(e, owner, "States.ResultWriterFailed", why);
+			free(why);
+			return;
+		}
+		json_decref(b->results);
+		b->results = res;
+	}
 	if (b->distributed)
 		b->last_done =
 		    sim_emit(e, EV_MapRunSucceeded, b->run_started_id, st, owner->item, NULL, NULL);
@@ -255,6 +273,8 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 			flow_error_fini(&err);
 			return;
 		}
+		if (b->inputs)
+			json_array_set(b->inputs, i, c->input);
 	} else {
 		c->input = json_incref(b->eff_input);
 		g = b->state->branches[i];
@@ -286,10 +306,20 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	run->last = b->started_id;
 	b->last_done = b->started_id;
 	if (b->distributed) {
-		char *arn = sim_dmap_run_arn(e, b->state);
+		free(b->run_arn);
+		b->run_arn = sim_dmap_run_arn(e, b->state);
 		b->run_started_id = sim_emit(e, EV_MapRunStarted, run->last, b->state, run->item,
-					     NULL, json_pack("{s:s}", "mapRunArn", arn));
-		free(arn);
+					     NULL, json_pack("{s:s}", "mapRunArn", b->run_arn));
+		if (json_object_get(b->state->json, "ResultWriter")) {
+			json_decref(b->inputs);
+			json_decref(b->failed_flags);
+			b->inputs = json_array();
+			b->failed_flags = json_array();
+			for (size_t i = 0; i < b->count; i++) {
+				json_array_append(b->inputs, json_null());
+				json_array_append(b->failed_flags, json_false());
+			}
+		}
 		run->last = b->last_done = b->run_started_id;
 		if (b->reader_error) {
 			run->last =
@@ -386,6 +416,8 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	struct sim_block *b = child->parent;
 	struct sim_run *owner = b->owner;
 	b->failed++;
+	if (b->failed_flags)
+		json_array_set(b->failed_flags, child->index, json_true());
 	json_array_set_new(b->results, child->index,
 			   json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : ""));
 	unlink_child(b, child);

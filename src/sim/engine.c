@@ -410,6 +410,8 @@ void sim_free(struct sim_engine *e)
 		run_free(e, e->runs);
 	}
 	simq_fini(&e->q);
+	for (size_t i = 0; i < e->state_count; i++)
+		json_decref(e->info[i].sched_extra);
 	free(e->map.keys);
 	free(e->map.vals);
 	free(e->info);

@@ -52,6 +52,7 @@ struct sim_state_info {
 	ev_str_t name;	     /* interned state name */
 	bool uses_context;   /* the state's JSON mentions `$$` */
 	int64_t invocations; /* task invocations so far (mock numbering) */
+	json_t *sched_extra; /* shared *Scheduled details (region, timeouts); owned */
 };
 
 /* How a task's resource shows in history. */
@@ -104,8 +105,10 @@ struct sim_block {
 	const struct asl_state *state;
 	bool is_map;
 	bool distributed, batched, from_reader;
-	char *reader_error; /* ItemReader failure, reported when the Map Run starts */
-	size_t failed;	    /* Distributed: children failed within the tolerance */
+	char *reader_error;	       /* ItemReader failure, reported when the Map Run starts */
+	size_t failed;		       /* Distributed: children failed within the tolerance */
+	char *run_arn;		       /* Distributed: the Map Run */
+	json_t *inputs, *failed_flags; /* Distributed with ResultWriter: per child */
 	int64_t run_started_id;
 	json_t *eff_input; /* Map: after InputPath (ItemSelector's `$`); Parallel: branch input */
 	json_t *items;	   /* Map: the items array */
@@ -231,6 +234,10 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
 bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total);
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
+/* Writes the results (ResultWriter); the Map's new result, or NULL with *why (owned). */
+json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
+			       const char *run_arn, json_t *inputs, json_t *results,
+			       json_t *failed_flags, char **why);
 
 /* time.c */
 /* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */

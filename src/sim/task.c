@@ -141,16 +141,27 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 {
 	struct ev ev = task_ev(e, run, family[run->task_kind][0]);
 	ev.payload = json_incref(run->params);
-	if (run->task_kind == TASK_SERVICE) {
-		ev.extra = timeouts_extra(run, json_pack("{s:s}", "region", e->region));
-	} else {
-		ev.resource = ev_log_intern(e->log, run->state->resource);
-		ev.extra = timeouts_extra(run, json_object());
-		if (!json_object_size(ev.extra)) {
-			json_decref(ev.extra);
-			ev.extra = NULL;
-		}
+	/* The details are the same on every visit unless a *Path sets the timeouts: one
+	 * shared value per state (no allocation per event). */
+	struct sim_state_info *info = sim_info(e, run->state);
+	bool fixed = !json_object_get(run->state->json, "TimeoutSecondsPath") &&
+		     !json_object_get(run->state->json, "HeartbeatSecondsPath");
+	json_t *extra = fixed && info->sched_extra ? json_incref(info->sched_extra) : NULL;
+	if (!extra) {
+		if (run->task_kind == TASK_SERVICE)
+			extra = timeouts_extra(run, json_pack("{s:s}", "region", e->region));
+		else
+			extra = timeouts_extra(run, json_object());
+		if (fixed && !info->sched_extra)
+			info->sched_extra = json_incref(extra);
 	}
+	if (run->task_kind != TASK_SERVICE)
+		ev.resource = ev_log_intern(e->log, run->state->resource);
+	if (!json_object_size(extra)) {
+		json_decref(extra);
+		extra = NULL;
+	}
+	ev.extra = extra;
 	run->last = sim_emit_ev(e, &ev, run->state);
 	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_START);
 }

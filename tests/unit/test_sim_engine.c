@@ -236,13 +236,122 @@ static void test_many_items(void **state)
 	stop(&f);
 }
 
+static struct asl_machine *load(const char *text)
+{
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_text("t.json", text, strlen(text), NULL, &d);
+	diags_fini(&d);
+	assert_non_null(m);
+	return m;
+}
+
+/* A custom service model (the open interface): a result above AWS's 256 KiB limit fails the
+ * task with States.DataLimitExceeded, which States.ALL catches (aws-facts b.8, observed). */
+static bool match_big(const struct sim_service *svc, const char *r)
+{
+	(void)svc;
+	return strcmp(r, "arn:aws:states:::big:get") == 0;
+}
+
+static void invoke_big(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out)
+{
+	(void)svc;
+	assert_int_equal(json_integer_value(json_object_get(call->parameters, "n")), 1);
+	char *blob = xcalloc(300000, 1);
+	memset(blob, 'x', 299999);
+	out->duration_ms = 42;
+	out->result = json_pack("{s:s}", "blob", blob);
+	free(blob);
+}
+
+static void test_custom_service_data_limit(void **state)
+{
+	(void)state;
+	struct asl_machine *m =
+	    load("{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": "
+		 "\"arn:aws:states:::big:get\", \"Parameters\": {\"n\": 1}, \"Catch\": "
+		 "[{\"ErrorEquals\": [\"States.ALL\"], \"Next\": \"C\"}], \"End\": true},"
+		 " \"C\": {\"Type\": \"Pass\", \"End\": true}}}");
+	struct ev_log *log = ev_log_new();
+	struct diags d;
+	diags_init(&d);
+	struct sim_engine *e = sim_new(m, NULL, NULL, log, &d);
+	static const struct sim_service big = {"big", match_big, invoke_big, NULL};
+	sim_add_service(e, &big);
+	sim_run(e);
+	assert_int_equal(sim_status(e), SIM_SUCCEEDED);
+	assert_string_equal(json_string_value(json_object_get(sim_output(e), "Error")),
+			    "States.DataLimitExceeded");
+	const struct ev *failed = ev_log_get(log, 5);
+	assert_int_equal(failed->type, EV_TaskFailed);
+	assert_int_equal(failed->t_ms - ev_log_get(log, 4)->t_ms, 42); /* the model's duration */
+	sim_free(e);
+	ev_log_free(log);
+	diags_fini(&d);
+	asl_machine_free(m);
+}
+
+/* ResultWriter into a local folder standing in for S3 (aws-facts b.2). */
+static void test_result_writer(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/stepscope-rw-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *text = xasprintf(
+	    "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", \"End\": true,"
+	    " \"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\"},"
+	    " \"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}},"
+	    " \"ResultWriter\": {\"Resource\": \"arn:aws:states:::s3:putObject\","
+	    " \"Parameters\": {\"Bucket\": \"%s\", \"Prefix\": \"out\"}}}}}",
+	    dir);
+	struct asl_machine *m = load(text);
+	free(text);
+	struct ev_log *log = ev_log_new();
+	json_t *input = json_pack("[i, i]", 1, 2);
+	struct sim_engine *e = sim_new(m, input, NULL, log, NULL);
+	sim_run(e);
+	assert_int_equal(sim_status(e), SIM_SUCCEEDED);
+	json_t *details = json_object_get(sim_output(e), "ResultWriterDetails");
+	const char *key = json_string_value(json_object_get(details, "Key"));
+	assert_non_null(key);
+	char *manifest = xasprintf("%s/%s", dir, key);
+	json_t *man = json_load_file(manifest, 0, NULL);
+	assert_non_null(man);
+	json_t *ok =
+	    json_array_get(json_object_get(json_object_get(man, "ResultFiles"), "SUCCEEDED"), 0);
+	char *okpath = xasprintf("%s/%s", dir, json_string_value(json_object_get(ok, "Key")));
+	json_t *records = json_load_file(okpath, 0, NULL);
+	assert_int_equal(json_array_size(records), 2);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(records, 1), "Output")), "2");
+	/* clean up: three files and two folders under dir */
+	char *cmd = xasprintf("rm -r '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	json_decref(records);
+	free(okpath);
+	json_decref(man);
+	free(manifest);
+	json_decref(input);
+	sim_free(e);
+	ev_log_free(log);
+	asl_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_step_equals_run), cmocka_unit_test(test_advance_to),
-	    cmocka_unit_test(test_seed_spacing),    cmocka_unit_test(test_producer),
-	    cmocka_unit_test(test_abort),	    cmocka_unit_test(test_inline_cap),
+	    cmocka_unit_test(test_step_equals_run),
+	    cmocka_unit_test(test_advance_to),
+	    cmocka_unit_test(test_seed_spacing),
+	    cmocka_unit_test(test_producer),
+	    cmocka_unit_test(test_abort),
+	    cmocka_unit_test(test_inline_cap),
 	    cmocka_unit_test(test_many_items),
+	    cmocka_unit_test(test_custom_service_data_limit),
+	    cmocka_unit_test(test_result_writer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
