@@ -287,6 +287,11 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 		const char *src = asl_source_text(in->m, &len);
 		diags_print(stderr, &d, src, len);
 	} else {
+		if (d.list.len) { /* warnings */
+			size_t len = 0;
+			const char *src = asl_source_text(in->m, &len);
+			diags_print(stderr, &d, src, len);
+		}
 		models = sim_use_scenario(e, &in->s, in->table_item);
 		sim_run(e);
 		if (ra->format == FMT_JSON)

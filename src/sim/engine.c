@@ -333,6 +333,14 @@ static bool refuse_jsonata(const struct asl_machine *m, struct sim_engine *e, st
 				  "yet (JSONPath states only)",
 				  st->name);
 			ok = false;
+		} else if (json_object_get(st->json, "Assign")) {
+			int line = 0, col = 0;
+			asl_locate(m, st->pointer, true, &line, &col);
+			diags_add(diags, DIAG_WARNING, "assign-ignored", m->file, line, col,
+				  st->pointer,
+				  "state '%s' assigns workflow variables, which the simulator "
+				  "ignores for now",
+				  st->name);
 		}
 	}
 	return ok;
@@ -372,9 +380,7 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 		e->opt = *opt;
 	else
 		sim_options_init(&e->opt);
-	e->input = json_incref(input ? input : json_object());
-	if (!input)
-		json_decref(e->input), e->input = json_object();
+	e->input = input ? json_incref(input) : json_object();
 	simq_init(&e->q);
 	build_info(e);
 	if (!refuse_jsonata(m, e, diags)) {
