@@ -20,19 +20,26 @@
 #include "sim/sim.h"
 
 static const char run_usage[] =
-    "usage: stepscope run [--json | --events] [--input FILE|-] [--seed N]\n"
-    "                     [--start-time RFC3339] [--mock-config FILE [--test-case NAME]\n"
-    "                     [--machine-name NAME]] DEFINITION\n"
+    "usage: stepscope run [--json | --events] [--input FILE|-] [--config FILE]\n"
+    "                     [--set KEY=VALUE]... [--items FILE] [--mock-config FILE\n"
+    "                     [--test-case NAME] [--machine-name NAME]] [--seed N]\n"
+    "                     [--start-time RFC3339] [--history-out FILE] [DEFINITION]\n"
     "\n"
-    "Simulates one execution of DEFINITION in virtual time and prints a summary.\n"
+    "Simulates one execution in virtual time (nothing sleeps) and prints a summary.\n"
+    "Without DEFINITION it runs the scenario's (./config.yaml or --config: the seed\n"
+    "machine with its knobs applied).\n"
     "  --json              one JSON object: status, output or error/cause, dates, counts\n"
     "  --events            the history, one line per event\n"
     "  --input FILE|-      the execution input (JSON; default {})\n"
-    "  --seed N            seed of every random choice (default 1)\n"
-    "  --start-time T      wall-clock start, e.g. 2024-05-14T10:15:00Z\n"
-    "  --mock-config FILE  a Step Functions Local MockConfigFile\n"
+    "  --config FILE       the scenario: Lambda and service models, seed, limits\n"
+    "  --set KEY=VALUE     override one scenario key, e.g. stepfunc.maxConcurrency=3\n"
+    "  --items FILE        the items: the seed's DynamoDB table, a Distributed Map's reader\n"
+    "  --mock-config FILE  a Step Functions Local MockConfigFile (JSON or YAML)\n"
     "  --test-case NAME    its test case (default: the only one)\n"
     "  --machine-name NAME its state machine (default: the only one)\n"
+    "  --seed N            seed of every random choice (default: simulation.seed, 1)\n"
+    "  --start-time T      wall-clock start, e.g. 2024-05-14T10:15:00Z\n"
+    "  --history-out FILE  write the history as get-execution-history JSON\n"
     "Exit status: 0 succeeded, 1 did not succeed, 2 usage or input error.\n";
 
 enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS };
