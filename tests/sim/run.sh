@@ -69,6 +69,14 @@ det=tests/sim/retry-jitter-full
 	>"$GOLDEN_TMP/b.txt" 2>&1
 "$STEPSCOPE" run --events --seed 8 --mock-config "$det/mock.json" "$det/definition.asl.json" \
 	>"$GOLDEN_TMP/c.txt" 2>&1
+scn=tests/sim/seed-config-listofdicts/config.yaml
+"$STEPSCOPE" run --config "$scn" --history-out "$GOLDEN_TMP/h1.json" >/dev/null 2>&1
+"$STEPSCOPE" run --config "$scn" --history-out "$GOLDEN_TMP/h2.json" >/dev/null 2>&1
+if cmp -s "$GOLDEN_TMP/h1.json" "$GOLDEN_TMP/h2.json" && [ -s "$GOLDEN_TMP/h1.json" ]; then
+	echo "ok determinism/history-out"
+else
+	echo "FAIL determinism/history-out: two exports of one scenario differ"
+fi
 if cmp -s "$GOLDEN_TMP/a.txt" "$GOLDEN_TMP/b.txt" && [ -s "$GOLDEN_TMP/a.txt" ]; then
 	echo "ok determinism/same-seed"
 else
