@@ -61,7 +61,7 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 		return 0;
 	struct flow_env env;
 	struct flow_error err = {0};
-	sim_flow_env(e, NULL, &env);
+	sim_flow_env(e, run, NULL, &env);
 	json_t *val = flow_select(eff, json_string_value(path), &env, &err);
 	if (!val) {
 		sim_flow_failed(e, run, &err);
@@ -88,7 +88,7 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
-	sim_flow_env(e, ctx, &env);
+	sim_flow_env(e, run, ctx, &env);
 	b->eff_input =
 	    flow_input_path(run->input, json_object_get(st->json, "InputPath"), &env, &err);
 	json_t *ip = json_object_get(st->json, "ItemsPath");
@@ -154,7 +154,7 @@ void sim_block_begin(struct sim_engine *e, struct sim_run *run)
 		struct flow_env env;
 		struct flow_error err = {0};
 		json_t *ctx = sim_context(e, run, st, NULL, 0);
-		sim_flow_env(e, ctx, &env);
+		sim_flow_env(e, run, ctx, &env);
 		b->eff_input = flow_state_input(st->json, run->input, &env, NULL, &err);
 		json_decref(ctx);
 		if (!b->eff_input) {
@@ -191,15 +191,28 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, owner, st, NULL, 0);
-	sim_flow_env(e, ctx, &env);
-	json_t *out = flow_state_output(st->json, owner->input, b->results, &env, NULL, &err);
+	sim_flow_env(e, owner, ctx, &env);
+	bool assign = json_object_get(st->json, "Assign") != NULL;
+	struct flow_steps steps = {0};
+	json_t *out = flow_state_output(st->json, owner->input, b->results, &env,
+					assign ? &steps : NULL, &err);
 	json_decref(ctx);
-	json_decref(b->results);
-	b->results = NULL;
 	/* MapStateSucceeded and MapStateExited both point at the last MapIterationSucceeded. */
 	owner->last = b->last_done;
+	if (out && assign) {
+		json_t *sel =
+		    steps.after_result_selector ? steps.after_result_selector : b->results;
+		if (!sim_assign(e, owner, sel)) {
+			json_decref(out);
+			out = NULL;
+		}
+	}
+	flow_steps_fini(&steps);
+	json_decref(b->results);
+	b->results = NULL;
 	if (!out) {
-		sim_flow_failed(e, owner, &err);
+		if (err.name || err.cause)
+			sim_flow_failed(e, owner, &err);
 		return;
 	}
 	sim_leave(e, owner, out, st->next);
@@ -219,7 +232,7 @@ static json_t *item_input(struct sim_engine *e, struct sim_block *b, size_t i,
 		return json_incref(item);
 	struct flow_env env;
 	json_t *ctx = sim_context(e, b->owner, b->state, item, (int64_t)i);
-	sim_flow_env(e, ctx, &env);
+	sim_flow_env(e, b->owner, ctx, &env);
 	json_t *v = flow_template(sel, b->eff_input, &env, err);
 	json_decref(ctx);
 	return v;
@@ -251,6 +264,10 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 	int32_t item = b->is_map ? (int32_t)i : owner->item;
 	struct sim_run *c = sim_run_new(e, b, i, item, prev);
 	c->silent = owner->silent || b->distributed;
+	/* Iterations and branches read the outer variables in a scope of their own; a
+	 * Distributed Map's children cannot see them (aws-facts d). */
+	if (owner->vars && !b->distributed)
+		c->vars = json_copy(owner->vars);
 	c->prev_sib = b->tail;
 	if (b->tail)
 		b->tail->next_sib = c;

@@ -80,7 +80,7 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 {
 	struct flow_env env;
 	struct flow_error err = {0};
-	sim_flow_env(e, NULL, &env);
+	sim_flow_env(e, NULL, NULL, &env);
 	json_t *tmpl = json_object_get(reader, "Parameters");
 	json_t *params = tmpl ? flow_template(tmpl, eff, &env, &err) : json_object();
 	if (!params) {
@@ -250,7 +250,7 @@ json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff
 {
 	struct flow_env env;
 	struct flow_error err = {0};
-	sim_flow_env(e, NULL, &env);
+	sim_flow_env(e, NULL, NULL, &env);
 	json_t *tmpl = json_object_get(writer, "Parameters");
 	json_t *params = tmpl ? flow_template(tmpl, eff, &env, &err) : json_object();
 	if (!params) {

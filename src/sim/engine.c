@@ -213,6 +213,8 @@ static void run_free(struct sim_engine *e, struct sim_run *r)
 	sim_task_clear(r);
 	json_decref(r->input);
 	json_decref(r->output);
+	json_decref(r->vars);
+	json_decref(r->assigned);
 	free(r->retry_counts);
 	free(r);
 }
@@ -311,10 +313,12 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 	return ctx;
 }
 
-void sim_flow_env(struct sim_engine *e, json_t *context, struct flow_env *env)
+void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *context,
+		  struct flow_env *env)
 {
 	*env = (struct flow_env){0};
 	env->context = context;
+	env->variables = run ? run->vars : NULL;
 	env->rng = &e->rng_flow;
 }
 
@@ -333,14 +337,6 @@ static bool refuse_jsonata(const struct asl_machine *m, struct sim_engine *e, st
 				  "yet (JSONPath states only)",
 				  st->name);
 			ok = false;
-		} else if (json_object_get(st->json, "Assign")) {
-			int line = 0, col = 0;
-			asl_locate(m, st->pointer, true, &line, &col);
-			diags_add(diags, DIAG_WARNING, "assign-ignored", m->file, line, col,
-				  st->pointer,
-				  "state '%s' assigns workflow variables, which the simulator "
-				  "ignores for now",
-				  st->name);
 		}
 	}
 	return ok;

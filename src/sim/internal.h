@@ -82,6 +82,9 @@ struct sim_run {
 	int64_t last;			   /* last event of this run's causal chain */
 	int64_t entered_id;		   /* the current state's Entered event */
 
+	json_t *vars;	  /* workflow variables in scope (owned, NULL = none) */
+	json_t *assigned; /* Assign of the current state, applied when it exits (owned) */
+
 	int64_t *retry_counts; /* per retrier, for the current visit */
 	size_t retry_cap;
 
@@ -185,7 +188,9 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 		    json_t *map_item, int64_t map_index);
 /* "An error occurred while executing the state 'X' (entered at the event id #N). why" */
 char *sim_runtime_cause(struct sim_run *run, const char *why);
-void sim_flow_env(struct sim_engine *e, json_t *context, struct flow_env *env);
+/* The flow/ environment of a run's state (run may be NULL: no variables). */
+void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *context,
+		  struct flow_env *env);
 
 /* states.c */
 /* A flow/ error of the current state (err is finished): States.Runtime gets AWS's cause. */
@@ -195,6 +200,10 @@ void sim_exit(struct sim_engine *e, struct sim_run *run);
 /* An error raised by the current state: Retry, then Catch, else the run fails. */
 void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *error,
 		      const char *cause);
+/* Evaluates the current state's Assign against `value` (borrowed; JSONPath: the state's
+ * result after ResultSelector, or its effective input); applied when the state exits. False
+ * after failing the run. */
+bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value);
 /* Leaves the state with `output` (taken) toward `next` (NULL = end) after one step. */
 void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
 	       const struct asl_state *next);

@@ -22,6 +22,43 @@ static const enum ev_type exited_type[] = {
     [ASL_PARALLEL] = EV_ParallelStateExited, [ASL_MAP] = EV_MapStateExited,
 };
 
+/* https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html */
+bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value)
+{
+	json_t *assign = json_object_get(run->state->json, "Assign");
+	if (!assign)
+		return true;
+	struct flow_env env;
+	struct flow_error err = {0};
+	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
+	sim_flow_env(e, run, ctx, &env); /* references see the values before this state */
+	json_t *v = flow_template(assign, value, &env, &err);
+	json_decref(ctx);
+	if (!v) {
+		sim_flow_failed(e, run, &err);
+		return false;
+	}
+	json_decref(run->assigned);
+	run->assigned = v;
+	return true;
+}
+
+/* stateExitedEventDetails.assignedVariables: each value JSON-encoded (aws-facts a.3). */
+static json_t *assigned_extra(json_t *assigned)
+{
+	json_t *vars = json_object();
+	const char *k;
+	json_t *v;
+	json_object_foreach(assigned, k, v)
+	{
+		char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		json_object_set_new(vars, k, json_string(text));
+		free(text);
+	}
+	return json_pack("{s:o, s:{s:b}}", "assignedVariables", vars, "assignedVariablesDetails",
+			 "truncated", 0);
+}
+
 void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
 	       const struct asl_state *next)
 {
@@ -56,7 +93,7 @@ static json_t *io_paths(struct sim_engine *e, struct sim_run *run, json_t *eff)
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
-	sim_flow_env(e, ctx, &env);
+	sim_flow_env(e, run, ctx, &env);
 	json_t *out =
 	    flow_output_path(eff, json_object_get(run->state->json, "OutputPath"), &env, &err);
 	json_decref(ctx);
@@ -70,7 +107,7 @@ static json_t *input_path(struct sim_engine *e, struct sim_run *run)
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
-	sim_flow_env(e, ctx, &env);
+	sim_flow_env(e, run, ctx, &env);
 	json_t *eff =
 	    flow_input_path(run->input, json_object_get(run->state->json, "InputPath"), &env, &err);
 	json_decref(ctx);
@@ -85,12 +122,18 @@ static void enter_pass(struct sim_engine *e, struct sim_run *run)
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
-	sim_flow_env(e, ctx, &env);
+	sim_flow_env(e, run, ctx, &env);
 	json_t *out = NULL;
 	json_t *eff = flow_state_input(st->json, run->input, &env, NULL, &err);
 	if (eff) {
 		json_t *res = json_object_get(st->json, "Result");
 		out = flow_state_output(st->json, run->input, res ? res : eff, &env, NULL, &err);
+		if (out && !sim_assign(e, run, res ? res : eff)) {
+			json_decref(out);
+			json_decref(eff);
+			json_decref(ctx);
+			return;
+		}
 		json_decref(eff);
 	}
 	json_decref(ctx);
@@ -120,7 +163,7 @@ static bool fail_field(struct sim_engine *e, struct sim_run *run, const char *na
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
-	sim_flow_env(e, ctx, &env);
+	sim_flow_env(e, run, ctx, &env);
 	const char *p = json_string_value(path);
 	json_t *v = strncmp(p, "States.", 7) == 0 ? flow_intrinsic(p, run->input, &env, &err)
 						  : flow_select(run->input, p, &env, &err);
@@ -176,7 +219,7 @@ static void enter_choice(struct sim_engine *e, struct sim_run *run)
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
-	sim_flow_env(e, ctx, &env);
+	sim_flow_env(e, run, ctx, &env);
 	int matched = -1;
 	bool ok = flow_choice(json_object_get(st->json, "Choices"), eff, &env, &matched, &err);
 	json_decref(ctx);
@@ -194,6 +237,10 @@ static void enter_choice(struct sim_engine *e, struct sim_run *run)
 		json_decref(eff);
 		sim_run_fail(e, run, "States.NoChoiceMatched",
 			     "No Choice rule matched and there is no Default");
+		return;
+	}
+	if (!sim_assign(e, run, eff)) {
+		json_decref(eff);
 		return;
 	}
 	json_t *out = io_paths(e, run, eff);
@@ -220,7 +267,7 @@ static int64_t wait_delay(struct sim_engine *e, struct sim_run *run, json_t *eff
 		struct flow_error err = {0};
 		struct flow_env env;
 		json_t *ctx = sim_context(e, run, run->state, NULL, 0);
-		sim_flow_env(e, ctx, &env);
+		sim_flow_env(e, run, ctx, &env);
 		val = flow_select(eff, path, &env, &err);
 		json_decref(ctx);
 		if (!val) {
@@ -275,7 +322,7 @@ static void enter_wait(struct sim_engine *e, struct sim_run *run)
 	if (!eff)
 		return;
 	int64_t delay = wait_delay(e, run, eff);
-	if (delay < 0) {
+	if (delay < 0 || !sim_assign(e, run, eff)) {
 		json_decref(eff);
 		return;
 	}
@@ -294,7 +341,7 @@ static void enter_task(struct sim_engine *e, struct sim_run *run)
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
-	sim_flow_env(e, ctx, &env);
+	sim_flow_env(e, run, ctx, &env);
 	json_t *params = flow_state_input(run->state->json, run->input, &env, NULL, &err);
 	json_decref(ctx);
 	if (!params) {
@@ -318,6 +365,8 @@ void sim_enter(struct sim_engine *e, struct sim_run *run)
 		memset(run->retry_counts, 0, st->retry_count * sizeof(*run->retry_counts));
 	run->failed_in_task = false;
 	run->exit_caught = false;
+	json_decref(run->assigned);
+	run->assigned = NULL;
 	struct sim_state_info *info = sim_info(e, st);
 	info->stats.visits++;
 	e->transitions++;
@@ -359,8 +408,17 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 		sim_emit(e, EV_MapStateSucceeded, prev, st, run->item, NULL, NULL);
 	else if (!run->exit_caught && st->type == ASL_PARALLEL)
 		sim_emit(e, EV_ParallelStateSucceeded, prev, st, run->item, NULL, NULL);
-	run->last =
-	    sim_emit(e, exited_type[st->type], prev, st, run->item, json_incref(run->output), NULL);
+	json_t *extra = NULL;
+	if (run->assigned && !run->exit_caught) {
+		extra = assigned_extra(run->assigned);
+		if (!run->vars)
+			run->vars = json_object();
+		json_object_update(run->vars, run->assigned);
+	}
+	json_decref(run->assigned);
+	run->assigned = NULL;
+	run->last = sim_emit(e, exited_type[st->type], prev, st, run->item,
+			     json_incref(run->output), extra);
 	run->inside = false;
 	json_t *out = run->output;
 	run->output = NULL;

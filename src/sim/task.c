@@ -66,7 +66,7 @@ static int64_t seconds_field(struct sim_engine *e, struct sim_run *run, const ch
 		return 0;
 	struct flow_error err = {0};
 	struct flow_env env;
-	sim_flow_env(e, NULL, &env);
+	sim_flow_env(e, run, NULL, &env);
 	json_t *val = flow_select(run->input, json_string_value(path), &env, &err);
 	if (!val) {
 		sim_flow_failed(e, run, &err);
@@ -301,12 +301,24 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
-	sim_flow_env(e, ctx, &env);
-	json_t *output = flow_state_output(st->json, run->input, result, &env, NULL, &err);
+	sim_flow_env(e, run, ctx, &env);
+	bool assign = json_object_get(st->json, "Assign") != NULL;
+	struct flow_steps steps = {0};
+	json_t *output =
+	    flow_state_output(st->json, run->input, result, &env, assign ? &steps : NULL, &err);
 	json_decref(ctx);
+	if (output && assign) {
+		json_t *sel = steps.after_result_selector ? steps.after_result_selector : result;
+		if (!sim_assign(e, run, sel)) {
+			json_decref(output);
+			output = NULL;
+		}
+	}
+	flow_steps_fini(&steps);
 	json_decref(result);
 	if (!output) {
-		sim_flow_failed(e, run, &err);
+		if (err.name || err.cause)
+			sim_flow_failed(e, run, &err);
 		return;
 	}
 	sim_leave(e, run, output, st->next);
