@@ -23,6 +23,7 @@ enum fseg_kind {
 	FSEG_SLICE,  /* [1:3] */
 	FSEG_WILD,   /* .*  [*] */
 	FSEG_FILTER, /* [?(...)] */
+	FSEG_FUNC,   /* .length() and friends: only last; names[0] is the function */
 };
 
 struct fexpr;
@@ -42,7 +43,8 @@ struct fpath {
 	enum fpath_root root;
 	char *var; /* FROOT_VAR only */
 	VEC(struct fseg) segs;
-	bool definite; /* at most one result: no wildcard, deep scan, filter, slice or list */
+	bool definite; /* at most one result before any function: no wildcard, deep scan,
+			* filter, slice or list */
 };
 
 /* Filter expressions: [?(@.price < 10 && @.name == 'x')] */
@@ -63,6 +65,8 @@ struct fexpr {
  */
 struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *offset);
 void fpath_free(struct fpath *p);
+/* True for a segment that selects at most one node: one name or one index, no `..`. */
+bool fpath_seg_definite(const struct fseg *g);
 /* True when p is a reference path: definite and made of names and single indexes only. */
 bool fpath_is_reference(const struct fpath *p, size_t *bad_seg);
 

@@ -16,7 +16,11 @@ struct pp {
 	size_t len, pos;
 	char *msg;
 	size_t off;
+	int depth; /* of nested filters and parentheses: bounded, the stack is not */
 };
+
+/* Far beyond any real filter; stops a hostile definition from exhausting the stack. */
+#define MAX_DEPTH 64
 
 static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...)
@@ -212,6 +216,28 @@ static bool parse_bracket(struct pp *p, struct fseg *g)
 	return true;
 }
 
+/* Jayway's functions that end a path, e.g. `$.items.length()`. The Paths page rules them
+ * out of reference paths only. */
+static const char *const functions[] = {"length", "size", "min", "max", "avg", "sum", "stddev"};
+
+static bool parse_function(struct pp *p, struct fseg *g, size_t start)
+{
+	size_t n = p->pos - start;
+	bool known = false;
+	for (size_t i = 0; i < ARRAY_LEN(functions); i++)
+		known =
+		    known || (strlen(functions[i]) == n && !strncmp(p->s + start, functions[i], n));
+	if (!known)
+		return pp_fail(p, start, "unknown path function '%.*s()'", (int)n, p->s + start);
+	p->pos++;
+	pp_space(p);
+	if (!pp_accept(p, ")"))
+		return pp_fail(p, p->pos, "path functions take no arguments");
+	g->kind = FSEG_FUNC;
+	VEC_PUSH(g->names, xstrndup(p->s + start, n));
+	return true;
+}
+
 static bool parse_segment(struct pp *p, struct fseg *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -238,14 +264,13 @@ static bool parse_segment(struct pp *p, struct fseg *g)
 	if (p->pos == start)
 		return pp_fail(p, start, "expected a field name");
 	if (pp_peek(p, 0) == '(')
-		return pp_fail(p, start, "path functions such as '%.*s()' are not supported",
-			       (int)(p->pos - start), p->s + start);
+		return parse_function(p, g, start);
 	g->kind = FSEG_NAME;
 	VEC_PUSH(g->names, xstrndup(p->s + start, p->pos - start));
 	return true;
 }
 
-static bool seg_definite(const struct fseg *g)
+bool fpath_seg_definite(const struct fseg *g)
 {
 	if (g->deep)
 		return false;
@@ -293,8 +318,21 @@ static struct fpath *parse_path(struct pp *p, bool in_filter)
 			fpath_free(path);
 			return NULL;
 		}
-		if (!seg_definite(&g))
+		if (g.kind == FSEG_FUNC) {
+			if (g.deep) {
+				pp_fail(p, g.offset, "a path function cannot follow '..'");
+				fpath_free(path);
+				return NULL;
+			}
+			c = pp_peek(p, 0);
+			if (c == '.' || c == '[') {
+				pp_fail(p, p->pos, "a path function must end the path");
+				fpath_free(path);
+				return NULL;
+			}
+		} else if (!fpath_seg_definite(&g)) {
 			path->definite = false;
+		}
 	}
 	if (!in_filter && p->pos < p->len) {
 		pp_fail(p, p->pos, "unexpected '%c'", p->s[p->pos]);
@@ -371,7 +409,21 @@ static const struct {
 } cmp_ops[] = {{"==", FC_EQ}, {"!=", FC_NE}, {"<=", FC_LE},
 	       {">=", FC_GE}, {"<", FC_LT},  {">", FC_GT}};
 
+static struct fexpr *parse_unary_at(struct pp *p);
+
 static struct fexpr *parse_unary(struct pp *p)
+{
+	if (p->depth >= MAX_DEPTH) {
+		pp_fail(p, p->pos, "the filter is nested too deeply");
+		return NULL;
+	}
+	p->depth++;
+	struct fexpr *e = parse_unary_at(p);
+	p->depth--;
+	return e;
+}
+
+static struct fexpr *parse_unary_at(struct pp *p)
 {
 	pp_space(p);
 	if (pp_accept(p, "!")) {
@@ -477,7 +529,7 @@ struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *off
 bool fpath_is_reference(const struct fpath *p, size_t *bad_seg)
 {
 	for (size_t i = 0; i < p->segs.len; i++) {
-		if (!seg_definite(&p->segs.items[i])) {
+		if (!fpath_seg_definite(&p->segs.items[i])) {
 			if (bad_seg)
 				*bad_seg = i;
 			return false;
