@@ -461,30 +461,27 @@ static int replay_exports(const struct ev_log *log, const struct replay_opts *o)
 	const char *base = strrchr(o->files[0], '/') ? strrchr(o->files[0], '/') + 1 : o->files[0];
 	ev_str_t sm = ev_log_meta_const(log)->state_machine_name;
 	char *origin = xasprintf("replay of %s", base);
-	struct tl_index *tl = tl_index_new(log);
-	tl_index_update(tl);
 	struct diags d;
 	diags_init(&d); /* the definition's diagnostics were printed by replay_check_definition */
 	struct asl_machine *m =
 	    o->definition ? asl_load_file(o->definition, &(struct asl_load_options){0}, &d) : NULL;
-	if (m && m->timeout_seconds > 0) /* the deadline line on the timeline */
-		tl_index_set_deadline(tl, m->timeout_seconds * 1000);
-	asl_machine_free(m);
 	diags_fini(&d);
 	diags_init(&d);
-	struct exp_source src = {log, tl, sm ? ev_log_str(log, sm) : NULL, origin};
-	struct exp_outputs out = {o->trace_out, o->svg_out, o->files, o->file_count};
 	/* The definition is an input too: never to be overwritten. */
 	const char **inputs = xcalloc(o->file_count + 1, sizeof(char *));
 	memcpy(inputs, o->files, o->file_count * sizeof(char *));
 	inputs[o->file_count] = o->definition;
-	out.inputs = inputs;
-	out.input_count = o->file_count + (o->definition ? 1 : 0);
-	bool ok = exp_write_outputs(&src, &out, &d);
+	struct exp_outputs out = {o->trace_out,
+				  o->svg_out,
+				  inputs,
+				  o->file_count + (o->definition ? 1 : 0),
+				  sm ? ev_log_str(log, sm) : NULL,
+				  origin};
+	bool ok = exp_write_outputs(log, m, &out, &d);
 	diags_print(stderr, &d, NULL, 0);
 	diags_fini(&d);
 	free(inputs);
-	tl_index_free(tl);
+	asl_machine_free(m);
 	free(origin);
 	return ok ? EXIT_OK : EXIT_USAGE;
 }

@@ -4,7 +4,10 @@
  */
 #include "export/internal.h"
 
+#include "asl/asl.h"
+
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,8 +185,23 @@ bool exp_write_file(const char *path, const char *text, size_t len, const char *
 	return true;
 }
 
-bool exp_write_outputs(const struct exp_source *src, const struct exp_outputs *out,
-		       struct diags *diags)
+/* The MaxConcurrency of the outermost Maps (not nested in another Map), when they agree;
+ * -1 when they differ, 0 when none sets it. */
+static int64_t outer_limit(const struct asl_graph *g, int64_t found)
+{
+	for (size_t i = 0; i < g->state_count && found >= 0; i++) {
+		const struct asl_state *st = g->states[i];
+		if (st->type == ASL_MAP && st->max_concurrency > 0)
+			found =
+			    found == 0 || found == st->max_concurrency ? st->max_concurrency : -1;
+		for (size_t b = 0; st->type == ASL_PARALLEL && b < st->branch_count; b++)
+			found = outer_limit(st->branches[b], found);
+	}
+	return found;
+}
+
+bool exp_write_outputs(const struct ev_log *log, const struct asl_machine *model,
+		       const struct exp_outputs *out, struct diags *diags)
 {
 	if (out->trace_out && out->svg_out &&
 	    (strcmp(out->trace_out, out->svg_out) == 0 ||
@@ -192,18 +210,27 @@ bool exp_write_outputs(const struct exp_source *src, const struct exp_outputs *o
 			  "--trace-out and --svg-out name the same file");
 		return false;
 	}
+	struct tl_index *tl = tl_index_new(log);
+	tl_index_update(tl);
+	if (model && model->timeout_seconds > 0)
+		tl_index_set_deadline(tl, model->timeout_seconds * 1000);
+	int64_t limit = model && model->top ? outer_limit(model->top, 0) : 0;
+	if (limit > 0 && limit <= INT32_MAX)
+		tl_index_set_limit(tl, (int32_t)limit);
+	struct exp_source src = {log, tl, out->title, out->origin};
 	bool ok = true;
 	size_t len;
 	if (out->trace_out) {
-		char *text = exp_trace_json(src, &len);
+		char *text = exp_trace_json(&src, &len);
 		ok &=
 		    exp_write_file(out->trace_out, text, len, out->inputs, out->input_count, diags);
 		free(text);
 	}
 	if (out->svg_out) {
-		char *text = exp_timeline_svg(src, &len);
+		char *text = exp_timeline_svg(&src, &len);
 		ok &= exp_write_file(out->svg_out, text, len, out->inputs, out->input_count, diags);
 		free(text);
 	}
+	tl_index_free(tl);
 	return ok;
 }

@@ -25,6 +25,8 @@
 #include "graph/graph.h"
 #include "timeline/timeline.h"
 
+struct asl_machine;
+
 /* What the timeline exports read; every pointer borrowed. */
 struct exp_source {
 	const struct ev_log *log;
@@ -70,21 +72,26 @@ size_t exp_graph_mark(struct graph *g, const struct ev_log *log, const struct tl
  */
 char *exp_graph_svg(const struct graph *g, const char *title, size_t *len);
 
-/* Which files exp_write_outputs writes; NULL paths are skipped. All borrowed. */
+/* What exp_write_outputs writes; NULL paths are skipped. All borrowed. */
 struct exp_outputs {
 	const char *trace_out;	   /* --trace-out */
 	const char *svg_out;	   /* --svg-out (the timeline SVG) */
 	const char *const *inputs; /* the command's input files: never overwritten */
 	size_t input_count;
+	const char *title;  /* the machine's name; may be NULL */
+	const char *origin; /* "replay of h.json" / "run of x.asl.json, seed 1"; may be NULL */
 };
 
 /*
- * Writes the requested exports of src atomically. Refuses (error in diags, nothing written)
- * an output path that names one of the inputs or the other output. Returns false when any
- * file could not be written; the others are still written.
+ * The one call a command (run, replay) makes: writes the requested exports of a finished (or
+ * stopped) log atomically. It builds the timeline itself; `model` (borrowed, may be NULL)
+ * gives the execution deadline (TimeoutSeconds) and the MaxConcurrency line (when the
+ * outermost Maps agree on one). Refuses (error in diags, nothing written) an output path
+ * that names one of the inputs or the other output. Returns false when any file could not be
+ * written; the others are still written.
  */
-bool exp_write_outputs(const struct exp_source *src, const struct exp_outputs *out,
-		       struct diags *diags);
+bool exp_write_outputs(const struct ev_log *log, const struct asl_machine *model,
+		       const struct exp_outputs *out, struct diags *diags);
 
 /* Writes text to path atomically unless path is one of inputs (borrowed); false + diag. */
 bool exp_write_file(const char *path, const char *text, size_t len, const char *const *inputs,
