@@ -22,13 +22,3 @@ int cmd_tui(int argc, char **argv)
 {
 	return pending(argc, argv, "the terminal UI");
 }
-
-int cmd_run(int argc, char **argv)
-{
-	return pending(argc, argv, "simulation");
-}
-
-int cmd_graph(int argc, char **argv)
-{
-	return pending(argc, argv, "graph drawing");
-}
