@@ -48,8 +48,23 @@ struct fpath {
 };
 
 /* Filter expressions: [?(@.price < 10 && @.name == 'x')] */
-enum fexpr_kind { FX_OR, FX_AND, FX_NOT, FX_CMP, FX_EXISTS, FX_LIT, FX_PATH };
-enum fcmp { FC_EQ, FC_NE, FC_LT, FC_LE, FC_GT, FC_GE };
+enum fexpr_kind { FX_OR, FX_AND, FX_NOT, FX_CMP, FX_EXISTS, FX_LIT, FX_PATH, FX_REGEX };
+/* Comparisons of Choice rules use the first six; Jayway filters also the rest. */
+enum fcmp {
+	FC_EQ,
+	FC_NE,
+	FC_LT,
+	FC_LE,
+	FC_GT,
+	FC_GE,
+	FC_IN,
+	FC_NIN,
+	FC_SUBSETOF,
+	FC_ANYOF,
+	FC_NONEOF,
+	FC_SIZE,
+	FC_EMPTY,
+};
 
 struct fexpr {
 	enum fexpr_kind kind;
@@ -57,6 +72,7 @@ struct fexpr {
 	struct fexpr *a, *b;
 	json_t *lit;	    /* FX_LIT, owned */
 	struct fpath *path; /* FX_PATH, owned */
+	void *regex;	    /* FX_REGEX: a compiled regex_t (owned), applied to `a` */
 };
 
 /*

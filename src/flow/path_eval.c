@@ -8,6 +8,7 @@
 #include "flow/internal.h"
 
 #include <math.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -295,8 +296,59 @@ static bool values_equal(json_t *a, json_t *b)
 	return json_equal(a, b);
 }
 
+static bool contains(json_t *arr, json_t *v)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(arr, i, item) if (values_equal(item, v)) return true;
+	return false;
+}
+
+/* How many items of a (an array) are in b (an array). */
+static size_t count_in(json_t *a, json_t *b)
+{
+	size_t i, n = 0;
+	json_t *item;
+	json_array_foreach(a, i, item) n += contains(b, item);
+	return n;
+}
+
+static json_int_t length_of(json_t *v)
+{
+	if (json_is_array(v))
+		return (json_int_t)json_array_size(v);
+	if (json_is_string(v))
+		return (json_int_t)json_string_length(v);
+	return -1;
+}
+
+/* Jayway's word operators: membership and sizes. */
+static bool compare_words(enum fcmp op, json_t *a, json_t *b)
+{
+	bool arrays = json_is_array(a) && json_is_array(b);
+	switch (op) {
+	case FC_IN:
+		return json_is_array(b) && contains(b, a);
+	case FC_NIN:
+		return !(json_is_array(b) && contains(b, a));
+	case FC_SUBSETOF:
+		return arrays && count_in(a, b) == json_array_size(a);
+	case FC_ANYOF:
+		return arrays && count_in(a, b) > 0;
+	case FC_NONEOF:
+		return arrays && count_in(a, b) == 0;
+	case FC_SIZE:
+		return json_is_integer(b) && length_of(a) == json_integer_value(b);
+	default: /* FC_EMPTY */
+		return json_is_boolean(b) && length_of(a) >= 0 &&
+		       (length_of(a) == 0) == json_is_true(b);
+	}
+}
+
 static bool compare(enum fcmp op, json_t *a, json_t *b)
 {
+	if (op >= FC_IN)
+		return a && b && compare_words(op, a, b);
 	if (op == FC_EQ || op == FC_NE) {
 		bool eq = a && b && values_equal(a, b);
 		return op == FC_EQ ? eq : !eq;
@@ -332,6 +384,13 @@ static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
 	case FX_EXISTS: {
 		json_t *v = operand(w, e->a, cur);
 		bool ok = v && (e->a->path->definite || json_array_size(v) > 0);
+		json_decref(v);
+		return ok;
+	}
+	case FX_REGEX: {
+		json_t *v = operand(w, e->a, cur);
+		bool ok =
+		    json_is_string(v) && regexec(e->regex, json_string_value(v), 0, NULL, 0) == 0;
 		json_decref(v);
 		return ok;
 	}
