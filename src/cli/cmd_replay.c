@@ -359,7 +359,8 @@ static const char help[] =
     "  --json               one JSON object: status, output, error, cause, startDate,\n"
     "                       stopDate, durationMs, events\n"
     "  --events             the event log, one line per event\n"
-    "  --definition FILE    also report states the history visits that FILE lacks\n"
+    "  --definition FILE    also report states the history visits that FILE lacks; the\n"
+    "                       exports draw its TimeoutSeconds and MaxConcurrency\n"
     "  --history-out FILE   write the history back out, normalised (ids in order, UTC times)\n"
     "  --trace-out FILE     write a Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
     "  --svg-out FILE       write the timeline as an SVG image\n"
@@ -458,6 +459,12 @@ static struct ev_log *import_all(const struct replay_opts *o, struct hist_import
  * where the history was read from. */
 static int replay_exports(const struct ev_log *log, const struct replay_opts *o)
 {
+	const char *outs[] = {o->trace_out, o->svg_out};
+	for (size_t i = 0; i < 2 && o->history_out; i++)
+		if (outs[i] &&
+		    (!strcmp(outs[i], o->history_out) || file_same(outs[i], o->history_out)))
+			return cli_error("replay: --history-out and --%s-out name the same file",
+					 i ? "svg" : "trace");
 	const char *base = strrchr(o->files[0], '/') ? strrchr(o->files[0], '/') + 1 : o->files[0];
 	ev_str_t sm = ev_log_meta_const(log)->state_machine_name;
 	char *origin = xasprintf("replay of %s", base);

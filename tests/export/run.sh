@@ -117,6 +117,9 @@ expect_refusal refuse.svg-over-definition "refusing to write over" \
 	"$GOLDEN_TMP/in.json"
 expect_refusal refuse.same-output "name the same file" \
 	"$STEPSCOPE" replay --trace-out "$GOLDEN_TMP/o" --svg-out "$GOLDEN_TMP/o" "$GOLDEN_TMP/in.json"
+expect_refusal refuse.history-out-same "name the same file" \
+	"$STEPSCOPE" replay --history-out "$GOLDEN_TMP/h2" --trace-out "$GOLDEN_TMP/h2" \
+	"$GOLDEN_TMP/in.json"
 expect_refusal refuse.graph-over-definition "refusing to write over" \
 	"$STEPSCOPE" graph --format svg --output "$GOLDEN_TMP/def.json" "$GOLDEN_TMP/def.json"
 expect_refusal refuse.graph-over-history "refusing to write over" \
