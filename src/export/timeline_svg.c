@@ -187,10 +187,6 @@ static void chart(struct tsvg *s)
 		"<g class=\"in-flight\">\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
 		"fill=\"#fafafa\" stroke=\"#dddddd\"/>\n",
 		PLOT_X0, CHART_Y, PLOT_X1 - PLOT_X0, CHART_H);
-	sb_addf(&s->sb,
-		"<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%d</text>\n"
-		"<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">0</text>\n",
-		PLOT_X0 - 4, CHART_Y + 9, (int)top, PLOT_X0 - 4, CHART_Y + CHART_H);
 	if (top == 0) {
 		sb_addf(&s->sb,
 			"<text x=\"%d\" y=\"%d\" fill=\"#888888\">no Map iterations or tasks in "
@@ -198,6 +194,10 @@ static void chart(struct tsvg *s)
 			PLOT_X0 + 8, CHART_Y + 32);
 		return;
 	}
+	sb_addf(&s->sb,
+		"<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">%d</text>\n"
+		"<text x=\"%d\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">0</text>\n",
+		PLOT_X0 - 4, CHART_Y + 9, (int)top, PLOT_X0 - 4, CHART_Y + CHART_H);
 	if (it.peak > 0)
 		series_path(s, TL_SERIES_ITERATIONS, scale, "#4e79a7", "#a0cbe8");
 	if (tk.peak > 0)
