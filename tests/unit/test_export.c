@@ -163,7 +163,8 @@ static void test_graph_mark(void **state)
 static void test_refusals(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/stepscope-export-XXXXXX";
+	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char *dir = xasprintf("%s/stepscope-export-XXXXXX", tmp);
 	assert_non_null(mkdtemp(dir));
 	char *in = xasprintf("%s/in.json", dir), *out = xasprintf("%s/out.svg", dir);
 	FILE *f = fopen(in, "w");
@@ -190,6 +191,7 @@ static void test_refusals(void **state)
 	unlink(out);
 	unlink(in);
 	rmdir(dir);
+	free(dir);
 	free(in);
 	free(out);
 	diags_fini(&d);
