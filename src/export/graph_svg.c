@@ -241,6 +241,23 @@ static void arrows(struct gsvg *s)
 	}
 }
 
+/* A label riding on a horizontal edge (`└─ Default ──┘`): the line goes on under it, from
+ * the edge cell before the label's cells [x0, x1) to the one after. */
+static void bridge(struct gsvg *s, int x0, int x1, int y)
+{
+	while (x0 > 0 && canvas_cell(s->c, x0 - 1, y)->role == CANVAS_LABEL)
+		x0--;
+	const struct canvas_cell *l = canvas_cell(s->c, x0 - 1, y), *r = canvas_cell(s->c, x1, y);
+	if (!l || !r || !is_edge(l) || !is_edge(r) || !(l->lines & CANVAS_RIGHT) ||
+	    !(r->lines & CANVAS_LEFT))
+		return;
+	sb_addf(&s->sb,
+		"<path fill=\"none\" stroke=\"#555555\" stroke-width=\"1.4\"%s "
+		"d=\"M%.1f %.1fH%.1f\"/>\n",
+		l->role == CANVAS_EDGE_CATCH ? " stroke-dasharray=\"4,3\"" : "", cx(s, x0 - 1),
+		cy(s, y), cx(s, x1));
+}
+
 /* Edge labels: runs of LABEL cells on one row, spaces at their ends dropped. */
 static void labels(struct gsvg *s)
 {
@@ -264,6 +281,7 @@ static void labels(struct gsvg *s)
 			}
 			while (run.len && run.data[run.len - 1] == ' ')
 				run.data[--run.len] = 0;
+			bridge(s, x0, x, y);
 			sb_addf(&s->sb,
 				"<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"#555555\" "
 				"stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" "

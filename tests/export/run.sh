@@ -80,6 +80,27 @@ else
 	done
 fi
 export_case timed "$here/cases/timed.history.json" "$here/cases/timed.asl.json"
+
+# Every corpus history (Distributed Maps, legacy Lambda, aborts included) exports valid files.
+for h in "$corpus"/*.history.json; do
+	[ -f "$h" ] || continue
+	hn=$(basename "$h" .history.json)
+	out=$GOLDEN_TMP/all-$hn
+	"$STEPSCOPE" replay --trace-out "$out.json" --svg-out "$out.svg" "$h" >/dev/null 2>&1
+	"$STEPSCOPE" graph --format svg --history "$h" "$corpus/$hn.asl.json" >"$out.g.svg" 2>/dev/null
+	if p1=$(python3 "$here/check.py" trace "$out.json") &&
+		p2=$(python3 "$here/check.py" svg "$out.svg") &&
+		p3=$(python3 "$here/check.py" svg "$out.g.svg"); then
+		echo "ok all.$hn"
+	else
+		echo "FAIL all.$hn: $p1 $p2 $p3" | head -3
+	fi
+done
+
+# Without --history the graph has no status colours and no status legend.
+"$STEPSCOPE" graph --format svg "$here/cases/timed.asl.json" >"$GOLDEN_TMP/plain.svg"
+check svg "$GOLDEN_TMP/plain.svg" graph-plain-valid
+golden_check graph-plain "$here/golden/timed.graph-plain.svg" "$GOLDEN_TMP/plain.svg"
 export_case exec-timeout "$here/cases/exec-timeout.history.json" "$here/cases/exec-timeout.asl.json"
 
 # Tracks are named after the Map item (the timeline's row labels).
