@@ -164,8 +164,12 @@ struct sim_engine {
 	char *description; /* for the playback seam */
 };
 
-/* engine.c */
+/* context.c */
+/* Builds e->info for every state of the machine. */
+void sim_build_info(struct sim_engine *e);
 struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st);
+
+/* engine.c */
 /* Appends an event; takes payload/extra. Returns its id (0 when dropped at the limit). */
 int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
 		 int32_t item, json_t *payload, json_t *extra);
