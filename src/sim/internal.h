@@ -197,6 +197,9 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
 		  struct flow_env *env);
 
 /* states.c */
+/* True when the state sets none of `fields`: that part of its data flow is the identity,
+ * and flow/ (which serializes to check sizes) can be skipped. */
+bool sim_plain(const struct asl_state *st, const char *const *fields, size_t n);
 /* A flow/ error of the current state (err is finished): States.Runtime gets AWS's cause. */
 void sim_flow_failed(struct sim_engine *e, struct sim_run *run, struct flow_error *err);
 void sim_enter(struct sim_engine *e, struct sim_run *run);
@@ -251,6 +254,10 @@ char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
 json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
 			       const char *run_arn, json_t *inputs, json_t *results,
 			       json_t *failed_flags, char **why);
+
+/* size.c: the 256 KiB payload limit without serializing (exact compact JSON length). */
+bool sim_too_big(json_t *v);
+size_t sim_json_size(json_t *v);
 
 /* time.c */
 /* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */
