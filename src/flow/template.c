@@ -75,10 +75,11 @@ static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 	if (!v) {
 		char *shown =
 		    flow_dump(p->root == FROOT_CONTEXT && env ? env->context : input, 2000);
+		/* Step Functions Local 2.0 words it this way (seen in floci-io/floci#2521). */
 		flow_error_set(err, "States.ParameterPathFailure",
-			       "The JsonPath argument for the field '%s' could not be found in "
-			       "the input '%s'",
-			       key, shown);
+			       "The JSONPath '%s' specified for the field '%s' could not be found "
+			       "in the input '%s'",
+			       s, key, shown);
 		free(shown);
 	}
 	free(why);
@@ -126,6 +127,20 @@ static json_t *expand(json_t *t, json_t *input, const struct flow_env *env, stru
 		}
 	}
 	return out;
+}
+
+json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
+			struct flow_error *err)
+{
+	if (strncmp(expr, "{%", 2) == 0) {
+		flow_error_set(
+		    err, "States.QueryEvaluationError",
+		    "JSONata expressions are not supported by this version of stepscope");
+		return NULL;
+	}
+	if (is_intrinsic(expr))
+		return flow_intrinsic(expr, input, env, err);
+	return flow_select(input, expr, env, err);
 }
 
 json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
