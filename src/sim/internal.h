@@ -5,8 +5,13 @@
  *
  * Lifetimes: the engine owns every run (linked in e->runs) and every run owns its block. A
  * queued piece of work names its run and the run's generation; aborting a run bumps the
- * generation, so stale work is skipped when popped. A finished run is freed once no queued
- * work names it any more.
+ * generation, so stale work is skipped when popped. A finished run goes to the graveyard
+ * and is freed after the current dispatch, once no queued work names it any more.
+ *
+ * Files: engine.c (lifecycle, loop, emission, run ends), context.c (per-state facts, `$$`),
+ * states.c (enter/exit, Pass, Choice, Wait, Fail, Retry/Catch, Assign), task.c, block.c (Map
+ * and Parallel), dmap.c (Distributed Map), service.c and scenario.c (models), command.c
+ * (local handlers), mock.c, queue.c, retry.c, size.c, time.c.
  */
 #ifndef STEPSCOPE_SIM_INTERNAL_H
 #define STEPSCOPE_SIM_INTERNAL_H
@@ -187,7 +192,8 @@ void sim_run_release(struct sim_engine *e, struct sim_run *run);
 /* The run reached the end of its graph / failed: report to the parent or end the execution. */
 void sim_run_succeed(struct sim_engine *e, struct sim_run *run, json_t *output);
 void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, const char *cause);
-/* The context object for a state visit, or NULL when the state does not use `$$`. */
+/* context.c: the context object for a state visit, or NULL when the state does not use
+ * `$$`. */
 json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_state *st,
 		    json_t *map_item, int64_t map_index);
 /* "An error occurred while executing the state 'X' (entered at the event id #N). why" */
