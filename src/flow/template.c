@@ -75,8 +75,13 @@ static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 	if (!v) {
 		char *shown =
 		    flow_dump(p->root == FROOT_CONTEXT && env ? env->context : input, 2000);
-		/* Step Functions Local 2.0 words it this way (seen in floci-io/floci#2521). */
-		flow_error_set(err, "States.ParameterPathFailure",
+		/*
+		 * The ASL spec names this States.ParameterPathFailure, but AWS raises
+		 * States.Runtime (uncatchable), worded this way: a recorded get-execution-history
+		 * shows "The JSONPath '$.JobName' specified for the field 'JobName.$' could not be
+		 * found in the input '{}'" under States.Runtime; see also floci-io/floci#2521.
+		 */
+		flow_error_set(err, "States.Runtime",
 			       "The JSONPath '%s' specified for the field '%s' could not be found "
 			       "in the input '%s'",
 			       s, key, shown);
