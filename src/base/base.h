@@ -75,6 +75,12 @@ char *sb_take(struct strbuf *sb);
 /* The contents, "" when empty; borrowed until the next change. */
 const char *sb_str(const struct strbuf *sb);
 
+/* ---- JSON pointers (RFC 6901) ---- */
+/* Appends "/" + token to sb, escaping ~ as ~0 and / as ~1. */
+void sb_add_pointer_token(struct strbuf *sb, const char *token);
+/* `base` (NULL = "") + "/" + escaped token; owned by the caller. */
+char *pointer_join(const char *base, const char *token);
+
 /* ---- diagnostics ---- */
 enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
