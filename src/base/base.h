@@ -123,6 +123,8 @@ void diags_sort(struct diags *d);
  */
 void diag_print(FILE *out, const struct diag *dg, const char *source, size_t source_len);
 void diags_print(FILE *out, const struct diags *d, const char *source, size_t source_len);
+/* The same, reading the source line of each diag from the file it names (once per file). */
+void diags_print_files(FILE *out, const struct diags *d);
 
 /* ---- positions in text ---- */
 /* 1-based line and column (in bytes) of byte offset `off` within text. */
