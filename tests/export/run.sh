@@ -165,6 +165,25 @@ else
 	echo "FAIL graph.output-file: --output differs from the golden standard output"
 fi
 
+# ---- run writes the same exports from a simulation ----
+top=$(cd "$here/../.." && pwd)
+(cd "$top" && "$STEPSCOPE" run --set stepfunc.maxConcurrency=3 \
+	--trace-out "$GOLDEN_TMP/run.trace.json" --svg-out "$GOLDEN_TMP/run.svg") >/dev/null 2>&1
+check trace "$GOLDEN_TMP/run.trace.json" run.trace-valid
+check svg "$GOLDEN_TMP/run.svg" run.svg-valid
+# The seed run: three LambdaInvoke attempts, one per item track.
+n=$(python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+print(sum(1 for e in d["traceEvents"] if e.get("ph")=="X" and e.get("name")=="LambdaInvoke"))' \
+	"$GOLDEN_TMP/run.trace.json" 2>/dev/null)
+if [ "${n:-0}" -ge 3 ]; then
+	echo "ok run.trace-lambda-slices"
+else
+	echo "FAIL run.trace-lambda-slices: ${n:-0} LambdaInvoke slices, expected at least 3"
+fi
+expect_refusal refuse.run-svg-over-definition "refusing to write over" \
+	"$STEPSCOPE" run --svg-out "$GOLDEN_TMP/def.json" "$GOLDEN_TMP/def.json"
+
 # ---- many rows ----
 python3 "$here/gen-big.py" 3000 >"$GOLDEN_TMP/big.json"
 "$STEPSCOPE" replay --trace-out "$GOLDEN_TMP/big.trace.json" --svg-out "$GOLDEN_TMP/big.svg" \
