@@ -1,19 +1,25 @@
 /*
- * The append-only event log. Records live in fixed-size chunks so appending never moves
- * them; strings are interned in an open-addressing hash table.
+ * The append-only event log. Records live in chunks that are never moved or resized, so
+ * appending never moves them. Chunk sizes grow geometrically (16, 32, ... 4,096 records),
+ * then stay at 4,096: a log of a few events (a Distributed Map child execution) costs a few
+ * KiB, not a 4,096-record chunk, and the chunk of an id is still found with O(1) arithmetic.
+ * Strings are interned in an open-addressing hash table that also starts small.
  */
 #include "event.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK_BITS 12
-#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define FIRST_BITS   4	/* the first chunk holds 16 records */
+#define BIG_BITS     12 /* chunks stop growing at 4,096 */
+#define SMALL_CHUNKS (BIG_BITS - FIRST_BITS + 1)
+/* Records held by the growing chunks 0..SMALL_CHUNKS-1: 16 * (2^9 - 1) = 8,176. */
+#define SMALL_TOTAL (((size_t)1 << FIRST_BITS) * (((size_t)1 << SMALL_CHUNKS) - 1))
 
 struct ev_log {
 	struct ev **chunks;
 	size_t chunk_count, chunk_cap;
-	size_t count;
+	size_t count, capacity; /* records held / room in the chunks allocated so far */
 
 	char **strings; /* strings[0] is unused: id 0 means absent */
 	size_t string_count, string_cap;
@@ -27,11 +33,34 @@ struct ev_log *ev_log_new(void)
 {
 	struct ev_log *log = xcalloc(1, sizeof(*log));
 	log->string_count = 1;
-	log->string_cap = 64;
+	log->string_cap = 8;
 	log->strings = xcalloc(log->string_cap, sizeof(char *));
-	log->table_size = 128;
+	log->table_size = 16;
 	log->table = xcalloc(log->table_size, sizeof(uint32_t));
 	return log;
+}
+
+/* Chunk k holds 16 << k records up to k = 8, then 4,096. */
+static size_t chunk_len(size_t k)
+{
+	return k < SMALL_CHUNKS ? (size_t)1 << (FIRST_BITS + k) : (size_t)1 << BIG_BITS;
+}
+
+/* Record i (0-based): its chunk and its offset there. Chunks 0..k-1 hold 16 * (2^k - 1)
+ * records, so the chunk of a small index is the bit length of i / 16 + 1, minus one (at most 8
+ * shifts). */
+static struct ev *slot_of(const struct ev_log *log, size_t i)
+{
+	if (i >= SMALL_TOTAL) {
+		size_t j = i - SMALL_TOTAL;
+		return &log->chunks[SMALL_CHUNKS + (j >> BIG_BITS)]
+				   [j & (((size_t)1 << BIG_BITS) - 1)];
+	}
+	size_t q = (i >> FIRST_BITS) + 1;
+	size_t k = 0;
+	while (q >> (k + 1))
+		k++;
+	return &log->chunks[k][i - (((size_t)1 << FIRST_BITS) * (((size_t)1 << k) - 1))];
 }
 
 void ev_log_free(struct ev_log *log)
@@ -39,7 +68,7 @@ void ev_log_free(struct ev_log *log)
 	if (!log)
 		return;
 	for (size_t i = 0; i < log->count; i++) {
-		struct ev *e = &log->chunks[i >> CHUNK_BITS][i & (CHUNK_SIZE - 1)];
+		struct ev *e = slot_of(log, i);
 		json_decref(e->payload);
 		json_decref(e->extra);
 	}
@@ -107,15 +136,16 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 
 int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 {
-	size_t c = log->count >> CHUNK_BITS;
-	if (c == log->chunk_count) {
+	if (log->count == log->capacity) {
 		if (log->chunk_count == log->chunk_cap) {
-			log->chunk_cap = log->chunk_cap ? log->chunk_cap * 2 : 16;
+			log->chunk_cap = log->chunk_cap ? log->chunk_cap * 2 : 4;
 			log->chunks = xrealloc(log->chunks, log->chunk_cap * sizeof(*log->chunks));
 		}
-		log->chunks[log->chunk_count++] = xmalloc(CHUNK_SIZE * sizeof(struct ev));
+		size_t n = chunk_len(log->chunk_count);
+		log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
+		log->capacity += n;
 	}
-	struct ev *slot = &log->chunks[c][log->count & (CHUNK_SIZE - 1)];
+	struct ev *slot = slot_of(log, log->count);
 	*slot = *e;
 	slot->id = (int64_t)++log->count;
 	return slot->id;
@@ -131,7 +161,7 @@ const struct ev *ev_log_get(const struct ev_log *log, int64_t id)
 	if (id < 1 || (size_t)id > log->count)
 		return NULL;
 	size_t i = (size_t)id - 1;
-	return &log->chunks[i >> CHUNK_BITS][i & (CHUNK_SIZE - 1)];
+	return slot_of(log, i);
 }
 
 struct ev_log_meta *ev_log_meta(struct ev_log *log)
