@@ -10,9 +10,10 @@
 
 #include "asl/asl.h"
 #include "export/export.h"
+#include "history/children.h"
 #include "history/history.h"
 
-enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS };
+enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS, REPLAY_CHILD_EVENTS };
 
 /* ---- --json ---- */
 
@@ -36,8 +37,14 @@ static json_t *str_or_null(const struct ev_log *log, ev_str_t s)
 	return s ? json_string(ev_log_str(log, s)) : json_null();
 }
 
+/* What replay knows of the Distributed Map children (history/children.h). */
+struct replay_children {
+	struct hist_map_runs *runs;
+	bool given; /* --children or --child: the counts mean something */
+};
+
 static void print_json(FILE *out, const struct ev_log *log, const struct hist_describe *desc,
-		       const struct hist_outcome *oc)
+		       const struct hist_outcome *oc, const struct replay_children *ch)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string(hist_status_name(oc->status)));
@@ -55,6 +62,9 @@ static void print_json(FILE *out, const struct ev_log *log, const struct hist_de
 			    date_of(log, oc->end, oc->end && desc->has_stop, desc->stop_epoch_ms));
 	json_object_set_new(o, "durationMs", json_integer(oc->duration_ms));
 	json_object_set_new(o, "events", json_integer((json_int_t)ev_log_count(log)));
+	/* The same Map Run summary as `stepscope run --json`. */
+	if (hist_map_run_count(ch->runs))
+		json_object_set_new(o, "mapRuns", hist_map_runs_json(ch->runs, ch->given));
 	json_dumpf(o, out, JSON_INDENT(2));
 	fputc('\n', out);
 	json_decref(o);
@@ -267,7 +277,7 @@ static void print_tables(FILE *out, const struct ev_log *log, const struct summa
 }
 
 static void print_summary(FILE *out, const struct ev_log *log, const struct hist_describe *desc,
-			  const struct hist_outcome *oc)
+			  const struct hist_outcome *oc, const struct replay_children *ch)
 {
 	struct hist_recon *r = hist_recon_of_log(log);
 	struct summary s;
@@ -275,6 +285,7 @@ static void print_summary(FILE *out, const struct ev_log *log, const struct hist
 	collect(&s, log, r);
 	print_header(out, log, desc, oc);
 	print_tables(out, log, &s);
+	hist_map_runs_print(ch->runs, ch->given, out);
 	for (size_t i = 0; i < s.tasks.len; i++)
 		free(s.tasks.items[i].key);
 	VEC_FREE(s.states);
@@ -334,18 +345,22 @@ static int replay_check_definition(const struct ev_log *log, const char *path)
 }
 
 static void replay_print(FILE *out, enum replay_mode mode, const struct ev_log *log,
-			 const struct hist_describe *desc, const struct hist_outcome *oc)
+			 const struct hist_describe *desc, const struct hist_outcome *oc,
+			 const struct replay_children *ch)
 {
 	if (mode == REPLAY_EVENTS)
 		ev_log_write_text(log, out);
+	else if (mode == REPLAY_CHILD_EVENTS)
+		hist_map_runs_write_text(ch->runs, out);
 	else if (mode == REPLAY_JSON)
-		print_json(out, log, desc, oc);
+		print_json(out, log, desc, oc, ch);
 	else
-		print_summary(out, log, desc, oc);
+		print_summary(out, log, desc, oc, ch);
 }
 
 static const char help[] =
-    "usage: stepscope replay [--summary | --json | --events] [--definition FILE]\n"
+    "usage: stepscope replay [--summary | --json | --events | --child-events]\n"
+    "                        [--children DIR] [--child FILE]... [--definition FILE]\n"
     "                        [--history-out FILE] [--trace-out FILE] [--svg-out FILE]\n"
     "                        HISTORY...\n"
     "\n"
@@ -359,6 +374,12 @@ static const char help[] =
     "  --json               one JSON object: status, output, error, cause, startDate,\n"
     "                       stopDate, durationMs, events\n"
     "  --events             the event log, one line per event\n"
+    "  --child-events       each child execution's events after a `== NAME STATUS` line\n"
+    "  --children DIR       the Distributed Map child histories (every DIR/*.json), e.g.\n"
+    "                       the HISTORY.children folder `stepscope run --history-out` writes;\n"
+    "                       --summary and --json then count the children of each Map Run\n"
+    "  --child FILE         one child history (repeatable); tied to its Map Run by its\n"
+    "                       file name, or to the only Map Run\n"
     "  --definition FILE    also report states the history visits that FILE lacks; the\n"
     "                       exports draw its TimeoutSeconds and MaxConcurrency\n"
     "  --history-out FILE   write the history back out, normalised (ids in order, UTC times)\n"
@@ -370,14 +391,15 @@ static const char help[] =
 
 struct replay_opts {
 	enum replay_mode mode;
-	const char *definition, *history_out, *trace_out, *svg_out;
-	const char **files;
-	size_t file_count;
+	const char *definition, *history_out, *trace_out, *svg_out, *children_dir;
+	const char **files, **child_files;
+	size_t file_count, child_count;
 };
 
 static int parse_args(int argc, char **argv, struct replay_opts *o, bool *done)
 {
 	o->files = xcalloc((size_t)argc, sizeof(char *));
+	o->child_files = xcalloc((size_t)argc, sizeof(char *));
 	bool mode_set = false, options = true;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -389,13 +411,15 @@ static int parse_args(int argc, char **argv, struct replay_opts *o, bool *done)
 			m = REPLAY_JSON;
 		else if (options && !strcmp(a, "--events"))
 			m = REPLAY_EVENTS;
+		else if (options && !strcmp(a, "--child-events"))
+			m = REPLAY_CHILD_EVENTS;
 		else
 			is_mode = false;
 		if (is_mode) {
 			if (mode_set && o->mode != m)
 				return cli_error(
-				    "replay: --summary, --json and --events exclude each "
-				    "other");
+				    "replay: --summary, --json, --events and --child-events "
+				    "exclude each other");
 			o->mode = m;
 			mode_set = true;
 		} else if (options && (!strcmp(a, "-h") || !strcmp(a, "--help"))) {
@@ -410,6 +434,15 @@ static int parse_args(int argc, char **argv, struct replay_opts *o, bool *done)
 			  : a[2] == 'h' ? &o->history_out
 			  : a[2] == 't' ? &o->trace_out
 					: &o->svg_out) = argv[++i];
+		} else if (options && (!strcmp(a, "--children") || !strcmp(a, "--child"))) {
+			if (i + 1 >= argc)
+				return cli_error("replay: %s needs a %s", a, a[7] ? "DIR" : "FILE");
+			if (a[7] && o->children_dir)
+				return cli_error("replay: one --children DIR only");
+			if (a[7])
+				o->children_dir = argv[++i];
+			else
+				o->child_files[o->child_count++] = argv[++i];
 		} else if (options && !strcmp(a, "--")) {
 			options = false;
 		} else if (options && a[0] == '-' && a[1] != '\0') {
@@ -493,6 +526,22 @@ static int replay_exports(const struct ev_log *log, const struct replay_opts *o)
 	return ok ? EXIT_OK : EXIT_USAGE;
 }
 
+/* --children / --child: every child history, tied to the parent's Map Runs. */
+static bool load_children(const struct replay_opts *o, struct replay_children *ch)
+{
+	struct diags d;
+	diags_init(&d);
+	bool ok = true;
+	if (o->children_dir)
+		ok = hist_map_runs_load_dir(ch->runs, o->children_dir, &d);
+	for (size_t i = 0; ok && i < o->child_count; i++)
+		ok = hist_map_runs_load(ch->runs, o->child_files[i], &d);
+	diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	ch->given = o->children_dir || o->child_count;
+	return ok;
+}
+
 static int replay(const struct replay_opts *o)
 {
 	struct hist_importer *imp = hist_importer_new();
@@ -517,8 +566,14 @@ static int replay(const struct replay_opts *o)
 	if (rc == EXIT_OK) {
 		struct hist_outcome out;
 		hist_outcome(log, &out);
-		replay_print(stdout, o->mode, log, hist_importer_describe(imp), &out);
-		rc = out.status == HIST_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
+		struct replay_children ch = {hist_map_runs_new(log), false};
+		if (load_children(o, &ch)) {
+			replay_print(stdout, o->mode, log, hist_importer_describe(imp), &out, &ch);
+			rc = out.status == HIST_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
+		} else {
+			rc = EXIT_USAGE;
+		}
+		hist_map_runs_free(ch.runs);
 	}
 	ev_log_free(log);
 	hist_importer_free(imp);
@@ -533,5 +588,6 @@ int cmd_replay(int argc, char **argv)
 	if (rc == EXIT_OK && !done)
 		rc = replay(&o);
 	free(o.files);
+	free(o.child_files);
 	return rc;
 }

@@ -16,12 +16,14 @@
 #include "config/config.h"
 #include "event/event.h"
 #include "export/export.h"
+#include "history/children.h"
 #include "history/history.h"
 #include "items/items.h"
 #include "sim/sim.h"
 
 static const char run_usage[] =
-    "usage: stepscope run [--json | --events] [--input FILE|-] [--config FILE]\n"
+    "usage: stepscope run [--json | --events | --child-events] [--input FILE|-]\n"
+    "                     [--config FILE]\n"
     "                     [--set KEY=VALUE]... [--items FILE] [--mock-config FILE\n"
     "                     [--test-case NAME] [--machine-name NAME]] [--seed N]\n"
     "                     [--start-time RFC3339] [--history-out FILE]\n"
@@ -32,6 +34,8 @@ static const char run_usage[] =
     "machine with its knobs applied).\n"
     "  --json              one JSON object: status, output or error/cause, dates, counts\n"
     "  --events            the history, one line per event\n"
+    "  --child-events      each Distributed Map child execution's history, one line per\n"
+    "                      event after a `== NAME STATUS` line\n"
     "  --input FILE|-      the execution input (JSON; default {})\n"
     "  --config FILE       the scenario: Lambda and service models, seed, limits\n"
     "  --set KEY=VALUE     override one scenario key, e.g. stepfunc.maxConcurrency=3\n"
@@ -41,12 +45,13 @@ static const char run_usage[] =
     "  --machine-name NAME its state machine (default: the only one)\n"
     "  --seed N            seed of every random choice (default: simulation.seed, 1)\n"
     "  --start-time T      wall-clock start, e.g. 2024-05-14T10:15:00Z\n"
-    "  --history-out FILE  write the history as get-execution-history JSON\n"
+    "  --history-out FILE  write the history as get-execution-history JSON; Distributed\n"
+    "                      Map child executions go to FILE.children/NAME.json\n"
     "  --trace-out FILE    write a Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
     "  --svg-out FILE      write the timeline as an SVG image\n"
     "Exit status: 0 succeeded, 1 did not succeed, 2 usage or input error.\n";
 
-enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS };
+enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS, FMT_CHILD_EVENTS };
 
 struct run_args {
 	enum run_format format;
@@ -60,8 +65,8 @@ struct run_args {
 static bool takes_value(const char *a)
 {
 	static const char *const with[] = {
-	    "--input",	      "--seed",	  "--start-time", "--mock-config", "--test-case",
-	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out", "--trace-out", "--svg-out"};
+	    "--input",	"--seed", "--start-time", "--mock-config", "--test-case", "--machine-name",
+	    "--config", "--set",  "--items",	  "--history-out", "--trace-out", "--svg-out"};
 	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (strcmp(a, with[i]) == 0)
 			return true;
@@ -121,10 +126,14 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 			fputs(run_usage, stdout);
 			return EXIT_OK;
 		}
-		if (strcmp(a, "--json") == 0 || strcmp(a, "--events") == 0) {
-			enum run_format f = a[2] == 'j' ? FMT_JSON : FMT_EVENTS;
+		if (strcmp(a, "--json") == 0 || strcmp(a, "--events") == 0 ||
+		    strcmp(a, "--child-events") == 0) {
+			enum run_format f = a[2] == 'j'	  ? FMT_JSON
+					    : a[2] == 'e' ? FMT_EVENTS
+							  : FMT_CHILD_EVENTS;
 			if (ra->format != FMT_SUMMARY && ra->format != f) {
-				cli_error("run: --json and --events exclude each other");
+				cli_error("run: --json, --events and --child-events exclude each "
+					  "other");
 				return cli_usage_hint("run");
 			}
 			ra->format = f;
@@ -195,7 +204,7 @@ static char *machine_name_of(const char *path)
 }
 
 static void print_json(struct sim_engine *e, const struct ev_log *log,
-		       const struct sim_options *opt)
+		       const struct sim_options *opt, const struct hist_map_runs *runs)
 {
 	struct sim_stats st;
 	sim_get_stats(e, &st);
@@ -215,12 +224,16 @@ static void print_json(struct sim_engine *e, const struct ev_log *log,
 	json_object_set_new(o, "stopDate", json_string(stop));
 	json_object_set_new(o, "durationMs", json_integer(st.duration_ms));
 	json_object_set_new(o, "events", json_integer((json_int_t)ev_log_count(log)));
+	/* The same Map Run summary as `stepscope replay --json --children DIR`. */
+	if (hist_map_run_count(runs))
+		json_object_set_new(o, "mapRuns", hist_map_runs_json(runs, true));
 	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY);
 	fputc('\n', stdout);
 	json_decref(o);
 }
 
-static void print_summary(struct sim_engine *e, const struct ev_log *log)
+static void print_summary(struct sim_engine *e, const struct ev_log *log,
+			  const struct hist_map_runs *runs)
 {
 	struct sim_stats st;
 	sim_get_stats(e, &st);
@@ -235,6 +248,7 @@ static void print_summary(struct sim_engine *e, const struct ev_log *log)
 		printf("error        %s\n", sim_error(e) ? sim_error(e) : "-");
 		printf("cause        %s\n", sim_cause(e) ? sim_cause(e) : "-");
 	}
+	hist_map_runs_print(runs, true, stdout);
 	int w = 5;
 	for (size_t i = 0; i < st.state_count; i++) {
 		int n = (int)strlen(st.states[i].state->name);
@@ -247,6 +261,57 @@ static void print_summary(struct sim_engine *e, const struct ev_log *log)
 		printf("%-*s  %8" PRId64 "  %8" PRId64 "  %8" PRId64 "  %11" PRId64 "\n", w,
 		       s->state->name, s->visits, s->failures, s->retries, s->invocations);
 	}
+}
+
+/* The Distributed Map children in name order (index order within a Map Run); owned array. */
+static const struct sim_child_info **sorted_children(const struct sim_engine *e)
+{
+	size_t n = sim_child_count(e);
+	const struct sim_child_info **v = xcalloc(n ? n : 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		const struct sim_child_info *c = sim_child(e, i);
+		size_t j = i;
+		for (; j > 0 && strcmp(v[j - 1]->name, c->name) > 0; j--)
+			v[j] = v[j - 1];
+		v[j] = c;
+	}
+	return v;
+}
+
+/* The parent's Map Runs with every child tied (owned by the caller). */
+static struct hist_map_runs *map_runs_of(const struct sim_engine *e, const struct ev_log *log)
+{
+	struct hist_map_runs *runs = hist_map_runs_new(log);
+	const struct sim_child_info **v = sorted_children(e);
+	for (size_t i = 0; i < sim_child_count(e); i++)
+		hist_map_runs_add(runs, v[i]->log, v[i]->name);
+	free(v);
+	return runs;
+}
+
+/* FILE.children/NAME.json for every child execution (history/children.h). */
+static bool write_children(const struct sim_engine *e, const struct ev_log *log, const char *path,
+			   struct diags *d)
+{
+	size_t n = sim_child_count(e);
+	/* A Map Run without children (a reader error) still gets its (empty) folder. */
+	struct hist_map_runs *runs = hist_map_runs_new(log);
+	bool any = hist_map_run_count(runs) > 0;
+	hist_map_runs_free(runs);
+	if (!n && !any)
+		return true;
+	const struct sim_child_info **v = sorted_children(e);
+	const struct ev_log **logs = xcalloc(n, sizeof(*logs));
+	const char **names = xcalloc(n, sizeof(*names));
+	for (size_t i = 0; i < n; i++) {
+		logs[i] = v[i]->log;
+		names[i] = v[i]->name;
+	}
+	bool ok = hist_export_children(path, logs, names, n, d);
+	free(names);
+	free(logs);
+	free(v);
+	return ok;
 }
 
 /* Everything a run reads, loaded and owned here. */
@@ -282,13 +347,14 @@ static size_t input_paths(const struct run_args *ra, const struct run_inputs *in
 }
 
 static bool write_history(const struct run_args *ra, const struct run_inputs *in,
-			  const struct ev_log *log)
+			  const struct ev_log *log, const struct sim_engine *e)
 {
 	const char *list[5];
 	size_t n = input_paths(ra, in, list);
 	struct diags d;
 	diags_init(&d);
-	bool ok = hist_export(log, ra->history_out, list, n, &d);
+	bool ok = hist_export(log, ra->history_out, list, n, &d) &&
+		  write_children(e, log, ra->history_out, &d);
 	if (!ok)
 		diags_print(stderr, &d, NULL, 0);
 	diags_fini(&d);
@@ -335,14 +401,18 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 		}
 		models = sim_use_scenario(e, &in->s, in->table_item);
 		sim_run(e);
+		struct hist_map_runs *runs = map_runs_of(e, log);
 		if (ra->format == FMT_JSON)
-			print_json(e, log, &ra->opt);
+			print_json(e, log, &ra->opt, runs);
 		else if (ra->format == FMT_EVENTS)
 			ev_log_write_text(log, stdout);
+		else if (ra->format == FMT_CHILD_EVENTS)
+			hist_map_runs_write_text(runs, stdout);
 		else
-			print_summary(e, log);
+			print_summary(e, log, runs);
+		hist_map_runs_free(runs);
 		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
-		if (ra->history_out && !write_history(ra, in, log))
+		if (ra->history_out && !write_history(ra, in, log, e))
 			rc = EXIT_USAGE;
 		if ((ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
 			rc = EXIT_USAGE;

@@ -278,9 +278,10 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 {
 	size_t i = b->next_start++;
 	struct sim_run *owner = b->owner;
-	int32_t item = b->is_map ? (int32_t)i : owner->item;
-	struct sim_run *c = sim_run_new(e, b, i, item, prev);
-	c->silent = owner->silent || b->distributed;
+	/* A child execution is not inside the parent's Map: item -1, its own ids from 1. */
+	int32_t item = b->distributed ? -1 : b->is_map ? (int32_t)i : owner->item;
+	struct sim_run *c = sim_run_new(e, b, i, item, b->distributed ? 0 : prev);
+	c->child = owner->child;
 	/* Iterations and branches read the outer variables in a scope of their own; a
 	 * Distributed Map's children cannot see them (aws-facts d). */
 	if (owner->vars && !b->distributed)
@@ -300,6 +301,8 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 		struct flow_error err = {0};
 		c->input = item_input(e, b, i, &err);
 		g = b->state->processor;
+		if (b->distributed)
+			c->child = sim_child_start(e, b, i, c->input ? c->input : json_null());
 		if (!c->input) {
 			c->input = json_null();
 			const char *name = err.name ? err.name : "States.Runtime";
@@ -377,9 +380,9 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *output)
 {
 	struct sim_block *b = child->parent;
-	e->mute = b->owner->silent;
-	if (b->distributed)
-		; /* a child execution: its end is in its own history */
+	sim_use_child(e, b->owner->child);
+	if (b->distributed) /* a child execution: its end is in its own history */
+		sim_child_end(e, child->child, SIM_SUCCEEDED, child->last, output, NULL, NULL);
 	else if (b->is_map)
 		b->last_done = sim_emit(e, EV_MapIterationSucceeded, child->last, b->state,
 					(int32_t)child->index, NULL, NULL);
@@ -405,8 +408,8 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_ow
 	/* A failure points every abort at the failing event (observed); a timeout or a stop
 	 * (prev_or_own < 0) at each run's own last event. */
 	int64_t prev = prev_or_own >= 0 ? prev_or_own : run->last;
-	bool muted = e->mute;
-	e->mute = run->silent;
+	struct sim_child *was = e->cur;
+	sim_use_child(e, run->child);
 	const struct asl_state *st = run->state;
 	struct sim_block *b = run->block;
 	switch (st->type) {
@@ -420,9 +423,13 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_ow
 	case ASL_PARALLEL:
 		while (b && b->head) {
 			struct sim_run *c = b->head;
-			/* Inner states first, then the iteration (aws-facts a.5). */
-			sim_run_abort(e, c, prev_or_own);
-			if (b->is_map)
+			/* Inner states first, then the iteration (aws-facts a.5); a child
+			 * execution ends in its own history. */
+			if (b->distributed)
+				sim_child_abort(e, c);
+			else
+				sim_run_abort(e, c, prev_or_own);
+			if (b->is_map && !b->distributed)
 				sim_emit(e, EV_MapIterationAborted,
 					 prev_or_own >= 0 ? prev : c->last, st, (int32_t)c->index,
 					 NULL, NULL);
@@ -439,7 +446,7 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_ow
 	}
 	run->inside = false;
 	run->gen++;
-	e->mute = muted;
+	sim_use_child(e, was);
 }
 
 /* A child execution failed: within the tolerance it is one failed item; beyond, the Map Run
@@ -450,6 +457,7 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	struct sim_block *b = child->parent;
 	struct sim_run *owner = b->owner;
 	b->failed++;
+	sim_child_end(e, child->child, SIM_FAILED, child->last, NULL, error, cause);
 	if (b->failed_flags)
 		json_array_set(b->failed_flags, child->index, json_true());
 	json_array_set_new(b->results, child->index,
@@ -458,7 +466,7 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	sim_run_release(e, child);
 	if (sim_dmap_tolerated(b->state, b->eff_input, b->failed, b->count)) {
 		b->done++;
-		e->mute = owner->silent;
+		sim_use_child(e, owner->child);
 		while (can_start(b))
 			start_child(e, b, b->started_id);
 		if (b->done == b->count)
@@ -467,14 +475,14 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	}
 	while (b->head) {
 		struct sim_run *c = b->head;
-		sim_run_abort(e, c, 0);
+		sim_child_abort(e, c);
 		unlink_child(b, c);
 		sim_run_release(e, c);
 	}
 	b->next_start = b->count;
 	json_decref(b->results);
 	b->results = NULL;
-	e->mute = owner->silent;
+	sim_use_child(e, owner->child);
 	const char *name = "States.ExceedToleratedFailureThreshold";
 	const char *why = "The specified tolerated failure threshold was exceeded";
 	owner->last =
@@ -492,7 +500,7 @@ void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const c
 		dmap_child_failed(e, child, error, cause);
 		return;
 	}
-	e->mute = owner->silent;
+	sim_use_child(e, owner->child);
 	int64_t fail_id = child->last;
 	if (b->is_map)
 		sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)child->index, NULL, NULL);

@@ -41,12 +41,8 @@ static bool closing(enum ev_type t)
 static int64_t append(struct sim_engine *e, struct ev *ev)
 {
 	int64_t limit = e->opt.history_event_limit;
-	if (e->mute && !closing(ev->type)) {
-		json_decref(ev->payload);
-		json_decref(ev->extra);
-		return 0;
-	}
-	if (!closing(ev->type) &&
+	/* A child execution's history has its own limit on AWS; only the parent's is enforced. */
+	if (!e->cur && !closing(ev->type) &&
 	    (e->limit_hit || (limit > 0 && (int64_t)ev_log_count(e->log) + 1 >= limit))) {
 		/* The last slot is kept for ExecutionFailed (see sim_step). */
 		e->limit_hit = true;
@@ -54,7 +50,7 @@ static int64_t append(struct sim_engine *e, struct ev *ev)
 		json_decref(ev->extra);
 		return 0;
 	}
-	ev->t_ms = e->now;
+	ev->t_ms = e->now - e->t0;
 	return ev_log_append(e->log, ev);
 }
 
@@ -63,15 +59,14 @@ int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const st
 {
 	struct ev ev = {
 	    .type = type, .prev = prev, .item = item, .payload = payload, .extra = extra};
-	if (st)
-		ev.state = sim_info(e, st)->name;
-	return append(e, &ev);
+	return sim_emit_ev(e, &ev, st);
 }
 
 int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state *st)
 {
+	/* State names are interned once in the execution's log; a child's log interns its own. */
 	if (st)
-		ev->state = sim_info(e, st)->name;
+		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
 	return append(e, ev);
 }
 
@@ -80,11 +75,9 @@ int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 		       const char *cause)
 {
 	struct ev ev = {.type = type, .prev = prev, .item = item};
-	if (st)
-		ev.state = sim_info(e, st)->name;
 	ev.error = ev_log_intern(e->log, error);
 	ev.cause = ev_log_intern(e->log, cause);
-	return append(e, &ev);
+	return sim_emit_ev(e, &ev, st);
 }
 
 /* ---- runs ---- */
@@ -241,7 +234,7 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 {
 	struct sim_engine *e = xcalloc(1, sizeof(*e));
 	e->machine = m;
-	e->log = log;
+	e->log = e->main_log = log;
 	if (opt)
 		e->opt = *opt;
 	else
@@ -282,6 +275,7 @@ void sim_free(struct sim_engine *e)
 		run_free(e, e->runs);
 	}
 	simq_fini(&e->q);
+	sim_children_free(e);
 	for (size_t i = 0; i < e->state_count; i++)
 		json_decref(e->info[i].sched_extra);
 	free(e->map.keys);
@@ -358,7 +352,7 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 			run_free(e, run);
 		return;
 	}
-	e->mute = run->silent;
+	sim_use_child(e, run->child);
 	switch ((enum sim_act)it->act) {
 	case ACT_ENTER:
 		sim_enter(e, run);
@@ -381,7 +375,7 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 	case ACT_EXEC_TIMEOUT:
 		break;
 	}
-	e->mute = false;
+	sim_use_child(e, NULL);
 }
 
 static void hit_limit(struct sim_engine *e)

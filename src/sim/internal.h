@@ -65,6 +65,14 @@ enum task_kind { TASK_SERVICE, TASK_LAMBDA_LEGACY, TASK_ACTIVITY };
 
 struct sim_block;
 
+/* A Distributed Map child execution (child.c). */
+struct sim_child {
+	struct sim_child_info info;
+	struct ev_log *log; /* owned */
+	char *name, *arn, *map_run_arn;
+	int64_t last; /* its closing event points here once the run is gone */
+};
+
 struct sim_run {
 	struct sim_run *prev_live, *next_live; /* engine's list of runs */
 	struct sim_run *prev_sib, *next_sib;   /* the parent block's running children */
@@ -75,7 +83,7 @@ struct sim_run {
 	uint32_t gen;
 	uint32_t pending; /* queued work naming this run */
 	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
-	bool silent;	  /* a Distributed Map child: its events are not the parent's */
+	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 
 	const struct asl_state *state;	   /* the current state */
 	const struct asl_state *next;	   /* the state ACT_ENTER enters */
@@ -160,7 +168,10 @@ struct sim_engine {
 
 	enum sim_status status;
 	bool finished;
-	bool mute; /* emitting for a Distributed Map child: not in this log */
+	struct ev_log *main_log;       /* the execution's own log (borrowed) */
+	struct sim_child *cur;	       /* whose log e->log is: NULL = main_log */
+	int64_t t0;		       /* virtual start of e->log's execution */
+	VEC(struct sim_child *) children; /* owned, in start order */
 	bool limit_hit;
 	json_t *output;
 	char *error, *cause;
@@ -260,6 +271,21 @@ char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
 json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
 			       const char *run_arn, json_t *inputs, json_t *results,
 			       json_t *failed_flags, char **why);
+
+/* child.c */
+/* Makes e->log the log of c (NULL = the execution's own): events go there from now on. */
+void sim_use_child(struct sim_engine *e, struct sim_child *c);
+/* A new child execution of block b for item `index` with `input` (borrowed): registered and
+ * ExecutionStarted appended to its log. e->log is left as it was. */
+struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, size_t index,
+				  json_t *input);
+/* Appends the child's closing event (pointing at `last`): ExecutionSucceeded with output
+ * (borrowed), or ExecutionFailed / ExecutionAborted with error and cause. e->log is kept. */
+void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status status,
+		   int64_t last, json_t *output, const char *error, const char *cause);
+/* Aborts a running child run of a Distributed Map: its open states, then ExecutionAborted. */
+void sim_child_abort(struct sim_engine *e, struct sim_run *run);
+void sim_children_free(struct sim_engine *e);
 
 /* size.c: the 256 KiB payload limit without serializing (exact compact JSON length). */
 bool sim_too_big(json_t *v);

@@ -157,6 +157,29 @@ struct sim_stats {
 };
 void sim_get_stats(const struct sim_engine *e, struct sim_stats *out);
 
+/* ---- Distributed Map child executions (aws-facts a.5, b.2) ----
+ * Each item (or ItemBatcher batch) of a Distributed Map runs as a child execution with its own
+ * event log: ids from 1, ExecutionStarted with the child's input, its states' events, then
+ * ExecutionSucceeded | ExecutionFailed | ExecutionAborted. The parent log has only the Map Run
+ * events. Children are listed in the order they started; a Map state entered again (a loop or
+ * a Retry) starts another Map Run with children of its own. EXPRESS children are kept too
+ * (AWS records no history for them): `express` marks them.
+ */
+struct sim_child_info {
+	const struct ev_log *log; /* the child's history; borrowed, lives as long as the engine */
+	const char *name;	  /* execution name "<map run id>_<index, 5 digits>"; borrowed */
+	const char *arn;	  /* ...:execution:<machine>/<label>:<name>; borrowed */
+	const char *map_run_arn;  /* the Map Run it belongs to; borrowed */
+	const char *map_state;	  /* the Distributed Map state's name; borrowed */
+	size_t index;		  /* item (or batch) index in the Map Run */
+	int64_t start_ms;	  /* parent virtual time it started at */
+	enum sim_status status;	  /* RUNNING until its closing event */
+	bool express;		  /* ProcessorConfig.ExecutionType EXPRESS */
+};
+size_t sim_child_count(const struct sim_engine *e);
+/* Child i (< sim_child_count), borrowed; stable while the engine lives (it may still run). */
+const struct sim_child_info *sim_child(const struct sim_engine *e, size_t i);
+
 /* ---- scenario (config.yaml) models ---- */
 struct cfg_scenario;
 struct sim_scenario_models;

@@ -2,8 +2,9 @@
 # Golden cases of the simulator: tests/sim/<case>/ holds definition.asl.json (or a scenario
 # config.yaml run without DEFINITION) and optionally input.json, mock.json, args (extra `stepscope run` arguments on one line) and result-only
 # (compare result.json only: the history is too long for a golden file). Each case is run
-# with --events (→ events.txt) and --json (→ result.json, stderr included). README says what
-# the case checks and which AWS document it follows.
+# with --events (→ events.txt) and --json (→ result.json, stderr included); a Distributed Map
+# case also with --child-events (→ children.txt: each child execution's own history). README
+# says what the case checks and which AWS document it follows.
 . tests/tools/golden.sh
 
 run_case() {
@@ -25,24 +26,41 @@ run_case() {
 	rc=$?
 	# The exit status follows the status: 0 SUCCEEDED, 1 any other end, 2 refused.
 	want=2
-	grep -q '"status": "SUCCEEDED"' "$GOLDEN_TMP/result.json" && want=0
-	grep -q '"status": "\(FAILED\|TIMED_OUT\|ABORTED\)"' "$GOLDEN_TMP/result.json" && want=1
+	grep -q '^  "status": "SUCCEEDED"' "$GOLDEN_TMP/result.json" && want=0
+	grep -q '^  "status": "\(FAILED\|TIMED_OUT\|ABORTED\)"' "$GOLDEN_TMP/result.json" && want=1
 	expect_status "$cname" "$want" "$rc" || return 1
 	ok=0
 	if [ ! -f "$dir/result-only" ]; then
 		"$STEPSCOPE" run --events "$@" >"$GOLDEN_TMP/events.txt" 2>&1
 		golden_check "$cname/events" "$dir/events.txt" "$GOLDEN_TMP/events.txt" || ok=1
 	fi
+	dmap=
+	grep -q '"DISTRIBUTED"' "$dir/definition.asl.json" 2>/dev/null && dmap=1
+	if [ -n "$dmap" ]; then
+		"$STEPSCOPE" run --child-events "$@" >"$GOLDEN_TMP/children.txt" 2>&1
+		golden_check "$cname/children" "$dir/children.txt" "$GOLDEN_TMP/children.txt" || ok=1
+	fi
 	golden_check "$cname/result" "$dir/result.json" "$GOLDEN_TMP/result.json" || ok=1
 	[ "$rc" = 2 ] && return $ok
 	# Round trip: the exported history, imported again, gives the same log (ids, previous
 	# ids, types, state names, Map iteration indexes) and the same --json result.
-	# (stdout only: a local handler's log goes to stderr)
+	# (stdout only: a local handler's log goes to stderr). A Distributed Map's children are
+	# written to h.json.children/ and read back with --children: the same child histories
+	# and the same Map Run counts.
+	rm -rf "$GOLDEN_TMP/h.json.children"
 	"$STEPSCOPE" run --events --history-out "$GOLDEN_TMP/h.json" "$@" \
 		>"$GOLDEN_TMP/run.txt" 2>/dev/null
 	"$STEPSCOPE" run --json "$@" >"$GOLDEN_TMP/run.json" 2>/dev/null
+	if [ -n "$dmap" ]; then
+		set -- --children "$GOLDEN_TMP/h.json.children"
+		cat "$GOLDEN_TMP/children.txt" >>"$GOLDEN_TMP/run.txt"
+	else
+		set --
+	fi
 	"$STEPSCOPE" replay --events "$GOLDEN_TMP/h.json" >"$GOLDEN_TMP/replay.txt" 2>&1
-	"$STEPSCOPE" replay --json "$GOLDEN_TMP/h.json" >"$GOLDEN_TMP/replay.json" 2>&1
+	[ -n "$dmap" ] && "$STEPSCOPE" replay --child-events "$@" "$GOLDEN_TMP/h.json" \
+		>>"$GOLDEN_TMP/replay.txt" 2>&1
+	"$STEPSCOPE" replay --json "$@" "$GOLDEN_TMP/h.json" >"$GOLDEN_TMP/replay.json" 2>&1
 	if cmp -s "$GOLDEN_TMP/run.txt" "$GOLDEN_TMP/replay.txt" &&
 		cmp -s "$GOLDEN_TMP/run.json" "$GOLDEN_TMP/replay.json"; then
 		echo "ok $cname/round-trip"

@@ -1,0 +1,121 @@
+/*
+ * Distributed Map child executions: each item or batch of a Map Run is an execution of its own
+ * with its own history (aws-facts a.5, b.2). The engine writes to one log at a time, e->log;
+ * a child's runs switch it to the child's log while they are dispatched, so every state
+ * interpreter appends to the right history without knowing about children. Times in a child
+ * log count from the child's start; its meta start is the parent's plus that offset.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sim_use_child(struct sim_engine *e, struct sim_child *c)
+{
+	e->cur = c;
+	e->log = c ? c->log : e->main_log;
+	e->t0 = c ? c->info.start_ms : 0;
+}
+
+/* The Map Run's id: the last `:`-separated field of its ARN. */
+static const char *run_id(const char *map_run_arn)
+{
+	const char *p = strrchr(map_run_arn, ':');
+	return p ? p + 1 : map_run_arn;
+}
+
+struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, size_t index,
+				  json_t *input)
+{
+	struct sim_child *c = xcalloc(1, sizeof(*c));
+	const struct asl_state *st = b->state;
+	const char *label = st->label ? st->label : st->name;
+	c->log = ev_log_new();
+	c->map_run_arn = xstrdup(b->run_arn ? b->run_arn : "");
+	/* AWS names children with an id of its own; the Map Run id and the index (5 digits, so
+	 * names sort in index order) make the name
+	 * unique and deterministic and tie it to its Map Run (execution names allow `_`, not `:`).
+	 */
+	c->name = xasprintf("%s_%05zu", run_id(c->map_run_arn), index);
+	c->arn = xasprintf("arn:aws:states:%s:123456789012:execution:%s/%s:%s", e->region,
+			   e->sm_name, label, c->name);
+	c->info = (struct sim_child_info){
+	    .log = c->log,
+	    .name = c->name,
+	    .arn = c->arn,
+	    .map_run_arn = c->map_run_arn,
+	    .map_state = st->name,
+	    .index = index,
+	    .start_ms = e->now,
+	    .status = SIM_RUNNING,
+	    .express = st->execution_type && strcmp(st->execution_type, "EXPRESS") == 0,
+	};
+	VEC_PUSH(e->children, c);
+	struct ev_log_meta *meta = ev_log_meta(c->log);
+	meta->start_epoch_ms = e->opt.start_epoch_ms + e->now;
+	meta->execution_name = ev_log_intern(c->log, c->name);
+	char *sm = xasprintf("%s/%s", e->sm_name, label);
+	meta->state_machine_name = ev_log_intern(c->log, sm);
+	free(sm);
+	struct sim_child *was = e->cur;
+	sim_use_child(e, c);
+	json_t *extra = json_pack("{s:s}", "roleArn", e->role_arn);
+	c->last = sim_emit(e, EV_ExecutionStarted, 0, NULL, -1, json_incref(input), extra);
+	sim_use_child(e, was);
+	return c;
+}
+
+void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status status, int64_t last,
+		   json_t *output, const char *error, const char *cause)
+{
+	if (c->info.status != SIM_RUNNING)
+		return;
+	struct sim_child *was = e->cur;
+	sim_use_child(e, c);
+	/* The closing event comes one step after the last one, as at the top level; the
+	 * parent's clock does not move. */
+	int64_t now = e->now;
+	e->now += e->opt.step_ms;
+	if (status == SIM_SUCCEEDED)
+		sim_emit(e, EV_ExecutionSucceeded, last, NULL, -1, json_incref(output), NULL);
+	else if (status == SIM_ABORTED)
+		sim_emit_error(e, EV_ExecutionAborted, last, NULL, -1, error, cause);
+	else
+		sim_emit_error(e, EV_ExecutionFailed, last, NULL, -1, error, cause);
+	e->now = now;
+	c->info.status = status;
+	sim_use_child(e, was);
+}
+
+void sim_child_abort(struct sim_engine *e, struct sim_run *run)
+{
+	/* In its own history every abort points at the child's own last event; so does
+	 * ExecutionAborted (not recorded on AWS: an assumption). */
+	sim_run_abort(e, run, -1);
+	int64_t last = (int64_t)ev_log_count(run->child->log);
+	sim_child_end(e, run->child, SIM_ABORTED, last, NULL, NULL, NULL);
+}
+
+void sim_children_free(struct sim_engine *e)
+{
+	for (size_t i = 0; i < e->children.len; i++) {
+		struct sim_child *c = e->children.items[i];
+		ev_log_free(c->log);
+		free(c->name);
+		free(c->arn);
+		free(c->map_run_arn);
+		free(c);
+	}
+	VEC_FREE(e->children);
+}
+
+size_t sim_child_count(const struct sim_engine *e)
+{
+	return e->children.len;
+}
+
+const struct sim_child_info *sim_child(const struct sim_engine *e, size_t i)
+{
+	return i < e->children.len ? &e->children.items[i]->info : NULL;
+}
