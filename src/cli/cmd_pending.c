@@ -18,11 +18,6 @@ static int pending(int argc, char **argv, const char *what)
 	return cli_error("%s: %s is not available in this build yet", argv[0], what);
 }
 
-int cmd_tui(int argc, char **argv)
-{
-	return pending(argc, argv, "the terminal UI");
-}
-
 int cmd_run(int argc, char **argv)
 {
 	return pending(argc, argv, "simulation");

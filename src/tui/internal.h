@@ -1,0 +1,147 @@
+/* Private to tui/: the app state shared by the views, the playback and the key map. */
+#ifndef STEPSCOPE_TUI_INTERNAL_H
+#define STEPSCOPE_TUI_INTERNAL_H
+
+#include "graph/graph.h"
+#include "timeline/timeline.h"
+#include "tui/tui.h"
+
+enum tui_pane {
+	PANE_GRAPH,
+	PANE_TIMELINE,
+	PANE_EVENTS,
+	PANE_CONC,
+	PANE_INSPECT,
+	PANE_LOGS,
+	PANE_COUNT
+};
+
+enum tui_prompt { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_OPEN };
+
+/* What a state looks like at the cursor: counts of its visits by outcome. */
+struct tui_state_stat {
+	int32_t running, succeeded, caught, failed, aborted, timed_out;
+	int32_t fail_pending; /* failures not yet resolved by a success or an exit */
+	int32_t it_run, it_ok, it_fail, it_abort; /* Map: iterations */
+	int32_t length;				  /* Map: items of the last run */
+	enum canvas_role last;			  /* the most recent outcome */
+	struct graph_node *node;		  /* borrowed, NULL when not in the graph */
+	bool looked_up;
+};
+
+/* Playback state: the cursor and what the events up to it did. */
+struct tui_play {
+	int64_t t;  /* cursor, ms of virtual time */
+	size_t pos; /* events applied: ids 1..pos have t_ms <= t */
+	bool playing;
+	int speed;			   /* index into the speed table; the last entry is "max" */
+	double carry;			   /* fractional ms not yet applied */
+	VEC(struct tui_state_stat) states; /* by interned state name */
+	VEC(ev_str_t) open_in_item;	   /* innermost open state of each Map iteration */
+	enum tl_exec_status exec;	   /* at the cursor */
+};
+
+struct tui_app {
+	struct tui_source src;
+	struct tui_hooks hooks;
+	struct tui_options opt;
+	struct ev_log *log; /* borrowed from the producer */
+	struct tl_index *tl;
+	struct graph *graph;
+	struct graph_layout *layout;
+	struct tui_play play;
+
+	enum tui_pane focus;
+	bool hidden[PANE_COUNT];
+	int maximized; /* a pane, or -1 */
+	bool help;
+	bool quit;
+	char message[200];
+	struct canvas_rect rect[PANE_COUNT]; /* where each pane was drawn last (w = 0: not) */
+	int width, height;
+
+	enum tui_prompt prompt;
+	char input[256];
+
+	/* graph */
+	const struct graph_node *gsel;
+	int gpan_x, gpan_y;
+	bool gfollow; /* pan to the selection automatically */
+	/* timeline */
+	size_t trow, ttop; /* selected row, first visible row */
+	int64_t t0, t1;	   /* the time window; t1 <= t0 means "fit all" */
+	/* events */
+	int64_t esel; /* selected event id; 0 = follow the cursor */
+	char filter[128];
+	VEC(int64_t) matches; /* ids matching the filter, ascending */
+	size_t matched_upto;  /* events checked so far */
+	/* inspector */
+	enum tui_pane inspect_from;
+	int iscroll;
+	int lscroll;
+};
+
+/* ---- play.c ---- */
+void play_reset(struct tui_app *app);
+/* Moves the cursor to t (clamped to >= 0), applying or rewinding events. */
+void play_seek(struct tui_app *app, int64_t t);
+/* Moves to the next / previous event. */
+void play_step(struct tui_app *app, int dir);
+/* The execution's total duration so far (the end when finished). */
+int64_t play_total(const struct tui_app *app);
+/* True when the producer is finished and the cursor is at its end. */
+bool play_at_end(const struct tui_app *app);
+const char *play_speed_name(int speed);
+int play_speed_count(void);
+/* The slowest speed (1x at least) that plays total_ms in about ten seconds. */
+int play_default_speed(int64_t total_ms);
+/* The status role of a state at the cursor (CANVAS_DEFAULT when not reached). */
+enum canvas_role play_state_role(const struct tui_state_stat *s);
+struct tui_state_stat *play_stat(struct tui_app *app, ev_str_t name);
+/* Pushes the cursor statuses onto the graph nodes. */
+void play_color_graph(struct tui_app *app);
+
+/* ---- draw helpers (frame.c) ---- */
+/* u when Unicode is allowed, else a (ASCII). */
+uint32_t tui_glyph(const struct tui_app *app, uint32_t u, uint32_t a);
+/* Formats t as "1.234s", "2m03s", "1h02m"; buf of at least 24 bytes. */
+void tui_fmt_time(int64_t ms, char *buf, size_t size);
+/* Draws a pane's border and title; returns the inside rectangle. */
+struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_pane p,
+				struct canvas_rect r, const char *extra);
+const char *tui_pane_name(enum tui_pane p);
+/* The role and glyph of a timeline status. */
+enum canvas_role tui_status_role(enum tl_status s);
+uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role);
+
+/* ---- views ---- */
+void view_graph(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_timeline(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_events(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_conc(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_inspect(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_logs(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_help(struct tui_app *app, struct canvas *c);
+
+/* ---- timeline (v_timeline.c) ---- */
+/* The time window in effect: the zoomed one, or everything so far ("fit all"). */
+void timeline_window(struct tui_app *app, int64_t *t0, int64_t *t1);
+/* Moves the cursor to the next (dir 1) / previous (-1) span start of the selected row. */
+void timeline_jump(struct tui_app *app, int dir);
+/* The label column width of the timeline for a pane of inner width w (the concurrency
+ * chart uses it too so that times line up). */
+int timeline_label_width(int w);
+
+/* ---- keys (keys.c) per pane; return true when handled ---- */
+bool keys_graph(struct tui_app *app, int key);
+bool keys_timeline(struct tui_app *app, int key);
+bool keys_events(struct tui_app *app, int key);
+bool keys_scroll(struct tui_app *app, int key);
+/* Help lines of a pane: "key\tdescription", NULL-terminated; borrowed. */
+const char *const *keys_help(enum tui_pane p);
+/* Events: recomputes the filter matches (after a filter change) and extends them. */
+void events_update_matches(struct tui_app *app, bool reset);
+/* The event the events pane has selected (follows the cursor), or NULL. */
+const struct ev *events_selected(struct tui_app *app);
+
+#endif
