@@ -31,9 +31,10 @@ static void load_source(struct tui_app *app, const struct tui_source *src)
 	memset(&app->play, 0, sizeof(app->play));
 	play_reset(app);
 	/* Replays play in about ten seconds; a live simulation starts at 10x. */
-	int speed = src->producer->ops->finished(src->producer->self)
-			? play_default_speed(play_total(app))
-			: 5;
+	int speed =
+	    src->producer->ops->finished(src->producer->self)
+		? play_default_speed(play_total(app), ev_log_meta_const(app->log)->synthetic_time)
+		: 5;
 	app->play.speed = speed;
 	app->play.playing = !app->opt.paused;
 	play_seek(app, 0);

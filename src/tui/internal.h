@@ -94,7 +94,7 @@ bool play_at_end(const struct tui_app *app);
 const char *play_speed_name(int speed);
 int play_speed_count(void);
 /* The slowest speed (1x at least) that plays total_ms in about ten seconds. */
-int play_default_speed(int64_t total_ms);
+int play_default_speed(int64_t total_ms, bool synthetic);
 /* The status role of a state at the cursor (CANVAS_DEFAULT when not reached). */
 enum canvas_role play_state_role(const struct tui_state_stat *s);
 struct tui_state_stat *play_stat(struct tui_app *app, ev_str_t name);

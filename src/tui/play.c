@@ -19,10 +19,10 @@ const char *play_speed_name(int speed)
 	return speed >= 0 && speed < (int)ARRAY_LEN(speed_names) ? speed_names[speed] : "?";
 }
 
-int play_default_speed(int64_t total_ms)
+int play_default_speed(int64_t total_ms, bool synthetic)
 {
 	int i = 2;
-	while (i < 11 && (double)total_ms / speeds[i] > 10000)
+	while (i < 11 && (double)total_ms / (synthetic ? speeds[i] / 100 : speeds[i]) > 10000)
 		i++;
 	return i;
 }
@@ -331,6 +331,9 @@ void tui_app_tick(struct tui_app *app, int64_t real_ms)
 	if (!p->playing || real_ms <= 0)
 		return;
 	double speed = speeds[p->speed];
+	/* Order-only times (1 ms per event): 1x shows about ten events a second. */
+	if (ev_log_meta_const(app->log)->synthetic_time && speed > 0)
+		speed /= 100;
 	int64_t dt;
 	if (speed < 0) {
 		/* "max": a finished run in about three seconds, a live one a minute per frame. */

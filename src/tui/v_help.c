@@ -10,17 +10,13 @@ static const char *const global_help[] = {"space\tplay / pause",
 					  "] [\tnext / previous span of the selected row",
 					  "Home End\tstart / end of the execution",
 					  "g\tgo to a time (12.5s, 1500ms, 2m)",
-					  "Tab S-Tab\tnext / previous pane",
-					  "1-6\tfocus a pane (shows it when hidden)",
+					  "Tab S-Tab 1-6\tnext / previous pane; pane N (shows it)",
 					  "z\tmaximize / restore the pane",
 					  "x\thide the pane",
 					  "/\tfilter events (type: state: item: error: text)",
-					  "r R\tre-run with the same / a new seed",
-					  "e\treload config.yaml and the definition",
+					  "r R e\tre-run: same seed / new seed / reload config",
 					  "o\topen a history file to replay",
-					  "Esc\tback",
-					  "?\tthis help",
-					  "q\tquit",
+					  "Esc ? q\tback / this help / quit",
 					  NULL};
 
 static const char *const graph_help[] = {"j k ↓ ↑\tselect the next / previous state",
@@ -119,7 +115,7 @@ void view_help(struct tui_app *app, struct canvas *c)
 	snprintf(title, sizeof(title), " Keys: %s pane (any key closes) ",
 		 tui_pane_name(app->focus));
 	canvas_put_str_fit(c, r.x + 2, r.y, w - 4, title, CANVAS_TITLE);
-	int x = r.x + 2, y = r.y + 1, ymax = r.y + h - 1, kw = 12;
+	int x = r.x + 2, y = r.y + 1, ymax = r.y + h - 1, kw = 13;
 	y = help_lines(pane, c, x, y, w - 4, ymax, kw);
 	if (n && y < ymax)
 		canvas_hline(c, r.x + 1, r.x + w - 2, y++, CANVAS_LINE_LIGHT, CANVAS_BORDER);
