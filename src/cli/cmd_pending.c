@@ -22,8 +22,3 @@ int cmd_run(int argc, char **argv)
 {
 	return pending(argc, argv, "simulation");
 }
-
-int cmd_graph(int argc, char **argv)
-{
-	return pending(argc, argv, "graph drawing");
-}

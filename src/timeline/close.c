@@ -86,7 +86,7 @@ static enum tl_status failure_status(const struct tl_rowrec *r)
 enum tl_status tl_cascade_status(const struct tl_index *idx, int32_t row, enum tl_cascade c)
 {
 	const struct tl_rowrec *r = &idx->rows.items[row];
-	bool failed = r->attempt_failed;
+	bool failed = r->attempt_failed || r->blamed;
 	if (r->cur_visit >= 0 && r->spans.items[r->cur_visit].error)
 		failed = true;
 	if (c == TL_CASCADE_OK)
@@ -154,7 +154,7 @@ void tl_close_visit(struct tl_index *idx, int32_t row, enum tl_status st, enum t
 	r = &idx->rows.items[row];
 	tl_span_end(idx, row, v, st, t, ev);
 	r->cur_visit = r->cur_attempt = r->cur_run = r->last_attempt = -1;
-	r->attempt_failed = false;
+	r->attempt_failed = r->blamed = false;
 	r->fail_t = -1;
 }
 

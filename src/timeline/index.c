@@ -8,119 +8,12 @@
 
 #include "timeline/internal.h"
 
-/* What an event does to the timeline. */
-enum role {
-	R_OTHER,
-	R_ENTER,
-	R_EXIT,
-	R_ABORT,
-	R_ATT_START,
-	R_ATT_RUN,
-	R_ATT_MID,
-	R_ATT_OK,
-	R_ATT_FAIL,
-	R_ATT_TIMEOUT,
-	R_RUN_START,
-	R_RUN_OK,
-	R_RUN_FAIL,
-	R_MAPRUN,
-	R_ITER_START,
-	R_ITER_OK,
-	R_ITER_FAIL,
-	R_ITER_ABORT,
-	R_EXEC_START,
-	R_EXEC_OK,
-	R_EXEC_FAIL,
-	R_EXEC_TIMEOUT,
-	R_EXEC_ABORT,
-	R_EXEC_REDRIVE,
-	R_EVAL_FAIL
-};
-
-struct kind {
-	enum role role;
-	enum tl_state_type fam;
-};
-
-static struct kind classify(enum ev_type t)
-{
-	switch (t) {
-#define K(type, r, f)                                                                              \
-	case EV_##type:                                                                            \
-		return (struct kind){r, TL_STATE_##f}
-		K(TaskStateEntered, R_ENTER, TASK);
-		K(TaskStateExited, R_EXIT, TASK);
-		K(TaskStateAborted, R_ABORT, TASK);
-		K(PassStateEntered, R_ENTER, PASS);
-		K(PassStateExited, R_EXIT, PASS);
-		K(WaitStateEntered, R_ENTER, WAIT);
-		K(WaitStateExited, R_EXIT, WAIT);
-		K(WaitStateAborted, R_ABORT, WAIT);
-		K(ChoiceStateEntered, R_ENTER, CHOICE);
-		K(ChoiceStateExited, R_EXIT, CHOICE);
-		K(SucceedStateEntered, R_ENTER, SUCCEED);
-		K(SucceedStateExited, R_EXIT, SUCCEED);
-		K(FailStateEntered, R_ENTER, FAIL);
-		K(MapStateEntered, R_ENTER, MAP);
-		K(MapStateExited, R_EXIT, MAP);
-		K(MapStateAborted, R_ABORT, MAP);
-		K(MapStateStarted, R_RUN_START, MAP);
-		K(MapStateSucceeded, R_RUN_OK, MAP);
-		K(MapStateFailed, R_RUN_FAIL, MAP);
-		K(MapRunStarted, R_MAPRUN, MAP);
-		K(MapRunSucceeded, R_MAPRUN, MAP);
-		K(MapRunFailed, R_MAPRUN, MAP);
-		K(MapRunAborted, R_MAPRUN, MAP);
-		K(MapRunRedriven, R_MAPRUN, MAP);
-		K(ParallelStateEntered, R_ENTER, PARALLEL);
-		K(ParallelStateExited, R_EXIT, PARALLEL);
-		K(ParallelStateAborted, R_ABORT, PARALLEL);
-		K(ParallelStateStarted, R_RUN_START, PARALLEL);
-		K(ParallelStateSucceeded, R_RUN_OK, PARALLEL);
-		K(ParallelStateFailed, R_RUN_FAIL, PARALLEL);
-		K(TaskScheduled, R_ATT_START, TASK);
-		K(LambdaFunctionScheduled, R_ATT_START, TASK);
-		K(ActivityScheduled, R_ATT_START, TASK);
-		K(TaskStarted, R_ATT_RUN, TASK);
-		K(LambdaFunctionStarted, R_ATT_RUN, TASK);
-		K(ActivityStarted, R_ATT_RUN, TASK);
-		K(TaskSubmitted, R_ATT_MID, TASK);
-		K(TaskSucceeded, R_ATT_OK, TASK);
-		K(LambdaFunctionSucceeded, R_ATT_OK, TASK);
-		K(ActivitySucceeded, R_ATT_OK, TASK);
-		K(TaskFailed, R_ATT_FAIL, TASK);
-		K(TaskStartFailed, R_ATT_FAIL, TASK);
-		K(TaskSubmitFailed, R_ATT_FAIL, TASK);
-		K(LambdaFunctionFailed, R_ATT_FAIL, TASK);
-		K(LambdaFunctionScheduleFailed, R_ATT_FAIL, TASK);
-		K(LambdaFunctionStartFailed, R_ATT_FAIL, TASK);
-		K(ActivityFailed, R_ATT_FAIL, TASK);
-		K(ActivityScheduleFailed, R_ATT_FAIL, TASK);
-		K(TaskTimedOut, R_ATT_TIMEOUT, TASK);
-		K(LambdaFunctionTimedOut, R_ATT_TIMEOUT, TASK);
-		K(ActivityTimedOut, R_ATT_TIMEOUT, TASK);
-		K(MapIterationStarted, R_ITER_START, MAP);
-		K(MapIterationSucceeded, R_ITER_OK, MAP);
-		K(MapIterationFailed, R_ITER_FAIL, MAP);
-		K(MapIterationAborted, R_ITER_ABORT, MAP);
-		K(ExecutionStarted, R_EXEC_START, UNKNOWN);
-		K(ExecutionSucceeded, R_EXEC_OK, UNKNOWN);
-		K(ExecutionFailed, R_EXEC_FAIL, UNKNOWN);
-		K(ExecutionTimedOut, R_EXEC_TIMEOUT, UNKNOWN);
-		K(ExecutionAborted, R_EXEC_ABORT, UNKNOWN);
-		K(ExecutionRedriven, R_EXEC_REDRIVE, UNKNOWN);
-		K(EvaluationFailed, R_EVAL_FAIL, UNKNOWN);
-#undef K
-	default:
-		return (struct kind){R_OTHER, TL_STATE_UNKNOWN};
-	}
-}
-
 struct tl_index *tl_index_new(const struct ev_log *log)
 {
 	struct tl_index *idx = xcalloc(1, sizeof(*idx));
 	idx->log = log;
 	idx->outcome.end_ms = -1;
+	idx->deadline = -1;
 	tl_row_new(idx, TL_ROW_TOP, -1, -1, -1);
 	VEC_PUSH(idx->disp, 0);
 	return idx;
@@ -155,6 +48,16 @@ void tl_index_set_limit(struct tl_index *idx, int32_t limit)
 int32_t tl_index_limit(const struct tl_index *idx)
 {
 	return idx->limit;
+}
+
+void tl_index_set_deadline(struct tl_index *idx, int64_t ms)
+{
+	idx->deadline = ms < 0 ? -1 : ms;
+}
+
+int64_t tl_index_deadline(const struct tl_index *idx)
+{
+	return idx->deadline;
 }
 
 /* One event being consumed. */
@@ -207,7 +110,7 @@ static void on_entered(struct step *s, enum tl_state_type fam)
 	r = row_of(s, row);
 	r->cur_visit = r->last_visit = v;
 	r->cur_attempt = r->cur_run = r->last_attempt = -1;
-	r->attempt_failed = false;
+	r->attempt_failed = r->blamed = false;
 	r->fail_t = -1;
 	tl_row_label(idx, row, s->e->payload, s->e->state);
 	if (fam == TL_STATE_FAIL) { /* a Fail state has no Exited: it fails on entry */
@@ -280,7 +183,7 @@ static int32_t open_attempt(struct step *s, int32_t row, enum tl_state_type type
 	return k;
 }
 
-static void on_attempt(struct step *s, enum role role)
+static void on_attempt(struct step *s, enum tl_role role)
 {
 	int32_t row = tl_find_visit(s->idx, s->prow, TL_STATE_TASK, s->e->state);
 	if (row < 0)
@@ -405,7 +308,7 @@ static void drop_pending(struct tl_index *idx, int32_t run)
 	}
 }
 
-static void on_iteration(struct step *s, enum role role)
+static void on_iteration(struct step *s, enum tl_role role)
 {
 	struct tl_index *idx = s->idx;
 	int32_t run = tl_find_map_run(idx, s->prow, s->e->state);
@@ -437,12 +340,21 @@ static void on_iteration(struct step *s, enum role role)
 		tl_close_row(idx, row, TL_ABORTED, TL_CASCADE_ABORT, s->t, s->e->id);
 }
 
-static void on_execution(struct step *s, enum role role)
+static void on_execution(struct step *s, enum tl_role role)
 {
 	struct tl_index *idx = s->idx;
 	struct tl_outcome *o = &idx->outcome;
 	s->at = (struct tl_place){0, -1};
 	if (role == R_EXEC_START) {
+		/* The producer may have named the execution after the index was made. */
+		const char *name =
+		    ev_log_str(idx->log, ev_log_meta_const(idx->log)->execution_name);
+		struct tl_rowrec *top = &idx->rows.items[0];
+		if (name) {
+			free(top->label);
+			top->label = xstrdup(name);
+			top->pub.label = top->label;
+		}
 		o->start_ms = s->t;
 		if (idx->rows.items[0].pub.status == TL_PENDING)
 			tl_row_start(idx, 0, s->t, s->e->id);
@@ -461,7 +373,7 @@ static void on_execution(struct step *s, enum role role)
 		return;
 	}
 	static const struct {
-		enum role role;
+		enum tl_role role;
 		enum tl_exec_status exec;
 		enum tl_status row;
 		enum tl_cascade cascade;
@@ -487,6 +399,25 @@ static void on_execution(struct step *s, enum role role)
 		add_marker(s, TL_MARK_EXECUTION_TIMEOUT, 0, -1);
 }
 
+/*
+ * A failure that propagates (ExecutionFailed, MapIterationFailed, Map/ParallelStateFailed)
+ * points at the event that failed (aws-facts a.5). When that event is inside a still-open
+ * visit, that visit is where it failed: a Wait with a bad SecondsPath, a Task whose OutputPath
+ * fails after its attempt succeeded (States.Runtime).
+ */
+static void blame(struct tl_index *idx, const struct ev *e, struct tl_place at)
+{
+	struct tl_rowrec *r = &idx->rows.items[at.row];
+	if (r->cur_visit < 0 || at.span < r->cur_visit)
+		return;
+	r->blamed = true;
+	struct tl_span *v = &r->spans.items[r->cur_visit];
+	if (e->error && !v->error) {
+		v->error = e->error;
+		v->cause = e->cause;
+	}
+}
+
 static void consume(struct tl_index *idx, const struct ev *e)
 {
 	struct step s = {.idx = idx, .e = e, .at = {0, -1}};
@@ -502,7 +433,9 @@ static void consume(struct tl_index *idx, const struct ev *e)
 		tl_row_start(idx, 0, s.t, e->id);
 		idx->outcome.start_ms = s.t;
 	}
-	struct kind k = classify(e->type);
+	struct tl_kind k = tl_classify(e->type);
+	if (s.p && (k.role == R_EXEC_FAIL || k.role == R_ITER_FAIL || k.role == R_RUN_FAIL))
+		blame(idx, e, s.at);
 	switch (k.role) {
 	case R_ENTER:
 		on_entered(&s, k.fam);

@@ -31,6 +31,7 @@ struct tl_rowrec {
 	int32_t last_attempt; /* the last closed attempt of cur_visit, -1 */
 	bool attempt_failed;  /* the last attempt of cur_visit ended in failure */
 	bool had_failure;     /* some visit on the row failed */
+	bool blamed;	      /* a failure event points into the open visit */
 	bool counted;	      /* counted in the iterations-in-flight series */
 	bool labelled;	      /* the label has the item text */
 	int64_t fail_t;	      /* end time of that failed attempt */
@@ -76,8 +77,45 @@ struct tl_index {
 	struct tl_outcome outcome;
 	struct tl_series series[TL_SERIES_COUNT];
 	int32_t limit;
+	int64_t deadline;
 	size_t status_count[TL_ROW_STATUS_COUNT]; /* rows other than the top row */
 };
+
+/* kinds.c: what an event does to the timeline, by type. */
+enum tl_role {
+	R_OTHER,
+	R_ENTER,
+	R_EXIT,
+	R_ABORT,
+	R_ATT_START,
+	R_ATT_RUN,
+	R_ATT_MID,
+	R_ATT_OK,
+	R_ATT_FAIL,
+	R_ATT_TIMEOUT,
+	R_RUN_START,
+	R_RUN_OK,
+	R_RUN_FAIL,
+	R_MAPRUN,
+	R_ITER_START,
+	R_ITER_OK,
+	R_ITER_FAIL,
+	R_ITER_ABORT,
+	R_EXEC_START,
+	R_EXEC_OK,
+	R_EXEC_FAIL,
+	R_EXEC_TIMEOUT,
+	R_EXEC_ABORT,
+	R_EXEC_REDRIVE,
+	R_EVAL_FAIL
+};
+
+struct tl_kind {
+	enum tl_role role;
+	enum tl_state_type fam;
+};
+
+struct tl_kind tl_classify(enum ev_type t);
 
 /* rows.c */
 int32_t tl_row_new(struct tl_index *idx, enum tl_row_kind kind, int32_t parent, int32_t run,

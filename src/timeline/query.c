@@ -119,10 +119,20 @@ static void put_time(FILE *out, int64_t ms)
 		fprintf(out, "%" PRId64 ".%03" PRId64, ms / 1000, ms % 1000);
 }
 
+/* ` key=value`, control characters escaped so every item stays on one line. */
 static void put_str(FILE *out, const struct tl_index *idx, const char *key, ev_str_t s)
 {
-	if (s)
-		fprintf(out, " %s=%s", key, ev_log_str(idx->log, s));
+	if (!s)
+		return;
+	fprintf(out, " %s=", key);
+	for (const unsigned char *c = (const unsigned char *)ev_log_str(idx->log, s); *c; c++) {
+		if (*c == '\n')
+			fputs("\\n", out);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(out, "\\x%02x", *c);
+		else
+			fputc(*c, out);
+	}
 }
 
 static void dump_span(const struct tl_index *idx, const struct tl_span *sp, FILE *out)
@@ -176,7 +186,9 @@ void tl_index_dump(const struct tl_index *idx, FILE *out)
 	put_time(out, o->end_ms);
 	put_str(out, idx, "error", o->error);
 	put_str(out, idx, "cause", o->cause);
-	fprintf(out, "\nlimit %d\n", (int)idx->limit);
+	fprintf(out, "\nlimit %d deadline=", (int)idx->limit);
+	put_time(out, idx->deadline);
+	fputc('\n', out);
 	dump_series(idx, out);
 	static const char *const kinds[] = {"top", "iteration", "branch"};
 	for (size_t i = 0; i < idx->disp.len; i++) {

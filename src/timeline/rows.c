@@ -174,6 +174,14 @@ static void add_short(struct strbuf *sb, const char *s)
 	sb_add(sb, "...");
 }
 
+/* A label is one line of text: control characters become spaces. */
+static void one_line(char *s)
+{
+	for (unsigned char *c = (unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+}
+
 static void item_text(json_t *v, struct strbuf *sb)
 {
 	v = unwrap_ddb(v);
@@ -221,6 +229,7 @@ void tl_row_label(struct tl_index *idx, int32_t row, json_t *input, ev_str_t sta
 	}
 	free(r->label);
 	r->label = sb_take(&sb);
+	one_line(r->label);
 	r->pub.label = r->label;
 }
 

@@ -17,7 +17,8 @@
  * `MapStateStarted`, so a retried Map gets a second set of rows) or Parallel attempt in the
  * order they started, and within one its rows by iteration index (branches by the order their
  * first state entered; the branch's real index in the definition is not in the history).
- * A Map run reserves its `length` rows at once as PENDING rows, so views see every item.
+ * A Map run reserves its `length` rows at once as PENDING rows, so views see every item; a
+ * Distributed Map (MapRunStarted) drops them, its items run as child executions elsewhere.
  * Returned pointers are borrowed and valid until the next `tl_index_update`.
  */
 #ifndef STEPSCOPE_TIMELINE_H
@@ -115,6 +116,12 @@ struct tl_marker {
 	int32_t span; /* span index in that row, -1 for the execution */
 };
 
+/*
+ * ITERATIONS: iterations of outermost Maps in flight (MapIterationStarted to its end), the
+ * number MaxConcurrency limits; nested Maps' iterations are not added in. TASKS: task
+ * invocations running (TaskStarted / LambdaFunctionStarted / ActivityStarted to the attempt's
+ * end).
+ */
 enum tl_series_kind { TL_SERIES_ITERATIONS, TL_SERIES_TASKS, TL_SERIES_COUNT };
 
 struct tl_series_stats {
@@ -133,6 +140,10 @@ size_t tl_index_update(struct tl_index *idx);
 /* The MaxConcurrency limit, which the log does not carry; 0 = unlimited/unknown. */
 void tl_index_set_limit(struct tl_index *idx, int32_t limit);
 int32_t tl_index_limit(const struct tl_index *idx);
+/* The execution deadline (state machine TimeoutSeconds, in ms from the start), also from the
+ * caller, so a view can draw the line before the execution reaches it; -1 = none (default). */
+void tl_index_set_deadline(struct tl_index *idx, int64_t ms);
+int64_t tl_index_deadline(const struct tl_index *idx);
 
 /* ---- rows ---- */
 size_t tl_index_row_count(const struct tl_index *idx);
@@ -155,11 +166,13 @@ size_t tl_index_spans_in(const struct tl_index *idx, int32_t row, int64_t t0, in
 /* The row and span index holding event id (a visit, attempt or the row's own events). */
 bool tl_index_event_place(const struct tl_index *idx, int64_t ev, int32_t *row, int32_t *span);
 
-/* ---- outcome, markers ---- */
+/* ---- outcome, markers (borrowed) ---- */
 const struct tl_outcome *tl_index_outcome(const struct tl_index *idx);
+/* In event order; *count gets their number. */
 const struct tl_marker *tl_index_markers(const struct tl_index *idx, size_t *count);
 
 /* ---- series: step functions (t_ms, value), one point per change ---- */
+/* The change points (*t and *v borrowed; either may be NULL); returns their number. */
 size_t tl_index_series(const struct tl_index *idx, enum tl_series_kind kind, const int64_t **t,
 		       const int32_t **v);
 void tl_index_series_stats(const struct tl_index *idx, enum tl_series_kind kind,
@@ -178,7 +191,10 @@ const char *tl_status_name(enum tl_status s);
 const char *tl_exec_status_name(enum tl_exec_status s);
 const char *tl_state_type_name(enum tl_state_type t);
 const char *tl_span_kind_name(enum tl_span_kind k);
-/* A text dump: outcome, series, then rows and their spans one per line, then markers. */
+/*
+ * A text dump for goldens and debugging: outcome, limit and deadline, series, then every row
+ * in display order followed by its spans, one per line, then the markers.
+ */
 void tl_index_dump(const struct tl_index *idx, FILE *out);
 
 #endif

@@ -22,8 +22,10 @@ static void test_seed_sequential(void **state)
 {
 	(void)state;
 	struct ev_log *log = seed_sequential();
+	ev_log_meta(log)->execution_name = ev_log_intern(log, "stepscope-1");
 	struct tl_index *idx = index_of(log);
 	tl_index_set_limit(idx, 1);
+	assert_string_equal(tl_index_row(idx, 0)->label, "stepscope-1");
 	assert_int_equal(tl_index_row_count(idx), 4);
 	const struct tl_outcome *o = tl_index_outcome(idx);
 	assert_int_equal(o->status, TL_EXEC_SUCCEEDED);
@@ -249,6 +251,9 @@ static void test_execution_timeout(void **state)
 	e = enter(log, EV_WaitStateEntered, e, 155, "WaitInMap", 0, NULL);
 	add_err(log, EV_ExecutionTimedOut, 0, 20000, NULL, -1, "States.Timeout");
 	struct tl_index *idx = index_of(log);
+	assert_int_equal(tl_index_deadline(idx), -1);
+	tl_index_set_deadline(idx, 20000);
+	assert_int_equal(tl_index_deadline(idx), 20000);
 	const struct tl_outcome *o = tl_index_outcome(idx);
 	assert_int_equal(o->status, TL_EXEC_TIMED_OUT);
 	assert_string_equal(ev_log_str(log, o->error), "States.Timeout");
@@ -363,6 +368,40 @@ static void test_incremental(void **state)
 }
 
 /*
+ * Row labels: the seed's listofdicts items arrive as DynamoDB maps (seed.md exercise 2) and
+ * are named by their `name`; other objects by their first string field; one line, short.
+ */
+static void test_labels(void **state)
+{
+	(void)state;
+	static const char *const inputs[] = {
+	    "{\"M\": {\"topic\": {\"S\": \"cs\"}, \"name\": {\"S\": \"Computer Science\"}}}",
+	    "{\"count\": 3, \"city\": \"Oslo\"}",
+	    "\"two\\nlines\"",
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+	    "{\"N\": \"42\"}",
+	};
+	static const char *const want[] = {"#0 Computer Science", "#1 Oslo", "#2 two lines",
+					   "#3 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...",
+					   "#4 42"};
+	enum { N = sizeof(inputs) / sizeof(inputs[0]) };
+	struct ev_log *log = ev_log_new();
+	add(log, EV_ExecutionStarted, 0, 0, NULL, -1);
+	int64_t e = enter(log, EV_MapStateEntered, 0, 1, "M", -1, "[]");
+	int64_t ms = map_started(log, e, 2, "M", -1, N);
+	for (int i = 0; i < N; i++) {
+		int64_t it = add(log, EV_MapIterationStarted, ms, 3, "M", i);
+		enter(log, EV_PassStateEntered, it, 4, "P", i, inputs[i]);
+	}
+	struct tl_index *idx = index_of(log);
+	for (size_t i = 0; i < N; i++)
+		assert_string_equal(tl_index_row(idx, i + 1)->label, want[i]);
+	assert_int_equal(tl_index_status_count(idx, TL_RUNNING), N);
+	tl_index_free(idx);
+	ev_log_free(log);
+}
+
+/*
  * A Parallel of two branches: A runs a Map of 2 items, B a Task. B's first state enters after
  * A's Map reserved its rows, so the display order is rebuilt: branches first, then the Map's
  * rows under branch A (aws-facts a.5: branch first states point at ParallelStateStarted).
@@ -434,6 +473,7 @@ int main(void)
 	    cmocka_unit_test(test_redrive),
 	    cmocka_unit_test(test_incremental),
 	    cmocka_unit_test(test_parallel_branches),
+	    cmocka_unit_test(test_labels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,7 @@
 /*
- * Unit tests of src/timeline against recorded AWS histories (the shared corpus; see its
- * INDEX.md: timestamps are scrubbed, so times here are synthetic, 10 ms per event) and at
- * scale. Expected counts were taken by hand from the history files.
- * History shape:
+ * Unit tests of src/timeline against recorded AWS histories and at scale. The corpus scrubbed
+ * every timestamp (its INDEX.md), so the importer's times are synthetic, one step per event;
+ * expected counts were taken by hand from the history files. History shape:
  * https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 #include <stdarg.h>
@@ -15,52 +14,39 @@
 #include <string.h>
 #include <time.h>
 
+#include "history/history.h"
 #include "tl_build.h"
 
 /* ---- recorded AWS histories (shared corpus) ---- */
 
 /* Test-local loader of corpus histories (a stand-in until the history importer lands). */
+/*
+ * Imports NAME.history.json through the history importer, as a replay does. The corpus is
+ * found through $STEPSCOPE_CORPUS or beside the repository (the suite runs from its root).
+ */
 static struct ev_log *load_history(const char *name)
 {
-	static const char *const dirs[] = {"../shared/corpus/aws-histories",
-					   "../../shared/corpus/aws-histories"};
+	const char *dirs[] = {getenv("STEPSCOPE_CORPUS"), "../shared/corpus/aws-histories",
+			      "../../shared/corpus/aws-histories"};
 	char path[512];
-	json_t *doc = NULL;
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]) && !doc; d++) {
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		if (!dirs[d])
+			continue;
 		snprintf(path, sizeof(path), "%s/%s.history.json", dirs[d], name);
-		doc = json_load_file(path, 0, NULL);
+		size_t len;
+		char *err = NULL;
+		char *text = file_read_all(path, &len, &err);
+		free(err);
+		if (!text)
+			continue;
+		struct diags diags;
+		diags_init(&diags);
+		struct ev_log *log = hist_import_text(path, text, len, &diags);
+		diags_fini(&diags);
+		free(text);
+		return log;
 	}
-	if (!doc)
-		return NULL;
-	struct ev_log *log = ev_log_new();
-	size_t i;
-	json_t *je;
-	json_array_foreach(json_object_get(doc, "events"), i, je)
-	{
-		struct ev e = {.item = -1};
-		e.type = ev_type_from_name(json_string_value(json_object_get(je, "type")));
-		e.prev = json_integer_value(json_object_get(je, "previousEventId"));
-		e.t_ms = json_integer_value(json_object_get(je, "id")) * 10; /* scrubbed times */
-		const char *key = ev_details_key(e.type);
-		json_t *d = key ? json_object_get(je, key) : NULL;
-		if (d) {
-			e.state = ev_log_intern(log, json_string_value(json_object_get(d, "name")));
-			e.error =
-			    ev_log_intern(log, json_string_value(json_object_get(d, "error")));
-			json_t *index = json_object_get(d, "index");
-			if (json_is_integer(index))
-				e.item = (int32_t)json_integer_value(index);
-			json_t *len = json_object_get(d, "length");
-			if (len)
-				e.extra = json_pack("{s:O}", "length", len);
-			const char *in = json_string_value(json_object_get(d, "input"));
-			if (in)
-				e.payload = json_loads(in, JSON_DECODE_ANY, NULL);
-		}
-		ev_log_append(log, &e);
-	}
-	json_decref(doc);
-	return log;
+	return NULL;
 }
 
 static struct tl_index *corpus_index(const char *name, struct ev_log **log)
@@ -192,6 +178,34 @@ static void test_corpus_sequential_and_distributed(void **state)
 }
 
 /*
+ * Runtime errors fail the state itself (aws-facts b.3: a negative SecondsPath; a Task whose
+ * OutputPath fails after the Lambda succeeded): the visit the failure points at is FAILED.
+ */
+static void test_corpus_runtime_errors(void **state)
+{
+	(void)state;
+	struct ev_log *log;
+	struct tl_index *idx = corpus_index("wait-secondspath-negative-runtime-error", &log);
+	size_t n;
+	const struct tl_span *sp = spans_of(idx, 0, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(sp[0].type, TL_STATE_WAIT);
+	assert_int_equal(sp[0].status, TL_FAILED);
+	assert_string_equal(ev_log_str(log, sp[0].error), "States.Runtime");
+	tl_index_free(idx);
+	ev_log_free(log);
+
+	idx = corpus_index("lambda-legacy-outputpath-states-runtime", &log);
+	sp = spans_of(idx, 0, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(sp[0].status, TL_FAILED);
+	assert_string_equal(ev_log_str(log, sp[0].error), "States.Runtime");
+	assert_int_equal(sp[1].status, TL_SUCCEEDED); /* the invocation itself succeeded */
+	tl_index_free(idx);
+	ev_log_free(log);
+}
+
+/*
  * 100,000 items: building is linear, and one frame of a view (50 visible rows' spans in a
  * window, two series sampled at 200 columns) stays well under the 2 ms budget.
  */
@@ -261,6 +275,7 @@ int main(void)
 	    cmocka_unit_test(test_corpus_timeouts),
 	    cmocka_unit_test(test_corpus_retries),
 	    cmocka_unit_test(test_corpus_sequential_and_distributed),
+	    cmocka_unit_test(test_corpus_runtime_errors),
 	    cmocka_unit_test(test_scale),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
