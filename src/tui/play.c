@@ -231,7 +231,8 @@ void play_reset(struct tui_app *app)
 		s->node = node;
 		s->looked_up = looked;
 	}
-	memset(p->open_in_item.items, 0, p->open_in_item.len * sizeof(ev_str_t));
+	if (p->open_in_item.len)
+		memset(p->open_in_item.items, 0, p->open_in_item.len * sizeof(ev_str_t));
 	p->pos = 0;
 	p->t = 0;
 	p->exec = TL_EXEC_RUNNING;
