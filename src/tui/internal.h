@@ -78,6 +78,7 @@ struct tui_app {
 	/* inspector */
 	enum tui_pane inspect_from;
 	int iscroll;
+	bool unfold; /* inspector: JSON fully unfolded */
 	int lscroll;
 };
 
@@ -113,6 +114,23 @@ const char *tui_pane_name(enum tui_pane p);
 /* The role and glyph of a timeline status. */
 enum canvas_role tui_status_role(enum tl_status s);
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role);
+
+/* ---- inspector lines (v_inspect.c) ---- */
+struct tui_line {
+	char *text; /* owned */
+	enum canvas_role role;
+	bool json; /* drawn with JSON syntax roles */
+	int indent;
+};
+struct tui_lines {
+	VEC(struct tui_line) v;
+	int fold; /* containers deeper than this are folded ({…} N keys); < 0: none */
+};
+void lines_add(struct tui_lines *l, enum canvas_role role, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Pretty JSON (borrowed) under a title, folded at l->fold. */
+void lines_json(struct tui_lines *l, const char *title, json_t *v);
+/* The data-flow steps of the latest visit of state node at the cursor (v_flow.c). */
+void inspect_flow(struct tui_app *app, struct tui_lines *l, const struct graph_node *n);
 
 /* ---- views ---- */
 void view_graph(struct tui_app *app, struct canvas *c, struct canvas_rect r);

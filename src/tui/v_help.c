@@ -40,6 +40,8 @@ static const char *const events_help[] = {"j k ↓ ↑\tselect an event (stops f
 					  "Esc\tfollow the cursor again",
 					  NULL};
 static const char *const scroll_help[] = {"j k ↓ ↑\tscroll", "PgUp PgDn\tpage", NULL};
+static const char *const inspect_help[] = {"j k ↓ ↑\tscroll", "PgUp PgDn\tpage",
+					   "Enter\tunfold / fold the JSON", "Esc\tclose", NULL};
 
 const char *const *keys_help(enum tui_pane p)
 {
@@ -52,6 +54,8 @@ const char *const *keys_help(enum tui_pane p)
 		return events_help;
 	case PANE_CONC:
 		return NULL;
+	case PANE_INSPECT:
+		return inspect_help;
 	default:
 		return scroll_help;
 	}
@@ -77,6 +81,11 @@ bool keys_scroll(struct tui_app *app, int key)
 	case TUI_KEY_PGUP:
 		*s -= dir * page;
 		break;
+	case TUI_KEY_ENTER:
+		if (app->focus != PANE_INSPECT)
+			return false;
+		app->unfold = !app->unfold;
+		return true;
 	default:
 		return false;
 	}

@@ -3,6 +3,7 @@
  * and JSON payloads with syntax roles) and the logs pane (CloudWatch lines up to the cursor).
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,40 +12,64 @@
 #include "asl/asl.h"
 #include "tui/internal.h"
 
-struct line {
-	char *text;
-	enum canvas_role role;
-	bool json;
-};
-
-typedef VEC(struct line) lines_t;
-
-static void add(lines_t *l, enum canvas_role role, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void add(lines_t *l, enum canvas_role role, const char *fmt, ...)
+void lines_add(struct tui_lines *l, enum canvas_role role, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	struct line ln = {.text = xvasprintf(fmt, ap), .role = role};
+	struct tui_line ln = {.text = xvasprintf(fmt, ap), .role = role};
 	va_end(ap);
-	VEC_PUSH(*l, ln);
+	VEC_PUSH(l->v, ln);
 }
 
-static void add_json(lines_t *l, const char *title, json_t *v)
+static void json_line(struct tui_lines *l, int indent, char *text)
+{
+	struct tui_line ln = {.text = text, .json = true, .indent = indent};
+	VEC_PUSH(l->v, ln);
+}
+
+/* One member or element: `"key": value` with value folded below depth l->fold. */
+static void json_value(struct tui_lines *l, int depth, const char *key, json_t *v, bool comma)
+{
+	char *k = key ? xasprintf("\"%s\": ", key) : xstrdup("");
+	const char *c = comma ? "," : "";
+	size_t n = json_is_object(v)  ? json_object_size(v)
+		   : json_is_array(v) ? json_array_size(v)
+				      : 0;
+	bool container = json_is_object(v) || json_is_array(v);
+	const char *open = json_is_object(v) ? "{" : "[", *close = json_is_object(v) ? "}" : "]";
+	if (!container || n == 0) {
+		char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		json_line(l, depth, xasprintf("%s%s%s", k, s ? s : "?", c));
+		free(s);
+	} else if (l->fold >= 0 && depth >= l->fold) {
+		json_line(l, depth,
+			  xasprintf("%s%s… %zu %s%s%s", k, open, n,
+				    json_is_object(v) ? "keys" : "items", close, c));
+	} else {
+		json_line(l, depth, xasprintf("%s%s", k, open));
+		size_t i = 0;
+		if (json_is_object(v)) {
+			const char *mk;
+			json_t *mv;
+			json_object_foreach(v, mk, mv)
+			{
+				json_value(l, depth + 1, mk, mv, ++i < n);
+			}
+		} else {
+			for (i = 0; i < n; i++)
+				json_value(l, depth + 1, NULL, json_array_get(v, i), i + 1 < n);
+		}
+		json_line(l, depth, xasprintf("%s%s", close, c));
+	}
+	free(k);
+}
+
+void lines_json(struct tui_lines *l, const char *title, json_t *v)
 {
 	if (!v)
 		return;
-	add(l, CANVAS_TITLE, "%s", title);
-	char *text = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
-	if (!text)
-		return;
-	for (char *s = text; *s;) {
-		size_t n = strcspn(s, "\n");
-		struct line ln = {.text = xstrndup(s, n), .json = true};
-		VEC_PUSH(*l, ln);
-		s += n + (s[n] == '\n');
-	}
-	free(text);
+	lines_add(l, CANVAS_TITLE, "%s", title);
+	json_value(l, 1, NULL, v, false);
 }
 
 static void fmt_range(char *buf, size_t size, int64_t a, int64_t b)
@@ -59,85 +84,99 @@ static void fmt_range(char *buf, size_t size, int64_t a, int64_t b)
 	}
 }
 
-static void state_lines(struct tui_app *app, lines_t *l)
+static void state_lines(struct tui_app *app, struct tui_lines *l)
 {
 	const struct graph_node *n = app->gsel;
 	if (!n) {
-		add(l, CANVAS_DIM, "select a state in the graph (j/k) and press Enter");
+		lines_add(l, CANVAS_DIM, "select a state in the graph (j/k) and press Enter");
 		return;
 	}
-	add(l, CANVAS_TITLE, "%s  (%s)", n->label, graph_kind_name(n->kind));
-	ev_str_t name = ev_log_intern(app->log, n->label);
-	const struct tui_state_stat *s = play_stat(app, name);
-	add(l, play_state_role(s), "status at cursor: %s %s",
-	    play_state_role(s) == CANVAS_DEFAULT ? "not reached"
-						 : canvas_role_name(play_state_role(s)) + 6,
-	    "");
-	add(l, CANVAS_DEFAULT,
-	    "visits: %d running, %d succeeded, %d caught, %d failed, %d aborted, "
-	    "%d timed out",
-	    s->running, s->succeeded, s->caught, s->failed, s->aborted, s->timed_out);
+	lines_add(l, CANVAS_TITLE, "%s  (%s)", n->label, graph_kind_name(n->kind));
+	/* The counters of the state (the log is only read, never interned into). */
+	static const struct tui_state_stat none = {.last = CANVAS_DEFAULT};
+	const struct tui_state_stat *s = &none;
+	for (size_t i = 1; i < app->play.states.len; i++)
+		if (app->play.states.items[i].node == n)
+			s = &app->play.states.items[i];
+	lines_add(l, play_state_role(s), "status at cursor: %s %s",
+		  play_state_role(s) == CANVAS_DEFAULT ? "not reached"
+						       : canvas_role_name(play_state_role(s)) + 6,
+		  "");
+	lines_add(l, CANVAS_DEFAULT,
+		  "visits: %d running, %d succeeded, %d caught, %d failed, %d aborted, "
+		  "%d timed out",
+		  s->running, s->succeeded, s->caught, s->failed, s->aborted, s->timed_out);
 	if (n->kind == GRAPH_MAP)
-		add(l, CANVAS_DEFAULT,
-		    "iterations: %d running, %d succeeded, %d failed, %d aborted"
-		    " of %d",
-		    s->it_run, s->it_ok, s->it_fail, s->it_abort, s->length);
+		lines_add(l, CANVAS_DEFAULT,
+			  "iterations: %d running, %d succeeded, %d failed, %d aborted"
+			  " of %d",
+			  s->it_run, s->it_ok, s->it_fail, s->it_abort, s->length);
 	const struct asl_state *st = n->user;
 	if (!st)
 		return;
 	for (size_t i = 0; i < st->retry_count; i++) {
 		const struct asl_retrier *r = &st->retry[i];
-		add(l, CANVAS_SPAN_RETRY, "retry %s%s: every %.1fs x%.1f, %" PRId64 " attempts",
-		    r->error_count ? r->errors[0] : "?", r->error_count > 1 ? ", ..." : "",
-		    r->interval_seconds, r->backoff_rate, r->max_attempts);
+		lines_add(l, CANVAS_SPAN_RETRY,
+			  "retry %s%s: every %.1fs x%.1f, %" PRId64 " attempts",
+			  r->error_count ? r->errors[0] : "?", r->error_count > 1 ? ", ..." : "",
+			  r->interval_seconds, r->backoff_rate, r->max_attempts);
 	}
-	add_json(l, "definition:", st->json);
+	inspect_flow(app, l, n);
+	lines_json(l, "definition:", st->json);
 }
 
-static void row_lines(struct tui_app *app, lines_t *l)
+static void row_lines(struct tui_app *app, struct tui_lines *l)
 {
 	const struct tl_row *row = tl_index_row(app->tl, app->trow);
 	if (!row)
 		return;
 	char range[64];
 	fmt_range(range, sizeof(range), row->start_ms, row->end_ms);
-	add(l, CANVAS_TITLE, "%s", row->kind == TL_ROW_TOP ? "execution" : row->label);
-	add(l, tui_status_role(row->status), "status: %s  %s", tl_status_name(row->status), range);
+	lines_add(l, CANVAS_TITLE, "%s", row->kind == TL_ROW_TOP ? "execution" : row->label);
+	lines_add(l, tui_status_role(row->status), "status: %s  %s", tl_status_name(row->status),
+		  range);
 	size_t n;
 	const struct tl_span *sp = tl_index_spans(app->tl, row->id, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (sp[i].start_ev > (int64_t)app->play.pos)
 			break;
 		fmt_range(range, sizeof(range), sp[i].start_ms, sp[i].end_ms);
-		add(l, tui_status_role(sp[i].status), "%s%s %s #%d %s %s%s%s",
-		    sp[i].kind == TL_SPAN_VISIT ? "" : "  ", tl_span_kind_name(sp[i].kind),
-		    ev_log_str(app->log, sp[i].state), sp[i].attempt, tl_status_name(sp[i].status),
-		    range, sp[i].error ? " error=" : "",
-		    sp[i].error ? ev_log_str(app->log, sp[i].error) : "");
+		lines_add(l, tui_status_role(sp[i].status), "%s%s %s #%d %s %s%s%s",
+			  sp[i].kind == TL_SPAN_VISIT ? "" : "  ", tl_span_kind_name(sp[i].kind),
+			  ev_log_str(app->log, sp[i].state), sp[i].attempt,
+			  tl_status_name(sp[i].status), range, sp[i].error ? " error=" : "",
+			  sp[i].error ? ev_log_str(app->log, sp[i].error) : "");
 	}
 }
 
-static void event_lines(struct tui_app *app, lines_t *l)
+static void event_lines(struct tui_app *app, struct tui_lines *l)
 {
 	const struct ev *e = events_selected(app);
 	if (!e)
 		return;
 	char t[24];
 	tui_fmt_time(e->t_ms, t, sizeof(t));
-	add(l, CANVAS_TITLE, "%s", ev_type_name(e->type));
-	add(l, CANVAS_DEFAULT, "id %" PRId64 " <- %" PRId64 "   t=%s", e->id, e->prev, t);
+	lines_add(l, CANVAS_TITLE, "%s", ev_type_name(e->type));
+	lines_add(l, CANVAS_DEFAULT, "id %" PRId64 " <- %" PRId64 "   t=%s", e->id, e->prev, t);
 	if (e->state)
-		add(l, CANVAS_DEFAULT, "state: %s", ev_log_str(app->log, e->state));
+		lines_add(l, CANVAS_DEFAULT, "state: %s", ev_log_str(app->log, e->state));
 	if (e->item >= 0)
-		add(l, CANVAS_DEFAULT, "item: %d", e->item);
+		lines_add(l, CANVAS_DEFAULT, "item: %d", e->item);
 	if (e->error)
-		add(l, CANVAS_ERROR, "error: %s", ev_log_str(app->log, e->error));
-	if (e->cause)
-		add(l, CANVAS_ERROR, "cause: %s", ev_log_str(app->log, e->cause));
+		lines_add(l, CANVAS_ERROR, "error: %s", ev_log_str(app->log, e->error));
+	if (e->cause) {
+		/* Lambda causes are often JSON themselves: show them structured. */
+		json_t *cj = json_loads(ev_log_str(app->log, e->cause), 0, NULL);
+		if (json_is_object(cj))
+			lines_json(l, "cause:", cj);
+		else
+			lines_add(l, CANVAS_ERROR, "cause: %s", ev_log_str(app->log, e->cause));
+		json_decref(cj);
+	}
 	if (e->resource)
-		add(l, CANVAS_DEFAULT, "resource: %s", ev_log_str(app->log, e->resource));
-	add_json(l, "payload:", e->payload);
-	add_json(l, "details:", e->extra);
+		lines_add(l, CANVAS_DEFAULT, "resource: %s", ev_log_str(app->log, e->resource));
+	lines_json(l, "payload:", e->payload);
+	lines_json(l, "details:", e->extra);
 }
 
 /* One line of pretty JSON: keys, strings and literals get their own roles. */
@@ -156,6 +195,9 @@ static void draw_json(struct canvas *c, int x, int y, int w, const char *s)
 			while (*e && (isalnum((unsigned char)*e) || strchr(".-+", *e)))
 				e++;
 			role = CANVAS_WARNING;
+		} else {
+			while (*e && *e != '"' && !isalnum((unsigned char)*e) && *e != '-')
+				e++;
 		}
 		char *tok = xstrndup(s, (size_t)(e - s));
 		x += canvas_put_str_fit(c, x, y, x_end - x, tok, role);
@@ -170,25 +212,27 @@ void view_inspect(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 	int f = app->inspect_from == PANE_TIMELINE ? 1 : app->inspect_from == PANE_EVENTS ? 2 : 0;
 	struct canvas_rect in = tui_pane_box(app, c, PANE_INSPECT, r, from[f]);
 	canvas_set_clip(c, in);
-	lines_t l = {0};
+	struct tui_lines l = {.fold = app->unfold ? -1 : 3};
 	if (f == 1)
 		row_lines(app, &l);
 	else if (f == 2)
 		event_lines(app, &l);
 	else
 		state_lines(app, &l);
-	if (app->iscroll > (int)l.len - in.h)
-		app->iscroll = (int)l.len - in.h > 0 ? (int)l.len - in.h : 0;
-	for (size_t i = (size_t)app->iscroll, y = 0; i < l.len && (int)y < in.h; i++, y++) {
-		if (l.items[i].json)
-			draw_json(c, in.x + 1, in.y + (int)y, in.w - 1, l.items[i].text);
+	if (app->iscroll > (int)l.v.len - in.h)
+		app->iscroll = (int)l.v.len - in.h > 0 ? (int)l.v.len - in.h : 0;
+	for (size_t i = (size_t)app->iscroll, y = 0; i < l.v.len && (int)y < in.h; i++, y++) {
+		const struct tui_line *ln = &l.v.items[i];
+		int ind = ln->indent * 2 < in.w / 2 ? ln->indent * 2 : in.w / 2;
+		if (ln->json)
+			draw_json(c, in.x + 1 + ind, in.y + (int)y, in.w - 1 - ind, ln->text);
 		else
-			canvas_put_str_fit(c, in.x + 1, in.y + (int)y, in.w - 1, l.items[i].text,
-					   l.items[i].role);
+			canvas_put_str_fit(c, in.x + 1, in.y + (int)y, in.w - 1, ln->text,
+					   ln->role);
 	}
-	for (size_t i = 0; i < l.len; i++)
-		free(l.items[i].text);
-	VEC_FREE(l);
+	for (size_t i = 0; i < l.v.len; i++)
+		free(l.v.items[i].text);
+	VEC_FREE(l.v);
 }
 
 void view_logs(struct tui_app *app, struct canvas *c, struct canvas_rect r)
