@@ -230,6 +230,7 @@ static bool playback_key(struct tui_app *app, int key)
 	struct tui_play *p = &app->play;
 	switch (key) {
 	case ' ':
+		p->to_end = false;
 		toggle_play(app);
 		return true;
 	case '+':
@@ -252,7 +253,7 @@ static bool playback_key(struct tui_app *app, int key)
 		tui_app_seek(app, 0);
 		return true;
 	case TUI_KEY_END:
-		tui_app_seek_end(app);
+		play_to_end(app);
 		return true;
 	default:
 		return false;
@@ -383,12 +384,8 @@ void tui_app_mouse(struct tui_app *app, int x, int y, int button)
 			size_t row = app->ttop + (size_t)(y - r.y - 2);
 			if (row < tl_index_row_count(app->tl))
 				app->trow = row;
-		} else if (p == PANE_EVENTS && y >= r.y + 1) {
-			const struct ev *e = events_selected(app);
-			int64_t at = e ? e->id : 0;
-			int64_t want = at - (r.y + r.h - 2 - y);
-			if (want >= 1 && want <= at)
-				app->esel = want;
+		} else if (p == PANE_EVENTS) {
+			events_click(app, y - r.y - 1);
 		}
 		return;
 	}

@@ -208,6 +208,17 @@ static void header(struct tui_app *app, struct canvas *c, int w)
 		 play_speed_name(app->play.speed), bar, app->play.pos, ev_log_count(app->log), bar,
 		 name ? name : "(unnamed)");
 	x += canvas_put_str_fit(c, x, 0, w - x - 1, line, CANVAS_HEADER);
+	if (app->play.to_end && x < w - 24) {
+		/* Running ahead to the end: a progress bar of finished items. */
+		double f = play_progress(app);
+		x += canvas_put_str(c, x, 0, " running ahead ", CANVAS_WARNING);
+		for (int i = 0; i < 10; i++)
+			canvas_put(c, x + i, 0,
+				   f >= 0 && i < (int)(f * 10 + 0.5) ? tui_glyph(app, 0x2588, '#')
+								     : tui_glyph(app, 0x2591, '.'),
+				   CANVAS_WARNING);
+		x += 10;
+	}
 	if (x < w - 8) {
 		snprintf(line, sizeof(line), " %s %s", bar, pr->ops->describe(pr->self));
 		canvas_put_str_fit(c, x, 0, w - x - 1, line, CANVAS_HEADER);

@@ -34,8 +34,9 @@ struct tui_play {
 	int64_t t;  /* cursor, ms of virtual time */
 	size_t pos; /* events applied: ids 1..pos have t_ms <= t */
 	bool playing;
-	int speed;			   /* index into the speed table; the last entry is "max" */
-	double carry;			   /* fractional ms not yet applied */
+	int speed;    /* index into the speed table; the last entry is "max" */
+	double carry; /* fractional ms not yet applied */
+	bool to_end;  /* End on a live run: the producer runs ahead a slice per tick */
 	VEC(struct tui_state_stat) states; /* by interned state name */
 	VEC(ev_str_t) open_in_item;	   /* innermost open state of each Map iteration */
 	enum tl_exec_status exec;	   /* at the cursor */
@@ -80,6 +81,8 @@ struct tui_app {
 	int iscroll;
 	bool unfold; /* inspector: JSON fully unfolded */
 	int lscroll;
+	bool logs_all; /* logs: every line, not only the selected iteration's */
+	size_t efirst; /* events: the list entry drawn on the first row */
 };
 
 /* ---- play.c ---- */
@@ -93,6 +96,10 @@ int64_t play_total(const struct tui_app *app);
 /* True when the producer is finished and the cursor is at its end. */
 bool play_at_end(const struct tui_app *app);
 const char *play_speed_name(int speed);
+/* End: a finished run jumps there; a live one runs ahead a slice per tick (to_end). */
+void play_to_end(struct tui_app *app);
+/* Fraction of Map rows finished (0..1), or -1 without rows: the run-ahead progress bar. */
+double play_progress(const struct tui_app *app);
 int play_speed_count(void);
 /* The slowest speed (1x at least) that plays total_ms in about ten seconds. */
 int play_default_speed(int64_t total_ms, bool synthetic);
@@ -159,6 +166,8 @@ bool keys_scroll(struct tui_app *app, int key);
 const char *const *keys_help(enum tui_pane p);
 /* Events: recomputes the filter matches (after a filter change) and extends them. */
 void events_update_matches(struct tui_app *app, bool reset);
+/* A mouse click on row `row` (0 = first inside the box) of the events pane. */
+void events_click(struct tui_app *app, int row);
 /* The event the events pane has selected (follows the cursor), or NULL. */
 const struct ev *events_selected(struct tui_app *app);
 

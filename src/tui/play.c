@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tui/internal.h"
 
@@ -326,9 +327,55 @@ void play_color_graph(struct tui_app *app)
 	}
 }
 
+/* One slice of running ahead to the end of a live run (about 30 ms of work per frame). */
+static void run_ahead(struct tui_app *app)
+{
+	struct ev_producer *pr = app->src.producer;
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int i = 0; !pr->ops->finished(pr->self); i++) {
+		if (!pr->ops->step(pr->self))
+			break;
+		if ((i & 63) == 63) {
+			clock_gettime(CLOCK_MONOTONIC, &b);
+			if ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 > 30)
+				break;
+		}
+	}
+	tl_index_update(app->tl);
+	if (pr->ops->finished(pr->self)) {
+		app->play.to_end = false;
+		play_seek(app, INT64_MAX / 4);
+	}
+}
+
+void play_to_end(struct tui_app *app)
+{
+	app->play.playing = false;
+	if (finished(app))
+		play_seek(app, INT64_MAX / 4);
+	else
+		app->play.to_end = true;
+}
+
+double play_progress(const struct tui_app *app)
+{
+	size_t rows = tl_index_row_count(app->tl);
+	if (rows <= 1)
+		return -1;
+	size_t done = 0;
+	for (int st = TL_SUCCEEDED; st < TL_ROW_STATUS_COUNT; st++)
+		done += tl_index_status_count(app->tl, (enum tl_status)st);
+	return (double)done / (double)(rows - 1);
+}
+
 void tui_app_tick(struct tui_app *app, int64_t real_ms)
 {
 	struct tui_play *p = &app->play;
+	if (p->to_end) {
+		run_ahead(app);
+		return;
+	}
 	if (!p->playing || real_ms <= 0)
 		return;
 	double speed = speeds[p->speed];
@@ -352,7 +399,7 @@ void tui_app_tick(struct tui_app *app, int64_t real_ms)
 
 bool tui_app_playing(const struct tui_app *app)
 {
-	return app->play.playing;
+	return app->play.playing || app->play.to_end;
 }
 
 void tui_app_seek(struct tui_app *app, int64_t t_ms)

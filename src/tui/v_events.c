@@ -121,6 +121,13 @@ static size_t list_selected(const struct tui_app *app, size_t count)
 	return best;
 }
 
+void events_click(struct tui_app *app, int row)
+{
+	size_t k = app->efirst + (size_t)row;
+	if (row >= 0 && k < list_count(app))
+		app->esel = list_id(app, k);
+}
+
 const struct ev *events_selected(struct tui_app *app)
 {
 	size_t count = list_count(app), k = list_selected(app, count);
@@ -162,6 +169,7 @@ void view_events(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 	if (!app->esel)
 		last = count - 1;
 	size_t first = last + 1 > h ? last + 1 - h : 0;
+	app->efirst = first;
 	struct strbuf sb;
 	sb_init(&sb);
 	int y = in.y;

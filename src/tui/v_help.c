@@ -19,28 +19,30 @@ static const char *const global_help[] = {"space\tplay / pause",
 					  "Esc ? q\tback / this help / quit",
 					  NULL};
 
-static const char *const graph_help[] = {"j k ↓ ↑\tselect the next / previous state",
-					 "h l ← →\tpan left / right",
+static const char *const graph_help[] = {"j k Down Up\tselect the next / previous state",
+					 "h l Left Right\tpan left / right",
 					 "PgUp PgDn\tpan up / down",
 					 "c\tfollow the running states again",
 					 "Enter\tinspect the state",
 					 "Esc\tclear the selection",
 					 NULL};
-static const char *const timeline_help[] = {"j k ↓ ↑\tselect a row",
+static const char *const timeline_help[] = {"j k Down Up\tselect a row",
 					    "PgUp PgDn\tpage through rows",
-					    "h l ← →\tpan in time",
+					    "h l Left Right\tpan in time",
 					    "> <\tzoom in / out around the cursor",
 					    "f\tfit all",
 					    "Enter\tinspect the row's spans",
 					    NULL};
-static const char *const events_help[] = {"j k ↓ ↑\tselect an event (stops following)",
+static const char *const events_help[] = {"j k Down Up\tselect an event (stops following)",
 					  "PgUp PgDn\tpage",
 					  "t\tmove the cursor to the event",
 					  "Enter\tinspect the event",
 					  "Esc\tfollow the cursor again",
 					  NULL};
-static const char *const scroll_help[] = {"j k ↓ ↑\tscroll", "PgUp PgDn\tpage", NULL};
-static const char *const inspect_help[] = {"j k ↓ ↑\tscroll", "PgUp PgDn\tpage",
+static const char *const scroll_help[] = {"j k Down Up\tscroll", "PgUp PgDn\tpage", NULL};
+static const char *const logs_help[] = {"j k Down Up\tscroll back / forward", "PgUp PgDn\tpage",
+					"a\tall lines / the selected timeline row's only", NULL};
+static const char *const inspect_help[] = {"j k Down Up\tscroll", "PgUp PgDn\tpage",
 					   "Enter\tunfold / fold the JSON", "Esc\tclose", NULL};
 
 const char *const *keys_help(enum tui_pane p)
@@ -56,6 +58,8 @@ const char *const *keys_help(enum tui_pane p)
 		return NULL;
 	case PANE_INSPECT:
 		return inspect_help;
+	case PANE_LOGS:
+		return logs_help;
 	default:
 		return scroll_help;
 	}
@@ -81,6 +85,11 @@ bool keys_scroll(struct tui_app *app, int key)
 	case TUI_KEY_PGUP:
 		*s -= dir * page;
 		break;
+	case 'a':
+		if (app->focus != PANE_LOGS)
+			return false;
+		app->logs_all = !app->logs_all;
+		return true;
 	case TUI_KEY_ENTER:
 		if (app->focus != PANE_INSPECT)
 			return false;
@@ -124,7 +133,7 @@ void view_help(struct tui_app *app, struct canvas *c)
 	snprintf(title, sizeof(title), " Keys: %s pane (any key closes) ",
 		 tui_pane_name(app->focus));
 	canvas_put_str_fit(c, r.x + 2, r.y, w - 4, title, CANVAS_TITLE);
-	int x = r.x + 2, y = r.y + 1, ymax = r.y + h - 1, kw = 13;
+	int x = r.x + 2, y = r.y + 1, ymax = r.y + h - 1, kw = 15;
 	y = help_lines(pane, c, x, y, w - 4, ymax, kw);
 	if (n && y < ymax)
 		canvas_hline(c, r.x + 1, r.x + w - 2, y++, CANVAS_LINE_LIGHT, CANVAS_BORDER);

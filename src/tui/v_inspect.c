@@ -237,18 +237,26 @@ void view_inspect(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 
 void view_logs(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 {
-	struct canvas_rect in = tui_pane_box(app, c, PANE_LOGS, r, NULL);
+	struct canvas_rect in =
+	    tui_pane_box(app, c, PANE_LOGS, r,
+			 app->logs_all ? "all (a: selected row)" : "selected row (a: all)");
 	canvas_set_clip(c, in);
 	size_t n = 0;
 	const struct tui_log_line *lines =
 	    app->src.logs ? app->src.logs(app->src.logs_ctx, &n) : NULL;
-	size_t upto = 0;
-	while (upto < n && lines[upto].t_ms <= app->play.t)
-		upto++;
+	/* Only the selected iteration's lines unless `a` asked for all of them. */
+	const struct tl_row *row = tl_index_row(app->tl, app->trow);
+	int32_t item = !app->logs_all && row && row->kind == TL_ROW_ITERATION ? row->index : -2;
+	VEC(size_t) shown = {0};
+	for (size_t i = 0; i < n && lines[i].t_ms <= app->play.t; i++)
+		if (item == -2 || lines[i].item == item)
+			VEC_PUSH(shown, i);
+	size_t upto = shown.len;
 	if (upto == 0) {
 		canvas_put_str_fit(c, in.x + 1, in.y, in.w - 1,
 				   app->src.logs ? "no logs yet" : "no logs (a replay has none)",
 				   CANVAS_DIM);
+		VEC_FREE(shown);
 		return;
 	}
 	size_t skip = (size_t)app->lscroll;
@@ -256,9 +264,11 @@ void view_logs(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 	size_t first = last + 1 > (size_t)in.h ? last + 1 - (size_t)in.h : 0;
 	for (size_t i = first, y = 0; i <= last; i++, y++) {
 		char t[24];
-		tui_fmt_time(lines[i].t_ms, t, sizeof(t));
+		const struct tui_log_line *ln = &lines[shown.items[i]];
+		tui_fmt_time(ln->t_ms, t, sizeof(t));
 		int x = canvas_put_str(c, in.x, in.y + (int)y, t, CANVAS_DIM);
-		canvas_put_str_fit(c, in.x + x + 1, in.y + (int)y, in.w - x - 1, lines[i].text,
+		canvas_put_str_fit(c, in.x + x + 1, in.y + (int)y, in.w - x - 1, ln->text,
 				   CANVAS_DEFAULT);
 	}
+	VEC_FREE(shown);
 }

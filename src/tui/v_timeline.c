@@ -153,7 +153,14 @@ static void row_label(struct tui_app *app, struct canvas *c, const struct tl_row
 		st = st == CANVAS_STATE_PENDING ? CANVAS_STATE_RUNNING : st;
 	int indent = row->depth > 0 ? (row->depth - 1 < 4 ? row->depth - 1 : 4) : 0;
 	canvas_put(c, x + indent, y, tui_status_glyph(app, st), st);
-	const char *text = row->kind == TL_ROW_TOP ? "execution" : row->label ? row->label : "?";
+	const char *label = row->kind == TL_ROW_TOP ? "execution" : row->label ? row->label : "?";
+	char text[160];
+	/* A retried Map or Parallel gets a second set of rows: say which attempt. */
+	if (row->attempt > 1)
+		snprintf(text, sizeof(text), "%s %s%d", label, app->opt.ascii ? "r" : "↻",
+			 row->attempt);
+	else
+		snprintf(text, sizeof(text), "%s", label);
 	canvas_put_str_fit(c, x + indent + 2, y, w - indent - 2, text,
 			   selected			? CANVAS_SELECTED
 			   : st == CANVAS_STATE_PENDING ? CANVAS_DIM
