@@ -12,7 +12,8 @@
 #include "asl/asl.h"
 #include "history/history.h"
 
-/* REPLAY_TUI: no mode option given; the terminal UI on a terminal, else --summary. */
+/* REPLAY_TUI: no mode option given; the terminal UI on a terminal (not TERM=dumb), else
+ * --summary. */
 enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS, REPLAY_TUI };
 
 /* ---- --json ---- */
@@ -465,7 +466,9 @@ static int replay(const struct replay_opts *o)
 		diags_print(stderr, &d, NULL, 0);
 		diags_fini(&d);
 	}
-	if (rc == EXIT_OK && o->mode == REPLAY_TUI && isatty(0) && isatty(1)) {
+	const char *term = getenv("TERM");
+	bool tui = isatty(0) && isatty(1) && !(term && !strcmp(term, "dumb"));
+	if (rc == EXIT_OK && o->mode == REPLAY_TUI && tui) {
 		hist_importer_free(imp);
 		return cli_tui_replay(log, o->files[0], o->definition);
 	}

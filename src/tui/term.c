@@ -100,16 +100,16 @@ static short role_pair[CANVAS_ROLE_COUNT];
 
 static void theme_init(enum tui_colors mode)
 {
-	if (mode == TUI_COLORS_AUTO) {
-		const char *nc = getenv("NO_COLOR");
-		if ((nc && *nc) || !has_colors())
-			mode = TUI_COLORS_MONO;
-		else
-			mode = COLORS >= 256 ? TUI_COLORS_256 : TUI_COLORS_16;
-	}
+	const char *nc = getenv("NO_COLOR");
+	if (mode == TUI_COLORS_AUTO && nc && *nc)
+		mode = TUI_COLORS_MONO;
 	if (mode != TUI_COLORS_MONO && has_colors()) {
-		start_color();
+		start_color(); /* sets COLORS */
 		use_default_colors();
+		if (mode == TUI_COLORS_AUTO)
+			mode = COLORS >= 256 ? TUI_COLORS_256 : TUI_COLORS_16;
+		if (mode == TUI_COLORS_256 && COLORS < 256)
+			mode = TUI_COLORS_16;
 	} else {
 		mode = TUI_COLORS_MONO;
 	}
@@ -212,11 +212,10 @@ static void restore_terminal(void)
 
 static bool open_screen(struct tui_options *o, SCREEN **scr)
 {
+	/* A dumb terminal cannot address the cursor: refuse rather than scribble. */
 	const char *term = getenv("TERM");
-	if (term && !strcmp(term, "dumb")) {
-		o->ascii = true;
-		o->colors = TUI_COLORS_MONO;
-	}
+	if (!term || !*term || !strcmp(term, "dumb"))
+		return false;
 	const char *cs = nl_langinfo(CODESET);
 	if (!cs || (strcmp(cs, "UTF-8") && strcmp(cs, "utf8")))
 		o->ascii = true;

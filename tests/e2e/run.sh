@@ -101,3 +101,15 @@ start s3 120 40 "'$STEPSCOPE' tui --paused '$hist'"
 wait_for s3 "1/42 events" 5 && tm send-keys -t s3 '.' && wait_for s3 "2/42 events" 3 &&
 	tm send-keys -t s3 ',' && wait_for s3 "1/42 events" 3
 check step $? "'.' did not step one event" s3
+
+# 7. Colours come from the theme; NO_COLOR leaves only attributes (status is still marked by
+#    glyphs, which the goldens check).
+start s4 100 30 "env -u NO_COLOR '$STEPSCOPE' tui --paused '$hist'"
+wait_for s4 "1 Graph" 5
+tm capture-pane -e -p -t s4 | grep -q '38;5;'
+check colour-256 $? "no 256-colour escapes without NO_COLOR" s4
+start s5 100 30 "NO_COLOR=1 '$STEPSCOPE' tui --paused '$hist'"
+wait_for s5 "1 Graph" 5
+# (39/49, the default colours, are fine.)
+! tm capture-pane -e -p -t s5 | grep -qE '\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|38;5|48;5)(;|m)'
+check no-color $? "colour escapes despite NO_COLOR" s5
