@@ -213,6 +213,7 @@ static const char help[] =
 
 struct tui_args {
 	const char *replay, *definition, *config;
+	const char *positional; /* a history, or else a definition */
 	struct tui_options opt;
 	struct dump_opts dump;
 	bool dumping;
@@ -278,12 +279,10 @@ static int parse_args(int argc, char **argv, struct tui_args *a, bool *done)
 			int rc = parse_opt(argc, argv, &i, a);
 			if (rc != EXIT_OK)
 				return rc;
-		} else if (str_ends_with(o, ".history.json") || str_ends_with(o, "history.json")) {
-			a->replay = o;
-		} else if (!a->definition) {
-			a->definition = o;
+		} else if (!a->positional) {
+			a->positional = o;
 		} else {
-			return cli_error("tui: more than one DEFINITION given");
+			return cli_error("tui: more than one file given");
 		}
 	}
 	return EXIT_OK;
@@ -330,11 +329,21 @@ int cmd_tui(int argc, char **argv)
 	int rc = parse_args(argc, argv, &a, &done);
 	if (rc != EXIT_OK || done)
 		return rc;
+	char *message = NULL;
+	struct ev_log *log = NULL;
+	if (!a.replay && a.positional) {
+		/* A history when it reads as one; otherwise it names a definition. */
+		log = import_file(a.positional, &message);
+		if (log)
+			a.replay = a.positional;
+		free(message);
+		message = NULL;
+	}
 	if (!a.replay)
 		return cli_error("tui: simulation is not available in this build yet; open a "
-				 "recorded history: stepscope tui HISTORY.history.json");
-	char *message = NULL;
-	struct ev_log *log = import_file(a.replay, &message);
+				 "recorded history: stepscope tui HISTORY.json");
+	if (!log)
+		log = import_file(a.replay, &message);
 	if (!log) {
 		cli_error("tui: %s", message ? message : a.replay);
 		free(message);

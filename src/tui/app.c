@@ -19,6 +19,11 @@ static void load_source(struct tui_app *app, const struct tui_source *src)
 		tl_index_set_limit(app->tl, src->max_concurrency);
 	tl_index_update(app->tl);
 	app->graph = src->model ? graph_from_asl(src->model) : NULL;
+	app->graph_from_log = false;
+	if (!app->graph && src->producer->ops->finished(src->producer->self)) {
+		app->graph = tui_graph_from_log(app->log);
+		app->graph_from_log = app->graph != NULL;
+	}
 	app->layout = app->graph ? graph_layout_new(app->graph) : NULL;
 	app->gsel = NULL;
 	app->gfollow = true;

@@ -50,6 +50,7 @@ struct tui_app {
 	struct tl_index *tl;
 	struct graph *graph;
 	struct graph_layout *layout;
+	bool graph_from_log; /* no definition: the graph was recovered from the history */
 	struct tui_play play;
 
 	enum tui_pane focus;
@@ -121,6 +122,10 @@ const char *tui_pane_name(enum tui_pane p);
 /* The role and glyph of a timeline status. */
 enum canvas_role tui_status_role(enum tl_status s);
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role);
+
+/* A graph of the states a finished log visited (graph_log.c); NULL when none. Owned by the
+ * caller. */
+struct graph *tui_graph_from_log(const struct ev_log *log);
 
 /* ---- inspector lines (v_inspect.c) ---- */
 struct tui_line {

@@ -73,6 +73,8 @@ void view_graph(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 	char extra[96] = "";
 	if (app->gsel)
 		snprintf(extra, sizeof(extra), "%s", app->gsel->label);
+	else if (app->graph_from_log)
+		snprintf(extra, sizeof(extra), "from the history (no definition)");
 	struct canvas_rect in = tui_pane_box(app, c, PANE_GRAPH, r, extra);
 	canvas_set_clip(c, in);
 	if (!app->layout) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "asl/asl.h"
 #include "tui/internal.h"
 
 struct tl_view {
@@ -26,6 +27,12 @@ static int x_of(const struct tl_view *v, int64_t t)
 }
 
 /* The window in effect: the explicit one, or everything so far. */
+/* The execution timeout of the model in ms, 0 when none (or no model). */
+static int64_t exec_timeout(const struct tui_app *app)
+{
+	return app->src.model ? app->src.model->timeout_seconds * 1000 : 0;
+}
+
 void timeline_window(struct tui_app *app, int64_t *t0, int64_t *t1)
 {
 	if (app->t1 > app->t0) {
@@ -33,7 +40,11 @@ void timeline_window(struct tui_app *app, int64_t *t0, int64_t *t1)
 		*t1 = app->t1;
 		return;
 	}
-	int64_t total = play_total(app);
+	int64_t total = play_total(app), limit = exec_timeout(app);
+	const struct ev_producer *pr = app->src.producer;
+	/* A live run keeps its timeout in view so the cursor is seen approaching it. */
+	if (limit > total && (!pr->ops->finished(pr->self) || limit <= 2 * total))
+		total = limit;
 	*t0 = 0;
 	*t1 = total > 0 ? total + total / 50 + 1 : 1000;
 }
@@ -202,6 +213,14 @@ static void markers(struct tui_app *app, struct canvas *c, const struct tl_view 
 			      CANVAS_LIMIT);
 		else if (ry >= 0)
 			vmark(c, v, m[i].t_ms, ry, ry, tui_glyph(app, 0x29D7, 'T'), CANVAS_LIMIT);
+	}
+	/* The definition's TimeoutSeconds, before it strikes. */
+	int64_t limit = exec_timeout(app);
+	if (limit > 0) {
+		vmark(c, v, limit, y0, y1, tui_glyph(app, 0x250A, '!'), CANVAS_LIMIT);
+		if (limit >= v->t0 && limit < v->t1)
+			canvas_put(c, x_of(v, limit), y0 - 1, tui_glyph(app, 0x29D7, 'T'),
+				   CANVAS_LIMIT);
 	}
 }
 
