@@ -30,9 +30,10 @@ static int next_unit(const unsigned char **p, int *pending)
 		cp = s[0] & 0x0F, n = 3;
 	else
 		cp = s[0] & 0x07, n = 4;
-	for (int i = 1; i < n && s[i]; i++)
-		cp = (cp << 6) | (s[i] & 0x3F);
-	*p = s + n;
+	int used = 1;
+	for (; used < n && s[used]; used++) /* jansson strings are valid UTF-8; be safe anyway */
+		cp = (cp << 6) | (s[used] & 0x3F);
+	*p = s + used;
 	if (cp < 0x10000)
 		return (int)cp;
 	cp -= 0x10000;

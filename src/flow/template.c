@@ -75,10 +75,16 @@ static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 	if (!v) {
 		char *shown =
 		    flow_dump(p->root == FROOT_CONTEXT && env ? env->context : input, 2000);
-		flow_error_set(err, "States.ParameterPathFailure",
-			       "The JsonPath argument for the field '%s' could not be found in "
-			       "the input '%s'",
-			       key, shown);
+		/*
+		 * The ASL spec names this States.ParameterPathFailure, but AWS raises
+		 * States.Runtime (uncatchable), worded this way: a recorded get-execution-history
+		 * shows "The JSONPath '$.JobName' specified for the field 'JobName.$' could not be
+		 * found in the input '{}'" under States.Runtime; see also floci-io/floci#2521.
+		 */
+		flow_error_set(err, "States.Runtime",
+			       "The JSONPath '%s' specified for the field '%s' could not be found "
+			       "in the input '%s'",
+			       s, key, shown);
 		free(shown);
 	}
 	free(why);
@@ -126,6 +132,20 @@ static json_t *expand(json_t *t, json_t *input, const struct flow_env *env, stru
 		}
 	}
 	return out;
+}
+
+json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
+			struct flow_error *err)
+{
+	if (strncmp(expr, "{%", 2) == 0) {
+		flow_error_set(
+		    err, "States.QueryEvaluationError",
+		    "JSONata expressions are not supported by this version of stepscope");
+		return NULL;
+	}
+	if (is_intrinsic(expr))
+		return flow_intrinsic(expr, input, env, err);
+	return flow_select(input, expr, env, err);
 }
 
 json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
