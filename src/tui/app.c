@@ -35,11 +35,12 @@ static void load_source(struct tui_app *app, const struct tui_source *src)
 	app->matches.len = 0;
 	memset(&app->play, 0, sizeof(app->play));
 	play_reset(app);
-	/* Replays play in about ten seconds; a live simulation starts at 10x. */
+	/* The configured speed; else replays play in about ten seconds, live runs at 1x. */
+	bool fin = src->producer->ops->finished(src->producer->self);
 	int speed =
-	    src->producer->ops->finished(src->producer->self)
-		? play_default_speed(play_total(app), ev_log_meta_const(app->log)->synthetic_time)
-		: 5;
+	    src->speed > 0 ? play_nearest_speed(src->speed)
+	    : fin ? play_default_speed(play_total(app), ev_log_meta_const(app->log)->synthetic_time)
+		  : 2;
 	app->play.speed = speed;
 	app->play.playing = !app->opt.paused;
 	play_seek(app, 0);

@@ -102,6 +102,8 @@ void play_to_end(struct tui_app *app);
 /* Fraction of Map rows finished (0..1), or -1 without rows: the run-ahead progress bar. */
 double play_progress(const struct tui_app *app);
 int play_speed_count(void);
+/* The table's speed at or just below `speed` (a config's simulation.speed). */
+int play_nearest_speed(double speed);
 /* The slowest speed (1x at least) that plays total_ms in about ten seconds. */
 int play_default_speed(int64_t total_ms, bool synthetic);
 /* The status role of a state at the cursor (CANVAS_DEFAULT when not reached). */

@@ -28,6 +28,15 @@ int play_default_speed(int64_t total_ms, bool synthetic)
 	return i;
 }
 
+int play_nearest_speed(double speed)
+{
+	int best = 2;
+	for (int i = 0; i + 1 < (int)ARRAY_LEN(speeds); i++)
+		if (speeds[i] <= speed * 1.0001)
+			best = i;
+	return best;
+}
+
 int play_speed_count(void)
 {
 	return (int)ARRAY_LEN(speeds);

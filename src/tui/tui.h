@@ -62,6 +62,7 @@ struct tui_source {
 	const char *machine_name;	 /* may be NULL */
 	bool replay;			 /* r/R do nothing for replays */
 	int32_t max_concurrency;	 /* MaxConcurrency of the main Map, 0 = none */
+	double speed;			 /* initial playback speed (config); 0 = automatic */
 	/* CloudWatch lines so far, in time order; NULL = none (replays). */
 	const struct tui_log_line *(*logs)(void *ctx, size_t *count);
 	void *logs_ctx;

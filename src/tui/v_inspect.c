@@ -254,7 +254,9 @@ void view_logs(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 	size_t upto = shown.len;
 	if (upto == 0) {
 		canvas_put_str_fit(c, in.x + 1, in.y, in.w - 1,
-				   app->src.logs ? "no logs yet" : "no logs (a replay has none)",
+				   app->src.logs     ? "no logs yet"
+				   : app->src.replay ? "no logs (a replay has none)"
+						     : "no logs from this source",
 				   CANVAS_DIM);
 		VEC_FREE(shown);
 		return;

@@ -103,7 +103,8 @@ static void span_look(struct tui_app *app, const struct tl_span *s, enum tl_stat
 		*role = CANVAS_SPAN_RETRY;
 		return;
 	}
-	if (s->kind == TL_SPAN_ATTEMPT) {
+	bool frame = s->type == TL_STATE_MAP || s->type == TL_STATE_PARALLEL;
+	if (s->kind == TL_SPAN_ATTEMPT && !frame) {
 		*g = tui_glyph(app, 0x2588, '#');
 		if (st == TL_FAILED || st == TL_TIMED_OUT || st == TL_CAUGHT)
 			*g = tui_glyph(app, 0x2593, 'X');
@@ -111,7 +112,7 @@ static void span_look(struct tui_app *app, const struct tl_span *s, enum tl_stat
 		*g = tui_glyph(app, 0x2591, ':');
 		*role = CANVAS_SPAN_WAIT;
 		return;
-	} else if (s->type == TL_STATE_MAP || s->type == TL_STATE_PARALLEL) {
+	} else if (frame) {
 		*g = tui_glyph(app, 0x2550, '=');
 		*role = CANVAS_FRAME;
 	} else if (s->type == TL_STATE_TASK) {

@@ -61,6 +61,16 @@ check() { # check NAME CONDITION-STATUS WHY
 
 hist=$corpus/map-inline-pass-8items-maxconc1.history.json
 
+# 0. `stepscope` alone (the default command) simulates the scenario of ./config.yaml (the
+#    seed, about 7 s of virtual time at 1x) and plays it to the end with the graph visible.
+start s0 120 40 "cd '$top' && '$STEPSCOPE'"
+wait_for s0 "1 Graph" 5 && wait_for s0 "LambdaInvoke" 2 && wait_for s0 "SUCCEEDED" 25 &&
+	wait_for s0 "44/44 events" 2
+check default-command $? "the seed run did not play to SUCCEEDED with the graph shown" s0
+tm send-keys -t s0 q
+wait_for s0 "EXIT=0" 3 && wait_for s0 "TTY=sane" 2
+check default-quit $? "q did not exit 0 with the terminal restored" s0
+
 # 1. `stepscope replay HISTORY` opens the UI, plays to the end with the graph visible.
 start s1 120 40 "'$STEPSCOPE' replay '$hist'"
 wait_for s1 "1 Graph" 5 && wait_for s1 "MapState" 2 && wait_for s1 "SUCCEEDED" 20

@@ -1,7 +1,8 @@
 #!/bin/sh
 # TUI canvas goldens: `stepscope tui --dump WxH` renders one frame without a terminal (text,
-# then the style role of every cell) for a replayed corpus history at a cursor time, after
-# feeding keys. Cases are the lines of `cases`; goldens live in golden/NAME.txt.
+# then the style role of every cell) for the simulated seed scenario (config.yaml, with --set
+# variations) or a replayed corpus history, at a cursor time, after feeding keys. Cases are
+# the lines of `cases`; goldens live in golden/NAME.txt.
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/tools/golden.sh"
@@ -22,6 +23,8 @@ fi
 grep -v '^#' "$here/cases" | grep -v '^$' | while IFS='|' read -r cn size hist at keys flags; do
 	out=$GOLDEN_TMP/$cn
 	file=$corpus/$hist.history.json
+	# `-`: no file, the simulated scenario of the repository's config.yaml.
+	[ "$hist" = - ] && file=
 	# `nodef`: the history alone, without its definition beside it (graph from the log).
 	case " $flags " in
 	*" nodef "*)
@@ -31,8 +34,8 @@ grep -v '^#' "$here/cases" | grep -v '^$' | while IFS='|' read -r cn size hist a
 		;;
 	esac
 	# shellcheck disable=SC2086 # flags are words
-	"$STEPSCOPE" tui --dump "$size" --at "$at" --keys "$keys" --roles $flags \
-		"$file" >"$out" 2>"$out.err"
+	(cd "$top" && "$STEPSCOPE" tui --dump "$size" --at "$at" --keys "$keys" --roles $flags \
+		${file:+"$file"}) >"$out" 2>"$out.err"
 	rc=$?
 	if [ "$rc" != 0 ]; then
 		echo "FAIL $cn: exit status $rc"

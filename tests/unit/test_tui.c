@@ -268,10 +268,15 @@ static void test_play(void **state)
 	tui_app_key(f->app, ' ');
 	assert_true(tui_app_playing(f->app));
 	char *text = frame(f);
-	assert_non_null(strstr(text, "playing 10x")); /* a live run starts at 10x */
+	assert_non_null(strstr(text, "playing 1x")); /* a live run starts at 1x */
 	free(text);
-	for (int i = 0; i < 3; i++)
-		tui_app_key(f->app, '-');
+	tui_app_key(f->app, '+');
+	tui_app_key(f->app, '+');
+	text = frame(f);
+	assert_non_null(strstr(text, "playing 5x"));
+	free(text);
+	tui_app_key(f->app, '-');
+	tui_app_key(f->app, '-');
 	tui_app_tick(f->app, 150); /* 1x: 150 ms of virtual time */
 	text = frame(f);
 	assert_non_null(strstr(text, "t=0.150s"));
