@@ -22,10 +22,11 @@ enum tui_prompt { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_OPEN };
 struct tui_state_stat {
 	int32_t running, succeeded, caught, failed, aborted, timed_out;
 	int32_t fail_pending; /* failures not yet resolved by a success or an exit */
-	int32_t it_run, it_ok, it_fail, it_abort; /* Map: iterations */
-	int32_t length;				  /* Map: items of the last run */
-	enum canvas_role last;			  /* the most recent outcome */
-	struct graph_node *node;		  /* borrowed, NULL when not in the graph */
+	int32_t it_run, it_ok, it_fail, it_abort;	  /* Map: iterations */
+	int32_t length;					  /* Map: items of the last run */
+	int32_t runs, runs_ok, runs_failed, runs_aborted; /* Distributed Map: Map Runs */
+	enum canvas_role last;				  /* the most recent outcome */
+	struct graph_node *node;			  /* borrowed, NULL when not in the graph */
 	bool looked_up;
 };
 

@@ -152,6 +152,18 @@ static void apply_map(struct tui_app *app, struct tui_state_stat *s, const struc
 	case EV_MapIterationStarted:
 		s->it_run++;
 		break;
+	case EV_MapRunStarted:
+		s->runs++;
+		break;
+	case EV_MapRunSucceeded:
+		s->runs_ok++;
+		break;
+	case EV_MapRunFailed:
+		s->runs_failed++;
+		break;
+	case EV_MapRunAborted:
+		s->runs_aborted++;
+		break;
 	case EV_MapIterationSucceeded:
 		s->it_run -= s->it_run > 0;
 		s->it_ok++;
@@ -221,7 +233,8 @@ static void apply(struct tui_app *app, const struct ev *e)
 	} else if (ends_with(n, "StateAborted")) {
 		close_visit(s, CANVAS_STATE_ABORTED);
 		set_open(app, e->item, 0);
-	} else if (!strncmp(n, "MapIteration", 12) || e->type == EV_MapStateStarted) {
+	} else if (!strncmp(n, "MapIteration", 12) || !strncmp(n, "MapRun", 6) ||
+		   e->type == EV_MapStateStarted) {
 		apply_map(app, s, e);
 	} else if (ends_with(n, "TimedOut") || ends_with(n, "Failed")) {
 		s->fail_pending++;

@@ -98,9 +98,19 @@ static void series_block(struct tui_app *app, struct canvas *c, struct canvas_re
 
 void view_conc(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 {
-	char extra[64] = "";
+	char extra[96] = "";
 	int32_t limit = tl_index_limit(app->tl);
-	if (limit > 0)
+	int32_t runs = 0, ok = 0, bad = 0;
+	for (size_t i = 1; i < app->play.states.len; i++) {
+		const struct tui_state_stat *s = &app->play.states.items[i];
+		runs += s->runs;
+		ok += s->runs_ok;
+		bad += s->runs_failed + s->runs_aborted;
+	}
+	if (runs > 0) /* Distributed Map: its child executions live outside this history */
+		snprintf(extra, sizeof(extra), "map runs %d: %d running, %d ok, %d failed", runs,
+			 runs - ok - bad, ok, bad);
+	else if (limit > 0)
 		snprintf(extra, sizeof(extra), "MaxConcurrency %d", limit);
 	struct canvas_rect in = tui_pane_box(app, c, PANE_CONC, r, extra);
 	canvas_set_clip(c, in);

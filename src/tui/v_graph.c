@@ -49,13 +49,23 @@ static void map_counts(struct tui_app *app, struct canvas *c, int ox, int oy)
 		if (!s->node || s->node->kind != GRAPH_MAP)
 			continue;
 		int32_t seen = s->it_run + s->it_ok + s->it_fail + s->it_abort;
-		if (seen == 0 && s->length == 0)
-			continue;
 		const struct graph_box *b = graph_layout_find(app->layout, s->node);
-		if (!b)
+		if (!b || (seen == 0 && s->length == 0 && s->runs == 0))
 			continue;
 		char text[128];
 		bool a = app->opt.ascii;
+		if (s->runs > 0 && seen == 0) {
+			/* Distributed: child executions are not in this history, the Map Run is. */
+			int32_t open = s->runs - s->runs_ok - s->runs_failed - s->runs_aborted;
+			snprintf(text, sizeof(text), " map run %s ",
+				 open > 0	   ? (a ? "> running" : "▶ running")
+				 : s->runs_failed  ? (a ? "x failed" : "✗ failed")
+				 : s->runs_aborted ? (a ? "# aborted" : "■ aborted")
+						   : (a ? "+ succeeded" : "✓ succeeded"));
+			canvas_put_str_fit(c, ox + b->x + 2, oy + b->y + b->h - 1, b->w - 4, text,
+					   CANVAS_INFO);
+			continue;
+		}
 		snprintf(text, sizeof(text), " %s %d running %s %d %s %d / %d ", a ? ">" : "▶",
 			 s->it_run, a ? "+" : "✓", s->it_ok, a ? "x" : "✗",
 			 s->it_fail + s->it_abort, s->length > seen ? s->length : seen);

@@ -68,6 +68,7 @@ static void fmt_tick(int64_t ms, int64_t step, char *buf, size_t size)
 
 static void axis(struct tui_app *app, struct canvas *c, const struct tl_view *v, int y)
 {
+	int cursor_x = app->play.t >= v->t0 && app->play.t < v->t1 ? x_of(v, app->play.t) : -1;
 	static const int64_t steps[] = {
 	    1,	    2,	    5,	     10,      20,      50,	 100,	   200,	    500,
 	    1000,   2000,   5000,    10000,   15000,   30000,	 60000,	   120000,  300000,
@@ -88,7 +89,11 @@ static void axis(struct tui_app *app, struct canvas *c, const struct tl_view *v,
 		canvas_put(c, x, y, tui_glyph(app, 0x252C, '+'), CANVAS_AXIS);
 		char label[32];
 		fmt_tick(t, step, label, sizeof(label));
-		if (x + 1 + canvas_str_width(label) <= v->x0 + v->cw)
+		int lw = canvas_str_width(label);
+		/* Labels give way to the cursor mark so "now" is always visible. */
+		if (cursor_x >= x && cursor_x <= x + lw)
+			continue;
+		if (x + 1 + lw <= v->x0 + v->cw)
 			last_end = x + canvas_put_str(c, x + 1, y, label, CANVAS_LABEL);
 	}
 }
