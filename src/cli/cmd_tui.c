@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "asl/asl.h"
 #include "config/config.h"
@@ -326,7 +327,22 @@ struct dump_opts {
 	int w, h;
 	const char *keys, *at;
 	bool roles;
+	long bench; /* > 0: render that many frames and print the time per frame instead */
 };
+
+/* `make bench`: the mean time to render a full frame of every pane into the canvas. */
+static void bench(struct tui_app *app, struct canvas *c, long frames)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < frames; i++)
+		tui_app_render(app, c);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	double ms = ((double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6) /
+		    (double)frames;
+	printf("tui frame %dx%d: %.3f ms (%ld frames)\n", canvas_width(c), canvas_height(c), ms,
+	       frames);
+}
 
 static int dump(struct tui_app *app, const struct dump_opts *d, bool ascii)
 {
@@ -343,6 +359,11 @@ static int dump(struct tui_app *app, const struct dump_opts *d, bool ascii)
 			break;
 	}
 	struct canvas *c = canvas_new(d->w, d->h, ascii);
+	if (d->bench > 0) {
+		bench(app, c, d->bench);
+		canvas_free(c);
+		return EXIT_OK;
+	}
 	tui_app_render(app, c);
 	char *text = canvas_dump_text(c);
 	fputs(text, stdout);
@@ -380,7 +401,8 @@ static const char help[] =
     "  --no-mouse           leave the mouse to the terminal\n"
     "  --paused             start paused\n"
     "  --dump WxH           print one frame as text instead (tests); with --at MS|end,\n"
-    "                       --keys KEYS (<Tab> <Enter> <Esc> <Up> ... names) and --roles\n"
+    "                       --keys KEYS (<Tab> <Enter> <Esc> <Up> ... names) and --roles;\n"
+    "                       --bench N renders N frames and prints the time per frame\n"
     "Exit status: 0 after q, 2 usage or input error, 128+N after signal N.\n";
 
 struct tui_args {
@@ -436,6 +458,10 @@ static int parse_value_opt(struct tui_args *a, const char *o, const char *v)
 				: !strcmp(v, "16")   ? TUI_COLORS_16
 				: !strcmp(v, "mono") ? TUI_COLORS_MONO
 						     : TUI_COLORS_AUTO;
+	} else if (!strcmp(o, "--bench")) {
+		a->dump.bench = strtol(v, NULL, 10);
+		if (a->dump.bench <= 0)
+			return cli_error("tui: --bench wants a number of frames");
 	} else if (!strcmp(o, "--dump")) {
 		a->dumping = true;
 		if (sscanf(v, "%dx%d", &a->dump.w, &a->dump.h) != 2 || a->dump.w < 1 ||
@@ -461,7 +487,7 @@ static int parse_opt(int argc, char **argv, int *i, struct tui_args *a)
 	} else if (!strcmp(o, "--roles")) {
 		a->dump.roles = true;
 	} else if (slot || !strcmp(o, "--set") || !strcmp(o, "--seed") || !strcmp(o, "--colors") ||
-		   !strcmp(o, "--dump")) {
+		   !strcmp(o, "--dump") || !strcmp(o, "--bench")) {
 		if (!want_value(argc, argv, *i))
 			return EXIT_USAGE;
 		const char *v = argv[++*i];

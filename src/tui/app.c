@@ -382,8 +382,8 @@ void tui_app_mouse(struct tui_app *app, int x, int y, int button)
 			return;
 		}
 		if (p == PANE_GRAPH && app->layout) {
-			const struct graph_box *b = graph_layout_hit(
-			    app->layout, x - (r.x + 1) + app->gpan_x, y - (r.y + 1) + app->gpan_y);
+			const struct graph_box *b =
+			    graph_layout_hit(app->layout, x - app->gox, y - app->goy);
 			if (b)
 				app->gsel = b->node;
 		} else if (p == PANE_TIMELINE && y >= r.y + 2) {

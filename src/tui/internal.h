@@ -70,6 +70,7 @@ struct tui_app {
 	const struct graph_node *gsel;
 	int gpan_x, gpan_y;
 	bool gfollow; /* pan to the selection automatically */
+	int gox, goy; /* where the layout's origin was drawn last (for mouse hits) */
 	/* timeline */
 	size_t trow, ttop; /* selected row, first visible row */
 	int64_t t0, t1;	   /* the time window; t1 <= t0 means "fit all" */

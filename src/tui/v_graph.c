@@ -100,6 +100,8 @@ void view_graph(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 	int ox = in.x - app->gpan_x, oy = in.y - app->gpan_y;
 	if (lw < in.w)
 		ox = in.x + (in.w - lw) / 2;
+	app->gox = ox;
+	app->goy = oy;
 	graph_draw(app->layout, c, ox, oy, app->gsel);
 	map_counts(app, c, ox, oy);
 	/* Say where more of the graph is hidden. */

@@ -291,12 +291,61 @@ static void test_play(void **state)
 	fixture_free(f);
 }
 
+/* Where `needle` is on screen (first match), as a cell position; false when absent. */
+static bool find_cell(struct canvas *c, const char *needle, int *x, int *y)
+{
+	char *text = canvas_dump_text(c);
+	bool found = false;
+	int row = 0;
+	for (char *line = text; line && *line && !found; row++) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		char *hit = strstr(line, needle);
+		if (hit) {
+			char save = *hit;
+			*hit = '\0';
+			*x = canvas_str_width(line);
+			*hit = save;
+			*y = row;
+			found = true;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	free(text);
+	return found;
+}
+
+/* Mouse: a click selects the timeline row under it; Enter then inspects that row. */
+static void test_mouse(void **state)
+{
+	(void)state;
+	struct fixture *f = fixture_new(20, 5, 120, 40);
+	tui_app_seek_end(f->app);
+	tui_app_render(f->app, f->c);
+	int x = -1, y = -1;
+	assert_true(find_cell(f->c, "#7 ", &x, &y));
+	tui_app_mouse(f->app, x, y, 1);
+	tui_app_key(f->app, TUI_KEY_ENTER);
+	char *text = frame(f);
+	assert_non_null(strstr(text, "5 Inspector"));
+	assert_non_null(strstr(text, "attempt Invoke #1 SUCCEEDED"));
+	free(text);
+	/* The wheel scrolls the pane under the pointer (the timeline moves its selection). */
+	tui_app_mouse(f->app, x, y, 5);
+	text = frame(f);
+	assert_non_null(strstr(text, "#10 "));
+	free(text);
+	fixture_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_key_parse), cmocka_unit_test(test_advances_lazily),
 	    cmocka_unit_test(test_rewind),    cmocka_unit_test(test_large_frame),
 	    cmocka_unit_test(test_keys),      cmocka_unit_test(test_play),
+	    cmocka_unit_test(test_mouse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
