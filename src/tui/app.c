@@ -29,6 +29,7 @@ static void load_source(struct tui_app *app, const struct tui_source *src)
 	app->gfollow = true;
 	app->gpan_x = app->gpan_y = 0;
 	app->trow = app->ttop = 0;
+	app->tfollow = true;
 	app->t0 = app->t1 = 0;
 	app->esel = 0;
 	app->matched_upto = 0;
@@ -292,7 +293,10 @@ static bool global_key(struct tui_app *app, int key)
 	case ']':
 	case '[':
 		app->play.playing = false;
-		timeline_jump(app, key == ']' ? 1 : -1);
+		if (app->focus == PANE_GRAPH && app->gsel)
+			graph_jump(app, key == ']' ? 1 : -1);
+		else
+			timeline_jump(app, key == ']' ? 1 : -1);
 		return true;
 	case 'g':
 		start_prompt(app, PROMPT_GOTO, NULL);
@@ -388,8 +392,10 @@ void tui_app_mouse(struct tui_app *app, int x, int y, int button)
 				app->gsel = b->node;
 		} else if (p == PANE_TIMELINE && y >= r.y + 2) {
 			size_t row = app->ttop + (size_t)(y - r.y - 2);
-			if (row < tl_index_row_count(app->tl))
+			if (row < tl_index_row_count(app->tl)) {
 				app->trow = row;
+				app->tfollow = false;
+			}
 		} else if (p == PANE_EVENTS) {
 			events_click(app, y - r.y - 1);
 		}

@@ -73,6 +73,7 @@ struct tui_app {
 	int gox, goy; /* where the layout's origin was drawn last (for mouse hits) */
 	/* timeline */
 	size_t trow, ttop; /* selected row, first visible row */
+	bool tfollow;	   /* keep the newest started rows in view (until the user scrolls) */
 	int64_t t0, t1;	   /* the time window; t1 <= t0 means "fit all" */
 	/* events */
 	int64_t esel; /* selected event id; 0 = follow the cursor */
@@ -165,6 +166,9 @@ void timeline_jump(struct tui_app *app, int dir);
 /* The label column width of the timeline for a pane of inner width w (the concurrency
  * chart uses it too so that times line up). */
 int timeline_label_width(int w);
+
+/* Moves the cursor to the next / previous visit of the selected state (v_graph.c). */
+void graph_jump(struct tui_app *app, int dir);
 
 /* ---- keys (keys.c) per pane; return true when handled ---- */
 bool keys_graph(struct tui_app *app, int key);

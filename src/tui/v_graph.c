@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tui/internal.h"
 
@@ -193,4 +194,44 @@ bool keys_graph(struct tui_app *app, int key)
 	default:
 		return false;
 	}
+}
+
+/* Whether e enters the state named `label`. */
+static bool enters(const struct tui_app *app, const struct ev *e, const char *label)
+{
+	const char *n = ev_type_name(e->type);
+	size_t len = strlen(n);
+	return e->state && len > 12 && !strcmp(n + len - 12, "StateEntered") &&
+	       !strcmp(ev_log_str(app->log, e->state), label);
+}
+
+void graph_jump(struct tui_app *app, int dir)
+{
+	const char *label = app->gsel->label;
+	struct ev_producer *pr = app->src.producer;
+	if (dir > 0) {
+		/* Forward: through the log, asking a live producer for more (a bounded amount). */
+		for (size_t id = app->play.pos + 1, budget = 100000; budget > 0; id++, budget--) {
+			if (id > ev_log_count(app->log) &&
+			    (pr->ops->finished(pr->self) || !pr->ops->step(pr->self)))
+				break;
+			const struct ev *e = ev_log_get(app->log, (int64_t)id);
+			if (e && enters(app, e, label)) {
+				tl_index_update(app->tl);
+				tui_app_seek(app, e->t_ms);
+				return;
+			}
+		}
+		tl_index_update(app->tl);
+	} else {
+		for (size_t id = app->play.pos; id >= 1; id--) {
+			const struct ev *e = ev_log_get(app->log, (int64_t)id);
+			if (enters(app, e, label) && e->t_ms < app->play.t) {
+				tui_app_seek(app, e->t_ms);
+				return;
+			}
+		}
+	}
+	snprintf(app->message, sizeof(app->message), "no %s visit of %s",
+		 dir > 0 ? "later" : "earlier", label);
 }

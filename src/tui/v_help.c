@@ -32,6 +32,7 @@ static const char *const timeline_help[] = {"j k Down Up\tselect a row",
 					    "> <\tzoom in / out around the cursor",
 					    "f\tfit all",
 					    "Enter\tinspect the row's spans",
+					    "Esc\tfollow the newest rows again",
 					    NULL};
 static const char *const events_help[] = {"j k Down Up\tselect an event (stops following)",
 					  "PgUp PgDn\tpage",

@@ -125,28 +125,54 @@ static void state_lines(struct tui_app *app, struct tui_lines *l)
 	lines_json(l, "definition:", st->json);
 }
 
+/* One span as it stands at the cursor: kind, state, attempt, status, times and duration. */
+static void span_line(struct tui_app *app, struct tui_lines *l, const struct tl_span *sp)
+{
+	int64_t pos = (int64_t)app->play.pos;
+	bool closed = sp->end_ev && sp->end_ev <= pos;
+	enum tl_status st = closed ? sp->status : TL_RUNNING;
+	int64_t end = closed ? sp->end_ms : app->play.t;
+	char range[64], dur[24];
+	fmt_range(range, sizeof(range), sp->start_ms, closed ? sp->end_ms : -1);
+	tui_fmt_time(end - sp->start_ms, dur, sizeof(dur));
+	const char *what = sp->kind == TL_SPAN_VISIT ? tl_state_type_name(sp->type) : "attempt";
+	if (sp->kind == TL_SPAN_BACKOFF) {
+		lines_add(l, CANVAS_SPAN_RETRY, "  %s back-off before attempt %d: %s (%s)",
+			  ev_log_str(app->log, sp->state), sp->attempt, range, dur);
+		return;
+	}
+	char num[16] = "";
+	if (sp->kind != TL_SPAN_VISIT)
+		snprintf(num, sizeof(num), " %d", sp->attempt);
+	lines_add(l, tui_status_role(st), "%s%s %s%s: %s, %s (%s)%s%s",
+		  sp->kind == TL_SPAN_VISIT ? "" : "  ", ev_log_str(app->log, sp->state), what, num,
+		  tl_status_name(st), range, dur, closed && sp->error ? " error=" : "",
+		  closed && sp->error ? ev_log_str(app->log, sp->error) : "");
+	if (closed && sp->cause)
+		lines_add(l, CANVAS_DIM, "    cause: %s", ev_log_str(app->log, sp->cause));
+}
+
 static void row_lines(struct tui_app *app, struct tui_lines *l)
 {
 	const struct tl_row *row = tl_index_row(app->tl, app->trow);
 	if (!row)
 		return;
+	int64_t pos = (int64_t)app->play.pos;
+	enum tl_status st = !row->start_ev || row->start_ev > pos ? TL_PENDING
+			    : row->end_ev && row->end_ev <= pos	  ? row->status
+								  : TL_RUNNING;
 	char range[64];
-	fmt_range(range, sizeof(range), row->start_ms, row->end_ms);
+	fmt_range(range, sizeof(range), row->start_ms,
+		  st == TL_RUNNING || st == TL_PENDING ? -1 : row->end_ms);
 	lines_add(l, CANVAS_TITLE, "%s", row->kind == TL_ROW_TOP ? "execution" : row->label);
-	lines_add(l, tui_status_role(row->status), "status: %s  %s", tl_status_name(row->status),
-		  range);
+	if (st == TL_PENDING)
+		lines_add(l, CANVAS_STATE_PENDING, "status: PENDING (not started at the cursor)");
+	else
+		lines_add(l, tui_status_role(st), "status: %s  %s", tl_status_name(st), range);
 	size_t n;
 	const struct tl_span *sp = tl_index_spans(app->tl, row->id, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (sp[i].start_ev > (int64_t)app->play.pos)
-			break;
-		fmt_range(range, sizeof(range), sp[i].start_ms, sp[i].end_ms);
-		lines_add(l, tui_status_role(sp[i].status), "%s%s %s #%d %s %s%s%s",
-			  sp[i].kind == TL_SPAN_VISIT ? "" : "  ", tl_span_kind_name(sp[i].kind),
-			  ev_log_str(app->log, sp[i].state), sp[i].attempt,
-			  tl_status_name(sp[i].status), range, sp[i].error ? " error=" : "",
-			  sp[i].error ? ev_log_str(app->log, sp[i].error) : "");
-	}
+	for (size_t i = 0; i < n && sp[i].start_ev <= pos; i++)
+		span_line(app, l, &sp[i]);
 }
 
 static void event_lines(struct tui_app *app, struct tui_lines *l)

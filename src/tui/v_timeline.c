@@ -230,6 +230,25 @@ static void markers(struct tui_app *app, struct canvas *c, const struct tl_view 
 	}
 }
 
+/*
+ * The last row started at the cursor. Map items start in index order, so the started rows
+ * form a prefix and a binary search finds its end in O(log rows).
+ */
+static size_t newest_started(struct tui_app *app, size_t rows)
+{
+	int64_t pos = (int64_t)app->play.pos;
+	size_t lo = 1, hi = rows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct tl_row *r = tl_index_row(app->tl, mid);
+		if (r->start_ev && r->start_ev <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo - 1;
+}
+
 void view_timeline(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 {
 	size_t rows = tl_index_row_count(app->tl);
@@ -238,7 +257,8 @@ void view_timeline(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 	char extra[96], a[24], b[24];
 	tui_fmt_time(v.t0, a, sizeof(a));
 	tui_fmt_time(v.t1, b, sizeof(b));
-	snprintf(extra, sizeof(extra), "%zu rows  %s-%s%s", rows, a, b,
+	snprintf(extra, sizeof(extra), "%zu rows%s  %s-%s%s", rows,
+		 app->tfollow && rows > 1 ? " (following)" : "", a, b,
 		 app->t1 > app->t0 ? "" : " (fit)");
 	struct canvas_rect in = tui_pane_box(app, c, PANE_TIMELINE, r, extra);
 	canvas_set_clip(c, in);
@@ -249,6 +269,8 @@ void view_timeline(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 		return;
 	axis(app, c, &v, in.y);
 	int visible = in.h - 1;
+	if (app->tfollow && rows > (size_t)visible)
+		app->trow = newest_started(app, rows);
 	if (app->trow >= rows)
 		app->trow = rows ? rows - 1 : 0;
 	if (app->trow < app->ttop)
@@ -329,7 +351,15 @@ bool keys_timeline(struct tui_app *app, int key)
 {
 	size_t rows = tl_index_row_count(app->tl);
 	size_t page = app->rect[PANE_TIMELINE].h > 4 ? (size_t)app->rect[PANE_TIMELINE].h - 3 : 1;
+	if (key == 'j' || key == 'k' || key == TUI_KEY_DOWN || key == TUI_KEY_UP ||
+	    key == TUI_KEY_PGDN || key == TUI_KEY_PGUP)
+		app->tfollow = false;
 	switch (key) {
+	case TUI_KEY_ESC:
+		if (app->tfollow)
+			return false;
+		app->tfollow = true; /* follow the newest rows again */
+		return true;
 	case 'j':
 	case TUI_KEY_DOWN:
 		app->trow += app->trow + 1 < rows;

@@ -329,7 +329,7 @@ static void test_mouse(void **state)
 	tui_app_key(f->app, TUI_KEY_ENTER);
 	char *text = frame(f);
 	assert_non_null(strstr(text, "5 Inspector"));
-	assert_non_null(strstr(text, "attempt Invoke #1 SUCCEEDED"));
+	assert_non_null(strstr(text, "Invoke attempt 1: SUCCEEDED"));
 	free(text);
 	/* The wheel scrolls the pane under the pointer (the timeline moves its selection). */
 	tui_app_mouse(f->app, x, y, 5);
