@@ -188,6 +188,23 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	if (b->distributed)
 		b->last_done =
 		    sim_emit(e, EV_MapRunSucceeded, b->run_started_id, st, owner->item, NULL, NULL);
+	static const char *const fields[] = {"ResultSelector", "ResultPath", "OutputPath",
+					     "Assign"};
+	if (sim_plain(st, fields, ARRAY_LEN(fields))) {
+		owner->last = b->last_done;
+		json_t *res = b->results;
+		b->results = NULL;
+		if (sim_too_big(res)) {
+			/* The same error flow/ raises for an output above the limit. */
+			json_decref(res);
+			sim_handle_error(e, owner, "States.DataLimitExceeded",
+					 "The state/task result has a size exceeding the maximum "
+					 "number of bytes service limit (262144 bytes).");
+			return;
+		}
+		sim_leave(e, owner, res, st->next);
+		return;
+	}
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, owner, st, NULL, 0);

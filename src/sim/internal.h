@@ -5,8 +5,13 @@
  *
  * Lifetimes: the engine owns every run (linked in e->runs) and every run owns its block. A
  * queued piece of work names its run and the run's generation; aborting a run bumps the
- * generation, so stale work is skipped when popped. A finished run is freed once no queued
- * work names it any more.
+ * generation, so stale work is skipped when popped. A finished run goes to the graveyard
+ * and is freed after the current dispatch, once no queued work names it any more.
+ *
+ * Files: engine.c (lifecycle, loop, emission, run ends), context.c (per-state facts, `$$`),
+ * states.c (enter/exit, Pass, Choice, Wait, Fail, Retry/Catch, Assign), task.c, block.c (Map
+ * and Parallel), dmap.c (Distributed Map), service.c and scenario.c (models), command.c
+ * (local handlers), mock.c, queue.c, retry.c, size.c, time.c.
  */
 #ifndef STEPSCOPE_SIM_INTERNAL_H
 #define STEPSCOPE_SIM_INTERNAL_H
@@ -164,8 +169,12 @@ struct sim_engine {
 	char *description; /* for the playback seam */
 };
 
-/* engine.c */
+/* context.c */
+/* Builds e->info for every state of the machine. */
+void sim_build_info(struct sim_engine *e);
 struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st);
+
+/* engine.c */
 /* Appends an event; takes payload/extra. Returns its id (0 when dropped at the limit). */
 int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
 		 int32_t item, json_t *payload, json_t *extra);
@@ -183,7 +192,8 @@ void sim_run_release(struct sim_engine *e, struct sim_run *run);
 /* The run reached the end of its graph / failed: report to the parent or end the execution. */
 void sim_run_succeed(struct sim_engine *e, struct sim_run *run, json_t *output);
 void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, const char *cause);
-/* The context object for a state visit, or NULL when the state does not use `$$`. */
+/* context.c: the context object for a state visit, or NULL when the state does not use
+ * `$$`. */
 json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_state *st,
 		    json_t *map_item, int64_t map_index);
 /* "An error occurred while executing the state 'X' (entered at the event id #N). why" */
@@ -193,6 +203,9 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
 		  struct flow_env *env);
 
 /* states.c */
+/* True when the state sets none of `fields`: that part of its data flow is the identity,
+ * and flow/ (which serializes to check sizes) can be skipped. */
+bool sim_plain(const struct asl_state *st, const char *const *fields, size_t n);
 /* A flow/ error of the current state (err is finished): States.Runtime gets AWS's cause. */
 void sim_flow_failed(struct sim_engine *e, struct sim_run *run, struct flow_error *err);
 void sim_enter(struct sim_engine *e, struct sim_run *run);
@@ -247,6 +260,10 @@ char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
 json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
 			       const char *run_arn, json_t *inputs, json_t *results,
 			       json_t *failed_flags, char **why);
+
+/* size.c: the 256 KiB payload limit without serializing (exact compact JSON length). */
+bool sim_too_big(json_t *v);
+size_t sim_json_size(json_t *v);
 
 /* time.c */
 /* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */

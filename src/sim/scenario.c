@@ -89,15 +89,17 @@ static int64_t in_flight(struct sim_scenario_models *m, int64_t now)
 	return n;
 }
 
-/* A warm instance if one is free (true), else a new one (cold, false). */
-static bool take_instance(struct model_state *st, int64_t now, int64_t until)
+/* A warm instance if one is free (true), else a new one (cold, false); *slot is its index. */
+static bool take_instance(struct model_state *st, int64_t now, int64_t until, size_t *slot)
 {
 	for (size_t i = 0; i < st->busy_until.len; i++)
 		if (st->busy_until.items[i] <= now) {
 			st->busy_until.items[i] = until;
+			*slot = i;
 			return true;
 		}
 	VEC_PUSH(st->busy_until, until);
+	*slot = st->busy_until.len - 1;
 	return false;
 }
 
@@ -133,11 +135,14 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	if (model->cold_start.mode == CFG_COLD_PROBABILITY)
 		cold = rng_double(&st->rng) < model->cold_start.probability;
 	int64_t dur = (int64_t)llround(ms);
-	bool warm = take_instance(st, call->now_ms, call->now_ms + dur);
+	size_t slot;
+	bool warm = take_instance(st, call->now_ms, call->now_ms + dur, &slot);
 	if (model->cold_start.mode == CFG_COLD_FIRST_PER_INSTANCE)
 		cold = !warm;
-	if (cold)
+	if (cold) {
 		dur += (int64_t)llround(model->cold_start.init_ms);
+		st->busy_until.items[slot] = call->now_ms + dur; /* busy while it initialises */
+	}
 	out->duration_ms = dur;
 	if (model->timeout_ms > 0 && dur > model->timeout_ms) {
 		/* The function's own timeout is a Lambda error, not States.Timeout (b.4). */

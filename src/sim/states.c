@@ -23,24 +23,36 @@ static const enum ev_type exited_type[] = {
 };
 
 /* https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html */
-bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value)
+/* One Assign object (a state's, a Choice rule's or a catcher's) evaluated against value;
+ * merged into what the state assigns when it exits. */
+static bool assign_from(struct sim_engine *e, struct sim_run *run, json_t *assign, json_t *value,
+			struct flow_error *err)
 {
-	json_t *assign = json_object_get(run->state->json, "Assign");
-	if (!assign)
+	if (!json_is_object(assign))
 		return true;
 	struct flow_env env;
-	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
 	sim_flow_env(e, run, ctx, &env); /* references see the values before this state */
-	json_t *v = flow_template(assign, value, &env, &err);
+	json_t *v = flow_template(assign, value, &env, err);
 	json_decref(ctx);
-	if (!v) {
-		sim_flow_failed(e, run, &err);
+	if (!v)
 		return false;
+	if (run->assigned) {
+		json_object_update(run->assigned, v);
+		json_decref(v);
+	} else {
+		run->assigned = v;
 	}
-	json_decref(run->assigned);
-	run->assigned = v;
 	return true;
+}
+
+bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value)
+{
+	struct flow_error err = {0};
+	if (assign_from(e, run, json_object_get(run->state->json, "Assign"), value, &err))
+		return true;
+	sim_flow_failed(e, run, &err);
+	return false;
 }
 
 /* stateExitedEventDetails.assignedVariables: each value JSON-encoded (aws-facts a.3). */
@@ -90,6 +102,8 @@ static void runtime_failed(struct sim_engine *e, struct sim_run *run, const char
 /* InputPath then OutputPath: Wait, Succeed (Choice adds its rules in between). */
 static json_t *io_paths(struct sim_engine *e, struct sim_run *run, json_t *eff)
 {
+	if (!json_object_get(run->state->json, "OutputPath"))
+		return json_incref(eff); /* absent = "$" */
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
@@ -104,6 +118,8 @@ static json_t *io_paths(struct sim_engine *e, struct sim_run *run, json_t *eff)
 
 static json_t *input_path(struct sim_engine *e, struct sim_run *run)
 {
+	if (!json_object_get(run->state->json, "InputPath"))
+		return json_incref(run->input); /* absent = "$" */
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
@@ -116,9 +132,26 @@ static json_t *input_path(struct sim_engine *e, struct sim_run *run)
 	return eff;
 }
 
+/* True when the state sets none of these fields: its data flow is the identity. */
+bool sim_plain(const struct asl_state *st, const char *const *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (json_object_get(st->json, fields[i]))
+			return false;
+	return true;
+}
+
 static void enter_pass(struct sim_engine *e, struct sim_run *run)
 {
 	const struct asl_state *st = run->state;
+	static const char *const fields[] = {"InputPath", "Parameters", "Result", "ResultPath",
+					     "OutputPath"};
+	if (sim_plain(st, fields, ARRAY_LEN(fields))) {
+		/* Output = input: already within the payload limit where it was produced. */
+		if (sim_assign(e, run, run->input))
+			sim_leave(e, run, json_incref(run->input), st->next);
+		return;
+	}
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
@@ -239,8 +272,18 @@ static void enter_choice(struct sim_engine *e, struct sim_run *run)
 			     "No Choice rule matched and there is no Default");
 		return;
 	}
+	/* The state's Assign, then the matched rule's (rules may assign too). */
+	json_t *rule = matched >= 0
+			   ? json_array_get(json_object_get(st->json, "Choices"), (size_t)matched)
+			   : NULL;
+	struct flow_error aerr = {0};
 	if (!sim_assign(e, run, eff)) {
 		json_decref(eff);
+		return;
+	}
+	if (!assign_from(e, run, json_object_get(rule, "Assign"), eff, &aerr)) {
+		json_decref(eff);
+		sim_flow_failed(e, run, &aerr);
 		return;
 	}
 	json_t *out = io_paths(e, run, eff);
@@ -409,7 +452,7 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	else if (!run->exit_caught && st->type == ASL_PARALLEL)
 		sim_emit(e, EV_ParallelStateSucceeded, prev, st, run->item, NULL, NULL);
 	json_t *extra = NULL;
-	if (run->assigned && !run->exit_caught) {
+	if (run->assigned) {
 		extra = assigned_extra(run->assigned);
 		if (!run->vars)
 			run->vars = json_object();
@@ -495,6 +538,23 @@ static bool try_catch(struct sim_engine *e, struct sim_run *run, const char *err
 			sim_run_fail(e, run, "States.Runtime", why);
 			free(why);
 			flow_error_fini(&ferr);
+			return true;
+		}
+		/* A catcher's Assign sees the error output as `$`. */
+		json_t *cj = json_array_get(json_object_get(st->json, "Catch"), i);
+		json_decref(run->assigned);
+		run->assigned = NULL;
+		err_out = json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : "");
+		struct flow_error aerr = {0};
+		bool ok = assign_from(e, run, json_object_get(cj, "Assign"), err_out, &aerr);
+		json_decref(err_out);
+		if (!ok) {
+			/* Failing here is final: no second round of Retry/Catch. */
+			json_decref(out);
+			run->failed_in_task = false;
+			emit_state_failed(e, run);
+			sim_run_fail(e, run, aerr.name ? aerr.name : "States.Runtime", aerr.cause);
+			flow_error_fini(&aerr);
 			return true;
 		}
 		emit_state_failed(e, run);

@@ -285,7 +285,7 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	}
 	json_t *result = out->result ? out->result : json_null();
 	out->result = NULL;
-	if (flow_exceeds_limit(result)) {
+	if (sim_too_big(result)) {
 		/* Caught by States.ALL on AWS (aws-facts b.8, observed). */
 		char *cause = xasprintf("The state/task '%s' returned a result with a size "
 					"exceeding the maximum number of bytes service limit.",
@@ -298,6 +298,12 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	struct ev ev = task_ev(e, run, family[run->task_kind][2]);
 	ev.payload = json_incref(result);
 	run->last = sim_emit_ev(e, &ev, st);
+	static const char *const fields[] = {"ResultSelector", "ResultPath", "OutputPath",
+					     "Assign"};
+	if (sim_plain(st, fields, ARRAY_LEN(fields))) {
+		sim_leave(e, run, result, st->next); /* the result is the output; size checked */
+		return;
+	}
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, st, NULL, 0);

@@ -227,6 +227,45 @@ static void test_mock_errors(void **state)
 	diags_fini(&d);
 }
 
+/* The payload size walker agrees with jansson's compact serialization byte for byte. */
+static void test_json_size(void **state)
+{
+	(void)state;
+	const char *docs[] = {
+	    "null",
+	    "true",
+	    "false",
+	    "0",
+	    "-123456789012",
+	    "1.5",
+	    "1e300",
+	    "\"\"",
+	    "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f/\u00e9\u4e2d\"",
+	    "[]",
+	    "{}",
+	    "[1,[2,[3,{}]],\"x\"]",
+	    "{\"k\\\"ey\": {\"a\": [true, false, null, 0.1, -2]}, \"b\": \"\\u007f\"}",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(docs); i++) {
+		json_t *v = json_loads(docs[i], JSON_DECODE_ANY, NULL);
+		assert_non_null(v);
+		size_t want = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+		assert_int_equal(sim_json_size(v), want);
+		json_decref(v);
+	}
+	/* The limit: 262,144 bytes exactly is allowed, one more is not. */
+	char *s = xmalloc(FLOW_PAYLOAD_LIMIT);
+	memset(s, 'x', FLOW_PAYLOAD_LIMIT - 2);
+	s[FLOW_PAYLOAD_LIMIT - 2] = '\0';
+	json_t *v = json_string(s);
+	assert_false(sim_too_big(v));
+	json_t *a = json_pack("[O]", v);
+	assert_true(sim_too_big(a));
+	json_decref(a);
+	json_decref(v);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +278,7 @@ int main(void)
 	    cmocka_unit_test(test_timestamps),
 	    cmocka_unit_test(test_mock_parse),
 	    cmocka_unit_test(test_mock_errors),
+	    cmocka_unit_test(test_json_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
