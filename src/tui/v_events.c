@@ -177,6 +177,16 @@ void view_events(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 		const struct ev *e = ev_log_get(app->log, list_id(app, k));
 		sb_clear(&sb);
 		ev_format_line(app->log, e, &sb);
+		/* "7 <- 5" reads better as "7 ← 5" where Unicode is allowed. */
+		char *arrow = app->opt.ascii ? NULL : strstr(sb.data, " <- ");
+		if (arrow) {
+			char *tail = xstrdup(arrow + 4);
+			sb.len = (size_t)(arrow - sb.data);
+			sb.data[sb.len] = '\0';
+			sb_add(&sb, " \xe2\x86\x90 ");
+			sb_add(&sb, tail);
+			free(tail);
+		}
 		enum canvas_role role = event_role(e);
 		if (k == sel && (app->esel || app->focus == PANE_EVENTS))
 			role = CANVAS_SELECTED;
