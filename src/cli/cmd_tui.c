@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "asl/asl.h"
 #include "config/config.h"
@@ -82,14 +81,13 @@ static char *sibling_definition(const char *history)
 	return NULL;
 }
 
-static struct asl_machine *load_definition(const char *path, char **message)
+/* A replay's definition; problems are printed (the replay goes on without a graph). */
+static struct asl_machine *load_definition(const char *path)
 {
 	struct diags d;
 	diags_init(&d);
 	struct asl_machine *m = asl_load_file(path, NULL, &d);
-	if (!m && message)
-		*message = xasprintf("cannot load the definition %s", path);
-	if (!m && !message)
+	if (!m)
 		diags_print(stderr, &d, NULL, 0);
 	diags_fini(&d);
 	return m;
@@ -121,15 +119,14 @@ static const char *base_name(const char *path)
 }
 
 /* Takes log; the definition is `definition` or the history's sibling. */
-static struct session *session_new(struct ev_log *log, const char *name, const char *definition,
-				   char **message)
+static struct session *session_new(struct ev_log *log, const char *name, const char *definition)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 	s->log = log;
 	char *sib = definition ? NULL : sibling_definition(name);
 	const char *def = definition ? definition : sib;
 	if (def)
-		s->model = load_definition(def, message);
+		s->model = load_definition(def);
 	free(sib);
 	s->replay = true;
 	s->description = xasprintf("replay of %s", base_name(name));
@@ -297,7 +294,7 @@ static bool reload(void *ctx, enum tui_reload what, const char *arg, struct tui_
 		struct ev_log *log = import_file(arg, message);
 		if (!log)
 			return false;
-		next = session_new(log, arg, NULL, NULL);
+		next = session_new(log, arg, NULL);
 	} else if (!h->sim || h->cur->replay) {
 		*message = xstrdup(what == TUI_RELOAD_CONFIG
 				       ? "reload: a replay has no config.yaml (o opens a history)"
@@ -330,51 +327,19 @@ struct dump_opts {
 	long bench; /* > 0: render that many frames and print the time per frame instead */
 };
 
-/* `make bench`: the mean time to render a full frame of every pane into the canvas. */
-static void bench(struct tui_app *app, struct canvas *c, long frames)
-{
-	struct timespec a, b;
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	for (long i = 0; i < frames; i++)
-		tui_app_render(app, c);
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	double ms = ((double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6) /
-		    (double)frames;
-	printf("tui frame %dx%d: %.3f ms (%ld frames)\n", canvas_width(c), canvas_height(c), ms,
-	       frames);
-}
-
 static int dump(struct tui_app *app, const struct dump_opts *d, bool ascii)
 {
 	if (d->at && !strcmp(d->at, "end"))
 		tui_app_seek_end(app);
 	else if (d->at)
 		tui_app_seek(app, strtoll(d->at, NULL, 10));
-	const char *k = d->keys ? d->keys : "";
-	int key;
-	while ((key = tui_key_parse(&k)) != -1) {
-		if (key == -2)
-			return cli_error("tui: --keys: unknown <key> name");
-		if (!tui_app_key(app, key))
-			break;
-	}
-	struct canvas *c = canvas_new(d->w, d->h, ascii);
-	if (d->bench > 0) {
-		bench(app, c, d->bench);
-		canvas_free(c);
-		return EXIT_OK;
-	}
-	tui_app_render(app, c);
-	char *text = canvas_dump_text(c);
-	fputs(text, stdout);
-	free(text);
-	if (d->roles) {
-		fputs("--- roles\n", stdout);
-		text = canvas_dump_roles(c);
-		fputs(text, stdout);
-		free(text);
-	}
-	canvas_free(c);
+	if (!tui_app_feed(app, d->keys ? d->keys : ""))
+		return cli_error("tui: --keys: unknown <key> name");
+	if (d->bench > 0)
+		printf("tui frame %dx%d: %.3f ms (%ld frames)\n", d->w, d->h,
+		       tui_bench(app, d->w, d->h, d->bench, ascii), d->bench);
+	else
+		tui_dump_frame(app, d->w, d->h, ascii, d->roles, stdout);
 	return EXIT_OK;
 }
 
@@ -454,10 +419,9 @@ static int parse_value_opt(struct tui_args *a, const char *o, const char *v)
 		a->sim.seed = n;
 		a->sim.seed_given = true;
 	} else if (!strcmp(o, "--colors")) {
-		a->opt.colors = !strcmp(v, "256")    ? TUI_COLORS_256
-				: !strcmp(v, "16")   ? TUI_COLORS_16
-				: !strcmp(v, "mono") ? TUI_COLORS_MONO
-						     : TUI_COLORS_AUTO;
+		a->opt.colors = !strcmp(v, "256")  ? TUI_COLORS_256
+				: !strcmp(v, "16") ? TUI_COLORS_16
+						   : (!strcmp(v, "mono") ? TUI_COLORS_MONO : 0);
 	} else if (!strcmp(o, "--bench")) {
 		a->dump.bench = strtol(v, NULL, 10);
 		if (a->dump.bench <= 0)
@@ -549,7 +513,7 @@ int cli_tui_replay(struct ev_log *log, const char *name, const char *definition)
 {
 	struct tui_args a;
 	memset(&a, 0, sizeof(a));
-	struct session *s = session_new(log, name, definition, NULL);
+	struct session *s = session_new(log, name, definition);
 	if (definition && !s->model) {
 		session_free(s);
 		return EXIT_USAGE;
@@ -567,7 +531,7 @@ static int start_replay(struct tui_args *a, struct ev_log *log)
 		free(message);
 		return EXIT_USAGE;
 	}
-	struct session *s = session_new(log, a->replay, a->definition, NULL);
+	struct session *s = session_new(log, a->replay, a->definition);
 	if (a->definition && !s->model) {
 		session_free(s);
 		return EXIT_USAGE;

@@ -1,10 +1,13 @@
 /*
  * A full frame: the header, the panes reflowed to the size, the status bar, the help
- * overlay, and the "terminal too small" screen. Also the small drawing helpers views share.
+ * overlay, and the "terminal too small" screen; the small drawing helpers views share; and
+ * frames without a terminal (key scripts, the golden-test dump, the frame benchmark).
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tui/internal.h"
 
@@ -293,4 +296,47 @@ void tui_app_render(struct tui_app *app, struct canvas *c)
 	status_bar(app, c, w, h);
 	if (app->help)
 		view_help(app, c);
+}
+
+/* ---- frames without a terminal: key scripts, golden dumps, the frame benchmark ---- */
+
+bool tui_app_feed(struct tui_app *app, const char *keys)
+{
+	int key;
+	while ((key = tui_key_parse(&keys)) != -1) {
+		if (key == -2)
+			return false;
+		if (!tui_app_key(app, key))
+			break;
+	}
+	return true;
+}
+
+void tui_dump_frame(struct tui_app *app, int w, int h, bool ascii, bool roles, FILE *out)
+{
+	struct canvas *c = canvas_new(w, h, ascii);
+	tui_app_render(app, c);
+	char *text = canvas_dump_text(c);
+	fputs(text, out);
+	free(text);
+	if (roles) {
+		fputs("--- roles\n", out);
+		text = canvas_dump_roles(c);
+		fputs(text, out);
+		free(text);
+	}
+	canvas_free(c);
+}
+
+double tui_bench(struct tui_app *app, int w, int h, long frames, bool ascii)
+{
+	struct canvas *c = canvas_new(w, h, ascii);
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (long i = 0; i < frames; i++)
+		tui_app_render(app, c);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	canvas_free(c);
+	double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+	return frames > 0 ? ms / (double)frames : 0;
 }

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "canvas/canvas.h"
 #include "event/event.h"
@@ -110,6 +111,15 @@ void tui_app_seek(struct tui_app *app, int64_t t_ms);
 void tui_app_seek_end(struct tui_app *app);
 /* Renders a full frame of canvas_width × canvas_height (any size; "too small" below 80×24). */
 void tui_app_render(struct tui_app *app, struct canvas *c);
+
+/* Feeds a key script (tui_key_parse syntax) until its end or a quit; false on an unknown
+ * <name>. */
+bool tui_app_feed(struct tui_app *app, const char *keys);
+/* Renders one w × h frame and writes its text to out (borrowed), then with `roles` a line
+ * "--- roles" and the style roles: the golden-test form. */
+void tui_dump_frame(struct tui_app *app, int w, int h, bool ascii, bool roles, FILE *out);
+/* Renders `frames` full frames of w × h and returns the mean milliseconds per frame. */
+double tui_bench(struct tui_app *app, int w, int h, long frames, bool ascii);
 
 /* Runs the app on the terminal until `q`; returns the exit status (0, or 130 on a signal). */
 int tui_run(const struct tui_source *src, const struct tui_hooks *hooks,
