@@ -23,6 +23,8 @@ fi
 grep -v '^#' "$here/cases" | grep -v '^$' | while IFS='|' read -r cn size hist at keys flags; do
 	out=$GOLDEN_TMP/$cn
 	file=$corpus/$hist.history.json
+	# {corpus} in keys names the corpus folder (for `o`, open a history).
+	keys=$(printf '%s' "$keys" | sed "s|{corpus}|$corpus|g")
 	# `-`: no file, the simulated scenario of the repository's config.yaml.
 	[ "$hist" = - ] && file=
 	# `nodef`: the history alone, without its definition beside it (graph from the log).
