@@ -98,9 +98,10 @@ wait_for s1 "EXIT=0" 3 && wait_for s1 "TTY=sane" 2
 check quit $? "q did not exit 0 with the terminal restored"
 
 # 5. SIGTERM restores the terminal too.
-start s2 100 30 "'$STEPSCOPE' tui --paused '$hist'"
+# (The pane's shell records the binary's pid: it execs into it.)
+start s2 100 30 "sh -c \"echo \\\$\\\$ > $tmp/pid; exec '$STEPSCOPE' tui --paused '$hist'\""
 wait_for s2 "1 Graph" 5
-pid=$(pgrep -n -f "stepscope tui --paused $hist")
+pid=$(cat "$tmp/pid" 2>/dev/null)
 [ -n "$pid" ] && kill -TERM "$pid"
 wait_for s2 "EXIT=143" 3 && wait_for s2 "TTY=sane" 2
 check sigterm $? "SIGTERM did not restore the terminal" s2
