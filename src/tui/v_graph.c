@@ -43,10 +43,89 @@ static const struct graph_box *focus_box(struct tui_app *app)
 	return best;
 }
 
+/*
+ * A count label on a frame's bottom border, kept clear of the edges leaving it (a ┬ there):
+ * it goes before the first one, or after it when there is no room before; the compact form
+ * is used when the full one does not fit.
+ */
+static void frame_label(struct canvas *c, const struct graph_box *b, int ox, int oy,
+			const char *full, const char *compact)
+{
+	int y = oy + b->y + b->h - 1, x0 = ox + b->x + 2, x1 = ox + b->x + b->w - 2;
+	/* The widest stretch of border between the edges leaving the frame. */
+	int best = x0, best_w = 0, seg = x0;
+	for (int x = x0; x <= x1; x++) {
+		const struct canvas_cell *cell = x < x1 ? canvas_cell(c, x, y) : NULL;
+		if (x == x1 || (cell && (cell->lines & CANVAS_DOWN))) {
+			if (x - 1 - seg > best_w)
+				best = seg, best_w = x - 1 - seg;
+			seg = x + 2;
+		}
+	}
+	int wf = canvas_str_width(full), wc = canvas_str_width(compact);
+	if (best_w < wc) /* no stretch is wide enough: the counts win over the junctions */
+		best = x0, best_w = x1 - x0;
+	const char *text = wf <= best_w ? full : compact;
+	if (best_w >= 4)
+		canvas_put_str_fit(c, best, y, best_w, text, CANVAS_INFO);
+}
+
+/* "▶ 3 running ✓ 12 ✗ 1 / 40" on a frame (compact "▶3 ✓12 ✗1/40" when narrow). */
+static void counts_label(struct tui_app *app, struct canvas *c, const struct graph_box *b, int ox,
+			 int oy, const int32_t n[4], const char *unit)
+{
+	bool a = app->opt.ascii;
+	const char *r = a ? ">" : "▶", *k = a ? "+" : "✓", *x = a ? "x" : "✗";
+	char full[128], compact[96];
+	snprintf(full, sizeof(full), " %s %d running %s %d %s %d / %d%s ", r, n[0], k, n[1], x,
+		 n[2], n[3], unit);
+	snprintf(compact, sizeof(compact), " %s%d %s%d %s%d/%d ", r, n[0], k, n[1], x, n[2], n[3]);
+	frame_label(c, b, ox, oy, full, compact);
+}
+
+static const struct tui_state_stat *stat_of(const struct tui_app *app, const struct graph_node *n)
+{
+	for (size_t i = 1; i < app->play.states.len; i++)
+		if (app->play.states.items[i].node == n)
+			return &app->play.states.items[i];
+	return NULL;
+}
+
+/* A Parallel frame: its branches at the cursor (running, done, failed), from their states. */
+static void branch_counts(struct tui_app *app, struct canvas *c, int ox, int oy,
+			  const struct tui_state_stat *ps)
+{
+	const struct graph_node *n = ps->node;
+	const struct graph_box *b = graph_layout_find(app->layout, n);
+	if (!b || n->child_count == 0)
+		return;
+	int running = 0, done = 0, failed = 0;
+	for (size_t i = 0; i < n->child_count; i++) {
+		const struct graph *g = n->children[i];
+		bool run = false, fail = false, seen = false;
+		for (size_t k = 0; k < g->nodes.len; k++) {
+			const struct tui_state_stat *s = stat_of(app, g->nodes.items[k]);
+			if (!s)
+				continue;
+			seen = true;
+			run |= s->running > 0;
+			fail |= s->last == CANVAS_STATE_FAILED || s->last == CANVAS_STATE_ABORTED;
+		}
+		running += seen && run;
+		failed += seen && !run && fail;
+		done += seen && !run && !fail;
+	}
+	const int32_t counts[4] = {running, done, failed, (int32_t)n->child_count};
+	counts_label(app, c, b, ox, oy, counts, " branches");
+}
+
 static void map_counts(struct tui_app *app, struct canvas *c, int ox, int oy)
 {
 	for (size_t i = 1; i < app->play.states.len; i++) {
 		const struct tui_state_stat *s = &app->play.states.items[i];
+		bool entered = s->running > 0 || s->last != CANVAS_DEFAULT;
+		if (s->node && s->node->kind == GRAPH_PARALLEL && entered)
+			branch_counts(app, c, ox, oy, s);
 		if (!s->node || s->node->kind != GRAPH_MAP)
 			continue;
 		int32_t seen = s->it_run + s->it_ok + s->it_fail + s->it_abort;
@@ -63,19 +142,12 @@ static void map_counts(struct tui_app *app, struct canvas *c, int ox, int oy)
 				 : s->runs_failed  ? (a ? "x failed" : "✗ failed")
 				 : s->runs_aborted ? (a ? "# aborted" : "■ aborted")
 						   : (a ? "+ succeeded" : "✓ succeeded"));
-			canvas_put_str_fit(c, ox + b->x + 2, oy + b->y + b->h - 1, b->w - 4, text,
-					   CANVAS_INFO);
+			frame_label(c, b, ox, oy, text, text);
 			continue;
 		}
-		snprintf(text, sizeof(text), " %s %d running %s %d %s %d / %d ", a ? ">" : "▶",
-			 s->it_run, a ? "+" : "✓", s->it_ok, a ? "x" : "✗",
-			 s->it_fail + s->it_abort, s->length > seen ? s->length : seen);
-		if (canvas_str_width(text) > b->w - 4)
-			snprintf(text, sizeof(text), " %s%d %s%d %s%d/%d ", a ? ">" : "▶",
-				 s->it_run, a ? "+" : "✓", s->it_ok, a ? "x" : "✗",
-				 s->it_fail + s->it_abort, s->length > seen ? s->length : seen);
-		canvas_put_str_fit(c, ox + b->x + 2, oy + b->y + b->h - 1, b->w - 4, text,
-				   CANVAS_INFO);
+		const int32_t counts[4] = {s->it_run, s->it_ok, s->it_fail + s->it_abort,
+					   s->length > seen ? s->length : seen};
+		counts_label(app, c, b, ox, oy, counts, "");
 	}
 }
 
