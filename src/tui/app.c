@@ -34,6 +34,7 @@ static void load_source(struct tui_app *app, const struct tui_source *src)
 	app->esel = 0;
 	app->matched_upto = 0;
 	app->matches.len = 0;
+	memset(app->conc, 0, sizeof(app->conc));
 	memset(&app->play, 0, sizeof(app->play));
 	play_reset(app);
 	/* The configured speed; else replays play in about ten seconds, live runs at 1x. */

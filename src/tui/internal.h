@@ -80,6 +80,12 @@ struct tui_app {
 	char filter[128];
 	VEC(int64_t) matches; /* ids matching the filter, ascending */
 	size_t matched_upto;  /* events checked so far */
+	/* concurrency: per series, the complete segments up to the cursor (kept across frames) */
+	struct conc_cache {
+		size_t done;  /* points whose segment ends at or before the cursor */
+		double area;  /* value × time over those segments */
+		int32_t peak; /* over those points */
+	} conc[TL_SERIES_COUNT];
 	/* inspector */
 	enum tui_pane inspect_from;
 	int iscroll;

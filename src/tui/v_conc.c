@@ -5,23 +5,33 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tui/internal.h"
 
-/* Peak and time-weighted mean of a series over [0, t]. */
-static void stats_upto(const struct tui_app *app, enum tl_series_kind kind, int64_t t,
-		       int32_t *peak, double *mean)
+/*
+ * Peak and time-weighted mean of a series over [0, t]. Complete segments are cached, so a
+ * frame at the same or a later cursor costs O(new points), not O(points); a rewind restarts.
+ */
+static void stats_upto(struct tui_app *app, enum tl_series_kind kind, int64_t t, int32_t *peak,
+		       double *mean)
 {
 	const int64_t *ts;
 	const int32_t *vs;
 	size_t n = tl_index_series(app->tl, kind, &ts, &vs);
-	double area = 0;
-	*peak = 0;
-	for (size_t i = 0; i < n && ts[i] <= t; i++) {
-		int64_t end = i + 1 < n && ts[i + 1] < t ? ts[i + 1] : t;
-		if (vs[i] > *peak)
-			*peak = vs[i];
-		area += (double)vs[i] * (double)(end - ts[i]);
+	struct conc_cache *cc = &app->conc[kind];
+	if (cc->done > n || (cc->done > 0 && ts[cc->done] > t))
+		memset(cc, 0, sizeof(*cc));
+	while (cc->done + 1 < n && ts[cc->done + 1] <= t) {
+		cc->area += (double)vs[cc->done] * (double)(ts[cc->done + 1] - ts[cc->done]);
+		cc->peak = vs[cc->done] > cc->peak ? vs[cc->done] : cc->peak;
+		cc->done++;
+	}
+	double area = cc->area;
+	*peak = cc->peak;
+	if (cc->done < n && ts[cc->done] <= t) { /* the open segment up to the cursor */
+		area += (double)vs[cc->done] * (double)(t - ts[cc->done]);
+		*peak = vs[cc->done] > *peak ? vs[cc->done] : *peak;
 	}
 	*mean = t > 0 ? area / (double)t : 0;
 }
