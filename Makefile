@@ -108,6 +108,7 @@ install: stepscope
 	install -m 755 stepscope $(DESTDIR)$(PREFIX)/bin/stepscope
 	install -m 644 assets/stepscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/stepscope.1
 	cp -R assets/. $(DESTDIR)$(PREFIX)/share/stepscope/
+	cp -R samples $(DESTDIR)$(PREFIX)/share/stepscope/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/stepscope $(DESTDIR)$(PREFIX)/share/man/man1/stepscope.1
