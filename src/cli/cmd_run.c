@@ -414,8 +414,8 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 	}
 	/* The table's items matter to the seed (or when named with --items); for another
 	 * definition a missing default item file just means an empty table. */
-	const char *items = ra->items ? ra->items : in->config ? in->s.ddb.items : NULL;
 	bool seed = !ra->definition && in->s.stepfunc.definition_is_seed;
+	const char *items = ra->items ? ra->items : in->config || seed ? in->s.ddb.items : NULL;
 	if (items && !ra->items && !seed && stat(items, &st) != 0)
 		items = NULL;
 	if (ok && items) {
