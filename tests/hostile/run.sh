@@ -1,0 +1,267 @@
+#!/bin/sh
+# Hostile input: the real binary on inputs built to break it — nesting hundreds of thousands
+# of levels deep, a 50 MB file, one very long line, invalid UTF-8, NUL bytes, a YAML alias
+# bomb, duplicate keys, numbers out of range, cycles. Each command runs under `timeout 20`
+# (a timeout is a FAIL, and so is a signal or a sanitizer report) and must end with the
+# expected exit status and a one-line message that names the problem: for exit 2 the first
+# line of stderr is `file:line:col: error: ...` or `stepscope: ...` and matches a pattern.
+# The big inputs are generated here, never committed.
+#
+# Also "nothing lost": every output-file option (replay --history-out) writes atomically:
+# an existing file is untouched when the command fails, and an output equal to an input is
+# refused.
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/tools/golden.sh"
+T=$GOLDEN_TMP
+
+# run_case NAME WANT_STATUS ERR_PATTERN -- ARGS...: runs stepscope ARGS in $T.
+run_case() {
+	name=$1 want=$2 pattern=$3
+	shift 4
+	(cd "$T" && timeout 20 "$STEPSCOPE" "$@") >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	if [ "$rc" = 124 ]; then
+		echo "FAIL $name: timed out after 20 s (a hang)"
+		return 1
+	fi
+	if [ "$rc" -gt 128 ]; then
+		echo "FAIL $name: killed by signal $((rc - 128))"
+		head -5 "$T/err"
+		return 1
+	fi
+	if grep -q -E 'Sanitizer|runtime error:' "$T/err"; then
+		echo "FAIL $name: sanitizer report"
+		grep -m5 -E 'ERROR|runtime error' "$T/err"
+		return 1
+	fi
+	expect_status "$name" "$want" "$rc" || { head -3 "$T/err" | cut -c1-200; return 1; }
+	first=$(head -1 "$T/err")
+	if ! printf '%s\n' "$first" | grep -q -E "$pattern"; then
+		echo "FAIL $name: first stderr line does not match /$pattern/:"
+		printf '    %s\n' "$first" | cut -c1-300
+		return 1
+	fi
+	# One line of message: never a flood (the source line shown under it is clipped).
+	if [ "$(wc -c <"$T/err")" -gt 4000 ] && [ "$want" != 0 ]; then
+		echo "FAIL $name: $(wc -c <"$T/err") bytes on stderr"
+		return 1
+	fi
+	echo "ok $name"
+}
+
+# repeat N STRING: STRING N times, without a newline.
+repeat() {
+	awk -v n="$1" -v s="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s }'
+}
+
+LOC='^[^:]+:[0-9]+:[0-9]+: error: '
+GOOD='{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'
+
+# ---- nesting ----
+repeat 300000 '[' >"$T/deep-open.asl.json"
+run_case deep-json-open 2 "${LOC}.*depth" -- validate deep-open.asl.json
+{ repeat 300000 '['; repeat 300000 ']'; } >"$T/deep-closed.asl.json"
+run_case deep-json-closed 2 "${LOC}.*depth" -- validate deep-closed.asl.json
+{ printf 'StartAt: A\nStates: '; repeat 300000 '['; } >"$T/deep-flow.asl.yaml"
+run_case deep-yaml-flow 2 "${LOC}.*nesting deeper" -- validate deep-flow.asl.yaml
+{ printf 'Comment: '; repeat 300000 '{a: '; } >"$T/deep-map.asl.yaml"
+run_case deep-yaml-flow-map 2 "${LOC}" -- validate deep-map.asl.yaml
+{ repeat 300000 '- '; printf 'x\n'; } >"$T/deep-block.asl.yaml"
+run_case deep-yaml-block 2 "${LOC}.*nesting deeper" -- validate deep-block.asl.yaml
+{ printf '{"events": '; repeat 300000 '['; } >"$T/deep-history.json"
+run_case deep-history 2 "${LOC}" -- replay deep-history.json
+{ printf 'simulation: '; repeat 300000 '['; } >"$T/deep-config.yaml"
+run_case deep-config 2 "${LOC}" -- definition --config deep-config.yaml
+
+# ---- size ----
+# 50 MB: a valid definition whose Comment is one 50 MB line; then the same bytes broken at
+# the end (the error is located past 50 MB).
+big() {
+	printf '{"Comment": "'
+	awk 'BEGIN { s = "0123456789abcdef"; for (i = 0; i < 12; i++) s = s s;
+		for (i = 0; i < 800; i++) printf "%s", s }'
+	printf '", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}%s\n' "$1"
+}
+big '}' >"$T/big.asl.json"
+run_case big-50mb-valid 0 '^$' -- validate big.asl.json
+grep -q '^big.asl.json: ok (1 states)' "$T/out" && echo "ok big-50mb-valid.output" ||
+	echo "FAIL big-50mb-valid.output: $(head -c 200 "$T/out")"
+big ',' >"$T/big-bad.asl.json"
+run_case big-50mb-broken 2 "${LOC}JSON syntax error" -- validate big-bad.asl.json
+# A long line of many states: 20,000 states on one line, the last one broken.
+{
+	printf '{"StartAt": "S0", "States": {'
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "\"S%d\": {\"Type\": \"Pass\", \"Next\": \"S%d\"}, ", i, i + 1 }'
+	printf '"S20000": {"Type": "Pass", "End": "yes"}}}'
+} >"$T/long-line.asl.json"
+run_case long-line-many-states 2 "^long-line.asl.json:1:[0-9]+: error: " -- validate long-line.asl.json
+# A 50 MB file of zero bytes, and a file that is not text at all.
+head -c 52428800 /dev/zero >"$T/zeros.json"
+run_case zeros-50mb 2 "${LOC}" -- validate zeros.json
+run_case zeros-50mb-history 2 "${LOC}" -- replay zeros.json
+awk 'BEGIN { srand(7); for (i = 0; i < 200000; i++) printf "%c", int(rand() * 255) + 1 }' \
+	>"$T/noise.yaml"
+run_case binary-noise 2 "${LOC}|^stepscope: " -- validate noise.yaml
+: >"$T/empty.json"
+run_case empty-file 2 "${LOC}|^stepscope: " -- validate empty.json
+run_case empty-history 2 "${LOC}|^stepscope: " -- replay empty.json
+
+# ---- encoding ----
+printf '{"StartAt": "A", "States": {"A\377\376": {"Type": "Succeed"}}}' >"$T/utf8.asl.json"
+run_case invalid-utf8-json 2 "${LOC}.*(UTF-8|decode byte)" -- validate utf8.asl.json
+printf 'StartAt: A\nStates:\n  "A\377": {Type: Succeed}\n' >"$T/utf8.asl.yaml"
+run_case invalid-utf8-yaml 2 "${LOC}" -- validate utf8.asl.yaml
+printf '{"StartAt": "A", "States": {"A": {"Type": "Succeed"\000}}}' >"$T/nul.asl.json"
+run_case nul-json 2 "${LOC}" -- validate nul.asl.json
+printf '%s\000garbage' "$GOOD" >"$T/nul-tail.asl.json"
+run_case nul-after-json 2 "${LOC}" -- validate nul-tail.asl.json
+printf 'StartAt: A\nStates:\n  A: {Type: Succeed\000}\n' >"$T/nul.asl.yaml"
+run_case nul-yaml 2 "${LOC}" -- validate nul.asl.yaml
+printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "\\u0000x", "End": true}}}' \
+	>"$T/escaped-nul.asl.json"
+run_case escaped-nul-json 2 "${LOC}" -- validate escaped-nul.asl.json
+printf '{"events": [{"id": 1, "type": "ExecutionStarted\000", "timestamp": 1}]}' >"$T/nul-h.json"
+run_case nul-history 2 "${LOC}" -- replay nul-h.json
+
+# ---- YAML alias bomb ("billion laughs"): 10^9 values from 1 KB ----
+laughs() {
+	printf '%sa: &a ["x","x","x","x","x","x","x","x","x","x"]\n' "$1"
+	prev=a
+	for l in b c d e f g h i; do
+		printf '%s%s: &%s [' "$1" $l $l
+		repeat 9 "*$prev,"
+		printf '*%s]\n' $prev
+		prev=$l
+	done
+}
+{ laughs ''; printf 'StartAt: A\nStates: {A: {Type: Pass, Result: *i, End: true}}\n'; } \
+	>"$T/laughs.asl.yaml"
+run_case yaml-alias-bomb 2 "${LOC}.*alias" -- validate laughs.asl.yaml
+# In config.yaml a service's `result` takes any YAML, aliases included.
+{ printf 'services:\n  "arn:*":\n    result:\n'; laughs '      '; } >"$T/laughs-config.yaml"
+run_case yaml-alias-bomb-config 2 "${LOC}.*expands to more than" -- \
+	definition --config laughs-config.yaml
+# Chained anchors: 5,000 levels deep from 5,000 short lines.
+{
+	printf 'services:\n  "arn:*":\n    result:\n      k0: &k0 x\n'
+	awk 'BEGIN { for (i = 1; i <= 5000; i++) printf "      k%d: &k%d [*k%d]\n", i, i, i - 1 }'
+} >"$T/chain-config.yaml"
+run_case yaml-alias-chain-config 2 "${LOC}.*expands to more than" -- \
+	definition --config chain-config.yaml
+{
+	printf 'k0: &k0 x\n'
+	awk 'BEGIN { for (i = 1; i <= 50000; i++) printf "k%d: &k%d [*k%d]\n", i, i, i - 1 }'
+	printf 'StartAt: A\nStates: {A: {Type: Pass, Result: *k50000, End: true}}\n'
+} >"$T/chain.asl.yaml"
+run_case yaml-alias-chain 2 "${LOC}" -- validate chain.asl.yaml
+printf 'a: &a [*a]\n' >"$T/self-alias.asl.yaml"
+run_case yaml-self-alias 2 "${LOC}" -- validate self-alias.asl.yaml
+
+# ---- duplicate keys ----
+printf '{"StartAt": "A", "StartAt": "B", "States": {"A": {"Type": "Succeed"}}}' >"$T/dup.asl.json"
+run_case duplicate-key-json 2 "${LOC}.*duplicate" -- validate dup.asl.json
+printf 'StartAt: A\nStates:\n  A: {Type: Succeed}\n  A: {Type: Pass, End: true}\n' \
+	>"$T/dup.asl.yaml"
+run_case duplicate-key-yaml 2 "${LOC}.*[Dd]uplicate" -- validate dup.asl.yaml
+printf 'simulation:\n  seed: 1\n  seed: 2\n' >"$T/dup-config.yaml"
+run_case duplicate-key-config 2 "${LOC}.*[Dd]uplicate" -- definition --config dup-config.yaml
+
+# ---- numbers out of range ----
+printf '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1e400, "End": true}}}' \
+	>"$T/huge-real.asl.json"
+run_case real-1e400-json 2 "${LOC}" -- validate huge-real.asl.json
+printf '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999999999999999, "End": true}}}' \
+	>"$T/huge-int.asl.json"
+run_case int-99999999999999999999-json 2 "${LOC}" -- validate huge-int.asl.json
+printf 'StartAt: W\nStates:\n  W: {Type: Wait, Seconds: 1e400, End: true}\n' >"$T/huge-real.asl.yaml"
+run_case real-1e400-yaml 2 "${LOC}" -- validate huge-real.asl.yaml
+printf 'StartAt: W\nStates:\n  W: {Type: Wait, Seconds: 99999999999999999999, End: true}\n' \
+	>"$T/huge-int.asl.yaml"
+run_case int-99999999999999999999-yaml 2 "${LOC}" -- validate huge-int.asl.yaml
+printf '{"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": -99999999999999999999, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}' \
+	>"$T/neg-int.asl.json"
+run_case int-negative-huge-json 2 "${LOC}" -- validate neg-int.asl.json
+printf 'stepfunc:\n  maxConcurrency: 99999999999999999999\n' >"$T/huge-config.yaml"
+run_case int-huge-config 2 "${LOC}" -- definition --config huge-config.yaml
+printf 'simulation:\n  speed: 1e400\n' >"$T/huge-speed.yaml"
+run_case real-huge-config 2 "${LOC}" -- definition --config huge-speed.yaml
+printf '{"events": [{"id": 99999999999999999999, "type": "ExecutionStarted", "timestamp": 1e400}]}' \
+	>"$T/huge-h.json"
+run_case huge-numbers-history 2 "${LOC}" -- replay huge-h.json
+printf '[{"id": 1, "type": "ExecutionStarted", "timestamp": 1.7e308, "executionStartedEventDetails": {"input": "{}"}}, {"id": 2, "previousEventId": 1, "type": "ExecutionSucceeded", "timestamp": -1.7e308, "executionSucceededEventDetails": {"output": "{}"}}]' \
+	>"$T/extreme-time.json"
+run_case extreme-timestamps-history 0 '.*' -- replay extreme-time.json
+printf '[{"id": 9223372036854775807, "type": "ExecutionStarted", "timestamp": 1}, {"id": -9223372036854775807, "previousEventId": 9223372036854775807, "type": "ExecutionSucceeded", "timestamp": 2}]' \
+	>"$T/extreme-ids.json"
+run_case extreme-ids-history 2 "${LOC}|^[^:]+:/events/1/id: error: " -- replay extreme-ids.json
+
+# ---- cycles ----
+# A loop through Next with a way out is legal ASL; a pure cycle has no terminal state.
+printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true, "Next": "C"}], "Default": "A"}, "C": {"Type": "Succeed"}}}' \
+	>"$T/loop.asl.json"
+run_case legal-loop 0 '^$' -- validate loop.asl.json
+printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}' \
+	>"$T/cycle.asl.json"
+# validate accepts both (no AWS rule for a missing terminal state is documented in
+# aws-facts.md); what matters here is that the reachability walk ends.
+run_case pure-cycle 0 '^$' -- validate cycle.asl.json
+grep -q '^cycle.asl.json: ok (2 states)' "$T/out" && echo "ok pure-cycle.output" ||
+	echo "FAIL pure-cycle.output: $(head -c 200 "$T/out")"
+printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}' >"$T/self.asl.json"
+run_case self-cycle 0 '^$' -- validate self.asl.json
+# Events whose previousEventId form a cycle, and one that points at itself.
+printf '[{"id": 1, "type": "ExecutionStarted", "timestamp": 1, "previousEventId": 2}, {"id": 2, "previousEventId": 1, "type": "TaskStateEntered", "timestamp": 2, "stateEnteredEventDetails": {"name": "T"}}, {"id": 3, "previousEventId": 3, "type": "TaskStateExited", "timestamp": 3, "stateExitedEventDetails": {"name": "T"}}]' \
+	>"$T/cycle-h.json"
+run_case history-prev-cycle 1 '.*' -- replay cycle-h.json
+# The same id a thousand times.
+{
+	printf '['
+	awk 'BEGIN { for (i = 0; i < 1000; i++) printf "{\"id\": 1, \"type\": \"PassStateEntered\", \"timestamp\": %d, \"stateEnteredEventDetails\": {\"name\": \"P\"}}, ", i }'
+	printf '{"id": 1, "type": "ExecutionStarted", "timestamp": 0}]'
+} >"$T/dup-ids.json"
+run_case history-duplicate-ids 1 '.*' -- replay dup-ids.json
+
+# ---- nothing lost: replay --history-out ----
+hist=$top/tests/replay/cases/cli-v2-z/history.json
+cp "$hist" "$T/h.json"
+printf 'precious\n' >"$T/keep.json"
+run_case history-out-bad-input-keeps-file 2 "${LOC}|^stepscope: " -- \
+	replay --history-out keep.json zeros.json
+if [ "$(cat "$T/keep.json")" = precious ]; then echo "ok history-out-untouched-on-bad-input"; else
+	echo "FAIL history-out-untouched-on-bad-input: keep.json was changed"; fi
+run_case history-out-same-as-input 2 "refusing to overwrite" -- \
+	replay --history-out ./h.json h.json
+cmp -s "$hist" "$T/h.json" && echo "ok history-out-input-untouched" ||
+	echo "FAIL history-out-input-untouched: the input history was changed"
+ln -sf h.json "$T/link.json"
+run_case history-out-symlink-to-input 2 "refusing to overwrite" -- \
+	replay --history-out link.json h.json
+cmp -s "$hist" "$T/h.json" && echo "ok history-out-symlinked-input-untouched" ||
+	echo "FAIL history-out-symlinked-input-untouched: the input history was changed"
+printf '%s' "$GOOD" >"$T/def.asl.json"
+cp "$T/def.asl.json" "$T/def.orig"
+run_case history-out-same-as-definition 2 "^stepscope: " -- \
+	replay --definition def.asl.json --history-out def.asl.json h.json
+cmp -s "$T/def.orig" "$T/def.asl.json" && echo "ok history-out-definition-untouched" ||
+	echo "FAIL history-out-definition-untouched: the definition was overwritten"
+mkdir -p "$T/ro"
+printf 'precious\n' >"$T/ro/keep.json"
+chmod 555 "$T/ro"
+if [ "$(id -u)" != 0 ]; then
+	run_case history-out-unwritable-dir 2 "^stepscope: |write|[Pp]ermission" -- \
+		replay --history-out ro/keep.json h.json
+	[ "$(cat "$T/ro/keep.json")" = precious ] && echo "ok history-out-unwritable-untouched" ||
+		echo "FAIL history-out-unwritable-untouched: ro/keep.json was changed"
+fi
+chmod 755 "$T/ro"
+run_case history-out-into-missing-dir 2 "." -- replay --history-out no/such/dir/out.json h.json
+# A successful write replaces the file whole and leaves no temporary file behind.
+run_case history-out-writes 0 '^$' -- replay --history-out keep.json h.json
+if [ "$(cat "$T/keep.json")" != precious ] && [ -z "$(ls "$T" | grep -v -x -F -e keep.json \
+	-e h.json -e link.json -e def.asl.json -e def.orig -e ro -e out -e err \
+	| grep -v '\.json$\|\.yaml$')" ]; then
+	echo "ok history-out-replaced-no-temp"
+else
+	echo "FAIL history-out-replaced-no-temp: $(ls "$T" | tr '\n' ' ')"
+fi
