@@ -97,7 +97,8 @@ static struct field *read_record(struct csv *c, size_t *count)
 		c->pos++;
 	if (c->pos < c->len && c->text[c->pos] == '\n')
 		c->pos++;
-	*count = blank ? 0 : f.len;
+	/* A lone '\r' not followed by '\n' is field text: "\r,a" is a record, not a blank line. */
+	*count = blank && f.len == 1 && !f.items[0].value[0] ? 0 : f.len;
 	return f.items;
 }
 
