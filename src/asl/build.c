@@ -5,6 +5,8 @@
  */
 #include "asl/internal.h"
 
+#include "flow/flow.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,77 +104,6 @@ static void build_catch(struct builder *b, struct asl_state *s)
 	}
 }
 
-/* A short human label for a rule, e.g. `$.n > 10`; owned by the pool. */
-static const char *rule_label(struct builder *b, json_t *rule);
-
-static void label_into(struct strbuf *sb, json_t *rule, int depth)
-{
-	static const struct {
-		const char *suffix, *op;
-	} ops[] = {{"Equals", "=="},  {"LessThanEquals", "<="}, {"GreaterThanEquals", ">="},
-		   {"LessThan", "<"}, {"GreaterThan", ">"},	{"Matches", "matches"}};
-	const char *cond = str_field(rule, "Condition");
-	if (cond) {
-		sb_add(sb, cond);
-		return;
-	}
-	const char *logic[] = {"And", "Or"};
-	for (size_t l = 0; l < 2; l++) {
-		json_t *arr = json_object_get(rule, logic[l]);
-		if (!json_is_array(arr))
-			continue;
-		for (size_t i = 0; i < json_array_size(arr); i++) {
-			if (i)
-				sb_addf(sb, " %s ", l ? "or" : "and");
-			sb_addc(sb, '(');
-			if (depth < 8)
-				label_into(sb, json_array_get(arr, i), depth + 1);
-			sb_addc(sb, ')');
-		}
-		return;
-	}
-	json_t *not = json_object_get(rule, "Not");
-	if (json_is_object(not )) {
-		sb_add(sb, "not (");
-		if (depth < 8)
-			label_into(sb, not, depth + 1);
-		sb_addc(sb, ')');
-		return;
-	}
-	const char *var = str_field(rule, "Variable");
-	const char *key;
-	json_t *val;
-	json_object_foreach(rule, key, val)
-	{
-		if (strcmp(key, "Variable") == 0 || strcmp(key, "Next") == 0 ||
-		    strcmp(key, "Comment") == 0 || strcmp(key, "Assign") == 0)
-			continue;
-		sb_add(sb, var ? var : "?");
-		if (strncmp(key, "Is", 2) == 0) {
-			sb_addf(sb, " %s %s", json_is_false(val) ? "is not" : "is", key + 2);
-			return;
-		}
-		const char *op = key;
-		for (size_t i = 0; i < ARRAY_LEN(ops); i++)
-			if (strstr(key, ops[i].suffix)) {
-				op = ops[i].op;
-				break;
-			}
-		char *v = json_dumps(val, JSON_ENCODE_ANY | JSON_COMPACT);
-		sb_addf(sb, " %s %s", op, v ? v : "?");
-		free(v);
-		return;
-	}
-}
-
-static const char *rule_label(struct builder *b, json_t *rule)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	label_into(&sb, rule, 0);
-	return asl_pool(b->src, sb_take(&sb));
-}
-
 static void build_choices(struct builder *b, struct asl_state *s)
 {
 	json_t *arr = json_object_get(s->json, "Choices");
@@ -184,7 +115,8 @@ static void build_choices(struct builder *b, struct asl_state *s)
 		struct asl_choice_rule *cr = &s->choices[s->choice_count++];
 		cr->json = r;
 		cr->next_name = str_field(r, "Next");
-		cr->label = rule_label(b, r);
+		char *label = flow_rule_label(r); /* flow/ owns the rule language */
+		cr->label = asl_pool(b->src, label ? label : xstrdup("?"));
 		cr->pointer = ptr_index(b, base, i);
 	}
 	s->default_name = str_field(s->json, "Default");

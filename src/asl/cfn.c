@@ -35,78 +35,137 @@ bool asl_template_machines(json_t *root, const char ***ids, size_t *count)
 	return true;
 }
 
-static void render(struct strbuf *sb, json_t *v, json_t *vars, int depth);
+/* Text being rendered, with where each piece came from (for locating errors later). */
+struct rend {
+	struct strbuf sb;
+	VEC(struct asl_segment) segs;
+	bool record;
+};
+
+/* Substitution variables and where they sit in the template. */
+struct vars {
+	json_t *map;
+	const char *ptr;
+};
 
 static const char *or_q(const char *s)
 {
 	return s ? s : "?";
 }
 
-/* Fn::Sub: ${Name} from vars (Fn::Sub's own map, or DefinitionSubstitutions), else kept. */
-static void render_sub(struct strbuf *sb, const char *s, json_t *vars, int depth)
+static void emit(struct rend *r, const char *s, size_t n, const char *ptr, long src_off)
 {
+	if (r->record && ptr && n) {
+		struct asl_segment seg = {r->sb.len, n, xstrdup(ptr), src_off};
+		VEC_PUSH(r->segs, seg);
+	}
+	sb_addn(&r->sb, s, n);
+}
+
+static void emitf(struct rend *r, const char *ptr, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static void emitf(struct rend *r, const char *ptr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	emit(r, s, strlen(s), ptr, -1);
+	free(s);
+}
+
+static void render(struct rend *r, json_t *v, const char *ptr, const struct vars *vars, int depth);
+
+static char *sub_ptr(const char *base, const char *token)
+{
+	return base ? doc_pointer_join(base, token) : NULL;
+}
+
+/* Fn::Sub: ${Name} from vars (Fn::Sub's own map, or DefinitionSubstitutions), else kept. */
+static void render_sub(struct rend *r, const char *s, const char *ptr, const struct vars *vars,
+		       int depth)
+{
+	const char *begin = s;
 	while (*s) {
 		const char *open = strstr(s, "${");
 		const char *close = open ? strchr(open, '}') : NULL;
 		if (!open || !close) {
-			sb_add(sb, s);
+			emit(r, s, strlen(s), ptr, (long)(s - begin));
 			return;
 		}
-		sb_addn(sb, s, (size_t)(open - s));
+		emit(r, s, (size_t)(open - s), ptr, (long)(s - begin));
 		char *name = xstrndup(open + 2, (size_t)(close - open - 2));
-		json_t *val = json_object_get(vars, name);
-		if (name[0] == '!')
-			sb_addf(sb, "${%s}",
-				name + 1); /* ${!Literal} is the escape for ${Literal} */
-		else if (strcmp(name, "AWS::Partition") == 0)
-			sb_add(sb, "aws");
-		else if (val)
-			render(sb, val, NULL, depth + 1);
-		else
-			sb_addf(sb, "${%s}", name);
+		json_t *val = vars ? json_object_get(vars->map, name) : NULL;
+		if (name[0] == '!') {
+			emitf(r, ptr, "${%s}", name + 1); /* ${!Literal} escapes ${Literal} */
+		} else if (strcmp(name, "AWS::Partition") == 0) {
+			emit(r, "aws", 3, ptr, -1);
+		} else if (val) {
+			char *vp = sub_ptr(vars->ptr, name);
+			render(r, val, vp, NULL, depth + 1);
+			free(vp);
+		} else {
+			emitf(r, ptr, "${%s}", name);
+		}
 		free(name);
 		s = close + 1;
 	}
 }
 
-static void render_fn(struct strbuf *sb, const char *fn, json_t *arg, json_t *vars, int depth)
+static void render_join(struct rend *r, json_t *arg, const char *ptr, const struct vars *vars,
+			int depth)
+{
+	const char *sep = json_string_value(json_array_get(arg, 0));
+	json_t *parts = json_array_get(arg, 1);
+	for (size_t i = 0; i < json_array_size(parts); i++) {
+		if (i && sep)
+			emit(r, sep, strlen(sep), NULL, -1);
+		char *pp = ptr ? xasprintf("%s/1/%zu", ptr, i) : NULL;
+		render(r, json_array_get(parts, i), pp, vars, depth + 1);
+		free(pp);
+	}
+}
+
+/* arg sits at ptr (the value of the function's key). */
+static void render_fn(struct rend *r, const char *fn, json_t *arg, const char *ptr,
+		      const struct vars *vars, int depth)
 {
 	if (strcmp(fn, "Ref") == 0) {
 		const char *name = json_string_value(arg);
 		if (name && strcmp(name, "AWS::Partition") == 0)
-			sb_add(sb, "aws"); /* so service ARNs stay recognisable */
+			emit(r, "aws", 3, ptr, -1); /* so service ARNs stay recognisable */
 		else if (name && strcmp(name, "AWS::URLSuffix") == 0)
-			sb_add(sb, "amazonaws.com");
+			emit(r, "amazonaws.com", 13, ptr, -1);
 		else
-			sb_addf(sb, "${%s}", name ? name : "?");
+			emitf(r, ptr, "${%s}", or_q(name));
 	} else if (strcmp(fn, "Fn::GetAtt") == 0) {
 		if (json_is_string(arg))
-			sb_addf(sb, "${%s}", json_string_value(arg));
+			emitf(r, ptr, "${%s}", json_string_value(arg));
 		else
-			sb_addf(sb, "${%s.%s}", or_q(json_string_value(json_array_get(arg, 0))),
-				or_q(json_string_value(json_array_get(arg, 1))));
+			emitf(r, ptr, "${%s.%s}", or_q(json_string_value(json_array_get(arg, 0))),
+			      or_q(json_string_value(json_array_get(arg, 1))));
 	} else if (strcmp(fn, "Fn::Join") == 0) {
-		const char *sep = json_string_value(json_array_get(arg, 0));
-		json_t *parts = json_array_get(arg, 1);
-		for (size_t i = 0; i < json_array_size(parts); i++) {
-			if (i && sep)
-				sb_add(sb, sep);
-			render(sb, json_array_get(parts, i), vars, depth + 1);
-		}
+		render_join(r, arg, ptr, vars, depth);
 	} else if (strcmp(fn, "Fn::Sub") == 0) {
 		json_t *own = json_array_get(arg, 1);
+		char *sp = json_is_string(arg) ? (ptr ? xstrdup(ptr) : NULL) : sub_ptr(ptr, "0");
+		char *op = sub_ptr(ptr, "1");
+		struct vars mine = {own, op};
 		const char *s = json_is_string(arg) ? json_string_value(arg)
 						    : json_string_value(json_array_get(arg, 0));
-		render_sub(sb, s ? s : "", json_is_object(own) ? own : vars, depth);
+		render_sub(r, s ? s : "", sp, json_is_object(own) ? &mine : vars, depth);
+		free(sp);
+		free(op);
 	} else if (strcmp(fn, "Fn::Select") == 0 && json_is_array(json_array_get(arg, 1))) {
 		json_t *idx = json_array_get(arg, 0);
 		size_t i = json_is_integer(idx) ? (size_t)json_integer_value(idx)
 						: (size_t)atoi(or_q(json_string_value(idx)));
-		render(sb, json_array_get(json_array_get(arg, 1), i), vars, depth + 1);
+		render(r, json_array_get(json_array_get(arg, 1), i), NULL, vars, depth + 1);
 	} else if (strcmp(fn, "Fn::If") == 0) {
-		render(sb, json_array_get(arg, 1), vars, depth + 1); /* the condition's true side */
+		char *bp = sub_ptr(ptr, "1");
+		render(r, json_array_get(arg, 1), bp, vars, depth + 1); /* the true side */
+		free(bp);
 	} else {
-		sb_addf(sb, "${%s}", fn);
+		emitf(r, ptr, "${%s}", fn);
 	}
 }
 
@@ -119,38 +178,46 @@ static const char *intrinsic_name(json_t *v)
 	return strcmp(key, "Ref") == 0 || strncmp(key, "Fn::", 4) == 0 ? key : NULL;
 }
 
-static void render(struct strbuf *sb, json_t *v, json_t *vars, int depth)
+static void render(struct rend *r, json_t *v, const char *ptr, const struct vars *vars, int depth)
 {
 	const char *fn = intrinsic_name(v);
 	if (depth > MAX_RENDER_DEPTH) {
-		sb_add(sb, "${...}");
+		emit(r, "${...}", 6, ptr, -1);
 	} else if (json_is_string(v)) {
-		sb_add(sb, json_string_value(v));
+		if (vars && strstr(json_string_value(v), "${"))
+			render_sub(r, json_string_value(v), ptr, vars, depth);
+		else
+			emit(r, json_string_value(v), strlen(json_string_value(v)), ptr, 0);
 	} else if (fn) {
-		render_fn(sb, fn, json_object_get(v, fn), vars, depth);
+		char *fp = sub_ptr(ptr, fn);
+		render_fn(r, fn, json_object_get(v, fn), fp, vars, depth);
+		free(fp);
 	} else {
 		char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-		sb_add(sb, s ? s : "");
+		emit(r, s ? s : "", s ? strlen(s) : 0, ptr, -1);
 		free(s);
 	}
 }
 
+static char *render_string(json_t *v, const struct vars *vars)
+{
+	struct rend r = {.record = false};
+	sb_init(&r.sb);
+	render(&r, v, NULL, vars, 0);
+	return sb_take(&r.sb);
+}
+
 /* Definition (object): intrinsics become placeholder strings, substitutions applied. */
-static json_t *resolve_object(json_t *v, json_t *subs, int depth)
+static json_t *resolve_object(json_t *v, const struct vars *subs, int depth)
 {
 	if (intrinsic_name(v) ||
 	    (json_is_string(v) && subs && strstr(json_string_value(v), "${"))) {
-		struct strbuf sb;
-		sb_init(&sb);
-		if (json_is_string(v))
-			render_sub(&sb, json_string_value(v), subs, 0);
-		else
-			render(&sb, v, subs, 0);
-		json_t *s = json_string(sb_str(&sb));
-		sb_fini(&sb);
+		char *text = render_string(v, subs);
+		json_t *s = json_string(text);
+		free(text);
 		return s ? s : json_string("");
 	}
-	if (depth > 10000 || (!json_is_object(v) && !json_is_array(v)))
+	if (depth > DOC_MAX_DEPTH || (!json_is_object(v) && !json_is_array(v)))
 		return json_incref(v);
 	json_t *out = json_is_object(v) ? json_object() : json_array();
 	if (json_is_object(v)) {
@@ -167,33 +234,34 @@ static json_t *resolve_object(json_t *v, json_t *subs, int depth)
 	return out;
 }
 
-/* DefinitionString → parsed definition; errors located at the string in the template. */
-static json_t *parse_string(struct asl_source *src, json_t *ds, json_t *subs, struct diags *diags)
+/* DefinitionString → parsed definition; src keeps the text's segments to locate errors. */
+static json_t *parse_string(struct asl_source *src, json_t *ds, const struct vars *subs,
+			    struct diags *diags)
 {
-	struct strbuf sb;
-	sb_init(&sb);
-	if (json_is_string(ds) && subs)
-		render_sub(&sb, json_string_value(ds), subs, 0);
-	else
-		render(&sb, ds, subs, 0);
-	char *text = sb_take(&sb);
+	struct rend r = {.record = true};
+	sb_init(&r.sb);
+	render(&r, ds, src->prefix, subs, 0);
+	src->segs.items = r.segs.items;
+	src->segs.len = r.segs.len;
+	src->segs.cap = r.segs.cap;
+	char *text = sb_take(&r.sb);
 	struct diags inner;
 	diags_init(&inner);
-	struct doc *d = doc_parse("DefinitionString", text, strlen(text), DOC_JSON, &inner);
-	json_t *def = NULL;
-	if (d) {
-		def = json_incref(doc_root(d));
-	} else {
+	src->inner = doc_parse("DefinitionString", text, strlen(text), DOC_JSON, &inner);
+	json_t *def = src->inner ? json_incref(doc_root(src->inner)) : NULL;
+	for (size_t i = 0; i < inner.list.len; i++) {
+		const struct diag *dg = &inner.list.items[i];
 		int line, col;
-		doc_locate(src->doc, src->prefix, &line, &col);
-		for (size_t i = 0; i < inner.list.len; i++) {
-			const struct diag *dg = &inner.list.items[i];
+		if (!asl_source_map_inner(src, text, dg->line, dg->column, &line, &col)) {
+			doc_locate(src->doc, src->prefix, &line, &col);
 			diags_add(diags, DIAG_ERROR, dg->code, src->file, line, col, src->prefix,
 				  "in DefinitionString (line %d, column %d of the definition): %s",
 				  dg->line, dg->column, dg->message);
+		} else {
+			diags_add(diags, DIAG_ERROR, dg->code, src->file, line, col, src->prefix,
+				  "in DefinitionString: %s", dg->message);
 		}
 	}
-	doc_free(d);
 	diags_fini(&inner);
 	free(text);
 	return def;
@@ -254,17 +322,18 @@ bool asl_from_template(struct asl_source *src, const char *machine_id, json_t **
 	free(ids);
 	json_t *props = json_object_get(
 	    json_object_get(json_object_get(doc_root(src->doc), "Resources"), id), "Properties");
-	json_t *subs = json_object_get(props, "DefinitionSubstitutions");
+	char *base = doc_pointer_join("/Resources", id);
+	char *subs_ptr = xasprintf("%s/Properties/DefinitionSubstitutions", base);
+	struct vars subs = {json_object_get(props, "DefinitionSubstitutions"), subs_ptr};
 	json_t *obj = json_object_get(props, "Definition");
 	json_t *str = json_object_get(props, "DefinitionString");
-	char *base = doc_pointer_join("/Resources", id);
 	free(src->prefix);
 	src->prefix = xasprintf("%s/Properties/%s", base, obj ? "Definition" : "DefinitionString");
 	if (obj) {
-		*def = resolve_object(obj, subs, 0);
+		*def = resolve_object(obj, subs.map ? &subs : NULL, 0);
 	} else if (str) {
 		src->from_string = true;
-		*def = parse_string(src, str, subs, diags);
+		*def = parse_string(src, str, subs.map ? &subs : NULL, diags);
 	} else {
 		int line, col;
 		doc_locate(src->doc, base, &line, &col);
@@ -274,5 +343,6 @@ bool asl_from_template(struct asl_source *src, const char *machine_id, json_t **
 			  id);
 	}
 	free(base);
+	free(subs_ptr);
 	return *def != NULL;
 }

@@ -14,23 +14,64 @@
 /* Nested Parallel/Map graphs deeper than this are rejected (bounded recursion). */
 #define MAX_GRAPH_DEPTH 200
 
-void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool at_key,
-	       const char *code, const char *fmt, ...)
+static void vreport_at(struct ck *c, enum diag_severity sev, const char *pointer, int line, int col,
+		       bool placed, const char *code, const char *fmt, va_list ap)
 {
-	int line, col;
-	asl_source_locate(c->src, pointer, at_key, &line, &col);
-	va_list ap;
-	va_start(ap, fmt);
 	char *msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	/* Inside a DefinitionString every problem points at the string: say where inside. */
-	if (c->src && c->src->from_string)
+	/* Not placed inside a DefinitionString: the caret is on the string; say where inside. */
+	if (!placed)
 		diags_add(c->diags, sev, code, c->src->file, line, col, pointer, "%s (at %s)", msg,
 			  *pointer ? pointer : "/");
 	else
 		diags_add(c->diags, sev, code, c->src ? c->src->file : NULL, line, col, pointer,
 			  "%s", msg);
 	free(msg);
+}
+
+void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool at_key,
+	       const char *code, const char *fmt, ...)
+{
+	int line, col;
+	bool placed = asl_source_locate(c->src, pointer, at_key, &line, &col);
+	va_list ap;
+	va_start(ap, fmt);
+	vreport_at(c, sev, pointer, line, col, placed, code, fmt, ap);
+	va_end(ap);
+}
+
+/* Moves col to byte `offset` of the string value when the text holds it verbatim there. */
+static void column_in_string(const struct asl_source *src, int line, int *col, const char *value,
+			     size_t offset)
+{
+	size_t len;
+	const char *text = src && src->doc && !src->from_string ? doc_text(src->doc, &len) : NULL;
+	const char *start;
+	size_t line_len;
+	if (!text || line < 1 || *col < 1 || !text_line(text, len, line, &start, &line_len) ||
+	    (size_t)*col > line_len)
+		return;
+	const char *q = start + *col - 1;
+	if (*q == '"' || *q == '\'')
+		q++;
+	if ((size_t)(q - start) + offset <= line_len && strncmp(q, value, offset) == 0)
+		*col = (int)(q - start + offset) + 1;
+}
+
+void ck_report_in_string(struct ck *c, const char *pointer, const char *value, size_t offset,
+			 const char *code, const char *fmt, ...)
+{
+	int line, col;
+	bool placed;
+	if (c->src && c->src->from_string) {
+		placed = asl_source_locate_in_string(c->src, pointer, value, offset, &line, &col);
+	} else {
+		placed = asl_source_locate(c->src, pointer, false, &line, &col);
+		column_in_string(c->src, line, &col, value, offset);
+	}
+	va_list ap;
+	va_start(ap, fmt);
+	vreport_at(c, DIAG_ERROR, pointer, line, col, placed, code, fmt, ap);
+	va_end(ap);
 }
 
 const char *ck_suggest_key(json_t *obj, const char *word)
@@ -56,18 +97,17 @@ static size_t utf8_length(const char *s)
 
 static const char *kind_of_graph(int gid_kind)
 {
-	return gid_kind == 1 ? "Parallel branch" : gid_kind == 2 ? "Map processor" : "top level";
+	return gid_kind == 1   ? "Parallel branch"
+	       : gid_kind == 2 ? "Map processor"
+	       : gid_kind == 3 ? "Map Iterator"
+			       : "top level";
 }
-
-struct walk {
-	int pass; /* 1 collect names, 2 check */
-};
 
 static void walk_graph(struct ck *c, json_t *g, const char *ptr, bool jsonata, int kind, int pass);
 
 /* ---- transitions ---- */
 static void check_target(struct ck *c, const char *ptr, const char *field, const char *name,
-			 int gid, int kind, json_t *states)
+			 const char *base, int kind, json_t *states)
 {
 	if (!name)
 		return;
@@ -75,9 +115,10 @@ static void check_target(struct ck *c, const char *ptr, const char *field, const
 		return;
 	json_t *where = json_object_get(c->names, name);
 	if (where) {
-		int other = (int)json_integer_value(json_array_get(where, 0));
 		int other_kind = (int)json_integer_value(json_array_get(where, 2));
-		if (kind == 0)
+		const char *other = json_string_value(json_array_get(where, 1));
+		/* a target below this graph's States is inside a nested branch or processor */
+		if (strncmp(other, base, strlen(base)) == 0)
 			ck_report(c, DIAG_ERROR, ptr, false, "transition-scope",
 				  "%s '%s' moves into a %s; states can only move within their own "
 				  "graph",
@@ -87,7 +128,6 @@ static void check_target(struct ck *c, const char *ptr, const char *field, const
 				  "%s '%s' leaves this %s; states can only move within their own "
 				  "graph",
 				  field, name, kind_of_graph(kind));
-		(void)other;
 		return;
 	}
 	const char *hint = ck_suggest_key(states, name);
@@ -130,7 +170,8 @@ static void for_each_edge(struct ck *c, json_t *st, const char *sptr, edge_fn fn
 }
 
 struct target_ctx {
-	int gid, kind;
+	const char *base; /* pointer of this graph's States */
+	int kind;
 	json_t *states;
 };
 
@@ -138,7 +179,7 @@ static void target_edge(struct ck *c, void *ctx, const char *ptr, const char *fi
 			const char *name)
 {
 	struct target_ctx *t = ctx;
-	check_target(c, ptr, field, name, t->gid, t->kind, t->states);
+	check_target(c, ptr, field, name, t->base, t->kind, t->states);
 }
 
 struct reach_ctx {
@@ -212,7 +253,7 @@ static void walk_nested(struct ck *c, json_t *st, const char *sptr, bool jsonata
 			if (!json_is_object(g))
 				continue;
 			char *p = doc_pointer_join(sptr, keys[i]);
-			walk_graph(c, g, p, jsonata, 2, pass);
+			walk_graph(c, g, p, jsonata, i == 0 ? 2 : 3, pass); /* 3: Iterator */
 			free(p);
 		}
 	}
@@ -260,6 +301,7 @@ static const char *const graph_fields[][7] = {
     {"Comment", "StartAt", "States", "Version", "TimeoutSeconds", "QueryLanguage", NULL},
     {"Comment", "StartAt", "States", NULL},
     {"Comment", "StartAt", "States", "ProcessorConfig", NULL},
+    {"Comment", "StartAt", "States", NULL},
 };
 
 static void check_graph_fields(struct ck *c, json_t *g, const char *ptr, int kind)
@@ -342,7 +384,7 @@ static void walk_graph(struct ck *c, json_t *g, const char *ptr, bool jsonata, i
 	if (!json_is_object(states))
 		return;
 	char *base = doc_pointer_join(ptr, "States");
-	struct target_ctx tc = {gid, kind, states};
+	struct target_ctx tc = {base, kind, states};
 	const char *name;
 	json_t *st;
 	c->depth++;

@@ -167,9 +167,10 @@ bool ck_timestamp(const char *s)
 void ck_path(struct ck *c, const char *ptr, const char *field, const char *path, bool reference)
 {
 	char *msg = NULL;
-	if (!asl_syntax_path(path, reference, &msg)) {
-		ck_report(c, DIAG_ERROR, ptr, false, "path-syntax", "invalid %s '%s' in %s: %s",
-			  reference ? "reference path" : "path", path, field, msg);
+	size_t off = 0;
+	if (!asl_syntax_path(path, reference, &msg, &off)) {
+		ck_report_in_string(c, ptr, path, off, "path-syntax", "invalid %s '%s' in %s: %s",
+				    reference ? "reference path" : "path", path, field, msg);
 		free(msg);
 	}
 }

@@ -5,23 +5,42 @@
 #include "asl/asl.h"
 #include "doc/doc.h"
 
+/* A piece of a DefinitionString's text and where it came from in the template. */
+struct asl_segment {
+	size_t start, len; /* byte range in the rendered definition text */
+	char *pointer;	   /* owned; template value that produced it */
+	long src_off;	   /* byte offset inside that string value; -1: the value as a whole */
+};
+
 /* Where the definition came from, and every allocation of the model (freed together). */
 struct asl_source {
-	struct doc *doc;  /* owned; NULL when loaded from a bare json_t */
-	char *file;	  /* owned; the file named in messages */
-	char *prefix;	  /* owned; pointer of the definition inside doc ("" = root) */
-	bool from_string; /* DefinitionString: pointers resolve to the string itself */
-	char *machine_id; /* owned, NULL for plain ASL */
-	VEC(void *) pool; /* owned model allocations */
+	struct doc *doc;	      /* owned; NULL when loaded from a bare json_t */
+	char *file;		      /* owned; the file named in messages */
+	char *prefix;		      /* owned; pointer of the definition inside doc ("" = root) */
+	bool from_string;	      /* DefinitionString: pointers resolve to the string itself */
+	char *machine_id;	      /* owned, NULL for plain ASL */
+	struct doc *inner;	      /* owned; the parsed DefinitionString, or NULL */
+	VEC(struct asl_segment) segs; /* pieces of the DefinitionString text */
+	VEC(void *) pool;	      /* owned model allocations */
 };
 
 struct asl_source *asl_source_new(struct doc *doc, const char *file, const char *prefix);
 void asl_source_free(struct asl_source *src);
 /* Takes p into the source's pool; returns p. */
 void *asl_pool(struct asl_source *src, void *p);
-/* File, line and column of a definition pointer (line 0 when unknown). */
-void asl_source_locate(const struct asl_source *src, const char *pointer, bool at_key, int *line,
+/* Line and column of a definition pointer (line 0 when unknown). False when the position is
+ * only approximate: a DefinitionString position that could not be mapped into the template. */
+bool asl_source_locate(const struct asl_source *src, const char *pointer, bool at_key, int *line,
 		       int *col);
+
+/* The position of byte `offset` inside the string value (borrowed) at pointer, when it can be
+ * traced; else the value's position. Return as asl_source_locate. */
+bool asl_source_locate_in_string(const struct asl_source *src, const char *pointer,
+				 const char *value, size_t offset, int *line, int *col);
+/* Maps a 1-based line:col of the DefinitionString text (borrowed) into the template;
+ * false when it cannot be placed exactly. */
+bool asl_source_map_inner(const struct asl_source *src, const char *text, int in_line, int in_col,
+			  int *line, int *col);
 
 /* Every problem of a definition (borrowed) as diags; true when there is no error. */
 bool asl_check(const struct asl_source *src, json_t *def, struct diags *diags);
@@ -54,6 +73,10 @@ struct ck {
 };
 void ck_report(struct ck *c, enum diag_severity sev, const char *pointer, bool at_key,
 	       const char *code, const char *fmt, ...) PRINTF_LIKE(6, 7);
+/* Like ck_report, but at byte `offset` inside the string value at pointer (when the source
+ * text holds that string verbatim; else at the value). */
+void ck_report_in_string(struct ck *c, const char *pointer, const char *value, size_t offset,
+			 const char *code, const char *fmt, ...) PRINTF_LIKE(6, 7);
 /* One state object's fields (type, values, ranges, mutual exclusions, retry/catch/choices).
  * `type` is the state's type (-1 unknown), jsonata its effective language. */
 void ck_state_fields(struct ck *c, json_t *st, const char *ptr, int type, bool jsonata);
@@ -84,7 +107,8 @@ const char *ck_suggest_key(json_t *obj, const char *word);
 int asl_type_from_name(const char *name);
 
 /* Path syntax (JSONPath / reference path / intrinsic), behind one seam for the flow module. */
-bool asl_syntax_path(const char *path, bool reference, char **message);
-bool asl_syntax_intrinsic(const char *expr, char **message);
+/* On failure: *message owned by the caller, *offset the 0-based byte offset of the problem. */
+bool asl_syntax_path(const char *path, bool reference, char **message, size_t *offset);
+bool asl_syntax_intrinsic(const char *expr, char **message, size_t *offset);
 
 #endif

@@ -25,6 +25,10 @@ void asl_source_free(struct asl_source *src)
 	free(src->file);
 	free(src->prefix);
 	free(src->machine_id);
+	doc_free(src->inner);
+	for (size_t i = 0; i < src->segs.len; i++)
+		free(src->segs.items[i].pointer);
+	VEC_FREE(src->segs);
 	free(src);
 }
 
@@ -32,24 +36,6 @@ void *asl_pool(struct asl_source *src, void *p)
 {
 	VEC_PUSH(src->pool, p);
 	return p;
-}
-
-void asl_source_locate(const struct asl_source *src, const char *pointer, bool at_key, int *line,
-		       int *col)
-{
-	*line = *col = 0;
-	if (!src || !src->doc)
-		return;
-	if (src->from_string) {
-		doc_locate(src->doc, src->prefix, line, col);
-		return;
-	}
-	char *full = xasprintf("%s%s", src->prefix, pointer ? pointer : "");
-	if (at_key)
-		doc_locate_key(src->doc, full, line, col);
-	else
-		doc_locate(src->doc, full, line, col);
-	free(full);
 }
 
 void asl_locate(const struct asl_machine *m, const char *pointer, bool at_key, int *line, int *col)

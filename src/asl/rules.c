@@ -43,9 +43,10 @@ void ck_known_keys(struct ck *c, json_t *obj, const char *ptr, const char *const
 void ck_intrinsic(struct ck *c, const char *ptr, const char *field, const char *expr)
 {
 	char *msg = NULL;
-	if (!asl_syntax_intrinsic(expr, &msg)) {
-		ck_report(c, DIAG_ERROR, ptr, false, "intrinsic-syntax",
-			  "invalid intrinsic function '%s' in %s: %s", expr, field, msg);
+	size_t off = 0;
+	if (!asl_syntax_intrinsic(expr, &msg, &off)) {
+		ck_report_in_string(c, ptr, expr, off, "intrinsic-syntax",
+				    "invalid intrinsic function '%s' in %s: %s", expr, field, msg);
 		free(msg);
 	}
 }

@@ -1,10 +1,12 @@
 /*
  * `stepscope definition`: the effective state machine definition (config knobs applied) as
- * plain ASL JSON, ready for `aws stepfunctions create-state-machine --definition file://…`.
- * Hidden helper: `--reference` prints the config reference table (README "Configuration").
+ * plain, validated ASL JSON, ready for `aws stepfunctions create-state-machine --definition
+ * file://…`. Hidden helper: `--reference` prints the config reference table (README
+ * "Configuration").
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,16 +14,21 @@
 #include <sys/stat.h>
 
 #include "base/base.h"
+#include "asl/asl.h"
 #include "config/config.h"
 
 static const char help[] =
     "usage: stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
     "Prints the effective state machine definition (the config's knobs applied) as JSON.\n"
     "  --config FILE     scenario file (default: ./config.yaml if present, else defaults)\n"
-    "  --set KEY=VALUE   override a config key, e.g. --set stepfunc.maxConcurrency=3\n";
+    "  --set KEY=VALUE   override a config key, e.g. --set stepfunc.maxConcurrency=3\n"
+    "  --machine ID      which state machine of a CloudFormation/CDK template\n"
+    "The definition (stepfunc.definition) may be ASL JSON or YAML, a CloudFormation or CDK\n"
+    "template, or a cdk.out folder; it is validated first. Exit status 2 on any error.\n";
 
 struct def_args {
 	const char *config;
+	const char *machine;
 	VEC(const char *) sets;
 	bool reference;
 };
@@ -36,17 +43,22 @@ static int parse_args(int argc, char **argv, struct def_args *a)
 			return EXIT_OK;
 		} else if (!strcmp(arg, "--reference")) {
 			a->reference = true;
-		} else if (!strcmp(arg, "--config") || !strcmp(arg, "--set")) {
+		} else if (!strcmp(arg, "--config") || !strcmp(arg, "--set") ||
+			   !strcmp(arg, "--machine")) {
 			if (i + 1 >= argc) {
 				cli_error("definition: %s needs a value", arg);
 				return cli_usage_hint("definition");
 			}
 			if (arg[2] == 'c')
 				a->config = argv[++i];
+			else if (arg[2] == 'm')
+				a->machine = argv[++i];
 			else
 				VEC_PUSH(a->sets, argv[++i]);
 		} else if (!strncmp(arg, "--config=", 9)) {
 			a->config = arg + 9;
+		} else if (!strncmp(arg, "--machine=", 10)) {
+			a->machine = arg + 10;
 		} else if (!strncmp(arg, "--set=", 6)) {
 			VEC_PUSH(a->sets, arg + 6);
 		} else {
@@ -82,40 +94,65 @@ static bool reals_fit_15(json_t *j)
 	return true;
 }
 
-static int print_definition(const struct cfg_scenario *s)
+/* Prints diags, each with the source line of the file it names (read once per file). */
+static void print_diags(const struct diags *d)
 {
-	const char *path = s->stepfunc.definition;
-	size_t len;
-	char *err = NULL;
-	char *text = file_read_all(path, &len, &err);
-	if (!text) {
-		cli_error("definition: cannot read the state machine definition: %s", err);
-		free(err);
-		return EXIT_USAGE;
-	}
-	json_error_t je;
-	json_t *def = json_loadb(text, len, 0, &je);
-	if (!def || !json_is_object(def)) {
-		struct diags d;
-		diags_init(&d);
-		int line = 1, col = 1;
-		/* position counts bytes read, the offending one included; columns are bytes. */
-		if (!def)
-			text_position(text, len, je.position > 0 ? (size_t)je.position - 1 : 0,
-				      &line, &col);
-		if (!def)
-			diags_add(&d, DIAG_ERROR, "json", path, line, col, NULL, "invalid JSON: %s",
-				  je.text);
-		else
-			diags_add(&d, DIAG_ERROR, "json", path, 1, 1, NULL,
-				  "a state machine definition must be a JSON object");
-		diags_print(stderr, &d, text, len);
-		diags_fini(&d);
-		json_decref(def);
-		free(text);
-		return EXIT_USAGE;
+	char *text = NULL, *name = NULL;
+	size_t len = 0;
+	for (size_t i = 0; i < d->list.len; i++) {
+		const struct diag *dg = &d->list.items[i];
+		if (dg->file && (!name || strcmp(name, dg->file) != 0)) {
+			free(text);
+			free(name);
+			char *err = NULL;
+			name = xstrdup(dg->file);
+			text = file_read_all(dg->file, &len, &err);
+			free(err);
+			if (!text)
+				len = 0;
+		}
+		diag_print(stderr, dg, text, len);
 	}
 	free(text);
+	free(name);
+}
+
+/* A missing definition is reported at the config line that names it, when there is one. */
+static int missing_definition(const struct cfg_scenario *s, const char *why)
+{
+	const struct cfg_pos *at = &s->stepfunc.definition_at;
+	if (!at->line)
+		return cli_error("definition: cannot read the state machine definition: %s: %s",
+				 s->stepfunc.definition, why);
+	struct diags d;
+	diags_init(&d);
+	diags_add(&d, DIAG_ERROR, "io", s->file, at->line, at->column, NULL,
+		  "cannot read the state machine definition: %s: %s", s->stepfunc.definition, why);
+	diags_print(stderr, &d, s->source, s->source_len);
+	diags_fini(&d);
+	return EXIT_USAGE;
+}
+
+static int print_definition(const struct cfg_scenario *s, const char *machine_id)
+{
+	struct stat st;
+	if (stat(s->stepfunc.definition, &st) != 0)
+		return missing_definition(s, strerror(errno));
+	/* The asl loader reads ASL JSON/YAML and CloudFormation/CDK templates alike, and
+	 * validation catches what AWS would reject before anyone deploys it. */
+	struct asl_load_options opt = {.machine_id = machine_id};
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_file(s->stepfunc.definition, &opt, &d);
+	bool ok = m && asl_validate(m, &d);
+	print_diags(&d);
+	diags_fini(&d);
+	if (!ok) {
+		asl_machine_free(m);
+		return EXIT_USAGE;
+	}
+	json_t *def = json_deep_copy(m->json);
+	asl_machine_free(m);
 	cfg_apply_knobs(def, s);
 	size_t flags = JSON_INDENT(2) | (reals_fit_15(def) ? JSON_REAL_PRECISION(15) : 0);
 	char *out = json_dumps(def, flags);
@@ -151,7 +188,7 @@ int cmd_definition(int argc, char **argv)
 		diags_print(stderr, &d, s.source, s.source_len);
 		rc = EXIT_USAGE;
 	} else {
-		rc = print_definition(&s);
+		rc = print_definition(&s, a.machine);
 	}
 	diags_fini(&d);
 	cfg_scenario_fini(&s);

@@ -27,8 +27,3 @@ int cmd_run(int argc, char **argv)
 {
 	return pending(argc, argv, "simulation");
 }
-
-int cmd_graph(int argc, char **argv)
-{
-	return pending(argc, argv, "graph drawing");
-}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asl/asl.h"
 #include "history/history.h"
 
 enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS };
@@ -283,12 +284,52 @@ static void print_summary(FILE *out, const struct ev_log *log, const struct hist
 	hist_recon_free(r);
 }
 
+/* "TaskStateEntered" -> "Task": the state type the history shows. */
+static bool same_kind(enum ev_type entered, const struct asl_state *st)
+{
+	const char *n = ev_type_name(entered), *t = asl_state_type_name(st->type);
+	return strncmp(n, t, strlen(t)) == 0 && strcmp(n + strlen(t), "StateEntered") == 0;
+}
+
+/* Warns about every state the history enters that the definition lacks (or has with another
+ * type). Returns EXIT_USAGE when the definition does not load. */
 static int replay_check_definition(const struct ev_log *log, const char *path)
 {
-	(void)log;
-	return cli_error("replay: --definition %s: definition loading is not available in this "
-			 "build yet",
-			 path);
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_file(path, &(struct asl_load_options){0}, &d);
+	diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	if (!m)
+		return EXIT_USAGE;
+	VEC(bool) seen = {0};
+	size_t n = ev_log_count(log);
+	for (size_t id = 1; id <= n; id++) {
+		const struct ev *e = ev_log_get(log, (int64_t)id);
+		if (!e->state || !str_ends_with(ev_type_name(e->type), "StateEntered"))
+			continue;
+		while (seen.len <= e->state)
+			VEC_PUSH(seen, false);
+		if (seen.items[e->state])
+			continue;
+		seen.items[e->state] = true;
+		const char *name = ev_log_str(log, e->state);
+		const struct asl_state *st = asl_machine_find(m, name);
+		if (!st)
+			fprintf(stderr,
+				"%s: warning: the history visits state \"%s\" (event %" PRId64
+				"), which the definition lacks\n",
+				path, name, e->id);
+		else if (!same_kind(e->type, st))
+			fprintf(stderr,
+				"%s: warning: state \"%s\" is a %s in the definition but the "
+				"history shows %s (event %" PRId64 ")\n",
+				path, name, asl_state_type_name(st->type), ev_type_name(e->type),
+				e->id);
+	}
+	VEC_FREE(seen);
+	asl_machine_free(m);
+	return EXIT_OK;
 }
 
 static void replay_print(FILE *out, enum replay_mode mode, const struct ev_log *log,

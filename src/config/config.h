@@ -87,6 +87,11 @@ struct cfg_time {
 	int64_t epoch_ms; /* milliseconds since 1970-01-01T00:00:00Z */
 };
 
+/* Where a value was written in the config file (1-based); line 0 = a default or --set. */
+struct cfg_pos {
+	int line, column;
+};
+
 struct cfg_scenario {
 	char *file;   /* config file as given, NULL when defaults only */
 	char *dir;    /* its folder ("." when none) */
@@ -97,6 +102,7 @@ struct cfg_scenario {
 		char *partition_key_name;
 		char *partition_key_value_field;
 		char *items; /* resolved path */
+		struct cfg_pos items_at;
 	} ddb;
 	struct {
 		int64_t max_concurrency;
@@ -104,6 +110,7 @@ struct cfg_scenario {
 		int64_t timeout_duration_seconds;
 		char *definition;	 /* resolved path */
 		bool definition_is_seed; /* the key is absent or names CFG_SEED_DEFINITION */
+		struct cfg_pos definition_at;
 	} stepfunc;
 	struct {
 		struct cfg_lambda_fn def;
@@ -148,6 +155,11 @@ const struct cfg_service *cfg_service_for(const struct cfg_scenario *s, const ch
 bool cfg_glob_match(const char *pattern, const char *text);
 /* One sampled duration in milliseconds (>= 0). */
 double cfg_duration_sample(const struct cfg_duration *dur, struct rng *r);
+/* Whether invocation number `n` (from 0, retries included) fails: always false for
+ * CFG_ERR_NONE, a draw from r for CFG_ERR_RATE (r untouched otherwise). */
+bool cfg_errors_fail(const struct cfg_errors *e, int64_t n, struct rng *r);
+/* Whether an invocation starts cold; `new_instance` = no warm instance was free for it. */
+bool cfg_cold_start_is_cold(const struct cfg_cold_start *cs, bool new_instance, struct rng *r);
 
 /*
  * When the definition is the seed machine (s->stepfunc.definition_is_seed), writes the knobs

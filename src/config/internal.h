@@ -94,7 +94,8 @@ void cfg_load_duration(struct cfg_ctx *c, const char *path, int id, struct cfg_d
 void cfg_load_cold(struct cfg_ctx *c, const char *path, int id, struct cfg_cold_start *cs);
 void cfg_load_errors(struct cfg_ctx *c, const char *path, int id, struct cfg_errors *e);
 void cfg_load_argv(struct cfg_ctx *c, const char *path, int id, struct cfg_argv *a);
-json_t *cfg_node_to_json(struct cfg_ctx *c, int id);
+/* A YAML value as JSON (plain scalars typed as YAML 1.2 core); NULL after an error. */
+json_t *cfg_node_to_json(struct cfg_ctx *c, const char *path, int id);
 
 /* Deep copies and frees of the composite fields. */
 void cfg_errors_fini(struct cfg_errors *e);

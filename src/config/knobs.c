@@ -104,6 +104,32 @@ double cfg_duration_sample(const struct cfg_duration *d, struct rng *r)
 	return v > 0 ? v : 0;
 }
 
+bool cfg_errors_fail(const struct cfg_errors *e, int64_t n, struct rng *r)
+{
+	switch (e->mode) {
+	case CFG_ERR_NONE:
+		return false;
+	case CFG_ERR_RATE:
+		return rng_double(r) < e->rate;
+	case CFG_ERR_INVOCATIONS:
+		return n >= e->first && n <= e->last;
+	}
+	return false;
+}
+
+bool cfg_cold_start_is_cold(const struct cfg_cold_start *cs, bool new_instance, struct rng *r)
+{
+	switch (cs->mode) {
+	case CFG_COLD_NONE:
+		return false;
+	case CFG_COLD_PROBABILITY:
+		return rng_double(r) < cs->probability;
+	case CFG_COLD_FIRST_PER_INSTANCE:
+		return new_instance;
+	}
+	return false;
+}
+
 /* ---- knobs ---- */
 
 static bool is_type(json_t *state, const char *type)

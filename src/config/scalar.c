@@ -173,6 +173,18 @@ static void load_path(struct cfg_ctx *c, const struct cfg_key *k, const char *pa
 	}
 	free(*field);
 	*field = resolved;
+	/* Remember where the file named it, so a missing file can be reported there. */
+	struct cfg_scenario *sc = c->scenario;
+	struct cfg_pos *at = NULL;
+	if (sc && field == &sc->ddb.items)
+		at = &sc->ddb.items_at;
+	else if (sc && field == &sc->stepfunc.definition)
+		at = &sc->stepfunc.definition_at;
+	yaml_node_t *n = cfg_node(c, id);
+	if (at && !from_set && !c->is_default)
+		*at = (struct cfg_pos){(int)n->start_mark.line + 1, (int)n->start_mark.column + 1};
+	else if (at)
+		*at = (struct cfg_pos){0, 0};
 }
 
 static void load_time(struct cfg_ctx *c, const char *path, int id, struct cfg_time *t)
@@ -232,9 +244,11 @@ void cfg_load_value(struct cfg_ctx *c, const struct cfg_key *k, const char *path
 		cfg_load_argv(c, path, id, field);
 		break;
 	case CT_JSON: {
-		json_t *j = cfg_node_to_json(c, id);
-		json_decref(*(json_t **)field);
-		*(json_t **)field = j;
+		json_t *j = cfg_node_to_json(c, path, id);
+		if (j) {
+			json_decref(*(json_t **)field);
+			*(json_t **)field = j;
+		}
 		break;
 	}
 	case CT_FUNCTIONS:

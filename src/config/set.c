@@ -10,6 +10,8 @@
 
 static void mark_origin(struct cfg_ctx *c, int id, int origin)
 {
+	if (id <= 0)
+		return; /* libyaml refused the node; apply_one checked its input first */
 	if ((size_t)id > c->origin_len) {
 		size_t len = (size_t)id * 2;
 		c->origin = xrealloc(c->origin, len * sizeof(int));
@@ -99,6 +101,13 @@ static bool apply_one(struct cfg_ctx *c, const char *arg, int origin)
 	if (!eq || !*key || key[0] == '.' || str_ends_with(key, ".") || strstr(key, "..")) {
 		diags_add(c->diags, DIAG_ERROR, "usage", where, 0, 0, NULL,
 			  "expected KEY=VALUE with a dotted key, e.g. stepfunc.maxConcurrency=3");
+		goto out;
+	}
+	json_t *utf8 = json_string(key); /* libyaml takes only valid UTF-8 */
+	json_decref(utf8);
+	if (!utf8) {
+		diags_add(c->diags, DIAG_ERROR, "usage", where, 0, 0, NULL,
+			  "the key is not valid UTF-8");
 		goto out;
 	}
 	yaml_document_t vdoc;

@@ -387,57 +387,55 @@ static json_t *scalar_json(yaml_node_t *n)
 	return json_string(v);
 }
 
-/* libyaml's tree shares an aliased node, so a small file can describe a huge value (a
- * "billion laughs" alias bomb) or, through chained anchors, a very deep one: conversion
- * stops at these bounds with one error instead of exhausting memory or the stack. */
-#define CFG_JSON_MAX_NODES 1000000
-#define CFG_JSON_MAX_DEPTH 1000
+/* Aliases can make a YAML graph cyclic or exponentially large (billion laughs): bound both. */
+enum { JSON_MAX_DEPTH = 64, JSON_MAX_NODES = 100000 };
 
-struct to_json {
-	struct cfg_ctx *c;
-	size_t nodes;
-	bool too_big;
-};
-
-static json_t *to_json(struct to_json *t, int id, int depth)
+static json_t *to_json(struct cfg_ctx *c, int id, int depth, size_t *budget)
 {
-	if (t->too_big || ++t->nodes > CFG_JSON_MAX_NODES || depth > CFG_JSON_MAX_DEPTH) {
-		t->too_big = true;
-		return json_null();
-	}
-	yaml_node_t *n = cfg_node(t->c, id);
+	yaml_node_t *n = cfg_node(c, id);
+	if (depth > JSON_MAX_DEPTH || *budget == 0)
+		return NULL;
+	--*budget;
 	if (n->type == YAML_SCALAR_NODE) {
 		json_t *j = scalar_json(n);
 		return j ? j : json_string(""); /* invalid UTF-8 cannot happen: libyaml checks */
 	}
-	if (n->type == YAML_SEQUENCE_NODE) {
-		json_t *a = json_array();
-		size_t count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-		for (size_t i = 0; i < count && !t->too_big; i++)
-			json_array_append_new(
-			    a, to_json(t, cfg_node(t->c, id)->data.sequence.items.start[i],
-				       depth + 1));
-		return a;
+	json_t *out = n->type == YAML_SEQUENCE_NODE ? json_array() : json_object();
+	size_t count = n->type == YAML_SEQUENCE_NODE
+			   ? (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+			   : (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+	for (size_t i = 0; i < count; i++) {
+		n = cfg_node(c, id);
+		json_t *v;
+		if (n->type == YAML_SEQUENCE_NODE) {
+			v = to_json(c, n->data.sequence.items.start[i], depth + 1, budget);
+			if (v)
+				json_array_append_new(out, v);
+		} else {
+			yaml_node_pair_t p = n->data.mapping.pairs.start[i];
+			yaml_node_t *k = cfg_node(c, p.key);
+			v = to_json(c, p.value, depth + 1, budget);
+			if (v)
+				json_object_set_new(
+				    out, k->type == YAML_SCALAR_NODE ? cfg_scalar(k) : "?", v);
+		}
+		if (!v) {
+			json_decref(out);
+			return NULL;
+		}
 	}
-	json_t *o = json_object();
-	size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
-	for (size_t i = 0; i < count && !t->too_big; i++) {
-		yaml_node_pair_t p = cfg_node(t->c, id)->data.mapping.pairs.start[i];
-		yaml_node_t *k = cfg_node(t->c, p.key);
-		const char *name = k->type == YAML_SCALAR_NODE ? cfg_scalar(k) : "?";
-		json_object_set_new(o, name, to_json(t, p.value, depth + 1));
-	}
-	return o;
+	return out;
 }
 
-json_t *cfg_node_to_json(struct cfg_ctx *c, int id)
+json_t *cfg_node_to_json(struct cfg_ctx *c, const char *path, int id)
 {
-	struct to_json t = {.c = c};
-	json_t *j = to_json(&t, id, 0);
-	if (t.too_big)
-		cfg_error(c, id, "too-large",
-			  "this value expands to more than %d values or %d levels (YAML aliases?)",
-			  CFG_JSON_MAX_NODES, CFG_JSON_MAX_DEPTH);
+	size_t budget = JSON_MAX_NODES;
+	json_t *j = to_json(c, id, 0, &budget);
+	if (!j)
+		cfg_error(c, id, "range",
+			  "%s is too deep or too large (at most %d levels and %d values; aliases "
+			  "count each time they are used)",
+			  path, JSON_MAX_DEPTH, JSON_MAX_NODES);
 	return j;
 }
 

@@ -16,6 +16,7 @@ struct frame {
 	char *tag;	/* CloudFormation tag to apply when closed, or NULL */
 	char *anchor;	/* anchor to register when closed, or NULL */
 	char *key;	/* pending key of an object, NULL when a key is expected */
+	json_t *merge;	/* values of `<<` merge keys, applied when the mapping closes */
 	size_t ptr_len; /* length of the pointer of this node */
 	int line, col;	/* where the node starts */
 };
@@ -147,6 +148,15 @@ static bool cfn_tag(const char *tag)
 	return tag && tag[0] == '!' && tag[1] != '!' && tag[1] != '\0';
 }
 
+/* The long-form key of a short-form tag: "Ref", "Condition" or "Fn::Name" (owned). */
+static char *cfn_key(const char *tag)
+{
+	const char *name = tag + 1;
+	if (strcmp(name, "Ref") == 0 || strcmp(name, "Condition") == 0)
+		return xstrdup(name);
+	return xasprintf("Fn::%s", name);
+}
+
 /* Wraps value (taken) in the long form of a CloudFormation short-form tag. */
 static json_t *cfn_wrap(const char *tag, json_t *value)
 {
@@ -166,7 +176,7 @@ static json_t *cfn_wrap(const char *tag, json_t *value)
 		json_decref(value);
 		value = arr;
 	}
-	char *key = xasprintf("Fn::%s", name);
+	char *key = cfn_key(tag);
 	json_object_set_new(obj, key, value);
 	free(key);
 	return obj;
@@ -236,9 +246,11 @@ static void attach(struct builder *b, json_t *value)
 	}
 	struct frame *top = &b->stack.items[b->stack.len - 1];
 	if (json_is_object(top->node)) {
-		if (strcmp(top->key, "<<") == 0 && json_is_object(value)) {
-			json_object_update_missing(top->node, value); /* YAML merge key */
-			json_decref(value);
+		if (strcmp(top->key, "<<") == 0) {
+			/* YAML merge key: explicit keys win, so merge when the mapping closes */
+			if (!top->merge)
+				top->merge = json_array();
+			json_array_append_new(top->merge, value);
 		} else {
 			json_object_set_new(top->node, top->key, value);
 		}
@@ -280,6 +292,16 @@ static void record(struct builder *b, yaml_mark_t mark)
 	doc_add_loc(b->doc, sb_str(&b->ptr), (int)mark.line + 1, (int)mark.column + 1, kl, kc);
 }
 
+/* A short-form tag's value also lives at pointer + "/Fn::Name": record it there and leave
+ * b->ptr extended (the caller truncates). */
+static void record_wrapped(struct builder *b, const char *tag, yaml_mark_t mark)
+{
+	char *key = cfn_key(tag);
+	doc_pointer_add(&b->ptr, key);
+	free(key);
+	doc_add_loc(b->doc, sb_str(&b->ptr), (int)mark.line + 1, (int)mark.column + 1, 0, 0);
+}
+
 static void on_scalar(struct builder *b, const yaml_event_t *ev)
 {
 	const char *text = (const char *)ev->data.scalar.value;
@@ -293,11 +315,13 @@ static void on_scalar(struct builder *b, const yaml_event_t *ev)
 		return;
 	}
 	size_t mark = b->ptr.len;
+	const char *tag = (const char *)ev->data.scalar.tag;
 	enter_child(b);
 	record(b, ev->start_mark);
+	if (cfn_tag(tag))
+		record_wrapped(b, tag, ev->start_mark);
 	truncate_ptr(b, mark);
 	json_t *v = scalar_value(ev);
-	const char *tag = (const char *)ev->data.scalar.tag;
 	if (cfn_tag(tag))
 		v = cfn_wrap(tag, v);
 	register_anchor(b, (const char *)ev->data.scalar.anchor, v);
@@ -322,6 +346,8 @@ static void on_start(struct builder *b, const yaml_event_t *ev, bool mapping)
 	size_t parent_len = b->ptr.len;
 	enter_child(b);
 	record(b, ev->start_mark);
+	if (cfn_tag(tag))
+		record_wrapped(b, tag, ev->start_mark); /* children sit under the long form */
 	struct frame f = {
 	    .node = mapping ? json_object() : json_array(),
 	    .tag = cfn_tag(tag) ? xstrdup(tag) : NULL,
@@ -336,6 +362,15 @@ static void on_end(struct builder *b)
 	struct frame f = b->stack.items[--b->stack.len];
 	truncate_ptr(b, f.ptr_len);
 	json_t *v = f.node;
+	for (size_t i = 0; i < json_array_size(f.merge); i++) {
+		json_t *m = json_array_get(f.merge, i);
+		if (json_is_object(m))
+			json_object_update_missing(v, m);
+		for (size_t k = 0; json_is_array(m) && k < json_array_size(m); k++)
+			if (json_is_object(json_array_get(m, k)))
+				json_object_update_missing(v, json_array_get(m, k));
+	}
+	json_decref(f.merge);
 	if (f.tag)
 		v = cfn_wrap(f.tag, v);
 	register_anchor(b, f.anchor, v);
@@ -390,6 +425,7 @@ static void builder_fini(struct builder *b)
 		free(b->stack.items[i].tag);
 		free(b->stack.items[i].anchor);
 		free(b->stack.items[i].key);
+		json_decref(b->stack.items[i].merge);
 	}
 	VEC_FREE(b->stack);
 	for (size_t i = 0; i < b->anchors.len; i++) {

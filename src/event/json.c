@@ -421,23 +421,33 @@ static json_t *payload_string(const struct ev *e)
 	return s;
 }
 
+/* The typed field a member maps to, or NULL (index and payload are handled apart). */
+static const ev_str_t *typed_field(const struct ev *e, const char *m)
+{
+	if (!strcmp(m, "name") || !strcmp(m, "state"))
+		return &e->state;
+	if (!strcmp(m, "error"))
+		return &e->error;
+	if (!strcmp(m, "cause"))
+		return &e->cause;
+	if (!strcmp(m, "resourceType"))
+		return &e->resource_type;
+	if (!strcmp(m, "resource"))
+		return &e->resource;
+	return NULL;
+}
+
 static void write_member(const struct ev_log *log, const struct ev *e, const char *key,
 			 const char *m, json_t *d)
 {
 	const char *pk = payload_key(key);
+	const ev_str_t *typed = typed_field(e, m);
 	json_t *x = json_object_get(e->extra, m);
-	if (!strcmp(m, "name") || !strcmp(m, "state"))
-		set_str(d, m, log, e->state);
+	/* A typed field wins; extra holds what did not fit it (e.g. "" or a non-string). */
+	if (typed && *typed)
+		set_str(d, m, log, *typed);
 	else if (!strcmp(m, "index") && e->item >= 0)
 		json_object_set_new(d, m, json_integer(e->item));
-	else if (!strcmp(m, "error"))
-		set_str(d, m, log, e->error);
-	else if (!strcmp(m, "cause"))
-		set_str(d, m, log, e->cause);
-	else if (!strcmp(m, "resourceType"))
-		set_str(d, m, log, e->resource_type);
-	else if (!strcmp(m, "resource"))
-		set_str(d, m, log, e->resource);
 	else if (pk && !strcmp(m, pk) && e->payload)
 		json_object_set_new(d, m, payload_string(e));
 	else if (x)

@@ -183,8 +183,11 @@ static void add_edges(struct graph *g, const struct asl_graph *ag, size_t i)
 	add_edge(g, ag, i, s->next, GRAPH_EDGE_NEXT, NULL);
 	for (size_t c = 0; c < s->choice_count; c++) {
 		const struct asl_choice_rule *r = &s->choices[c];
-		char *own = r->label ? NULL : graph_rule_label(r->json);
-		add_edge(g, ag, i, r->next, GRAPH_EDGE_CHOICE, r->label ? r->label : own);
+		/* Our own form from the rule's JSON: the model's `label` reads every comparison
+		 * ending in "Equals" as "==" (NumericGreaterThanEquals too), which would mislead.
+		 */
+		char *own = r->json ? graph_rule_label(r->json) : NULL;
+		add_edge(g, ag, i, r->next, GRAPH_EDGE_CHOICE, own ? own : r->label);
 		free(own);
 	}
 	if (s->type == ASL_CHOICE)

@@ -96,8 +96,8 @@ void graph_clear_status(struct graph *g);
 
 /*
  * Builds the description of a loaded machine (borrowed; node->user points at its
- * asl_state). Choice edges are labelled with the rule's `label` when the model has one,
- * otherwise a short form made from the rule's JSON (e.g. `$.n > 10`). Owned by the caller.
+ * asl_state). Choice edges are labelled with graph_rule_label of the rule's JSON (e.g.
+ * `$.n > 10`), or the model's `label` when a rule has no JSON. Owned by the caller.
  */
 struct graph *graph_from_asl(const struct asl_machine *m);
 /* The short form of a Choice rule (borrowed JSON), e.g. `$.n > 10`; owned by the caller. */

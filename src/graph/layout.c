@@ -4,7 +4,8 @@
  *  2. the remaining edges form a DAG; each node's layer is its longest path from a root, so
  *     the order follows reachability from StartAt, never the key order;
  *  3. edges spanning several layers get one dummy item per crossed layer, so every segment
- *     joins adjacent layers and long edges run down their own column;
+ *     joins adjacent layers and long edges run down their own column (edges of one style
+ *     into the same target share their dummies: one line, not one per edge);
  *  4. items are ordered within a layer by their predecessor's position and edge order (Next
  *     before Choices before Default before Catch), then placed left to right;
  *  5. route.c draws segments through the channels between layers and loops up side lanes.
@@ -63,7 +64,7 @@ static void measure_items(struct lay *L)
 	const struct graph *g = L->g;
 	for (size_t i = 0; i < g->nodes.len; i++) {
 		const struct graph_node *n = g->nodes.items[i];
-		struct item it = {.node = (int)i, .edge = -1};
+		struct item it = {.node = (int)i, .edge = -1, .to = -1};
 		if (n->child_count > 0 || n->kind == GRAPH_PARALLEL || n->kind == GRAPH_MAP) {
 			it.frame = true;
 			layout_children(n, L->depth + 1, &it.blk);
@@ -130,6 +131,7 @@ static void assign_layers(struct lay *L)
 	free(post);
 }
 
+/* Joins labels arriving at one item ("a / b"), each text once. */
 static void add_label(struct item *it, const char *label)
 {
 	if (!label || !*label)
@@ -138,9 +140,38 @@ static void add_label(struct item *it, const char *label)
 		it->label = xstrdup(label);
 		return;
 	}
+	size_t n = strlen(label);
+	for (const char *p = it->label; (p = strstr(p, label)) != NULL; p++)
+		if ((p == it->label || (p - it->label >= 3 && strncmp(p - 3, " / ", 3) == 0)) &&
+		    (p[n] == 0 || strncmp(p + n, " / ", 3) == 0))
+			return;
 	char *joined = xasprintf("%s / %s", it->label, label);
 	free(it->label);
 	it->label = joined;
+}
+
+/*
+ * The dummy carrying long edges towards node `to` in layer l. Edges of one style that share a
+ * target share their dummies, so many Catch edges into one handler run down as one line.
+ */
+static int bundle_dummy(struct lay *L, int e, int to, bool dashed, int l)
+{
+	for (size_t i = L->g->nodes.len; i < L->items.len; i++) {
+		const struct item *it = &L->items.items[i];
+		if (it->to == to && it->dashed == dashed && it->layer == l)
+			return (int)i;
+	}
+	struct item d = {.node = -1, .edge = e, .to = to, .dashed = dashed, .layer = l, .w = 1};
+	VEC_PUSH(L->items, d);
+	return (int)L->items.len - 1;
+}
+
+static bool has_seg(const struct lay *L, int up, int down)
+{
+	for (size_t s = 0; s < L->segs.len; s++)
+		if (L->segs.items[s].up == up && L->segs.items[s].down == down)
+			return true;
+	return false;
 }
 
 /* One segment per adjacent pair of layers; dummy items carry long edges down. */
@@ -152,19 +183,22 @@ static void add_segments(struct lay *L)
 		if (L->back[e])
 			continue;
 		const struct graph_edge *ed = &L->g->edges.items[e];
+		bool dashed = ed->kind == GRAPH_EDGE_CATCH;
 		int prev = (int)ed->from;
 		int top = L->items.items[ed->from].layer, bottom = L->items.items[ed->to].layer;
 		for (int l = top + 1; l <= bottom; l++) {
 			int down = (int)ed->to;
-			if (l < bottom) {
-				struct item d = {.node = -1, .edge = (int)e, .layer = l, .w = 1};
-				VEC_PUSH(L->items, d);
-				down = (int)L->items.len - 1;
-			}
-			struct seg s = {prev, down, (int)e, l == top + 1, rank[prev]++};
-			VEC_PUSH(L->segs, s);
-			if (s.first)
+			if (l < bottom)
+				down = bundle_dummy(L, (int)e, (int)ed->to, dashed, l);
+			bool first = l == top + 1;
+			if (first)
 				add_label(&L->items.items[down], ed->label);
+			if (down >= (int)L->g->nodes.len && has_seg(L, prev, down)) {
+				prev = down; /* already carried by the bundle */
+				continue;
+			}
+			struct seg sg = {prev, down, (int)e, first, rank[prev]++};
+			VEC_PUSH(L->segs, sg);
 			prev = down;
 		}
 	}
@@ -248,14 +282,6 @@ static void place_layer(struct lay *L, int l, const int *want, bool push_right)
 	free(b);
 }
 
-static int count_segs(const struct lay *L, int idx, bool as_down)
-{
-	int n = 0;
-	for (size_t s = 0; s < L->segs.len; s++)
-		n += (as_down ? L->segs.items[s].down : L->segs.items[s].up) == idx;
-	return n;
-}
-
 /*
  * Desired x of each item of layer l: centred under its predecessors (down) or successors.
  * With `chains`, only items whose one predecessor reaches them first move: the main path
@@ -270,7 +296,7 @@ static void align_layer(struct lay *L, int l, bool down, bool chains)
 		struct item *it = &L->items.items[idx];
 		long sum = 0, cnt = 0;
 		for (size_t s = 0; s < L->segs.len; s++) {
-			if (chains && (count_segs(L, idx, true) != 1 || L->segs.items[s].rank != 0))
+			if (chains && (L->indeg[idx] != 1 || L->segs.items[s].rank != 0))
 				continue;
 			const struct seg *sg = &L->segs.items[s];
 			int self = down ? sg->down : sg->up, other = down ? sg->up : sg->down;
@@ -287,6 +313,9 @@ static void align_layer(struct lay *L, int l, bool down, bool chains)
 
 static void place_x(struct lay *L)
 {
+	L->indeg = xcalloc(L->items.len + 1, sizeof(*L->indeg));
+	for (size_t s = 0; s < L->segs.len; s++)
+		L->indeg[L->segs.items[s].down]++;
 	for (int l = 0; l < L->nlayers; l++) {
 		int x = 0;
 		for (size_t k = 0; k < L->layers[l].len; k++) {
@@ -336,4 +365,5 @@ void layout_graph(const struct graph *g, int depth, struct block *out)
 	VEC_FREE(L.segs);
 	free(L.back);
 	free(L.pre);
+	free(L.indeg);
 }

@@ -6,8 +6,10 @@
 
 /* A node box or frame, or a dummy that carries a long edge through one layer. */
 struct item {
-	int node; /* index in the graph, -1 for a dummy */
-	int edge; /* dummy: the edge it carries */
+	int node;    /* index in the graph, -1 for a dummy */
+	int edge;    /* dummy: the first edge it carries */
+	int to;	     /* dummy: the node its edges lead to */
+	bool dashed; /* dummy: carries Catch edges */
 	int layer, order;
 	int w, h;    /* the box (dummy: 1 × 0) */
 	int ext;     /* the column span it owns: the box, widened for its incoming label */
@@ -32,6 +34,7 @@ struct lay {
 	bool *back;  /* per edge: a loop, routed up a side lane */
 	size_t *pre; /* per node: DFS preorder */
 	size_t npre;
+	int *indeg; /* per item: incoming segments */
 	int nlayers;
 	VEC(int) * layers; /* item indexes per layer, in order */
 	int content_w;	   /* width of the placed items, lanes excluded */

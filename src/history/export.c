@@ -58,8 +58,12 @@ bool hist_export(const struct ev_log *log, const char *path, const char *const *
 	char *text = hist_export_text(log, &len);
 	char *err = NULL;
 	bool ok = file_write_atomic(path, text, len, &err);
-	if (!ok)
-		diags_add(diags, DIAG_ERROR, "write", NULL, 0, 0, NULL, "%s", err);
+	if (!ok) {
+		/* The message starts with the path; the diag prints it as its file already. */
+		size_t n = strlen(path);
+		const char *msg = strncmp(err, path, n) == 0 && err[n] == ':' ? err + n + 2 : err;
+		diags_add(diags, DIAG_ERROR, "write", path, 0, 0, NULL, "%s", msg);
+	}
 	free(err);
 	free(text);
 	return ok;

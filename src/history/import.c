@@ -328,7 +328,7 @@ static void report_caps(struct hist_importer *imp, struct diags *diags)
 	static const char *const what[W_KIND_COUNT] = {"duplicate-id", "id-gap", "broken-link"};
 	for (int k = 0; k < W_KIND_COUNT; k++)
 		if (imp->warned[k] > WARN_CAP)
-			diags_add(diags, DIAG_NOTE, NULL, NULL, 0, 0, NULL,
+			diags_add(diags, DIAG_NOTE, NULL, imp->names.items[0], 0, 0, NULL,
 				  "%zu more %s warnings not shown", imp->warned[k] - WARN_CAP,
 				  what[k]);
 }
@@ -343,7 +343,7 @@ static void check_shape(struct hist_importer *imp, struct diags *diags)
 			  " is %s): events may be missing",
 			  first->e.id, ev_type_name(first->e.type));
 	if (imp->pages > 0 && imp->pages_with_token >= imp->pages)
-		diags_add(diags, DIAG_WARNING, "incomplete", NULL, 0, 0, NULL,
+		diags_add(diags, DIAG_WARNING, "incomplete", imp->names.items[0], 0, 0, NULL,
 			  "every page has a nextToken: the last page of the history is missing");
 }
 

@@ -71,11 +71,11 @@ static bool read_field(struct csv *c, struct strbuf *out)
 	return true;
 }
 
-/* Reads one record; *count = 0 for a blank line. NULL after an error. */
-static struct field *read_record(struct csv *c, size_t *count)
+/* Reads one record of *count fields; *blank for an empty line. NULL after an error. */
+static struct field *read_record(struct csv *c, size_t *count, bool *blank)
 {
 	VEC(struct field) f = {0};
-	bool blank = c->pos < c->len && items_is_one_of(c->text[c->pos], "\r\n");
+	size_t start = c->pos;
 	for (;;) {
 		struct strbuf sb;
 		sb_init(&sb);
@@ -97,8 +97,8 @@ static struct field *read_record(struct csv *c, size_t *count)
 		c->pos++;
 	if (c->pos < c->len && c->text[c->pos] == '\n')
 		c->pos++;
-	/* A lone '\r' not followed by '\n' is field text: "\r,a" is a record, not a blank line. */
-	*count = blank && f.len == 1 && !f.items[0].value[0] ? 0 : f.len;
+	*count = f.len;
+	*blank = f.len == 1 && !f.items[0].value[0] && c->text[start] != '"';
 	return f.items;
 }
 
@@ -138,11 +138,12 @@ json_t *items_load_csv(const char *name, const char *text, size_t len, struct di
 	json_t *items = json_array();
 	bool ok = true;
 	while (ok && c.pos < len) {
-		size_t n, start = c.pos;
-		struct field *f = read_record(&c, &n);
+		size_t n = 0, start = c.pos;
+		bool blank = false;
+		struct field *f = read_record(&c, &n, &blank);
 		if (!f) {
 			ok = false;
-		} else if (n == 0) {
+		} else if (blank) {
 			/* blank line: no record */
 		} else if (!header) {
 			header = f;
@@ -162,7 +163,7 @@ json_t *items_load_csv(const char *name, const char *text, size_t len, struct di
 							  json_string(f[i].value));
 			json_array_append_new(items, o);
 		}
-		fields_free(f, f ? (n ? n : 1) : 0);
+		fields_free(f, f ? n : 0);
 	}
 	if (ok && !header) {
 		items_error_at(d, name, text, len, 0, "empty CSV file: expected a header row");

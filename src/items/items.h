@@ -54,8 +54,8 @@ json_t *items_load_text(const char *name, const char *text, size_t len, enum ite
 json_t *items_marshal(const json_t *value);
 /*
  * The reverse (TypeDeserializer), also for SS, NS, BS (→ arrays) and B (→ its base64 text,
- * JSON having no bytes). N becomes an integer when it has no fraction and fits 64 bits, else
- * a real. Returns NULL after adding a diag (pointer = JSON pointer of the bad value, relative
+ * JSON having no bytes). N becomes an integer when it is only digits (at most 18), else a
+ * real (so very long numbers lose precision, as in any JSON reader using doubles). Returns NULL after adding a diag (pointer = JSON pointer of the bad value, relative
  * to `where`) when `av` is not a valid attribute value.
  */
 json_t *items_unmarshal(const json_t *av, const char *where, struct diags *d);

@@ -32,6 +32,24 @@ expect_status default 0 $? && golden_check default "$dir/default.asl.json" "$GOL
 	>"$GOLDEN_TMP/out" 2>"$GOLDEN_TMP/err"
 expect_status knobs 0 $? && golden_check knobs "$dir/knobs.asl.json" "$GOLDEN_TMP/out"
 
+# A user's YAML definition: printed as JSON, knobs not applied (MaxConcurrency stays 2).
+"$STEPSCOPE" definition --config "$dir/yaml/config.yaml" >"$GOLDEN_TMP/out" 2>"$GOLDEN_TMP/err"
+expect_status yaml-definition 0 $? &&
+	golden_check yaml-definition "$dir/yaml/expected.asl.json" "$GOLDEN_TMP/out"
+
 # The README's configuration reference comes from the schema.
 "$STEPSCOPE" definition --reference >"$GOLDEN_TMP/out" 2>"$GOLDEN_TMP/err"
 expect_status reference 0 $? && golden_check reference "$dir/reference.md" "$GOLDEN_TMP/out"
+
+# Once README.md carries the table, it must match the schema (regenerate it with
+# `stepscope definition --reference`).
+if grep -q '^| key | type | default | range | description |$' README.md; then
+	sed -n '/^| key | type | default | range | description |$/,/^[^|]/p' README.md |
+		grep '^|' >"$GOLDEN_TMP/readme"
+	if cmp -s "$GOLDEN_TMP/readme" "$dir/reference.md"; then
+		echo "ok readme-reference"
+	else
+		echo "FAIL readme-reference: README.md's config table differs from the schema"
+		diff -u "$dir/reference.md" "$GOLDEN_TMP/readme" | head -20
+	fi
+fi

@@ -23,12 +23,16 @@ for c in "${STEPSCOPE_CORPUS:-}" "$top/../shared/corpus/aws-histories" \
 done
 
 # golden_check sets the global `name`, so loop variables are hn (history) and cn (case).
-# The status AWS would report, from the last ExecutionX event type in a pretty-printed file.
-expected_status() {
+# The execution status AWS reports (DescribeExecution), from the last ExecutionX event of a
+# pretty-printed history; RUNNING when there is none.
+expected_status_name() {
 	last=$(grep -E '^ *"type": "Execution(Succeeded|Failed|TimedOut|Aborted)"' "$1" | tail -1)
 	case $last in
-	*Succeeded*) echo 0 ;;
-	*) echo 1 ;;
+	*Succeeded*) echo SUCCEEDED ;;
+	*Failed*) echo FAILED ;;
+	*TimedOut*) echo TIMED_OUT ;;
+	*Aborted*) echo ABORTED ;;
+	*) echo RUNNING ;;
 	esac
 }
 
@@ -38,16 +42,29 @@ else
 	for h in "$corpus"/*.history.json; do
 		hn=$(basename "$h" .history.json)
 		out=$GOLDEN_TMP/$hn
-		want=$(expected_status "$h")
-		ok=1
+		status=$(expected_status_name "$h")
+		want=1
+		[ "$status" = SUCCEEDED ] && want=0
 		for mode in events summary json; do
 			ext=$mode.txt
 			[ "$mode" = json ] && ext=json
 			"$STEPSCOPE" replay "--$mode" "$h" >"$out.$mode" 2>"$out.err"
 			rc=$?
-			expect_status "$hn.$mode" "$want" "$rc" || ok=0
-			golden_check "$hn.$mode" "$here/corpus/$hn.$ext" "$out.$mode" || ok=0
+			expect_status "$hn.$mode" "$want" "$rc"
+			golden_check "$hn.$mode" "$here/corpus/$hn.$ext" "$out.$mode"
 		done
+		if grep -q "^  \"status\": \"$status\"," "$out.json"; then
+			echo "ok $hn.status"
+		else
+			echo "FAIL $hn.status: --json does not say $status"
+		fi
+		# The recorded definition has every state the history visits (--definition).
+		"$STEPSCOPE" replay --definition "$corpus/$hn.asl.json" "$h" >/dev/null 2>"$out.def"
+		if grep -q 'warning: \(the history visits\|state\)' "$out.def"; then
+			echo "FAIL $hn.definition: $(grep warning "$out.def" | head -3)"
+		else
+			echo "ok $hn.definition"
+		fi
 		# Export round trip: the normalised export replays to the same events.
 		"$STEPSCOPE" replay --events --history-out "$out.export.json" "$h" >/dev/null 2>&1
 		"$STEPSCOPE" replay --events "$out.export.json" >"$out.rt" 2>/dev/null

@@ -172,6 +172,9 @@ static void test_every_type(void **state)
 	assert_int_equal(s->stepfunc.max_concurrency, 0);
 	assert_string_equal(s->stepfunc.definition, "/abs/machine.asl.json");
 	assert_false(s->stepfunc.definition_is_seed);
+	assert_int_equal(s->stepfunc.definition_at.line, 6);
+	assert_int_equal(s->stepfunc.definition_at.column, 15);
+	assert_int_equal(s->ddb.items_at.line, 3);
 	assert_int_equal(s->lambda.account_concurrency, 0);
 	const struct cfg_lambda_fn *f = &s->lambda.def;
 	assert_int_equal(f->duration.model, CFG_DUR_UNIFORM);
@@ -365,6 +368,10 @@ static void test_yaml_errors(void **state)
 		      "flow sequence\n");
 	expect_errors("- a\n- b\n", "c.yaml:1:1: the config must be a mapping of sections (ddb, "
 				    "stepfunc, lambda, services, simulation)\n");
+	/* aliases cannot make a result cyclic or explode (billion laughs) */
+	expect_errors("services:\n  x:\n    result: &a [1, *a]\n",
+		      "c.yaml:3:13: services.x.result is too deep or too large (at most 64 levels "
+		      "and 100000 values; aliases count each time they are used)\n");
 	/* an empty file and a null section are fine: defaults */
 	struct loaded l;
 	load(&l, "# nothing\n");
@@ -403,6 +410,7 @@ static void test_set(void **state)
 	assert_int_equal(l.s.lambda.functions[0].memory_mb, 512);
 	assert_int_equal(l.s.simulation.start_time.epoch_ms, 1704067200000LL);
 	assert_false(l.s.stepfunc.definition_is_seed);
+	assert_int_equal(l.s.stepfunc.definition_at.line, 0); /* from --set */
 	unload(&l);
 }
 
@@ -418,6 +426,7 @@ static void test_set_errors(void **state)
 	    "a..b=1",
 	    "simulation.speed=[",
 	    "ddb.tableName=",
+	    "x\xff=1",
 	};
 	expect_set_errors(
 	    sets, ARRAY_LEN(sets),
@@ -433,7 +442,8 @@ static void test_set_errors(void **state)
 	    "--set stepfunc.maxConcurrency=abc: stepfunc.maxConcurrency must be an integer, "
 	    "got 'abc'\n"
 	    "--set stepfunc.waitDurationSeconds=-5: stepfunc.waitDurationSeconds must be "
-	    "between 0 and 99999999, got -5\n");
+	    "between 0 and 99999999, got -5\n"
+	    "--set x\xff=1: the key is not valid UTF-8\n");
 }
 
 static void test_lookup(void **state)
@@ -501,6 +511,40 @@ static void test_duration_sample(void **state)
 	/* median ~ 100 and 99th percentile ~ 1000 (sampling error well under 15%) */
 	assert_true(v[N / 2] > 90 && v[N / 2] < 110);
 	assert_true(v[N * 99 / 100] > 800 && v[N * 99 / 100] < 1250);
+}
+
+static void test_error_and_cold_draws(void **state)
+{
+	(void)state;
+	struct rng r;
+	rng_seed(&r, 3);
+	struct cfg_errors none = {.mode = CFG_ERR_NONE};
+	struct cfg_errors range = {.mode = CFG_ERR_INVOCATIONS, .first = 2, .last = 3};
+	struct cfg_errors half = {.mode = CFG_ERR_RATE, .rate = 0.5};
+	struct cfg_errors never = {.mode = CFG_ERR_RATE, .rate = 0};
+	struct cfg_errors always = {.mode = CFG_ERR_RATE, .rate = 1};
+	assert_false(cfg_errors_fail(&none, 0, &r));
+	assert_false(cfg_errors_fail(&range, 1, &r));
+	assert_true(cfg_errors_fail(&range, 2, &r));
+	assert_true(cfg_errors_fail(&range, 3, &r));
+	assert_false(cfg_errors_fail(&range, 4, &r));
+	int fails = 0;
+	for (int i = 0; i < 1000; i++) {
+		fails += cfg_errors_fail(&half, i, &r);
+		assert_false(cfg_errors_fail(&never, i, &r));
+		assert_true(cfg_errors_fail(&always, i, &r));
+	}
+	assert_true(fails > 400 && fails < 600);
+	struct cfg_cold_start off = {.mode = CFG_COLD_NONE};
+	struct cfg_cold_start first = {.mode = CFG_COLD_FIRST_PER_INSTANCE};
+	struct cfg_cold_start p = {.mode = CFG_COLD_PROBABILITY, .probability = 0.25};
+	assert_false(cfg_cold_start_is_cold(&off, true, &r));
+	assert_true(cfg_cold_start_is_cold(&first, true, &r));
+	assert_false(cfg_cold_start_is_cold(&first, false, &r));
+	int cold = 0;
+	for (int i = 0; i < 1000; i++)
+		cold += cfg_cold_start_is_cold(&p, false, &r);
+	assert_true(cold > 180 && cold < 320);
 }
 
 static const char seed_def[] =
@@ -576,13 +620,21 @@ static void test_reference(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),	 cmocka_unit_test(test_seed_config_file),
-	    cmocka_unit_test(test_every_type),	 cmocka_unit_test(test_type_errors),
-	    cmocka_unit_test(test_range_errors), cmocka_unit_test(test_unknown_keys),
-	    cmocka_unit_test(test_conflicts),	 cmocka_unit_test(test_yaml_errors),
-	    cmocka_unit_test(test_set),		 cmocka_unit_test(test_set_errors),
-	    cmocka_unit_test(test_lookup),	 cmocka_unit_test(test_duration_sample),
-	    cmocka_unit_test(test_knobs),	 cmocka_unit_test(test_reference),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_seed_config_file),
+	    cmocka_unit_test(test_every_type),
+	    cmocka_unit_test(test_type_errors),
+	    cmocka_unit_test(test_range_errors),
+	    cmocka_unit_test(test_unknown_keys),
+	    cmocka_unit_test(test_conflicts),
+	    cmocka_unit_test(test_yaml_errors),
+	    cmocka_unit_test(test_set),
+	    cmocka_unit_test(test_set_errors),
+	    cmocka_unit_test(test_lookup),
+	    cmocka_unit_test(test_duration_sample),
+	    cmocka_unit_test(test_error_and_cold_draws),
+	    cmocka_unit_test(test_knobs),
+	    cmocka_unit_test(test_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,6 +295,17 @@ static void test_dot_and_mermaid(void **state)
 	free(mmd);
 	graph_free(g);
 	graph_free(s);
+	/* Quotes, backslashes and '#' in names stay inside the quoted labels. */
+	g = graph_new();
+	node(g, "a\\b\"c#1", GRAPH_PASS);
+	graph_set_start(g, 0);
+	dot = graph_render_dot(g);
+	assert_non_null(strstr(dot, "label=\"a\\\\b\\\"c#1\\nPass\""));
+	free(dot);
+	mmd = graph_render_mermaid(g);
+	assert_non_null(strstr(mmd, "n0[\"a\\b#quot;c#35;1<br/>Pass\"]"));
+	free(mmd);
+	graph_free(g);
 }
 
 static void check_rule(const char *json, const char *want)
@@ -357,12 +369,92 @@ static void test_from_asl(void **state)
 	assert_string_equal(g->edges.items[2].label, "States.ALL, States.Timeout");
 	assert_int_equal(g->edges.items[2].kind, GRAPH_EDGE_CATCH);
 	graph_free(g);
-	/* A label from the model wins over our own short form. */
+	/* The model's label only stands in when a rule has no JSON. */
 	rules[0].label = "big n";
+	g = graph_from_asl(&m);
+	assert_string_equal(g->edges.items[0].label, "$.n > 10");
+	graph_free(g);
+	rules[0].json = NULL;
 	g = graph_from_asl(&m);
 	assert_string_equal(g->edges.items[0].label, "big n");
 	graph_free(g);
 	json_decref(rule);
+}
+
+static struct graph *random_graph(struct rng *r, int depth)
+{
+	struct graph *g = graph_new();
+	size_t n = 1 + rng_below(r, 7);
+	for (size_t i = 0; i < n; i++) {
+		char name[80];
+		snprintf(name, sizeof(name), "S%d_%zu_%llu", depth, i,
+			 (unsigned long long)rng_below(r, 1000000));
+		enum graph_kind k = (enum graph_kind)rng_below(r, depth < 3 ? 8 : 6);
+		struct graph_node *nd = node(g, name, k);
+		size_t kids = k == GRAPH_PARALLEL ? 1 + rng_below(r, 3) : k == GRAPH_MAP;
+		for (size_t c = 0; c < kids; c++) {
+			struct graph *child = random_graph(r, depth + 1);
+			child->parent = nd;
+			nd->children = xrealloc(nd->children, (c + 1) * sizeof(*nd->children));
+			nd->children[nd->child_count++] = child;
+		}
+	}
+	size_t m = rng_below(r, 2 * n + 1);
+	for (size_t e = 0; e < m; e++)
+		graph_add_edge(g, rng_below(r, n), rng_below(r, n),
+			       (enum graph_edge_kind)rng_below(r, 4),
+			       rng_below(r, 2) ? "lbl" : NULL);
+	graph_set_start(g, rng_below(r, n));
+	return g;
+}
+
+static bool inside(const struct graph_box *in, const struct graph_box *out)
+{
+	return in->x > out->x && in->y > out->y && in->x + in->w < out->x + out->w &&
+	       in->y + in->h < out->y + out->h;
+}
+
+/* Any graph (loops, self-loops, unreachable states, nesting) lays out without overlaps. */
+static void test_random_graphs_never_overlap(void **state)
+{
+	(void)state;
+	struct rng r;
+	rng_seed(&r, 42);
+	for (int round = 0; round < 150; round++) {
+		struct graph *g = random_graph(&r, 0);
+		struct graph_layout *l = graph_layout_new(g);
+		size_t n = graph_layout_box_count(l);
+		for (size_t i = 0; i < n; i++) {
+			const struct graph_box *a = graph_layout_box(l, i);
+			assert_true(a->x >= 0 && a->y >= 0);
+			assert_true(a->x + a->w <= graph_layout_width(l));
+			assert_true(a->y + a->h <= graph_layout_height(l));
+			const struct graph_node *parent = a->node->owner->parent;
+			if (parent)
+				assert_true(inside(a, graph_layout_find(l, parent)));
+			for (size_t j = i + 1; j < n; j++) {
+				const struct graph_box *b = graph_layout_box(l, j);
+				if (b->node->owner != a->node->owner)
+					continue;
+				bool apart = a->x + a->w <= b->x || b->x + b->w <= a->x ||
+					     a->y + a->h <= b->y || b->y + b->h <= a->y;
+				assert_true(apart);
+			}
+		}
+		/* No edge runs through a box: its inside holds text only. */
+		struct canvas *c =
+		    canvas_new(graph_layout_width(l), graph_layout_height(l), round % 2);
+		graph_draw(l, c, 0, 0, NULL);
+		for (size_t i = 0; i < n; i++) {
+			const struct graph_box *a = graph_layout_box(l, i);
+			for (int y = a->y + 1; !a->frame && y < a->y + a->h - 1; y++)
+				for (int x = a->x + 1; x < a->x + a->w - 1; x++)
+					assert_int_equal(canvas_cell(c, x, y)->lines, 0);
+		}
+		canvas_free(c);
+		graph_layout_free(l);
+		graph_free(g);
+	}
 }
 
 int main(void)
@@ -378,6 +470,7 @@ int main(void)
 	    cmocka_unit_test(test_dot_and_mermaid),
 	    cmocka_unit_test(test_rule_labels),
 	    cmocka_unit_test(test_from_asl),
+	    cmocka_unit_test(test_random_graphs_never_overlap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

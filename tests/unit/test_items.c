@@ -287,6 +287,9 @@ static void test_csv(void **state)
 		     "[{\"k\": \"two\\nlines\"}, {\"k\": \"x\"}]" /* blank line skipped */);
 	expect_items("a.csv", "a,b\n,\n", ITEMS_CSV, "[{\"a\": \"\", \"b\": \"\"}]");
 	expect_items("a.csv", "a,b\n", ITEMS_CSV, "[]");
+	/* a lone CR is data, not a line break (found by fuzzing: it leaked a field) */
+	expect_items("a.csv", "2\r\n\n\ra\n", ITEMS_CSV, "[{\"2\": \"\\ra\"}]");
+	expect_items("a.csv", "k\n\"\"\n", ITEMS_CSV, "[{\"k\": \"\"}]" /* quoted: a record */);
 	expect_error(
 	    "a.csv", "a,b,a\n1,2,3\n",
 	    "a.csv:1:5: duplicate column name 'a' (CSV headers cannot contain duplicates)");
