@@ -50,6 +50,13 @@ run_case() {
 	echo "ok $name"
 }
 
+# def_case NAME WANT_STATUS ERR_PATTERN FILE: a definition file through validate and graph.
+def_case() {
+	run_case "$1" "$2" "$3" -- validate "$4"
+	cp "$T/out" "$T/validate.out"
+	run_case "graph.$1" "$2" "$3" -- graph "$4"
+}
+
 # repeat N STRING: STRING N times, without a newline.
 repeat() {
 	awk -v n="$1" -v s="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s }'
@@ -60,15 +67,15 @@ GOOD='{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'
 
 # ---- nesting ----
 repeat 300000 '[' >"$T/deep-open.asl.json"
-run_case deep-json-open 2 "${LOC}.*depth" -- validate deep-open.asl.json
+def_case deep-json-open 2 "${LOC}.*depth" deep-open.asl.json
 { repeat 300000 '['; repeat 300000 ']'; } >"$T/deep-closed.asl.json"
-run_case deep-json-closed 2 "${LOC}.*depth" -- validate deep-closed.asl.json
+def_case deep-json-closed 2 "${LOC}.*depth" deep-closed.asl.json
 { printf 'StartAt: A\nStates: '; repeat 300000 '['; } >"$T/deep-flow.asl.yaml"
-run_case deep-yaml-flow 2 "${LOC}.*nesting deeper" -- validate deep-flow.asl.yaml
+def_case deep-yaml-flow 2 "${LOC}.*nesting deeper" deep-flow.asl.yaml
 { printf 'Comment: '; repeat 300000 '{a: '; } >"$T/deep-map.asl.yaml"
-run_case deep-yaml-flow-map 2 "${LOC}" -- validate deep-map.asl.yaml
+def_case deep-yaml-flow-map 2 "${LOC}" deep-map.asl.yaml
 { repeat 300000 '- '; printf 'x\n'; } >"$T/deep-block.asl.yaml"
-run_case deep-yaml-block 2 "${LOC}.*nesting deeper" -- validate deep-block.asl.yaml
+def_case deep-yaml-block 2 "${LOC}.*nesting deeper" deep-block.asl.yaml
 { printf '{"events": '; repeat 300000 '['; } >"$T/deep-history.json"
 run_case deep-history 2 "${LOC}" -- replay deep-history.json
 { printf 'simulation: '; repeat 300000 '['; } >"$T/deep-config.yaml"
@@ -84,43 +91,43 @@ big() {
 	printf '", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}%s\n' "$1"
 }
 big '}' >"$T/big.asl.json"
-run_case big-50mb-valid 0 '^$' -- validate big.asl.json
-grep -q '^big.asl.json: ok (1 states)' "$T/out" && echo "ok big-50mb-valid.output" ||
+def_case big-50mb-valid 0 '^$' big.asl.json
+grep -q '^big.asl.json: ok (1 states)' "$T/validate.out" && echo "ok big-50mb-valid.output" ||
 	echo "FAIL big-50mb-valid.output: $(head -c 200 "$T/out")"
 big ',' >"$T/big-bad.asl.json"
-run_case big-50mb-broken 2 "${LOC}JSON syntax error" -- validate big-bad.asl.json
+def_case big-50mb-broken 2 "${LOC}JSON syntax error" big-bad.asl.json
 # A long line of many states: 20,000 states on one line, the last one broken.
 {
 	printf '{"StartAt": "S0", "States": {'
 	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "\"S%d\": {\"Type\": \"Pass\", \"Next\": \"S%d\"}, ", i, i + 1 }'
 	printf '"S20000": {"Type": "Pass", "End": "yes"}}}'
 } >"$T/long-line.asl.json"
-run_case long-line-many-states 2 "^long-line.asl.json:1:[0-9]+: error: " -- validate long-line.asl.json
+def_case long-line-many-states 2 "^long-line.asl.json:1:[0-9]+: error: " long-line.asl.json
 # A 50 MB file of zero bytes, and a file that is not text at all.
 head -c 52428800 /dev/zero >"$T/zeros.json"
-run_case zeros-50mb 2 "${LOC}" -- validate zeros.json
+def_case zeros-50mb 2 "${LOC}" zeros.json
 run_case zeros-50mb-history 2 "${LOC}" -- replay zeros.json
 awk 'BEGIN { srand(7); for (i = 0; i < 200000; i++) printf "%c", int(rand() * 255) + 1 }' \
 	>"$T/noise.yaml"
-run_case binary-noise 2 "${LOC}|^stepscope: " -- validate noise.yaml
+def_case binary-noise 2 "${LOC}|^stepscope: " noise.yaml
 : >"$T/empty.json"
-run_case empty-file 2 "${LOC}|^stepscope: " -- validate empty.json
+def_case empty-file 2 "${LOC}|^stepscope: " empty.json
 run_case empty-history 2 "${LOC}|^stepscope: " -- replay empty.json
 
 # ---- encoding ----
 printf '{"StartAt": "A", "States": {"A\377\376": {"Type": "Succeed"}}}' >"$T/utf8.asl.json"
-run_case invalid-utf8-json 2 "${LOC}.*(UTF-8|decode byte)" -- validate utf8.asl.json
+def_case invalid-utf8-json 2 "${LOC}.*(UTF-8|decode byte)" utf8.asl.json
 printf 'StartAt: A\nStates:\n  "A\377": {Type: Succeed}\n' >"$T/utf8.asl.yaml"
-run_case invalid-utf8-yaml 2 "${LOC}" -- validate utf8.asl.yaml
+def_case invalid-utf8-yaml 2 "${LOC}" utf8.asl.yaml
 printf '{"StartAt": "A", "States": {"A": {"Type": "Succeed"\000}}}' >"$T/nul.asl.json"
-run_case nul-json 2 "${LOC}" -- validate nul.asl.json
+def_case nul-json 2 "${LOC}" nul.asl.json
 printf '%s\000garbage' "$GOOD" >"$T/nul-tail.asl.json"
-run_case nul-after-json 2 "${LOC}" -- validate nul-tail.asl.json
+def_case nul-after-json 2 "${LOC}" nul-tail.asl.json
 printf 'StartAt: A\nStates:\n  A: {Type: Succeed\000}\n' >"$T/nul.asl.yaml"
-run_case nul-yaml 2 "${LOC}" -- validate nul.asl.yaml
+def_case nul-yaml 2 "${LOC}" nul.asl.yaml
 printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "\\u0000x", "End": true}}}' \
 	>"$T/escaped-nul.asl.json"
-run_case escaped-nul-json 2 "${LOC}" -- validate escaped-nul.asl.json
+def_case escaped-nul-json 2 "${LOC}" escaped-nul.asl.json
 printf '{"events": [{"id": 1, "type": "ExecutionStarted\000", "timestamp": 1}]}' >"$T/nul-h.json"
 run_case nul-history 2 "${LOC}" -- replay nul-h.json
 
@@ -137,7 +144,7 @@ laughs() {
 }
 { laughs ''; printf 'StartAt: A\nStates: {A: {Type: Pass, Result: *i, End: true}}\n'; } \
 	>"$T/laughs.asl.yaml"
-run_case yaml-alias-bomb 2 "${LOC}.*alias" -- validate laughs.asl.yaml
+def_case yaml-alias-bomb 2 "${LOC}.*alias" laughs.asl.yaml
 # In config.yaml a service's `result` takes any YAML, aliases included.
 { printf 'services:\n  "arn:*":\n    result:\n'; laughs '      '; } >"$T/laughs-config.yaml"
 run_case yaml-alias-bomb-config 2 "${LOC}.*(too deep or too large|expands to more than)" -- \
@@ -154,34 +161,34 @@ run_case yaml-alias-chain-config 2 "${LOC}.*(too deep or too large|expands to mo
 	awk 'BEGIN { for (i = 1; i <= 50000; i++) printf "k%d: &k%d [*k%d]\n", i, i, i - 1 }'
 	printf 'StartAt: A\nStates: {A: {Type: Pass, Result: *k50000, End: true}}\n'
 } >"$T/chain.asl.yaml"
-run_case yaml-alias-chain 2 "${LOC}" -- validate chain.asl.yaml
+def_case yaml-alias-chain 2 "${LOC}" chain.asl.yaml
 printf 'a: &a [*a]\n' >"$T/self-alias.asl.yaml"
-run_case yaml-self-alias 2 "${LOC}" -- validate self-alias.asl.yaml
+def_case yaml-self-alias 2 "${LOC}" self-alias.asl.yaml
 
 # ---- duplicate keys ----
 printf '{"StartAt": "A", "StartAt": "B", "States": {"A": {"Type": "Succeed"}}}' >"$T/dup.asl.json"
-run_case duplicate-key-json 2 "${LOC}.*duplicate" -- validate dup.asl.json
+def_case duplicate-key-json 2 "${LOC}.*duplicate" dup.asl.json
 printf 'StartAt: A\nStates:\n  A: {Type: Succeed}\n  A: {Type: Pass, End: true}\n' \
 	>"$T/dup.asl.yaml"
-run_case duplicate-key-yaml 2 "${LOC}.*[Dd]uplicate" -- validate dup.asl.yaml
+def_case duplicate-key-yaml 2 "${LOC}.*[Dd]uplicate" dup.asl.yaml
 printf 'simulation:\n  seed: 1\n  seed: 2\n' >"$T/dup-config.yaml"
 run_case duplicate-key-config 2 "${LOC}.*[Dd]uplicate" -- definition --config dup-config.yaml
 
 # ---- numbers out of range ----
 printf '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1e400, "End": true}}}' \
 	>"$T/huge-real.asl.json"
-run_case real-1e400-json 2 "${LOC}" -- validate huge-real.asl.json
+def_case real-1e400-json 2 "${LOC}" huge-real.asl.json
 printf '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999999999999999, "End": true}}}' \
 	>"$T/huge-int.asl.json"
-run_case int-99999999999999999999-json 2 "${LOC}" -- validate huge-int.asl.json
+def_case int-99999999999999999999-json 2 "${LOC}" huge-int.asl.json
 printf 'StartAt: W\nStates:\n  W: {Type: Wait, Seconds: 1e400, End: true}\n' >"$T/huge-real.asl.yaml"
-run_case real-1e400-yaml 2 "${LOC}" -- validate huge-real.asl.yaml
+def_case real-1e400-yaml 2 "${LOC}" huge-real.asl.yaml
 printf 'StartAt: W\nStates:\n  W: {Type: Wait, Seconds: 99999999999999999999, End: true}\n' \
 	>"$T/huge-int.asl.yaml"
-run_case int-99999999999999999999-yaml 2 "${LOC}" -- validate huge-int.asl.yaml
+def_case int-99999999999999999999-yaml 2 "${LOC}" huge-int.asl.yaml
 printf '{"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": -99999999999999999999, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}' \
 	>"$T/neg-int.asl.json"
-run_case int-negative-huge-json 2 "${LOC}" -- validate neg-int.asl.json
+def_case int-negative-huge-json 2 "${LOC}" neg-int.asl.json
 printf 'stepfunc:\n  maxConcurrency: 99999999999999999999\n' >"$T/huge-config.yaml"
 run_case int-huge-config 2 "${LOC}" -- definition --config huge-config.yaml
 printf 'simulation:\n  speed: 1e400\n' >"$T/huge-speed.yaml"
@@ -200,16 +207,33 @@ run_case extreme-ids-history 2 "${LOC}|^[^:]+:/events/1/id: error: " -- replay e
 # A loop through Next with a way out is legal ASL; a pure cycle has no terminal state.
 printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.done", "BooleanEquals": true, "Next": "C"}], "Default": "A"}, "C": {"Type": "Succeed"}}}' \
 	>"$T/loop.asl.json"
-run_case legal-loop 0 '^$' -- validate loop.asl.json
+def_case legal-loop 0 '^$' loop.asl.json
 printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}' \
 	>"$T/cycle.asl.json"
 # validate accepts both (no AWS rule for a missing terminal state is documented in
 # aws-facts.md); what matters here is that the reachability walk ends.
-run_case pure-cycle 0 '^$' -- validate cycle.asl.json
-grep -q '^cycle.asl.json: ok (2 states)' "$T/out" && echo "ok pure-cycle.output" ||
+def_case pure-cycle 0 '^$' cycle.asl.json
+grep -q '^cycle.asl.json: ok (2 states)' "$T/validate.out" && echo "ok pure-cycle.output" ||
 	echo "FAIL pure-cycle.output: $(head -c 200 "$T/out")"
 printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}' >"$T/self.asl.json"
-run_case self-cycle 0 '^$' -- validate self.asl.json
+def_case self-cycle 0 '^$' self.asl.json
+# Many states: a 5,000-state chain, and a Choice with 400 branches whose targets jump around
+# (every edge crosses the layout). Wider graphs are in tests/fuzz/pending/README.
+{
+	printf '{"StartAt": "S0", "States": {'
+	awk 'BEGIN { for (i = 0; i < 5000; i++) printf "\"S%d\": {\"Type\": \"Pass\", \"Next\": \"S%d\"}, ", i, i + 1 }'
+	printf '"S5000": {"Type": "Succeed"}}}'
+} >"$T/chain.asl.json"
+def_case chain-5000-states 0 '^$' chain.asl.json
+{
+	printf '{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": ['
+	awk 'BEGIN { for (i = 0; i < 400; i++) printf "{\"Variable\": \"$.x\", \"NumericEquals\": %d, \"Next\": \"S%d\"}, ", i, i }'
+	printf '{"Variable": "$.x", "NumericEquals": -1, "Next": "C"}], "Default": "E"}, '
+	awk 'BEGIN { for (i = 0; i < 400; i++) printf "\"S%d\": {\"Type\": \"Pass\", \"Next\": \"S%d\"}, ", i, (i * 7919) % 400 }'
+	printf '"E": {"Type": "Succeed"}}}'
+} >"$T/wide.asl.json"
+def_case choice-400-tangled 0 '^$' wide.asl.json
+
 # Events whose previousEventId form a cycle, and one that points at itself.
 printf '[{"id": 1, "type": "ExecutionStarted", "timestamp": 1, "previousEventId": 2}, {"id": 2, "previousEventId": 1, "type": "TaskStateEntered", "timestamp": 2, "stateEnteredEventDetails": {"name": "T"}}, {"id": 3, "previousEventId": 3, "type": "TaskStateExited", "timestamp": 3, "stateExitedEventDetails": {"name": "T"}}]' \
 	>"$T/cycle-h.json"
@@ -259,7 +283,7 @@ run_case history-out-into-missing-dir 2 "." -- replay --history-out no/such/dir/
 # A successful write replaces the file whole and leaves no temporary file behind.
 run_case history-out-writes 0 '^$' -- replay --history-out keep.json h.json
 if [ "$(cat "$T/keep.json")" != precious ] && [ -z "$(ls "$T" | grep -v -x -F -e keep.json \
-	-e h.json -e link.json -e def.asl.json -e def.orig -e ro -e out -e err \
+	-e h.json -e link.json -e def.asl.json -e def.orig -e ro -e out -e err -e validate.out \
 	| grep -v '\.json$\|\.yaml$')" ]; then
 	echo "ok history-out-replaced-no-temp"
 else
