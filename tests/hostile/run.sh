@@ -81,6 +81,22 @@ run_case deep-history 2 "${LOC}" -- replay deep-history.json
 { printf 'simulation: '; repeat 300000 '['; } >"$T/deep-config.yaml"
 run_case deep-config 2 "${LOC}" -- definition --config deep-config.yaml
 
+# Deep but within the parsers' limits: 300 nested Not rules, 250 nested Parallel states.
+{
+	printf '{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Next": "E", '
+	repeat 300 '"Not": {'
+	printf '"Variable": "$.x", "IsPresent": true'
+	repeat 300 '}'
+	printf '}], "Default": "E"}, "E": {"Type": "Succeed"}}}'
+} >"$T/deep-rules.asl.json"
+def_case deep-choice-rules 2 "${LOC}.*nested deeper" deep-rules.asl.json
+{
+	awk 'BEGIN { for (i = 0; i < 250; i++) printf "{\"StartAt\": \"P%d\", \"States\": {\"P%d\": {\"Type\": \"Parallel\", \"End\": true, \"Branches\": [", i, i }'
+	printf '{"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}'
+	repeat 250 ']}}}'
+} >"$T/deep-parallel.asl.json"
+def_case deep-parallel 2 "${LOC}.*nesting deeper" deep-parallel.asl.json
+
 # ---- size ----
 # 50 MB: a valid definition whose Comment is one 50 MB line; then the same bytes broken at
 # the end (the error is located past 50 MB).
