@@ -38,3 +38,5 @@ for src in tests/fuzz/fz_*.c; do
 	done
 done
 [ "$found" = 1 ] || echo "FAIL fuzz: no target built"
+echo "note: no libFuzzer run in this suite (a clang build of the library alone takes minutes);" \
+	"run: make fuzz FUZZ_SECONDS=N"
