@@ -119,6 +119,19 @@ def_case big-50mb-broken 2 "${LOC}JSON syntax error" big-bad.asl.json
 	printf '"S20000": {"Type": "Pass", "End": "yes"}}}'
 } >"$T/long-line.asl.json"
 def_case long-line-many-states 2 "^long-line.asl.json:1:[0-9]+: error: " long-line.asl.json
+# A long history: 60,002 events (about 10 MB), replayed and written back out.
+awk 'BEGIN {
+	printf "{\"events\": [{\"id\": 1, \"type\": \"ExecutionStarted\", \"timestamp\": \"2024-01-01T00:00:00Z\", \"executionStartedEventDetails\": {\"input\": \"{}\"}}"
+	for (id = 2; id < 60002; id += 2) {
+		printf ", {\"id\": %d, \"previousEventId\": %d, \"type\": \"PassStateEntered\", \"timestamp\": \"2024-01-01T00:00:01Z\", \"stateEnteredEventDetails\": {\"name\": \"P\", \"input\": \"{}\"}}", id, id - 1
+		printf ", {\"id\": %d, \"previousEventId\": %d, \"type\": \"PassStateExited\", \"timestamp\": \"2024-01-01T00:00:01Z\", \"stateExitedEventDetails\": {\"name\": \"P\", \"output\": \"{}\"}}", id + 1, id
+	}
+	printf ", {\"id\": 60002, \"previousEventId\": 60001, \"type\": \"ExecutionSucceeded\", \"timestamp\": \"2024-01-01T00:00:02Z\", \"executionSucceededEventDetails\": {\"output\": \"{}\"}}]}\n"
+}' >"$T/long-history.json"
+run_case long-history 0 '^$' -- replay --history-out long-history-out.json long-history.json
+grep -q '^events: *60002$' "$T/out" && echo "ok long-history.summary" ||
+	echo "FAIL long-history.summary: $(grep events: "$T/out")"
+
 # A 50 MB file of zero bytes, and a file that is not text at all.
 head -c 52428800 /dev/zero >"$T/zeros.json"
 def_case zeros-50mb 2 "${LOC}" zeros.json
