@@ -6,7 +6,7 @@ set -eu
 out=${1:?usage: seeds.sh OUT}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-for t in doc asl config items history path intrinsic choice; do
+for t in doc asl graph config items history path intrinsic choice; do
 	mkdir -p "$out/fz_$t"
 done
 
@@ -21,6 +21,7 @@ for f in $(find tests/asl tests/config -type f \( -name '*.json' -o -name '*.yam
 	esac
 	{ printf "$sel"; cat "$f"; } >"$out/fz_doc/gen-$n"
 	{ printf "$asel"; cat "$f"; } >"$out/fz_asl/gen-$n"
+	cp "$out/fz_asl/gen-$n" "$out/fz_graph/gen-$n"
 done
 n=0
 for f in $(find tests/config -type f -name '*.yaml' | sort) $(ls config.yaml 2>/dev/null); do
