@@ -344,7 +344,10 @@ bool cfg_load_text(struct cfg_scenario *s, const char *name, const char *dir, co
 	s->file = name ? xstrdup(name) : NULL;
 	s->dir = xstrdup(dir && *dir ? dir : ".");
 	if (text) {
-		s->source = xstrndup(text, len);
+		/* Not xstrndup: a NUL byte in the file would cut the copy short of source_len. */
+		s->source = xmalloc(len + 1);
+		memcpy(s->source, text, len);
+		s->source[len] = '\0';
 		s->source_len = len;
 	}
 	size_t before = d->errors;

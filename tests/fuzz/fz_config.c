@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diags_init(&d);
 	struct cfg_scenario s;
 	cfg_load_text(&s, "config.yaml", ".", (const char *)data, size, NULL, 0, &d);
-	diags_print(fz_devnull(), &d, (const char *)data, size);
+	diags_print(fz_devnull(), &d, s.source, s.source_len); /* as stepscope definition does */
 	cfg_scenario_fini(&s);
 	diags_fini(&d);
 	return 0;

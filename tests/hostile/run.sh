@@ -160,6 +160,12 @@ def_case escaped-nul-json 2 "${LOC}" escaped-nul.asl.json
 printf '{"events": [{"id": 1, "type": "ExecutionStarted\000", "timestamp": 1}]}' >"$T/nul-h.json"
 run_case nul-history 2 "${LOC}" -- replay nul-h.json
 
+printf 'simulation: 1\000garbage' >"$T/nul-config.yaml"
+run_case nul-config 2 "${LOC}" -- definition --config nul-config.yaml
+printf 'simulation:\n  seed: "\377"\n' >"$T/utf8-config.yaml"
+run_case invalid-utf8-config 2 "${LOC}" -- definition --config utf8-config.yaml
+run_case zeros-50mb-config 2 "${LOC}" -- definition --config zeros.json
+
 # ---- YAML alias bomb ("billion laughs"): 10^9 values from 1 KB ----
 laughs() {
 	printf '%sa: &a ["x","x","x","x","x","x","x","x","x","x"]\n' "$1"
