@@ -22,8 +22,3 @@ int cmd_tui(int argc, char **argv)
 {
 	return pending(argc, argv, "the terminal UI");
 }
-
-int cmd_run(int argc, char **argv)
-{
-	return pending(argc, argv, "simulation");
-}

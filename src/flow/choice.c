@@ -88,14 +88,16 @@ static void note_value(struct strbuf *why, const char *path, json_t *v)
 {
 	if (!why)
 		return;
-	if (why->len)
-		sb_add(why, "; ");
 	if (!v) {
-		sb_addf(why, "%s is not present", path);
+		sb_addf(why, "%s%s is not present", why->len ? "; " : "", path);
 		return;
 	}
 	char *shown = flow_dump(v, 80);
-	sb_addf(why, "%s is %s", path, shown);
+	char *note = xasprintf("%s is %s", path, shown);
+	/* And/Or rules often read one variable twice: say it once. */
+	if (!strstr(sb_str(why), note))
+		sb_addf(why, "%s%s", why->len ? "; " : "", note);
+	free(note);
 	free(shown);
 }
 
@@ -132,6 +134,19 @@ static bool literal_ok(const struct rule_op *op, json_t *lit)
 	default:
 		return json_is_boolean(lit);
 	}
+}
+
+/* "Step Functions doesn't attempt to match a numeric field to a string value": say so when
+ * that is why a comparison is false. */
+static void note_mismatch(struct strbuf *why, const struct rule_op *op, json_t *v)
+{
+	static const char *const wanted[] = {
+	    [RT_STRING] = "a string",	[RT_MATCH] = "a string",	[RT_NUMBER] = "a number",
+	    [RT_BOOLEAN] = "a boolean", [RT_TIMESTAMP] = "a timestamp",
+	};
+	if (!why || !v || op->type >= RT_IS_NULL || literal_ok(op, v))
+		return;
+	sb_addf(why, " (not %s)", wanted[op->type]);
 }
 
 static bool eval(json_t *rule, json_t *input, const struct flow_env *env, bool *res,
@@ -193,6 +208,9 @@ static bool eval_compare(json_t *rule, const struct rule_op *op, bool path_form,
 		return false;
 	}
 	json_t *rhs = other ? other : operand;
+	note_mismatch(why, op, v);
+	if (other)
+		note_mismatch(why, op, other);
 	if (op->type == RT_IS_PRESENT)
 		*res = (v != NULL) == json_is_true(rhs);
 	else if (op->type >= RT_IS_NULL)
@@ -290,6 +308,29 @@ bool flow_choice_explain(json_t *choices, json_t *input, const struct flow_env *
 		}
 	}
 	return true;
+}
+
+const char *flow_choice_next(json_t *state, json_t *input, const struct flow_env *env, int *matched,
+			     struct flow_error *err)
+{
+	int m;
+	if (!flow_choice(json_object_get(state, "Choices"), input, env, &m, err))
+		return NULL;
+	if (matched)
+		*matched = m;
+	json_t *next =
+	    m >= 0 ? json_object_get(json_array_get(json_object_get(state, "Choices"), (size_t)m),
+				     "Next")
+		   : json_object_get(state, "Default");
+	if (json_is_string(next))
+		return json_string_value(next);
+	if (m >= 0)
+		flow_error_set(err, "States.Runtime", "The matching Choice rule %d has no Next",
+			       m + 1);
+	else
+		flow_error_set(err, "States.NoChoiceMatched",
+			       "No Choice rule matched the input and there is no Default");
+	return NULL;
 }
 
 void flow_choice_trace_fini(struct flow_choice_trace *trace)

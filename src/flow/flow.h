@@ -68,6 +68,8 @@ json_t *flow_context_new(const struct flow_context_info *info);
  * the caller) and *offset (0-based byte offset of the problem within the string).
  */
 bool flow_check_path(const char *path, bool reference, char **message, size_t *offset);
+/* (Paths may start with `$$` (context) or `$name` (a variable); a field that must point into
+ * the state input, such as ResultPath, rejects those itself.) */
 bool flow_check_intrinsic(const char *expr, char **message, size_t *offset);
 /* Walks a payload template (Parameters, ItemSelector, ResultSelector) and checks every
  * `key.$` value; calls `report` for each problem with a JSON pointer relative to tmpl. */
@@ -93,6 +95,10 @@ json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
 /* ResultPath: spec NULL = "$" (result replaces input), json null = keep input, else a
  * reference path into a copy of input where result is placed (creating objects). */
 json_t *flow_result_path(json_t *input, json_t *result, json_t *spec, struct flow_error *err);
+/* A path, context path, variable or intrinsic call, as in Fail's ErrorPath / CausePath:
+ * intrinsic failures are States.IntrinsicFailure, paths that find nothing States.Runtime. */
+json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
+			struct flow_error *err);
 /* An intrinsic call such as "States.Format('x{}', $.a)". */
 json_t *flow_intrinsic(const char *expr, json_t *input, const struct flow_env *env,
 		       struct flow_error *err);
@@ -104,6 +110,11 @@ json_t *flow_intrinsic(const char *expr, json_t *input, const struct flow_env *e
  */
 bool flow_choice(json_t *choices, json_t *input, const struct flow_env *env, int *matched,
 		 struct flow_error *err);
+/* A whole Choice state (borrowed JSON): the `Next` of the first matching rule, else its
+ * `Default` (both borrowed from the state), else NULL with States.NoChoiceMatched. input is
+ * the effective input (after InputPath). *matched as for flow_choice (may be NULL). */
+const char *flow_choice_next(json_t *state, json_t *input, const struct flow_env *env, int *matched,
+			     struct flow_error *err);
 /* One rule (possibly And/Or/Not), for explanations. */
 bool flow_rule(json_t *rule, json_t *input, const struct flow_env *env, bool *result,
 	       struct flow_error *err);
@@ -136,13 +147,24 @@ struct flow_steps {
 	json_t *output;
 };
 void flow_steps_fini(struct flow_steps *steps);
+/* The recorded steps as text, one "label: compact JSON" line per step that applied, each
+ * value cut to `width` bytes (0 = no limit); owned by the caller. For `run --explain`. */
+char *flow_steps_text(const struct flow_steps *steps, size_t width);
+/* A Choice trace as text: one line per evaluated rule ("rule 2: $.value == 0: no, $.value is
+ * 22"), then the outcome; owned by the caller. */
+char *flow_choice_trace_text(const struct flow_choice_trace *trace, int matched);
 
 /* The effective input of a Task/Parallel/Map/Pass: InputPath then Parameters (state JSON
- * object borrowed). Records steps when `steps` is not NULL. */
+ * object borrowed). Records steps when `steps` is not NULL (zero it first; pass the same
+ * struct to flow_state_output); after an error it holds the steps that succeeded. */
 json_t *flow_state_input(json_t *state, json_t *raw_input, const struct flow_env *env,
 			 struct flow_steps *steps, struct flow_error *err);
 /* The state's output from its raw input and raw result: ResultSelector, ResultPath,
- * OutputPath. Pass: result is the effective input or `Result`. */
+ * OutputPath. Pass: result is the effective input or `Result`. Choice, Wait and Succeed
+ * (no ResultPath): pass the effective input as result, so only OutputPath applies.
+ * Payloads over FLOW_PAYLOAD_LIMIT fail with States.DataLimitExceeded (raw input, built
+ * Parameters, raw result, output). A Map state's Parameters is not applied by
+ * flow_state_input: it is the per-item selector (use flow_template per item). */
 json_t *flow_state_output(json_t *state, json_t *raw_input, json_t *result,
 			  const struct flow_env *env, struct flow_steps *steps,
 			  struct flow_error *err);
@@ -151,5 +173,8 @@ json_t *flow_state_output(json_t *state, json_t *raw_input, json_t *result,
 #define FLOW_PAYLOAD_LIMIT 262144
 /* True when the compact serialization of v exceeds the limit. */
 bool flow_exceeds_limit(json_t *v);
+/* Compact JSON text of v as Step Functions writes payloads (no spaces, UTF-8 kept, reals in
+ * their shortest round-trip form: 0.1 rather than 0.10000000000000001); owned by the caller. */
+char *flow_json_text(json_t *v);
 
 #endif

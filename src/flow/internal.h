@@ -23,6 +23,7 @@ enum fseg_kind {
 	FSEG_SLICE,  /* [1:3] */
 	FSEG_WILD,   /* .*  [*] */
 	FSEG_FILTER, /* [?(...)] */
+	FSEG_FUNC,   /* .length() and friends: only last; names[0] is the function */
 };
 
 struct fexpr;
@@ -42,12 +43,28 @@ struct fpath {
 	enum fpath_root root;
 	char *var; /* FROOT_VAR only */
 	VEC(struct fseg) segs;
-	bool definite; /* at most one result: no wildcard, deep scan, filter, slice or list */
+	bool definite; /* at most one result before any function: no wildcard, deep scan,
+			* filter, slice or list */
 };
 
 /* Filter expressions: [?(@.price < 10 && @.name == 'x')] */
-enum fexpr_kind { FX_OR, FX_AND, FX_NOT, FX_CMP, FX_EXISTS, FX_LIT, FX_PATH };
-enum fcmp { FC_EQ, FC_NE, FC_LT, FC_LE, FC_GT, FC_GE };
+enum fexpr_kind { FX_OR, FX_AND, FX_NOT, FX_CMP, FX_EXISTS, FX_LIT, FX_PATH, FX_REGEX };
+/* Comparisons of Choice rules use the first six; Jayway filters also the rest. */
+enum fcmp {
+	FC_EQ,
+	FC_NE,
+	FC_LT,
+	FC_LE,
+	FC_GT,
+	FC_GE,
+	FC_IN,
+	FC_NIN,
+	FC_SUBSETOF,
+	FC_ANYOF,
+	FC_NONEOF,
+	FC_SIZE,
+	FC_EMPTY,
+};
 
 struct fexpr {
 	enum fexpr_kind kind;
@@ -55,6 +72,7 @@ struct fexpr {
 	struct fexpr *a, *b;
 	json_t *lit;	    /* FX_LIT, owned */
 	struct fpath *path; /* FX_PATH, owned */
+	void *regex;	    /* FX_REGEX: a compiled regex_t (owned), applied to `a` */
 };
 
 /*
@@ -63,6 +81,8 @@ struct fexpr {
  */
 struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *offset);
 void fpath_free(struct fpath *p);
+/* True for a segment that selects at most one node: one name or one index, no `..`. */
+bool fpath_seg_definite(const struct fseg *g);
 /* True when p is a reference path: definite and made of names and single indexes only. */
 bool fpath_is_reference(const struct fpath *p, size_t *bad_seg);
 

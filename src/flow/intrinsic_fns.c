@@ -1,35 +1,21 @@
 /*
- * The intrinsic functions themselves. Every failure is States.IntrinsicFailure with a cause
+ * The intrinsic functions: argument checks, the generic, JSON and array functions, the
+ * table of names and arities, and evaluation of a parsed call (the string and number
+ * functions are in intrinsic_scalar.c). Every failure is States.IntrinsicFailure with a cause
  * naming the function and the argument. Numbers that must be integers are rounded to the
  * nearest integer, as the documentation says for ArrayPartition, ArrayRange, MathRandom and
  * MathAdd; integers stay JSON integers.
  * https://docs.aws.amazon.com/step-functions/latest/dg/intrinsic-functions.html
  */
-#include "flow/internal.h"
+#include "flow/intrinsic.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
-#define FAILURE "States.IntrinsicFailure"
-/* Base64Encode, Base64Decode and Hash accept at most this many characters. */
-#define MAX_TEXT_CHARS	10000
 #define MAX_RANGE_ITEMS 1000
 
-struct call {
-	const struct fcall *c;
-	json_t **args;
-	size_t n;
-	const struct flow_env *env;
-	struct flow_error *err;
-};
-
-typedef json_t *(*intrinsic_fn)(struct call *k);
-
-static json_t *fail_arg(struct call *k, size_t i, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static json_t *fail_arg(struct call *k, size_t i, const char *fmt, ...)
+json_t *icall_fail(struct call *k, size_t i, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -40,24 +26,24 @@ static json_t *fail_arg(struct call *k, size_t i, const char *fmt, ...)
 	return NULL;
 }
 
-static bool want_string(struct call *k, size_t i)
+bool icall_string(struct call *k, size_t i)
 {
 	if (json_is_string(k->args[i]))
 		return true;
-	fail_arg(k, i, "expected a string");
+	icall_fail(k, i, "expected a string");
 	return false;
 }
 
-static bool want_array(struct call *k, size_t i)
+bool icall_array(struct call *k, size_t i)
 {
 	if (json_is_array(k->args[i]))
 		return true;
-	fail_arg(k, i, "expected an array");
+	icall_fail(k, i, "expected an array");
 	return false;
 }
 
 /* An integer argument; a real is rounded to the nearest integer (half away from zero). */
-static bool want_int(struct call *k, size_t i, long long *out)
+bool icall_int(struct call *k, size_t i, long long *out)
 {
 	json_t *v = k->args[i];
 	if (json_is_integer(v)) {
@@ -68,11 +54,11 @@ static bool want_int(struct call *k, size_t i, long long *out)
 		*out = llround(json_real_value(v));
 		return true;
 	}
-	fail_arg(k, i, "expected an integer");
+	icall_fail(k, i, "expected an integer");
 	return false;
 }
 
-static size_t utf8_chars(const char *s)
+size_t icall_chars(const char *s)
 {
 	size_t n = 0;
 	for (; *s; s++)
@@ -117,7 +103,6 @@ static bool same_value(json_t *a, json_t *b)
 	}
 	return json_equal(a, b);
 }
-
 /* ---- generic and JSON ---- */
 static void format_value(struct strbuf *sb, json_t *v)
 {
@@ -125,14 +110,14 @@ static void format_value(struct strbuf *sb, json_t *v)
 		sb_add(sb, json_string_value(v));
 		return;
 	}
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	sb_add(sb, s ? s : "");
+	char *s = flow_json_text(v);
+	sb_add(sb, s);
 	free(s);
 }
 
 static json_t *fn_format(struct call *k)
 {
-	if (!want_string(k, 0))
+	if (!icall_string(k, 0))
 		return NULL;
 	/* A literal template keeps its escapes so that \{ is not a placeholder. */
 	const struct farg *a0 = &k->c->args.items[0];
@@ -154,7 +139,7 @@ static json_t *fn_format(struct call *k)
 	}
 	for (size_t i = 1; i < k->n; i++) {
 		if (json_is_object(k->args[i]) || json_is_array(k->args[i]))
-			return fail_arg(k, i, "expected a string, number, boolean or null");
+			return icall_fail(k, i, "expected a string, number, boolean or null");
 	}
 	struct strbuf sb;
 	sb_init(&sb);
@@ -177,19 +162,20 @@ static json_t *fn_format(struct call *k)
 
 static json_t *fn_string_to_json(struct call *k)
 {
-	if (!want_string(k, 0))
+	if (!icall_string(k, 0))
 		return NULL;
 	json_error_t je;
 	json_t *v = json_loads(json_string_value(k->args[0]), JSON_DECODE_ANY, &je);
 	if (!v)
-		return fail_arg(k, 0, "not valid JSON text (%s at column %d)", je.text, je.column);
+		return icall_fail(k, 0, "not valid JSON text (%s at column %d)", je.text,
+				  je.column);
 	return v;
 }
 
 static json_t *fn_json_to_string(struct call *k)
 {
-	char *s = json_dumps(k->args[0], JSON_COMPACT | JSON_ENCODE_ANY);
-	json_t *out = json_string(s ? s : "");
+	char *s = flow_json_text(k->args[0]);
+	json_t *out = json_string(s);
 	free(s);
 	return out;
 }
@@ -198,11 +184,11 @@ static json_t *fn_json_merge(struct call *k)
 {
 	for (size_t i = 0; i < 2; i++)
 		if (!json_is_object(k->args[i]))
-			return fail_arg(k, i, "expected an object");
+			return icall_fail(k, i, "expected an object");
 	if (!json_is_boolean(k->args[2]))
-		return fail_arg(k, 2, "expected a boolean");
+		return icall_fail(k, 2, "expected a boolean");
 	if (json_is_true(k->args[2]))
-		return fail_arg(k, 2, "deep merging (true) is not supported; use false");
+		return icall_fail(k, 2, "deep merging (true) is not supported; use false");
 	/* A new object: the operands are shared values and must not change. */
 	json_t *out = json_copy(k->args[0]);
 	json_object_update(out, k->args[1]);
@@ -221,10 +207,11 @@ static json_t *fn_array(struct call *k)
 static json_t *fn_array_partition(struct call *k)
 {
 	long long size;
-	if (!want_array(k, 0) || !want_int(k, 1, &size))
+	if (!icall_array(k, 0) || !icall_int(k, 1, &size))
 		return NULL;
 	if (size <= 0)
-		return fail_arg(k, 1, "the chunk size must be a positive integer, got %lld", size);
+		return icall_fail(k, 1, "the chunk size must be a positive integer, got %lld",
+				  size);
 	json_t *out = json_array(), *chunk = NULL;
 	size_t i;
 	json_t *v;
@@ -241,7 +228,7 @@ static json_t *fn_array_partition(struct call *k)
 
 static json_t *fn_array_contains(struct call *k)
 {
-	if (!want_array(k, 0))
+	if (!icall_array(k, 0))
 		return NULL;
 	size_t i;
 	json_t *v;
@@ -252,43 +239,52 @@ static json_t *fn_array_contains(struct call *k)
 static json_t *fn_array_range(struct call *k)
 {
 	long long from, to, step;
-	if (!want_int(k, 0, &from) || !want_int(k, 1, &to) || !want_int(k, 2, &step))
+	if (!icall_int(k, 0, &from) || !icall_int(k, 1, &to) || !icall_int(k, 2, &step))
 		return NULL;
 	if (step == 0)
-		return fail_arg(k, 2, "the step must not be 0");
-	long long count = (to - from) / step + 1;
-	if ((step > 0 && from > to) || (step < 0 && from < to))
-		count = 0;
+		return icall_fail(k, 2, "the step must not be 0");
+	/* Estimated in floating point first: to - from may not fit in 64 bits. */
+	double estimate = ((double)to - (double)from) / (double)step + 1;
+	if (estimate > MAX_RANGE_ITEMS + 1)
+		return icall_fail(k, 2, "the range would have more than %d items", MAX_RANGE_ITEMS);
+	uint64_t count = 0;
+	if (estimate >= 1) {
+		/* Exact count in unsigned arithmetic (the difference may exceed INT64_MAX). */
+		uint64_t dist =
+		    step > 0 ? (uint64_t)to - (uint64_t)from : (uint64_t)from - (uint64_t)to;
+		uint64_t ustep = step > 0 ? (uint64_t)step : 0 - (uint64_t)step;
+		count = dist / ustep + 1;
+	}
 	if (count > MAX_RANGE_ITEMS)
-		return fail_arg(k, 2, "the range would have %lld items, more than %d", count,
-				MAX_RANGE_ITEMS);
+		return icall_fail(k, 2, "the range would have more than %d items", MAX_RANGE_ITEMS);
 	json_t *out = json_array();
-	for (long long i = 0; i < count; i++)
-		json_array_append_new(out, json_integer(from + i * step));
+	for (uint64_t i = 0; i < count; i++)
+		json_array_append_new(
+		    out, json_integer((json_int_t)((uint64_t)from + i * (uint64_t)step)));
 	return out;
 }
 
 static json_t *fn_array_get_item(struct call *k)
 {
 	long long idx;
-	if (!want_array(k, 0) || !want_int(k, 1, &idx))
+	if (!icall_array(k, 0) || !icall_int(k, 1, &idx))
 		return NULL;
 	if (idx < 0 || (size_t)idx >= json_array_size(k->args[0]))
-		return fail_arg(k, 1, "index %lld is out of bounds for an array of %zu item(s)",
-				idx, json_array_size(k->args[0]));
+		return icall_fail(k, 1, "index %lld is out of bounds for an array of %zu item(s)",
+				  idx, json_array_size(k->args[0]));
 	return json_incref(json_array_get(k->args[0], (size_t)idx));
 }
 
 static json_t *fn_array_length(struct call *k)
 {
-	if (!want_array(k, 0))
+	if (!icall_array(k, 0))
 		return NULL;
 	return json_integer((json_int_t)json_array_size(k->args[0]));
 }
 
 static json_t *fn_array_unique(struct call *k)
 {
-	if (!want_array(k, 0))
+	if (!icall_array(k, 0))
 		return NULL;
 	json_t *out = json_array();
 	size_t i, j;
@@ -301,168 +297,6 @@ static json_t *fn_array_unique(struct call *k)
 			json_array_append(out, v);
 	}
 	return out;
-}
-
-/* ---- encoding, hashing ---- */
-static bool want_text(struct call *k, size_t i)
-{
-	if (!want_string(k, i))
-		return false;
-	size_t chars = utf8_chars(json_string_value(k->args[i]));
-	if (chars <= MAX_TEXT_CHARS)
-		return true;
-	fail_arg(k, i, "the string has %zu characters, more than %d", chars, MAX_TEXT_CHARS);
-	return false;
-}
-
-static json_t *fn_base64_encode(struct call *k)
-{
-	if (!want_text(k, 0))
-		return NULL;
-	const char *s = json_string_value(k->args[0]);
-	size_t n = json_string_length(k->args[0]);
-	unsigned char *buf = xmalloc(4 * ((n + 2) / 3) + 1);
-	EVP_EncodeBlock(buf, (const unsigned char *)s, (int)n);
-	json_t *out = json_string((char *)buf);
-	free(buf);
-	return out;
-}
-
-static json_t *fn_base64_decode(struct call *k)
-{
-	if (!want_text(k, 0))
-		return NULL;
-	const char *s = json_string_value(k->args[0]);
-	size_t n = json_string_length(k->args[0]);
-	if (n % 4 != 0)
-		return fail_arg(k, 0, "not valid Base64 (its length is not a multiple of 4)");
-	unsigned char *buf = xmalloc(n / 4 * 3 + 1);
-	int len = EVP_DecodeBlock(buf, (const unsigned char *)s, (int)n);
-	json_t *out = NULL;
-	if (len < 0) {
-		fail_arg(k, 0, "not valid Base64");
-	} else {
-		/* EVP_DecodeBlock counts the padding as zero bytes; drop them. */
-		for (size_t p = n; p > 0 && s[p - 1] == '=' && len > 0; p--)
-			len--;
-		out = json_stringn((char *)buf, (size_t)len);
-		if (!out)
-			fail_arg(k, 0, "the decoded data is not valid UTF-8 text");
-	}
-	free(buf);
-	return out;
-}
-
-static const struct {
-	const char *name, *openssl;
-} hash_algos[] = {{"MD5", "MD5"},
-		  {"SHA-1", "SHA1"},
-		  {"SHA-256", "SHA256"},
-		  {"SHA-384", "SHA384"},
-		  {"SHA-512", "SHA512"}};
-
-static json_t *fn_hash(struct call *k)
-{
-	if (!want_text(k, 0) || !want_string(k, 1))
-		return NULL;
-	const char *algo = json_string_value(k->args[1]);
-	const EVP_MD *md = NULL;
-	for (size_t i = 0; i < ARRAY_LEN(hash_algos); i++)
-		if (strcmp(algo, hash_algos[i].name) == 0)
-			md = EVP_get_digestbyname(hash_algos[i].openssl);
-	if (!md)
-		return fail_arg(k, 1,
-				"unknown algorithm '%s' (use MD5, SHA-1, SHA-256, SHA-384 or "
-				"SHA-512)",
-				algo);
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int len = 0;
-	if (!EVP_Digest(json_string_value(k->args[0]), json_string_length(k->args[0]), digest, &len,
-			md, NULL))
-		return fail_arg(k, 1, "the digest could not be computed");
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
-	for (unsigned int i = 0; i < len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-	hex[2 * len] = '\0';
-	return json_string(hex);
-}
-
-/* ---- math, strings, ids ---- */
-static json_t *fn_math_random(struct call *k)
-{
-	long long from, to, seed = 0;
-	if (!want_int(k, 0, &from) || !want_int(k, 1, &to))
-		return NULL;
-	if (k->n == 3 && !want_int(k, 2, &seed))
-		return NULL;
-	if (from >= to)
-		return fail_arg(k, 1, "the end (%lld) must be greater than the start (%lld)", to,
-				from);
-	struct rng local;
-	struct rng *r = k->env ? k->env->rng : NULL;
-	/* The same seed gives the same number; without one, the simulation's stream. */
-	if (k->n == 3 || !r) {
-		rng_seed(&local, (uint64_t)seed);
-		r = &local;
-	}
-	uint64_t span = (uint64_t)(to - from);
-	return json_integer(from + (long long)rng_below(r, span));
-}
-
-static json_t *fn_math_add(struct call *k)
-{
-	long long a, b;
-	if (!want_int(k, 0, &a) || !want_int(k, 1, &b))
-		return NULL;
-	for (size_t i = 0; i < 2; i++) {
-		long long v = i ? b : a;
-		if (v < -2147483648LL || v > 2147483647LL)
-			return fail_arg(k, i, "%lld is outside -2147483648..2147483647", v);
-	}
-	return json_integer(a + b);
-}
-
-static json_t *fn_string_split(struct call *k)
-{
-	if (!want_string(k, 0) || !want_string(k, 1))
-		return NULL;
-	const char *s = json_string_value(k->args[0]);
-	const char *delims = json_string_value(k->args[1]);
-	json_t *out = json_array();
-	/* Each character of the second argument is a delimiter; empty pieces are dropped. */
-	while (*s) {
-		size_t n = *delims ? strcspn(s, delims) : strlen(s);
-		if (n > 0)
-			json_array_append_new(out, json_stringn(s, n));
-		s += n;
-		if (*s)
-			s++;
-	}
-	return out;
-}
-
-static json_t *fn_uuid(struct call *k)
-{
-	struct rng local;
-	struct rng *r = k->env ? k->env->rng : NULL;
-	if (!r) {
-		rng_seed(&local, 0);
-		r = &local;
-	}
-	unsigned char b[16];
-	for (int i = 0; i < 2; i++) {
-		uint64_t x = rng_next(r);
-		for (int j = 0; j < 8; j++)
-			b[i * 8 + j] = (unsigned char)(x >> (8 * j));
-	}
-	b[6] = (unsigned char)((b[6] & 0x0F) | 0x40); /* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3F) | 0x80); /* RFC 4122 variant */
-	char s[37];
-	snprintf(s, sizeof(s),
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-		 b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-		 b[15]);
-	return json_string(s);
 }
 
 static const struct intrinsic {
@@ -480,14 +314,14 @@ static const struct intrinsic {
     {"States.ArrayGetItem", 2, 2, fn_array_get_item},
     {"States.ArrayLength", 1, 1, fn_array_length},
     {"States.ArrayUnique", 1, 1, fn_array_unique},
-    {"States.Base64Encode", 1, 1, fn_base64_encode},
-    {"States.Base64Decode", 1, 1, fn_base64_decode},
-    {"States.Hash", 2, 2, fn_hash},
+    {"States.Base64Encode", 1, 1, intrinsic_base64_encode},
+    {"States.Base64Decode", 1, 1, intrinsic_base64_decode},
+    {"States.Hash", 2, 2, intrinsic_hash},
     {"States.JsonMerge", 3, 3, fn_json_merge},
-    {"States.MathRandom", 2, 3, fn_math_random},
-    {"States.MathAdd", 2, 2, fn_math_add},
-    {"States.StringSplit", 2, 2, fn_string_split},
-    {"States.UUID", 0, 0, fn_uuid},
+    {"States.MathRandom", 2, 3, intrinsic_math_random},
+    {"States.MathAdd", 2, 2, intrinsic_math_add},
+    {"States.StringSplit", 2, 2, intrinsic_string_split},
+    {"States.UUID", 0, 0, intrinsic_uuid},
 };
 
 static const struct intrinsic *find(const char *name)

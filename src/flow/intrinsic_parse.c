@@ -16,7 +16,10 @@ struct ip {
 	size_t pos;
 	char *msg;
 	size_t off;
+	int depth; /* nested calls; AWS allows 10, the bound only protects the stack */
 };
+
+#define MAX_DEPTH 64
 
 static void ip_fail(struct ip *p, size_t at, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static void ip_fail(struct ip *p, size_t at, const char *fmt, ...)
@@ -185,8 +188,14 @@ static bool parse_arg(struct ip *p, struct farg *a)
 		return true;
 	}
 	if (strncmp(p->s + p->pos, "States.", 7) == 0) {
+		if (p->depth >= MAX_DEPTH) {
+			ip_fail(p, p->pos, "intrinsic functions are nested too deeply");
+			return false;
+		}
 		a->kind = FA_CALL;
+		p->depth++;
 		a->call = parse_call(p);
+		p->depth--;
 		return a->call != NULL;
 	}
 	ip_fail(p, p->pos,

@@ -1,12 +1,14 @@
 /*
  * JSONPath evaluation with Jayway's semantics (the library Step Functions uses): a definite
  * path yields one value or fails naming the first missing step ("Missing property in path
- * $['a']"); an indefinite path yields the array of its matches, possibly empty, skipping
- * branches where a step does not apply.
+ * $['a']"); an indefinite path yields the array of its matches, possibly empty. Its definite
+ * prefix (the steps before the first wildcard, filter, slice, list or `..`) must resolve like
+ * a definite path; after that, branches where a step does not apply are skipped.
  */
 #include "flow/internal.h"
 
 #include <math.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,13 +68,41 @@ static json_t *root_of(const struct fpath *p, json_t *input, json_t *current,
 	return NULL;
 }
 
-static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
+static const char *root_text(const struct fpath *p)
+{
+	return p->root == FROOT_CONTEXT ? "$$" : p->root == FROOT_CURRENT ? "@" : "$";
+}
+
+/* Jayway's rendering of a definite path: $['a'][0]['b']. */
+static char *render_definite(const struct fpath *p)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_add(&sb, root_text(p));
+	for (size_t i = 0; i < p->segs.len; i++) {
+		const struct fseg *g = &p->segs.items[i];
+		if (g->kind == FSEG_NAME)
+			fpath_step_name(&sb, g->names.items[0]);
+		else
+			sb_addf(&sb, "[%lld]", g->indexes.items[0]);
+	}
+	return sb_take(&sb);
+}
+
+/*
+ * Follows the first `upto` segments, which are definite. The messages are Jayway's
+ * (PathToken, PropertyPathToken, ArrayIndexToken): a missing property before the last step
+ * of the whole path is "Missing property in path <up to it>" (observed on AWS); a missing
+ * last property or an index out of bounds leaves no result: "No results for path: <path>".
+ */
+static json_t *walk_definite(const struct fpath *p, json_t *node, size_t upto, char **why)
 {
 	struct strbuf where;
 	sb_init(&where);
-	sb_add(&where, p->root == FROOT_CONTEXT ? "$$" : p->root == FROOT_CURRENT ? "@" : "$");
-	for (size_t i = 0; i < p->segs.len && node; i++) {
+	sb_add(&where, root_text(p));
+	for (size_t i = 0; i < upto && node; i++) {
 		const struct fseg *g = &p->segs.items[i];
+		bool last = i + 1 == p->segs.len;
 		if (g->kind == FSEG_NAME) {
 			const char *name = g->names.items[0];
 			if (!json_is_object(node)) {
@@ -85,15 +115,17 @@ static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
 			}
 			fpath_step_name(&where, name);
 			node = json_object_get(node, name);
-			if (!node)
+			if (!node && !last)
 				*why = xasprintf("Missing property in path %s", sb_str(&where));
 		} else {
 			long long idx = g->indexes.items[0];
 			if (!json_is_array(node)) {
-				*why =
-				    xasprintf("Expected to find an array with index [%lld] in path "
-					      "%s but found %s",
-					      idx, sb_str(&where), type_name(node));
+				char *shown = flow_dump(node, 200);
+				*why = xasprintf(
+				    "Filter: [%lld] can only be applied to arrays. Current "
+				    "context is: %s",
+				    idx, shown);
+				free(shown);
 				node = NULL;
 				break;
 			}
@@ -102,12 +134,49 @@ static json_t *eval_definite(const struct fpath *p, json_t *node, char **why)
 			if (idx < 0)
 				idx += n;
 			node = idx >= 0 && idx < n ? json_array_get(node, (size_t)idx) : NULL;
-			if (!node)
-				*why = xasprintf("Index out of bounds in path %s", sb_str(&where));
 		}
 	}
+	if (!node && !*why) {
+		char *whole = render_definite(p);
+		*why = xasprintf("No results for path: %s", whole);
+		free(whole);
+	}
 	sb_fini(&where);
-	return node ? json_incref(node) : NULL;
+	return node;
+}
+
+static size_t definite_prefix(const struct fpath *p)
+{
+	size_t k = 0;
+	while (k < p->segs.len && fpath_seg_definite(&p->segs.items[k]))
+		k++;
+	return k;
+}
+
+/*
+ * Jayway also fails when the first indefinite step cannot apply to a node reached by a
+ * definite path: a slice or index list on a non-array, a filter on a scalar, names on a
+ * non-object (awslabs/states-language#12: "$.vals[3:]" with "vals": 0 fails). A wildcard or
+ * a deep scan never fails.
+ */
+static bool first_step_applies(const struct fseg *g, json_t *node, char **why)
+{
+	if (g->deep || g->kind == FSEG_WILD)
+		return true;
+	char *shown = flow_dump(node, 200);
+	if ((g->kind == FSEG_INDEX || g->kind == FSEG_SLICE) && !json_is_array(node))
+		*why = xasprintf("Filter: an index or slice can only be applied to arrays. Current "
+				 "context is: %s",
+				 shown);
+	else if (g->kind == FSEG_FILTER && !json_is_array(node) && !json_is_object(node))
+		*why = xasprintf("Filter: [?] can not be applied to primitives. Current context "
+				 "is: %s",
+				 shown);
+	else if (g->kind == FSEG_NAME && !json_is_object(node))
+		*why = xasprintf("Expected to find an object with properties but found %s",
+				 type_name(node));
+	free(shown);
+	return *why == NULL;
 }
 
 static void apply(struct walk *w, const struct fpath *p, size_t i, json_t *node);
@@ -162,6 +231,8 @@ static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 			apply(w, p, i + 1, json_array_get(node, (size_t)j));
 		return;
 	}
+	case FSEG_FUNC: /* applied to the whole result by fpath_eval */
+		return;
 	case FSEG_FILTER:
 		if (json_is_array(node)) {
 			json_array_foreach(node, k, child) if (fx_test(w, g->filter, child))
@@ -225,8 +296,59 @@ static bool values_equal(json_t *a, json_t *b)
 	return json_equal(a, b);
 }
 
+static bool contains(json_t *arr, json_t *v)
+{
+	size_t i;
+	json_t *item;
+	json_array_foreach(arr, i, item) if (values_equal(item, v)) return true;
+	return false;
+}
+
+/* How many items of a (an array) are in b (an array). */
+static size_t count_in(json_t *a, json_t *b)
+{
+	size_t i, n = 0;
+	json_t *item;
+	json_array_foreach(a, i, item) n += contains(b, item);
+	return n;
+}
+
+static json_int_t length_of(json_t *v)
+{
+	if (json_is_array(v))
+		return (json_int_t)json_array_size(v);
+	if (json_is_string(v))
+		return (json_int_t)json_string_length(v);
+	return -1;
+}
+
+/* Jayway's word operators: membership and sizes. */
+static bool compare_words(enum fcmp op, json_t *a, json_t *b)
+{
+	bool arrays = json_is_array(a) && json_is_array(b);
+	switch (op) {
+	case FC_IN:
+		return json_is_array(b) && contains(b, a);
+	case FC_NIN:
+		return !(json_is_array(b) && contains(b, a));
+	case FC_SUBSETOF:
+		return arrays && count_in(a, b) == json_array_size(a);
+	case FC_ANYOF:
+		return arrays && count_in(a, b) > 0;
+	case FC_NONEOF:
+		return arrays && count_in(a, b) == 0;
+	case FC_SIZE:
+		return json_is_integer(b) && length_of(a) == json_integer_value(b);
+	default: /* FC_EMPTY */
+		return json_is_boolean(b) && length_of(a) >= 0 &&
+		       (length_of(a) == 0) == json_is_true(b);
+	}
+}
+
 static bool compare(enum fcmp op, json_t *a, json_t *b)
 {
+	if (op >= FC_IN)
+		return a && b && compare_words(op, a, b);
 	if (op == FC_EQ || op == FC_NE) {
 		bool eq = a && b && values_equal(a, b);
 		return op == FC_EQ ? eq : !eq;
@@ -265,6 +387,13 @@ static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
 		json_decref(v);
 		return ok;
 	}
+	case FX_REGEX: {
+		json_t *v = operand(w, e->a, cur);
+		bool ok =
+		    json_is_string(v) && regexec(e->regex, json_string_value(v), 0, NULL, 0) == 0;
+		json_decref(v);
+		return ok;
+	}
 	case FX_CMP: {
 		json_t *a = operand(w, e->a, cur), *b = operand(w, e->b, cur);
 		bool ok = compare(e->op, a, b);
@@ -277,17 +406,80 @@ static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
 	}
 }
 
+/* Jayway's path functions: length() and size() count, the aggregations return reals. */
+static json_t *apply_function(const char *fn, json_t *v, char **why)
+{
+	if (!strcmp(fn, "length") || !strcmp(fn, "size")) {
+		if (json_is_array(v))
+			return json_integer((json_int_t)json_array_size(v));
+		if (json_is_object(v))
+			return json_integer((json_int_t)json_object_size(v));
+		if (json_is_string(v)) {
+			json_int_t n = 0;
+			for (const char *q = json_string_value(v); *q; q++)
+				n += ((unsigned char)*q & 0xC0) != 0x80;
+			return json_integer(n);
+		}
+		*why = xasprintf("%s() can only be applied to an array, object or string", fn);
+		return NULL;
+	}
+	double sum = 0, sumsq = 0, lo = 0, hi = 0;
+	size_t n = 0, i;
+	json_t *item;
+	json_array_foreach(v, i, item)
+	{
+		if (!json_is_number(item))
+			continue;
+		double d = json_number_value(item);
+		lo = n == 0 || d < lo ? d : lo;
+		hi = n == 0 || d > hi ? d : hi;
+		sum += d;
+		sumsq += d * d;
+		n++;
+	}
+	if (n == 0) {
+		*why = xasprintf("Aggregation function attempted to calculate value using empty "
+				 "array");
+		return NULL;
+	}
+	double mean = sum / (double)n;
+	if (!strcmp(fn, "sum"))
+		return json_real(sum);
+	if (!strcmp(fn, "min"))
+		return json_real(lo);
+	if (!strcmp(fn, "max"))
+		return json_real(hi);
+	if (!strcmp(fn, "avg"))
+		return json_real(mean);
+	return json_real(sqrt(fmax(0, sumsq / (double)n - mean * mean)));
+}
+
 json_t *fpath_eval(const struct fpath *p, json_t *input, json_t *current,
 		   const struct flow_env *env, char **why)
 {
 	*why = NULL;
+	const struct fseg *last = p->segs.len ? &p->segs.items[p->segs.len - 1] : NULL;
+	if (last && last->kind == FSEG_FUNC) {
+		struct fpath upstream = *p; /* shares the segments, minus the function */
+		upstream.segs.len--;
+		json_t *v = fpath_eval(&upstream, input, current, env, why);
+		json_t *r = v ? apply_function(last->names.items[0], v, why) : NULL;
+		json_decref(v);
+		return r;
+	}
 	json_t *root = root_of(p, input, current, env, why);
 	if (!root)
 		return NULL;
+	size_t k = definite_prefix(p);
+	json_t *node = walk_definite(p, root, k, why);
+	if (!node)
+		return NULL;
 	if (p->definite)
-		return eval_definite(p, root, why);
+		return json_incref(node);
+	if (!first_step_applies(&p->segs.items[k], node, why))
+		return NULL;
 	struct walk w = {.input = input, .env = env};
-	apply(&w, p, 0, root);
+	apply(&w, p, k, node);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < w.out.len; i++)
 		json_array_append(arr, w.out.items[i]);

@@ -1,25 +1,17 @@
 /*
  * JSONPath parser: the Jayway dialect Step Functions accepts. `$`, `$$` (context), `$name`
  * (variables), dot and bracket notation, indexes, negative indexes, index lists, slices,
- * wildcards, deep scan and filters with comparisons, `&&`, `||`, `!` and parentheses.
+ * wildcards, deep scan, filters (filter_parse.c) and Jayway's path functions (length()...).
  * Errors carry the byte offset of the problem so validation can point at it.
  */
-#include "flow/internal.h"
+#include "flow/pathparse.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct pp {
-	const char *s;
-	size_t len, pos;
-	char *msg;
-	size_t off;
-};
-
-static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...) PRINTF_LIKE(3, 4);
-static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...)
+bool pp_fail(struct pp *p, size_t at, const char *fmt, ...)
 {
 	if (p->msg)
 		return false;
@@ -31,18 +23,18 @@ static bool pp_fail(struct pp *p, size_t at, const char *fmt, ...)
 	return false;
 }
 
-static int pp_peek(const struct pp *p, size_t ahead)
+int pp_peek(const struct pp *p, size_t ahead)
 {
 	return p->pos + ahead < p->len ? (unsigned char)p->s[p->pos + ahead] : -1;
 }
 
-static void pp_space(struct pp *p)
+void pp_space(struct pp *p)
 {
 	while (p->pos < p->len && (p->s[p->pos] == ' ' || p->s[p->pos] == '\t'))
 		p->pos++;
 }
 
-static bool pp_accept(struct pp *p, const char *tok)
+bool pp_accept(struct pp *p, const char *tok)
 {
 	size_t n = strlen(tok);
 	if (p->pos + n <= p->len && memcmp(p->s + p->pos, tok, n) == 0) {
@@ -59,8 +51,6 @@ static bool name_char(int c)
 }
 
 static void seg_fini(struct fseg *g);
-static struct fexpr *parse_or(struct pp *p);
-static struct fpath *parse_path(struct pp *p, bool in_filter);
 
 void fpath_free(struct fpath *path)
 {
@@ -73,17 +63,6 @@ void fpath_free(struct fpath *path)
 	free(path);
 }
 
-static void fexpr_free(struct fexpr *e)
-{
-	if (!e)
-		return;
-	fexpr_free(e->a);
-	fexpr_free(e->b);
-	json_decref(e->lit);
-	fpath_free(e->path);
-	free(e);
-}
-
 static void seg_fini(struct fseg *g)
 {
 	for (size_t i = 0; i < g->names.len; i++)
@@ -94,7 +73,7 @@ static void seg_fini(struct fseg *g)
 }
 
 /* A quoted string ('...' or "..."), backslash escapes the next character. */
-static char *parse_quoted(struct pp *p)
+char *pp_quoted(struct pp *p)
 {
 	size_t start = p->pos;
 	char q = p->s[p->pos++];
@@ -152,7 +131,7 @@ static bool parse_bracket(struct pp *p, struct fseg *g)
 			c = pp_peek(p, 0);
 			if (c != '\'' && c != '"')
 				return pp_fail(p, p->pos, "expected a quoted name");
-			char *name = parse_quoted(p);
+			char *name = pp_quoted(p);
 			if (!name)
 				return false;
 			VEC_PUSH(g->names, name);
@@ -166,7 +145,7 @@ static bool parse_bracket(struct pp *p, struct fseg *g)
 		if (!pp_accept(p, "("))
 			return pp_fail(p, p->pos, "expected '(' after '?'");
 		g->kind = FSEG_FILTER;
-		g->filter = parse_or(p);
+		g->filter = pp_filter(p);
 		if (!g->filter)
 			return false;
 		pp_space(p);
@@ -212,6 +191,28 @@ static bool parse_bracket(struct pp *p, struct fseg *g)
 	return true;
 }
 
+/* Jayway's functions that end a path, e.g. `$.items.length()`. The Paths page rules them
+ * out of reference paths only. */
+static const char *const functions[] = {"length", "size", "min", "max", "avg", "sum", "stddev"};
+
+static bool parse_function(struct pp *p, struct fseg *g, size_t start)
+{
+	size_t n = p->pos - start;
+	bool known = false;
+	for (size_t i = 0; i < ARRAY_LEN(functions); i++)
+		known =
+		    known || (strlen(functions[i]) == n && !strncmp(p->s + start, functions[i], n));
+	if (!known)
+		return pp_fail(p, start, "unknown path function '%.*s()'", (int)n, p->s + start);
+	p->pos++;
+	pp_space(p);
+	if (!pp_accept(p, ")"))
+		return pp_fail(p, p->pos, "path functions take no arguments");
+	g->kind = FSEG_FUNC;
+	VEC_PUSH(g->names, xstrndup(p->s + start, n));
+	return true;
+}
+
 static bool parse_segment(struct pp *p, struct fseg *g)
 {
 	memset(g, 0, sizeof(*g));
@@ -238,14 +239,13 @@ static bool parse_segment(struct pp *p, struct fseg *g)
 	if (p->pos == start)
 		return pp_fail(p, start, "expected a field name");
 	if (pp_peek(p, 0) == '(')
-		return pp_fail(p, start, "path functions such as '%.*s()' are not supported",
-			       (int)(p->pos - start), p->s + start);
+		return parse_function(p, g, start);
 	g->kind = FSEG_NAME;
 	VEC_PUSH(g->names, xstrndup(p->s + start, p->pos - start));
 	return true;
 }
 
-static bool seg_definite(const struct fseg *g)
+bool fpath_seg_definite(const struct fseg *g)
 {
 	if (g->deep)
 		return false;
@@ -258,7 +258,7 @@ static bool seg_definite(const struct fseg *g)
 
 /* Parses a path from p->pos; inside a filter it stops at the first character that cannot
  * continue a path (an operator, a space, ')'). */
-static struct fpath *parse_path(struct pp *p, bool in_filter)
+struct fpath *pp_path(struct pp *p, bool in_filter)
 {
 	struct fpath *path = xcalloc(1, sizeof(*path));
 	path->definite = true;
@@ -293,8 +293,21 @@ static struct fpath *parse_path(struct pp *p, bool in_filter)
 			fpath_free(path);
 			return NULL;
 		}
-		if (!seg_definite(&g))
+		if (g.kind == FSEG_FUNC) {
+			if (g.deep) {
+				pp_fail(p, g.offset, "a path function cannot follow '..'");
+				fpath_free(path);
+				return NULL;
+			}
+			c = pp_peek(p, 0);
+			if (c == '.' || c == '[') {
+				pp_fail(p, p->pos, "a path function must end the path");
+				fpath_free(path);
+				return NULL;
+			}
+		} else if (!fpath_seg_definite(&g)) {
 			path->definite = false;
+		}
 	}
 	if (!in_filter && p->pos < p->len) {
 		pp_fail(p, p->pos, "unexpected '%c'", p->s[p->pos]);
@@ -304,165 +317,10 @@ static struct fpath *parse_path(struct pp *p, bool in_filter)
 	return path;
 }
 
-static struct fexpr *fx_new(enum fexpr_kind kind)
-{
-	struct fexpr *e = xcalloc(1, sizeof(*e));
-	e->kind = kind;
-	return e;
-}
-
-static struct fexpr *parse_operand(struct pp *p)
-{
-	pp_space(p);
-	int c = pp_peek(p, 0);
-	size_t start = p->pos;
-	if (c == '@' || c == '$') {
-		struct fpath *path = parse_path(p, true);
-		if (!path)
-			return NULL;
-		struct fexpr *e = fx_new(FX_PATH);
-		e->path = path;
-		return e;
-	}
-	json_t *lit = NULL;
-	if (c == '\'' || c == '"') {
-		char *s = parse_quoted(p);
-		if (!s)
-			return NULL;
-		lit = json_string(s);
-		free(s);
-		if (!lit) {
-			pp_fail(p, start, "string is not valid UTF-8");
-			return NULL;
-		}
-	} else if (pp_accept(p, "true")) {
-		lit = json_true();
-	} else if (pp_accept(p, "false")) {
-		lit = json_false();
-	} else if (pp_accept(p, "null")) {
-		lit = json_null();
-	} else if (c == '-' || isdigit(c)) {
-		char *end;
-		const char *num = p->s + p->pos;
-		double d = strtod(num, &end);
-		size_t n = (size_t)(end - num);
-		if (n == 0 || p->pos + n > p->len) {
-			pp_fail(p, start, "expected a number");
-			return NULL;
-		}
-		bool integral =
-		    !memchr(num, '.', n) && !memchr(num, 'e', n) && !memchr(num, 'E', n);
-		errno = 0;
-		long long ll = integral ? strtoll(num, NULL, 10) : 0;
-		lit = integral && !errno ? json_integer(ll) : json_real(d);
-		p->pos += n;
-	} else {
-		pp_fail(p, start, "expected a path, string, number, true, false or null");
-		return NULL;
-	}
-	struct fexpr *e = fx_new(FX_LIT);
-	e->lit = lit;
-	return e;
-}
-
-static const struct {
-	const char *tok;
-	enum fcmp op;
-} cmp_ops[] = {{"==", FC_EQ}, {"!=", FC_NE}, {"<=", FC_LE},
-	       {">=", FC_GE}, {"<", FC_LT},  {">", FC_GT}};
-
-static struct fexpr *parse_unary(struct pp *p)
-{
-	pp_space(p);
-	if (pp_accept(p, "!")) {
-		struct fexpr *inner = parse_unary(p);
-		if (!inner)
-			return NULL;
-		struct fexpr *e = fx_new(FX_NOT);
-		e->a = inner;
-		return e;
-	}
-	if (pp_accept(p, "(")) {
-		struct fexpr *inner = parse_or(p);
-		if (!inner)
-			return NULL;
-		pp_space(p);
-		if (!pp_accept(p, ")")) {
-			pp_fail(p, p->pos, "expected ')'");
-			fexpr_free(inner);
-			return NULL;
-		}
-		return inner;
-	}
-	size_t start = p->pos;
-	struct fexpr *a = parse_operand(p);
-	if (!a)
-		return NULL;
-	pp_space(p);
-	if (pp_accept(p, "=~")) {
-		pp_fail(p, p->pos - 2, "regular expressions in filters are not supported");
-		fexpr_free(a);
-		return NULL;
-	}
-	for (size_t i = 0; i < ARRAY_LEN(cmp_ops); i++) {
-		if (!pp_accept(p, cmp_ops[i].tok))
-			continue;
-		struct fexpr *b = parse_operand(p);
-		if (!b) {
-			fexpr_free(a);
-			return NULL;
-		}
-		struct fexpr *e = fx_new(FX_CMP);
-		e->op = cmp_ops[i].op;
-		e->a = a;
-		e->b = b;
-		return e;
-	}
-	if (a->kind != FX_PATH) {
-		pp_fail(p, start, "a literal alone is not a condition");
-		fexpr_free(a);
-		return NULL;
-	}
-	struct fexpr *e = fx_new(FX_EXISTS);
-	e->a = a;
-	return e;
-}
-
-static struct fexpr *parse_chain(struct pp *p, const char *tok, enum fexpr_kind kind,
-				 struct fexpr *(*next)(struct pp *))
-{
-	struct fexpr *left = next(p);
-	while (left) {
-		pp_space(p);
-		if (!pp_accept(p, tok))
-			break;
-		struct fexpr *right = next(p);
-		if (!right) {
-			fexpr_free(left);
-			return NULL;
-		}
-		struct fexpr *e = fx_new(kind);
-		e->a = left;
-		e->b = right;
-		left = e;
-	}
-	return left;
-}
-
-static struct fexpr *parse_and(struct pp *p)
-{
-	return parse_chain(p, "&&", FX_AND, parse_unary);
-}
-
-static struct fexpr *parse_or(struct pp *p)
-{
-	return parse_chain(p, "||", FX_OR, parse_and);
-}
-
 struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *offset)
 {
 	struct pp p = {.s = s, .len = len};
-	struct fpath *path = parse_path(&p, false);
+	struct fpath *path = pp_path(&p, false);
 	if (!path) {
 		if (message)
 			*message = p.msg;
@@ -477,7 +335,7 @@ struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *off
 bool fpath_is_reference(const struct fpath *p, size_t *bad_seg)
 {
 	for (size_t i = 0; i < p->segs.len; i++) {
-		if (!seg_definite(&p->segs.items[i])) {
+		if (!fpath_seg_definite(&p->segs.items[i])) {
 			if (bad_seg)
 				*bad_seg = i;
 			return false;

@@ -1,5 +1,5 @@
 /*
- * Errors, payload size, and the path entry points: syntax checks, flow_select, and the
+ * Errors and the path entry points: syntax checks, flow_select, and the
  * InputPath / OutputPath / ResultPath fields.
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
  */
@@ -27,30 +27,6 @@ void flow_error_fini(struct flow_error *err)
 	free(err->name);
 	free(err->cause);
 	err->name = err->cause = NULL;
-}
-
-bool flow_exceeds_limit(json_t *v)
-{
-	size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
-	return n > FLOW_PAYLOAD_LIMIT;
-}
-
-char *flow_dump(json_t *v, size_t max)
-{
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	if (!s)
-		return xstrdup("?");
-	size_t n = strlen(s);
-	if (n > max && max > 3) {
-		/* Do not cut a UTF-8 sequence in half. */
-		size_t cut = max - 3;
-		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-			cut--;
-		memcpy(s + cut, "...", 4);
-	}
-	char *out = xstrdup(s);
-	free(s);
-	return out;
 }
 
 bool flow_check_path(const char *path, bool reference, char **message, size_t *offset)

@@ -75,10 +75,16 @@ static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 	if (!v) {
 		char *shown =
 		    flow_dump(p->root == FROOT_CONTEXT && env ? env->context : input, 2000);
-		flow_error_set(err, "States.ParameterPathFailure",
-			       "The JsonPath argument for the field '%s' could not be found in "
-			       "the input '%s'",
-			       key, shown);
+		/*
+		 * The ASL spec names this States.ParameterPathFailure, but AWS raises
+		 * States.Runtime (uncatchable), worded this way: a recorded get-execution-history
+		 * shows "The JSONPath '$.JobName' specified for the field 'JobName.$' could not be
+		 * found in the input '{}'" under States.Runtime; see also floci-io/floci#2521.
+		 */
+		flow_error_set(err, "States.Runtime",
+			       "The JSONPath '%s' specified for the field '%s' could not be found "
+			       "in the input '%s'",
+			       s, key, shown);
 		free(shown);
 	}
 	free(why);
@@ -128,6 +134,20 @@ static json_t *expand(json_t *t, json_t *input, const struct flow_env *env, stru
 	return out;
 }
 
+json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
+			struct flow_error *err)
+{
+	if (strncmp(expr, "{%", 2) == 0) {
+		flow_error_set(
+		    err, "States.QueryEvaluationError",
+		    "JSONata expressions are not supported by this version of stepscope");
+		return NULL;
+	}
+	if (is_intrinsic(expr))
+		return flow_intrinsic(expr, input, env, err);
+	return flow_select(input, expr, env, err);
+}
+
 json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
 		      struct flow_error *err)
 {
@@ -140,19 +160,6 @@ struct check {
 	void *ctx;
 	struct strbuf ptr;
 };
-
-static void push_token(struct strbuf *sb, const char *tok)
-{
-	sb_addc(sb, '/');
-	for (const char *c = tok; *c; c++) {
-		if (*c == '~')
-			sb_add(sb, "~0");
-		else if (*c == '/')
-			sb_add(sb, "~1");
-		else
-			sb_addc(sb, *c);
-	}
-}
 
 static void check_dynamic(struct check *ck, const char *key, json_t *spec)
 {
@@ -200,7 +207,7 @@ static void check_node(struct check *ck, json_t *t)
 	json_object_foreach(t, key, item)
 	{
 		size_t base;
-		push_token(&ck->ptr, key);
+		sb_add_pointer_token(&ck->ptr, key);
 		if (is_dynamic_key(key, &base)) {
 			char *plain = xstrndup(key, base);
 			if (json_object_get(t, plain)) {

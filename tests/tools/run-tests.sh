@@ -19,6 +19,7 @@ export NO_COLOR=1 LC_ALL=C.UTF-8 TZ=UTC
 
 for build in "$@"; do
 	label=$build
+	case $build in /*) ;; *) build="$top/$build" ;; esac
 	for t in "$build"/tests/*; do
 		[ -x "$t" ] && [ -f "$t" ] || continue
 		"$t" >"$log" 2>&1
@@ -37,7 +38,7 @@ for build in "$@"; do
 	done
 	for suite in tests/*/run.sh; do
 		[ -f "$suite" ] || continue
-		STEPSCOPE="$top/$build/stepscope" BUILD_DIR="$top/$build" sh "$suite" >"$log" 2>&1
+		STEPSCOPE="$build/stepscope" BUILD_DIR="$build" sh "$suite" >"$log" 2>&1
 		p=$(grep -c '^ok ' "$log")
 		f=$(grep -c '^FAIL ' "$log")
 		if [ "$p" = 0 ] && [ "$f" = 0 ]; then

@@ -153,6 +153,8 @@ static void run_case(void **state)
 	} else if (strcmp(kind, "check") == 0 || strcmp(kind, "checkref") == 0) {
 		bool ok = flow_check_path(expr, kind[5] == 'r', &msg, &off);
 		check_bool(c, ok, msg, off);
+	} else if (strcmp(kind, "expression") == 0) {
+		check_outcome(c, flow_expression(expr, input, &env, &err), &err);
 	} else if (strcmp(kind, "checkfn") == 0) {
 		bool ok = flow_check_intrinsic(expr, &msg, &off);
 		check_bool(c, ok, msg, off);
@@ -180,6 +182,9 @@ static void run_case(void **state)
 		int m = -1;
 		bool ok = flow_choice(spec, input, &env, &m, &err);
 		check_outcome(c, ok ? json_integer(m) : NULL, &err);
+	} else if (strcmp(kind, "choice_state") == 0) {
+		const char *next = flow_choice_next(spec, input, &env, NULL, &err);
+		check_outcome(c, next ? json_string(next) : NULL, &err);
 	} else if (strcmp(kind, "label") == 0) {
 		char *l = flow_rule_label(spec);
 		check_outcome(c, json_string(l), &err);

@@ -1,0 +1,428 @@
+/*
+ * `stepscope run`: one headless simulation. Prints a readable summary, one JSON object
+ * (--json) or the event log's text form (--events). Exit 0 when the execution succeeded, 1
+ * when it did not, 2 on bad usage or input.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "asl/asl.h"
+#include "config/config.h"
+#include "event/event.h"
+#include "history/history.h"
+#include "items/items.h"
+#include "sim/sim.h"
+
+static const char run_usage[] =
+    "usage: stepscope run [--json | --events] [--input FILE|-] [--config FILE]\n"
+    "                     [--set KEY=VALUE]... [--items FILE] [--mock-config FILE\n"
+    "                     [--test-case NAME] [--machine-name NAME]] [--seed N]\n"
+    "                     [--start-time RFC3339] [--history-out FILE] [DEFINITION]\n"
+    "\n"
+    "Simulates one execution in virtual time (nothing sleeps) and prints a summary.\n"
+    "Without DEFINITION it runs the scenario's (./config.yaml or --config: the seed\n"
+    "machine with its knobs applied).\n"
+    "  --json              one JSON object: status, output or error/cause, dates, counts\n"
+    "  --events            the history, one line per event\n"
+    "  --input FILE|-      the execution input (JSON; default {})\n"
+    "  --config FILE       the scenario: Lambda and service models, seed, limits\n"
+    "  --set KEY=VALUE     override one scenario key, e.g. stepfunc.maxConcurrency=3\n"
+    "  --items FILE        the items: the seed's DynamoDB table, a Distributed Map's reader\n"
+    "  --mock-config FILE  a Step Functions Local MockConfigFile (JSON or YAML)\n"
+    "  --test-case NAME    its test case (default: the only one)\n"
+    "  --machine-name NAME its state machine (default: the only one)\n"
+    "  --seed N            seed of every random choice (default: simulation.seed, 1)\n"
+    "  --start-time T      wall-clock start, e.g. 2024-05-14T10:15:00Z\n"
+    "  --history-out FILE  write the history as get-execution-history JSON\n"
+    "Exit status: 0 succeeded, 1 did not succeed, 2 usage or input error.\n";
+
+enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS };
+
+struct run_args {
+	enum run_format format;
+	const char *input, *mock, *test_case, *machine_name, *definition;
+	const char *config, *items, *history_out;
+	VEC(const char *) sets;
+	bool seed_given, start_given;
+	struct sim_options opt;
+};
+
+static bool takes_value(const char *a)
+{
+	static const char *const with[] = {
+	    "--input",	      "--seed",	  "--start-time", "--mock-config", "--test-case",
+	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out"};
+	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
+		if (strcmp(a, with[i]) == 0)
+			return true;
+	return false;
+}
+
+static int set_value(struct run_args *ra, const char *a, const char *v)
+{
+	if (strcmp(a, "--input") == 0)
+		ra->input = v;
+	else if (strcmp(a, "--mock-config") == 0)
+		ra->mock = v;
+	else if (strcmp(a, "--test-case") == 0)
+		ra->test_case = v;
+	else if (strcmp(a, "--machine-name") == 0)
+		ra->machine_name = v;
+	else if (strcmp(a, "--config") == 0)
+		ra->config = v;
+	else if (strcmp(a, "--items") == 0)
+		ra->items = v;
+	else if (strcmp(a, "--history-out") == 0)
+		ra->history_out = v;
+	else if (strcmp(a, "--set") == 0)
+		VEC_PUSH(ra->sets, v);
+	else if (strcmp(a, "--seed") == 0) {
+		char *end;
+		errno = 0;
+		unsigned long long s = strtoull(v, &end, 10);
+		if (errno || *end || !*v || *v == '-') {
+			cli_error("run: --seed wants a non-negative integer, not '%s'", v);
+			return cli_usage_hint("run");
+		}
+		ra->opt.seed = s;
+		ra->seed_given = true;
+	} else if (strcmp(a, "--start-time") == 0) {
+		if (!sim_parse_timestamp(v, &ra->opt.start_epoch_ms)) {
+			cli_error("run: --start-time wants an RFC 3339 time such as "
+				  "2024-05-14T10:15:00Z, not '%s'",
+				  v);
+			return cli_usage_hint("run");
+		}
+		ra->start_given = true;
+	}
+	return -1;
+}
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_args(int argc, char **argv, struct run_args *ra)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(run_usage, stdout);
+			return EXIT_OK;
+		}
+		if (strcmp(a, "--json") == 0 || strcmp(a, "--events") == 0) {
+			enum run_format f = a[2] == 'j' ? FMT_JSON : FMT_EVENTS;
+			if (ra->format != FMT_SUMMARY && ra->format != f) {
+				cli_error("run: --json and --events exclude each other");
+				return cli_usage_hint("run");
+			}
+			ra->format = f;
+		} else if (takes_value(a)) {
+			if (i + 1 >= argc) {
+				cli_error("run: %s needs a value", a);
+				return cli_usage_hint("run");
+			}
+			int rc = set_value(ra, a, argv[++i]);
+			if (rc >= 0)
+				return rc;
+		} else if (a[0] == '-' && a[1]) {
+			cli_error("run: unknown option '%s'", a);
+			return cli_usage_hint("run");
+		} else if (ra->definition) {
+			cli_error("run: one DEFINITION only ('%s' and '%s')", ra->definition, a);
+			return cli_usage_hint("run");
+		} else {
+			ra->definition = a;
+		}
+	}
+	if ((ra->test_case || ra->machine_name) && !ra->mock) {
+		cli_error("run: --test-case and --machine-name need --mock-config");
+		return cli_usage_hint("run");
+	}
+	return -1;
+}
+
+static json_t *read_input(const char *path)
+{
+	if (!path)
+		return json_object();
+	size_t len;
+	char *err = NULL;
+	char *text = file_read_all(path, &len, &err);
+	if (!text) {
+		cli_error("run: cannot read input %s: %s", path, err);
+		free(err);
+		return NULL;
+	}
+	json_error_t je;
+	json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &je);
+	free(text);
+	if (!v)
+		fprintf(stderr, "%s:%d:%d: error: %s\n", strcmp(path, "-") ? path : "<stdin>",
+			je.line, je.column, je.text);
+	return v;
+}
+
+static void print_diags(struct diags *d, const char *file)
+{
+	diags_sort(d);
+	size_t len = 0;
+	char *err = NULL;
+	char *src = file ? file_read_all(file, &len, &err) : NULL;
+	free(err);
+	diags_print(stderr, d, src, len);
+	free(src);
+}
+
+/* The machine's name for ARNs: the file name without folders and extensions. */
+static char *machine_name_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strcspn(base, ".");
+	return n ? xstrndup(base, n) : xstrdup("StateMachine");
+}
+
+static void print_json(struct sim_engine *e, const struct ev_log *log,
+		       const struct sim_options *opt)
+{
+	struct sim_stats st;
+	sim_get_stats(e, &st);
+	char start[40], stop[40];
+	/* The same form as `stepscope replay --json` (AWS CLI v2 style). */
+	ev_time_format(opt->start_epoch_ms, start);
+	ev_time_format(opt->start_epoch_ms + st.duration_ms, stop);
+	json_t *o = json_pack("{s:s}", "status", sim_status_name(sim_status(e)));
+	if (sim_status(e) == SIM_SUCCEEDED) {
+		json_object_set(o, "output", sim_output(e));
+	} else {
+		const char *er = sim_error(e), *ca = sim_cause(e);
+		json_object_set_new(o, "error", er ? json_string(er) : json_null());
+		json_object_set_new(o, "cause", ca ? json_string(ca) : json_null());
+	}
+	json_object_set_new(o, "startDate", json_string(start));
+	json_object_set_new(o, "stopDate", json_string(stop));
+	json_object_set_new(o, "durationMs", json_integer(st.duration_ms));
+	json_object_set_new(o, "events", json_integer((json_int_t)ev_log_count(log)));
+	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	fputc('\n', stdout);
+	json_decref(o);
+}
+
+static void print_summary(struct sim_engine *e, const struct ev_log *log)
+{
+	struct sim_stats st;
+	sim_get_stats(e, &st);
+	printf("status       %s\n", sim_status_name(sim_status(e)));
+	printf("duration     %" PRId64 ".%03" PRId64 " s (virtual)\n", st.duration_ms / 1000,
+	       st.duration_ms % 1000);
+	printf("transitions  %" PRId64 "\n", st.transitions);
+	printf("events       %zu\n", ev_log_count(log));
+	printf("lambda       %" PRId64 " invocation%s\n", st.lambda_invocations,
+	       st.lambda_invocations == 1 ? "" : "s");
+	if (sim_status(e) != SIM_SUCCEEDED) {
+		printf("error        %s\n", sim_error(e) ? sim_error(e) : "-");
+		printf("cause        %s\n", sim_cause(e) ? sim_cause(e) : "-");
+	}
+	int w = 5;
+	for (size_t i = 0; i < st.state_count; i++) {
+		int n = (int)strlen(st.states[i].state->name);
+		w = n > w ? n : w;
+	}
+	printf("\n%-*s  %8s  %8s  %8s  %11s\n", w, "state", "visits", "failures", "retries",
+	       "invocations");
+	for (size_t i = 0; i < st.state_count; i++) {
+		const struct sim_state_stats *s = &st.states[i];
+		printf("%-*s  %8" PRId64 "  %8" PRId64 "  %8" PRId64 "  %11" PRId64 "\n", w,
+		       s->state->name, s->visits, s->failures, s->retries, s->invocations);
+	}
+}
+
+/* Everything a run reads, loaded and owned here. */
+struct run_inputs {
+	struct cfg_scenario s;
+	const char *config; /* the file used, NULL for defaults */
+	const char *def_path;
+	struct asl_machine *m;
+	json_t *input;
+	struct sim_mock *mock;
+	json_t *table_item;
+};
+
+static void inputs_fini(struct run_inputs *in)
+{
+	cfg_scenario_fini(&in->s);
+	asl_machine_free(in->m);
+	json_decref(in->input);
+	sim_mock_free(in->mock);
+	json_decref(in->table_item);
+}
+
+static bool write_history(const struct run_args *ra, const struct run_inputs *in,
+			  const struct ev_log *log)
+{
+	const char *inputs[] = {in->def_path, ra->input, in->config, ra->mock, ra->items};
+	const char *list[ARRAY_LEN(inputs)];
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(inputs); i++)
+		if (inputs[i] && strcmp(inputs[i], "-") != 0)
+			list[n++] = inputs[i];
+	struct diags d;
+	diags_init(&d);
+	bool ok = hist_export(log, ra->history_out, list, n, &d);
+	if (!ok)
+		diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	return ok;
+}
+
+static int simulate(struct run_args *ra, struct run_inputs *in)
+{
+	struct ev_log *log = ev_log_new();
+	struct diags d;
+	diags_init(&d);
+	ra->opt.mock = in->mock;
+	ra->opt.items_file = ra->items;
+	struct sim_engine *e = sim_new(in->m, in->input, &ra->opt, log, &d);
+	struct sim_scenario_models *models = NULL;
+	int rc = EXIT_USAGE;
+	if (!e) {
+		size_t len = 0;
+		const char *src = asl_source_text(in->m, &len);
+		diags_print(stderr, &d, src, len);
+	} else {
+		if (d.list.len) { /* warnings */
+			size_t len = 0;
+			const char *src = asl_source_text(in->m, &len);
+			diags_print(stderr, &d, src, len);
+		}
+		models = sim_use_scenario(e, &in->s, in->table_item);
+		sim_run(e);
+		if (ra->format == FMT_JSON)
+			print_json(e, log, &ra->opt);
+		else if (ra->format == FMT_EVENTS)
+			ev_log_write_text(log, stdout);
+		else
+			print_summary(e, log);
+		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
+		if (ra->history_out && !write_history(ra, in, log))
+			rc = EXIT_USAGE;
+	}
+	sim_free(e);
+	sim_scenario_models_free(models);
+	ev_log_free(log);
+	diags_fini(&d);
+	return rc;
+}
+
+/* The scenario's seed definition with its knobs applied (config.yaml's stepfunc keys). */
+static struct asl_machine *load_seed(const struct run_inputs *in, struct diags *d)
+{
+	json_error_t je;
+	json_t *def = json_load_file(in->def_path, 0, &je);
+	if (!def) {
+		diags_add(d, DIAG_ERROR, "json", in->def_path, je.line, je.column, NULL, "%s",
+			  je.text);
+		return NULL;
+	}
+	cfg_apply_knobs(def, &in->s);
+	return asl_load_json(in->def_path, def, d);
+}
+
+static bool load_machine(const struct run_args *ra, struct run_inputs *in)
+{
+	struct diags d;
+	diags_init(&d);
+	struct asl_load_options lo = {0};
+	in->def_path = ra->definition ? ra->definition : in->s.stepfunc.definition;
+	if (!ra->definition && in->s.stepfunc.definition_is_seed)
+		in->m = load_seed(in, &d);
+	else
+		in->m = asl_load_file(in->def_path, &lo, &d);
+	if (in->m && !asl_validate(in->m, &d)) {
+		size_t len = 0;
+		const char *src = asl_source_text(in->m, &len);
+		diags_print(stderr, &d, src, len);
+		asl_machine_free(in->m);
+		in->m = NULL;
+	} else if (!in->m) {
+		print_diags(&d, in->def_path);
+	}
+	diags_fini(&d);
+	return in->m != NULL;
+}
+
+/* Scenario, definition, input, mocks and the table's items; false after printing why. */
+static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
+{
+	struct stat st;
+	in->config = ra->config;
+	if (!in->config && !ra->definition && stat("config.yaml", &st) == 0)
+		in->config = "config.yaml";
+	struct diags d;
+	diags_init(&d);
+	bool ok = cfg_load(&in->s, in->config, ra->sets.items, ra->sets.len, &d);
+	if (!ok) {
+		diags_sort(&d);
+		diags_print(stderr, &d, in->s.source, in->s.source_len);
+	}
+	ok = ok && load_machine(ra, in) && (in->input = read_input(ra->input)) != NULL;
+	if (ok && ra->mock) {
+		in->mock = sim_mock_load(ra->mock, ra->machine_name, ra->test_case, &d);
+		if (!in->mock)
+			print_diags(&d, ra->mock);
+		ok = in->mock != NULL;
+	}
+	/* The table's items matter to the seed (or when named with --items); for another
+	 * definition a missing default item file just means an empty table. */
+	const char *items = ra->items ? ra->items : in->config ? in->s.ddb.items : NULL;
+	bool seed = !ra->definition && in->s.stepfunc.definition_is_seed;
+	if (items && !ra->items && !seed && stat(items, &st) != 0)
+		items = NULL;
+	if (ok && items) {
+		json_t *list = items_load(items, ITEMS_AUTO, NULL, &d);
+		if (!list)
+			print_diags(&d, items);
+		else
+			in->table_item = items_seed_table_item(&in->s, list);
+		json_decref(list);
+		ok = list != NULL;
+	}
+	diags_fini(&d);
+	return ok;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args ra = {0};
+	sim_options_init(&ra.opt);
+	int rc = parse_args(argc, argv, &ra);
+	if (rc >= 0) {
+		VEC_FREE(ra.sets);
+		return rc;
+	}
+	struct run_inputs in = {0};
+	rc = EXIT_USAGE;
+	if (load_inputs(&ra, &in)) {
+		const struct cfg_scenario *s = &in.s;
+		if (!ra.seed_given)
+			ra.opt.seed = s->simulation.seed;
+		if (!ra.start_given)
+			ra.opt.start_epoch_ms = s->simulation.start_time.epoch_ms;
+		ra.opt.inline_map_cap = (int)s->simulation.inline_map_concurrency_cap;
+		ra.opt.history_event_limit = s->simulation.history_event_limit;
+		/* Mocked Lambda calls take the default function's (fixed) duration. */
+		if (s->lambda.def.duration.model == CFG_DUR_FIXED)
+			ra.opt.lambda_duration_ms = (int64_t)s->lambda.def.duration.ms;
+		char *name = machine_name_of(in.def_path);
+		ra.opt.state_machine_name = ra.machine_name ? ra.machine_name : name;
+		rc = simulate(&ra, &in);
+		free(name);
+	}
+	inputs_fini(&in);
+	VEC_FREE(ra.sets);
+	return rc;
+}

@@ -1,0 +1,524 @@
+/*
+ * Map (inline) and Parallel: one block of child runs per activation. Children start in index
+ * order up to the concurrency limit; results are kept in index order; one failing child
+ * aborts the running ones and the never-started ones never start; the state then fails with
+ * the child's own error, which the state's Retry (a full restart) or Catch sees.
+ * aws-facts a.5 (ordering, previousEventId), b.1 (inline Map), b.7 (propagation).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sim_block_free(struct sim_engine *e, struct sim_block *b)
+{
+	if (!b)
+		return;
+	json_decref(b->eff_input);
+	json_decref(b->items);
+	json_decref(b->results);
+	free(b->reader_error);
+	free(b->run_arn);
+	json_decref(b->inputs);
+	json_decref(b->failed_flags);
+	free(b);
+}
+
+static void unlink_child(struct sim_block *b, struct sim_run *c)
+{
+	if (c->prev_sib)
+		c->prev_sib->next_sib = c->next_sib;
+	else
+		b->head = c->next_sib;
+	if (c->next_sib)
+		c->next_sib->prev_sib = c->prev_sib;
+	else
+		b->tail = c->prev_sib;
+	c->prev_sib = c->next_sib = NULL;
+	b->running--;
+}
+
+static void runtime_fail(struct sim_engine *e, struct sim_run *run, const char *why)
+{
+	char *cause = sim_runtime_cause(run, why);
+	sim_handle_error(e, run, "States.Runtime", cause);
+	free(cause);
+}
+
+static bool select_all(struct sim_engine *e, struct sim_block *b);
+
+/* MaxConcurrency / MaxConcurrencyPath; -1 after failing the run. */
+static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t *eff)
+{
+	json_t *sj = run->state->json;
+	json_t *v = json_object_get(sj, "MaxConcurrency");
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	json_t *path = json_object_get(sj, "MaxConcurrencyPath");
+	if (!json_is_string(path))
+		return 0;
+	struct flow_env env;
+	struct flow_error err = {0};
+	sim_flow_env(e, run, NULL, &env);
+	json_t *val = flow_select(eff, json_string_value(path), &env, &err);
+	if (!val) {
+		sim_flow_failed(e, run, &err);
+		return -1;
+	}
+	int64_t mc = json_is_integer(val) ? json_integer_value(val) : -1;
+	if (mc < 0) {
+		/* Observed: a non-integer MaxConcurrencyPath value fails with States.Runtime. */
+		char *shown = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *why = xasprintf("The MaxConcurrencyPath field refers to value %s which is "
+				      "not a valid integer: %s",
+				      shown, json_string_value(path));
+		runtime_fail(e, run, why);
+		free(why);
+		free(shown);
+	}
+	json_decref(val);
+	return mc;
+}
+
+static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_block *b)
+{
+	const struct asl_state *st = run->state;
+	struct flow_env env;
+	struct flow_error err = {0};
+	json_t *ctx = sim_context(e, run, st, NULL, 0);
+	sim_flow_env(e, run, ctx, &env);
+	b->eff_input =
+	    flow_input_path(run->input, json_object_get(st->json, "InputPath"), &env, &err);
+	json_t *ip = json_object_get(st->json, "ItemsPath");
+	json_t *reader = json_object_get(st->json, "ItemReader");
+	b->distributed = st->map_mode == ASL_MAP_DISTRIBUTED;
+	b->from_reader = reader != NULL;
+	if (b->eff_input && reader) {
+		/* A reader failure surfaces as MapRunFailed once the Map Run starts. */
+		b->items = sim_dmap_read_items(e, run, reader, b->eff_input, &b->reader_error);
+		if (!b->items)
+			b->items = json_array();
+	} else if (b->eff_input) {
+		b->items = json_is_string(ip)
+			       ? flow_select(b->eff_input, json_string_value(ip), &env, &err)
+			       : json_incref(b->eff_input);
+	}
+	json_decref(ctx);
+	if (!b->eff_input || !b->items) {
+		sim_flow_failed(e, run, &err);
+		return false;
+	}
+	if (!json_is_array(b->items)) {
+		char *why = xasprintf("The ItemsPath field (%s) must reference a JSON array",
+				      json_is_string(ip) ? json_string_value(ip) : "$");
+		runtime_fail(e, run, why);
+		free(why);
+		return false;
+	}
+	json_t *batcher = json_object_get(st->json, "ItemBatcher");
+	if (b->distributed && batcher && !b->reader_error) {
+		if (!select_all(e, b))
+			return false;
+		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input);
+		json_decref(b->items);
+		b->items = batches;
+		b->batched = true;
+	}
+	int64_t mc = max_concurrency(e, run, b->eff_input);
+	if (mc < 0)
+		return false;
+	/* Inline: AWS's ceiling of 40 (option); Distributed: up to 10,000 children (b.1, b.2). */
+	int64_t cap = b->distributed ? 10000 : e->opt.inline_map_cap;
+	if (cap > 0 && (mc == 0 || mc > cap))
+		mc = cap;
+	b->limit = (size_t)mc;
+	b->count = json_array_size(b->items);
+	return true;
+}
+
+void sim_block_begin(struct sim_engine *e, struct sim_run *run)
+{
+	const struct asl_state *st = run->state;
+	sim_block_free(e, run->block);
+	struct sim_block *b = xcalloc(1, sizeof(*b));
+	run->block = b;
+	b->owner = run;
+	b->state = st;
+	b->is_map = st->type == ASL_MAP;
+	if (b->is_map) {
+		if (!begin_map(e, run, b))
+			return;
+	} else {
+		struct flow_env env;
+		struct flow_error err = {0};
+		json_t *ctx = sim_context(e, run, st, NULL, 0);
+		sim_flow_env(e, run, ctx, &env);
+		b->eff_input = flow_state_input(st->json, run->input, &env, NULL, &err);
+		json_decref(ctx);
+		if (!b->eff_input) {
+			sim_flow_failed(e, run, &err);
+			return;
+		}
+		b->count = st->branch_count;
+	}
+	sim_schedule(e, run, e->opt.step_ms, ACT_BLOCK_START);
+}
+
+static void finish_block(struct sim_engine *e, struct sim_run *owner)
+{
+	struct sim_block *b = owner->block;
+	const struct asl_state *st = b->state;
+	if (b->distributed && b->inputs) {
+		char *why = NULL;
+		json_t *res = sim_dmap_write_results(e, json_object_get(st->json, "ResultWriter"),
+						     b->eff_input, b->run_arn, b->inputs,
+						     b->results, b->failed_flags, &why);
+		if (!res) {
+			owner->last = sim_emit_error(e, EV_MapRunFailed, b->run_started_id, st,
+						     owner->item, "States.ResultWriterFailed", why);
+			sim_handle_error(e, owner, "States.ResultWriterFailed", why);
+			free(why);
+			return;
+		}
+		json_decref(b->results);
+		b->results = res;
+	}
+	if (b->distributed)
+		b->last_done =
+		    sim_emit(e, EV_MapRunSucceeded, b->run_started_id, st, owner->item, NULL, NULL);
+	static const char *const fields[] = {"ResultSelector", "ResultPath", "OutputPath",
+					     "Assign"};
+	if (sim_plain(st, fields, ARRAY_LEN(fields))) {
+		owner->last = b->last_done;
+		json_t *res = b->results;
+		b->results = NULL;
+		if (sim_too_big(res)) {
+			/* The same error flow/ raises for an output above the limit. */
+			json_decref(res);
+			sim_handle_error(e, owner, "States.DataLimitExceeded",
+					 "The state/task result has a size exceeding the maximum "
+					 "number of bytes service limit (262144 bytes).");
+			return;
+		}
+		sim_leave(e, owner, res, st->next);
+		return;
+	}
+	struct flow_env env;
+	struct flow_error err = {0};
+	json_t *ctx = sim_context(e, owner, st, NULL, 0);
+	sim_flow_env(e, owner, ctx, &env);
+	bool assign = json_object_get(st->json, "Assign") != NULL;
+	struct flow_steps steps = {0};
+	json_t *out = flow_state_output(st->json, owner->input, b->results, &env,
+					assign ? &steps : NULL, &err);
+	json_decref(ctx);
+	/* MapStateSucceeded and MapStateExited both point at the last MapIterationSucceeded. */
+	owner->last = b->last_done;
+	if (out && assign) {
+		json_t *sel =
+		    steps.after_result_selector ? steps.after_result_selector : b->results;
+		if (!sim_assign(e, owner, sel)) {
+			json_decref(out);
+			out = NULL;
+		}
+	}
+	flow_steps_fini(&steps);
+	json_decref(b->results);
+	b->results = NULL;
+	if (!out) {
+		if (err.name || err.cause)
+			sim_flow_failed(e, owner, &err);
+		return;
+	}
+	sim_leave(e, owner, out, st->next);
+}
+
+/* The input of Map iteration i: the item, or ItemSelector / legacy Parameters applied. */
+static json_t *item_input(struct sim_engine *e, struct sim_block *b, size_t i,
+			  struct flow_error *err)
+{
+	json_t *item = json_array_get(b->items, i);
+	if (b->batched)
+		return json_incref(item); /* ItemSelector was applied before batching */
+	json_t *sel = json_object_get(b->state->json, "ItemSelector");
+	if (!sel)
+		sel = json_object_get(b->state->json, "Parameters");
+	if (!sel)
+		return json_incref(item);
+	struct flow_env env;
+	json_t *ctx = sim_context(e, b->owner, b->state, item, (int64_t)i);
+	sim_flow_env(e, b->owner, ctx, &env);
+	json_t *v = flow_template(sel, b->eff_input, &env, err);
+	json_decref(ctx);
+	return v;
+}
+
+/* ItemSelector over every item at once, for ItemBatcher; false after failing the Map. */
+static bool select_all(struct sim_engine *e, struct sim_block *b)
+{
+	json_t *out = json_array();
+	for (size_t i = 0; i < json_array_size(b->items); i++) {
+		struct flow_error err = {0};
+		json_t *v = item_input(e, b, i, &err);
+		if (!v) {
+			json_decref(out);
+			sim_flow_failed(e, b->owner, &err);
+			return false;
+		}
+		json_array_append_new(out, v);
+	}
+	json_decref(b->items);
+	b->items = out;
+	return true;
+}
+
+static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
+{
+	size_t i = b->next_start++;
+	struct sim_run *owner = b->owner;
+	int32_t item = b->is_map ? (int32_t)i : owner->item;
+	struct sim_run *c = sim_run_new(e, b, i, item, prev);
+	c->silent = owner->silent || b->distributed;
+	/* Iterations and branches read the outer variables in a scope of their own; a
+	 * Distributed Map's children cannot see them (aws-facts d). */
+	if (owner->vars && !b->distributed)
+		c->vars = json_copy(owner->vars);
+	c->prev_sib = b->tail;
+	if (b->tail)
+		b->tail->next_sib = c;
+	else
+		b->head = c;
+	b->tail = c;
+	b->running++;
+	const struct asl_graph *g;
+	if (b->is_map) {
+		if (!b->distributed)
+			c->last =
+			    sim_emit(e, EV_MapIterationStarted, prev, b->state, item, NULL, NULL);
+		struct flow_error err = {0};
+		c->input = item_input(e, b, i, &err);
+		g = b->state->processor;
+		if (!c->input) {
+			c->input = json_null();
+			const char *name = err.name ? err.name : "States.Runtime";
+			sim_block_child_failed(e, c, name, err.cause);
+			flow_error_fini(&err);
+			return;
+		}
+		if (b->inputs)
+			json_array_set(b->inputs, i, c->input);
+	} else {
+		c->input = json_incref(b->eff_input);
+		g = b->state->branches[i];
+	}
+	c->next = g->start;
+	sim_schedule(e, c, e->opt.step_ms, ACT_ENTER);
+}
+
+static bool can_start(const struct sim_block *b)
+{
+	return b->next_start < b->count && (b->limit == 0 || b->running < b->limit);
+}
+
+void sim_block_start(struct sim_engine *e, struct sim_run *run)
+{
+	struct sim_block *b = run->block;
+	json_decref(b->results);
+	b->results = json_array();
+	for (size_t i = 0; i < b->count; i++)
+		json_array_append(b->results, json_null());
+	b->next_start = b->running = b->done = 0;
+	b->head = b->tail = NULL;
+	b->failed = 0;
+	/* With an ItemReader the length is not known up front: 0 (corpus dmap-*). */
+	json_int_t length = b->from_reader ? 0 : (json_int_t)b->count;
+	json_t *len = b->is_map ? json_pack("{s:I}", "length", length) : NULL;
+	b->started_id = sim_emit(e, b->is_map ? EV_MapStateStarted : EV_ParallelStateStarted,
+				 run->last, b->state, run->item, NULL, len);
+	run->last = b->started_id;
+	b->last_done = b->started_id;
+	if (b->distributed) {
+		free(b->run_arn);
+		b->run_arn = sim_dmap_run_arn(e, b->state);
+		b->run_started_id = sim_emit(e, EV_MapRunStarted, run->last, b->state, run->item,
+					     NULL, json_pack("{s:s}", "mapRunArn", b->run_arn));
+		if (json_object_get(b->state->json, "ResultWriter")) {
+			json_decref(b->inputs);
+			json_decref(b->failed_flags);
+			b->inputs = json_array();
+			b->failed_flags = json_array();
+			for (size_t i = 0; i < b->count; i++) {
+				json_array_append(b->inputs, json_null());
+				json_array_append(b->failed_flags, json_false());
+			}
+		}
+		run->last = b->last_done = b->run_started_id;
+		if (b->reader_error) {
+			run->last =
+			    sim_emit_error(e, EV_MapRunFailed, run->last, b->state, run->item,
+					   "States.ItemReaderFailed", b->reader_error);
+			sim_handle_error(e, run, "States.ItemReaderFailed", b->reader_error);
+			return;
+		}
+	}
+	if (b->count == 0) {
+		finish_block(e, run);
+		return;
+	}
+	/* Started together, all pointing at *StateStarted (aws-facts a.5). A failing
+	 * ItemSelector may end the block while starting: stop then. */
+	while (run->block == b && b->done == 0 && can_start(b) && !run->dead && run->inside &&
+	       b->results)
+		start_child(e, b, b->started_id);
+}
+
+void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *output)
+{
+	struct sim_block *b = child->parent;
+	e->mute = b->owner->silent;
+	if (b->distributed)
+		; /* a child execution: its end is in its own history */
+	else if (b->is_map)
+		b->last_done = sim_emit(e, EV_MapIterationSucceeded, child->last, b->state,
+					(int32_t)child->index, NULL, NULL);
+	else
+		b->last_done = child->last;
+	json_array_set_new(b->results, child->index, output);
+	unlink_child(b, child);
+	b->done++;
+	/* With a limit, the next iteration points at the last event inside the one that
+	 * freed its slot (aws-facts a.5, MaxConcurrency 1). */
+	int64_t prev = child->last;
+	sim_run_release(e, child);
+	while (can_start(b))
+		start_child(e, b, prev);
+	if (b->done == b->count)
+		finish_block(e, b->owner);
+}
+
+void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_own)
+{
+	if (!run->inside)
+		return;
+	/* A failure points every abort at the failing event (observed); a timeout or a stop
+	 * (prev_or_own < 0) at each run's own last event. */
+	int64_t prev = prev_or_own >= 0 ? prev_or_own : run->last;
+	bool muted = e->mute;
+	e->mute = run->silent;
+	const struct asl_state *st = run->state;
+	struct sim_block *b = run->block;
+	switch (st->type) {
+	case ASL_TASK:
+		sim_emit(e, EV_TaskStateAborted, prev, st, run->item, NULL, NULL);
+		break;
+	case ASL_WAIT:
+		sim_emit(e, EV_WaitStateAborted, prev, st, run->item, NULL, NULL);
+		break;
+	case ASL_MAP:
+	case ASL_PARALLEL:
+		while (b && b->head) {
+			struct sim_run *c = b->head;
+			/* Inner states first, then the iteration (aws-facts a.5). */
+			sim_run_abort(e, c, prev_or_own);
+			if (b->is_map)
+				sim_emit(e, EV_MapIterationAborted,
+					 prev_or_own >= 0 ? prev : c->last, st, (int32_t)c->index,
+					 NULL, NULL);
+			unlink_child(b, c);
+			sim_run_release(e, c);
+		}
+		if (b && b->distributed)
+			sim_emit(e, EV_MapRunAborted, prev, st, run->item, NULL, NULL);
+		sim_emit(e, st->type == ASL_MAP ? EV_MapStateAborted : EV_ParallelStateAborted,
+			 prev, st, run->item, NULL, NULL);
+		break;
+	default:
+		break;
+	}
+	run->inside = false;
+	run->gen++;
+	e->mute = muted;
+}
+
+/* A child execution failed: within the tolerance it is one failed item; beyond, the Map Run
+ * fails with States.ExceedToleratedFailureThreshold (aws-facts b.2). */
+static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const char *error,
+			      const char *cause)
+{
+	struct sim_block *b = child->parent;
+	struct sim_run *owner = b->owner;
+	b->failed++;
+	if (b->failed_flags)
+		json_array_set(b->failed_flags, child->index, json_true());
+	json_array_set_new(b->results, child->index,
+			   json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : ""));
+	unlink_child(b, child);
+	sim_run_release(e, child);
+	if (sim_dmap_tolerated(b->state, b->eff_input, b->failed, b->count)) {
+		b->done++;
+		e->mute = owner->silent;
+		while (can_start(b))
+			start_child(e, b, b->started_id);
+		if (b->done == b->count)
+			finish_block(e, owner);
+		return;
+	}
+	while (b->head) {
+		struct sim_run *c = b->head;
+		sim_run_abort(e, c, 0);
+		unlink_child(b, c);
+		sim_run_release(e, c);
+	}
+	b->next_start = b->count;
+	json_decref(b->results);
+	b->results = NULL;
+	e->mute = owner->silent;
+	const char *name = "States.ExceedToleratedFailureThreshold";
+	const char *why = "The specified tolerated failure threshold was exceeded";
+	owner->last =
+	    sim_emit_error(e, EV_MapRunFailed, b->run_started_id, b->state, owner->item, name, why);
+	sim_handle_error(e, owner, name, why);
+}
+
+void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const char *error,
+			    const char *cause)
+{
+	struct sim_block *b = child->parent;
+	struct sim_run *owner = b->owner;
+	const struct asl_state *st = b->state;
+	if (b->distributed) {
+		dmap_child_failed(e, child, error, cause);
+		return;
+	}
+	e->mute = owner->silent;
+	int64_t fail_id = child->last;
+	if (b->is_map)
+		sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)child->index, NULL, NULL);
+	bool task_open = child->failed_in_task && child->state && child->state->type == ASL_TASK;
+	const struct asl_state *task = child->state;
+	int32_t task_item = child->item;
+	child->inside = false;
+	unlink_child(b, child);
+	sim_run_release(e, child);
+	/* Every other running child: its open state, then the iteration, all pointing at the
+	 * failure (corpus map-inline-lambda-invoke-timeouts-unbounded). */
+	while (b->head) {
+		struct sim_run *c = b->head;
+		sim_run_abort(e, c, fail_id);
+		if (b->is_map)
+			sim_emit(e, EV_MapIterationAborted, fail_id, st, (int32_t)c->index, NULL,
+				 NULL);
+		unlink_child(b, c);
+		sim_run_release(e, c);
+	}
+	/* The failing child's own open Task is aborted last (observed). */
+	if (task_open)
+		sim_emit(e, EV_TaskStateAborted, fail_id, task, task_item, NULL, NULL);
+	b->next_start = b->count; /* never-started items never start */
+	json_decref(b->results);
+	b->results = NULL;
+	owner->last = fail_id;
+	sim_handle_error(e, owner, error, cause);
+}

@@ -1,0 +1,138 @@
+/*
+ * Per-state facts (a pointer map over every state of the machine, nested graphs included)
+ * and the context object `$$` a state visit sees.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- state info: pointer map over every state of the machine ---- */
+static size_t ptr_hash(const void *p, size_t mask)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x & mask;
+}
+
+static void collect_graph(struct sim_engine *e, const struct asl_graph *g, size_t *cap);
+
+static void collect_state(struct sim_engine *e, const struct asl_state *st, size_t *cap)
+{
+	if (e->state_count == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		e->all_states = xrealloc(e->all_states, *cap * sizeof(*e->all_states));
+	}
+	e->all_states[e->state_count++] = st;
+	for (size_t b = 0; b < st->branch_count; b++)
+		collect_graph(e, st->branches[b], cap);
+	if (st->processor)
+		collect_graph(e, st->processor, cap);
+}
+
+static void collect_graph(struct sim_engine *e, const struct asl_graph *g, size_t *cap)
+{
+	for (size_t i = 0; g && i < g->state_count; i++)
+		collect_state(e, g->states[i], cap);
+}
+
+/* True when a string value anywhere in v (outside nested state graphs) starts with "$$". */
+static bool mentions_context(json_t *v)
+{
+	if (json_is_string(v))
+		return strncmp(json_string_value(v), "$$", 2) == 0 ||
+		       strstr(json_string_value(v), "$$.") != NULL;
+	const char *key;
+	json_t *child;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, child)
+		{
+			if (strcmp(key, "ItemProcessor") == 0 || strcmp(key, "Iterator") == 0 ||
+			    strcmp(key, "Branches") == 0)
+				continue;
+			if (mentions_context(child))
+				return true;
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, child)
+		{
+			if (mentions_context(child))
+				return true;
+		}
+	}
+	return false;
+}
+
+void sim_build_info(struct sim_engine *e)
+{
+	size_t cap = 0;
+	collect_graph(e, e->machine->top, &cap);
+	size_t size = 16;
+	while (size < e->state_count * 2)
+		size *= 2;
+	e->map.size = size;
+	e->map.keys = xcalloc(size, sizeof(*e->map.keys));
+	e->map.vals = xcalloc(size, sizeof(*e->map.vals));
+	e->info = xcalloc(e->state_count ? e->state_count : 1, sizeof(*e->info));
+	for (size_t i = 0; i < e->state_count; i++) {
+		const struct asl_state *st = e->all_states[i];
+		size_t h = ptr_hash(st, size - 1);
+		while (e->map.keys[h])
+			h = (h + 1) & (size - 1);
+		e->map.keys[h] = st;
+		e->map.vals[h] = i;
+		e->info[i].stats.state = st;
+		e->info[i].name = ev_log_intern(e->log, st->name);
+		e->info[i].uses_context = mentions_context(st->json);
+	}
+}
+
+struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st)
+{
+	size_t mask = e->map.size - 1;
+	for (size_t h = ptr_hash(st, mask); e->map.keys[h]; h = (h + 1) & mask)
+		if (e->map.keys[h] == st)
+			return &e->info[e->map.vals[h]];
+	abort(); /* every state of the machine is in the map */
+}
+
+/* ---- context object ---- */
+json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_state *st,
+		    json_t *map_item, int64_t map_index)
+{
+	if (!sim_info(e, st)->uses_context)
+		return NULL;
+	json_t *ctx = json_object();
+	json_object_set(ctx, "Execution", json_object_get(e->ctx_base, "Execution"));
+	json_object_set(ctx, "StateMachine", json_object_get(e->ctx_base, "StateMachine"));
+	char stamp[40];
+	sim_format_timestamp(e->opt.start_epoch_ms + e->now, stamp, sizeof(stamp));
+	int64_t retries = 0;
+	for (size_t i = 0; i < st->retry_count && run->retry_counts && i < run->retry_cap; i++)
+		retries += run->retry_counts[i];
+	json_object_set_new(ctx, "State",
+			    json_pack("{s:s, s:s, s:I}", "EnteredTime", stamp, "Name", st->name,
+				      "RetryCount", (json_int_t)retries));
+	if (st->type == ASL_TASK) {
+		char token[40];
+		sim_uuid(&e->rng_ids, token);
+		json_object_set_new(ctx, "Task", json_pack("{s:s}", "Token", token));
+	}
+	if (map_item)
+		json_object_set_new(ctx, "Map",
+				    json_pack("{s:{s:I, s:O}}", "Item", "Index",
+					      (json_int_t)map_index, "Value", map_item));
+	return ctx;
+}
+
+void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *context,
+		  struct flow_env *env)
+{
+	*env = (struct flow_env){0};
+	env->context = context;
+	env->variables = run ? run->vars : NULL;
+	env->rng = &e->rng_flow;
+}

@@ -1,0 +1,314 @@
+/*
+ * Distributed Map (aws-facts b.2): items from an ItemReader (a local file stands in for S3),
+ * ItemBatcher, the tolerated-failure threshold, and the Map Run identity. Each item or batch
+ * runs as a child execution whose events are its own history, not the parent's: the parent
+ * log shows only MapStateStarted, MapRunStarted and MapRunSucceeded|Failed|Aborted.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "items/items.h"
+
+/* The file an ItemReader reads: --items when given, else "<Bucket>/<Key>" on disk. */
+static char *reader_path(struct sim_engine *e, json_t *params)
+{
+	if (e->opt.items_file)
+		return xstrdup(e->opt.items_file);
+	const char *bucket = json_string_value(json_object_get(params, "Bucket"));
+	const char *key = json_string_value(json_object_get(params, "Key"));
+	if (!bucket || !key)
+		return NULL;
+	return xasprintf("%s/%s", bucket, key);
+}
+
+static json_t *csv_items(const char *path, json_t *cfg, char **why)
+{
+	size_t len;
+	char *err = NULL;
+	char *text = file_read_all(path, &len, &err);
+	if (!text) {
+		*why = xasprintf("Cannot read %s: %s", path, err);
+		free(err);
+		return NULL;
+	}
+	const char *delim = json_string_value(json_object_get(cfg, "CSVDelimiter"));
+	if (delim && strcmp(delim, "COMMA") != 0) {
+		free(text);
+		*why = xasprintf("CSVDelimiter %s is not supported by the simulator (COMMA only)",
+				 delim);
+		return NULL;
+	}
+	const char *loc = json_string_value(json_object_get(cfg, "CSVHeaderLocation"));
+	struct strbuf sb;
+	sb_init(&sb);
+	if (loc && strcmp(loc, "GIVEN") == 0) {
+		/* The given headers become the file's first row for the CSV reader. */
+		json_t *h;
+		size_t i;
+		json_array_foreach(json_object_get(cfg, "CSVHeaders"), i, h)
+		{
+			sb_add(&sb, i ? ",\"" : "\"");
+			for (const char *p = json_string_value(h); p && *p; p++)
+				sb_add(&sb, *p == '"' ? "\"\"" : (char[2]){*p, 0});
+			sb_addc(&sb, '"');
+		}
+		sb_addc(&sb, '\n');
+	}
+	sb_addn(&sb, text, len);
+	free(text);
+	struct diags d;
+	diags_init(&d);
+	json_t *items = items_load_text(path, sb.data, sb.len, ITEMS_CSV, NULL, &d);
+	/* AWS's own wording for the one reader error recorded (corpus dmap-itemreader-...). */
+	if (!items && d.list.len && strstr(d.list.items[0].message, "cannot contain duplicates"))
+		*why = xstrdup("CSV headers cannot contain duplicates.");
+	else if (!items)
+		*why = xstrdup(d.list.len ? d.list.items[0].message : "invalid CSV");
+	diags_fini(&d);
+	sb_fini(&sb);
+	return items;
+}
+
+json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
+			    char **why)
+{
+	struct flow_env env;
+	struct flow_error err = {0};
+	sim_flow_env(e, NULL, NULL, &env);
+	json_t *tmpl = json_object_get(reader, "Parameters");
+	json_t *params = tmpl ? flow_template(tmpl, eff, &env, &err) : json_object();
+	if (!params) {
+		*why = xstrdup(err.cause ? err.cause : "invalid ItemReader Parameters");
+		flow_error_fini(&err);
+		return NULL;
+	}
+	char *path = reader_path(e, params);
+	json_decref(params);
+	if (!path) {
+		*why = xstrdup("ItemReader Parameters need Bucket and Key");
+		return NULL;
+	}
+	json_t *cfg = json_object_get(reader, "ReaderConfig");
+	const char *type = json_string_value(json_object_get(cfg, "InputType"));
+	json_t *items = NULL;
+	if (type && strcmp(type, "CSV") == 0) {
+		items = csv_items(path, cfg, why);
+	} else {
+		struct diags d;
+		diags_init(&d);
+		enum items_format f = type && strcmp(type, "JSONL") == 0 ? ITEMS_JSONL : ITEMS_JSON;
+		items = items_load(path, f, NULL, &d);
+		if (!items)
+			*why = xstrdup(d.list.len ? d.list.items[0].message : "cannot read items");
+		diags_fini(&d);
+	}
+	free(path);
+	json_t *max = json_object_get(cfg, "MaxItems");
+	if (items && json_is_integer(max) && json_integer_value(max) > 0) {
+		size_t n = (size_t)json_integer_value(max);
+		while (json_array_size(items) > n)
+			json_array_remove(items, json_array_size(items) - 1);
+	}
+	(void)run;
+	return items;
+}
+
+/* ItemBatcher: groups of MaxItemsPerBatch (and MaxInputBytesPerBatch) items. */
+json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff)
+{
+	struct flow_env env = {0};
+	struct flow_error err = {0};
+	int64_t per = json_integer_value(json_object_get(batcher, "MaxItemsPerBatch"));
+	json_t *pp = json_object_get(batcher, "MaxItemsPerBatchPath");
+	if (json_is_string(pp)) {
+		json_t *v = flow_select(eff, json_string_value(pp), &env, &err);
+		per = json_integer_value(v);
+		json_decref(v);
+		flow_error_fini(&err);
+	}
+	int64_t max_bytes = json_integer_value(json_object_get(batcher, "MaxInputBytesPerBatch"));
+	json_t *batch_input = json_object_get(batcher, "BatchInput");
+	json_t *out = json_array();
+	json_t *cur = NULL;
+	size_t bytes = 0;
+	json_t *item;
+	size_t i;
+	json_array_foreach(items, i, item)
+	{
+		size_t sz =
+		    max_bytes > 0 ? json_dumpb(item, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY) : 0;
+		bool full = cur && ((per > 0 && (int64_t)json_array_size(cur) >= per) ||
+				    (max_bytes > 0 && (int64_t)(bytes + sz) > max_bytes));
+		if (!cur || full) {
+			cur = json_array();
+			json_t *b = json_pack("{s:o}", "Items", cur);
+			if (batch_input)
+				json_object_set(b, "BatchInput", batch_input);
+			json_array_append_new(out, b);
+			bytes = 0;
+		}
+		json_array_append(cur, item);
+		bytes += sz;
+	}
+	return out;
+}
+
+bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total)
+{
+	struct flow_env env = {0};
+	struct flow_error err = {0};
+	json_t *sj = st->json;
+	json_t *cnt = json_object_get(sj, "ToleratedFailureCount");
+	json_t *pct = json_object_get(sj, "ToleratedFailurePercentage");
+	json_t *cp = json_object_get(sj, "ToleratedFailureCountPath");
+	json_t *pp = json_object_get(sj, "ToleratedFailurePercentagePath");
+	json_t *cv = json_is_string(cp) ? flow_select(eff, json_string_value(cp), &env, &err)
+					: json_incref(cnt);
+	flow_error_fini(&err);
+	json_t *pv = json_is_string(pp) ? flow_select(eff, json_string_value(pp), &env, &err)
+					: json_incref(pct);
+	flow_error_fini(&err);
+	bool has_c = json_is_number(cv), has_p = json_is_number(pv);
+	bool ok;
+	if (!has_c && !has_p)
+		ok = failed == 0; /* no tolerance: any failure ends the Map Run */
+	else
+		ok = (has_c && (double)failed <= json_number_value(cv)) ||
+		     (has_p && total &&
+		      100.0 * (double)failed / (double)total <= json_number_value(pv));
+	json_decref(cv);
+	json_decref(pv);
+	return ok;
+}
+
+char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st)
+{
+	char id[40];
+	sim_uuid(&e->rng_ids, id);
+	const char *label = json_string_value(json_object_get(st->json, "Label"));
+	return xasprintf("arn:aws:states:%s:123456789012:mapRun:%s/%s:%s", e->region, e->sm_name,
+			 label ? label : st->name, id);
+}
+
+/* mkdir -p */
+static bool make_dirs(const char *path, char **why)
+{
+	char *p = xstrdup(path);
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			*why = xasprintf("cannot create %s: %s", p, strerror(errno));
+			free(p);
+			return false;
+		}
+		if (!c)
+			break;
+		*s = c;
+	}
+	free(p);
+	return true;
+}
+
+static bool write_json(const char *dir, const char *name, json_t *v, size_t *size, char **why)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *err = NULL;
+	bool ok = file_write_atomic(path, text, strlen(text), &err);
+	*size = strlen(text);
+	if (!ok)
+		*why = xasprintf("cannot write %s: %s", path, err);
+	free(err);
+	free(text);
+	free(path);
+	return ok;
+}
+
+static char *dump(json_t *v)
+{
+	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+/*
+ * ResultWriter with a local folder standing in for S3: <Bucket>/<Prefix>/<map run id>/ gets
+ * SUCCEEDED_0.json and FAILED_0.json (one record per child execution) and manifest.json; the
+ * Map's result becomes {MapRunArn, ResultWriterDetails {Bucket, Key}} (aws-facts b.2). The
+ * record layout follows the AWS guide's description; it is not checked against a recording.
+ */
+json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
+			       const char *run_arn, json_t *inputs, json_t *results,
+			       json_t *failed_flags, char **why)
+{
+	struct flow_env env;
+	struct flow_error err = {0};
+	sim_flow_env(e, NULL, NULL, &env);
+	json_t *tmpl = json_object_get(writer, "Parameters");
+	json_t *params = tmpl ? flow_template(tmpl, eff, &env, &err) : json_object();
+	if (!params) {
+		*why = xstrdup(err.cause ? err.cause : "invalid ResultWriter Parameters");
+		flow_error_fini(&err);
+		return NULL;
+	}
+	const char *bucket = json_string_value(json_object_get(params, "Bucket"));
+	const char *prefix = json_string_value(json_object_get(params, "Prefix"));
+	const char *id = strrchr(run_arn, ':') + 1;
+	char *key_dir = prefix && *prefix ? xasprintf("%s/%s", prefix, id) : xstrdup(id);
+	char *dir = xasprintf("%s/%s", bucket ? bucket : ".", key_dir);
+	json_t *ok_list = json_array(), *bad_list = json_array();
+	for (size_t i = 0; i < json_array_size(results); i++) {
+		bool failed = json_is_true(json_array_get(failed_flags, i));
+		char *in = dump(json_array_get(inputs, i));
+		char *out = dump(json_array_get(results, i));
+		json_t *rec =
+		    json_pack("{s:s, s:o, s:s}", "Input", in, "Name", json_sprintf("%s:%zu", id, i),
+			      "Status", failed ? "FAILED" : "SUCCEEDED");
+		if (failed) {
+			json_t *r = json_array_get(results, i);
+			json_object_set(rec, "Error", json_object_get(r, "Error"));
+			json_object_set(rec, "Cause", json_object_get(r, "Cause"));
+		} else {
+			json_object_set_new(rec, "Output", json_string(out));
+		}
+		json_array_append_new(failed ? bad_list : ok_list, rec);
+		free(in);
+		free(out);
+	}
+	size_t ok_size = 0, bad_size = 0, man_size = 0;
+	bool ok = make_dirs(dir, why) &&
+		  write_json(dir, "SUCCEEDED_0.json", ok_list, &ok_size, why) &&
+		  write_json(dir, "FAILED_0.json", bad_list, &bad_size, why);
+	json_t *result = NULL;
+	if (ok) {
+		json_t *man = json_pack(
+		    "{s:s, s:s, s:{s:[{s:s%, s:I}], s:[{s:s%, s:I}], s:[]}}", "DestinationBucket",
+		    bucket ? bucket : ".", "MapRunArn", run_arn, "ResultFiles", "FAILED", "Key",
+		    key_dir, strlen(key_dir), "Size", (json_int_t)bad_size, "SUCCEEDED", "Key",
+		    key_dir, strlen(key_dir), "Size", (json_int_t)ok_size, "PENDING");
+		json_t *files = json_object_get(man, "ResultFiles");
+		json_object_set_new(json_array_get(json_object_get(files, "FAILED"), 0), "Key",
+				    json_sprintf("%s/FAILED_0.json", key_dir));
+		json_object_set_new(json_array_get(json_object_get(files, "SUCCEEDED"), 0), "Key",
+				    json_sprintf("%s/SUCCEEDED_0.json", key_dir));
+		ok = write_json(dir, "manifest.json", man, &man_size, why);
+		json_decref(man);
+	}
+	if (ok)
+		result = json_pack("{s:s, s:{s:s, s:o}}", "MapRunArn", run_arn,
+				   "ResultWriterDetails", "Bucket", bucket ? bucket : ".", "Key",
+				   json_sprintf("%s/manifest.json", key_dir));
+	json_decref(ok_list);
+	json_decref(bad_list);
+	json_decref(params);
+	free(key_dir);
+	free(dir);
+	return result;
+}

@@ -1,0 +1,537 @@
+/*
+ * The engine: lifecycle, the main loop over the work queue, event emission, runs and how
+ * their end propagates (to the parent Map/Parallel or to the execution), the context object.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define YEAR_MS (365LL * 24 * 3600 * 1000)
+
+void sim_options_init(struct sim_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->seed = 1;
+	o->start_epoch_ms = 1715681700000LL; /* 2024-05-14T10:15:00Z */
+	o->inline_map_cap = 40;
+	o->history_event_limit = 25000;
+	o->lambda_duration_ms = 120;
+	o->generic_duration_ms = 50;
+	o->step_ms = 15;
+	o->region = "us-east-1";
+	o->execution_name = "stepscope-1";
+	o->state_machine_name = "StateMachine";
+}
+
+const char *sim_status_name(enum sim_status s)
+{
+	static const char *const names[] = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT",
+					    "ABORTED"};
+	return (unsigned)s < ARRAY_LEN(names) ? names[s] : "RUNNING";
+}
+
+/* ---- events ---- */
+static bool closing(enum ev_type t)
+{
+	return t == EV_ExecutionSucceeded || t == EV_ExecutionFailed || t == EV_ExecutionTimedOut ||
+	       t == EV_ExecutionAborted;
+}
+
+static int64_t append(struct sim_engine *e, struct ev *ev)
+{
+	int64_t limit = e->opt.history_event_limit;
+	if (e->mute && !closing(ev->type)) {
+		json_decref(ev->payload);
+		json_decref(ev->extra);
+		return 0;
+	}
+	if (!closing(ev->type) &&
+	    (e->limit_hit || (limit > 0 && (int64_t)ev_log_count(e->log) + 1 >= limit))) {
+		/* The last slot is kept for ExecutionFailed (see sim_step). */
+		e->limit_hit = true;
+		json_decref(ev->payload);
+		json_decref(ev->extra);
+		return 0;
+	}
+	ev->t_ms = e->now;
+	return ev_log_append(e->log, ev);
+}
+
+int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
+		 int32_t item, json_t *payload, json_t *extra)
+{
+	struct ev ev = {
+	    .type = type, .prev = prev, .item = item, .payload = payload, .extra = extra};
+	if (st)
+		ev.state = sim_info(e, st)->name;
+	return append(e, &ev);
+}
+
+int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state *st)
+{
+	if (st)
+		ev->state = sim_info(e, st)->name;
+	return append(e, ev);
+}
+
+int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
+		       const struct asl_state *st, int32_t item, const char *error,
+		       const char *cause)
+{
+	struct ev ev = {.type = type, .prev = prev, .item = item};
+	if (st)
+		ev.state = sim_info(e, st)->name;
+	ev.error = ev_log_intern(e->log, error);
+	ev.cause = ev_log_intern(e->log, cause);
+	return append(e, &ev);
+}
+
+/* ---- runs ---- */
+void sim_schedule(struct sim_engine *e, struct sim_run *run, int64_t delay, enum sim_act act)
+{
+	run->pending++;
+	simq_push(&e->q, e->now + (delay > 0 ? delay : 0), act, run, run->gen);
+}
+
+struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size_t index,
+			    int32_t item, int64_t prev)
+{
+	struct sim_run *r = xcalloc(1, sizeof(*r));
+	r->parent = parent;
+	r->index = index;
+	r->item = item;
+	r->last = prev;
+	r->next_live = e->runs;
+	if (e->runs)
+		e->runs->prev_live = r;
+	e->runs = r;
+	return r;
+}
+
+static void run_free(struct sim_engine *e, struct sim_run *r)
+{
+	if (r->prev_live)
+		r->prev_live->next_live = r->next_live;
+	else
+		e->runs = r->next_live;
+	if (r->next_live)
+		r->next_live->prev_live = r->prev_live;
+	sim_block_free(e, r->block);
+	sim_task_clear(r);
+	json_decref(r->input);
+	json_decref(r->output);
+	json_decref(r->vars);
+	json_decref(r->assigned);
+	free(r->retry_counts);
+	free(r);
+}
+
+void sim_run_release(struct sim_engine *e, struct sim_run *run)
+{
+	if (run->dead)
+		return;
+	run->dead = true;
+	run->gen++;
+	/* Callers up the stack may still hold it: free after the dispatch. */
+	run->next_dead = e->graveyard;
+	e->graveyard = run;
+}
+
+static void bury(struct sim_engine *e)
+{
+	while (e->graveyard) {
+		struct sim_run *r = e->graveyard;
+		e->graveyard = r->next_dead;
+		if (!r->pending)
+			run_free(e, r);
+	}
+}
+
+static void finish(struct sim_engine *e, enum sim_status status, const char *error,
+		   const char *cause)
+{
+	e->status = status;
+	e->finished = true;
+	e->end_ms = e->now;
+	free(e->error);
+	free(e->cause);
+	e->error = error ? xstrdup(error) : NULL;
+	e->cause = cause ? xstrdup(cause) : NULL;
+}
+
+void sim_run_succeed(struct sim_engine *e, struct sim_run *run, json_t *output)
+{
+	if (run->parent) {
+		sim_block_child_done(e, run, output);
+		return;
+	}
+	e->now += e->opt.step_ms; /* the closing event comes one step later, as on AWS */
+	sim_emit(e, EV_ExecutionSucceeded, run->last, NULL, -1, json_incref(output), NULL);
+	e->output = output;
+	finish(e, SIM_SUCCEEDED, NULL, NULL);
+	sim_run_release(e, run);
+}
+
+void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, const char *cause)
+{
+	if (run->parent) {
+		sim_block_child_failed(e, run, error, cause);
+		return;
+	}
+	e->now += e->opt.step_ms;
+	sim_emit_error(e, EV_ExecutionFailed, run->last, NULL, -1, error, cause);
+	finish(e, SIM_FAILED, error, cause);
+	sim_run_release(e, run);
+}
+
+char *sim_runtime_cause(struct sim_run *run, const char *why)
+{
+	return xasprintf("An error occurred while executing the state '%s' (entered at the event "
+			 "id #%lld). %s",
+			 run->state ? run->state->name : "", (long long)run->entered_id, why);
+}
+
+/* ---- lifecycle ---- */
+static bool refuse_jsonata(const struct asl_machine *m, struct sim_engine *e, struct diags *diags)
+{
+	bool ok = true;
+	for (size_t i = 0; i < e->state_count; i++) {
+		const struct asl_state *st = e->all_states[i];
+		if (st->query_language == ASL_JSONATA) {
+			int line = 0, col = 0;
+			asl_locate(m, st->pointer, true, &line, &col);
+			diags_add(diags, DIAG_ERROR, "jsonata-unsupported", m->file, line, col,
+				  st->pointer,
+				  "state '%s' uses JSONata, which the simulator does not support "
+				  "yet (JSONPath states only)",
+				  st->name);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void init_identity(struct sim_engine *e)
+{
+	const struct sim_options *o = &e->opt;
+	e->region = xstrdup(o->region ? o->region : "us-east-1");
+	e->exec_name = xstrdup(o->execution_name ? o->execution_name : "stepscope-1");
+	e->sm_name = xstrdup(o->state_machine_name ? o->state_machine_name : "StateMachine");
+	e->sm_arn =
+	    xasprintf("arn:aws:states:%s:123456789012:stateMachine:%s", e->region, e->sm_name);
+	e->exec_arn = xasprintf("arn:aws:states:%s:123456789012:execution:%s:%s", e->region,
+				e->sm_name, e->exec_name);
+	e->role_arn =
+	    xstrdup(o->role_arn ? o->role_arn : "arn:aws:iam::123456789012:role/stepscope");
+	char stamp[40];
+	sim_format_timestamp(o->start_epoch_ms, stamp, sizeof(stamp));
+	e->ctx_base =
+	    json_pack("{s:{s:s, s:O, s:s, s:s, s:s}, s:{s:s, s:s}}", "Execution", "Id", e->exec_arn,
+		      "Input", e->input, "Name", e->exec_name, "RoleArn", e->role_arn, "StartTime",
+		      stamp, "StateMachine", "Id", e->sm_arn, "Name", e->sm_name);
+	struct ev_log_meta *meta = ev_log_meta(e->log);
+	meta->start_epoch_ms = o->start_epoch_ms;
+	meta->execution_name = ev_log_intern(e->log, e->exec_name);
+	meta->state_machine_name = ev_log_intern(e->log, e->sm_name);
+}
+
+struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
+			   const struct sim_options *opt, struct ev_log *log, struct diags *diags)
+{
+	struct sim_engine *e = xcalloc(1, sizeof(*e));
+	e->machine = m;
+	e->log = log;
+	if (opt)
+		e->opt = *opt;
+	else
+		sim_options_init(&e->opt);
+	e->input = input ? json_incref(input) : json_object();
+	simq_init(&e->q);
+	sim_build_info(e);
+	if (!refuse_jsonata(m, e, diags)) {
+		sim_free(e);
+		return NULL;
+	}
+	rng_seed(&e->rng_root, e->opt.seed);
+	rng_split(&e->rng_jitter, &e->rng_root, "retry-jitter");
+	rng_split(&e->rng_flow, &e->rng_root, "intrinsics");
+	rng_split(&e->rng_service, &e->rng_root, "services");
+	rng_split(&e->rng_ids, &e->rng_root, "request-ids");
+	init_identity(e);
+	sim_services_init(e);
+
+	json_t *extra = json_pack("{s:s}", "roleArn", e->role_arn);
+	sim_emit(e, EV_ExecutionStarted, 0, NULL, -1, json_incref(e->input), extra);
+	e->top = sim_run_new(e, NULL, 0, -1, 0);
+	e->top->next = m->top->start;
+	e->top->input = json_incref(e->input);
+	sim_schedule(e, e->top, e->opt.step_ms, ACT_ENTER);
+	int64_t timeout = m->timeout_seconds > 0 ? m->timeout_seconds * 1000 : YEAR_MS;
+	simq_push(&e->q, timeout, ACT_EXEC_TIMEOUT, NULL, 0);
+	return e;
+}
+
+void sim_free(struct sim_engine *e)
+{
+	if (!e)
+		return;
+	e->graveyard = NULL;
+	while (e->runs) {
+		e->runs->pending = 0;
+		run_free(e, e->runs);
+	}
+	simq_fini(&e->q);
+	for (size_t i = 0; i < e->state_count; i++)
+		json_decref(e->info[i].sched_extra);
+	free(e->map.keys);
+	free(e->map.vals);
+	free(e->info);
+	free(e->all_states);
+	free(e->stats_view);
+	free(e->description);
+	VEC_FREE(e->services);
+	sim_service_fini(e);
+	json_decref(e->input);
+	json_decref(e->ctx_base);
+	json_decref(e->output);
+	free(e->error);
+	free(e->cause);
+	free(e->region);
+	free(e->exec_name);
+	free(e->sm_name);
+	free(e->exec_arn);
+	free(e->sm_arn);
+	free(e->role_arn);
+	free(e);
+}
+
+void sim_add_service(struct sim_engine *e, const struct sim_service *svc)
+{
+	VEC_PUSH(e->services, svc);
+}
+
+/* ---- the loop ---- */
+static void timeout_execution(struct sim_engine *e)
+{
+	/* aws-facts b.5: running states are cut off; not catchable. */
+	struct sim_run *top = e->top;
+	sim_run_abort(e, top, -1);
+	sim_emit_error(e, EV_ExecutionTimedOut, top->last, NULL, -1, "States.Timeout", NULL);
+	finish(e, SIM_TIMED_OUT, "States.Timeout", NULL);
+	sim_run_release(e, top);
+}
+
+void sim_abort(struct sim_engine *e, const char *error, const char *cause)
+{
+	if (e->finished)
+		return;
+	struct sim_run *top = e->top;
+	sim_run_abort(e, top, -1);
+	/* ExecutionAborted after StopExecution points at 0 (aws-facts a.5). */
+	sim_emit_error(e, EV_ExecutionAborted, 0, NULL, -1, error, cause);
+	finish(e, SIM_ABORTED, error, cause);
+	sim_run_release(e, top);
+	bury(e);
+}
+
+static bool in_graveyard(const struct sim_engine *e, const struct sim_run *run)
+{
+	for (const struct sim_run *r = e->graveyard; r; r = r->next_dead)
+		if (r == run)
+			return true;
+	return false;
+}
+
+static void dispatch(struct sim_engine *e, const struct simq_item *it)
+{
+	struct sim_run *run = it->target;
+	if (!run) {
+		if (it->act == ACT_EXEC_TIMEOUT)
+			timeout_execution(e);
+		return;
+	}
+	run->pending--;
+	if (run->dead || it->gen != run->gen) {
+		/* Not in the graveyard any more once it was buried with work pending. */
+		if (run->dead && !run->pending && !in_graveyard(e, run))
+			run_free(e, run);
+		return;
+	}
+	e->mute = run->silent;
+	switch ((enum sim_act)it->act) {
+	case ACT_ENTER:
+		sim_enter(e, run);
+		break;
+	case ACT_EXIT:
+		sim_exit(e, run);
+		break;
+	case ACT_TASK_SCHEDULE:
+		sim_task_schedule(e, run);
+		break;
+	case ACT_TASK_START:
+		sim_task_start(e, run);
+		break;
+	case ACT_TASK_DONE:
+		sim_task_done(e, run);
+		break;
+	case ACT_BLOCK_START:
+		sim_block_start(e, run);
+		break;
+	case ACT_EXEC_TIMEOUT:
+		break;
+	}
+	e->mute = false;
+}
+
+static void hit_limit(struct sim_engine *e)
+{
+	/* aws-facts e: the execution fails when the history reaches 25,000 events. The error
+	 * name is not documented; States.Runtime with a clear cause (flagged in the report). */
+	char *cause = xasprintf("The execution reached the maximum number of history events "
+				"(%lld).",
+				(long long)e->opt.history_event_limit);
+	e->limit_hit = false;
+	int64_t last = (int64_t)ev_log_count(e->log);
+	struct sim_run *top = e->top;
+	e->limit_hit = true; /* suppress abort events: the history is full */
+	sim_run_abort(e, top, last);
+	e->limit_hit = false;
+	sim_emit_error(e, EV_ExecutionFailed, last, NULL, -1, "States.Runtime", cause);
+	finish(e, SIM_FAILED, "States.Runtime", cause);
+	sim_run_release(e, top);
+	free(cause);
+}
+
+static bool process_one(struct sim_engine *e)
+{
+	struct simq_item it;
+	if (e->finished || !simq_pop(&e->q, &it))
+		return false;
+	if (it.t > e->now)
+		e->now = it.t;
+	dispatch(e, &it);
+	if (e->limit_hit && !e->finished)
+		hit_limit(e);
+	if (!e->finished && !simq_len(&e->q))
+		timeout_execution(e); /* nothing left to do: cannot happen with a sane graph */
+	bury(e);
+	return true;
+}
+
+bool sim_step(struct sim_engine *e)
+{
+	size_t before = ev_log_count(e->log);
+	while (!e->finished && ev_log_count(e->log) == before)
+		if (!process_one(e))
+			break;
+	return ev_log_count(e->log) != before;
+}
+
+void sim_advance_to(struct sim_engine *e, int64_t t_ms)
+{
+	for (;;) {
+		const struct simq_item *it = simq_peek(&e->q);
+		if (e->finished || !it || it->t > t_ms)
+			break;
+		process_one(e);
+	}
+	if (!e->finished && t_ms > e->now)
+		e->now = t_ms;
+}
+
+void sim_run(struct sim_engine *e)
+{
+	while (process_one(e))
+		;
+}
+
+bool sim_finished(const struct sim_engine *e)
+{
+	return e->finished;
+}
+
+int64_t sim_now(const struct sim_engine *e)
+{
+	return e->now;
+}
+
+int64_t sim_next_time(const struct sim_engine *e)
+{
+	const struct simq_item *it = simq_peek(&e->q);
+	return e->finished || !it ? -1 : it->t;
+}
+
+enum sim_status sim_status(const struct sim_engine *e)
+{
+	return e->status;
+}
+
+json_t *sim_output(const struct sim_engine *e)
+{
+	return e->status == SIM_SUCCEEDED ? e->output : NULL;
+}
+
+const char *sim_error(const struct sim_engine *e)
+{
+	return e->error;
+}
+
+const char *sim_cause(const struct sim_engine *e)
+{
+	return e->cause;
+}
+
+void sim_get_stats(const struct sim_engine *e, struct sim_stats *out)
+{
+	struct sim_engine *me = (struct sim_engine *)e;
+	free(me->stats_view);
+	me->stats_view = xcalloc(e->state_count ? e->state_count : 1, sizeof(*me->stats_view));
+	for (size_t i = 0; i < e->state_count; i++)
+		me->stats_view[i] = e->info[i].stats;
+	out->transitions = e->transitions;
+	out->lambda_invocations = e->lambda_invocations;
+	out->duration_ms = e->finished ? e->end_ms : e->now;
+	out->states = me->stats_view;
+	out->state_count = e->state_count;
+}
+
+/* ---- the playback seam ---- */
+static bool producer_advance(void *self, int64_t t_ms)
+{
+	sim_advance_to(self, t_ms);
+	return true;
+}
+
+static bool producer_step(void *self)
+{
+	return sim_step(self);
+}
+
+static bool producer_finished(const void *self)
+{
+	return sim_finished(self);
+}
+
+static const char *producer_describe(const void *self)
+{
+	return ((const struct sim_engine *)self)->description;
+}
+
+static const struct ev_producer_ops sim_producer_ops = {
+    .advance_to = producer_advance,
+    .step = producer_step,
+    .finished = producer_finished,
+    .describe = producer_describe,
+};
+
+void sim_producer_init(struct ev_producer *p, struct sim_engine *e, const char *description)
+{
+	free(e->description);
+	e->description = description ? xstrdup(description)
+				     : xasprintf("seed %llu", (unsigned long long)e->opt.seed);
+	memset(p, 0, sizeof(*p));
+	p->ops = &sim_producer_ops;
+	p->self = e;
+	p->log = e->log;
+}

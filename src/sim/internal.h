@@ -1,0 +1,272 @@
+/*
+ * sim internals: the work queue, runs (one path of execution through a graph: the top level,
+ * a Map iteration or a Parallel branch), blocks (one activation of a Map or Parallel state
+ * with its child runs), and the engine that owns them.
+ *
+ * Lifetimes: the engine owns every run (linked in e->runs) and every run owns its block. A
+ * queued piece of work names its run and the run's generation; aborting a run bumps the
+ * generation, so stale work is skipped when popped. A finished run goes to the graveyard
+ * and is freed after the current dispatch, once no queued work names it any more.
+ *
+ * Files: engine.c (lifecycle, loop, emission, run ends), context.c (per-state facts, `$$`),
+ * states.c (enter/exit, Pass, Choice, Wait, Fail, Retry/Catch, Assign), task.c, block.c (Map
+ * and Parallel), dmap.c (Distributed Map), service.c and scenario.c (models), command.c
+ * (local handlers), mock.c, queue.c, retry.c, size.c, time.c.
+ */
+#ifndef STEPSCOPE_SIM_INTERNAL_H
+#define STEPSCOPE_SIM_INTERNAL_H
+
+#include "flow/flow.h"
+#include "sim.h"
+
+/* ---- queue ---- */
+struct simq_item {
+	int64_t t;
+	uint64_t seq;
+	void *target; /* struct sim_run *, or NULL for engine-level work */
+	uint32_t gen;
+	int act;
+};
+struct simq {
+	struct simq_item *heap;
+	size_t len, cap;
+	uint64_t next_seq;
+};
+void simq_init(struct simq *q);
+void simq_fini(struct simq *q);
+void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen);
+/* The earliest item (borrowed) or NULL. */
+const struct simq_item *simq_peek(const struct simq *q);
+bool simq_pop(struct simq *q, struct simq_item *out);
+size_t simq_len(const struct simq *q);
+
+/* ---- work kinds ---- */
+enum sim_act {
+	ACT_ENTER,	   /* enter run->next with run->input */
+	ACT_EXIT,	   /* emit the Exited event with run->output, then move on */
+	ACT_TASK_SCHEDULE, /* (re)schedule the task: *Scheduled */
+	ACT_TASK_START,	   /* *Started, ask the service model */
+	ACT_TASK_DONE,	   /* *Succeeded / *Failed / *TimedOut */
+	ACT_BLOCK_START,   /* Map/Parallel (re)start: *StateStarted and the children */
+	ACT_EXEC_TIMEOUT,  /* engine: the state machine's TimeoutSeconds */
+};
+
+/* Per-state facts and counters, indexed through a pointer map. */
+struct sim_state_info {
+	struct sim_state_stats stats;
+	ev_str_t name;	     /* interned state name */
+	bool uses_context;   /* the state's JSON mentions `$$` */
+	int64_t invocations; /* task invocations so far (mock numbering) */
+	json_t *sched_extra; /* shared *Scheduled details (region, timeouts); owned */
+};
+
+/* How a task's resource shows in history. */
+enum task_kind { TASK_SERVICE, TASK_LAMBDA_LEGACY, TASK_ACTIVITY };
+
+struct sim_block;
+
+struct sim_run {
+	struct sim_run *prev_live, *next_live; /* engine's list of runs */
+	struct sim_run *prev_sib, *next_sib;   /* the parent block's running children */
+	struct sim_run *next_dead;	       /* released during this dispatch */
+	struct sim_block *parent;	       /* NULL for the top-level run */
+	size_t index;			       /* iteration / branch index in parent */
+	int32_t item;			       /* innermost Map iteration index, -1 outside */
+	uint32_t gen;
+	uint32_t pending; /* queued work naming this run */
+	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
+	bool silent;	  /* a Distributed Map child: its events are not the parent's */
+
+	const struct asl_state *state;	   /* the current state */
+	const struct asl_state *next;	   /* the state ACT_ENTER enters */
+	bool inside;			   /* Entered emitted, state not left yet */
+	json_t *input;			   /* raw input of the current/next state (owned) */
+	json_t *output;			   /* output waiting for ACT_EXIT (owned) */
+	const struct asl_state *exit_next; /* where ACT_EXIT goes; NULL = end of run */
+	bool exit_caught;		   /* Exited after a Catch: no *StateSucceeded */
+	int64_t last;			   /* last event of this run's causal chain */
+	int64_t entered_id;		   /* the current state's Entered event */
+
+	json_t *vars;	  /* workflow variables in scope (owned, NULL = none) */
+	json_t *assigned; /* Assign of the current state, applied when it exits (owned) */
+
+	int64_t *retry_counts; /* per retrier, for the current visit */
+	size_t retry_cap;
+
+	/* Task */
+	enum task_kind task_kind;
+	char *res_type, *res_name;	  /* history resourceType / resource */
+	json_t *params;			  /* effective input of the task (owned) */
+	int64_t timeout_ms, heartbeat_ms; /* 0 = none */
+	int64_t task_started_ms;
+	bool callback;		    /* .waitForTaskToken / .sync / activity */
+	struct sim_outcome outcome; /* pending result of the running attempt */
+	bool timed_out, heartbeat_expired;
+	bool failed_in_task; /* the run failed because a task failed, uncaught */
+
+	/* Map / Parallel */
+	struct sim_block *block;
+};
+
+struct sim_block {
+	struct sim_run *owner;
+	const struct asl_state *state;
+	bool is_map;
+	bool distributed, batched, from_reader;
+	char *reader_error;	       /* ItemReader failure, reported when the Map Run starts */
+	size_t failed;		       /* Distributed: children failed within the tolerance */
+	char *run_arn;		       /* Distributed: the Map Run */
+	json_t *inputs, *failed_flags; /* Distributed with ResultWriter: per child */
+	int64_t run_started_id;
+	json_t *eff_input; /* Map: after InputPath (ItemSelector's `$`); Parallel: branch input */
+	json_t *items;	   /* Map: the items array */
+	json_t *results;   /* array of outputs in index order (owned) */
+	size_t count, next_start, running, done;
+	size_t limit;		     /* concurrent children; 0 = unlimited */
+	struct sim_run *head, *tail; /* running children in index order */
+	int64_t started_id;	     /* *StateStarted */
+	int64_t last_done;	     /* Map: last MapIterationSucceeded; Parallel: last inner */
+};
+
+struct ptrmap {
+	const void **keys;
+	size_t *vals;
+	size_t size; /* power of two */
+};
+
+struct sim_engine {
+	const struct asl_machine *machine;
+	struct ev_log *log;
+	struct sim_options opt;
+	char *region, *exec_name, *sm_name, *exec_arn, *sm_arn, *role_arn;
+	json_t *input;
+	json_t *ctx_base; /* {"Execution": ..., "StateMachine": ...} */
+	struct rng rng_root, rng_jitter, rng_flow, rng_service, rng_ids;
+
+	struct simq q;
+	int64_t now;
+	struct sim_run *runs; /* live list */
+	struct sim_run *top;
+	struct sim_run *graveyard; /* released runs, freed after the current dispatch */
+
+	struct ptrmap map;
+	struct sim_state_info *info;
+	const struct asl_state **all_states;
+	size_t state_count;
+
+	VEC(const struct sim_service *) services;
+	struct sim_service builtin[3]; /* generic, Lambda legacy, Lambda optimized */
+	struct envelope_consts *envelope;
+
+	enum sim_status status;
+	bool finished;
+	bool mute; /* emitting for a Distributed Map child: not in this log */
+	bool limit_hit;
+	json_t *output;
+	char *error, *cause;
+	int64_t transitions, lambda_invocations, end_ms;
+	struct sim_state_stats *stats_view;
+	char *description; /* for the playback seam */
+};
+
+/* context.c */
+/* Builds e->info for every state of the machine. */
+void sim_build_info(struct sim_engine *e);
+struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st);
+
+/* engine.c */
+/* Appends an event; takes payload/extra. Returns its id (0 when dropped at the limit). */
+int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
+		 int32_t item, json_t *payload, json_t *extra);
+/* A prepared record (state name and time are filled in); takes payload/extra. */
+int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
+/* The same with error/cause (copied into the log). */
+int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
+		       const struct asl_state *st, int32_t item, const char *error,
+		       const char *cause);
+void sim_schedule(struct sim_engine *e, struct sim_run *run, int64_t delay, enum sim_act act);
+struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size_t index,
+			    int32_t item, int64_t prev);
+/* Marks a run finished; it is freed once nothing queued names it. */
+void sim_run_release(struct sim_engine *e, struct sim_run *run);
+/* The run reached the end of its graph / failed: report to the parent or end the execution. */
+void sim_run_succeed(struct sim_engine *e, struct sim_run *run, json_t *output);
+void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, const char *cause);
+/* context.c: the context object for a state visit, or NULL when the state does not use
+ * `$$`. */
+json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_state *st,
+		    json_t *map_item, int64_t map_index);
+/* "An error occurred while executing the state 'X' (entered at the event id #N). why" */
+char *sim_runtime_cause(struct sim_run *run, const char *why);
+/* The flow/ environment of a run's state (run may be NULL: no variables). */
+void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *context,
+		  struct flow_env *env);
+
+/* states.c */
+/* True when the state sets none of `fields`: that part of its data flow is the identity,
+ * and flow/ (which serializes to check sizes) can be skipped. */
+bool sim_plain(const struct asl_state *st, const char *const *fields, size_t n);
+/* A flow/ error of the current state (err is finished): States.Runtime gets AWS's cause. */
+void sim_flow_failed(struct sim_engine *e, struct sim_run *run, struct flow_error *err);
+void sim_enter(struct sim_engine *e, struct sim_run *run);
+void sim_exit(struct sim_engine *e, struct sim_run *run);
+/* An error raised by the current state: Retry, then Catch, else the run fails. */
+void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *error,
+		      const char *cause);
+/* Evaluates the current state's Assign against `value` (borrowed; JSONPath: the state's
+ * result after ResultSelector, or its effective input); applied when the state exits. False
+ * after failing the run. */
+bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value);
+/* Leaves the state with `output` (taken) toward `next` (NULL = end) after one step. */
+void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
+	       const struct asl_state *next);
+
+/* task.c */
+void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params);
+void sim_task_schedule(struct sim_engine *e, struct sim_run *run);
+void sim_task_start(struct sim_engine *e, struct sim_run *run);
+void sim_task_done(struct sim_engine *e, struct sim_run *run);
+void sim_task_clear(struct sim_run *run);
+void sim_services_init(struct sim_engine *e);
+/* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
+ * call; the Sdk*Metadata pair of an optimized integration's result. New references. */
+json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
+			    int64_t duration_ms);
+json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call);
+void sim_service_fini(struct sim_engine *e);
+
+/* block.c */
+void sim_block_begin(struct sim_engine *e, struct sim_run *run);
+void sim_block_start(struct sim_engine *e, struct sim_run *run);
+void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *output);
+void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const char *error,
+			    const char *cause);
+void sim_block_free(struct sim_engine *e, struct sim_block *b);
+/* Aborts whatever the run is doing: *StateAborted events, children first. */
+void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev);
+
+/* command.c: runs a local handler (argv borrowed, NULL-terminated) in dir with event on its
+ * stdin. True with *result (owned); false with *error and *why (owned). */
+bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t timeout_ms,
+		     json_t **result, char **error, char **why);
+
+/* dmap.c */
+json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
+			    char **why);
+json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
+bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total);
+char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
+/* Writes the results (ResultWriter); the Map's new result, or NULL with *why (owned). */
+json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
+			       const char *run_arn, json_t *inputs, json_t *results,
+			       json_t *failed_flags, char **why);
+
+/* size.c: the 256 KiB payload limit without serializing (exact compact JSON length). */
+bool sim_too_big(json_t *v);
+size_t sim_json_size(json_t *v);
+
+/* time.c */
+/* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */
+void sim_uuid(struct rng *rng, char *buf);
+
+#endif

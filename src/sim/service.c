@@ -1,0 +1,200 @@
+/*
+ * The built-in service models. The seed's Lambda handler prints its event and returns None,
+ * so the default Lambda model returns null after a fixed duration; `lambda:invoke` wraps it
+ * in the invoke envelope AWS returns (aws-facts b.9), the legacy function-ARN style returns
+ * it raw. Every other resource gets a generic model ({} after a fixed duration) until it has
+ * a model of its own (sim_add_service).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static struct sim_engine *engine_of(const struct sim_service *svc)
+{
+	return svc->ctx;
+}
+
+static bool match_any(const struct sim_service *svc, const char *resource)
+{
+	return true;
+}
+
+static void invoke_generic(const struct sim_service *svc, const struct sim_call *call,
+			   struct sim_outcome *out)
+{
+	/* Nobody sends the task token back unless a mock or a model does: a callback task
+	 * waits until its heartbeat, its timeout or the execution's end. */
+	if (str_ends_with(call->resource, ".waitForTaskToken")) {
+		out->duration_ms = -1;
+		return;
+	}
+	out->duration_ms = engine_of(svc)->opt.generic_duration_ms;
+	out->result = json_object();
+}
+
+static bool match_legacy(const struct sim_service *svc, const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":lambda:") && strstr(r, ":function:");
+}
+
+static void invoke_legacy(const struct sim_service *svc, const struct sim_call *call,
+			  struct sim_outcome *out)
+{
+	out->duration_ms = engine_of(svc)->opt.lambda_duration_ms;
+	out->result = json_null(); /* the handler returns None */
+}
+
+static bool match_invoke(const struct sim_service *svc, const char *r)
+{
+	const char *p = strstr(r, ":states:::lambda:invoke");
+	return p && strncmp(r, "arn:", 4) == 0;
+}
+
+static void http_date(int64_t epoch_ms, char *buf, size_t size)
+{
+	time_t t = (time_t)(epoch_ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
+		 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Values every envelope shares (jansson values may sit in many containers): built once. */
+struct envelope_consts {
+	json_t *latest, *latest_arr, *keep, *keep_arr, *ctype, *ctype_arr, *zero, *zero_arr;
+	json_t *len_null, *len_null_arr;
+	int64_t date_sec;
+	json_t *date, *date_arr;
+};
+
+static json_t *arr1(json_t *v)
+{
+	json_t *a = json_array();
+	json_array_append(a, v);
+	return a;
+}
+
+static struct envelope_consts *consts(struct sim_engine *e)
+{
+	struct envelope_consts *k = e->envelope;
+	if (k)
+		return k;
+	k = e->envelope = xcalloc(1, sizeof(*k));
+	k->latest = json_string("$LATEST");
+	k->latest_arr = arr1(k->latest);
+	k->keep = json_string("keep-alive");
+	k->keep_arr = arr1(k->keep);
+	k->ctype = json_string("application/json");
+	k->ctype_arr = arr1(k->ctype);
+	k->zero = json_string("0");
+	k->zero_arr = arr1(k->zero);
+	k->len_null = json_string("4");
+	k->len_null_arr = arr1(k->len_null);
+	k->date_sec = -1;
+	return k;
+}
+
+void sim_service_fini(struct sim_engine *e)
+{
+	struct envelope_consts *k = e->envelope;
+	if (!k)
+		return;
+	json_t *all[] = {k->latest,   k->latest_arr,   k->keep, k->keep_arr,
+			 k->ctype,    k->ctype_arr,    k->zero, k->zero_arr,
+			 k->len_null, k->len_null_arr, k->date, k->date_arr};
+	for (size_t i = 0; i < ARRAY_LEN(all); i++)
+		json_decref(all[i]);
+	free(k);
+	e->envelope = NULL;
+}
+
+static void date_value(struct sim_engine *e, struct envelope_consts *k, int64_t epoch_ms)
+{
+	if (k->date && epoch_ms / 1000 == k->date_sec)
+		return;
+	char buf[40];
+	http_date(epoch_ms, buf, sizeof(buf));
+	json_decref(k->date);
+	json_decref(k->date_arr);
+	k->date = json_string(buf);
+	k->date_arr = arr1(k->date);
+	k->date_sec = epoch_ms / 1000;
+}
+
+json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call)
+{
+	struct envelope_consts *k = consts(e);
+	char id[40];
+	sim_uuid(call->rng, id);
+	date_value(e, k, e->opt.start_epoch_ms + call->now_ms);
+	json_t *rid = json_string(id);
+	json_t *all = json_pack("{s:O, s:O, s:O, s:[O]}", "Connection", k->keep_arr, "Content-Type",
+				k->ctype_arr, "Date", k->date_arr, "x-amzn-RequestId", rid);
+	json_t *hdr = json_pack("{s:O, s:O, s:O, s:O}", "Connection", k->keep, "Content-Type",
+				k->ctype, "Date", k->date, "x-amzn-RequestId", rid);
+	json_t *res = json_pack("{s:{s:o, s:o, s:i}, s:{s:o}}", "SdkHttpMetadata", "AllHttpHeaders",
+				all, "HttpHeaders", hdr, "HttpStatusCode", 200,
+				"SdkResponseMetadata", "RequestId", rid);
+	return res;
+}
+
+json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
+			    int64_t duration_ms)
+{
+	struct envelope_consts *k = consts(e);
+	char id[40];
+	sim_uuid(call->rng, id);
+	date_value(e, k, e->opt.start_epoch_ms + call->now_ms + duration_ms);
+	json_t *len, *len_arr;
+	if (json_is_null(payload)) {
+		len = json_incref(k->len_null);
+		len_arr = json_incref(k->len_null_arr);
+	} else {
+		char *body = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
+		len = json_sprintf("%zu", strlen(body));
+		len_arr = arr1(len);
+		free(body);
+	}
+	json_t *rid = json_string(id);
+	json_t *all = json_pack(
+	    "{s:O, s:O, s:O, s:O, s:O, s:O, s:[O]}", "Connection", k->keep_arr, "Content-Length",
+	    len_arr, "Content-Type", k->ctype_arr, "Date", k->date_arr, "X-Amz-Executed-Version",
+	    k->latest_arr, "x-amzn-Remapped-Content-Length", k->zero_arr, "x-amzn-RequestId", rid);
+	json_t *hdr = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "Connection", k->keep,
+				"Content-Length", len, "Content-Type", k->ctype, "Date", k->date,
+				"X-Amz-Executed-Version", k->latest,
+				"x-amzn-Remapped-Content-Length", k->zero, "x-amzn-RequestId", rid);
+	json_decref(len);
+	json_decref(len_arr);
+	return json_pack("{s:O, s:o, s:{s:o, s:o, s:i}, s:{s:o}, s:i}", "ExecutedVersion",
+			 k->latest, "Payload", payload, "SdkHttpMetadata", "AllHttpHeaders", all,
+			 "HttpHeaders", hdr, "HttpStatusCode", 200, "SdkResponseMetadata",
+			 "RequestId", rid, "StatusCode", 200);
+}
+
+static void invoke_optimized(const struct sim_service *svc, const struct sim_call *call,
+			     struct sim_outcome *out)
+{
+	struct sim_engine *e = engine_of(svc);
+	if (str_ends_with(call->resource, ".waitForTaskToken")) {
+		out->duration_ms = -1; /* see invoke_generic */
+		return;
+	}
+	out->duration_ms = e->opt.lambda_duration_ms;
+	out->result = sim_invoke_envelope(e, call, json_null(), out->duration_ms);
+}
+
+void sim_services_init(struct sim_engine *e)
+{
+	e->builtin[0] = (struct sim_service){"generic", match_any, invoke_generic, e};
+	e->builtin[1] = (struct sim_service){"lambda", match_legacy, invoke_legacy, e};
+	e->builtin[2] = (struct sim_service){"lambda:invoke", match_invoke, invoke_optimized, e};
+	for (size_t i = 0; i < ARRAY_LEN(e->builtin); i++)
+		sim_add_service(e, &e->builtin[i]);
+}

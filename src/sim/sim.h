@@ -1,0 +1,192 @@
+/*
+ * sim — the simulator: runs a state machine in virtual time and appends the execution's AWS
+ * history events to an event log.
+ *
+ * Owns: the discrete-event core (a binary heap of timed work ordered by (virtual time,
+ * sequence); a virtual clock in milliseconds; nothing ever sleeps), the interpreters of every
+ * state type, Retry/Catch, timeouts, the service-model interface with its default models
+ * (Lambda optimized and legacy, a generic model), and the Step Functions Local mock-config
+ * reader.
+ *
+ * Contract: same machine, input, options and seed ⇒ the byte-identical event log. All
+ * randomness comes from one seeded generator split per purpose. Concurrency (Map iterations,
+ * Parallel branches, in-flight tasks) is simulated on one thread. Payloads are shared
+ * reference-counted jansson values; an item is never copied per event.
+ *
+ * The engine can be driven step by step (sim_step, sim_advance_to) so a live view can play
+ * it, or to the end (sim_run).
+ */
+#ifndef STEPSCOPE_SIM_H
+#define STEPSCOPE_SIM_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "asl/asl.h"
+#include "base/base.h"
+#include "event/event.h"
+
+/* ---- mock configuration (Step Functions Local MockConfigFile format) ---- */
+struct sim_mock;
+
+/*
+ * Reads a MockConfigFile (aws-facts c.1) and selects one test case of one machine. The machine
+ * is `machine_name`, or the only one in the file when NULL; the test case is `test_case`, or
+ * the only one when NULL. Returns the mock owned by the caller (sim_mock_free), or NULL with
+ * located errors in diags. Strings are borrowed.
+ */
+struct sim_mock *sim_mock_load(const char *path, const char *machine_name, const char *test_case,
+			       struct diags *diags);
+/* The same from a parsed document (borrowed); `file` names it in messages. */
+struct sim_mock *sim_mock_from_json(json_t *doc, const char *file, const char *machine_name,
+				    const char *test_case, struct diags *diags);
+void sim_mock_free(struct sim_mock *m);
+
+/* What the mock says about invocation `n` (0-based) of Task state `state`. */
+enum sim_mock_answer { SIM_MOCK_NONE, SIM_MOCK_RETURN, SIM_MOCK_THROW, SIM_MOCK_UNCOVERED };
+/* NONE: the state is not mocked. RETURN: *result is borrowed. THROW: *error and *cause borrowed
+ * (cause may be NULL). UNCOVERED: the state is mocked but no entry covers n. */
+enum sim_mock_answer sim_mock_lookup(const struct sim_mock *m, const char *state, int64_t n,
+				     json_t **result, const char **error, const char **cause);
+
+/* ---- service models ---- */
+/* One task invocation as the engine asks a model to perform it. All borrowed. */
+struct sim_call {
+	const char *state;    /* the Task state's name */
+	const char *resource; /* the Resource ARN */
+	json_t *parameters;   /* the effective input (after InputPath/Parameters) */
+	int64_t invocation;   /* 0-based count of this state's invocations so far */
+	int64_t now_ms;	      /* virtual time the task started */
+	struct rng *rng;      /* the model's own stream */
+};
+
+/* The model's answer; the engine takes result/error/cause (malloc'd strings). */
+struct sim_outcome {
+	int64_t duration_ms; /* from TaskStarted to completion; < 0 = never completes */
+	json_t *result;	     /* raw result on success */
+	char *error;	     /* set on failure */
+	char *cause;	     /* may be NULL */
+};
+
+/* A service model: `matches` picks resources, `invoke` fills the outcome. */
+struct sim_service {
+	const char *name;
+	bool (*matches)(const struct sim_service *svc, const char *resource);
+	void (*invoke)(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out);
+	void *ctx; /* borrowed, for the model's own data */
+};
+
+/* ---- options ---- */
+struct sim_options {
+	uint64_t seed;
+	int64_t start_epoch_ms;		/* wall-clock start of the execution */
+	int inline_map_cap;		/* AWS's inline Map ceiling, 40; 0 = no cap */
+	int64_t history_event_limit;	/* 25,000; 0 = no limit */
+	int64_t lambda_duration_ms;	/* default Lambda model duration */
+	int64_t generic_duration_ms;	/* other services */
+	int64_t step_ms;		/* latency between consecutive transitions */
+	const char *region;		/* default region for history details */
+	const char *execution_name;	/* borrowed */
+	const char *state_machine_name; /* borrowed */
+	const char *role_arn;		/* borrowed */
+	const struct sim_mock *mock;	/* borrowed, may be NULL */
+	const char *items_file; /* Distributed Map ItemReader file (else Bucket/Key), borrowed */
+};
+/* Fills the defaults (seed 1, 2024-05-14T10:15:00Z, cap 40, limit 25000, Lambda 120 ms ...). */
+void sim_options_init(struct sim_options *o);
+
+/* ---- the engine ---- */
+enum sim_status { SIM_RUNNING, SIM_SUCCEEDED, SIM_FAILED, SIM_TIMED_OUT, SIM_ABORTED };
+/* "RUNNING", "SUCCEEDED", ... */
+const char *sim_status_name(enum sim_status s);
+
+struct sim_engine;
+
+/*
+ * A new execution of machine `m` (borrowed, must outlive the engine) with `input` (borrowed;
+ * a reference is kept) appending to `log` (borrowed). ExecutionStarted is appended at once.
+ * Returns NULL with errors in diags when the machine cannot be simulated (JSONata states).
+ */
+struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
+			   const struct sim_options *opt, struct ev_log *log, struct diags *diags);
+void sim_free(struct sim_engine *e);
+
+/* Registers another service model (borrowed); later registrations win over earlier ones. */
+void sim_add_service(struct sim_engine *e, const struct sim_service *svc);
+
+/* Processes queued work until at least one more event is appended; false when finished. */
+bool sim_step(struct sim_engine *e);
+/* Processes every piece of work due at or before t_ms. */
+void sim_advance_to(struct sim_engine *e, int64_t t_ms);
+/* Runs to the end. */
+void sim_run(struct sim_engine *e);
+bool sim_finished(const struct sim_engine *e);
+int64_t sim_now(const struct sim_engine *e);
+/* Time of the next queued work, or -1 when none. */
+int64_t sim_next_time(const struct sim_engine *e);
+/* Stops a running execution like StopExecution (ExecutionAborted). */
+void sim_abort(struct sim_engine *e, const char *error, const char *cause);
+
+/*
+ * The playback seam (event.h): p reads e's log through ev_producer_ops, advancing the
+ * simulation on demand. `description` (copied; NULL = "seed N") is what describe() returns.
+ * e must outlive p.
+ */
+void sim_producer_init(struct ev_producer *p, struct sim_engine *e, const char *description);
+
+enum sim_status sim_status(const struct sim_engine *e);
+/* The execution output when it succeeded (borrowed), else NULL. */
+json_t *sim_output(const struct sim_engine *e);
+/* Error and cause when it did not succeed (borrowed, either may be NULL). */
+const char *sim_error(const struct sim_engine *e);
+const char *sim_cause(const struct sim_engine *e);
+
+/* Per-state counters for summaries. */
+struct sim_state_stats {
+	const struct asl_state *state; /* borrowed */
+	int64_t visits, failures, retries, invocations;
+};
+struct sim_stats {
+	int64_t transitions;		      /* states entered */
+	int64_t lambda_invocations;	      /* both Lambda styles */
+	int64_t duration_ms;		      /* ExecutionStarted to the closing event */
+	const struct sim_state_stats *states; /* borrowed, definition order, nested included */
+	size_t state_count;
+};
+void sim_get_stats(const struct sim_engine *e, struct sim_stats *out);
+
+/* ---- scenario (config.yaml) models ---- */
+struct cfg_scenario;
+struct sim_scenario_models;
+/*
+ * Registers the scenario's models on e: Lambda functions (lambda.default / lambda.functions),
+ * `services` entries, and DynamoDB getItem over `table_item` (borrowed, a reference is kept;
+ * NULL = an empty table). s (borrowed) and the returned models (owned by the caller,
+ * sim_scenario_models_free after sim_free) must outlive the engine.
+ */
+struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct cfg_scenario *s,
+					     json_t *table_item);
+void sim_scenario_models_free(struct sim_scenario_models *m);
+
+/* ---- helpers shared with tests ---- */
+/*
+ * Delay in milliseconds before retry n (1-based) of retrier r: IntervalSeconds ×
+ * BackoffRate^(n-1), capped by MaxDelaySeconds, FULL jitter = uniform in [0, capped]
+ * (aws-facts b.6). rng is used only for FULL jitter.
+ */
+int64_t sim_retry_delay_ms(const struct asl_retrier *r, int64_t n, struct rng *rng);
+/* Whether an ErrorEquals list matches error (States.ALL, States.TaskFailed rules of b.8). */
+bool sim_error_matches(const char *const *errors, size_t count, const char *error);
+/* Splits a Task Resource into the history's resourceType / resource (aws-facts a.4); both
+ * owned by the caller. False for resources that are not `arn:...:states:::` integrations. */
+bool sim_split_resource(const char *arn, char **resource_type, char **resource);
+
+/* Timestamps (Wait's Timestamp, --start-time). */
+/* RFC 3339 with uppercase T and a zone (Z or ±hh:mm), any fraction; false if invalid. */
+bool sim_parse_timestamp(const char *s, int64_t *epoch_ms);
+/* "2024-05-14T10:15:00.000Z" into buf (at least 32 bytes). */
+void sim_format_timestamp(int64_t epoch_ms, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,331 @@
+/*
+ * Task states: Scheduled → Started → Succeeded | Failed | TimedOut in the three event
+ * families (Task*, LambdaFunction*, Activity*; aws-facts a.4, b.9), timeouts counted from
+ * the start (b.4), mocks (c.1) and the service models.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NEVER INT64_MAX
+
+void sim_task_clear(struct sim_run *run)
+{
+	free(run->res_type);
+	free(run->res_name);
+	run->res_type = run->res_name = NULL;
+	json_decref(run->params);
+	run->params = NULL;
+	json_decref(run->outcome.result);
+	free(run->outcome.error);
+	free(run->outcome.cause);
+	memset(&run->outcome, 0, sizeof(run->outcome));
+}
+
+static bool is_legacy_lambda(const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":lambda:") && strstr(r, ":function:");
+}
+
+static bool is_activity(const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:") && strstr(r, ":activity:");
+}
+
+static void classify(struct sim_run *run, const char *res)
+{
+	if (is_legacy_lambda(res)) {
+		run->task_kind = TASK_LAMBDA_LEGACY;
+	} else if (is_activity(res)) {
+		run->task_kind = TASK_ACTIVITY;
+		run->callback = true;
+	} else {
+		run->task_kind = TASK_SERVICE;
+		if (!sim_split_resource(res, &run->res_type, &run->res_name)) {
+			run->res_type = xstrdup("unknown");
+			run->res_name = xstrdup(res);
+		}
+		run->callback = str_ends_with(run->res_name, ".waitForTaskToken") ||
+				strstr(run->res_name, ".sync") != NULL;
+	}
+}
+
+/* TimeoutSeconds / HeartbeatSeconds or their Path forms, in ms; -1 after failing the run. */
+static int64_t seconds_field(struct sim_engine *e, struct sim_run *run, const char *name)
+{
+	json_t *sj = run->state->json;
+	json_t *v = json_object_get(sj, name);
+	if (json_is_integer(v))
+		return json_integer_value(v) * 1000;
+	char *pkey = xasprintf("%sPath", name);
+	json_t *path = json_object_get(sj, pkey);
+	free(pkey);
+	if (!json_is_string(path))
+		return 0;
+	struct flow_error err = {0};
+	struct flow_env env;
+	sim_flow_env(e, run, NULL, &env);
+	json_t *val = flow_select(run->input, json_string_value(path), &env, &err);
+	if (!val) {
+		sim_flow_failed(e, run, &err);
+		return -1;
+	}
+	int64_t ms = json_is_integer(val) && json_integer_value(val) > 0
+			 ? json_integer_value(val) * 1000
+			 : -1;
+	if (ms < 0) {
+		char *shown = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *why = xasprintf("The %sPath parameter does not reference a positive "
+				      "integer: %s == %s",
+				      name, json_string_value(path), shown);
+		char *cause = sim_runtime_cause(run, why);
+		sim_handle_error(e, run, "States.Runtime", cause);
+		free(shown);
+		free(why);
+		free(cause);
+	}
+	json_decref(val);
+	return ms;
+}
+
+void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
+{
+	sim_task_clear(run);
+	run->params = params;
+	run->callback = false;
+	classify(run, run->state->resource ? run->state->resource : "");
+	run->timeout_ms = seconds_field(e, run, "TimeoutSeconds");
+	if (run->timeout_ms < 0)
+		return;
+	run->heartbeat_ms = seconds_field(e, run, "HeartbeatSeconds");
+	if (run->heartbeat_ms < 0)
+		return;
+	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_SCHEDULE);
+}
+
+static json_t *timeouts_extra(struct sim_run *run, json_t *extra)
+{
+	if (run->timeout_ms > 0)
+		json_object_set_new(extra, "timeoutInSeconds",
+				    json_integer(run->timeout_ms / 1000));
+	if (run->heartbeat_ms > 0 && run->task_kind != TASK_LAMBDA_LEGACY)
+		json_object_set_new(extra, "heartbeatInSeconds",
+				    json_integer(run->heartbeat_ms / 1000));
+	return extra;
+}
+
+static struct ev task_ev(struct sim_engine *e, struct sim_run *run, enum ev_type type)
+{
+	struct ev ev = {.type = type, .prev = run->last, .item = run->item};
+	if (run->task_kind == TASK_SERVICE) {
+		ev.resource_type = ev_log_intern(e->log, run->res_type);
+		ev.resource = ev_log_intern(e->log, run->res_name);
+	}
+	return ev;
+}
+
+/* One type per family: Scheduled, Started, Succeeded, Failed, TimedOut. */
+static const enum ev_type family[3][5] = {
+    [TASK_SERVICE] = {EV_TaskScheduled, EV_TaskStarted, EV_TaskSucceeded, EV_TaskFailed,
+		      EV_TaskTimedOut},
+    [TASK_LAMBDA_LEGACY] = {EV_LambdaFunctionScheduled, EV_LambdaFunctionStarted,
+			    EV_LambdaFunctionSucceeded, EV_LambdaFunctionFailed,
+			    EV_LambdaFunctionTimedOut},
+    [TASK_ACTIVITY] = {EV_ActivityScheduled, EV_ActivityStarted, EV_ActivitySucceeded,
+		       EV_ActivityFailed, EV_ActivityTimedOut},
+};
+
+void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
+{
+	struct ev ev = task_ev(e, run, family[run->task_kind][0]);
+	ev.payload = json_incref(run->params);
+	/* The details are the same on every visit unless a *Path sets the timeouts: one
+	 * shared value per state (no allocation per event). */
+	struct sim_state_info *info = sim_info(e, run->state);
+	bool fixed = !json_object_get(run->state->json, "TimeoutSecondsPath") &&
+		     !json_object_get(run->state->json, "HeartbeatSecondsPath");
+	json_t *extra = fixed && info->sched_extra ? json_incref(info->sched_extra) : NULL;
+	if (!extra) {
+		if (run->task_kind == TASK_SERVICE)
+			extra = timeouts_extra(run, json_pack("{s:s}", "region", e->region));
+		else
+			extra = timeouts_extra(run, json_object());
+		if (fixed && !info->sched_extra)
+			info->sched_extra = json_incref(extra);
+	}
+	if (run->task_kind != TASK_SERVICE)
+		ev.resource = ev_log_intern(e->log, run->state->resource);
+	if (!json_object_size(extra)) {
+		json_decref(extra);
+		extra = NULL;
+	}
+	ev.extra = extra;
+	run->last = sim_emit_ev(e, &ev, run->state);
+	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_START);
+}
+
+static bool is_lambda(const struct sim_run *run)
+{
+	return run->task_kind == TASK_LAMBDA_LEGACY ||
+	       (run->res_type && strcmp(run->res_type, "lambda") == 0);
+}
+
+/* Fills run->outcome from the mock config or the matching service model. */
+static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
+{
+	const struct asl_state *st = run->state;
+	struct sim_outcome *out = &run->outcome;
+	json_t *ret = NULL;
+	const char *error = NULL, *cause = NULL;
+	switch (sim_mock_lookup(e->opt.mock, st->name, n, &ret, &error, &cause)) {
+	case SIM_MOCK_RETURN:
+		out->duration_ms =
+		    is_lambda(run) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
+		out->result = json_incref(ret);
+		return;
+	case SIM_MOCK_THROW:
+		out->duration_ms =
+		    is_lambda(run) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
+		out->error = xstrdup(error);
+		out->cause = cause ? xstrdup(cause) : NULL;
+		return;
+	case SIM_MOCK_UNCOVERED:
+		out->duration_ms = 0;
+		out->error = xstrdup("States.Runtime");
+		out->cause = xasprintf("The mock config has no response for invocation %lld of "
+				       "state '%s'",
+				       (long long)n, st->name);
+		return;
+	case SIM_MOCK_NONE:
+		break;
+	}
+	struct sim_call call = {.state = st->name,
+				.resource = st->resource ? st->resource : "",
+				.parameters = run->params,
+				.invocation = n,
+				.now_ms = e->now,
+				.rng = &e->rng_service};
+	for (size_t i = e->services.len; i-- > 0;) {
+		const struct sim_service *svc = e->services.items[i];
+		if (svc->matches(svc, call.resource)) {
+			svc->invoke(svc, &call, out);
+			return;
+		}
+	}
+	out->duration_ms = e->opt.generic_duration_ms;
+	out->result = json_object();
+}
+
+void sim_task_start(struct sim_engine *e, struct sim_run *run)
+{
+	struct ev ev = task_ev(e, run, family[run->task_kind][1]);
+	if (run->task_kind == TASK_ACTIVITY)
+		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
+	run->last = sim_emit_ev(e, &ev, run->state);
+	run->task_started_ms = e->now;
+	struct sim_state_info *info = sim_info(e, run->state);
+	int64_t n = info->invocations++;
+	info->stats.invocations++;
+	if (is_lambda(run))
+		e->lambda_invocations++;
+	json_decref(run->outcome.result);
+	free(run->outcome.error);
+	free(run->outcome.cause);
+	memset(&run->outcome, 0, sizeof(run->outcome));
+	invoke(e, run, n);
+	if (run->callback && run->task_kind == TASK_SERVICE) {
+		struct ev sub = task_ev(e, run, EV_TaskSubmitted);
+		sub.payload = json_object();
+		run->last = sim_emit_ev(e, &sub, run->state);
+	}
+	/* Timeouts count from the start (aws-facts b.4); heartbeats matter for callbacks. */
+	int64_t done = run->outcome.duration_ms >= 0 ? run->outcome.duration_ms : NEVER;
+	int64_t to = run->timeout_ms > 0 ? run->timeout_ms : NEVER;
+	int64_t hb = run->callback && run->heartbeat_ms > 0 ? run->heartbeat_ms : NEVER;
+	int64_t limit = to < hb ? to : hb;
+	run->timed_out = limit < done;
+	run->heartbeat_expired = run->timed_out && hb < to;
+	int64_t at = done < limit ? done : limit;
+	if (at != NEVER)
+		sim_schedule(e, run, at, ACT_TASK_DONE);
+}
+
+static void task_failed(struct sim_engine *e, struct sim_run *run, const char *error,
+			const char *cause)
+{
+	struct ev ev = task_ev(e, run, family[run->task_kind][3]);
+	ev.error = ev_log_intern(e->log, error);
+	ev.cause = ev_log_intern(e->log, cause);
+	run->last = sim_emit_ev(e, &ev, run->state);
+	run->failed_in_task = true;
+	sim_handle_error(e, run, error, cause);
+}
+
+void sim_task_done(struct sim_engine *e, struct sim_run *run)
+{
+	const struct asl_state *st = run->state;
+	if (run->timed_out) {
+		struct ev ev = task_ev(e, run, family[run->task_kind][4]);
+		ev.error = ev_log_intern(e->log, "States.Timeout");
+		run->last = sim_emit_ev(e, &ev, st);
+		run->failed_in_task = true;
+		sim_handle_error(e, run, "States.Timeout", NULL);
+		return;
+	}
+	struct sim_outcome *out = &run->outcome;
+	if (out->error) {
+		char *error = out->error, *cause = out->cause;
+		out->error = out->cause = NULL;
+		task_failed(e, run, error, cause);
+		free(error);
+		free(cause);
+		return;
+	}
+	json_t *result = out->result ? out->result : json_null();
+	out->result = NULL;
+	if (sim_too_big(result)) {
+		/* Caught by States.ALL on AWS (aws-facts b.8, observed). */
+		char *cause = xasprintf("The state/task '%s' returned a result with a size "
+					"exceeding the maximum number of bytes service limit.",
+					st->resource ? st->resource : st->name);
+		json_decref(result);
+		task_failed(e, run, "States.DataLimitExceeded", cause);
+		free(cause);
+		return;
+	}
+	struct ev ev = task_ev(e, run, family[run->task_kind][2]);
+	ev.payload = json_incref(result);
+	run->last = sim_emit_ev(e, &ev, st);
+	static const char *const fields[] = {"ResultSelector", "ResultPath", "OutputPath",
+					     "Assign"};
+	if (sim_plain(st, fields, ARRAY_LEN(fields))) {
+		sim_leave(e, run, result, st->next); /* the result is the output; size checked */
+		return;
+	}
+	struct flow_env env;
+	struct flow_error err = {0};
+	json_t *ctx = sim_context(e, run, st, NULL, 0);
+	sim_flow_env(e, run, ctx, &env);
+	bool assign = json_object_get(st->json, "Assign") != NULL;
+	struct flow_steps steps = {0};
+	json_t *output =
+	    flow_state_output(st->json, run->input, result, &env, assign ? &steps : NULL, &err);
+	json_decref(ctx);
+	if (output && assign) {
+		json_t *sel = steps.after_result_selector ? steps.after_result_selector : result;
+		if (!sim_assign(e, run, sel)) {
+			json_decref(output);
+			output = NULL;
+		}
+	}
+	flow_steps_fini(&steps);
+	json_decref(result);
+	if (!output) {
+		if (err.name || err.cause)
+			sim_flow_failed(e, run, &err);
+		return;
+	}
+	sim_leave(e, run, output, st->next);
+}

@@ -1,0 +1,357 @@
+/* Unit tests of the simulation engine's API: stepping, advancing to a time, the playback
+ * seam, determinism, StopExecution, the inline Map concurrency ceiling. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "asl/asl.h"
+#include "sim/sim.h"
+
+/* The seed's Map part: Pass, Wait 2 s, lambda:invoke (seed.md). */
+static const char seed_map[] =
+    "{\"StartAt\": \"MapState\", \"States\": {\"MapState\": {\"Type\": \"Map\", \"End\": true,"
+    " \"MaxConcurrency\": %d, \"ItemProcessor\": {\"StartAt\": \"MapPassState\", \"States\": {"
+    " \"MapPassState\": {\"Type\": \"Pass\", \"Next\": \"WaitInMap\"},"
+    " \"WaitInMap\": {\"Type\": \"Wait\", \"Seconds\": 2, \"Next\": \"LambdaInvoke\"},"
+    " \"LambdaInvoke\": {\"Type\": \"Task\", \"End\": true,"
+    " \"Resource\": \"arn:aws:states:::lambda:invoke\", \"Retry\": [{\"ErrorEquals\": "
+    "[\"Lambda.ServiceException\"], \"IntervalSeconds\": 2, \"MaxAttempts\": 6, "
+    "\"BackoffRate\": 2, \"JitterStrategy\": \"FULL\"}],"
+    " \"Parameters\": {\"FunctionName\": \"f\", \"Payload.$\": \"$\", \"Id.$\": "
+    "\"States.UUID()\"}}}}}}}";
+
+struct fixture {
+	struct asl_machine *m;
+	struct ev_log *log;
+	struct sim_engine *e;
+};
+
+static void start(struct fixture *f, int max_conc, int items, const struct sim_options *opt)
+{
+	char *text = xasprintf(seed_map, max_conc);
+	struct diags d;
+	diags_init(&d);
+	f->m = asl_load_text("seed.json", text, strlen(text), NULL, &d);
+	free(text);
+	assert_non_null(f->m);
+	json_t *input = json_array();
+	for (int i = 0; i < items; i++)
+		json_array_append_new(input, json_pack("{s:i}", "n", i));
+	f->log = ev_log_new();
+	f->e = sim_new(f->m, input, opt, f->log, &d);
+	assert_non_null(f->e);
+	json_decref(input);
+	diags_fini(&d);
+}
+
+static void stop(struct fixture *f)
+{
+	sim_free(f->e);
+	ev_log_free(f->log);
+	asl_machine_free(f->m);
+}
+
+/* Every event's text line plus its payload, for byte comparisons. */
+static char *dump(const struct ev_log *log)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	for (size_t id = 1; id <= ev_log_count(log); id++) {
+		const struct ev *e = ev_log_get(log, (int64_t)id);
+		ev_format_line(log, e, &sb);
+		if (e->payload) {
+			char *p = json_dumps(e->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+			sb_addf(&sb, " %s", p);
+			free(p);
+		}
+		sb_addc(&sb, '\n');
+	}
+	return sb_take(&sb);
+}
+
+static void test_step_equals_run(void **state)
+{
+	(void)state;
+	struct fixture a, b;
+	start(&a, 1, 3, NULL);
+	start(&b, 1, 3, NULL);
+	sim_run(a.e);
+	size_t steps = 0;
+	while (sim_step(b.e)) {
+		steps++;
+		assert_true(ev_log_count(b.log) >= steps + 1);
+	}
+	assert_true(sim_finished(b.e));
+	assert_int_equal(sim_status(b.e), SIM_SUCCEEDED);
+	char *da = dump(a.log), *db = dump(b.log);
+	assert_string_equal(da, db); /* same seed: the same log, payloads (UUIDs) included */
+	free(da);
+	free(db);
+	stop(&a);
+	stop(&b);
+}
+
+static void test_advance_to(void **state)
+{
+	(void)state;
+	struct fixture f;
+	start(&f, 1, 3, NULL);
+	sim_advance_to(f.e, 1000);
+	size_t n = ev_log_count(f.log);
+	assert_true(n > 3);
+	for (size_t id = 1; id <= n; id++)
+		assert_true(ev_log_get(f.log, (int64_t)id)->t_ms <= 1000);
+	assert_false(sim_finished(f.e));
+	/* The next work is the Wait's end, 2 s after it started. */
+	assert_true(sim_next_time(f.e) > 2000);
+	sim_advance_to(f.e, 1999);
+	assert_int_equal(ev_log_count(f.log), n);
+	sim_run(f.e);
+	assert_int_equal(sim_status(f.e), SIM_SUCCEEDED);
+	stop(&f);
+}
+
+/* The issue: with MaxConcurrency 1 the three invocations start about 2 s + the Lambda
+ * duration apart; with 3, within a few ms. */
+static void test_seed_spacing(void **state)
+{
+	(void)state;
+	for (int mc = 1; mc <= 3; mc += 2) {
+		struct fixture f;
+		start(&f, mc, 3, NULL);
+		sim_run(f.e);
+		int64_t t[3];
+		int k = 0;
+		for (size_t id = 1; id <= ev_log_count(f.log); id++) {
+			const struct ev *e = ev_log_get(f.log, (int64_t)id);
+			if (e->type == EV_TaskStarted)
+				t[k++] = e->t_ms;
+		}
+		assert_int_equal(k, 3);
+		if (mc == 1) {
+			assert_true(t[1] - t[0] >= 2120 && t[1] - t[0] <= 2300);
+			assert_true(t[2] - t[1] >= 2120 && t[2] - t[1] <= 2300);
+		} else {
+			assert_true(t[2] - t[0] <= 10);
+		}
+		stop(&f);
+	}
+}
+
+static void test_producer(void **state)
+{
+	(void)state;
+	struct fixture f;
+	start(&f, 0, 2, NULL);
+	struct ev_producer p;
+	sim_producer_init(&p, f.e, NULL);
+	assert_string_equal(p.ops->describe(p.self), "seed 1");
+	assert_true(p.log == f.log);
+	assert_true(p.ops->advance_to(p.self, 500));
+	assert_false(p.ops->finished(p.self));
+	while (p.ops->step(p.self))
+		;
+	assert_true(p.ops->finished(p.self));
+	stop(&f);
+}
+
+static void test_abort(void **state)
+{
+	(void)state;
+	struct fixture f;
+	start(&f, 0, 2, NULL);
+	sim_advance_to(f.e, 1000); /* both iterations in their Wait */
+	sim_abort(f.e, NULL, NULL);
+	assert_int_equal(sim_status(f.e), SIM_ABORTED);
+	size_t n = ev_log_count(f.log);
+	const struct ev *last = ev_log_get(f.log, (int64_t)n);
+	assert_int_equal(last->type, EV_ExecutionAborted);
+	assert_int_equal(last->prev, 0); /* aws-facts a.5 */
+	int waits = 0;
+	for (size_t id = 1; id <= n; id++)
+		waits += ev_log_get(f.log, (int64_t)id)->type == EV_WaitStateAborted;
+	assert_int_equal(waits, 2);
+	assert_false(sim_step(f.e));
+	stop(&f);
+}
+
+static int max_in_flight(const struct ev_log *log)
+{
+	int cur = 0, max = 0;
+	for (size_t id = 1; id <= ev_log_count(log); id++) {
+		enum ev_type t = ev_log_get(log, (int64_t)id)->type;
+		cur += t == EV_MapIterationStarted;
+		cur -= t == EV_MapIterationSucceeded || t == EV_MapIterationFailed;
+		max = cur > max ? cur : max;
+	}
+	return max;
+}
+
+/* aws-facts b.1: inline Map concurrency is capped at 40 (option; 0 lifts the cap). */
+static void test_inline_cap(void **state)
+{
+	(void)state;
+	struct fixture f;
+	start(&f, 0, 45, NULL);
+	sim_run(f.e);
+	assert_int_equal(max_in_flight(f.log), 40);
+	stop(&f);
+	struct sim_options o;
+	sim_options_init(&o);
+	o.inline_map_cap = 0;
+	start(&f, 0, 45, &o);
+	sim_run(f.e);
+	assert_int_equal(max_in_flight(f.log), 45);
+	struct sim_stats st;
+	sim_get_stats(f.e, &st);
+	assert_int_equal(st.lambda_invocations, 45);
+	stop(&f);
+}
+
+/* Many items with no limit: every one runs. 5,000 invoke envelopes are more than AWS's
+ * 256 KiB payload limit, so the Map's result fails with States.DataLimitExceeded (aws-facts e)
+ * once every iteration has succeeded. */
+static void test_many_items(void **state)
+{
+	(void)state;
+	struct sim_options o;
+	sim_options_init(&o);
+	o.inline_map_cap = 0;
+	o.history_event_limit = 0;
+	struct fixture f;
+	start(&f, 0, 5000, &o);
+	sim_run(f.e);
+	int ok = 0;
+	for (size_t id = 1; id <= ev_log_count(f.log); id++)
+		ok += ev_log_get(f.log, (int64_t)id)->type == EV_MapIterationSucceeded;
+	assert_int_equal(ok, 5000);
+	assert_int_equal(max_in_flight(f.log), 5000);
+	assert_int_equal(sim_status(f.e), SIM_FAILED);
+	assert_string_equal(sim_error(f.e), "States.DataLimitExceeded");
+	stop(&f);
+}
+
+static struct asl_machine *load(const char *text)
+{
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_text("t.json", text, strlen(text), NULL, &d);
+	diags_fini(&d);
+	assert_non_null(m);
+	return m;
+}
+
+/* A custom service model (the open interface): a result above AWS's 256 KiB limit fails the
+ * task with States.DataLimitExceeded, which States.ALL catches (aws-facts b.8, observed). */
+static bool match_big(const struct sim_service *svc, const char *r)
+{
+	(void)svc;
+	return strcmp(r, "arn:aws:states:::big:get") == 0;
+}
+
+static void invoke_big(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out)
+{
+	(void)svc;
+	assert_int_equal(json_integer_value(json_object_get(call->parameters, "n")), 1);
+	char *blob = xcalloc(300000, 1);
+	memset(blob, 'x', 299999);
+	out->duration_ms = 42;
+	out->result = json_pack("{s:s}", "blob", blob);
+	free(blob);
+}
+
+static void test_custom_service_data_limit(void **state)
+{
+	(void)state;
+	struct asl_machine *m =
+	    load("{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": "
+		 "\"arn:aws:states:::big:get\", \"Parameters\": {\"n\": 1}, \"Catch\": "
+		 "[{\"ErrorEquals\": [\"States.ALL\"], \"Next\": \"C\"}], \"End\": true},"
+		 " \"C\": {\"Type\": \"Pass\", \"End\": true}}}");
+	struct ev_log *log = ev_log_new();
+	struct diags d;
+	diags_init(&d);
+	struct sim_engine *e = sim_new(m, NULL, NULL, log, &d);
+	static const struct sim_service big = {"big", match_big, invoke_big, NULL};
+	sim_add_service(e, &big);
+	sim_run(e);
+	assert_int_equal(sim_status(e), SIM_SUCCEEDED);
+	assert_string_equal(json_string_value(json_object_get(sim_output(e), "Error")),
+			    "States.DataLimitExceeded");
+	const struct ev *failed = ev_log_get(log, 5);
+	assert_int_equal(failed->type, EV_TaskFailed);
+	assert_int_equal(failed->t_ms - ev_log_get(log, 4)->t_ms, 42); /* the model's duration */
+	sim_free(e);
+	ev_log_free(log);
+	diags_fini(&d);
+	asl_machine_free(m);
+}
+
+/* ResultWriter into a local folder standing in for S3 (aws-facts b.2). */
+static void test_result_writer(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/stepscope-rw-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *text = xasprintf(
+	    "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", \"End\": true,"
+	    " \"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\"},"
+	    " \"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true}}},"
+	    " \"ResultWriter\": {\"Resource\": \"arn:aws:states:::s3:putObject\","
+	    " \"Parameters\": {\"Bucket\": \"%s\", \"Prefix\": \"out\"}}}}}",
+	    dir);
+	struct asl_machine *m = load(text);
+	free(text);
+	struct ev_log *log = ev_log_new();
+	json_t *input = json_pack("[i, i]", 1, 2);
+	struct sim_engine *e = sim_new(m, input, NULL, log, NULL);
+	sim_run(e);
+	assert_int_equal(sim_status(e), SIM_SUCCEEDED);
+	json_t *details = json_object_get(sim_output(e), "ResultWriterDetails");
+	const char *key = json_string_value(json_object_get(details, "Key"));
+	assert_non_null(key);
+	char *manifest = xasprintf("%s/%s", dir, key);
+	json_t *man = json_load_file(manifest, 0, NULL);
+	assert_non_null(man);
+	json_t *ok =
+	    json_array_get(json_object_get(json_object_get(man, "ResultFiles"), "SUCCEEDED"), 0);
+	char *okpath = xasprintf("%s/%s", dir, json_string_value(json_object_get(ok, "Key")));
+	json_t *records = json_load_file(okpath, 0, NULL);
+	assert_int_equal(json_array_size(records), 2);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(records, 1), "Output")), "2");
+	/* clean up: three files and two folders under dir */
+	char *cmd = xasprintf("rm -r '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	json_decref(records);
+	free(okpath);
+	json_decref(man);
+	free(manifest);
+	json_decref(input);
+	sim_free(e);
+	ev_log_free(log);
+	asl_machine_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_step_equals_run),
+	    cmocka_unit_test(test_advance_to),
+	    cmocka_unit_test(test_seed_spacing),
+	    cmocka_unit_test(test_producer),
+	    cmocka_unit_test(test_abort),
+	    cmocka_unit_test(test_inline_cap),
+	    cmocka_unit_test(test_many_items),
+	    cmocka_unit_test(test_custom_service_data_limit),
+	    cmocka_unit_test(test_result_writer),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
