@@ -6,7 +6,7 @@ set -eu
 out=${1:?usage: seeds.sh OUT}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-for t in doc asl graph config items history path intrinsic choice; do
+for t in doc asl graph config items history mock path intrinsic choice; do
 	mkdir -p "$out/fz_$t"
 done
 
@@ -32,6 +32,12 @@ n=0
 for f in $(find tests/replay -type f -name '*.json' -size -200k | sort); do
 	n=$((n + 1))
 	cp "$f" "$out/fz_history/gen-$n"
+done
+
+n=0
+for f in $(find tests/sim -type f -name 'mock*' | sort); do
+	n=$((n + 1))
+	cp "$f" "$out/fz_mock/gen-$n"
 done
 
 # tests/flow/*.cases: "expr-or-spec NEWLINE input" per case.
