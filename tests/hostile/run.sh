@@ -281,6 +281,54 @@ run_case history-prev-cycle 1 '.*' -- replay cycle-h.json
 } >"$T/dup-ids.json"
 run_case history-duplicate-ids 1 '.*' -- replay dup-ids.json
 
+# ---- run: hostile inputs, items, mocks; a machine that never ends ----
+printf '%s' "$GOOD" >"$T/good.asl.json"
+run_case run-pure-cycle 1 '^$' -- run cycle.asl.json
+grep -q '^events *25000$' "$T/out" && echo "ok run-pure-cycle.history-limit" ||
+	echo "FAIL run-pure-cycle.history-limit: $(grep events "$T/out")"
+printf '{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 99999999, "End": true}}}' \
+	>"$T/long-wait.asl.json"
+run_case run-long-wait 1 '^$' -- run long-wait.asl.json
+run_case run-deep-input 2 "${LOC}" -- run --input deep-open.asl.json good.asl.json
+run_case run-zeros-input 2 "${LOC}" -- run --input zeros.json good.asl.json
+run_case run-nul-input 2 "${LOC}" -- run --input nul-tail.asl.json good.asl.json
+run_case run-utf8-input 2 "${LOC}" -- run --input utf8.asl.json good.asl.json
+run_case run-deep-items 2 "${LOC}" -- run --items deep-closed.asl.json good.asl.json
+run_case run-zeros-items 2 "${LOC}" -- run --items zeros.json good.asl.json
+printf 'a,b\n1,"2\n' >"$T/bad.csv"
+run_case run-unterminated-csv 2 "${LOC}.*unterminated" -- run --items bad.csv good.asl.json
+printf 'a,a\n1,2\n' >"$T/dup.csv"
+run_case run-duplicate-csv-header 2 "${LOC}.*duplicate" -- run --items dup.csv good.asl.json
+run_case run-mock-alias-bomb 2 "${LOC}.*alias" -- run --mock-config laughs.asl.yaml good.asl.json
+run_case run-mock-deep 2 "${LOC}.*nesting deeper" -- run --mock-config deep-block.asl.yaml good.asl.json
+run_case run-mock-zeros 2 "${LOC}|^stepscope: " -- run --mock-config zeros.json good.asl.json
+run_case run-config-alias-bomb 2 "${LOC}" -- run --config laughs-config.yaml good.asl.json
+
+# ---- nothing lost: run --history-out ----
+printf 'precious\n' >"$T/keep.json"
+run_case run-history-out-bad-input 2 "${LOC}" -- \
+	run --history-out keep.json --input deep-open.asl.json good.asl.json
+[ "$(cat "$T/keep.json")" = precious ] && echo "ok run-history-out-untouched-on-bad-input" ||
+	echo "FAIL run-history-out-untouched-on-bad-input: keep.json was changed"
+printf '{}' >"$T/in.json"
+printf 'simulation:\n  seed: 3\n' >"$T/c.yaml"
+printf '[1, 2]' >"$T/items.json"
+printf '{"StateMachines": {"M": {"TestCases": {"T": {"A": "R"}}}}, "MockedResponses": {"R": {"0": {"Return": {}}}}}' \
+	>"$T/mock.json"
+for pair in "good.asl.json" "in.json --input in.json" "c.yaml --config c.yaml" \
+	"items.json --items items.json" "mock.json --mock-config mock.json"; do
+	# shellcheck disable=SC2086 # split on purpose: output file, then options
+	set -- $pair
+	o=$1
+	shift
+	cp "$T/$o" "$T/before"
+	run_case "run-history-out-same-as-${o%%.*}" 2 "refusing to overwrite" -- \
+		run --history-out "./$o" "$@" good.asl.json
+	cmp -s "$T/before" "$T/$o" && echo "ok run-history-out-${o%%.*}-untouched" ||
+		echo "FAIL run-history-out-${o%%.*}-untouched: $o was changed"
+done
+rm -f "$T/before"
+
 # ---- nothing lost: replay --history-out ----
 hist=$top/tests/replay/cases/cli-v2-z/history.json
 cp "$hist" "$T/h.json"
@@ -317,10 +365,9 @@ chmod 755 "$T/ro"
 run_case history-out-into-missing-dir 2 "." -- replay --history-out no/such/dir/out.json h.json
 # A successful write replaces the file whole and leaves no temporary file behind.
 run_case history-out-writes 0 '^$' -- replay --history-out keep.json h.json
-if [ "$(cat "$T/keep.json")" != precious ] && [ -z "$(ls "$T" | grep -v -x -F -e keep.json \
-	-e h.json -e link.json -e def.asl.json -e def.orig -e ro -e out -e err -e validate.out \
-	| grep -v '\.json$\|\.yaml$')" ]; then
+# (file_write_atomic writes NAME.tmp.XXXXXX beside NAME, then renames it.)
+if [ "$(cat "$T/keep.json")" != precious ] && [ -z "$(find "$T" -name '*.tmp.*')" ]; then
 	echo "ok history-out-replaced-no-temp"
 else
-	echo "FAIL history-out-replaced-no-temp: $(ls "$T" | tr '\n' ' ')"
+	echo "FAIL history-out-replaced-no-temp: $(find "$T" -name '*.tmp.*' | head -3)"
 fi
