@@ -352,6 +352,11 @@ run_case history-out-same-as-definition 2 "^stepscope: " -- \
 	replay --definition def.asl.json --history-out def.asl.json h.json
 cmp -s "$T/def.orig" "$T/def.asl.json" && echo "ok history-out-definition-untouched" ||
 	echo "FAIL history-out-definition-untouched: the definition was overwritten"
+printf 'precious\n' >"$T/keep2.json"
+run_case history-out-bad-definition-keeps-file 2 "${LOC}" -- \
+	replay --definition deep-open.asl.json --history-out keep2.json h.json
+[ "$(cat "$T/keep2.json")" = precious ] && echo "ok history-out-untouched-on-bad-definition" ||
+	echo "FAIL history-out-untouched-on-bad-definition: keep2.json was changed"
 mkdir -p "$T/ro"
 printf 'precious\n' >"$T/ro/keep.json"
 chmod 555 "$T/ro"
