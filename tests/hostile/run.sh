@@ -159,6 +159,9 @@ printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": "\\u0000x", 
 def_case escaped-nul-json 2 "${LOC}" escaped-nul.asl.json
 printf '{"events": [{"id": 1, "type": "ExecutionStarted\000", "timestamp": 1}]}' >"$T/nul-h.json"
 run_case nul-history 2 "${LOC}" -- replay nul-h.json
+printf '[{"id": 1, "type": "ExecutionStarted", "timestamp": 1\000}, {"id": 2, "previousEventId": 1, "type": "ExecutionSucceeded", "timestamp": 2}]' \
+	>"$T/nul-h2.json"
+run_case nul-history-between-tokens 2 "${LOC}.*NUL" -- replay nul-h2.json
 
 printf 'simulation: 1\000garbage' >"$T/nul-config.yaml"
 run_case nul-config 2 "${LOC}" -- definition --config nul-config.yaml
@@ -295,6 +298,8 @@ run_case run-nul-input 2 "${LOC}" -- run --input nul-tail.asl.json good.asl.json
 run_case run-utf8-input 2 "${LOC}" -- run --input utf8.asl.json good.asl.json
 run_case run-deep-items 2 "${LOC}" -- run --items deep-closed.asl.json good.asl.json
 run_case run-zeros-items 2 "${LOC}" -- run --items zeros.json good.asl.json
+printf '[{"a": 1\000}]' >"$T/nul-items.json"
+run_case run-nul-items 2 "${LOC}.*NUL" -- run --items nul-items.json good.asl.json
 printf 'a,b\n1,"2\n' >"$T/bad.csv"
 run_case run-unterminated-csv 2 "${LOC}.*unterminated" -- run --items bad.csv good.asl.json
 printf 'a,a\n1,2\n' >"$T/dup.csv"
