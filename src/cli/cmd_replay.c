@@ -505,7 +505,14 @@ static int replay(const struct replay_opts *o)
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_OK;
-	if (o->history_out) {
+	/* Every check that can fail runs before --history-out is written: a failed command
+	 * leaves an existing file untouched, and no input is ever overwritten. */
+	if (o->history_out && o->definition && file_same(o->history_out, o->definition))
+		rc = cli_error("replay: refusing to overwrite the definition %s with --history-out",
+			       o->definition);
+	if (rc == EXIT_OK && o->definition)
+		rc = replay_check_definition(log, o->definition);
+	if (rc == EXIT_OK && o->history_out) {
 		struct diags d;
 		diags_init(&d);
 		if (!hist_export(log, o->history_out, o->files, o->file_count, &d))
@@ -519,8 +526,6 @@ static int replay(const struct replay_opts *o)
 		hist_importer_free(imp);
 		return cli_tui_replay(log, o->files[0], o->definition);
 	}
-	if (rc == EXIT_OK && o->definition)
-		rc = replay_check_definition(log, o->definition);
 	if (rc == EXIT_OK && (o->trace_out || o->svg_out))
 		rc = replay_exports(log, o);
 	if (rc == EXIT_OK) {

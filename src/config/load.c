@@ -273,13 +273,50 @@ static void parse_error(struct cfg_scenario *s, yaml_parser_t *p, struct diags *
 			  (int)p->problem_mark.column + 1, NULL, "invalid YAML: %s", problem);
 }
 
+/* Deeper than any config needs. Checked on libyaml's event stream before its loader builds
+ * the tree: the loader has no limit, and its scanner slows down quadratically with flow
+ * nesting, so a hostile file of a few hundred kilobytes would hang it. */
+#define CFG_MAX_DEPTH 64
+
+static bool check_depth(struct cfg_scenario *s, const char *text, size_t len, struct diags *d)
+{
+	yaml_parser_t p;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	int depth = 0;
+	bool ok = true, done = false;
+	while (ok && !done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev))
+			break; /* the loader reports the syntax error */
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > CFG_MAX_DEPTH) {
+				diags_add(d, DIAG_ERROR, "yaml-depth", s->file,
+					  (int)ev.start_mark.line + 1,
+					  (int)ev.start_mark.column + 1, NULL,
+					  "nesting deeper than %d levels", CFG_MAX_DEPTH);
+				ok = false;
+			}
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return ok;
+}
+
 /* Parses the text into doc; an empty or failed document becomes one empty mapping. */
 static bool parse_document(struct cfg_scenario *s, const char *text, size_t len,
 			   yaml_document_t *doc, struct diags *d)
 {
 	bool ok = true;
 	bool have = false;
-	if (text) {
+	if (text && !check_depth(s, text, len, d)) {
+		ok = false;
+	} else if (text) {
 		yaml_parser_t parser;
 		yaml_parser_initialize(&parser);
 		yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -307,7 +344,10 @@ bool cfg_load_text(struct cfg_scenario *s, const char *name, const char *dir, co
 	s->file = name ? xstrdup(name) : NULL;
 	s->dir = xstrdup(dir && *dir ? dir : ".");
 	if (text) {
-		s->source = xstrndup(text, len);
+		/* Not xstrndup: a NUL byte in the file would cut the copy short of source_len. */
+		s->source = xmalloc(len + 1);
+		memcpy(s->source, text, len);
+		s->source[len] = '\0';
 		s->source_len = len;
 	}
 	size_t before = d->errors;
