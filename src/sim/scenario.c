@@ -1,10 +1,11 @@
 /*
  * Service models driven by the scenario (config.yaml): Lambda functions (both styles) with
  * sampled durations, cold starts, injected errors, the function's own timeout and the
- * account's concurrency; the generic `services` entries; and DynamoDB getItem over the one
- * table item the seed's loader writes (seed.md). Each function or entry draws from its own
+ * account's concurrency; the generic `services` entries; and DynamoDB (ddb.c) with the seed's
+ * table holding the one item its loader writes (seed.md). Each function or entry draws from its own
  * random stream, split from the seed by name, so adding one does not reshuffle the others.
  */
+#include "ddb.h"
 #include "internal.h"
 
 #include "config/config.h"
@@ -24,9 +25,9 @@ struct model_state {
 struct sim_scenario_models {
 	struct sim_engine *e;
 	const struct cfg_scenario *s;
-	json_t *table_item; /* owned; NULL when no table */
+	struct sim_ddb *ddb; /* the tables */
 	VEC(struct model_state) states;
-	struct sim_service lambda, services, ddb;
+	struct sim_service lambda, services;
 };
 
 static struct model_state *model_state(struct sim_scenario_models *m, const char *kind,
@@ -206,42 +207,16 @@ static void invoke_services(const struct sim_service *svc, const struct sim_call
 	out->result = model->result ? json_incref(model->result) : json_object();
 }
 
-static bool match_ddb(const struct sim_service *svc, const char *r)
-{
-	const char *p = strstr(r, ":states:::dynamodb:getItem");
-	return p && p[strlen(":states:::dynamodb:getItem")] == '\0';
-}
-
-/* getItem on the seed's table: the one item when Key names it, else no Item (b.10). */
-static void invoke_ddb(const struct sim_service *svc, const struct sim_call *call,
-		       struct sim_outcome *out)
-{
-	struct sim_scenario_models *m = svc->ctx;
-	struct model_state *st = model_state(m, "dynamodb", "getItem");
-	st->invocations++;
-	out->duration_ms = m->e->opt.generic_duration_ms;
-	const char *pk = m->s->ddb.partition_key_name;
-	json_t *key = json_object_get(call->parameters, "Key");
-	json_t *want = m->table_item ? json_object_get(m->table_item, pk) : NULL;
-	const char *table = json_string_value(json_object_get(call->parameters, "TableName"));
-	bool same_table = !table || strcmp(table, m->s->ddb.table_name) == 0;
-	json_t *res = sim_sdk_metadata(m->e, call);
-	if (same_table && want && json_equal(json_object_get(key, pk), want))
-		json_object_set(res, "Item", m->table_item);
-	out->result = res;
-}
-
 struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct cfg_scenario *s,
 					     json_t *table_item)
 {
 	struct sim_scenario_models *m = xcalloc(1, sizeof(*m));
 	m->e = e;
 	m->s = s;
-	m->table_item = json_incref(table_item);
+	m->ddb = sim_ddb_new(e, s->ddb.table_name, s->ddb.partition_key_name, table_item);
 	m->services = (struct sim_service){"services", match_services, invoke_services, m};
 	m->lambda = (struct sim_service){"lambda (scenario)", match_lambda, invoke_lambda, m};
-	m->ddb = (struct sim_service){"dynamodb:getItem", match_ddb, invoke_ddb, m};
-	sim_add_service(e, &m->ddb);
+	sim_add_service(e, sim_ddb_service(m->ddb));
 	sim_add_service(e, &m->lambda);
 	sim_add_service(e, &m->services); /* explicit services entries win */
 	return m;
@@ -256,6 +231,6 @@ void sim_scenario_models_free(struct sim_scenario_models *m)
 		VEC_FREE(m->states.items[i].busy_until);
 	}
 	VEC_FREE(m->states);
-	json_decref(m->table_item);
+	sim_ddb_free(m->ddb);
 	free(m);
 }

@@ -162,8 +162,10 @@ struct cfg_scenario;
 struct sim_scenario_models;
 /*
  * Registers the scenario's models on e: Lambda functions (lambda.default / lambda.functions),
- * `services` entries, and DynamoDB getItem over `table_item` (borrowed, a reference is kept;
- * NULL = an empty table). s (borrowed) and the returned models (owned by the caller,
+ * `services` entries, and DynamoDB (getItem, putItem, updateItem, deleteItem; query and scan
+ * through aws-sdk:dynamodb) on in-memory tables: the seed's table (ddb.tableName, keyed by
+ * ddb.partitionKeyName) holding `table_item` (borrowed, a reference is kept; NULL = empty)
+ * and every table a putItem/updateItem writes to. s (borrowed) and the returned models (owned by the caller,
  * sim_scenario_models_free after sim_free) must outlive the engine.
  */
 struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct cfg_scenario *s,
