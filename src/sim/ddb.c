@@ -300,7 +300,8 @@ static json_t *op_update(struct call *k, struct ddb_table *t)
 	if (expr && !ddb_update_apply(&c, expr, before, item, touched)) {
 		fail(k, "ValidationException", c.error);
 	} else if (!json_equal(json_object_get(item, t->pk), json_object_get(key, t->pk)) ||
-		   (t->sk && !json_equal(json_object_get(item, t->sk), json_object_get(key, t->sk)))) {
+		   (t->sk &&
+		    !json_equal(json_object_get(item, t->sk), json_object_get(key, t->sk)))) {
 		fail(k, "ValidationException",
 		     xstrdup("One or more parameter values were invalid: Cannot update attribute "
 			     "that is part of the key"));
@@ -309,7 +310,8 @@ static json_t *op_update(struct call *k, struct ddb_table *t)
 		bool updated = strncmp(rv, "UPDATED_", 8) == 0;
 		json_t *src = strstr(rv, "NEW") ? item : old;
 		if (strcmp(rv, "NONE") != 0 && src)
-			json_object_set_new(body, "Attributes", pick(src, updated ? touched : NULL));
+			json_object_set_new(body, "Attributes",
+					    pick(src, updated ? touched : NULL));
 		if (json_object_size(json_object_get(body, "Attributes")) == 0)
 			json_object_del(body, "Attributes");
 		if (i >= 0)
@@ -422,8 +424,8 @@ static json_t *dispatch(struct call *k, const char *op)
 /* The operation a resource names, or NULL; *sdk tells the integration. */
 static const char *operation(const char *r, bool *sdk)
 {
-	static const char *const ops[] = {"getItem", "putItem", "updateItem", "deleteItem",
-					  "query", "scan"};
+	static const char *const ops[] = {"getItem",	"putItem", "updateItem",
+					  "deleteItem", "query",   "scan"};
 	const char *p = strstr(r, ":states:::dynamodb:");
 	*sdk = p == NULL;
 	if (!p)
@@ -476,8 +478,7 @@ static void invoke_ddb(const struct sim_service *svc, const struct sim_call *cal
 	free(k.message);
 }
 
-struct sim_ddb *sim_ddb_new(struct sim_engine *e, const char *table, const char *pk,
-			    json_t *item)
+struct sim_ddb *sim_ddb_new(struct sim_engine *e, const char *table, const char *pk, json_t *item)
 {
 	struct sim_ddb *d = xcalloc(1, sizeof(*d));
 	d->e = e;

@@ -36,8 +36,7 @@ struct sim_call;
 struct sim_ddb;
 /* The tables, with the seed's `table` (borrowed; NULL = none) keyed by `pk` holding `item`
  * (borrowed, a reference is kept; NULL = empty). Owned by the caller (sim_ddb_free). */
-struct sim_ddb *sim_ddb_new(struct sim_engine *e, const char *table, const char *pk,
-			    json_t *item);
+struct sim_ddb *sim_ddb_new(struct sim_engine *e, const char *table, const char *pk, json_t *item);
 /* The service model to register (borrowed from d). */
 const struct sim_service *sim_ddb_service(struct sim_ddb *d);
 void sim_ddb_free(struct sim_ddb *d);

@@ -64,8 +64,9 @@ static void next(struct parser *p)
 		static const enum tok kinds[] = {T_LP, T_RP, T_COMMA, T_PLUS, T_MINUS};
 		p->kind = k ? kinds[k - "(),+-"] : T_BAD;
 		if (ch == '.' || ch == '[')
-			fail(p, "stepscope's DynamoDB model supports top-level attributes only, not "
-				"'%.*s' paths",
+			fail(p,
+			     "stepscope's DynamoDB model supports top-level attributes only, not "
+			     "'%.*s' paths",
 			     p->start, 1);
 		else if (!k)
 			fail(p, "Invalid expression: unexpected '%.*s'", p->start, 1);
@@ -99,8 +100,9 @@ static char *path_name(struct parser *p)
 	if (*name == '#') {
 		const char *real = json_string_value(json_object_get(p->c->names, name));
 		if (!real) {
-			fail(p, "An expression attribute name used in the document path is not "
-				"defined; attribute name: %.*s",
+			fail(p,
+			     "An expression attribute name used in the document path is not "
+			     "defined; attribute name: %.*s",
 			     name, strlen(name));
 			free(name);
 			return NULL;
@@ -121,8 +123,9 @@ static json_t *value_ref(struct parser *p)
 	char *alias = xstrndup(p->start, p->len);
 	json_t *v = json_object_get(p->c->values, alias);
 	if (!v)
-		fail(p, "An expression attribute value used in expression is not defined; "
-			"attribute value: %.*s",
+		fail(p,
+		     "An expression attribute value used in expression is not defined; "
+		     "attribute value: %.*s",
 		     alias, strlen(alias));
 	free(alias);
 	next(p);
@@ -248,8 +251,8 @@ static int function(struct parser *p)
 		return a == NULL;
 	case 2:
 		return a && strcmp(av_type(a), json_string_value(json_object_get(b, "S"))
-						     ? json_string_value(json_object_get(b, "S"))
-						     : "") == 0;
+						   ? json_string_value(json_object_get(b, "S"))
+						   : "") == 0;
 	case 3: {
 		const char *t = av_type(a);
 		if (!a || !b || strcmp(t, av_type(b)) != 0 || (strcmp(t, "S") && strcmp(t, "B")))
@@ -380,8 +383,8 @@ static json_t *set_operand(struct parser *p)
 		json_t *a = ine ? operand(p, &ok) : set_operand(p);
 		if (ine)
 			json_incref(a);
-		json_t *b = (ine ? ok : a != NULL) && expect(p, T_COMMA, "','") ? set_operand(p)
-										: NULL;
+		json_t *b =
+		    (ine ? ok : a != NULL) && expect(p, T_COMMA, "','") ? set_operand(p) : NULL;
 		if (!b || !expect(p, T_RP, "')'")) {
 			json_decref(a);
 			json_decref(b);
@@ -398,8 +401,9 @@ static json_t *set_operand(struct parser *p)
 			r = json_pack("{s:O}", "L", la);
 			json_array_extend(json_object_get(r, "L"), lb);
 		} else {
-			fail(p, "Invalid UpdateExpression: Incorrect operand type for operator or "
-				"function; operator or function: list_append%.*s",
+			fail(p,
+			     "Invalid UpdateExpression: Incorrect operand type for operator or "
+			     "function; operator or function: list_append%.*s",
 			     "", 0);
 		}
 		json_decref(a);
@@ -408,8 +412,9 @@ static json_t *set_operand(struct parser *p)
 	}
 	json_t *v = operand(p, &ok);
 	if (ok && !v)
-		fail(p, "The provided expression refers to an attribute that does not exist in "
-			"the item%.*s",
+		fail(p,
+		     "The provided expression refers to an attribute that does not exist in "
+		     "the item%.*s",
 		     "", 0);
 	return ok && v ? json_incref(v) : NULL;
 }
@@ -430,8 +435,9 @@ static json_t *set_value(struct parser *p)
 		r = number_av(plus ? strtod(x, NULL) + strtod(y, NULL)
 				   : strtod(x, NULL) - strtod(y, NULL));
 	else if (b)
-		fail(p, "Invalid UpdateExpression: Incorrect operand type for operator or "
-			"function; operator: %.*s",
+		fail(p,
+		     "Invalid UpdateExpression: Incorrect operand type for operator or "
+		     "function; operator: %.*s",
 		     plus ? "+" : "-", 1);
 	json_decref(a);
 	json_decref(b);
@@ -485,8 +491,9 @@ static json_t *add_delete(struct parser *p, bool add, json_t *cur, json_t *v, bo
 	return json_pack("{s:o}", t, out);
 bad:
 	*err = true;
-	fail(p, "Invalid UpdateExpression: Incorrect operand type for operator or function; "
-		"operator: %.*s",
+	fail(p,
+	     "Invalid UpdateExpression: Incorrect operand type for operator or function; "
+	     "operator: %.*s",
 	     add ? "ADD" : "DELETE", add ? 3 : 6);
 	return NULL;
 }
@@ -534,6 +541,17 @@ static bool clause(struct parser *p, int kind, json_t *old, json_t *item, json_t
 		char *name = path_name(p);
 		if (!name)
 			return false;
+		size_t i;
+		json_t *seen;
+		json_array_foreach(touched, i, seen) if (strcmp(json_string_value(seen), name) == 0)
+		{
+			fail(p,
+			     "Invalid UpdateExpression: Two document paths overlap with each "
+			     "other; must remove or rewrite one of these paths; path: [%.*s]",
+			     name, strlen(name));
+			free(name);
+			return false;
+		}
 		bool ok = clause_action(p, kind, name, old, item);
 		json_array_append_new(touched, json_string(name));
 		free(name);
@@ -559,9 +577,10 @@ bool ddb_update_apply(struct ddb_expr_ctx *c, const char *expr, json_t *old, jso
 			k++;
 		if (k == 4 || seen[k])
 			return fail(&p,
-				    k == 4 ? "Invalid UpdateExpression: Syntax error; token: \"%.*s\""
-					   : "Invalid UpdateExpression: The \"%.*s\" section can "
-					     "only be used once in an update expression;",
+				    k == 4
+					? "Invalid UpdateExpression: Syntax error; token: \"%.*s\""
+					: "Invalid UpdateExpression: The \"%.*s\" section can "
+					  "only be used once in an update expression;",
 				    p.start, p.len);
 		seen[k] = true;
 		next(&p);

@@ -229,10 +229,10 @@ json_t *sim_ddb_metadata(struct sim_engine *e, const struct sim_call *call, json
 	const char *type = "application/x-amz-json-1.0";
 	/* Header order as the corpus records it: AllHttpHeaders as received, HttpHeaders
 	 * sorted. */
-	json_t *all = json_pack("{s:[s], s:O, s:[s], s:[s], s:[s], s:O, s:[s]}", "Server", "Server",
-				"Connection", k->keep_arr, "x-amzn-RequestId", rid, "x-amz-crc32",
-				crc, "Content-Length", len, "Date", k->date_arr, "Content-Type",
-				type);
+	json_t *all =
+	    json_pack("{s:[s], s:O, s:[s], s:[s], s:[s], s:O, s:[s]}", "Server", "Server",
+		      "Connection", k->keep_arr, "x-amzn-RequestId", rid, "x-amz-crc32", crc,
+		      "Content-Length", len, "Date", k->date_arr, "Content-Type", type);
 	json_t *hdr = json_pack("{s:O, s:s, s:s, s:O, s:s, s:s, s:s}", "Connection", k->keep,
 				"Content-Length", len, "Content-Type", type, "Date", k->date,
 				"Server", "Server", "x-amz-crc32", crc, "x-amzn-RequestId", rid);
