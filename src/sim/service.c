@@ -148,11 +148,14 @@ json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call)
 }
 
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
-			    int64_t duration_ms)
+			    int64_t duration_ms, const char *request_id)
 {
 	struct envelope_consts *k = consts(e);
 	char id[40];
-	sim_uuid(call->rng, id);
+	if (request_id)
+		snprintf(id, sizeof(id), "%s", request_id);
+	else
+		sim_uuid(call->rng, id);
 	date_value(e, k, e->opt.start_epoch_ms + call->now_ms + duration_ms);
 	json_t *len, *len_arr;
 	if (json_is_null(payload)) {
@@ -190,7 +193,7 @@ static void invoke_optimized(const struct sim_service *svc, const struct sim_cal
 		return;
 	}
 	out->duration_ms = e->opt.lambda_duration_ms;
-	out->result = sim_invoke_envelope(e, call, json_null(), out->duration_ms);
+	out->result = sim_invoke_envelope(e, call, json_null(), out->duration_ms, NULL);
 }
 
 void sim_services_init(struct sim_engine *e)
