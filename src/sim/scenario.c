@@ -139,9 +139,18 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 		int64_t to = model->timeout_ms > 0 ? model->timeout_ms : 3000;
 		if (!sim_run_command(model->command.argv, m->s->dir, event, to, &payload, &error,
 				     &why, &r->output)) {
+			/* A handler past the function's timeout is Lambda's Sandbox.Timedout. */
+			bool late = strncmp(why, "Task timed out", 14) == 0;
+			r->log.timed_out = late;
+			if (late) {
+				out->duration_ms = to;
+				r->log.run_ms = (double)to - r->log.init_ms;
+			}
 			out->error = error;
-			out->cause = runtime_error_json(error, why, r->log.request_id);
-			r->error_line = xasprintf("[ERROR] %s: %s", error, why);
+			out->cause = runtime_error_json(late ? "Sandbox.Timedout" : error, why,
+							r->log.request_id);
+			if (!late)
+				r->error_line = xasprintf("[ERROR] %s: %s", error, why);
 			free(why);
 			return;
 		}

@@ -19,6 +19,7 @@ missing_test() {
 	missing_build
 	pkg-config --exists cmocka 2>/dev/null || echo cmocka
 	command -v tmux >/dev/null 2>&1 || echo tmux
+	command -v python3 >/dev/null 2>&1 || echo python3 # tests/seed/check.py
 }
 
 missing_fuzz() {
@@ -35,10 +36,10 @@ dnf_pkgs="pkgconf-pkg-config ncurses-devel jansson-devel libyaml-devel openssl-d
 apk_pkgs="pkgconf ncurses-dev jansson-dev yaml-dev openssl-dev"
 brew_pkgs="pkg-config ncurses jansson libyaml openssl@3"
 if [ "$what" != build ]; then
-	apt_pkgs="$apt_pkgs libcmocka-dev tmux"
-	dnf_pkgs="$dnf_pkgs libcmocka-devel tmux"
-	apk_pkgs="$apk_pkgs cmocka-dev tmux"
-	brew_pkgs="$brew_pkgs cmocka tmux"
+	apt_pkgs="$apt_pkgs libcmocka-dev tmux python3"
+	dnf_pkgs="$dnf_pkgs libcmocka-devel tmux python3"
+	apk_pkgs="$apk_pkgs cmocka-dev tmux python3"
+	brew_pkgs="$brew_pkgs cmocka tmux python3"
 fi
 if [ "$what" = fuzz ]; then
 	apt_pkgs="$apt_pkgs clang"
@@ -64,7 +65,7 @@ elif command -v brew >/dev/null 2>&1; then
 	cmd="brew install $brew_pkgs"
 else
 	echo "stepscope: missing: $missing" >&2
-	echo "stepscope: no known package manager; install ncurses (wide), jansson, libyaml, OpenSSL (libcrypto), pkg-config, cmocka and tmux" >&2
+	echo "stepscope: no known package manager; install ncurses (wide), jansson, libyaml, OpenSSL (libcrypto), pkg-config, cmocka, tmux and python3" >&2
 	exit 1
 fi
 cmd=$(printf '%s' "$cmd" | sed 's/^ *//')
