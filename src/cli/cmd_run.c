@@ -271,6 +271,7 @@ struct run_inputs {
 	json_t *input;
 	struct sim_mock *mock;
 	json_t *table_item;
+	json_t *tables; /* ddb.tables name -> typed items */
 };
 
 static void inputs_fini(struct run_inputs *in)
@@ -280,6 +281,7 @@ static void inputs_fini(struct run_inputs *in)
 	json_decref(in->input);
 	sim_mock_free(in->mock);
 	json_decref(in->table_item);
+	json_decref(in->tables);
 }
 
 static bool write_history(const struct run_args *ra, const struct run_inputs *in,
@@ -321,6 +323,11 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 			diags_print(stderr, &d, src, len);
 		}
 		models = sim_use_scenario(e, &in->s, in->table_item);
+		for (size_t i = 0; i < in->s.ddb.table_count; i++) {
+			const struct cfg_table *t = &in->s.ddb.tables[i];
+			sim_scenario_add_table(models, t->name, t->partition_key, t->sort_key,
+					       json_object_get(in->tables, t->name));
+		}
 		sim_run(e);
 		if (ra->format == FMT_JSON)
 			print_json(e, log, &ra->opt);
@@ -378,6 +385,45 @@ static bool load_machine(const struct run_args *ra, struct run_inputs *in)
 	return in->m != NULL;
 }
 
+/* ddb.tables' item files → typed items per table (boto3's TypeSerializer for plain JSON);
+ * false after printing why. */
+static bool load_tables(struct run_inputs *in)
+{
+	in->tables = json_object();
+	bool ok = true;
+	for (size_t i = 0; ok && i < in->s.ddb.table_count; i++) {
+		const struct cfg_table *t = &in->s.ddb.tables[i];
+		if (!t->items)
+			continue;
+		struct diags d;
+		diags_init(&d);
+		json_t *list = items_load(t->items, ITEMS_AUTO, NULL, &d);
+		json_t *typed = json_array();
+		size_t j;
+		json_t *it;
+		json_array_foreach(list, j, it)
+		{
+			if (!json_is_object(it)) {
+				cli_error("run: %s: item %zu of table %s is not an object",
+					  t->items, j, t->name);
+				ok = false;
+				break;
+			}
+			json_t *av = items_marshal(it);
+			json_array_append(typed, json_object_get(av, "M"));
+			json_decref(av);
+		}
+		if (!list) {
+			print_diags(&d, t->items);
+			ok = false;
+		}
+		json_object_set_new(in->tables, t->name, typed);
+		json_decref(list);
+		diags_fini(&d);
+	}
+	return ok;
+}
+
 /* Scenario, definition, input, mocks and the table's items; false after printing why. */
 static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 {
@@ -415,7 +461,7 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 		ok = list != NULL;
 	}
 	diags_fini(&d);
-	return ok;
+	return ok && load_tables(in);
 }
 
 int cmd_run(int argc, char **argv)

@@ -493,6 +493,30 @@ struct sim_ddb *sim_ddb_new(struct sim_engine *e, const char *table, const char 
 	return d;
 }
 
+void sim_ddb_add_table(struct sim_ddb *d, const char *name, const char *pk, const char *sk,
+		       json_t *items)
+{
+	struct ddb_table *t = table_find(d, name);
+	if (!t)
+		t = table_add(d, name);
+	free(t->pk);
+	free(t->sk);
+	t->pk = xstrdup(pk);
+	t->sk = sk ? xstrdup(sk) : NULL;
+	t->learned = true;
+	json_array_clear(t->items);
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		long at = find_item(t, it); /* a later item with the same key wins, as a put */
+		if (at >= 0)
+			json_array_set(t->items, (size_t)at, it);
+		else
+			json_array_append(t->items, it);
+	}
+}
+
 const struct sim_service *sim_ddb_service(struct sim_ddb *d)
 {
 	return &d->svc;

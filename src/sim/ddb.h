@@ -37,6 +37,9 @@ struct sim_ddb;
 /* The tables, with the seed's `table` (borrowed; NULL = none) keyed by `pk` holding `item`
  * (borrowed, a reference is kept; NULL = empty). Owned by the caller (sim_ddb_free). */
 struct sim_ddb *sim_ddb_new(struct sim_engine *e, const char *table, const char *pk, json_t *item);
+/* See sim_scenario_add_table. */
+void sim_ddb_add_table(struct sim_ddb *d, const char *name, const char *pk, const char *sk,
+		       json_t *items);
 /* The service model to register (borrowed from d). */
 const struct sim_service *sim_ddb_service(struct sim_ddb *d);
 void sim_ddb_free(struct sim_ddb *d);

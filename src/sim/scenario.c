@@ -276,6 +276,12 @@ struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct 
 	return m;
 }
 
+void sim_scenario_add_table(struct sim_scenario_models *m, const char *name,
+			    const char *partition_key, const char *sort_key, json_t *items)
+{
+	sim_ddb_add_table(m->ddb, name, partition_key, sort_key, items);
+}
+
 void sim_scenario_models_free(struct sim_scenario_models *m)
 {
 	if (!m)

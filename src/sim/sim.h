@@ -192,6 +192,11 @@ struct sim_scenario_models;
 struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct cfg_scenario *s,
 					     json_t *table_item);
 void sim_scenario_models_free(struct sim_scenario_models *m);
+/* Adds (or redefines) DynamoDB table `name` keyed by `partition_key` and `sort_key` (NULL =
+ * none) holding `items` (an array of typed DynamoDB items; NULL = empty): config.yaml's
+ * ddb.tables. All borrowed. */
+void sim_scenario_add_table(struct sim_scenario_models *m, const char *name,
+			    const char *partition_key, const char *sort_key, json_t *items);
 
 /* ---- helpers shared with tests ---- */
 /*
