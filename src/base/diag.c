@@ -143,3 +143,25 @@ void diags_print(FILE *out, const struct diags *d, const char *source, size_t so
 	for (size_t i = 0; i < d->list.len; i++)
 		diag_print(out, &d->list.items[i], source, source_len);
 }
+
+void diags_print_files(FILE *out, const struct diags *d)
+{
+	char *text = NULL, *name = NULL;
+	size_t len = 0;
+	for (size_t i = 0; i < d->list.len; i++) {
+		const struct diag *dg = &d->list.items[i];
+		if (dg->file && (!name || strcmp(name, dg->file) != 0)) {
+			free(text);
+			free(name);
+			char *err = NULL;
+			name = xstrdup(dg->file);
+			text = file_read_all(dg->file, &len, &err);
+			free(err);
+			if (!text)
+				len = 0;
+		}
+		diag_print(out, dg, text, len);
+	}
+	free(text);
+	free(name);
+}

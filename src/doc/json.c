@@ -128,7 +128,7 @@ static void scan_object(struct scan *sc)
 		sc->pos++; /* ':' */
 		skip_ws(sc);
 		size_t mark = sc->ptr.len;
-		doc_pointer_add(&sc->ptr, sb_str(&key));
+		sb_add_pointer_token(&sc->ptr, sb_str(&key));
 		scan_value(sc, kl, kc);
 		sc->ptr.len = mark;
 		sc->ptr.data[mark] = '\0';

@@ -19,12 +19,12 @@ missing_test() {
 	missing_build
 	pkg-config --exists cmocka 2>/dev/null || echo cmocka
 	command -v tmux >/dev/null 2>&1 || echo tmux
-	command -v python3 >/dev/null 2>&1 || echo python3 # tests/seed/check.py
+	command -v clang >/dev/null 2>&1 || echo clang
+	command -v python3 >/dev/null 2>&1 || echo python3
 }
 
 missing_fuzz() {
 	missing_test
-	command -v clang >/dev/null 2>&1 || echo clang
 }
 
 missing=$(missing_"$what" | sort -u | tr '\n' ' ')
@@ -36,16 +36,11 @@ dnf_pkgs="pkgconf-pkg-config ncurses-devel jansson-devel libyaml-devel openssl-d
 apk_pkgs="pkgconf ncurses-dev jansson-dev yaml-dev openssl-dev"
 brew_pkgs="pkg-config ncurses jansson libyaml openssl@3"
 if [ "$what" != build ]; then
-	apt_pkgs="$apt_pkgs libcmocka-dev tmux python3"
-	dnf_pkgs="$dnf_pkgs libcmocka-devel tmux python3"
-	apk_pkgs="$apk_pkgs cmocka-dev tmux python3"
-	brew_pkgs="$brew_pkgs cmocka tmux python3"
-fi
-if [ "$what" = fuzz ]; then
-	apt_pkgs="$apt_pkgs clang"
-	dnf_pkgs="$dnf_pkgs clang compiler-rt"
-	apk_pkgs="$apk_pkgs clang compiler-rt"
-	brew_pkgs="$brew_pkgs llvm"
+	# clang: the -Werror build check and the fuzzers; python3: structural checks of outputs.
+	apt_pkgs="$apt_pkgs libcmocka-dev tmux clang python3"
+	dnf_pkgs="$dnf_pkgs libcmocka-devel tmux clang compiler-rt python3"
+	apk_pkgs="$apk_pkgs cmocka-dev tmux clang compiler-rt python3"
+	brew_pkgs="$brew_pkgs cmocka tmux llvm python3"
 fi
 
 sudo=""
@@ -65,7 +60,7 @@ elif command -v brew >/dev/null 2>&1; then
 	cmd="brew install $brew_pkgs"
 else
 	echo "stepscope: missing: $missing" >&2
-	echo "stepscope: no known package manager; install ncurses (wide), jansson, libyaml, OpenSSL (libcrypto), pkg-config, cmocka, tmux and python3" >&2
+	echo "stepscope: no known package manager; install ncurses (wide), jansson, libyaml, OpenSSL (libcrypto), pkg-config, cmocka and tmux" >&2
 	exit 1
 fi
 cmd=$(printf '%s' "$cmd" | sed 's/^ *//')
