@@ -6,6 +6,7 @@ import json
 import math
 import re
 import sys
+import zlib
 from datetime import datetime
 
 
@@ -159,6 +160,23 @@ def main():
         need(res["error"] == extra[1], "error %s, want %s" % (res["error"], extra[1]))
         cause = json.loads(res["cause"])
         need(cause["errorType"] == extra[2], "errorType %s" % cause["errorType"])
+    elif case == "ddb-metadata":
+        # the seed's getItem through the optimized integration (aws-facts b.10): the Item, then
+        # DynamoDB's headers; Content-Length and x-amz-crc32 describe the response body
+        out = [json.loads(e["taskSucceededEventDetails"]["output"]) for e in hist["events"]
+               if e["type"] == "TaskSucceeded"
+               and e["taskSucceededEventDetails"]["resourceType"] == "dynamodb"]
+        need(len(out) == 1, "%d getItem results" % len(out))
+        o = out[0]
+        need(list(o) == ["Item", "SdkHttpMetadata", "SdkResponseMetadata"], "keys %r" % list(o))
+        body = json.dumps({"Item": o["Item"]}, separators=(",", ":"))
+        h = o["SdkHttpMetadata"]["HttpHeaders"]
+        need(h["Content-Length"] == str(len(body.encode())), "Content-Length %s" % h["Content-Length"])
+        need(h["x-amz-crc32"] == str(zlib.crc32(body.encode())), "x-amz-crc32 %s" % h["x-amz-crc32"])
+        need(h["x-amzn-RequestId"] == o["SdkResponseMetadata"]["RequestId"], "request ids differ")
+        need(o["SdkHttpMetadata"]["HttpStatusCode"] == 200, "status code")
+        need(o["Item"]["mapstatelist"] == {"S": "mapitems"}, "key %r" % o["Item"]["mapstatelist"])
+        need(len(o["Item"]["values"]["L"]) == 3, "values %r" % o["Item"]["values"])
     else:
         need(False, "unknown case " + case)
 

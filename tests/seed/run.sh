@@ -65,3 +65,6 @@ seed_case command-fails 1 command-fail Exception Exception -- --config "$cmd/con
 seed_case command-timeout 1 command-fail Lambda.Unknown Sandbox.Timedout -- \
 	--config "$cmd/config.yaml" --set lambda.default.timeoutMs=300 \
 	--set 'lambda.default.command=[sleep, "5"]'
+
+# The seed table's GetItem result as the optimized integration returns it.
+seed_case ddb-getitem-metadata 0 ddb-metadata --
