@@ -196,15 +196,56 @@ static const char *return_values(struct call *k, const char *const *allowed, siz
 	return NULL;
 }
 
+/* A copy of `item` with only the ProjectionExpression's attributes (all when there is none);
+ * NULL after an error. Top-level names and #aliases only. */
+static json_t *project(struct call *k, json_t *item)
+{
+	const char *expr = json_string_value(json_object_get(k->p, "ProjectionExpression"));
+	if (!expr)
+		return json_deep_copy(item);
+	json_t *names = json_object_get(k->p, "ExpressionAttributeNames");
+	json_t *out = json_object();
+	for (const char *p = expr; *p;) {
+		p += strspn(p, " \t\n");
+		size_t n = strcspn(p, ",");
+		size_t len = n;
+		while (len && strchr(" \t\n", p[len - 1]))
+			len--;
+		char *name = xstrndup(p, len);
+		const char *real =
+		    *name == '#' ? json_string_value(json_object_get(names, name)) : name;
+		if (!real || !*real || strpbrk(real, ".[") != NULL) {
+			fail(k, "ValidationException",
+			     xasprintf("Invalid ProjectionExpression: %s '%s'",
+				       real ? "stepscope supports top-level attributes only, not"
+					    : "An expression attribute name used in the document "
+					      "path is not defined;",
+				       name));
+			free(name);
+			json_decref(out);
+			return NULL;
+		}
+		json_t *v = json_object_get(item, real);
+		if (v)
+			json_object_set_new(out, real, json_deep_copy(v));
+		free(name);
+		p += n + (p[n] == ',');
+	}
+	return out;
+}
+
 static json_t *op_get(struct call *k, struct ddb_table *t)
 {
 	json_t *key = json_object_get(k->p, "Key");
 	if (!check_key(k, t, key))
 		return NULL;
 	long i = find_item(t, key);
+	json_t *shown = i >= 0 ? project(k, json_array_get(t->items, (size_t)i)) : NULL;
+	if (i >= 0 && !shown)
+		return NULL;
 	json_t *body = json_object();
-	if (i >= 0) /* no Item key at all when there is none (b.10) */
-		json_object_set_new(body, "Item", json_deep_copy(json_array_get(t->items, i)));
+	if (shown) /* no Item key at all when there is none (b.10) */
+		json_object_set_new(body, "Item", shown);
 	return body;
 }
 
@@ -378,11 +419,16 @@ static json_t *op_read(struct call *k, struct ddb_table *t, const char *cond)
 	for (; !c.error && scanned < cand.len && scanned < limit; scanned++) {
 		json_t *item = cand.items[reverse ? cand.len - 1 - scanned : scanned];
 		int r = filter ? ddb_cond_eval(&c, filter, item) : 1;
-		if (r > 0)
-			json_array_append_new(items, json_deep_copy(item));
+		json_t *shown = r > 0 ? project(k, item) : NULL;
+		if (r > 0 && !shown)
+			break;
+		if (shown)
+			json_array_append_new(items, shown);
 	}
 	json_t *body = NULL;
-	if (c.error) {
+	if (k->error) {
+		json_decref(items);
+	} else if (c.error) {
 		fail(k, "ValidationException", c.error);
 		json_decref(items);
 	} else {
