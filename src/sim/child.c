@@ -73,17 +73,14 @@ void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status st
 		return;
 	struct sim_child *was = e->cur;
 	sim_use_child(e, c);
-	/* The closing event comes one step after the last one, as at the top level; the
-	 * parent's clock does not move. */
-	int64_t now = e->now;
-	e->now += e->opt.step_ms;
+	/* At the instant the child ended, not one step later as at the top level: the parent
+	 * reacts (MapRunFailed, the next child) at this same instant and must not precede it. */
 	if (status == SIM_SUCCEEDED)
 		sim_emit(e, EV_ExecutionSucceeded, last, NULL, -1, json_incref(output), NULL);
 	else if (status == SIM_ABORTED)
 		sim_emit_error(e, EV_ExecutionAborted, last, NULL, -1, error, cause);
 	else
 		sim_emit_error(e, EV_ExecutionFailed, last, NULL, -1, error, cause);
-	e->now = now;
 	c->info.status = status;
 	sim_use_child(e, was);
 }
