@@ -63,8 +63,8 @@ struct run_args {
 static bool takes_value(const char *a)
 {
 	static const char *const with[] = {
-	    "--input",	      "--seed",	  "--start-time", "--mock-config", "--test-case",
-	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out", "--trace-out", "--svg-out"};
+	    "--input",	"--seed", "--start-time", "--mock-config", "--test-case", "--machine-name",
+	    "--config", "--set",  "--items",	  "--history-out", "--trace-out", "--svg-out"};
 	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (strcmp(a, with[i]) == 0)
 			return true;
