@@ -51,6 +51,12 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	    .status = SIM_RUNNING,
 	    .express = st->execution_type && strcmp(st->execution_type, "EXPRESS") == 0,
 	};
+	/* Inside the child `$$.Execution` is the child's own (an assumption: aws-facts does not
+	 * describe a child's context object). */
+	char stamp[40];
+	sim_format_timestamp(e->opt.start_epoch_ms + e->now, stamp, sizeof(stamp));
+	c->ctx_exec = json_pack("{s:s, s:O, s:s, s:s, s:s}", "Id", c->arn, "Input", input, "Name",
+				c->name, "RoleArn", e->role_arn, "StartTime", stamp);
 	VEC_PUSH(e->children, c);
 	struct ev_log_meta *meta = ev_log_meta(c->log);
 	meta->start_epoch_ms = e->opt.start_epoch_ms + e->now;
@@ -61,7 +67,7 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	struct sim_child *was = e->cur;
 	sim_use_child(e, c);
 	json_t *extra = json_pack("{s:s}", "roleArn", e->role_arn);
-	c->last = sim_emit(e, EV_ExecutionStarted, 0, NULL, -1, json_incref(input), extra);
+	sim_emit(e, EV_ExecutionStarted, 0, NULL, -1, json_incref(input), extra);
 	sim_use_child(e, was);
 	return c;
 }
@@ -102,6 +108,7 @@ void sim_children_free(struct sim_engine *e)
 		free(c->name);
 		free(c->arn);
 		free(c->map_run_arn);
+		json_decref(c->ctx_exec);
 		free(c);
 	}
 	VEC_FREE(e->children);

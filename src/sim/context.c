@@ -106,7 +106,9 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 	if (!sim_info(e, st)->uses_context)
 		return NULL;
 	json_t *ctx = json_object();
-	json_object_set(ctx, "Execution", json_object_get(e->ctx_base, "Execution"));
+	json_object_set(ctx, "Execution",
+			run && run->child ? run->child->ctx_exec
+					  : json_object_get(e->ctx_base, "Execution"));
 	json_object_set(ctx, "StateMachine", json_object_get(e->ctx_base, "StateMachine"));
 	char stamp[40];
 	sim_format_timestamp(e->opt.start_epoch_ms + e->now, stamp, sizeof(stamp));

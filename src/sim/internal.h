@@ -70,7 +70,7 @@ struct sim_child {
 	struct sim_child_info info;
 	struct ev_log *log; /* owned */
 	char *name, *arn, *map_run_arn;
-	int64_t last; /* its closing event points here once the run is gone */
+	json_t *ctx_exec; /* `$$.Execution` inside the child (owned) */
 };
 
 struct sim_run {
@@ -81,8 +81,8 @@ struct sim_run {
 	size_t index;			       /* iteration / branch index in parent */
 	int32_t item;			       /* innermost Map iteration index, -1 outside */
 	uint32_t gen;
-	uint32_t pending; /* queued work naming this run */
-	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
+	uint32_t pending;	 /* queued work naming this run */
+	bool dead;		 /* finished or aborted; freed when pending reaches 0 */
 	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 
 	const struct asl_state *state;	   /* the current state */
@@ -168,9 +168,9 @@ struct sim_engine {
 
 	enum sim_status status;
 	bool finished;
-	struct ev_log *main_log;       /* the execution's own log (borrowed) */
-	struct sim_child *cur;	       /* whose log e->log is: NULL = main_log */
-	int64_t t0;		       /* virtual start of e->log's execution */
+	struct ev_log *main_log;	  /* the execution's own log (borrowed) */
+	struct sim_child *cur;		  /* whose log e->log is: NULL = main_log */
+	int64_t t0;			  /* virtual start of e->log's execution */
 	VEC(struct sim_child *) children; /* owned, in start order */
 	bool limit_hit;
 	json_t *output;
@@ -284,8 +284,8 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 				  json_t *input);
 /* Appends the child's closing event (pointing at `last`): ExecutionSucceeded with output
  * (borrowed), or ExecutionFailed / ExecutionAborted with error and cause. e->log is kept. */
-void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status status,
-		   int64_t last, json_t *output, const char *error, const char *cause);
+void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status status, int64_t last,
+		   json_t *output, const char *error, const char *cause);
 /* Aborts a running child run of a Distributed Map: its open states, then ExecutionAborted. */
 void sim_child_abort(struct sim_engine *e, struct sim_run *run);
 void sim_children_free(struct sim_engine *e);

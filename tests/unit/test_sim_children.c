@@ -129,12 +129,49 @@ static void test_children_while_running(void **state)
 	stop(&f);
 }
 
+/* Inside a child `$$.Execution` is the child's own execution (name, input). */
+static void test_child_context(void **state)
+{
+	(void)state;
+	const char *text =
+	    "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", \"End\": true,"
+	    " \"ItemProcessor\": {\"ProcessorConfig\": {\"Mode\": \"DISTRIBUTED\"},"
+	    " \"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": \"Pass\", \"End\": true,"
+	    " \"Parameters\": {\"name.$\": \"$$.Execution.Name\","
+	    " \"input.$\": \"$$.Execution.Input\"}}}}}}}";
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_text("t.json", text, strlen(text), NULL, &d);
+	assert_non_null(m);
+	struct ev_log *log = ev_log_new();
+	json_t *input = json_pack("[s, s]", "a", "b");
+	struct sim_engine *e = sim_new(m, input, NULL, log, &d);
+	assert_non_null(e);
+	sim_run(e);
+	assert_int_equal(sim_child_count(e), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const struct sim_child_info *c = sim_child(e, i);
+		const struct ev *end = ev_log_get(c->log, (int64_t)ev_log_count(c->log));
+		assert_int_equal(end->type, EV_ExecutionSucceeded);
+		assert_string_equal(json_string_value(json_object_get(end->payload, "name")),
+				    c->name);
+		assert_true(
+		    json_equal(json_object_get(end->payload, "input"), json_array_get(input, i)));
+	}
+	sim_free(e);
+	ev_log_free(log);
+	json_decref(input);
+	asl_machine_free(m);
+	diags_fini(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_children_have_their_own_logs),
 	    cmocka_unit_test(test_express_marked),
 	    cmocka_unit_test(test_children_while_running),
+	    cmocka_unit_test(test_child_context),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
