@@ -182,10 +182,82 @@ static void test_corpus_reproduced(void **state)
 			check_case(&cases[i]);
 }
 
+/* A hand-made history: two concurrent Map iterations whose results come back in the other
+ * order, and a third call that never finishes (the execution was still running). */
+static const char concurrent[] =
+    "{\"events\": ["
+    "{\"type\": \"ExecutionStarted\", \"id\": 1, \"previousEventId\": 0,"
+    " \"executionStartedEventDetails\": {\"input\": \"{}\"}},"
+    "{\"type\": \"MapStateEntered\", \"id\": 2, \"previousEventId\": 1,"
+    " \"stateEnteredEventDetails\": {\"name\": \"Fan\", \"input\": \"{}\"}},"
+    "{\"type\": \"MapStateStarted\", \"id\": 3, \"previousEventId\": 2,"
+    " \"mapStateStartedEventDetails\": {\"length\": 3}},"
+    "{\"type\": \"MapIterationStarted\", \"id\": 4, \"previousEventId\": 3,"
+    " \"mapIterationStartedEventDetails\": {\"name\": \"Fan\", \"index\": 0}},"
+    "{\"type\": \"MapIterationStarted\", \"id\": 5, \"previousEventId\": 3,"
+    " \"mapIterationStartedEventDetails\": {\"name\": \"Fan\", \"index\": 1}},"
+    "{\"type\": \"TaskStateEntered\", \"id\": 6, \"previousEventId\": 4,"
+    " \"stateEnteredEventDetails\": {\"name\": \"Work\", \"input\": \"0\"}},"
+    "{\"type\": \"TaskScheduled\", \"id\": 7, \"previousEventId\": 6,"
+    " \"taskScheduledEventDetails\": {\"resourceType\": \"lambda\", \"resource\": "
+    "\"invoke\", \"parameters\": \"{}\"}},"
+    "{\"type\": \"TaskStateEntered\", \"id\": 8, \"previousEventId\": 5,"
+    " \"stateEnteredEventDetails\": {\"name\": \"Work\", \"input\": \"1\"}},"
+    "{\"type\": \"TaskScheduled\", \"id\": 9, \"previousEventId\": 8,"
+    " \"taskScheduledEventDetails\": {\"resourceType\": \"lambda\", \"resource\": "
+    "\"invoke\", \"parameters\": \"{}\"}},"
+    "{\"type\": \"TaskStarted\", \"id\": 10, \"previousEventId\": 7,"
+    " \"taskStartedEventDetails\": {\"resourceType\": \"lambda\", \"resource\": "
+    "\"invoke\"}},"
+    "{\"type\": \"TaskStarted\", \"id\": 11, \"previousEventId\": 9,"
+    " \"taskStartedEventDetails\": {\"resourceType\": \"lambda\", \"resource\": "
+    "\"invoke\"}},"
+    "{\"type\": \"TaskSucceeded\", \"id\": 12, \"previousEventId\": 11,"
+    " \"taskSucceededEventDetails\": {\"resourceType\": \"lambda\", \"resource\": "
+    "\"invoke\", \"output\": \"\\\"B\\\"\"}},"
+    "{\"type\": \"TaskFailed\", \"id\": 13, \"previousEventId\": 10,"
+    " \"taskFailedEventDetails\": {\"resourceType\": \"lambda\", \"resource\": "
+    "\"invoke\", \"error\": \"E0\", \"cause\": \"c0\"}},"
+    "{\"type\": \"TaskScheduled\", \"id\": 14, \"previousEventId\": 13,"
+    " \"taskScheduledEventDetails\": {\"resourceType\": \"lambda\", \"resource\": "
+    "\"invoke\", \"parameters\": \"{}\"}},"
+    "{\"type\": \"TaskStarted\", \"id\": 15, \"previousEventId\": 14,"
+    " \"taskStartedEventDetails\": {\"resourceType\": \"lambda\", \"resource\": "
+    "\"invoke\"}}"
+    "]}";
+
+/* Invocation numbers follow the starts, not the results; unfinished calls are not mocked. */
+static void test_numbering_by_start(void **state)
+{
+	(void)state;
+	struct diags d;
+	diags_init(&d);
+	struct ev_log *log = hist_import_text("c.json", concurrent, strlen(concurrent), &d);
+	assert_non_null(log);
+	json_t *doc = hist_mock_from(log, "M", "T", "c.json", &d);
+	json_t *want = json_loads(
+	    "{\"StateMachines\": {\"M\": {\"TestCases\": {\"T\": {\"Work\": \"Work\"}}}},"
+	    " \"MockedResponses\": {\"Work\": {"
+	    "\"0\": {\"Throw\": {\"Error\": \"E0\", \"Cause\": \"c0\"}},"
+	    " \"1\": {\"Return\": \"B\"}}}}",
+	    0, NULL);
+	assert_non_null(want);
+	assert_true(json_equal(doc, want));
+	bool warned = false;
+	for (size_t i = 0; i < d.list.len; i++)
+		warned = warned || strstr(d.list.items[i].message, "invocation 2 of state 'Work'");
+	assert_true(warned);
+	json_decref(want);
+	json_decref(doc);
+	ev_log_free(log);
+	diags_fini(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_corpus_reproduced),
+	    cmocka_unit_test(test_numbering_by_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
