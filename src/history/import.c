@@ -1,7 +1,8 @@
 /*
  * Import of recorded histories: documents in, one ordered and checked event log out.
  *
- * Documents are parsed as they are added (their events kept with their wall-clock times);
+ * Documents are parsed as they are added (their events kept with their wall-clock times; the
+ * usual single {"events": [...]} page is streamed one event at a time, stream.c);
  * finishing orders them by id (pages and --reverse-order in any order), drops duplicate ids,
  * renumbers across gaps, checks causal links, converts times to milliseconds since the first
  * event (or synthetic order-based time when timestamps are placeholders), reconstructs states

@@ -63,6 +63,17 @@ if [ $? = 0 ] && grep -q '"M": {' "$t/out" && grep -q '"T": {' "$t/out"; then
 else
 	echo "FAIL cli-names: --machine-name / --test-case not used"
 fi
+cat >"$t/describe.json" <<'JSON'
+{"executionArn": "arn:aws:states:us-east-1:111111111111:execution:Orders:e1",
+ "stateMachineArn": "arn:aws:states:us-east-1:111111111111:stateMachine:Orders",
+ "name": "e1", "status": "SUCCEEDED", "startDate": "2024-05-14T10:15:00Z"}
+JSON
+"$STEPSCOPE" mock-from "$h" "$t/describe.json" >"$t/out" 2>"$t/err"
+if [ $? = 0 ] && grep -q '"Orders": {' "$t/out" && grep -q '"Recorded": {' "$t/out"; then
+	echo "ok cli-describe-names-machine"
+else
+	echo "FAIL cli-describe-names-machine: $(head -3 "$t/out") $(cat "$t/err")"
+fi
 cp "$h" "$t/h.json"
 "$STEPSCOPE" mock-from --out "$t/h.json" "$t/h.json" >/dev/null 2>"$t/err"
 rc=$?
