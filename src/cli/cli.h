@@ -16,6 +16,7 @@ enum { EXIT_OK = 0, EXIT_NOT_SUCCEEDED = 1, EXIT_USAGE = 2 };
 int cmd_tui(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_mock_from(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_definition(int argc, char **argv);

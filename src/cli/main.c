@@ -9,6 +9,7 @@ static const char usage[] =
 	"usage: stepscope [tui] [--config FILE] [DEFINITION]   the terminal UI (default: ./config.yaml)\n"
 	"       stepscope run [options] [DEFINITION]           headless simulation\n"
 	"       stepscope replay [options] HISTORY...          a recorded execution\n"
+	"       stepscope mock-from [options] HISTORY...       a MockConfigFile from a recording\n"
 	"       stepscope validate FILE...                     check definitions\n"
 	"       stepscope graph [--format text|dot|mermaid] [--ascii] [--machine ID] FILE\n"
 	"       stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
@@ -26,6 +27,7 @@ struct command {
 static const struct command commands[] = {
 	{"tui", cmd_tui},	    {"run", cmd_run},	      {"replay", cmd_replay},
 	{"validate", cmd_validate}, {"graph", cmd_graph},     {"definition", cmd_definition},
+	{"mock-from", cmd_mock_from},
 };
 
 int cli_error(const char *fmt, ...)
