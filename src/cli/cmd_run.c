@@ -1,7 +1,7 @@
 /*
  * `stepscope run`: one headless simulation. Prints a readable summary, one JSON object
- * (--json) or the event log's text form (--events). Exit 0 when the execution succeeded, 1
- * when it did not, 2 on bad usage or input.
+ * (--json), the event log's text form (--events) or the Lambda functions' logs (--logs). Exit 0
+ * when the execution succeeded, 1 when it did not, 2 on bad usage or input.
  */
 #include "cli.h"
 
@@ -9,29 +9,34 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sys/stat.h>
 
 #include "asl/asl.h"
 #include "config/config.h"
 #include "event/event.h"
+#include "explain/explain.h"
 #include "export/export.h"
 #include "history/history.h"
 #include "items/items.h"
 #include "sim/sim.h"
 
 static const char run_usage[] =
-    "usage: stepscope run [--json | --events] [--input FILE|-] [--config FILE]\n"
+    "usage: stepscope run [--json | --events | --logs] [--input FILE|-] [--config FILE]\n"
     "                     [--set KEY=VALUE]... [--items FILE] [--mock-config FILE\n"
     "                     [--test-case NAME] [--machine-name NAME]] [--seed N]\n"
     "                     [--start-time RFC3339] [--history-out FILE]\n"
-    "                     [--trace-out FILE] [--svg-out FILE] [DEFINITION]\n"
+    "                     [--trace-out FILE] [--svg-out FILE] [--explain STATE[#N]]\n"
+    "                     [DEFINITION]\n"
     "\n"
     "Simulates one execution in virtual time (nothing sleeps) and prints a summary.\n"
     "Without DEFINITION it runs the scenario's (./config.yaml or --config: the seed\n"
     "machine with its knobs applied).\n"
     "  --json              one JSON object: status, output or error/cause, dates, counts\n"
     "  --events            the history, one line per event\n"
+    "  --logs              the simulated CloudWatch logs of the Lambda functions, in\n"
+    "                      time order, as `aws logs tail` prints them\n"
     "  --input FILE|-      the execution input (JSON; default {})\n"
     "  --config FILE       the scenario: Lambda and service models, seed, limits\n"
     "  --set KEY=VALUE     override one scenario key, e.g. stepfunc.maxConcurrency=3\n"
@@ -44,14 +49,17 @@ static const char run_usage[] =
     "  --history-out FILE  write the history as get-execution-history JSON\n"
     "  --trace-out FILE    write a Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
     "  --svg-out FILE      write the timeline as an SVG image\n"
+    "  --explain STATE[#N] instead of the summary, why the state's last visit (in Map\n"
+    "                      item N) produced its output: each data-flow step, or which\n"
+    "                      Choice rule matched and why the others did not\n"
     "Exit status: 0 succeeded, 1 did not succeed, 2 usage or input error.\n";
 
-enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS };
+enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS, FMT_LOGS, FMT_EXPLAIN };
 
 struct run_args {
 	enum run_format format;
 	const char *input, *mock, *test_case, *machine_name, *definition;
-	const char *config, *items, *history_out, *trace_out, *svg_out;
+	const char *config, *items, *history_out, *trace_out, *svg_out, *explain;
 	VEC(const char *) sets;
 	bool seed_given, start_given;
 	struct sim_options opt;
@@ -60,8 +68,8 @@ struct run_args {
 static bool takes_value(const char *a)
 {
 	static const char *const with[] = {
-	    "--input",	      "--seed",	  "--start-time", "--mock-config", "--test-case",
-	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out", "--trace-out", "--svg-out"};
+	    "--input",	"--seed", "--start-time", "--mock-config", "--test-case", "--machine-name",
+	    "--config", "--set",  "--items",	  "--history-out", "--trace-out", "--svg-out", "--explain"};
 	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (strcmp(a, with[i]) == 0)
 			return true;
@@ -86,6 +94,14 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 		ra->history_out = v;
 	else if (strcmp(a, "--trace-out") == 0)
 		ra->trace_out = v;
+	else if (strcmp(a, "--explain") == 0) {
+		if (ra->format != FMT_SUMMARY) {
+			cli_error("run: --explain excludes --json, --events and --logs");
+			return cli_usage_hint("run");
+		}
+		ra->explain = v;
+		ra->format = FMT_EXPLAIN;
+	}
 	else if (strcmp(a, "--svg-out") == 0)
 		ra->svg_out = v;
 	else if (strcmp(a, "--set") == 0)
@@ -121,10 +137,14 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 			fputs(run_usage, stdout);
 			return EXIT_OK;
 		}
-		if (strcmp(a, "--json") == 0 || strcmp(a, "--events") == 0) {
-			enum run_format f = a[2] == 'j' ? FMT_JSON : FMT_EVENTS;
+		if (strcmp(a, "--json") == 0 || strcmp(a, "--events") == 0 ||
+		    strcmp(a, "--logs") == 0) {
+			enum run_format f = a[2] == 'j'	  ? FMT_JSON
+					    : a[2] == 'e' ? FMT_EVENTS
+							  : FMT_LOGS;
 			if (ra->format != FMT_SUMMARY && ra->format != f) {
-				cli_error("run: --json and --events exclude each other");
+				cli_error("run: --json, --events, --logs and --explain exclude each "
+					  "other");
 				return cli_usage_hint("run");
 			}
 			ra->format = f;
@@ -249,6 +269,21 @@ static void print_summary(struct sim_engine *e, const struct ev_log *log)
 	}
 }
 
+/* `aws logs tail` style: "2024-05-14T10:15:02.230000+00:00 <stream> <message>". */
+static void print_logs(struct sim_engine *e, const struct sim_options *opt)
+{
+	for (size_t i = 0; i < sim_log_count(e); i++) {
+		const struct sim_log_line *l = sim_log_at(e, i);
+		int64_t ms = opt->start_epoch_ms + l->t_ms;
+		time_t t = (time_t)(ms / 1000);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		printf("%04d-%02d-%02dT%02d:%02d:%02d.%03d000+00:00 %s %s\n", tm.tm_year + 1900,
+		       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		       (int)(ms % 1000), l->stream, l->text);
+	}
+}
+
 /* Everything a run reads, loaded and owned here. */
 struct run_inputs {
 	struct cfg_scenario s;
@@ -258,6 +293,7 @@ struct run_inputs {
 	json_t *input;
 	struct sim_mock *mock;
 	json_t *table_item;
+	json_t *tables; /* ddb.tables name -> typed items */
 };
 
 static void inputs_fini(struct run_inputs *in)
@@ -267,6 +303,7 @@ static void inputs_fini(struct run_inputs *in)
 	json_decref(in->input);
 	sim_mock_free(in->mock);
 	json_decref(in->table_item);
+	json_decref(in->tables);
 }
 
 /* The files a run reads, which its outputs must never overwrite; returns how many. */
@@ -313,6 +350,44 @@ static bool write_exports(const struct run_args *ra, const struct run_inputs *in
 	return ok;
 }
 
+static void print_explain_line(void *ctx, enum xp_kind kind, const char *text)
+{
+	(void)kind; /* the words say it all on a plain stream */
+	fprintf(ctx, "  %s\n", text);
+}
+
+/* `--explain STATE[#N]`: the state's last visit (in Map item N); false when never visited. */
+static bool print_explain(const struct asl_machine *m, const struct ev_log *log,
+			  const char *spec)
+{
+	char *name = xstrdup(spec);
+	int32_t item = -1;
+	char *hash = strrchr(name, '#');
+	if (hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1)) {
+		*hash = '\0';
+		item = (int32_t)atoi(hash + 1);
+	}
+	const struct asl_state *st = asl_machine_find(m, name);
+	struct xp_visit v;
+	bool ok = false;
+	if (!st)
+		cli_error("run: --explain: no state named '%s' in the definition", name);
+	else if (!xp_find_visit(log, 0, name, item, &v))
+		cli_error("run: --explain: '%s' was not visited%s", name,
+			  item >= 0 ? " in that Map item" : "");
+	else {
+		printf("%s (%s), visit at %.3f s", name, asl_state_type_name(st->type),
+		       (double)v.entered->t_ms / 1000.0);
+		if (v.entered->item >= 0)
+			printf(" in Map item #%d", (int)v.entered->item);
+		printf(":\n");
+		xp_explain(st, &v, print_explain_line, stdout);
+		ok = true;
+	}
+	free(name);
+	return ok;
+}
+
 static int simulate(struct run_args *ra, struct run_inputs *in)
 {
 	struct ev_log *log = ev_log_new();
@@ -323,6 +398,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 	struct sim_engine *e = sim_new(in->m, in->input, &ra->opt, log, &d);
 	struct sim_scenario_models *models = NULL;
 	int rc = EXIT_USAGE;
+	bool explain_ok = true;
 	if (!e) {
 		size_t len = 0;
 		const char *src = asl_source_text(in->m, &len);
@@ -334,14 +410,25 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 			diags_print(stderr, &d, src, len);
 		}
 		models = sim_use_scenario(e, &in->s, in->table_item);
+		for (size_t i = 0; i < in->s.ddb.table_count; i++) {
+			const struct cfg_table *t = &in->s.ddb.tables[i];
+			sim_scenario_add_table(models, t->name, t->partition_key, t->sort_key,
+					       json_object_get(in->tables, t->name));
+		}
 		sim_run(e);
 		if (ra->format == FMT_JSON)
 			print_json(e, log, &ra->opt);
 		else if (ra->format == FMT_EVENTS)
 			ev_log_write_text(log, stdout);
+		else if (ra->format == FMT_LOGS)
+			print_logs(e, &ra->opt);
+		else if (ra->format == FMT_EXPLAIN)
+			explain_ok = print_explain(in->m, log, ra->explain);
 		else
 			print_summary(e, log);
 		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
+		if (!explain_ok)
+			rc = EXIT_USAGE;
 		/* All outputs are checked before any is written: a refusal changes no file. */
 		static const char *const out_names[] = {"--history-out", "--trace-out",
 							"--svg-out"};
@@ -397,6 +484,45 @@ static bool load_machine(const struct run_args *ra, struct run_inputs *in)
 	return in->m != NULL;
 }
 
+/* ddb.tables' item files → typed items per table (boto3's TypeSerializer for plain JSON);
+ * false after printing why. */
+static bool load_tables(struct run_inputs *in)
+{
+	in->tables = json_object();
+	bool ok = true;
+	for (size_t i = 0; ok && i < in->s.ddb.table_count; i++) {
+		const struct cfg_table *t = &in->s.ddb.tables[i];
+		if (!t->items)
+			continue;
+		struct diags d;
+		diags_init(&d);
+		json_t *list = items_load(t->items, ITEMS_AUTO, NULL, &d);
+		json_t *typed = json_array();
+		size_t j;
+		json_t *it;
+		json_array_foreach(list, j, it)
+		{
+			if (!json_is_object(it)) {
+				cli_error("run: %s: item %zu of table %s is not an object",
+					  t->items, j, t->name);
+				ok = false;
+				break;
+			}
+			json_t *av = items_marshal(it);
+			json_array_append(typed, json_object_get(av, "M"));
+			json_decref(av);
+		}
+		if (!list) {
+			print_diags(&d, t->items);
+			ok = false;
+		}
+		json_object_set_new(in->tables, t->name, typed);
+		json_decref(list);
+		diags_fini(&d);
+	}
+	return ok;
+}
+
 /* Scenario, definition, input, mocks and the table's items; false after printing why. */
 static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 {
@@ -434,7 +560,7 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 		ok = list != NULL;
 	}
 	diags_fini(&d);
-	return ok;
+	return ok && load_tables(in);
 }
 
 int cmd_run(int argc, char **argv)

@@ -186,7 +186,8 @@ void cfg_load_section(struct cfg_ctx *c, const struct cfg_key *keys, const char 
 	}
 }
 
-/* A map of pattern -> model (lambda.functions, services), appended in file order. */
+/* A map of pattern -> model (lambda.functions, services, ddb.tables), appended in file
+ * order. */
 static void load_patterns(struct cfg_ctx *c, const struct cfg_key *k, const char *path, int id)
 {
 	struct cfg_scenario *s = c->scenario;
@@ -214,6 +215,12 @@ static void load_patterns(struct cfg_ctx *c, const struct cfg_key *k, const char
 			s->lambda.functions = xrealloc(s->lambda.functions,
 						       (s->lambda.function_count + 1) * sizeof(fn));
 			s->lambda.functions[s->lambda.function_count++] = fn;
+		} else if (k->type == CT_TABLES) {
+			struct cfg_table t = {.name = xstrdup(name)};
+			cfg_load_section(c, k->sub, child, p.value, &t, true);
+			s->ddb.tables =
+			    xrealloc(s->ddb.tables, (s->ddb.table_count + 1) * sizeof(t));
+			s->ddb.tables[s->ddb.table_count++] = t;
 		} else {
 			struct cfg_service sv = {.pattern = xstrdup(name)};
 			cfg_load_section(c, k->sub, child, p.value, &sv, true);
@@ -252,7 +259,7 @@ void cfg_load_default(struct cfg_ctx *parent, const struct cfg_key *k, const cha
 	    .is_default = true,
 	};
 	int root = yaml_document_get_root_node(&doc) ? 1 : 0;
-	if (k->type == CT_FUNCTIONS || k->type == CT_SERVICES)
+	if (k->type == CT_FUNCTIONS || k->type == CT_SERVICES || k->type == CT_TABLES)
 		; /* an empty map: nothing to add */
 	else
 		cfg_load_value(&c, k, path, root, field);
@@ -419,6 +426,9 @@ void cfg_scenario_fini(struct cfg_scenario *s)
 	free(s->ddb.partition_key_name);
 	free(s->ddb.partition_key_value_field);
 	free(s->ddb.items);
+	for (size_t i = 0; i < s->ddb.table_count; i++)
+		cfg_table_fini(&s->ddb.tables[i]);
+	free(s->ddb.tables);
 	free(s->stepfunc.definition);
 	cfg_lambda_fn_fini(&s->lambda.def);
 	for (size_t i = 0; i < s->lambda.function_count; i++)

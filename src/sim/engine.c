@@ -242,6 +242,7 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 	struct sim_engine *e = xcalloc(1, sizeof(*e));
 	e->machine = m;
 	e->log = log;
+	e->invoking_item = -1;
 	if (opt)
 		e->opt = *opt;
 	else
@@ -292,6 +293,7 @@ void sim_free(struct sim_engine *e)
 	free(e->description);
 	VEC_FREE(e->services);
 	sim_service_fini(e);
+	sim_logs_free(e);
 	json_decref(e->input);
 	json_decref(e->ctx_base);
 	json_decref(e->output);
