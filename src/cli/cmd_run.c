@@ -429,9 +429,15 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
 		if (!explain_ok)
 			rc = EXIT_USAGE;
-		if (ra->history_out && !write_history(ra, in, log))
+		/* All outputs are checked before any is written: a refusal changes no file. */
+		static const char *const out_names[] = {"--history-out", "--trace-out",
+							"--svg-out"};
+		const char *outs[] = {ra->history_out, ra->trace_out, ra->svg_out}, *ins[5];
+		size_t n = input_paths(ra, in, ins);
+		bool outs_ok = cli_outputs_ok("run", out_names, outs, 3, ins, n);
+		if (!outs_ok || (ra->history_out && !write_history(ra, in, log)))
 			rc = EXIT_USAGE;
-		if ((ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
+		if (outs_ok && (ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
 			rc = EXIT_USAGE;
 	}
 	sim_free(e);
