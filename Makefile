@@ -42,7 +42,7 @@ BIN := $(BUILD)/stepscope
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test check check-asan unit bench install uninstall clean deps deps-test \
+.PHONY: all run test check check-asan check-clang unit bench install uninstall clean deps deps-test \
 	format help
 all: stepscope
 
@@ -94,9 +94,14 @@ check: stepscope unit
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 stepscope unit
 
+# The code must stay warning-free with clang too (-Werror): a build-only pass.
+check-clang:
+	@$(MAKE) --no-print-directory CC=clang BUILD=build/clang build/clang/stepscope unit
+
 test: deps-test
 	@$(MAKE) --no-print-directory stepscope unit
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-clang
 	@sh tests/tools/run-tests.sh build build/asan
 
 bench: stepscope
@@ -108,6 +113,7 @@ install: stepscope
 	install -m 755 stepscope $(DESTDIR)$(PREFIX)/bin/stepscope
 	install -m 644 assets/stepscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/stepscope.1
 	cp -R assets/. $(DESTDIR)$(PREFIX)/share/stepscope/
+	cp -R samples $(DESTDIR)$(PREFIX)/share/stepscope/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/stepscope $(DESTDIR)$(PREFIX)/share/man/man1/stepscope.1

@@ -16,6 +16,7 @@
 #include "asl/asl.h"
 #include "config/config.h"
 #include "event/event.h"
+#include "export/export.h"
 #include "history/history.h"
 #include "items/items.h"
 #include "sim/sim.h"
@@ -24,7 +25,8 @@ static const char run_usage[] =
     "usage: stepscope run [--json | --events] [--input FILE|-] [--config FILE]\n"
     "                     [--set KEY=VALUE]... [--items FILE] [--mock-config FILE\n"
     "                     [--test-case NAME] [--machine-name NAME]] [--seed N]\n"
-    "                     [--start-time RFC3339] [--history-out FILE] [DEFINITION]\n"
+    "                     [--start-time RFC3339] [--history-out FILE]\n"
+    "                     [--trace-out FILE] [--svg-out FILE] [DEFINITION]\n"
     "\n"
     "Simulates one execution in virtual time (nothing sleeps) and prints a summary.\n"
     "Without DEFINITION it runs the scenario's (./config.yaml or --config: the seed\n"
@@ -41,6 +43,8 @@ static const char run_usage[] =
     "  --seed N            seed of every random choice (default: simulation.seed, 1)\n"
     "  --start-time T      wall-clock start, e.g. 2024-05-14T10:15:00Z\n"
     "  --history-out FILE  write the history as get-execution-history JSON\n"
+    "  --trace-out FILE    write a Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
+    "  --svg-out FILE      write the timeline as an SVG image\n"
     "Exit status: 0 succeeded, 1 did not succeed, 2 usage or input error.\n";
 
 enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS };
@@ -48,7 +52,7 @@ enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS };
 struct run_args {
 	enum run_format format;
 	const char *input, *mock, *test_case, *machine_name, *definition;
-	const char *config, *items, *history_out;
+	const char *config, *items, *history_out, *trace_out, *svg_out;
 	VEC(const char *) sets;
 	bool seed_given, start_given;
 	struct sim_options opt;
@@ -58,7 +62,7 @@ static bool takes_value(const char *a)
 {
 	static const char *const with[] = {
 	    "--input",	      "--seed",	  "--start-time", "--mock-config", "--test-case",
-	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out"};
+	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out", "--trace-out", "--svg-out"};
 	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (strcmp(a, with[i]) == 0)
 			return true;
@@ -81,6 +85,10 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 		ra->items = v;
 	else if (strcmp(a, "--history-out") == 0)
 		ra->history_out = v;
+	else if (strcmp(a, "--trace-out") == 0)
+		ra->trace_out = v;
+	else if (strcmp(a, "--svg-out") == 0)
+		ra->svg_out = v;
 	else if (strcmp(a, "--set") == 0)
 		VEC_PUSH(ra->sets, v);
 	else if (strcmp(a, "--seed") == 0) {
@@ -267,21 +275,47 @@ static void inputs_fini(struct run_inputs *in)
 	json_decref(in->table_item);
 }
 
-static bool write_history(const struct run_args *ra, const struct run_inputs *in,
-			  const struct ev_log *log)
+/* The files a run reads, which its outputs must never overwrite; returns how many. */
+static size_t input_paths(const struct run_args *ra, const struct run_inputs *in,
+			  const char *list[5])
 {
 	const char *inputs[] = {in->def_path, ra->input, in->config, ra->mock, ra->items};
-	const char *list[ARRAY_LEN(inputs)];
 	size_t n = 0;
 	for (size_t i = 0; i < ARRAY_LEN(inputs); i++)
 		if (inputs[i] && strcmp(inputs[i], "-") != 0)
 			list[n++] = inputs[i];
+	return n;
+}
+
+static bool write_history(const struct run_args *ra, const struct run_inputs *in,
+			  const struct ev_log *log)
+{
+	const char *list[5];
+	size_t n = input_paths(ra, in, list);
 	struct diags d;
 	diags_init(&d);
 	bool ok = hist_export(log, ra->history_out, list, n, &d);
 	if (!ok)
 		diags_print(stderr, &d, NULL, 0);
 	diags_fini(&d);
+	return ok;
+}
+
+static bool write_exports(const struct run_args *ra, const struct run_inputs *in,
+			  const struct ev_log *log)
+{
+	const char *list[5];
+	size_t n = input_paths(ra, in, list);
+	ev_str_t sm = ev_log_meta_const(log)->state_machine_name;
+	char *origin = xasprintf("simulation, seed %llu", (unsigned long long)ra->opt.seed);
+	struct exp_outputs o = {
+	    ra->trace_out, ra->svg_out, list, n, sm ? ev_log_str(log, sm) : NULL, origin};
+	struct diags d;
+	diags_init(&d);
+	bool ok = exp_write_outputs(log, in->m, &o, &d);
+	diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	free(origin);
 	return ok;
 }
 
@@ -315,6 +349,8 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 			print_summary(e, log, &in->s);
 		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
 		if (ra->history_out && !write_history(ra, in, log))
+			rc = EXIT_USAGE;
+		if ((ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
 			rc = EXIT_USAGE;
 	}
 	sim_free(e);
@@ -384,8 +420,8 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 	}
 	/* The table's items matter to the seed (or when named with --items); for another
 	 * definition a missing default item file just means an empty table. */
-	const char *items = ra->items ? ra->items : in->config ? in->s.ddb.items : NULL;
 	bool seed = !ra->definition && in->s.stepfunc.definition_is_seed;
+	const char *items = ra->items ? ra->items : in->config || seed ? in->s.ddb.items : NULL;
 	if (items && !ra->items && !seed && stat(items, &st) != 0)
 		items = NULL;
 	if (ok && items) {
