@@ -77,8 +77,8 @@ static bool load_items(struct an_scenario *sc, const struct an_source *src, cons
 		       struct diags *d)
 {
 	struct stat st;
-	const char *items = src->items ? src->items : config ? sc->s.ddb.items : NULL;
 	bool seed = !src->definition && sc->s.stepfunc.definition_is_seed;
+	const char *items = src->items ? src->items : config || seed ? sc->s.ddb.items : NULL;
 	if (items && !src->items && !seed && stat(items, &st) != 0)
 		items = NULL;
 	if (!items)
