@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis/analysis.h"
+#include "history/history.h"
 
 static const char compare_usage[] =
     "usage: stepscope compare [--json] [--config FILE] [--set KEY=VALUE]...\n"
@@ -310,7 +311,14 @@ static void fmt(char *buf, size_t size, double v, enum unit u, bool sign)
 static void print_text(const struct compare_args *ca)
 {
 	const struct side *a = &ca->side[0], *b = &ca->side[1];
-	printf("A: %s\nB: %s\n\n", a->desc, b->desc);
+	printf("A: %s\nB: %s\n", a->desc, b->desc);
+	for (int i = 0; i < 2; i++)
+		if (ev_log_meta_const(ca->side[i].log)->synthetic_time)
+			printf(
+			    "%c: its history has no real timestamps: times are event order, %d ms "
+			    "per event\n",
+			    'A' + i, HIST_SYNTHETIC_STEP_MS);
+	putchar('\n');
 	printf("%-20s %14s %14s %22s\n", "", "A", "B", "B - A");
 	printf("%-20s %14s %14s\n", "status", a->m.status, b->m.status);
 	for (size_t i = 0; i < ARRAY_LEN(metrics); i++) {
@@ -343,6 +351,8 @@ static json_t *side_json(const struct side *sd)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s}", "source", sd->desc, "kind",
 			      sd->scen ? "simulation" : "history", "status", sd->m.status);
+	json_object_set_new(o, "syntheticTime",
+			    json_boolean(ev_log_meta_const(sd->log)->synthetic_time));
 	for (size_t i = 0; i < ARRAY_LEN(metrics); i++)
 		json_object_set_new(o, metrics[i].json, number(metrics[i].get(&sd->m)));
 	return o;
