@@ -12,9 +12,10 @@
 
 enum { LABEL_W = 14 };
 
-/* Cell levels, drawn by importance: a running task hides the visit around it. */
-enum { CELL_IDLE, CELL_WAIT, CELL_STATE, CELL_TASK };
-static const char *const glyph[] = {" ", "░", "▒", "█"};
+/* Cell levels, drawn by importance: a running task or a retry back-off hides the visit
+ * around it. */
+enum { CELL_IDLE, CELL_STATE, CELL_WAIT, CELL_TASK };
+static const char *const glyph[] = {" ", "▒", "░", "█"};
 
 static int span_level(const struct tl_span *sp)
 {
@@ -62,8 +63,8 @@ static void draw_row(FILE *out, const struct tl_index *idx, const struct tl_row 
 	if (row->kind == TL_ROW_TOP)
 		snprintf(label, sizeof(label), "%s execution", lane);
 	else
-		snprintf(label, sizeof(label), "%s %*s#%d", lane, (int)(row->depth - 1) * 2, "",
-			 row->index);
+		snprintf(label, sizeof(label), "%s %*s#%d%s", lane, (int)(row->depth - 1) * 2, "",
+			 row->index, row->attempt > 1 ? " (retry)" : "");
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_addf(&sb, "%-*.*s|", LABEL_W - 1, LABEL_W - 1, label);

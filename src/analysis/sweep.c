@@ -157,11 +157,14 @@ static json_t *num(double v)
 	return json_real(v);
 }
 
-/* A --set value as JSON when it parses (numbers, booleans), else the text. */
+/* A --set value: numbers, booleans and null as JSON scalars, anything else as written. */
 static json_t *value_json(const char *text)
 {
 	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	return v ? v : json_string(text);
+	if (v && !json_is_object(v) && !json_is_array(v) && !json_is_string(v))
+		return v;
+	json_decref(v);
+	return json_string(text);
 }
 
 static json_t *row_json(const struct an_sweep *sw, size_t c)
