@@ -135,3 +135,39 @@ help:
 	@echo "make deps       install the libraries stepscope needs"
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- fuzzing (tests/fuzz/) ----
+# Each tests/fuzz/fz_*.c is a libFuzzer target. `make fuzz [FUZZ_SECONDS=N]` builds the library
+# and the targets with clang (-fsanitize=fuzzer,address,undefined) into build/fuzz/ and runs
+# each target for N seconds, one at a time. Every build also links each target with
+# tests/fuzz/runner.c (a plain main, the normal compiler) into $(BUILD)/fuzz-regress/; the
+# golden suite tests/fuzz/run.sh replays the seeds and regression cases through them.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fz_*.c))
+FUZZ_RUNNERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-regress/%)
+FUZZ_SECONDS ?= 20
+ifeq ($(SANITIZE),fuzz)
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+CFLAGS := -O1 -g
+endif
+
+.PHONY: fuzz fuzz-targets
+unit: $(FUZZ_RUNNERS)
+
+$(BUILD)/fuzz-regress/%: tests/fuzz/%.c tests/fuzz/runner.c $(wildcard tests/fuzz/*.h) $(LIB) \
+		$(CONFIG)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZREG $@",:)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/runner.c $(LIB) $(LDLIBS)
+
+fuzz-targets: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/%)
+
+$(BUILD)/bin/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB) $(CONFIG)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@",:)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
+fuzz:
+	@sh tests/tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SANITIZE=fuzz fuzz-targets
+	@sh tests/fuzz/fuzz.sh build/fuzz $(FUZZ_SECONDS)

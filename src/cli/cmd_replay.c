@@ -1,18 +1,21 @@
 /*
- * `stepscope replay`: a recorded AWS execution history, headless. Until the terminal UI lands
- * the default view is --summary.
+ * `stepscope replay`: a recorded AWS execution history: the terminal UI on a terminal (see
+ * cmd_tui.c), otherwise headless (--summary, --json, --events).
  */
 #include "cli.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "asl/asl.h"
 #include "export/export.h"
 #include "history/history.h"
 
-enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS };
+/* REPLAY_TUI: no mode option given; the terminal UI on a terminal (not TERM=dumb), else
+ * --summary. */
+enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS, REPLAY_TUI };
 
 /* ---- --json ---- */
 
@@ -355,7 +358,7 @@ static const char help[] =
     "`describe-execution` JSON given beside it adds the execution's name.\n"
     "\n"
     "  --summary            status, duration, states, retries, Map iterations, task calls\n"
-    "                       (the default for now; the terminal UI will be the default later)\n"
+    "                       (the default when not on a terminal; on one: the terminal UI)\n"
     "  --json               one JSON object: status, output, error, cause, startDate,\n"
     "                       stopDate, durationMs, events\n"
     "  --events             the event log, one line per event\n"
@@ -502,7 +505,14 @@ static int replay(const struct replay_opts *o)
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_OK;
-	if (o->history_out) {
+	/* Every check that can fail runs before --history-out is written: a failed command
+	 * leaves an existing file untouched, and no input is ever overwritten. */
+	if (o->history_out && o->definition && file_same(o->history_out, o->definition))
+		rc = cli_error("replay: refusing to overwrite the definition %s with --history-out",
+			       o->definition);
+	if (rc == EXIT_OK && o->definition)
+		rc = replay_check_definition(log, o->definition);
+	if (rc == EXIT_OK && o->history_out) {
 		struct diags d;
 		diags_init(&d);
 		if (!hist_export(log, o->history_out, o->files, o->file_count, &d))
@@ -510,8 +520,12 @@ static int replay(const struct replay_opts *o)
 		diags_print(stderr, &d, NULL, 0);
 		diags_fini(&d);
 	}
-	if (rc == EXIT_OK && o->definition)
-		rc = replay_check_definition(log, o->definition);
+	const char *term = getenv("TERM");
+	bool tui = isatty(0) && isatty(1) && !(term && !strcmp(term, "dumb"));
+	if (rc == EXIT_OK && o->mode == REPLAY_TUI && tui) {
+		hist_importer_free(imp);
+		return cli_tui_replay(log, o->files[0], o->definition);
+	}
 	if (rc == EXIT_OK && (o->trace_out || o->svg_out))
 		rc = replay_exports(log, o);
 	if (rc == EXIT_OK) {
@@ -527,7 +541,7 @@ static int replay(const struct replay_opts *o)
 
 int cmd_replay(int argc, char **argv)
 {
-	struct replay_opts o = {.mode = REPLAY_SUMMARY};
+	struct replay_opts o = {.mode = REPLAY_TUI};
 	bool done = false;
 	int rc = parse_args(argc, argv, &o, &done);
 	if (rc == EXIT_OK && !done)

@@ -265,6 +265,7 @@ void cfg_load_value(struct cfg_ctx *c, const struct cfg_key *k, const char *path
 	}
 	case CT_FUNCTIONS:
 	case CT_SERVICES:
+	case CT_TABLES:
 		cfg_load_map(c, k, path, id);
 		break;
 	}

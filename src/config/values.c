@@ -428,6 +428,14 @@ void cfg_lambda_fn_fini(struct cfg_lambda_fn *f)
 	cfg_argv_fini(&f->command);
 }
 
+void cfg_table_fini(struct cfg_table *t)
+{
+	free(t->name);
+	free(t->partition_key);
+	free(t->sort_key);
+	free(t->items);
+}
+
 void cfg_service_fini(struct cfg_service *sv)
 {
 	free(sv->pattern);
