@@ -112,41 +112,71 @@ static void cell(char *buf, size_t size, double v, int scale)
 		snprintf(buf, size, "%.1f", v);
 }
 
-static void table_cell(FILE *out, const struct an_sweep *sw, size_t c, const struct field *f)
+/* The table cell of field f for combination c: the mean (and [min-max], see below). */
+static char *table_cell(const struct an_sweep *sw, size_t c, const struct field *f)
 {
 	struct stat3 s = reduce(sw, c, f);
-	char a[32], b[32], m[32], text[100];
+	char a[32], b[32], m[32];
 	cell(m, sizeof(m), s.mean, f->scale);
-	if (sw->runs > 1 && s.min != s.max) {
-		cell(a, sizeof(a), s.min, f->scale);
-		cell(b, sizeof(b), s.max, f->scale);
-		snprintf(text, sizeof(text), "%s [%s-%s]", m, a, b);
-	} else {
-		snprintf(text, sizeof(text), "%s", m);
+	/* Only the makespan gets its range here, so a row fits 100 columns; --json and --csv
+	 * carry every field's min and max. */
+	if (sw->runs < 2 || s.min == s.max || f != &fields[0])
+		return xstrdup(m);
+	cell(a, sizeof(a), s.min, f->scale);
+	cell(b, sizeof(b), s.max, f->scale);
+	return xasprintf("%s [%s-%s]", m, a, b);
+}
+
+/* Every cell as text, row 0 the headings; columns: keys, status, fields. */
+static char **table_cells(const struct an_sweep *sw, size_t cols)
+{
+	char **t = xcalloc((sw->combo_count + 1) * cols, sizeof(char *));
+	size_t nk = sw->key_count;
+	for (size_t k = 0; k < nk; k++)
+		t[k] = xstrdup(short_key(sw->keys[k]));
+	t[nk] = xstrdup("status");
+	for (size_t f = 0; f < NFIELDS; f++)
+		t[nk + 1 + f] = xstrdup(fields[f].head);
+	for (size_t c = 0; c < sw->combo_count; c++) {
+		char **row = t + (c + 1) * cols;
+		for (size_t k = 0; k < nk; k++)
+			row[k] = xstrdup(sw->values[c * nk + k]);
+		row[nk] = xstrdup(status_of(sw, c));
+		for (size_t f = 0; f < NFIELDS; f++)
+			row[nk + 1 + f] = table_cell(sw, c, &fields[f]);
 	}
-	int w = (int)strlen(f->head);
-	fprintf(out, "  %*s", w, text);
+	return t;
 }
 
 void an_sweep_write_table(FILE *out, const struct an_sweep *sw)
 {
-	for (size_t k = 0; k < sw->key_count; k++)
-		fprintf(out, "%s%s", k ? "  " : "", short_key(sw->keys[k]));
-	fprintf(out, "  %-9s", "status");
-	for (size_t f = 0; f < NFIELDS; f++)
-		fprintf(out, "  %s", fields[f].head);
-	fputc('\n', out);
-	for (size_t c = 0; c < sw->combo_count; c++) {
-		for (size_t k = 0; k < sw->key_count; k++)
-			fprintf(out, "%s%*s", k ? "  " : "", (int)strlen(short_key(sw->keys[k])),
-				sw->values[c * sw->key_count + k]);
-		fprintf(out, "  %-9s", status_of(sw, c));
-		for (size_t f = 0; f < NFIELDS; f++)
-			table_cell(out, sw, c, &fields[f]);
+	size_t cols = sw->key_count + 1 + NFIELDS, rows = sw->combo_count + 1;
+	char **t = table_cells(sw, cols);
+	int *w = xcalloc(cols, sizeof(int));
+	for (size_t i = 0; i < rows * cols; i++) {
+		int n = (int)strlen(t[i]);
+		w[i % cols] = n > w[i % cols] ? n : w[i % cols];
+	}
+	for (size_t r = 0; r < rows; r++) {
+		for (size_t c = 0; c < cols; c++) {
+			const char *sep = c ? "  " : "";
+			if (c == sw->key_count) /* status reads left to right */
+				fprintf(out, "%s%-*s", sep, c + 1 == cols ? 0 : w[c],
+					t[r * cols + c]);
+			else
+				fprintf(out, "%s%*s", sep, w[c], t[r * cols + c]);
+		}
 		fputc('\n', out);
 	}
+	for (size_t i = 0; i < rows * cols; i++)
+		free(t[i]);
+	free(t);
+	free(w);
 	if (sw->runs > 1)
-		fprintf(out, "(mean over %zu seeds, [min-max] where they differ)\n", sw->runs);
+		fprintf(out,
+			"(means over %zu seeds; makespan [min-max] where they differ; --json or "
+			"--csv for every min and max)\n",
+			sw->runs);
 }
 
 /* A number as an integer when it is one (counts, single runs), else a real. */
