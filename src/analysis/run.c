@@ -167,7 +167,7 @@ struct ev_log *an_history_load(const char *path, struct diags *d)
 	char *err = NULL;
 	char *text = file_read_all(path, &len, &err);
 	if (!text) {
-		diags_add(d, DIAG_ERROR, "read", path, 0, 0, NULL, "cannot read: %s", err);
+		diags_add(d, DIAG_ERROR, "read", path, 0, 0, NULL, "%s", err);
 		free(err);
 		return NULL;
 	}

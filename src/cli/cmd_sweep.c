@@ -152,8 +152,10 @@ static bool grid_build(struct grid *g, struct sweep_args *sa)
 	for (size_t i = 0; i < sa->sets.len; i++) {
 		char *key;
 		an_strvec vals = {0};
-		if (!an_split_values(sa->sets.items[i], &key, &vals, &d))
+		if (!an_split_values(sa->sets.items[i], &key, &vals, &d)) {
+			VEC_FREE(vals);
 			break;
+		}
 		VEC_PUSH(g->keys, key);
 		VEC_PUSH(g->lists, vals);
 		g->combos *= vals.len;
@@ -186,7 +188,9 @@ static bool grid_build(struct grid *g, struct sweep_args *sa)
 			free(sets[k]);
 	}
 	free(sets);
-	if (!ok) {
+	for (size_t i = 0; !ok && i < d.list.len && !d.list.items[i].file; i++)
+		cli_error("sweep: %s", d.list.items[i].message); /* value lists: no file */
+	if (!ok && d.list.len && d.list.items[0].file) {
 		diags_sort(&d);
 		diags_print_files(stderr, &d);
 	}
