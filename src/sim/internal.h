@@ -168,6 +168,7 @@ struct sim_engine {
 	struct sim_state_stats *stats_view;
 	char *description;	       /* for the playback seam */
 	VEC(struct sim_log_line) logs; /* time order; strings owned */
+	int32_t invoking_item;	       /* Map iteration of the task a model is invoking */
 };
 
 /* context.c */

@@ -19,7 +19,8 @@
 void sim_log_add(struct sim_engine *e, int64_t t_ms, const char *group, const char *stream,
 		 const char *text)
 {
-	struct sim_log_line l = {t_ms, xstrdup(group), xstrdup(stream), xstrdup(text)};
+	struct sim_log_line l = {t_ms, xstrdup(group), xstrdup(stream), xstrdup(text),
+				 e->invoking_item};
 	VEC_PUSH(e->logs, l);
 	/* Keep time order, stable: a new line goes after every line not later than it. Lines
 	 * are written when an invocation starts (t_ms >= now), so lines at or before now never
