@@ -6,20 +6,19 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: stepscope [tui] [--config FILE] [DEFINITION]   the terminal UI (default: "
-    "./config.yaml)\n"
-    "       stepscope run [options] [DEFINITION]           headless simulation\n"
-    "       stepscope replay [options] HISTORY...          a recorded execution\n"
-    "       stepscope validate FILE...                     check definitions\n"
-    "       stepscope graph [--format text|dot|mermaid] [--ascii] [--machine ID] FILE\n"
-    "       stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
-    "       stepscope sweep [options] --set KEY=V1,V2,...    runs per combination, a table\n"
-    "       stepscope compare [options] [A B]              two runs or histories side by side\n"
-    "\n"
-    "Options: -h, --help   this text (or `stepscope COMMAND --help`)\n"
-    "         --version    print the version\n"
-    "Exit status: 0 success, 1 the execution did not succeed, 2 usage or input error.\n"
-    "See stepscope(1) and README.md.\n";
+	"usage: stepscope [tui] [--config FILE] [DEFINITION]   the terminal UI (default: ./config.yaml)\n"
+	"       stepscope run [options] [DEFINITION]           headless simulation\n"
+	"       stepscope replay [options] HISTORY...          a recorded execution\n"
+	"       stepscope validate FILE...                     check definitions\n"
+	"       stepscope graph [--format text|dot|mermaid] [--ascii] [--machine ID] FILE\n"
+	"       stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
+	"       stepscope sweep [options] --set KEY=V1,V2,...  runs per combination, a table\n"
+	"       stepscope compare [options] [A B]              two runs or histories side by side\n"
+	"\n"
+	"Options: -h, --help   this text (or `stepscope COMMAND --help`)\n"
+	"         --version    print the version\n"
+	"Exit status: 0 success, 1 the execution did not succeed, 2 usage or input error.\n"
+	"See stepscope(1) and README.md.\n";
 
 struct command {
 	const char *name;
@@ -27,9 +26,9 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"tui", cmd_tui},		{"run", cmd_run},	  {"replay", cmd_replay},
-    {"validate", cmd_validate}, {"graph", cmd_graph},	  {"definition", cmd_definition},
-    {"sweep", cmd_sweep},	{"compare", cmd_compare},
+	{"tui", cmd_tui},	    {"run", cmd_run},	      {"replay", cmd_replay},
+	{"validate", cmd_validate}, {"graph", cmd_graph},     {"definition", cmd_definition},
+	{"sweep", cmd_sweep},	    {"compare", cmd_compare},
 };
 
 int cli_error(const char *fmt, ...)
