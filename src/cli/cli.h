@@ -20,6 +20,8 @@ int cmd_mock_from(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_definition(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 struct ev_log;
 /* The terminal UI over a replayed log (taken: freed here); `name` is the history file and
