@@ -173,6 +173,30 @@ static const struct tui_log_line *session_logs(void *ctx, size_t *count)
 	return s->logs.items;
 }
 
+/* A child counts from its start and has its final status once its last event is due. */
+static bool session_children(void *ctx, int64_t t_ms, struct tui_child_counts *out)
+{
+	struct session *s = ctx;
+	size_t n = sim_child_count(s->engine);
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		const struct sim_child_info *c = sim_child(s->engine, i);
+		const struct ev *last = ev_log_get(c->log, (int64_t)ev_log_count(c->log));
+		bool ended = c->status != SIM_RUNNING && last && c->start_ms + last->t_ms <= t_ms;
+		if (c->start_ms > t_ms)
+			out->pending++;
+		else if (!ended)
+			out->running++;
+		else if (c->status == SIM_SUCCEEDED)
+			out->succeeded++;
+		else if (c->status == SIM_ABORTED)
+			out->aborted++;
+		else
+			out->failed++;
+	}
+	return n > 0;
+}
+
 static void fill_source(struct session *s, struct tui_source *src)
 {
 	memset(src, 0, sizeof(*src));
@@ -184,6 +208,8 @@ static void fill_source(struct session *s, struct tui_source *src)
 	if (s->engine) {
 		src->logs = session_logs;
 		src->logs_ctx = s;
+		src->children = session_children;
+		src->children_ctx = s;
 	}
 	const struct ev_log_meta *meta = ev_log_meta_const(s->log);
 	src->machine_name = s->machine_name;

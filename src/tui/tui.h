@@ -56,6 +56,11 @@ struct tui_log_line {
 	const char *text;
 };
 
+/* Distributed Map child executions by status at a virtual time (the Map Run summary). */
+struct tui_child_counts {
+	int64_t pending, running, succeeded, failed, aborted;
+};
+
 /* What the app shows; every pointer borrowed and valid until replaced by a reload. */
 struct tui_source {
 	struct ev_producer *producer;	 /* required; producer->log is the log */
@@ -67,6 +72,9 @@ struct tui_source {
 	/* CloudWatch lines so far, in time order; NULL = none (replays). */
 	const struct tui_log_line *(*logs)(void *ctx, size_t *count);
 	void *logs_ctx;
+	/* Child executions of Distributed Maps as of t_ms; false (or NULL) when there are none. */
+	bool (*children)(void *ctx, int64_t t_ms, struct tui_child_counts *out);
+	void *children_ctx;
 };
 
 enum tui_reload { TUI_RERUN_SAME_SEED, TUI_RERUN_NEW_SEED, TUI_RELOAD_CONFIG, TUI_OPEN_HISTORY };

@@ -117,7 +117,15 @@ void view_conc(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 		ok += s->runs_ok;
 		bad += s->runs_failed + s->runs_aborted;
 	}
-	if (runs > 0) /* Distributed Map: its child executions live outside this history */
+	struct tui_child_counts k = {0};
+	if (app->src.children && app->src.children(app->src.children_ctx, app->play.t, &k))
+		/* The console's Map Run summary: child executions by status, in words. */
+		snprintf(extra, sizeof(extra),
+			 "children %lld running, %lld ok, %lld failed, %lld aborted / %lld",
+			 (long long)k.running, (long long)k.succeeded, (long long)k.failed,
+			 (long long)k.aborted,
+			 (long long)(k.pending + k.running + k.succeeded + k.failed + k.aborted));
+	else if (runs > 0) /* Distributed Map: its child executions live outside this history */
 		snprintf(extra, sizeof(extra), "map runs %d: %d running, %d ok, %d failed", runs,
 			 runs - ok - bad, ok, bad);
 	else if (limit > 0)
