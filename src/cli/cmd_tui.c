@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "history/history.h"
 #include "items/items.h"
+#include "lesson/lesson.h"
 #include "sim/sim.h"
 #include "tui/tui.h"
 
@@ -24,6 +25,8 @@ struct sim_args {
 	VEC(const char *) sets;
 	bool seed_given;
 	uint64_t seed;
+	bool no_config;			 /* lessons: defaults + their sets, never ./config.yaml */
+	json_t *input_value, *item_list; /* lessons: inline input and items (borrowed) */
 };
 
 /* One execution shown: a replay (log + definition if found) or a live simulation. */
@@ -239,7 +242,9 @@ static bool sim_load_machine(struct session *s, const struct sim_args *a, struct
 static bool sim_load_data(struct session *s, const struct sim_args *a, const char *config,
 			  struct diags *d)
 {
-	if (a->input) {
+	if (a->input_value) {
+		s->input = json_incref(a->input_value);
+	} else if (a->input) {
 		json_error_t je;
 		s->input = json_load_file(a->input, JSON_DECODE_ANY, &je);
 		if (!s->input) {
@@ -252,7 +257,13 @@ static bool sim_load_data(struct session *s, const struct sim_args *a, const cha
 	}
 	/* The table's items matter to the seed; for another definition a missing default
 	 * item file just means an empty table (as `stepscope run` does). */
-	const char *items = a->items ? a->items : config ? s->scenario.ddb.items : NULL;
+	if (a->item_list) {
+		s->table_item = items_seed_table_item(&s->scenario, a->item_list);
+		return true;
+	}
+	const char *items = a->items		     ? a->items
+			    : config || a->no_config ? s->scenario.ddb.items
+						     : NULL;
 	bool seed = !a->definition && s->scenario.stepfunc.definition_is_seed;
 	if (items && !a->items && !seed && !file_exists(items))
 		items = NULL;
@@ -292,7 +303,7 @@ static struct session *sim_session_new(const struct sim_args *a, const uint64_t 
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 	const char *config = a->config;
-	if (!config && !a->definition && file_exists("config.yaml"))
+	if (!config && !a->definition && !a->no_config && file_exists("config.yaml"))
 		config = "config.yaml";
 	s->has_scenario = true;
 	bool ok = cfg_load(&s->scenario, config, a->sets.items, a->sets.len, d);
@@ -311,17 +322,59 @@ static struct session *sim_session_new(const struct sim_args *a, const uint64_t 
 	return s;
 }
 
+/* A lesson being shown: every step's simulation arguments and pane contents. */
+struct lesson_run {
+	const struct lesson *l;
+	size_t step; /* shown now */
+	struct sim_args *args;
+	struct tui_lesson *views;
+	struct tui_pause **pauses;
+	json_t **items; /* generated item lists, NULL where none */
+};
+
 struct hook_ctx {
 	struct session *cur, *old;
 	struct sim_args *sim; /* how to (re)build a simulation; NULL for a replay-only run */
+	struct lesson_run *lesson;
 };
+
+static bool lesson_move(struct hook_ctx *h, enum tui_reload what, struct session **next,
+			char **message)
+{
+	struct lesson_run *lr = h->lesson;
+	if (!lr) {
+		*message = xstrdup("n and p step through a lesson (stepscope lesson)");
+		return false;
+	}
+	bool fwd = what == TUI_LESSON_NEXT;
+	if (fwd ? lr->step + 1 >= lr->l->step_count : lr->step == 0) {
+		*message =
+		    xstrdup(fwd ? "this is the last step (q quits)" : "this is the first step");
+		return false;
+	}
+	size_t step = fwd ? lr->step + 1 : lr->step - 1;
+	struct diags d;
+	diags_init(&d);
+	*next = sim_session_new(&lr->args[step], NULL, &d);
+	if (!*next)
+		*message = first_error(&d, "lesson step");
+	diags_fini(&d);
+	if (!*next)
+		return false;
+	lr->step = step;
+	h->sim = &lr->args[step];
+	return true;
+}
 
 static bool reload(void *ctx, enum tui_reload what, const char *arg, struct tui_source *out,
 		   char **message)
 {
 	struct hook_ctx *h = ctx;
 	struct session *next = NULL;
-	if (what == TUI_OPEN_HISTORY) {
+	if (what == TUI_LESSON_NEXT || what == TUI_LESSON_PREV) {
+		if (!lesson_move(h, what, &next, message))
+			return false;
+	} else if (what == TUI_OPEN_HISTORY) {
 		struct ev_log *log = import_file(arg, message);
 		if (!log)
 			return false;
@@ -346,6 +399,8 @@ static bool reload(void *ctx, enum tui_reload what, const char *arg, struct tui_
 	h->old = h->cur;
 	h->cur = next;
 	fill_source(h->cur, out);
+	if (h->lesson && !h->cur->replay)
+		out->lesson = &h->lesson->views[h->lesson->step];
 	return true;
 }
 
@@ -360,7 +415,12 @@ struct dump_opts {
 
 static int dump(struct tui_app *app, const struct dump_opts *d, bool ascii)
 {
-	if (d->at && !strcmp(d->at, "end"))
+	if (d->at && !strncmp(d->at, "pause", 5)) {
+		/* A lesson's Nth pause ("pause" = the first). */
+		long n = d->at[5] ? strtol(d->at + 5, NULL, 10) : 1;
+		for (long i = 0; i < n; i++)
+			tui_app_play_to_pause(app, 24 * 3600 * 1000LL);
+	} else if (d->at && !strcmp(d->at, "end"))
 		tui_app_seek_end(app);
 	else if (d->at)
 		tui_app_seek(app, strtoll(d->at, NULL, 10));
@@ -479,6 +539,8 @@ static int parse_opt(int argc, char **argv, int *i, struct tui_args *a)
 		a->opt.no_mouse = true;
 	} else if (!strcmp(o, "--paused")) {
 		a->opt.paused = true;
+	} else if (!strcmp(o, "--present")) {
+		a->opt.present = true;
 	} else if (!strcmp(o, "--roles")) {
 		a->dump.roles = true;
 	} else if (slot || !strcmp(o, "--set") || !strcmp(o, "--seed") || !strcmp(o, "--colors") ||
@@ -519,12 +581,15 @@ static int parse_args(int argc, char **argv, struct tui_args *a, bool *done)
 	return EXIT_OK;
 }
 
-static int run_session(struct session *s, const struct tui_args *a, struct sim_args *sim)
+static int run_session(struct session *s, const struct tui_args *a, struct sim_args *sim,
+		       struct lesson_run *lr)
 {
-	struct hook_ctx h = {.cur = s, .sim = sim};
+	struct hook_ctx h = {.cur = s, .sim = sim, .lesson = lr};
 	struct tui_hooks hooks = {.ctx = &h, .reload = reload};
 	struct tui_source src;
 	fill_source(s, &src);
+	if (lr)
+		src.lesson = &lr->views[lr->step];
 	int rc;
 	if (a->dumping) {
 		struct tui_options o = a->opt;
@@ -549,7 +614,7 @@ int cli_tui_replay(struct ev_log *log, const char *name, const char *definition)
 		session_free(s);
 		return EXIT_USAGE;
 	}
-	return run_session(s, &a, NULL);
+	return run_session(s, &a, NULL, NULL);
 }
 
 static int start_replay(struct tui_args *a, struct ev_log *log)
@@ -567,7 +632,7 @@ static int start_replay(struct tui_args *a, struct ev_log *log)
 		session_free(s);
 		return EXIT_USAGE;
 	}
-	return run_session(s, a, NULL);
+	return run_session(s, a, NULL, NULL);
 }
 
 static int start_sim(struct tui_args *a)
@@ -584,7 +649,7 @@ static int start_sim(struct tui_args *a)
 		return EXIT_USAGE;
 	}
 	diags_fini(&d);
-	return run_session(s, a, &a->sim);
+	return run_session(s, a, &a->sim, NULL);
 }
 
 int cmd_tui(int argc, char **argv)
@@ -611,4 +676,122 @@ int cmd_tui(int argc, char **argv)
 	}
 	VEC_FREE(a.sim.sets);
 	return rc;
+}
+
+/* ---- lessons: every step a simulation session ---- */
+
+static void lesson_run_init(struct lesson_run *lr, const struct lesson *l)
+{
+	memset(lr, 0, sizeof(*lr));
+	lr->l = l;
+	size_t n = l->step_count;
+	lr->args = xcalloc(n, sizeof(*lr->args));
+	lr->views = xcalloc(n, sizeof(*lr->views));
+	lr->pauses = xcalloc(n, sizeof(*lr->pauses));
+	lr->items = xcalloc(n, sizeof(*lr->items));
+	for (size_t i = 0; i < n; i++) {
+		const struct lesson_step *st = &l->steps[i];
+		struct sim_args *a = &lr->args[i];
+		a->no_config = true;
+		a->definition = st->definition;
+		a->items = st->items;
+		a->input_value = st->input;
+		for (size_t k = 0; k < st->set_count; k++)
+			VEC_PUSH(a->sets, st->sets[k]);
+		if (st->generate > 0)
+			a->item_list = lr->items[i] = lesson_generate_items(st->generate);
+		lr->pauses[i] = xcalloc(st->pause_count + 1, sizeof(struct tui_pause));
+		for (size_t k = 0; k < st->pause_count; k++) {
+			const struct lesson_pause *p = &st->pauses[k];
+			lr->pauses[i][k] = (struct tui_pause){p->t_ms,	p->event, p->note,
+							      p->state, p->row,	  p->pane};
+		}
+		lr->views[i] = (struct tui_lesson){.title = l->title,
+						   .step_title = st->title,
+						   .text = st->text,
+						   .step = (int)i + 1,
+						   .steps = (int)n,
+						   .pauses = lr->pauses[i],
+						   .pause_count = st->pause_count,
+						   .focus = st->focus,
+						   .window_ms = st->window_ms};
+	}
+}
+
+static void lesson_run_fini(struct lesson_run *lr)
+{
+	for (size_t i = 0; i < lr->l->step_count; i++) {
+		VEC_FREE(lr->args[i].sets);
+		free(lr->pauses[i]);
+		json_decref(lr->items[i]);
+	}
+	free(lr->args);
+	free(lr->views);
+	free(lr->pauses);
+	free(lr->items);
+}
+
+static struct session *lesson_session(struct lesson_run *lr, size_t step)
+{
+	struct diags d;
+	diags_init(&d);
+	struct session *s = sim_session_new(&lr->args[step], NULL, &d);
+	if (!s) {
+		diags_sort(&d);
+		diags_print(stderr, &d, NULL, 0);
+		if (!d.list.len)
+			cli_error("lesson: step %zu could not start", step + 1);
+	}
+	diags_fini(&d);
+	return s;
+}
+
+int cli_tui_lesson(const struct lesson *l, size_t step, int argc, char **argv)
+{
+	struct tui_args a;
+	memset(&a, 0, sizeof(a));
+	bool done = false;
+	int rc = parse_args(argc, argv, &a, &done);
+	if (rc == EXIT_OK && a.positional)
+		rc = cli_error("lesson: one lesson at a time ('%s' is extra)", a.positional);
+	if (rc != EXIT_OK || done) {
+		VEC_FREE(a.sim.sets);
+		return rc;
+	}
+	if (step >= l->step_count)
+		step = l->step_count - 1;
+	struct lesson_run lr;
+	lesson_run_init(&lr, l);
+	lr.step = step;
+	struct session *s = lesson_session(&lr, step);
+	rc = s ? run_session(s, &a, &lr.args[step], &lr) : EXIT_USAGE;
+	lesson_run_fini(&lr);
+	VEC_FREE(a.sim.sets);
+	return rc;
+}
+
+int cli_lesson_check(const struct lesson *l, FILE *out)
+{
+	struct lesson_run lr;
+	lesson_run_init(&lr, l);
+	int failed = 0;
+	for (size_t i = 0; i < l->step_count; i++) {
+		const char *expect = l->steps[i].expect;
+		struct session *s = lesson_session(&lr, i);
+		if (!s) {
+			fprintf(out, "FAIL %s step %zu: the scenario does not start\n", l->name,
+				i + 1);
+			failed++;
+			continue;
+		}
+		sim_run(s->engine);
+		const char *got = sim_status_name(sim_status(s->engine));
+		bool ok = !expect || !strcmp(expect, got);
+		fprintf(out, "%s %s step %zu: %s%s%s\n", ok ? "ok" : "FAIL", l->name, i + 1, got,
+			ok ? "" : ", expected ", ok ? "" : expect);
+		failed += !ok;
+		session_free(s);
+	}
+	lesson_run_fini(&lr);
+	return failed ? EXIT_NOT_SUCCEEDED : EXIT_OK;
 }

@@ -12,6 +12,7 @@ static const char usage[] =
 	"       stepscope validate FILE...                     check definitions\n"
 	"       stepscope graph [--format text|dot|mermaid] [--ascii] [--machine ID] FILE\n"
 	"       stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
+	"       stepscope lesson [--list | NAME [--present]]     teaching lessons in the TUI\n"
 	"\n"
 	"Options: -h, --help   this text (or `stepscope COMMAND --help`)\n"
 	"         --version    print the version\n"
@@ -26,6 +27,7 @@ struct command {
 static const struct command commands[] = {
 	{"tui", cmd_tui},	    {"run", cmd_run},	      {"replay", cmd_replay},
 	{"validate", cmd_validate}, {"graph", cmd_graph},     {"definition", cmd_definition},
+	{"lesson", cmd_lesson},
 };
 
 int cli_error(const char *fmt, ...)
