@@ -31,15 +31,13 @@ static void focus_pane(struct tui_app *app, const char *name)
 }
 
 /* "TaskStarted LambdaInvoke #2" → the time of the 2nd TaskStarted in state LambdaInvoke among
- * the events so far; false when it has not happened (yet). */
+ * the events so far ("ExecutionSucceeded": any state); false when it has not happened (yet). */
 static bool event_time(const struct tui_app *app, const char *spec, int64_t *t)
 {
 	const char *sp = strchr(spec, ' ');
-	if (!sp)
-		return false;
-	size_t tlen = (size_t)(sp - spec);
-	const char *state = sp + 1, *hash = strrchr(state, '#');
-	size_t slen = hash && hash > state ? (size_t)(hash - state) : strlen(state);
+	size_t tlen = sp ? (size_t)(sp - spec) : strlen(spec);
+	const char *state = sp ? sp + 1 : "", *hash = strrchr(state, '#');
+	size_t slen = hash ? (size_t)(hash - state) : strlen(state);
 	while (slen > 0 && state[slen - 1] == ' ')
 		slen--;
 	long nth = hash ? strtol(hash + 1, NULL, 10) : 1;
@@ -47,8 +45,8 @@ static bool event_time(const struct tui_app *app, const char *spec, int64_t *t)
 	for (size_t id = 1; id <= n && nth > 0; id++) {
 		const struct ev *e = ev_log_get(app->log, (int64_t)id);
 		const char *type = ev_type_name(e->type), *st = ev_log_str(app->log, e->state);
-		if (strlen(type) == tlen && !strncmp(type, spec, tlen) && st &&
-		    strlen(st) == slen && !strncmp(st, state, slen) && --nth == 0) {
+		bool state_ok = !slen || (st && strlen(st) == slen && !strncmp(st, state, slen));
+		if (strlen(type) == tlen && !strncmp(type, spec, tlen) && state_ok && --nth == 0) {
 			*t = e->t_ms;
 			return true;
 		}
