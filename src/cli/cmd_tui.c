@@ -330,6 +330,7 @@ struct lesson_run {
 	struct tui_lesson *views;
 	struct tui_pause **pauses;
 	json_t **items; /* generated item lists, NULL where none */
+	char *compare;	/* every step's outcome (steps with `compare: true` show it) */
 };
 
 struct hook_ctx {
@@ -680,6 +681,31 @@ int cmd_tui(int argc, char **argv)
 
 /* ---- lessons: every step a simulation session ---- */
 
+/* Runs every step headless: "Every step run to its end: step 1 SUCCEEDED in 6.785s · ..."
+ * (owned by the caller). */
+static char *lesson_outcomes(struct lesson_run *lr)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_addf(&sb, "%s", "Every step run to its end:");
+	for (size_t i = 0; i < lr->l->step_count; i++) {
+		struct diags d;
+		diags_init(&d);
+		struct session *s = sim_session_new(&lr->args[i], NULL, &d);
+		diags_fini(&d);
+		if (!s) {
+			sb_addf(&sb, "%s step %zu does not start", i ? " ·" : "", i + 1);
+			continue;
+		}
+		sim_run(s->engine);
+		sb_addf(&sb, "%s step %zu %s in %.3fs", i ? " ·" : "", i + 1,
+			sim_status_name(sim_status(s->engine)),
+			(double)sim_now(s->engine) / 1000.0);
+		session_free(s);
+	}
+	return sb_take(&sb);
+}
+
 static void lesson_run_init(struct lesson_run *lr, const struct lesson *l)
 {
 	memset(lr, 0, sizeof(*lr));
@@ -716,10 +742,16 @@ static void lesson_run_init(struct lesson_run *lr, const struct lesson *l)
 						   .focus = st->focus,
 						   .window_ms = st->window_ms};
 	}
+	for (size_t i = 0; i < n && !lr->compare; i++)
+		if (l->steps[i].compare)
+			lr->compare = lesson_outcomes(lr);
+	for (size_t i = 0; i < n; i++)
+		lr->views[i].compare = l->steps[i].compare ? lr->compare : NULL;
 }
 
 static void lesson_run_fini(struct lesson_run *lr)
 {
+	free(lr->compare);
 	for (size_t i = 0; i < lr->l->step_count; i++) {
 		VEC_FREE(lr->args[i].sets);
 		free(lr->pauses[i]);

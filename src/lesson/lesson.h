@@ -43,6 +43,7 @@ struct lesson_step {
 	char *focus;	   /* pane focused when the step starts, NULL = default */
 	char *expect;	   /* SUCCEEDED, FAILED or TIMED_OUT; NULL = not checked */
 	int64_t window_ms; /* timeline window [0, window] (a shared time axis); 0 = fit all */
+	bool compare;	   /* show every step's status and makespan (each run headless first) */
 };
 
 struct lesson {

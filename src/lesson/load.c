@@ -165,7 +165,7 @@ static void load_step(struct ctx *c, struct lesson_step *s, json_t *v, const cha
 {
 	static const char *const keys[] = {"title",  "text",   "set",	  "definition",
 					   "items",  "input",  "pauseAt", "focus",
-					   "expect", "window", NULL};
+					   "expect", "window", "compare", NULL};
 	if (!json_is_object(v)) {
 		err(c, ptr, "a step is a mapping {title, text, set, pauseAt, ...}");
 		return;
@@ -187,6 +187,10 @@ static void load_step(struct ctx *c, struct lesson_step *s, json_t *v, const cha
 		err(c, ptr, "'window' must be milliseconds (> 0)");
 	else if (w)
 		s->window_ms = json_integer_value(w);
+	json_t *cmp = json_object_get(v, "compare");
+	if (cmp && !json_is_boolean(cmp))
+		err(c, ptr, "'compare' must be true or false");
+	s->compare = json_is_true(cmp);
 	json_t *in = json_object_get(v, "input");
 	s->input = in ? json_incref(in) : NULL;
 	load_items(c, s, v, ptr);

@@ -205,6 +205,12 @@ static void lesson_text(struct tui_app *app, int w, struct lesson_text *t)
 		t->roles[i] = CANVAS_DEFAULT;
 	if (present && t->n < LESSON_MAX_LINES)
 		t->roles[t->n] = CANVAS_DEFAULT, t->lines[t->n++] = xstrdup("");
+	if (l->compare && t->n < LESSON_MAX_LINES / 2 + 2) {
+		int k = wrap(l->compare, w, t->lines + t->n, 2);
+		for (int i = 0; i < k; i++)
+			t->roles[t->n + i] = CANVAS_INFO;
+		t->n += k;
+	}
 	const char *note = app->lnote >= 0 ? l->pauses[app->lnote].note : NULL;
 	char *line = note ? xasprintf("%s %s", app->opt.ascii ? ">" : "▶", note)
 			  : xstrdup(app->play.playing ? "(playing: it stops where there is "

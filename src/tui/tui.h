@@ -72,8 +72,10 @@ struct tui_lesson {
 	int step, steps; /* step from 1 */
 	const struct tui_pause *pauses;
 	size_t pause_count;
-	const char *focus; /* pane focused at the start, NULL = default */
-	int64_t window_ms; /* timeline window [0, window_ms]; 0 = fit all */
+	const char *focus;   /* pane focused at the start, NULL = default */
+	int64_t window_ms;   /* timeline window [0, window_ms]; 0 = fit all */
+	const char *compare; /* every step's outcome, one line ("step 1 SUCCEEDED in 6.785s ..."),
+				NULL = not shown */
 };
 
 /* What the app shows; every pointer borrowed and valid until replaced by a reload. */
