@@ -18,38 +18,9 @@
 #include "lesson/lesson.h"
 #include "sim/sim.h"
 #include "tui/tui.h"
+#include "tui_session.h"
 
-/* How a simulation is set up; kept to re-run it (r, R) or reload it (e). */
-struct sim_args {
-	const char *config, *definition, *input, *items;
-	VEC(const char *) sets;
-	bool seed_given;
-	uint64_t seed;
-	bool no_config;			 /* lessons: defaults + their sets, never ./config.yaml */
-	json_t *input_value, *item_list; /* lessons: inline input and items (borrowed) */
-};
-
-/* One execution shown: a replay (log + definition if found) or a live simulation. */
-struct session {
-	struct ev_log *log;
-	struct asl_machine *model;
-	char *description, *machine_name;
-	struct hist_replay_source rsrc;
-	struct ev_producer producer;
-	bool replay;
-	double speed; /* the scenario's simulation.speed, 0 = auto */
-	/* simulation only */
-	struct cfg_scenario scenario;
-	bool has_scenario;
-	json_t *input, *table_item;
-	struct sim_engine *engine;
-	struct sim_scenario_models *models;
-	uint64_t seed;
-	VEC(struct tui_log_line) logs; /* the engine's CloudWatch lines, as the TUI reads them */
-	size_t logs_settled;	       /* lines before this one can no longer move */
-};
-
-static void session_free(struct session *s)
+void tui_session_free(struct session *s)
 {
 	if (!s)
 		return;
@@ -298,8 +269,7 @@ static bool sim_start(struct session *s, const struct sim_args *a, struct diags 
 }
 
 /* A new simulation session, or NULL with the reason in d. */
-static struct session *sim_session_new(const struct sim_args *a, const uint64_t *seed,
-				       struct diags *d)
+struct session *tui_sim_session_new(const struct sim_args *a, const uint64_t *seed, struct diags *d)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 	const char *config = a->config;
@@ -312,7 +282,7 @@ static struct session *sim_session_new(const struct sim_args *a, const uint64_t 
 	ok =
 	    ok && sim_load_machine(s, a, d) && sim_load_data(s, a, config, d) && sim_start(s, a, d);
 	if (!ok) {
-		session_free(s);
+		tui_session_free(s);
 		return NULL;
 	}
 	s->speed = s->scenario.simulation.speed;
@@ -321,17 +291,6 @@ static struct session *sim_session_new(const struct sim_args *a, const uint64_t 
 	sim_producer_init(&s->producer, s->engine, s->description);
 	return s;
 }
-
-/* A lesson being shown: every step's simulation arguments and pane contents. */
-struct lesson_run {
-	const struct lesson *l;
-	size_t step; /* shown now */
-	struct sim_args *args;
-	struct tui_lesson *views;
-	struct tui_pause **pauses;
-	json_t **items; /* generated item lists, NULL where none */
-	char *compare;	/* every step's outcome (steps with `compare: true` show it) */
-};
 
 struct hook_ctx {
 	struct session *cur, *old;
@@ -356,7 +315,7 @@ static bool lesson_move(struct hook_ctx *h, enum tui_reload what, struct session
 	size_t step = fwd ? lr->step + 1 : lr->step - 1;
 	struct diags d;
 	diags_init(&d);
-	*next = sim_session_new(&lr->args[step], NULL, &d);
+	*next = tui_sim_session_new(&lr->args[step], NULL, &d);
 	if (!*next)
 		*message = first_error(&d, "lesson step");
 	diags_fini(&d);
@@ -389,14 +348,14 @@ static bool reload(void *ctx, enum tui_reload what, const char *arg, struct tui_
 		uint64_t seed = what == TUI_RERUN_NEW_SEED ? h->cur->seed + 1 : h->cur->seed;
 		struct diags d;
 		diags_init(&d);
-		next = sim_session_new(h->sim, &seed, &d);
+		next = tui_sim_session_new(h->sim, &seed, &d);
 		if (!next)
 			*message = first_error(&d, what == TUI_RELOAD_CONFIG ? "reload" : "re-run");
 		diags_fini(&d);
 		if (!next)
 			return false;
 	}
-	session_free(h->old);
+	tui_session_free(h->old);
 	h->old = h->cur;
 	h->cur = next;
 	fill_source(h->cur, out);
@@ -406,13 +365,6 @@ static bool reload(void *ctx, enum tui_reload what, const char *arg, struct tui_
 }
 
 /* ---- --dump: frames without a terminal ---- */
-
-struct dump_opts {
-	int w, h;
-	const char *keys, *at;
-	bool roles;
-	long bench; /* > 0: render that many frames and print the time per frame instead */
-};
 
 static int dump(struct tui_app *app, const struct dump_opts *d, bool ascii)
 {
@@ -461,15 +413,6 @@ static const char help[] =
     "                       --keys KEYS (<Tab> <Enter> <Esc> <Up> ... names) and --roles;\n"
     "                       --bench N renders N frames and prints the time per frame\n"
     "Exit status: 0 after q, 2 usage or input error, 128+N after signal N.\n";
-
-struct tui_args {
-	const char *replay, *definition;
-	const char *positional; /* a history, or else a definition */
-	struct sim_args sim;
-	struct tui_options opt;
-	struct dump_opts dump;
-	bool dumping;
-};
 
 static bool want_value(int argc, char **argv, int i)
 {
@@ -560,7 +503,7 @@ static int parse_opt(int argc, char **argv, int *i, struct tui_args *a)
 	return EXIT_OK;
 }
 
-static int parse_args(int argc, char **argv, struct tui_args *a, bool *done)
+int tui_parse_args(int argc, char **argv, struct tui_args *a, bool *done)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
@@ -582,8 +525,8 @@ static int parse_args(int argc, char **argv, struct tui_args *a, bool *done)
 	return EXIT_OK;
 }
 
-static int run_session(struct session *s, const struct tui_args *a, struct sim_args *sim,
-		       struct lesson_run *lr)
+int tui_run_session(struct session *s, const struct tui_args *a, struct sim_args *sim,
+		    struct lesson_run *lr)
 {
 	struct hook_ctx h = {.cur = s, .sim = sim, .lesson = lr};
 	struct tui_hooks hooks = {.ctx = &h, .reload = reload};
@@ -601,8 +544,8 @@ static int run_session(struct session *s, const struct tui_args *a, struct sim_a
 	} else {
 		rc = tui_run(&src, &hooks, &a->opt);
 	}
-	session_free(h.cur);
-	session_free(h.old);
+	tui_session_free(h.cur);
+	tui_session_free(h.old);
 	return rc;
 }
 
@@ -612,10 +555,10 @@ int cli_tui_replay(struct ev_log *log, const char *name, const char *definition)
 	memset(&a, 0, sizeof(a));
 	struct session *s = session_new(log, name, definition);
 	if (definition && !s->model) {
-		session_free(s);
+		tui_session_free(s);
 		return EXIT_USAGE;
 	}
-	return run_session(s, &a, NULL, NULL);
+	return tui_run_session(s, &a, NULL, NULL);
 }
 
 static int start_replay(struct tui_args *a, struct ev_log *log)
@@ -630,17 +573,17 @@ static int start_replay(struct tui_args *a, struct ev_log *log)
 	}
 	struct session *s = session_new(log, a->replay, a->definition);
 	if (a->definition && !s->model) {
-		session_free(s);
+		tui_session_free(s);
 		return EXIT_USAGE;
 	}
-	return run_session(s, a, NULL, NULL);
+	return tui_run_session(s, a, NULL, NULL);
 }
 
 static int start_sim(struct tui_args *a)
 {
 	struct diags d;
 	diags_init(&d);
-	struct session *s = sim_session_new(&a->sim, NULL, &d);
+	struct session *s = tui_sim_session_new(&a->sim, NULL, &d);
 	if (!s) {
 		diags_sort(&d);
 		diags_print(stderr, &d, NULL, 0);
@@ -650,7 +593,7 @@ static int start_sim(struct tui_args *a)
 		return EXIT_USAGE;
 	}
 	diags_fini(&d);
-	return run_session(s, a, &a->sim, NULL);
+	return tui_run_session(s, a, &a->sim, NULL);
 }
 
 int cmd_tui(int argc, char **argv)
@@ -658,7 +601,7 @@ int cmd_tui(int argc, char **argv)
 	struct tui_args a;
 	memset(&a, 0, sizeof(a));
 	bool done = false;
-	int rc = parse_args(argc, argv, &a, &done);
+	int rc = tui_parse_args(argc, argv, &a, &done);
 	if (rc == EXIT_OK && !done) {
 		struct ev_log *log = NULL;
 		if (!a.replay && a.positional) {
@@ -677,153 +620,4 @@ int cmd_tui(int argc, char **argv)
 	}
 	VEC_FREE(a.sim.sets);
 	return rc;
-}
-
-/* ---- lessons: every step a simulation session ---- */
-
-/* Runs every step headless: "Every step run to its end: step 1 SUCCEEDED in 6.785s · ..."
- * (owned by the caller). */
-static char *lesson_outcomes(struct lesson_run *lr)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_addf(&sb, "%s", "Every step run to its end:");
-	for (size_t i = 0; i < lr->l->step_count; i++) {
-		struct diags d;
-		diags_init(&d);
-		struct session *s = sim_session_new(&lr->args[i], NULL, &d);
-		diags_fini(&d);
-		if (!s) {
-			sb_addf(&sb, "%s step %zu does not start", i ? " ·" : "", i + 1);
-			continue;
-		}
-		sim_run(s->engine);
-		sb_addf(&sb, "%s step %zu %s in %.3fs", i ? " ·" : "", i + 1,
-			sim_status_name(sim_status(s->engine)),
-			(double)sim_now(s->engine) / 1000.0);
-		session_free(s);
-	}
-	return sb_take(&sb);
-}
-
-static void lesson_run_init(struct lesson_run *lr, const struct lesson *l)
-{
-	memset(lr, 0, sizeof(*lr));
-	lr->l = l;
-	size_t n = l->step_count;
-	lr->args = xcalloc(n, sizeof(*lr->args));
-	lr->views = xcalloc(n, sizeof(*lr->views));
-	lr->pauses = xcalloc(n, sizeof(*lr->pauses));
-	lr->items = xcalloc(n, sizeof(*lr->items));
-	for (size_t i = 0; i < n; i++) {
-		const struct lesson_step *st = &l->steps[i];
-		struct sim_args *a = &lr->args[i];
-		a->no_config = true;
-		a->definition = st->definition;
-		a->items = st->items;
-		a->input_value = st->input;
-		for (size_t k = 0; k < st->set_count; k++)
-			VEC_PUSH(a->sets, st->sets[k]);
-		if (st->generate > 0)
-			a->item_list = lr->items[i] = lesson_generate_items(st->generate);
-		lr->pauses[i] = xcalloc(st->pause_count + 1, sizeof(struct tui_pause));
-		for (size_t k = 0; k < st->pause_count; k++) {
-			const struct lesson_pause *p = &st->pauses[k];
-			lr->pauses[i][k] = (struct tui_pause){p->t_ms,	p->event, p->note,
-							      p->state, p->row,	  p->pane};
-		}
-		lr->views[i] = (struct tui_lesson){.title = l->title,
-						   .step_title = st->title,
-						   .text = st->text,
-						   .step = (int)i + 1,
-						   .steps = (int)n,
-						   .pauses = lr->pauses[i],
-						   .pause_count = st->pause_count,
-						   .focus = st->focus,
-						   .window_ms = st->window_ms};
-	}
-	for (size_t i = 0; i < n && !lr->compare; i++)
-		if (l->steps[i].compare)
-			lr->compare = lesson_outcomes(lr);
-	for (size_t i = 0; i < n; i++)
-		lr->views[i].compare = l->steps[i].compare ? lr->compare : NULL;
-}
-
-static void lesson_run_fini(struct lesson_run *lr)
-{
-	free(lr->compare);
-	for (size_t i = 0; i < lr->l->step_count; i++) {
-		VEC_FREE(lr->args[i].sets);
-		free(lr->pauses[i]);
-		json_decref(lr->items[i]);
-	}
-	free(lr->args);
-	free(lr->views);
-	free(lr->pauses);
-	free(lr->items);
-}
-
-static struct session *lesson_session(struct lesson_run *lr, size_t step)
-{
-	struct diags d;
-	diags_init(&d);
-	struct session *s = sim_session_new(&lr->args[step], NULL, &d);
-	if (!s) {
-		diags_sort(&d);
-		diags_print(stderr, &d, NULL, 0);
-		if (!d.list.len)
-			cli_error("lesson: step %zu could not start", step + 1);
-	}
-	diags_fini(&d);
-	return s;
-}
-
-int cli_tui_lesson(const struct lesson *l, size_t step, int argc, char **argv)
-{
-	struct tui_args a;
-	memset(&a, 0, sizeof(a));
-	bool done = false;
-	int rc = parse_args(argc, argv, &a, &done);
-	if (rc == EXIT_OK && a.positional)
-		rc = cli_error("lesson: one lesson at a time ('%s' is extra)", a.positional);
-	if (rc != EXIT_OK || done) {
-		VEC_FREE(a.sim.sets);
-		return rc;
-	}
-	if (step >= l->step_count)
-		step = l->step_count - 1;
-	struct lesson_run lr;
-	lesson_run_init(&lr, l);
-	lr.step = step;
-	struct session *s = lesson_session(&lr, step);
-	rc = s ? run_session(s, &a, &lr.args[step], &lr) : EXIT_USAGE;
-	lesson_run_fini(&lr);
-	VEC_FREE(a.sim.sets);
-	return rc;
-}
-
-int cli_lesson_check(const struct lesson *l, FILE *out)
-{
-	struct lesson_run lr;
-	lesson_run_init(&lr, l);
-	int failed = 0;
-	for (size_t i = 0; i < l->step_count; i++) {
-		const char *expect = l->steps[i].expect;
-		struct session *s = lesson_session(&lr, i);
-		if (!s) {
-			fprintf(out, "FAIL %s step %zu: the scenario does not start\n", l->name,
-				i + 1);
-			failed++;
-			continue;
-		}
-		sim_run(s->engine);
-		const char *got = sim_status_name(sim_status(s->engine));
-		bool ok = !expect || !strcmp(expect, got);
-		fprintf(out, "%s %s step %zu: %s%s%s\n", ok ? "ok" : "FAIL", l->name, i + 1, got,
-			ok ? "" : ", expected ", ok ? "" : expect);
-		failed += !ok;
-		session_free(s);
-	}
-	lesson_run_fini(&lr);
-	return failed ? EXIT_NOT_SUCCEEDED : EXIT_OK;
 }
