@@ -15,7 +15,7 @@ static const char usage[] =
 	"       stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
 	"       stepscope sweep [options] --set KEY=V1,V2,...  runs per combination, a table\n"
 	"       stepscope compare [options] [A B]              two runs or histories side by side\n"
-	"       stepscope lesson [--list | NAME [--present]]     teaching lessons in the TUI\n"
+	"       stepscope lesson [--list | NAME [--present]]   teaching lessons in the TUI\n"
 	"\n"
 	"Options: -h, --help   this text (or `stepscope COMMAND --help`)\n"
 	"         --version    print the version\n"
