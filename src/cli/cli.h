@@ -22,11 +22,20 @@ int cmd_graph(int argc, char **argv);
 int cmd_definition(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_lesson(int argc, char **argv);
 
 struct ev_log;
 /* The terminal UI over a replayed log (taken: freed here); `name` is the history file and
  * `definition` (may be NULL) the definition to draw. Returns the exit status. */
 int cli_tui_replay(struct ev_log *log, const char *name, const char *definition);
+
+struct lesson;
+/* The terminal UI over lesson l (borrowed) from step `step` (from 0); argv[1..] are tui
+ * options (--dump, --keys, --at pause[N], --present, ...). Returns the exit status. */
+int cli_tui_lesson(const struct lesson *l, size_t step, int argc, char **argv);
+/* Runs every step of l headless to its end and prints "ok|FAIL NAME step N: STATUS" lines to
+ * out (borrowed), checking each step's `expect`. EXIT_OK when all match. */
+int cli_lesson_check(const struct lesson *l, FILE *out);
 
 /* Prints "stepscope: " + message to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

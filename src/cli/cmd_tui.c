@@ -15,38 +15,12 @@
 #include "config/config.h"
 #include "history/history.h"
 #include "items/items.h"
+#include "lesson/lesson.h"
 #include "sim/sim.h"
 #include "tui/tui.h"
+#include "tui_session.h"
 
-/* How a simulation is set up; kept to re-run it (r, R) or reload it (e). */
-struct sim_args {
-	const char *config, *definition, *input, *items;
-	VEC(const char *) sets;
-	bool seed_given;
-	uint64_t seed;
-};
-
-/* One execution shown: a replay (log + definition if found) or a live simulation. */
-struct session {
-	struct ev_log *log;
-	struct asl_machine *model;
-	char *description, *machine_name;
-	struct hist_replay_source rsrc;
-	struct ev_producer producer;
-	bool replay;
-	double speed; /* the scenario's simulation.speed, 0 = auto */
-	/* simulation only */
-	struct cfg_scenario scenario;
-	bool has_scenario;
-	json_t *input, *table_item;
-	struct sim_engine *engine;
-	struct sim_scenario_models *models;
-	uint64_t seed;
-	VEC(struct tui_log_line) logs; /* the engine's CloudWatch lines, as the TUI reads them */
-	size_t logs_settled;	       /* lines before this one can no longer move */
-};
-
-static void session_free(struct session *s)
+void tui_session_free(struct session *s)
 {
 	if (!s)
 		return;
@@ -265,7 +239,9 @@ static bool sim_load_machine(struct session *s, const struct sim_args *a, struct
 static bool sim_load_data(struct session *s, const struct sim_args *a, const char *config,
 			  struct diags *d)
 {
-	if (a->input) {
+	if (a->input_value) {
+		s->input = json_incref(a->input_value);
+	} else if (a->input) {
 		json_error_t je;
 		s->input = json_load_file(a->input, JSON_DECODE_ANY, &je);
 		if (!s->input) {
@@ -278,7 +254,13 @@ static bool sim_load_data(struct session *s, const struct sim_args *a, const cha
 	}
 	/* The table's items matter to the seed; for another definition a missing default
 	 * item file just means an empty table (as `stepscope run` does). */
-	const char *items = a->items ? a->items : config ? s->scenario.ddb.items : NULL;
+	if (a->item_list) {
+		s->table_item = items_seed_table_item(&s->scenario, a->item_list);
+		return true;
+	}
+	const char *items = a->items		     ? a->items
+			    : config || a->no_config ? s->scenario.ddb.items
+						     : NULL;
 	bool seed = !a->definition && s->scenario.stepfunc.definition_is_seed;
 	if (items && !a->items && !seed && !file_exists(items))
 		items = NULL;
@@ -313,12 +295,11 @@ static bool sim_start(struct session *s, const struct sim_args *a, struct diags 
 }
 
 /* A new simulation session, or NULL with the reason in d. */
-static struct session *sim_session_new(const struct sim_args *a, const uint64_t *seed,
-				       struct diags *d)
+struct session *tui_sim_session_new(const struct sim_args *a, const uint64_t *seed, struct diags *d)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 	const char *config = a->config;
-	if (!config && !a->definition && file_exists("config.yaml"))
+	if (!config && !a->definition && !a->no_config && file_exists("config.yaml"))
 		config = "config.yaml";
 	s->has_scenario = true;
 	bool ok = cfg_load(&s->scenario, config, a->sets.items, a->sets.len, d);
@@ -327,7 +308,7 @@ static struct session *sim_session_new(const struct sim_args *a, const uint64_t 
 	ok =
 	    ok && sim_load_machine(s, a, d) && sim_load_data(s, a, config, d) && sim_start(s, a, d);
 	if (!ok) {
-		session_free(s);
+		tui_session_free(s);
 		return NULL;
 	}
 	s->speed = s->scenario.simulation.speed;
@@ -340,14 +321,46 @@ static struct session *sim_session_new(const struct sim_args *a, const uint64_t 
 struct hook_ctx {
 	struct session *cur, *old;
 	struct sim_args *sim; /* how to (re)build a simulation; NULL for a replay-only run */
+	struct lesson_run *lesson;
 };
+
+static bool lesson_move(struct hook_ctx *h, enum tui_reload what, struct session **next,
+			char **message)
+{
+	struct lesson_run *lr = h->lesson;
+	if (!lr) {
+		*message = xstrdup("n and p step through a lesson (stepscope lesson)");
+		return false;
+	}
+	bool fwd = what == TUI_LESSON_NEXT;
+	if (fwd ? lr->step + 1 >= lr->l->step_count : lr->step == 0) {
+		*message =
+		    xstrdup(fwd ? "this is the last step (q quits)" : "this is the first step");
+		return false;
+	}
+	size_t step = fwd ? lr->step + 1 : lr->step - 1;
+	struct diags d;
+	diags_init(&d);
+	*next = tui_sim_session_new(&lr->args[step], NULL, &d);
+	if (!*next)
+		*message = first_error(&d, "lesson step");
+	diags_fini(&d);
+	if (!*next)
+		return false;
+	lr->step = step;
+	h->sim = &lr->args[step];
+	return true;
+}
 
 static bool reload(void *ctx, enum tui_reload what, const char *arg, struct tui_source *out,
 		   char **message)
 {
 	struct hook_ctx *h = ctx;
 	struct session *next = NULL;
-	if (what == TUI_OPEN_HISTORY) {
+	if (what == TUI_LESSON_NEXT || what == TUI_LESSON_PREV) {
+		if (!lesson_move(h, what, &next, message))
+			return false;
+	} else if (what == TUI_OPEN_HISTORY) {
 		struct ev_log *log = import_file(arg, message);
 		if (!log)
 			return false;
@@ -361,32 +374,32 @@ static bool reload(void *ctx, enum tui_reload what, const char *arg, struct tui_
 		uint64_t seed = what == TUI_RERUN_NEW_SEED ? h->cur->seed + 1 : h->cur->seed;
 		struct diags d;
 		diags_init(&d);
-		next = sim_session_new(h->sim, &seed, &d);
+		next = tui_sim_session_new(h->sim, &seed, &d);
 		if (!next)
 			*message = first_error(&d, what == TUI_RELOAD_CONFIG ? "reload" : "re-run");
 		diags_fini(&d);
 		if (!next)
 			return false;
 	}
-	session_free(h->old);
+	tui_session_free(h->old);
 	h->old = h->cur;
 	h->cur = next;
 	fill_source(h->cur, out);
+	if (h->lesson && !h->cur->replay)
+		out->lesson = &h->lesson->views[h->lesson->step];
 	return true;
 }
 
 /* ---- --dump: frames without a terminal ---- */
 
-struct dump_opts {
-	int w, h;
-	const char *keys, *at;
-	bool roles;
-	long bench; /* > 0: render that many frames and print the time per frame instead */
-};
-
 static int dump(struct tui_app *app, const struct dump_opts *d, bool ascii)
 {
-	if (d->at && !strcmp(d->at, "end"))
+	if (d->at && !strncmp(d->at, "pause", 5)) {
+		/* A lesson's Nth pause ("pause" = the first). */
+		long n = d->at[5] ? strtol(d->at + 5, NULL, 10) : 1;
+		for (long i = 0; i < n; i++)
+			tui_app_play_to_pause(app, 24 * 3600 * 1000LL);
+	} else if (d->at && !strcmp(d->at, "end"))
 		tui_app_seek_end(app);
 	else if (d->at)
 		tui_app_seek(app, strtoll(d->at, NULL, 10));
@@ -426,15 +439,6 @@ static const char help[] =
     "                       --keys KEYS (<Tab> <Enter> <Esc> <Up> ... names) and --roles;\n"
     "                       --bench N renders N frames and prints the time per frame\n"
     "Exit status: 0 after q, 2 usage or input error, 128+N after signal N.\n";
-
-struct tui_args {
-	const char *replay, *definition;
-	const char *positional; /* a history, or else a definition */
-	struct sim_args sim;
-	struct tui_options opt;
-	struct dump_opts dump;
-	bool dumping;
-};
 
 static bool want_value(int argc, char **argv, int i)
 {
@@ -505,6 +509,8 @@ static int parse_opt(int argc, char **argv, int *i, struct tui_args *a)
 		a->opt.no_mouse = true;
 	} else if (!strcmp(o, "--paused")) {
 		a->opt.paused = true;
+	} else if (!strcmp(o, "--present")) {
+		a->opt.present = true;
 	} else if (!strcmp(o, "--roles")) {
 		a->dump.roles = true;
 	} else if (slot || !strcmp(o, "--set") || !strcmp(o, "--seed") || !strcmp(o, "--colors") ||
@@ -523,7 +529,7 @@ static int parse_opt(int argc, char **argv, int *i, struct tui_args *a)
 	return EXIT_OK;
 }
 
-static int parse_args(int argc, char **argv, struct tui_args *a, bool *done)
+int tui_parse_args(int argc, char **argv, struct tui_args *a, bool *done)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
@@ -545,12 +551,15 @@ static int parse_args(int argc, char **argv, struct tui_args *a, bool *done)
 	return EXIT_OK;
 }
 
-static int run_session(struct session *s, const struct tui_args *a, struct sim_args *sim)
+int tui_run_session(struct session *s, const struct tui_args *a, struct sim_args *sim,
+		    struct lesson_run *lr)
 {
-	struct hook_ctx h = {.cur = s, .sim = sim};
+	struct hook_ctx h = {.cur = s, .sim = sim, .lesson = lr};
 	struct tui_hooks hooks = {.ctx = &h, .reload = reload};
 	struct tui_source src;
 	fill_source(s, &src);
+	if (lr)
+		src.lesson = &lr->views[lr->step];
 	int rc;
 	if (a->dumping) {
 		struct tui_options o = a->opt;
@@ -561,8 +570,8 @@ static int run_session(struct session *s, const struct tui_args *a, struct sim_a
 	} else {
 		rc = tui_run(&src, &hooks, &a->opt);
 	}
-	session_free(h.cur);
-	session_free(h.old);
+	tui_session_free(h.cur);
+	tui_session_free(h.old);
 	return rc;
 }
 
@@ -572,10 +581,10 @@ int cli_tui_replay(struct ev_log *log, const char *name, const char *definition)
 	memset(&a, 0, sizeof(a));
 	struct session *s = session_new(log, name, definition);
 	if (definition && !s->model) {
-		session_free(s);
+		tui_session_free(s);
 		return EXIT_USAGE;
 	}
-	return run_session(s, &a, NULL);
+	return tui_run_session(s, &a, NULL, NULL);
 }
 
 static int start_replay(struct tui_args *a, struct ev_log *log)
@@ -590,17 +599,17 @@ static int start_replay(struct tui_args *a, struct ev_log *log)
 	}
 	struct session *s = session_new(log, a->replay, a->definition);
 	if (a->definition && !s->model) {
-		session_free(s);
+		tui_session_free(s);
 		return EXIT_USAGE;
 	}
-	return run_session(s, a, NULL);
+	return tui_run_session(s, a, NULL, NULL);
 }
 
 static int start_sim(struct tui_args *a)
 {
 	struct diags d;
 	diags_init(&d);
-	struct session *s = sim_session_new(&a->sim, NULL, &d);
+	struct session *s = tui_sim_session_new(&a->sim, NULL, &d);
 	if (!s) {
 		diags_sort(&d);
 		diags_print(stderr, &d, NULL, 0);
@@ -610,7 +619,7 @@ static int start_sim(struct tui_args *a)
 		return EXIT_USAGE;
 	}
 	diags_fini(&d);
-	return run_session(s, a, &a->sim);
+	return tui_run_session(s, a, &a->sim, NULL);
 }
 
 int cmd_tui(int argc, char **argv)
@@ -618,7 +627,7 @@ int cmd_tui(int argc, char **argv)
 	struct tui_args a;
 	memset(&a, 0, sizeof(a));
 	bool done = false;
-	int rc = parse_args(argc, argv, &a, &done);
+	int rc = tui_parse_args(argc, argv, &a, &done);
 	if (rc == EXIT_OK && !done) {
 		struct ev_log *log = NULL;
 		if (!a.replay && a.positional) {

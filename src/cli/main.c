@@ -15,6 +15,7 @@ static const char usage[] =
 	"       stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
 	"       stepscope sweep [options] --set KEY=V1,V2,...  runs per combination, a table\n"
 	"       stepscope compare [options] [A B]              two runs or histories side by side\n"
+	"       stepscope lesson [--list | NAME [--present]]   teaching lessons in the TUI\n"
 	"\n"
 	"Options: -h, --help   this text (or `stepscope COMMAND --help`)\n"
 	"         --version    print the version\n"
@@ -30,6 +31,7 @@ static const struct command commands[] = {
 	{"tui", cmd_tui},	    {"run", cmd_run},	      {"replay", cmd_replay},
 	{"validate", cmd_validate}, {"graph", cmd_graph},     {"definition", cmd_definition},
 	{"mock-from", cmd_mock_from}, {"sweep", cmd_sweep},	      {"compare", cmd_compare},
+	{"lesson", cmd_lesson},
 };
 
 int cli_error(const char *fmt, ...)

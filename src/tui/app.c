@@ -44,8 +44,11 @@ static void load_source(struct tui_app *app, const struct tui_source *src)
 	    : fin ? play_default_speed(play_total(app), ev_log_meta_const(app->log)->synthetic_time)
 		  : 2;
 	app->play.speed = speed;
+	if (app->opt.present && app->play.speed > 0)
+		app->play.speed--; /* presenter mode: one notch slower */
 	app->play.playing = !app->opt.paused;
 	play_seek(app, 0);
+	lesson_on_load(app);
 }
 
 static void unload_source(struct tui_app *app)
@@ -92,7 +95,8 @@ static void say(struct tui_app *app, const char *fmt, const char *arg)
 
 static void do_reload(struct tui_app *app, enum tui_reload what, const char *arg)
 {
-	static const char *const names[] = {"re-run", "re-run with a new seed", "reload", "open"};
+	static const char *const names[] = {"re-run",	 "re-run with a new seed", "reload", "open",
+					    "next step", "previous step"};
 	if (!app->hooks.reload) {
 		say(app, "%s is not available here", names[what]);
 		return;
@@ -227,8 +231,10 @@ static void hide_focused(struct tui_app *app)
 static void toggle_play(struct tui_app *app)
 {
 	struct tui_play *p = &app->play;
-	if (!p->playing && play_at_end(app))
+	if (!p->playing && play_at_end(app)) {
 		play_seek(app, 0); /* play again from the start */
+		lesson_rearm(app);
+	}
 	p->playing = !p->playing;
 	p->carry = 0;
 }
@@ -259,6 +265,7 @@ static bool playback_key(struct tui_app *app, int key)
 		return true;
 	case TUI_KEY_HOME:
 		tui_app_seek(app, 0);
+		lesson_rearm(app);
 		return true;
 	case TUI_KEY_END:
 		play_to_end(app);
@@ -319,6 +326,12 @@ static bool global_key(struct tui_app *app, int key)
 	case 'e':
 		do_reload(app, TUI_RELOAD_CONFIG, NULL);
 		return true;
+	case 'n':
+	case 'p':
+		if (!app->src.lesson)
+			return false;
+		do_reload(app, key == 'n' ? TUI_LESSON_NEXT : TUI_LESSON_PREV, NULL);
+		return true;
 	default:
 		break;
 	}
@@ -359,6 +372,7 @@ bool tui_app_key(struct tui_app *app, int key)
 		return !app->quit;
 	}
 	app->message[0] = '\0';
+	lesson_note_key(app, key);
 	if (pane_key(app, key) || global_key(app, key))
 		return !app->quit;
 	if (key == TUI_KEY_ESC) {

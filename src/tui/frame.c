@@ -281,7 +281,10 @@ void tui_app_render(struct tui_app *app, struct canvas *c)
 	tl_index_update(app->tl);
 	events_update_matches(app, false);
 	header(app, c, w);
-	layout(app, (struct canvas_rect){0, 1, w, h - 2});
+	int lh = lesson_pane_height(app, w, h);
+	if (lh > 0)
+		view_lesson(app, c, (struct canvas_rect){0, 1, w, lh});
+	layout(app, (struct canvas_rect){0, 1 + lh, w, h - 2 - lh});
 	static void (*const views[PANE_COUNT])(struct tui_app *, struct canvas *,
 					       struct canvas_rect) = {
 	    view_graph, view_timeline, view_events, view_conc, view_inspect, view_logs};

@@ -93,7 +93,24 @@ struct tui_app {
 	int lscroll;
 	bool logs_all; /* logs: every line, not only the selected iteration's */
 	size_t efirst; /* events: the list entry drawn on the first row */
+	/* lesson (src.lesson): the next pause to stop at, the note shown, the last keys */
+	size_t lnext;
+	int lnote; /* index of the pause whose note is shown, -1 = none */
+	char keys_seen[40];
 };
+
+/* ---- lesson.c ---- */
+/* After a (re)load: focus, time window, pauses re-armed. */
+void lesson_on_load(struct tui_app *app);
+/* After playback moved forward: stops at the next pause point when it was passed. */
+void lesson_check_pause(struct tui_app *app);
+/* Re-arms the pauses at or after the cursor (after a seek back). */
+void lesson_rearm(struct tui_app *app);
+/* Rows the explanation pane takes in a w × h frame (0 outside a lesson). */
+int lesson_pane_height(struct tui_app *app, int w, int h);
+void view_lesson(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+/* Remembers a key for presenter mode's "keys:" display. */
+void lesson_note_key(struct tui_app *app, int key);
 
 /* ---- play.c ---- */
 void play_reset(struct tui_app *app);

@@ -415,6 +415,7 @@ void tui_app_tick(struct tui_app *app, int64_t real_ms)
 		p->carry -= (double)dt;
 	}
 	play_seek(app, p->t + dt);
+	lesson_check_pause(app);
 	if (play_at_end(app))
 		p->playing = false;
 }

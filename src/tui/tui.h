@@ -61,6 +61,28 @@ struct tui_child_counts {
 	int64_t pending, running, succeeded, failed, aborted;
 };
 
+/* A lesson's pause point (see lesson/): at a time, or at the Nth event of a type in a state. */
+struct tui_pause {
+	int64_t t_ms;	   /* -1: use event */
+	const char *event; /* "TaskStarted LambdaInvoke #2" (N from 1) */
+	const char *note;  /* may be NULL */
+	const char *state; /* graph state to select, NULL = none */
+	int32_t row;	   /* timeline row to select, -1 = none */
+	const char *pane;  /* pane to focus by name (graph, timeline, ...), NULL = none */
+};
+
+/* The lesson step being shown: an explanation pane above the others. Pointers borrowed. */
+struct tui_lesson {
+	const char *title, *step_title, *text;
+	int step, steps; /* step from 1 */
+	const struct tui_pause *pauses;
+	size_t pause_count;
+	const char *focus;   /* pane focused at the start, NULL = default */
+	int64_t window_ms;   /* timeline window [0, window_ms]; 0 = fit all */
+	const char *compare; /* every step's outcome, one line ("step 1 SUCCEEDED in 6.785s ..."),
+				NULL = not shown */
+};
+
 /* What the app shows; every pointer borrowed and valid until replaced by a reload. */
 struct tui_source {
 	struct ev_producer *producer;	 /* required; producer->log is the log */
@@ -75,9 +97,17 @@ struct tui_source {
 	/* Child executions of Distributed Maps as of t_ms; false (or NULL) when there are none. */
 	bool (*children)(void *ctx, int64_t t_ms, struct tui_child_counts *out);
 	void *children_ctx;
+	const struct tui_lesson *lesson; /* NULL outside a lesson */
 };
 
-enum tui_reload { TUI_RERUN_SAME_SEED, TUI_RERUN_NEW_SEED, TUI_RELOAD_CONFIG, TUI_OPEN_HISTORY };
+enum tui_reload {
+	TUI_RERUN_SAME_SEED,
+	TUI_RERUN_NEW_SEED,
+	TUI_RELOAD_CONFIG,
+	TUI_OPEN_HISTORY,
+	TUI_LESSON_NEXT, /* n in a lesson */
+	TUI_LESSON_PREV	 /* p in a lesson */
+};
 
 /*
  * Supplied by the command line. `reload` fills *out with a new source (the old one stays
@@ -96,6 +126,7 @@ struct tui_options {
 	bool ascii;    /* no Unicode glyphs */
 	bool no_mouse; /* --no-mouse */
 	bool paused;   /* start paused (default: play from the start) */
+	bool present;  /* presenter mode: roomier lesson pane, slower, the last keys shown */
 	enum tui_colors colors;
 };
 
@@ -117,6 +148,8 @@ bool tui_app_playing(const struct tui_app *app);
 void tui_app_seek(struct tui_app *app, int64_t t_ms);
 /* Moves the cursor to the end of the execution (advancing a simulation to its end). */
 void tui_app_seek_end(struct tui_app *app);
+/* Plays until the next lesson pause or the end (at most max_ms of virtual time): for dumps. */
+void tui_app_play_to_pause(struct tui_app *app, int64_t max_ms);
 /* Renders a full frame of canvas_width × canvas_height (any size; "too small" below 80×24). */
 void tui_app_render(struct tui_app *app, struct canvas *c);
 

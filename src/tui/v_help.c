@@ -17,6 +17,7 @@ static const char *const global_help[] = {"space\tplay / pause",
 					  "r R e\tre-run: same seed / new seed / reload config",
 					  "o\topen a history file to replay",
 					  "Esc ? q\tback / this help / quit",
+					  "n p\tlesson: next / previous step",
 					  NULL};
 
 static const char *const graph_help[] = {"j k Down Up\tselect the next / previous state",

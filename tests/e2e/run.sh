@@ -124,3 +124,18 @@ wait_for s5 "1 Graph" 5
 # (39/49, the default colours, are fine.)
 ! tm capture-pane -e -p -t s5 | grep -qE '\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|38;5|48;5)(;|m)'
 check no-color $? "colour escapes despite NO_COLOR" s5
+
+# 8. `stepscope lesson one-at-a-time`: the explanation pane shows the step, playback stops at
+#    the first pause with its note, `n` advances to step 2, `q` exits 0.
+start s6 120 40 "cd '$top' && '$STEPSCOPE' lesson one-at-a-time"
+wait_for s6 "step 1/2: MaxConcurrency 1" 5 && wait_for s6 "one item at a time" 2 ||
+	wait_for s6 "the Map starts the next item only" 2
+check lesson-explanation $? "the lesson's explanation pane did not show" s6
+wait_for s6 "The first invocation, after the 2 s wait" 10
+check lesson-pause $? "playback did not stop at the first pause with its note" s6
+tm send-keys -t s6 n
+wait_for s6 "step 2/2: MaxConcurrency 3" 5
+check lesson-next $? "n did not advance to step 2" s6
+tm send-keys -t s6 q
+wait_for s6 "EXIT=0" 3 && wait_for s6 "TTY=sane" 2
+check lesson-quit $? "q did not exit 0 with the terminal restored" s6

@@ -1,0 +1,122 @@
+/*
+ * Unit tests of src/lesson: the shipped lessons load with their scenario settings turned into
+ * --set strings and their paths resolved beside the lesson file; broken lessons give located
+ * errors; {generate: N} items. (Each step's expected status is checked end to end by
+ * tests/lesson, `stepscope lesson --check`.)
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lesson/lesson.h"
+
+static void test_shipped_lessons_load(void **state)
+{
+	(void)state;
+	size_t n;
+	char **files = lesson_list(&n);
+	assert_true(n >= 7);
+	for (size_t i = 0; i < n; i++) {
+		struct diags d;
+		diags_init(&d);
+		struct lesson *l = lesson_load(files[i], &d);
+		if (!l)
+			diags_print(stderr, &d, NULL, 0);
+		assert_non_null(l);
+		assert_non_null(l->title);
+		assert_true(l->step_count > 0);
+		for (size_t s = 0; s < l->step_count; s++) {
+			assert_non_null(l->steps[s].title);
+			assert_non_null(l->steps[s].expect);
+		}
+		lesson_free(l);
+		diags_fini(&d);
+		free(files[i]);
+	}
+	free(files);
+}
+
+static void test_retries_scenario(void **state)
+{
+	(void)state;
+	struct diags d;
+	diags_init(&d);
+	char *path = lesson_find("retries");
+	assert_non_null(path);
+	struct lesson *l = lesson_load(path, &d);
+	assert_non_null(l);
+	assert_string_equal(l->name, "retries");
+	assert_int_equal(l->step_count, 2);
+	const struct lesson_step *s = &l->steps[0];
+	assert_int_equal(s->set_count, 3);
+	assert_string_equal(s->sets[0], "stepfunc.maxConcurrency=1");
+	assert_string_equal(s->sets[1], "stepfunc.timeoutDurationSeconds=60");
+	assert_non_null(strstr(s->sets[2], "lambda.default.errors={"));
+	assert_non_null(strstr(s->sets[2], "\"Lambda.ServiceException\""));
+	assert_int_equal(s->pause_count, 4);
+	assert_int_equal(s->pauses[0].t_ms, -1);
+	assert_string_equal(s->pauses[0].event, "TaskFailed LambdaInvoke #1");
+	assert_int_equal(s->pauses[0].row, 1);
+	assert_null(s->definition);
+	/* Paths are resolved beside the lesson file. */
+	assert_string_equal(l->steps[1].definition, "assets/lessons/retry-jitter.asl.json");
+	lesson_free(l);
+	free(path);
+	diags_fini(&d);
+}
+
+static void test_errors_located(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/lessonXXXXXX.yaml";
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	const char *text = "title: t\n"
+			   "steps:\n"
+			   "  - title: s\n"
+			   "    items: {generate: 0}\n"
+			   "    pauseAt:\n"
+			   "      - {t: 5, event: \"ExecutionSucceeded\"}\n"
+			   "    window: -3\n";
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct diags d;
+	diags_init(&d);
+	assert_null(lesson_load(path, &d));
+	assert_int_equal(d.errors, 3);
+	diags_sort(&d);
+	assert_int_equal(d.list.items[0].line, 3); /* the step: window must be > 0 */
+	assert_int_equal(d.list.items[1].line, 4); /* items */
+	assert_int_equal(d.list.items[2].line, 6); /* both t and event */
+	diags_fini(&d);
+	unlink(path);
+}
+
+static void test_generate(void **state)
+{
+	(void)state;
+	json_t *items = lesson_generate_items(3);
+	assert_int_equal(json_array_size(items), 3);
+	assert_string_equal(json_string_value(json_array_get(items, 0)), "item 00001");
+	assert_string_equal(json_string_value(json_array_get(items, 2)), "item 00003");
+	json_decref(items);
+	assert_null(lesson_find("no-such-lesson"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_shipped_lessons_load),
+	    cmocka_unit_test(test_retries_scenario),
+	    cmocka_unit_test(test_errors_located),
+	    cmocka_unit_test(test_generate),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
