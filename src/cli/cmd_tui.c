@@ -18,6 +18,7 @@
 #include "lesson/lesson.h"
 #include "sim/sim.h"
 #include "tui/tui.h"
+#include "analysis/analysis.h"
 #include "tui_session.h"
 
 void tui_session_free(struct session *s)
@@ -171,6 +172,19 @@ static bool session_children(void *ctx, int64_t t_ms, struct tui_child_counts *o
 	return n > 0;
 }
 
+/* The run's cost (the scenario's pricing), once the simulation has ended: a whole run is what
+ * AWS bills, and measuring it again on every frame would cost O(events). */
+static const char *session_cost(void *ctx)
+{
+	struct session *s = ctx;
+	if (!s->cost[0] && sim_status(s->engine) != SIM_RUNNING) {
+		struct an_cost c;
+		an_cost_estimate(s->log, &s->scenario, &c);
+		snprintf(s->cost, sizeof(s->cost), "cost $%.6f", c.total_usd);
+	}
+	return s->cost[0] ? s->cost : NULL;
+}
+
 static void fill_source(struct session *s, struct tui_source *src)
 {
 	memset(src, 0, sizeof(*src));
@@ -184,6 +198,8 @@ static void fill_source(struct session *s, struct tui_source *src)
 		src->logs_ctx = s;
 		src->children = session_children;
 		src->children_ctx = s;
+		src->cost = session_cost;
+		src->cost_ctx = s;
 	}
 	const struct ev_log_meta *meta = ev_log_meta_const(s->log);
 	src->machine_name = s->machine_name;

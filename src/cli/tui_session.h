@@ -42,6 +42,7 @@ struct session {
 	uint64_t seed;
 	VEC(struct tui_log_line) logs; /* the engine's CloudWatch lines, as the TUI reads them */
 	size_t logs_settled;	       /* lines before this one can no longer move */
+	char cost[48];		       /* the finished run's cost estimate, "" until then */
 };
 
 /* A lesson being shown: every step's simulation arguments and pane contents. */

@@ -222,6 +222,11 @@ static void header(struct tui_app *app, struct canvas *c, int w)
 				   CANVAS_WARNING);
 		x += 10;
 	}
+	const char *cost = app->src.cost ? app->src.cost(app->src.cost_ctx) : NULL;
+	if (cost && x < w - 16) {
+		snprintf(line, sizeof(line), " %s %s", bar, cost);
+		x += canvas_put_str_fit(c, x, 0, w - x - 1, line, CANVAS_HEADER);
+	}
 	if (x < w - 8) {
 		snprintf(line, sizeof(line), " %s %s", bar, pr->ops->describe(pr->self));
 		canvas_put_str_fit(c, x, 0, w - x - 1, line, CANVAS_HEADER);

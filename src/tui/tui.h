@@ -98,6 +98,9 @@ struct tui_source {
 	bool (*children)(void *ctx, int64_t t_ms, struct tui_child_counts *out);
 	void *children_ctx;
 	const struct tui_lesson *lesson; /* NULL outside a lesson */
+	/* A short cost estimate for the header ("cost $0.000276"), or NULL when unknown. */
+	const char *(*cost)(void *ctx);
+	void *cost_ctx;
 };
 
 enum tui_reload {
