@@ -18,7 +18,7 @@ struct model_state {
 	char *key;
 	int64_t invocations;
 	struct rng rng;
-	VEC(int64_t) busy_until; /* one per instance */
+	VEC(int64_t) busy_until; /* one per instance, a min-heap */
 };
 
 struct sim_scenario_models {
@@ -89,18 +89,49 @@ static int64_t in_flight(struct sim_scenario_models *m, int64_t now)
 	return n;
 }
 
-/* A warm instance if one is free (true), else a new one (cold, false); *slot is its index. */
-static bool take_instance(struct model_state *st, int64_t now, int64_t until, size_t *slot)
+/*
+ * Instances are a min-heap of busy-until times: a warm one is free when the earliest is <= now.
+ * Virtual time never goes back, so every free instance stays free and which one is reused
+ * does not matter; the old first-free scan made a Map of N simultaneous calls O(N^2).
+ */
+static void heap_down(int64_t *h, size_t n, size_t i)
 {
-	for (size_t i = 0; i < st->busy_until.len; i++)
-		if (st->busy_until.items[i] <= now) {
-			st->busy_until.items[i] = until;
-			*slot = i;
-			return true;
-		}
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < n && h[l] < h[m])
+			m = l;
+		if (l + 1 < n && h[l + 1] < h[m])
+			m = l + 1;
+		if (m == i)
+			return;
+		int64_t t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static bool instance_free(const struct model_state *st, int64_t now)
+{
+	return st->busy_until.len && st->busy_until.items[0] <= now;
+}
+
+/* Marks an instance busy until `until`: the earliest free one when `warm`, else a new one. */
+static void take_instance(struct model_state *st, bool warm, int64_t until)
+{
+	int64_t *h;
+	if (warm) {
+		st->busy_until.items[0] = until;
+		heap_down(st->busy_until.items, st->busy_until.len, 0);
+		return;
+	}
 	VEC_PUSH(st->busy_until, until);
-	*slot = st->busy_until.len - 1;
-	return false;
+	h = st->busy_until.items;
+	for (size_t i = st->busy_until.len - 1; i > 0 && h[(i - 1) / 2] > h[i]; i = (i - 1) / 2) {
+		int64_t t = h[i];
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+	}
 }
 
 static char *runtime_error_json(const char *type, const char *message, struct rng *r)
@@ -135,14 +166,12 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	if (model->cold_start.mode == CFG_COLD_PROBABILITY)
 		cold = rng_double(&st->rng) < model->cold_start.probability;
 	int64_t dur = (int64_t)llround(ms);
-	size_t slot;
-	bool warm = take_instance(st, call->now_ms, call->now_ms + dur, &slot);
+	bool warm = instance_free(st, call->now_ms);
 	if (model->cold_start.mode == CFG_COLD_FIRST_PER_INSTANCE)
 		cold = !warm;
-	if (cold) {
-		dur += (int64_t)llround(model->cold_start.init_ms);
-		st->busy_until.items[slot] = call->now_ms + dur; /* busy while it initialises */
-	}
+	if (cold)
+		dur += (int64_t)llround(model->cold_start.init_ms); /* busy while it initialises */
+	take_instance(st, warm, call->now_ms + dur);
 	out->duration_ms = dur;
 	if (model->timeout_ms > 0 && dur > model->timeout_ms) {
 		/* The function's own timeout is a Lambda error, not States.Timeout (b.4). */

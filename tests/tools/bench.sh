@@ -1,0 +1,223 @@
+#!/bin/sh
+# make bench: simulator throughput and memory on the seed workflow at 1,000 / 100,000 /
+# 1,000,000 items (inline and distributed Map), the same 100,000 items through the npm package
+# aws-local-stepfunctions (the peer, when node and npm work), history import speed, and the TUI
+# frame time once the TUI offers a way to time it. Prints a table and writes
+# bench-work/bench.json. Measures only: nothing here passes or fails on a number.
+#
+# Everything runs under `nice` in one invocation so the ratios compare like with like; the
+# absolute numbers depend on a shared machine. BENCH_SIZES overrides the item counts (multiples
+# of 250), e.g. BENCH_SIZES="1000 100000" make bench; BENCH_PEER=0 skips the peer.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+
+W=bench-work
+BIN=./stepscope
+SIZES=${BENCH_SIZES:-1000 100000 1000000}
+PEER_N=100000
+NICE="nice -n 10"
+mkdir -p "$W"
+ROWS="$W/rows.tmp.txt" # name|items|events|ms|rss_kb|note, one line per measurement
+: >"$ROWS"
+
+say() { printf '%s\n' "$*" >&2; }
+
+now_ms() { date +%s%3N; }
+
+# measure NAME CMD...: runs CMD (stdout to $W/NAME.out), sets MS (wall) and RSS (peak KiB,
+# "" without GNU time).
+measure() {
+	name=$1
+	shift
+	t0=$(now_ms)
+	if [ -x /usr/bin/time ]; then
+		$NICE /usr/bin/time -f '%M' -o "$W/$name.rss" "$@" >"$W/$name.out" 2>"$W/$name.err"
+	else
+		$NICE "$@" >"$W/$name.out" 2>"$W/$name.err"
+	fi
+	STATUS=$?
+	MS=$(($(now_ms) - t0))
+	RSS=$(tail -n 1 "$W/$name.rss" 2>/dev/null | tr -dc 0-9)
+}
+
+json_field() { # json_field FILE KEY: a top-level number or string of stepscope's --json
+	sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" "$1" | head -n 1
+}
+
+row() { printf '%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" "$6" >>"$ROWS"; }
+
+# ---- inputs: N items as N/250 outer x 250 inner iterations (see tests/bench/inline.asl.json)
+# and as an item file of {"S": "Item i"} like the peer's (distributed.asl.json reads it).
+make_inputs() {
+	n=$1
+	[ -s "$W/outer-$n.json" ] ||
+		awk -v k=$((n / 250)) 'BEGIN { printf "{\"outer\":["; for (i = 1; i <= k; i++)
+			printf "%s%d", (i > 1 ? "," : ""), i; print "]}" }' >"$W/outer-$n.json"
+	[ -s "$W/items-$n.json" ] ||
+		awk -v n="$n" 'BEGIN { printf "["; for (i = 0; i < n; i++)
+			printf "%s{\"S\":\"Item %d\"}", (i ? "," : ""), i; print "]" }' >"$W/items-$n.json"
+}
+
+LIFT="--set simulation.inlineMapConcurrencyCap=0 --set simulation.historyEventLimit=0
+	--set lambda.accountConcurrency=0"
+
+sim_case() { # sim_case MODE N
+	mode=$1 n=$2
+	if [ "$mode" = inline ]; then
+		# shellcheck disable=SC2086
+		measure "sim-$mode-$n" $BIN run --json $LIFT --input "$W/outer-$n.json" \
+			tests/bench/inline.asl.json
+	else
+		rm -rf "$W/s3"
+		# shellcheck disable=SC2086
+		measure "sim-$mode-$n" $BIN run --json $LIFT --items "$W/items-$n.json" \
+			tests/bench/distributed.asl.json
+		rm -rf "$W/s3"
+	fi
+	st=$(json_field "$W/sim-$mode-$n.out" status)
+	ev=$(json_field "$W/sim-$mode-$n.out" events)
+	note=""
+	[ "$st" = SUCCEEDED ] || note="status ${st:-none} (exit $STATUS), see $W/sim-$mode-$n.err"
+	row "sim-$mode" "$n" "${ev:-0}" "$MS" "$RSS" "$note"
+}
+
+for n in $SIZES; do
+	make_inputs "$n"
+	for mode in inline distributed; do
+		say "bench: $mode Map, $n items"
+		sim_case "$mode" "$n"
+	done
+done
+
+# ---- the peer: aws-local-stepfunctions, same workflow, 100,000 items, no history kept.
+PEER_NOTE=""
+peer() {
+	if [ "${BENCH_PEER:-1}" = 0 ]; then
+		PEER_NOTE="skipped (BENCH_PEER=0)"
+		return
+	fi
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		PEER_NOTE="skipped: node or npm is not installed"
+		return
+	fi
+	if [ ! -d ../shared/bench/peer ]; then
+		PEER_NOTE="skipped: ../shared/bench/peer is missing"
+		return
+	fi
+	mkdir -p "$W/peer"
+	cp ../shared/bench/peer/package.json ../shared/bench/peer/bench-peer.mjs "$W/peer/"
+	if [ ! -d "$W/peer/node_modules/aws-local-stepfunctions" ]; then
+		say "bench: npm install (aws-local-stepfunctions)"
+		if ! (cd "$W/peer" && npm install --no-audit --no-fund >npm.log 2>&1); then
+			PEER_NOTE="skipped: npm install failed (see $W/peer/npm.log)"
+			return
+		fi
+	fi
+	say "bench: peer, $PEER_N items"
+	measure peer node "$W/peer/bench-peer.mjs" "$PEER_N"
+	pms=$(sed -n 's/.*"ms":\([0-9.]*\).*/\1/p' "$W/peer.out" | cut -d. -f1)
+	if [ "$STATUS" != 0 ] || [ -z "$pms" ]; then
+		PEER_NOTE="skipped: the peer failed (see $W/peer.err)"
+		return
+	fi
+	# The peer's own in-process time (after Node starts and loads the package): stepscope's
+	# times include its start-up, so the ratio errs in the peer's favour.
+	row peer "$PEER_N" 0 "$pms" "$RSS" "no history; time measured inside node"
+}
+peer
+
+# ---- history import: a 25,000-event history exported by a run (the default event limit stops
+# it at exactly 25,000), and a synthetic one of 1,000,000 events.
+say "bench: history import"
+PKG_CFLAGS=$(sed -n 's/^PKG_CFLAGS := //p' build/config.mk)
+PKG_LIBS=$(sed -n 's/^PKG_LIBS := //p' build/config.mk)
+XOPEN=-D_XOPEN_SOURCE=700
+case "$PKG_CFLAGS" in *_XOPEN_SOURCE*) XOPEN= ;; esac
+# shellcheck disable=SC2086
+if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -O2 -Isrc -D_DEFAULT_SOURCE $XOPEN $PKG_CFLAGS \
+	-o build/replay_bench tests/bench/replay_bench.c build/libstepscope.a $PKG_LIBS -lm; then
+	say "bench: cannot build tests/bench/replay_bench.c"
+	exit 1
+fi
+awk 'BEGIN { printf "{\"outer\":["; for (i = 1; i <= 10; i++)
+	printf "%s%d", (i > 1 ? "," : ""), i; print "]}" }' >"$W/outer-h25k.json"
+$BIN run --json --set simulation.inlineMapConcurrencyCap=0 --set lambda.accountConcurrency=0 \
+	--input "$W/outer-h25k.json" --history-out "$W/history-25k.json" \
+	tests/bench/inline.asl.json >/dev/null
+measure import-25k build/replay_bench file "$W/history-25k.json"
+r=$(cat "$W/import-25k.out")
+ev=$(echo "$r" | sed -n 's/.*"events":\([0-9]*\).*/\1/p')
+ms=$(echo "$r" | sed -n 's/.*"ms":\([0-9.]*\).*/\1/p')
+kb=$(($(echo "$r" | sed -n 's/.*"bytes":\([0-9]*\).*/\1/p') / 1024))
+row import "${ev:-0}" "${ev:-0}" "${ms:-0}" "$RSS" "in-process, best of 3; file ${kb} KiB"
+measure replay-cli-25k $BIN replay --json "$W/history-25k.json"
+row replay-cli "${ev:-0}" "${ev:-0}" "$MS" "$RSS" "stepscope replay --json, whole process"
+measure import-1m build/replay_bench synth 1000000
+r=$(cat "$W/import-1m.out")
+ev=$(echo "$r" | sed -n 's/.*"events":\([0-9]*\).*/\1/p')
+ms=$(echo "$r" | sed -n 's/.*"ms":\([0-9.]*\).*/\1/p')
+kb=$(($(echo "$r" | sed -n 's/.*"bytes":\([0-9]*\).*/\1/p') / 1024))
+row import-synth "${ev:-0}" "${ev:-0}" "${ms:-0}" "$RSS" "in-process; synthetic, ${kb} KiB"
+
+# ---- TUI
+TUI_NOTE="TODO: no render-frame-into-canvas entry point in this tree yet; the goal is a full \
+200x50 frame of every pane for a 100,000-item run in <= 2 ms"
+
+# ---- report
+awk -F'|' -v peer_note="$PEER_NOTE" -v tui_note="$TUI_NOTE" -v json="$W/bench.json" \
+	-v peer_n="$PEER_N" '
+function rate(x, ms) { return ms > 0 ? x * 1000 / ms : 0 }
+{ name[NR] = $1; items[NR] = $2; events[NR] = $3; ms[NR] = $4; rss[NR] = $5; note[NR] = $6 }
+$1 == "peer" { p = NR }
+$1 == "sim-inline" && $2 == peer_n { si = NR }
+$1 == "sim-distributed" && $2 == peer_n { sd = NR }
+END {
+	printf "%-16s %9s %10s %10s %12s %12s %9s  %s\n", "case", "items", "events", "ms",
+		"items/s", "events/s", "peak MiB", "note"
+	for (i = 1; i <= NR; i++) {
+		isim = name[i] ~ /^sim|^peer/
+		printf "%-16s %9d %10d %10.1f %12s %12s %9s  %s\n", name[i], items[i], events[i],
+			ms[i], isim ? sprintf("%.0f", rate(items[i], ms[i])) : "-",
+			events[i] ? sprintf("%.0f", rate(events[i], ms[i])) : "-",
+			rss[i] != "" ? sprintf("%.1f", rss[i] / 1024) : "n/a", note[i]
+	}
+	printf "\n"
+	out = "{\n  \"runs\": ["
+	for (i = 1; i <= NR; i++)
+		out = out sprintf("%s\n    {\"case\": \"%s\", \"items\": %d, \"events\": %d, " \
+			"\"ms\": %.3f, \"itemsPerSec\": %.0f, \"eventsPerSec\": %.0f, " \
+			"\"peakRssKiB\": %s, \"note\": \"%s\"}", i > 1 ? "," : "", name[i],
+			items[i], events[i], ms[i], rate(items[i], ms[i]), rate(events[i], ms[i]),
+			rss[i] != "" ? rss[i] : "null", note[i])
+	out = out "\n  ],\n  \"peer\": "
+	if (p) {
+		for (k = 0; k < 2; k++) {
+			s = k ? sd : si
+			if (!s)
+				continue
+			sp = rate(items[s], ms[s]) / rate(items[p], ms[p])
+			mem = rss[s] > 0 ? rss[p] / rss[s] : 0
+			printf "vs peer (%s, %d items): %.2fx its items/s (goal >= 50x), " \
+				"%.2fx less peak memory (goal >= 4x), history kept\n", name[s], peer_n, sp,
+				mem
+			cmp = cmp sprintf("%s\"%s\": {\"speedup\": %.3f, \"memoryRatio\": %.3f}",
+				cmp ? ", " : "", name[s], sp, mem)
+		}
+		out = out "{" cmp ", \"goalSpeedup\": 50, \"goalMemoryRatio\": 4}"
+	} else {
+		printf "peer: %s\n", peer_note
+		out = out sprintf("{\"skipped\": \"%s\"}", peer_note)
+	}
+	for (i = 1; i <= NR; i++) {
+		if (name[i] == "import")
+			printf "history import, %d events: %.1f ms (goal < 100 ms)\n", events[i], ms[i]
+		if (name[i] == "import-synth")
+			printf "history import, %d synthetic events: %.0f events/s (goal >= 2,000,000)\n",
+				events[i], rate(events[i], ms[i])
+	}
+	printf "tui: %s\n", tui_note
+	out = out sprintf(",\n  \"tui\": {\"todo\": \"%s\"}\n}\n", tui_note)
+	printf "%s", out > json
+	printf "written: %s\n", json
+}' "$ROWS"
+rm -f "$ROWS"
