@@ -7,7 +7,8 @@
 #
 # Everything runs under `nice` in one invocation so the ratios compare like with like; the
 # absolute numbers depend on a shared machine. BENCH_SIZES overrides the item counts (multiples
-# of 250), e.g. BENCH_SIZES="1000 100000" make bench; BENCH_PEER=0 skips the peer.
+# of 250), e.g. BENCH_SIZES="1000 100000" make bench; BENCH_PEER=0 skips the peer and
+# BENCH_PEER_DIR names its folder (default ../shared/bench/peer from the repository root).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -17,34 +18,37 @@ SIZES=${BENCH_SIZES:-1000 100000 1000000}
 PEER_N=100000
 NICE="nice -n 10"
 mkdir -p "$W"
-ROWS="$W/rows.tmp.txt" # name|items|events|ms|rss_kb|note, one line per measurement
+ROWS="$W/rows.tmp.txt" # name|items|events|ms|cpu_s|rss_kb|note, one line per measurement
 : >"$ROWS"
 
 say() { printf '%s\n' "$*" >&2; }
 
 now_ms() { date +%s%3N; }
 
-# measure NAME CMD...: runs CMD (stdout to $W/NAME.out), sets MS (wall) and RSS (peak KiB,
-# "" without GNU time).
+# measure NAME CMD...: runs CMD (stdout to $W/NAME.out), sets MS (wall), CPU (user + system
+# seconds) and RSS (peak KiB); CPU and RSS are "" without GNU time.
 measure() {
 	name=$1
 	shift
+	rm -f "$W/$name.rss"
 	t0=$(now_ms)
 	if [ -x /usr/bin/time ]; then
-		$NICE /usr/bin/time -f '%M' -o "$W/$name.rss" "$@" >"$W/$name.out" 2>"$W/$name.err"
+		$NICE /usr/bin/time -f '%U %S %M' -o "$W/$name.rss" "$@" >"$W/$name.out" \
+			2>"$W/$name.err"
 	else
 		$NICE "$@" >"$W/$name.out" 2>"$W/$name.err"
 	fi
 	STATUS=$?
 	MS=$(($(now_ms) - t0))
-	RSS=$(tail -n 1 "$W/$name.rss" 2>/dev/null | tr -dc 0-9)
+	RSS=$(tail -n 1 "$W/$name.rss" 2>/dev/null | awk '{ print $3 }')
+	CPU=$(tail -n 1 "$W/$name.rss" 2>/dev/null | awk '{ print $1 + $2 }')
 }
 
 json_field() { # json_field FILE KEY: a top-level number or string of stepscope's --json
 	sed -n "s/^  \"$2\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}\$/\1/p" "$1" | head -n 1
 }
 
-row() { printf '%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" "$6" >>"$ROWS"; }
+row() { printf '%s|%s|%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$CPU" "$5" "$6" >>"$ROWS"; }
 
 # ---- inputs: N items as N/250 outer x 250 inner iterations (see tests/bench/inline.asl.json)
 # and as an item file of {"S": "Item i"} like the peer's (distributed.asl.json reads it).
@@ -77,6 +81,7 @@ sim_case() { # sim_case MODE N
 	st=$(json_field "$W/sim-$mode-$n.out" status)
 	ev=$(json_field "$W/sim-$mode-$n.out" events)
 	note=""
+	[ "$mode" = distributed ] && note="events: the parent's (child executions keep none)"
 	[ "$st" = SUCCEEDED ] || note="status ${st:-none} (exit $STATUS), see $W/sim-$mode-$n.err"
 	row "sim-$mode" "$n" "${ev:-0}" "$MS" "$RSS" "$note"
 }
@@ -100,12 +105,15 @@ peer() {
 		PEER_NOTE="skipped: node or npm is not installed"
 		return
 	fi
-	if [ ! -d ../shared/bench/peer ]; then
-		PEER_NOTE="skipped: ../shared/bench/peer is missing"
+	# shared/ sits beside the repository (one level further up from a worktree folder).
+	src=${BENCH_PEER_DIR:-../shared/bench/peer}
+	[ -d "$src" ] || src=../../shared/bench/peer
+	if [ ! -f "$src/bench-peer.mjs" ]; then
+		PEER_NOTE="skipped: ../shared/bench/peer is missing (set BENCH_PEER_DIR)"
 		return
 	fi
 	mkdir -p "$W/peer"
-	cp ../shared/bench/peer/package.json ../shared/bench/peer/bench-peer.mjs "$W/peer/"
+	cp "$src/package.json" "$src/bench-peer.mjs" "$W/peer/"
 	if [ ! -d "$W/peer/node_modules/aws-local-stepfunctions" ]; then
 		say "bench: npm install (aws-local-stepfunctions)"
 		if ! (cd "$W/peer" && npm install --no-audit --no-fund >npm.log 2>&1); then
@@ -167,17 +175,19 @@ TUI_NOTE="TODO: no render-frame-into-canvas entry point in this tree yet; the go
 awk -F'|' -v peer_note="$PEER_NOTE" -v tui_note="$TUI_NOTE" -v json="$W/bench.json" \
 	-v peer_n="$PEER_N" '
 function rate(x, ms) { return ms > 0 ? x * 1000 / ms : 0 }
-{ name[NR] = $1; items[NR] = $2; events[NR] = $3; ms[NR] = $4; rss[NR] = $5; note[NR] = $6 }
+{ name[NR] = $1; items[NR] = $2; events[NR] = $3; ms[NR] = $4; cpu[NR] = $5; rss[NR] = $6
+  note[NR] = $7 }
 $1 == "peer" { p = NR }
 $1 == "sim-inline" && $2 == peer_n { si = NR }
 $1 == "sim-distributed" && $2 == peer_n { sd = NR }
 END {
-	printf "%-16s %9s %10s %10s %12s %12s %9s  %s\n", "case", "items", "events", "ms",
-		"items/s", "events/s", "peak MiB", "note"
+	printf "%-16s %8s %9s %9s %7s %9s %10s %9s  %s\n", "case", "items", "events", "wall ms",
+		"cpu s", "items/s", "events/s", "peak MiB", "note"
 	for (i = 1; i <= NR; i++) {
 		isim = name[i] ~ /^sim|^peer/
-		printf "%-16s %9d %10d %10.1f %12s %12s %9s  %s\n", name[i], items[i], events[i],
-			ms[i], isim ? sprintf("%.0f", rate(items[i], ms[i])) : "-",
+		printf "%-16s %8d %9d %9.1f %7s %9s %10s %9s  %s\n", name[i], items[i], events[i],
+			ms[i], cpu[i] != "" ? sprintf("%.2f", cpu[i]) : "n/a",
+			isim ? sprintf("%.0f", rate(items[i], ms[i])) : "-",
 			events[i] ? sprintf("%.0f", rate(events[i], ms[i])) : "-",
 			rss[i] != "" ? sprintf("%.1f", rss[i] / 1024) : "n/a", note[i]
 	}
@@ -185,9 +195,10 @@ END {
 	out = "{\n  \"runs\": ["
 	for (i = 1; i <= NR; i++)
 		out = out sprintf("%s\n    {\"case\": \"%s\", \"items\": %d, \"events\": %d, " \
-			"\"ms\": %.3f, \"itemsPerSec\": %.0f, \"eventsPerSec\": %.0f, " \
+			"\"ms\": %.3f, \"cpuSeconds\": %s, \"itemsPerSec\": %.0f, \"eventsPerSec\": %.0f, " \
 			"\"peakRssKiB\": %s, \"note\": \"%s\"}", i > 1 ? "," : "", name[i],
-			items[i], events[i], ms[i], rate(items[i], ms[i]), rate(events[i], ms[i]),
+			items[i], events[i], ms[i], cpu[i] != "" ? cpu[i] : "null",
+			rate(items[i], ms[i]), rate(events[i], ms[i]),
 			rss[i] != "" ? rss[i] : "null", note[i])
 	out = out "\n  ],\n  \"peer\": "
 	if (p) {
@@ -197,11 +208,13 @@ END {
 				continue
 			sp = rate(items[s], ms[s]) / rate(items[p], ms[p])
 			mem = rss[s] > 0 ? rss[p] / rss[s] : 0
-			printf "vs peer (%s, %d items): %.2fx its items/s (goal >= 50x), " \
-				"%.2fx less peak memory (goal >= 4x), history kept\n", name[s], peer_n, sp,
-				mem
-			cmp = cmp sprintf("%s\"%s\": {\"speedup\": %.3f, \"memoryRatio\": %.3f}",
-				cmp ? ", " : "", name[s], sp, mem)
+			# Whole-process CPU seconds of both: steadier than wall time on a busy machine.
+			csp = cpu[s] > 0 ? cpu[p] / cpu[s] : 0
+			printf "vs peer (%s, %d items): %.2fx its items/s (goal >= 50x; %.2fx by CPU " \
+				"time), %.2fx less peak memory (goal >= 4x), history kept\n", name[s],
+				peer_n, sp, csp, mem
+			cmp = cmp sprintf("%s\"%s\": {\"speedup\": %.3f, \"cpuSpeedup\": %.3f, " \
+				"\"memoryRatio\": %.3f}", cmp ? ", " : "", name[s], sp, csp, mem)
 		}
 		out = out "{" cmp ", \"goalSpeedup\": 50, \"goalMemoryRatio\": 4}"
 	} else {
