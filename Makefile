@@ -42,7 +42,7 @@ BIN := $(BUILD)/stepscope
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test check check-asan unit bench install uninstall clean deps deps-test \
+.PHONY: all run test check check-asan check-clang unit bench install uninstall clean deps deps-test \
 	format help
 all: stepscope
 
@@ -94,9 +94,14 @@ check: stepscope unit
 check-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 stepscope unit
 
+# The code must stay warning-free with clang too (-Werror): a build-only pass.
+check-clang:
+	@$(MAKE) --no-print-directory CC=clang BUILD=build/clang build/clang/stepscope unit
+
 test: deps-test
 	@$(MAKE) --no-print-directory stepscope unit
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-clang
 	@sh tests/tools/run-tests.sh build build/asan
 
 bench: stepscope
@@ -108,6 +113,7 @@ install: stepscope
 	install -m 755 stepscope $(DESTDIR)$(PREFIX)/bin/stepscope
 	install -m 644 assets/stepscope.1 $(DESTDIR)$(PREFIX)/share/man/man1/stepscope.1
 	cp -R assets/. $(DESTDIR)$(PREFIX)/share/stepscope/
+	cp -R samples $(DESTDIR)$(PREFIX)/share/stepscope/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/stepscope $(DESTDIR)$(PREFIX)/share/man/man1/stepscope.1
@@ -129,3 +135,39 @@ help:
 	@echo "make deps       install the libraries stepscope needs"
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# ---- fuzzing (tests/fuzz/) ----
+# Each tests/fuzz/fz_*.c is a libFuzzer target. `make fuzz [FUZZ_SECONDS=N]` builds the library
+# and the targets with clang (-fsanitize=fuzzer,address,undefined) into build/fuzz/ and runs
+# each target for N seconds, one at a time. Every build also links each target with
+# tests/fuzz/runner.c (a plain main, the normal compiler) into $(BUILD)/fuzz-regress/; the
+# golden suite tests/fuzz/run.sh replays the seeds and regression cases through them.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fz_*.c))
+FUZZ_RUNNERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-regress/%)
+FUZZ_SECONDS ?= 20
+ifeq ($(SANITIZE),fuzz)
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+CFLAGS := -O1 -g
+endif
+
+.PHONY: fuzz fuzz-targets
+unit: $(FUZZ_RUNNERS)
+
+$(BUILD)/fuzz-regress/%: tests/fuzz/%.c tests/fuzz/runner.c $(wildcard tests/fuzz/*.h) $(LIB) \
+		$(CONFIG)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZREG $@",:)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< tests/fuzz/runner.c $(LIB) $(LDLIBS)
+
+fuzz-targets: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/%)
+
+$(BUILD)/bin/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB) $(CONFIG)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  FUZZ    $@",:)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
+fuzz:
+	@sh tests/tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SANITIZE=fuzz fuzz-targets
+	@sh tests/fuzz/fuzz.sh build/fuzz $(FUZZ_SECONDS)

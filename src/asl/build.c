@@ -45,7 +45,7 @@ static int64_t int_field(json_t *obj, const char *key, int64_t dflt)
 
 static char *ptr_join(struct builder *b, const char *base, const char *token)
 {
-	return asl_pool(b->src, doc_pointer_join(base, token));
+	return asl_pool(b->src, pointer_join(base, token));
 }
 
 static char *ptr_index(struct builder *b, const char *base, size_t i)

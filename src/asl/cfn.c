@@ -77,7 +77,7 @@ static void render(struct rend *r, json_t *v, const char *ptr, const struct vars
 
 static char *sub_ptr(const char *base, const char *token)
 {
-	return base ? doc_pointer_join(base, token) : NULL;
+	return base ? pointer_join(base, token) : NULL;
 }
 
 /* Fn::Sub: ${Name} from vars (Fn::Sub's own map, or DefinitionSubstitutions), else kept. */
@@ -322,7 +322,7 @@ bool asl_from_template(struct asl_source *src, const char *machine_id, json_t **
 	free(ids);
 	json_t *props = json_object_get(
 	    json_object_get(json_object_get(doc_root(src->doc), "Resources"), id), "Properties");
-	char *base = doc_pointer_join("/Resources", id);
+	char *base = pointer_join("/Resources", id);
 	char *subs_ptr = xasprintf("%s/Properties/DefinitionSubstitutions", base);
 	struct vars subs = {json_object_get(props, "DefinitionSubstitutions"), subs_ptr};
 	json_t *obj = json_object_get(props, "Definition");

@@ -150,7 +150,7 @@ static void for_each_edge(struct ck *c, json_t *st, const char *sptr, edge_fn fn
 		const char *name = json_string_value(json_object_get(st, direct[i]));
 		if (!name)
 			continue;
-		char *p = doc_pointer_join(sptr, direct[i]);
+		char *p = pointer_join(sptr, direct[i]);
 		fn(c, ctx, p, direct[i], name);
 		free(p);
 	}
@@ -204,7 +204,7 @@ static void check_reachable(struct ck *c, json_t *states, const char *start, con
 	VEC_PUSH(r.queue, start);
 	for (size_t i = 0; i < r.queue.len; i++) {
 		const char *name = r.queue.items[i];
-		char *sp = doc_pointer_join(ptr, name);
+		char *sp = pointer_join(ptr, name);
 		for_each_edge(c, json_object_get(states, name), sp, reach_edge, &r);
 		free(sp);
 	}
@@ -214,7 +214,7 @@ static void check_reachable(struct ck *c, json_t *states, const char *start, con
 	{
 		if (json_object_get(r.seen, name))
 			continue;
-		char *sp = doc_pointer_join(ptr, name);
+		char *sp = pointer_join(ptr, name);
 		ck_report(c, DIAG_WARNING, sp, true, "unreachable",
 			  "state '%s' is unreachable from StartAt '%s'", name, start);
 		free(sp);
@@ -252,7 +252,7 @@ static void walk_nested(struct ck *c, json_t *st, const char *sptr, bool jsonata
 			json_t *g = json_object_get(st, keys[i]);
 			if (!json_is_object(g))
 				continue;
-			char *p = doc_pointer_join(sptr, keys[i]);
+			char *p = pointer_join(sptr, keys[i]);
 			walk_graph(c, g, p, jsonata, i == 0 ? 2 : 3, pass); /* 3: Iterator */
 			free(p);
 		}
@@ -288,7 +288,7 @@ static void check_state(struct ck *c, const char *name, json_t *st, const char *
 	bool own = state_jsonata(c, st, jsonata);
 	const char *ql = json_string_value(json_object_get(st, "QueryLanguage"));
 	if (c->machine_jsonata && ql && strcmp(ql, "JSONPath") == 0) {
-		char *p = doc_pointer_join(sptr, "QueryLanguage");
+		char *p = pointer_join(sptr, "QueryLanguage");
 		ck_report(c, DIAG_ERROR, p, false, "query-language",
 			  "a JSONata machine cannot contain JSONPath states");
 		free(p);
@@ -315,7 +315,7 @@ static void check_graph_fields(struct ck *c, json_t *g, const char *ptr, int kin
 			ok = ok || strcmp(key, graph_fields[kind][i]) == 0;
 		if (ok)
 			continue;
-		char *p = doc_pointer_join(ptr, key);
+		char *p = pointer_join(ptr, key);
 		ck_report(c, DIAG_ERROR, p, true, "unknown-field", "unknown field '%s' in the %s",
 			  key, kind_of_graph(kind));
 		free(p);
@@ -327,8 +327,8 @@ static json_t *graph_states(struct ck *c, json_t *g, const char *ptr, int kind, 
 {
 	json_t *sa = json_object_get(g, "StartAt"), *states = json_object_get(g, "States");
 	*start = json_string_value(sa);
-	char *sp = doc_pointer_join(ptr, "StartAt");
-	char *stp = doc_pointer_join(ptr, "States");
+	char *sp = pointer_join(ptr, "StartAt");
+	char *stp = pointer_join(ptr, "States");
 	if (!sa)
 		ck_report(c, DIAG_ERROR, ptr, false, "missing-start-at", "the %s has no StartAt",
 			  kind_of_graph(kind));
@@ -383,14 +383,14 @@ static void walk_graph(struct ck *c, json_t *g, const char *ptr, bool jsonata, i
 	}
 	if (!json_is_object(states))
 		return;
-	char *base = doc_pointer_join(ptr, "States");
+	char *base = pointer_join(ptr, "States");
 	struct target_ctx tc = {base, kind, states};
 	const char *name;
 	json_t *st;
 	c->depth++;
 	json_object_foreach(states, name, st)
 	{
-		char *sptr = doc_pointer_join(base, name);
+		char *sptr = pointer_join(base, name);
 		bool own = json_is_object(st) && state_jsonata(c, st, jsonata);
 		if (pass == 1) {
 			collect_name(c, name, sptr, gid, kind);

@@ -155,7 +155,7 @@ static void check_rule(struct ck *c, json_t *rule, const char *ptr, bool top, in
 	json_t *v;
 	json_object_foreach(rule, key, v)
 	{
-		char *p = doc_pointer_join(ptr, key);
+		char *p = pointer_join(ptr, key);
 		if (is_operator(key)) {
 			if (!first)
 				first = key;
@@ -207,7 +207,7 @@ static void check_jsonata_rule(struct ck *c, json_t *rule, const char *ptr)
 		ck_report(c, DIAG_ERROR, ptr, false, "choice-rule",
 			  "a JSONata Choice rule needs Condition");
 	else if (!json_is_boolean(cond) && !ck_is_jsonata_expr(cond)) {
-		char *p = doc_pointer_join(ptr, "Condition");
+		char *p = pointer_join(ptr, "Condition");
 		ck_report(c, DIAG_ERROR, p, false, "field-type",
 			  "Condition must be a JSONata expression \"{%% ... %%}\" or a boolean");
 		free(p);

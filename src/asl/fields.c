@@ -309,7 +309,7 @@ static void check_exclusive(struct ck *c, json_t *st, const char *ptr)
 	for (size_t i = 0; i < ARRAY_LEN(exclusive); i++) {
 		if (!json_object_get(st, exclusive[i][0]) || !json_object_get(st, exclusive[i][1]))
 			continue;
-		char *p = doc_pointer_join(ptr, exclusive[i][1]);
+		char *p = pointer_join(ptr, exclusive[i][1]);
 		ck_report(c, DIAG_ERROR, p, true, "exclusive-fields",
 			  "%s and %s cannot be used together", exclusive[i][0], exclusive[i][1]);
 		free(p);
@@ -398,7 +398,7 @@ void ck_state_fields(struct ck *c, json_t *st, const char *ptr, int type, bool j
 		return;
 	}
 	if (type < 0) {
-		char *p = doc_pointer_join(ptr, "Type");
+		char *p = pointer_join(ptr, "Type");
 		const char *s = json_string_value(tv);
 		static const char *const names[] = {"Task",    "Pass", "Choice",   "Wait",
 						    "Succeed", "Fail", "Parallel", "Map"};
@@ -418,7 +418,7 @@ void ck_state_fields(struct ck *c, json_t *st, const char *ptr, int type, bool j
 	json_t *v;
 	json_object_foreach(st, key, v)
 	{
-		char *kptr = doc_pointer_join(ptr, key);
+		char *kptr = pointer_join(ptr, key);
 		if (field_allowed(c, key, kptr, type, jsonata))
 			check_value(c, find_field(key), v, kptr, jsonata);
 		free(kptr);

@@ -28,7 +28,7 @@ void ck_known_keys(struct ck *c, json_t *obj, const char *ptr, const char *const
 	{
 		if (in_list(key, allowed, n))
 			continue;
-		char *p = doc_pointer_join(ptr, key);
+		char *p = pointer_join(ptr, key);
 		const char *hint = str_suggest(key, allowed, n);
 		if (hint)
 			ck_report(c, DIAG_ERROR, p, true, "unknown-field",
@@ -66,7 +66,7 @@ void ck_template(struct ck *c, json_t *tmpl, const char *ptr)
 	json_t *v;
 	json_object_foreach(tmpl, key, v)
 	{
-		char *p = doc_pointer_join(ptr, key);
+		char *p = pointer_join(ptr, key);
 		size_t n = strlen(key);
 		if (n < 2 || strcmp(key + n - 2, ".$") != 0) {
 			ck_template(c, v, p);
@@ -94,7 +94,7 @@ void ck_task_timeouts(struct ck *c, json_t *st, const char *ptr)
 		return;
 	json_int_t timeout = json_is_integer(t) ? json_integer_value(t) : 99999999;
 	if (json_integer_value(h) >= timeout) {
-		char *p = doc_pointer_join(ptr, "HeartbeatSeconds");
+		char *p = pointer_join(ptr, "HeartbeatSeconds");
 		ck_report(c, DIAG_ERROR, p, false, "heartbeat-timeout",
 			  "HeartbeatSeconds (%lld) must be smaller than TimeoutSeconds (%lld)",
 			  (long long)json_integer_value(h), (long long)timeout);
@@ -131,7 +131,7 @@ static void check_enum(struct ck *c, json_t *obj, const char *ptr, const char *k
 	const char *s = json_string_value(v);
 	if (s && in_list(s, values, n))
 		return;
-	char *p = doc_pointer_join(ptr, key);
+	char *p = pointer_join(ptr, key);
 	struct strbuf sb;
 	sb_init(&sb);
 	for (size_t i = 0; i < n; i++)
@@ -158,14 +158,14 @@ static void check_map_parts(struct ck *c, json_t *st, const char *ptr, bool json
 		json_t *obj = json_object_get(st, parts[i].key);
 		if (!json_is_object(obj))
 			continue;
-		char *p = doc_pointer_join(ptr, parts[i].key);
+		char *p = pointer_join(ptr, parts[i].key);
 		ck_known_keys(c, obj, p, parts[i].allowed, parts[i].key);
 		if (parts[i].allowed != batcher && !json_object_get(obj, "Resource"))
 			ck_report(c, DIAG_ERROR, p, true, "missing-field", "%s needs Resource",
 				  parts[i].key);
 		json_t *params = json_object_get(obj, "Parameters");
 		if (params && !jsonata) {
-			char *pp = doc_pointer_join(p, "Parameters");
+			char *pp = pointer_join(p, "Parameters");
 			ck_template(c, params, pp);
 			free(pp);
 		}
@@ -203,7 +203,7 @@ static void check_error_equals(struct ck *c, json_t *entry, const char *eptr, bo
 			       const char *what)
 {
 	json_t *errs = json_object_get(entry, "ErrorEquals");
-	char *p = doc_pointer_join(eptr, "ErrorEquals");
+	char *p = pointer_join(eptr, "ErrorEquals");
 	if (!errs) {
 		ck_report(c, DIAG_ERROR, eptr, false, "missing-field", "a %s needs ErrorEquals",
 			  what);
@@ -237,7 +237,7 @@ static void check_number(struct ck *c, json_t *r, const char *rptr, const char *
 	json_t *v = json_object_get(r, key);
 	if (!v)
 		return;
-	char *p = doc_pointer_join(rptr, key);
+	char *p = pointer_join(rptr, key);
 	if (integer ? !json_is_integer(v) : !json_is_number(v))
 		ck_report(c, DIAG_ERROR, p, false, "field-type", "%s must be %s", key,
 			  integer ? "an integer" : "a number");
@@ -296,13 +296,13 @@ static void check_catcher(struct ck *c, json_t *r, const char *p, bool last, boo
 	if (!next)
 		ck_report(c, DIAG_ERROR, p, false, "missing-field", "a catcher needs Next");
 	else if (!json_is_string(next)) {
-		char *np = doc_pointer_join(p, "Next");
+		char *np = pointer_join(p, "Next");
 		ck_report(c, DIAG_ERROR, np, false, "field-type", "Next must be a string");
 		free(np);
 	}
 	json_t *rp = json_object_get(r, "ResultPath");
 	if (rp && !jsonata && !json_is_null(rp)) {
-		char *rpp = doc_pointer_join(p, "ResultPath");
+		char *rpp = pointer_join(p, "ResultPath");
 		if (json_is_string(rp))
 			ck_path(c, rpp, "ResultPath", json_string_value(rp), true);
 		else

@@ -75,6 +75,12 @@ char *sb_take(struct strbuf *sb);
 /* The contents, "" when empty; borrowed until the next change. */
 const char *sb_str(const struct strbuf *sb);
 
+/* ---- JSON pointers (RFC 6901) ---- */
+/* Appends "/" + token to sb, escaping ~ as ~0 and / as ~1. */
+void sb_add_pointer_token(struct strbuf *sb, const char *token);
+/* `base` (NULL = "") + "/" + escaped token; owned by the caller. */
+char *pointer_join(const char *base, const char *token);
+
 /* ---- diagnostics ---- */
 enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
@@ -117,6 +123,8 @@ void diags_sort(struct diags *d);
  */
 void diag_print(FILE *out, const struct diag *dg, const char *source, size_t source_len);
 void diags_print(FILE *out, const struct diags *d, const char *source, size_t source_len);
+/* The same, reading the source line of each diag from the file it names (once per file). */
+void diags_print_files(FILE *out, const struct diags *d);
 
 /* ---- positions in text ---- */
 /* 1-based line and column (in bytes) of byte offset `off` within text. */
@@ -153,6 +161,30 @@ uint64_t rng_next(struct rng *r);
 double rng_double(struct rng *r);
 /* Uniform in [0, bound); bound > 0. */
 uint64_t rng_below(struct rng *r, uint64_t bound);
+
+/* ---- time ---- */
+/* An instant: whole seconds since 1970-01-01T00:00:00Z and nanoseconds (0..999,999,999). */
+struct instant {
+	int64_t sec;
+	int32_t nsec;
+};
+enum time_parse_flags {
+	/* RFC 3339 as AWS checks it (Wait Timestamp, Choice Timestamp*): YYYY-MM-DDTHH:MM:SS,
+	 * an optional fraction of 1+ digits (nanoseconds kept), then Z or +HH:MM / -HH:MM.
+	 * Uppercase T and Z only. This is the default (0). */
+	TIME_STRICT = 0,
+	TIME_LOWERCASE = 1, /* also t and z, which RFC 3339 section 5.6 allows */
+	/* What exported histories contain: also a space for T, a comma for the point, leap
+	 * second 60, offsets +HHMM / +HH, and no zone at all (taken as UTC). */
+	TIME_LENIENT = 2,
+};
+/* Parses the whole string; false when it is not a valid date-time of that syntax. */
+bool time_parse(const char *s, unsigned flags, struct instant *out);
+/* Milliseconds since the epoch, rounded down. */
+int64_t instant_ms(struct instant t);
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms). */
+int64_t time_days_from_civil(int64_t y, int m, int d);
+void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /* ---- small helpers ---- */
 bool str_ends_with(const char *s, const char *suffix);

@@ -112,11 +112,36 @@ static const char *severity_name(enum diag_severity sev)
 	return "error";
 }
 
+/* A source line longer than CARET_LONG_LINE bytes is shown as a CARET_WINDOW-byte window
+ * around the column, so a minified or hostile one-line file does not flood the terminal. */
+#define CARET_LONG_LINE 1024
+#define CARET_WINDOW	160
+
 static void print_caret(FILE *out, const char *line, size_t line_len, int column)
 {
-	fprintf(out, "  %.*s\n  ", (int)line_len, line);
-	for (int i = 1; i < column && (size_t)(i - 1) < line_len; i++)
-		fputc(line[i - 1] == '\t' ? '\t' : ' ', out);
+	size_t col = column > 1 ? (size_t)column - 1 : 0;
+	if (col > line_len)
+		col = line_len;
+	size_t from = 0, to = line_len;
+	if (line_len > CARET_LONG_LINE) {
+		from = col > CARET_WINDOW / 2 ? col - CARET_WINDOW / 2 : 0;
+		while (from < col && ((unsigned char)line[from] & 0xC0) == 0x80)
+			from++; /* not in the middle of a UTF-8 sequence */
+		to = from + CARET_WINDOW < line_len ? from + CARET_WINDOW : line_len;
+		while (to > col && to < line_len && ((unsigned char)line[to] & 0xC0) == 0x80)
+			to--;
+	}
+	fputs(from > 0 ? "  ..." : "  ", out);
+	for (size_t i = from; i < to; i++) {
+		unsigned char c = (unsigned char)line[i];
+		/* A NUL or an escape sequence in the file must not garble or drive the terminal. */
+		fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
+	}
+	fputs(to < line_len ? "...\n  " : "\n  ", out);
+	if (from > 0)
+		fputs("   ", out);
+	for (size_t i = from; i < col; i++)
+		fputc(line[i] == '\t' ? '\t' : ' ', out);
 	fputs("^\n", out);
 }
 
@@ -142,4 +167,26 @@ void diags_print(FILE *out, const struct diags *d, const char *source, size_t so
 {
 	for (size_t i = 0; i < d->list.len; i++)
 		diag_print(out, &d->list.items[i], source, source_len);
+}
+
+void diags_print_files(FILE *out, const struct diags *d)
+{
+	char *text = NULL, *name = NULL;
+	size_t len = 0;
+	for (size_t i = 0; i < d->list.len; i++) {
+		const struct diag *dg = &d->list.items[i];
+		if (dg->file && (!name || strcmp(name, dg->file) != 0)) {
+			free(text);
+			free(name);
+			char *err = NULL;
+			name = xstrdup(dg->file);
+			text = file_read_all(dg->file, &len, &err);
+			free(err);
+			if (!text)
+				len = 0;
+		}
+		diag_print(out, dg, text, len);
+	}
+	free(text);
+	free(name);
 }

@@ -85,3 +85,25 @@ const char *sb_str(const struct strbuf *sb)
 {
 	return sb->data ? sb->data : "";
 }
+
+void sb_add_pointer_token(struct strbuf *sb, const char *token)
+{
+	sb_addc(sb, '/');
+	for (const char *p = token; *p; p++) {
+		if (*p == '~')
+			sb_add(sb, "~0");
+		else if (*p == '/')
+			sb_add(sb, "~1");
+		else
+			sb_addc(sb, *p);
+	}
+}
+
+char *pointer_join(const char *base, const char *token)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	sb_add(&sb, base ? base : "");
+	sb_add_pointer_token(&sb, token);
+	return sb_take(&sb);
+}

@@ -20,6 +20,11 @@ int cmd_validate(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_definition(int argc, char **argv);
 
+struct ev_log;
+/* The terminal UI over a replayed log (taken: freed here); `name` is the history file and
+ * `definition` (may be NULL) the definition to draw. Returns the exit status. */
+int cli_tui_replay(struct ev_log *log, const char *name, const char *definition);
+
 /* Prints "stepscope: " + message to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The short "try 'stepscope CMD --help'" line after a usage error; returns EXIT_USAGE. */

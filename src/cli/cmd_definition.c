@@ -94,29 +94,6 @@ static bool reals_fit_15(json_t *j)
 	return true;
 }
 
-/* Prints diags, each with the source line of the file it names (read once per file). */
-static void print_diags(const struct diags *d)
-{
-	char *text = NULL, *name = NULL;
-	size_t len = 0;
-	for (size_t i = 0; i < d->list.len; i++) {
-		const struct diag *dg = &d->list.items[i];
-		if (dg->file && (!name || strcmp(name, dg->file) != 0)) {
-			free(text);
-			free(name);
-			char *err = NULL;
-			name = xstrdup(dg->file);
-			text = file_read_all(dg->file, &len, &err);
-			free(err);
-			if (!text)
-				len = 0;
-		}
-		diag_print(stderr, dg, text, len);
-	}
-	free(text);
-	free(name);
-}
-
 /* A missing definition is reported at the config line that names it, when there is one. */
 static int missing_definition(const struct cfg_scenario *s, const char *why)
 {
@@ -145,7 +122,7 @@ static int print_definition(const struct cfg_scenario *s, const char *machine_id
 	diags_init(&d);
 	struct asl_machine *m = asl_load_file(s->stepfunc.definition, &opt, &d);
 	bool ok = m && asl_validate(m, &d);
-	print_diags(&d);
+	diags_print_files(stderr, &d);
 	diags_fini(&d);
 	if (!ok) {
 		asl_machine_free(m);

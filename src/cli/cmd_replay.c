@@ -1,17 +1,21 @@
 /*
- * `stepscope replay`: a recorded AWS execution history, headless. Until the terminal UI lands
- * the default view is --summary.
+ * `stepscope replay`: a recorded AWS execution history: the terminal UI on a terminal (see
+ * cmd_tui.c), otherwise headless (--summary, --json, --events).
  */
 #include "cli.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "asl/asl.h"
+#include "export/export.h"
 #include "history/history.h"
 
-enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS };
+/* REPLAY_TUI: no mode option given; the terminal UI on a terminal (not TERM=dumb), else
+ * --summary. */
+enum replay_mode { REPLAY_SUMMARY, REPLAY_JSON, REPLAY_EVENTS, REPLAY_TUI };
 
 /* ---- --json ---- */
 
@@ -345,7 +349,8 @@ static void replay_print(FILE *out, enum replay_mode mode, const struct ev_log *
 
 static const char help[] =
     "usage: stepscope replay [--summary | --json | --events] [--definition FILE]\n"
-    "                        [--history-out FILE] HISTORY...\n"
+    "                        [--history-out FILE] [--trace-out FILE] [--svg-out FILE]\n"
+    "                        HISTORY...\n"
     "\n"
     "Replays an execution recorded on AWS: the output of `aws stepfunctions\n"
     "get-execution-history --output json` (CLI v1 or v2, with or without execution data,\n"
@@ -353,19 +358,22 @@ static const char help[] =
     "`describe-execution` JSON given beside it adds the execution's name.\n"
     "\n"
     "  --summary            status, duration, states, retries, Map iterations, task calls\n"
-    "                       (the default for now; the terminal UI will be the default later)\n"
+    "                       (the default when not on a terminal; on one: the terminal UI)\n"
     "  --json               one JSON object: status, output, error, cause, startDate,\n"
     "                       stopDate, durationMs, events\n"
     "  --events             the event log, one line per event\n"
-    "  --definition FILE    also report states the history visits that FILE lacks\n"
+    "  --definition FILE    also report states the history visits that FILE lacks; the\n"
+    "                       exports draw its TimeoutSeconds and MaxConcurrency\n"
     "  --history-out FILE   write the history back out, normalised (ids in order, UTC times)\n"
+    "  --trace-out FILE     write a Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
+    "  --svg-out FILE       write the timeline as an SVG image\n"
     "\n"
     "Exit status: 0 the execution succeeded, 1 it failed, timed out, was aborted or has not\n"
     "finished, 2 bad input.\n";
 
 struct replay_opts {
 	enum replay_mode mode;
-	const char *definition, *history_out;
+	const char *definition, *history_out, *trace_out, *svg_out;
 	const char **files;
 	size_t file_count;
 };
@@ -397,10 +405,14 @@ static int parse_args(int argc, char **argv, struct replay_opts *o, bool *done)
 			fputs(help, stdout);
 			*done = true;
 			return EXIT_OK;
-		} else if (options && (!strcmp(a, "--definition") || !strcmp(a, "--history-out"))) {
+		} else if (options && (!strcmp(a, "--definition") || !strcmp(a, "--history-out") ||
+				       !strcmp(a, "--trace-out") || !strcmp(a, "--svg-out"))) {
 			if (i + 1 >= argc)
 				return cli_error("replay: %s needs a FILE", a);
-			*(a[2] == 'd' ? &o->definition : &o->history_out) = argv[++i];
+			*(a[2] == 'd'	? &o->definition
+			  : a[2] == 'h' ? &o->history_out
+			  : a[2] == 't' ? &o->trace_out
+					: &o->svg_out) = argv[++i];
 		} else if (options && !strcmp(a, "--")) {
 			options = false;
 		} else if (options && a[0] == '-' && a[1] != '\0') {
@@ -446,6 +458,44 @@ static struct ev_log *import_all(const struct replay_opts *o, struct hist_import
 	return log;
 }
 
+/* --trace-out / --svg-out. Titles name files by their base name so exports do not depend on
+ * where the history was read from. */
+static int replay_exports(const struct ev_log *log, const struct replay_opts *o)
+{
+	const char *outs[] = {o->trace_out, o->svg_out};
+	for (size_t i = 0; i < 2 && o->history_out; i++)
+		if (outs[i] &&
+		    (!strcmp(outs[i], o->history_out) || file_same(outs[i], o->history_out)))
+			return cli_error("replay: --history-out and --%s-out name the same file",
+					 i ? "svg" : "trace");
+	const char *base = strrchr(o->files[0], '/') ? strrchr(o->files[0], '/') + 1 : o->files[0];
+	ev_str_t sm = ev_log_meta_const(log)->state_machine_name;
+	char *origin = xasprintf("replay of %s", base);
+	struct diags d;
+	diags_init(&d); /* the definition's diagnostics were printed by replay_check_definition */
+	struct asl_machine *m =
+	    o->definition ? asl_load_file(o->definition, &(struct asl_load_options){0}, &d) : NULL;
+	diags_fini(&d);
+	diags_init(&d);
+	/* The definition is an input too: never to be overwritten. */
+	const char **inputs = xcalloc(o->file_count + 1, sizeof(char *));
+	memcpy(inputs, o->files, o->file_count * sizeof(char *));
+	inputs[o->file_count] = o->definition;
+	struct exp_outputs out = {o->trace_out,
+				  o->svg_out,
+				  inputs,
+				  o->file_count + (o->definition ? 1 : 0),
+				  sm ? ev_log_str(log, sm) : NULL,
+				  origin};
+	bool ok = exp_write_outputs(log, m, &out, &d);
+	diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	free(inputs);
+	asl_machine_free(m);
+	free(origin);
+	return ok ? EXIT_OK : EXIT_USAGE;
+}
+
 static int replay(const struct replay_opts *o)
 {
 	struct hist_importer *imp = hist_importer_new();
@@ -455,7 +505,14 @@ static int replay(const struct replay_opts *o)
 		return EXIT_USAGE;
 	}
 	int rc = EXIT_OK;
-	if (o->history_out) {
+	/* Every check that can fail runs before --history-out is written: a failed command
+	 * leaves an existing file untouched, and no input is ever overwritten. */
+	if (o->history_out && o->definition && file_same(o->history_out, o->definition))
+		rc = cli_error("replay: refusing to overwrite the definition %s with --history-out",
+			       o->definition);
+	if (rc == EXIT_OK && o->definition)
+		rc = replay_check_definition(log, o->definition);
+	if (rc == EXIT_OK && o->history_out) {
 		struct diags d;
 		diags_init(&d);
 		if (!hist_export(log, o->history_out, o->files, o->file_count, &d))
@@ -463,8 +520,14 @@ static int replay(const struct replay_opts *o)
 		diags_print(stderr, &d, NULL, 0);
 		diags_fini(&d);
 	}
-	if (rc == EXIT_OK && o->definition)
-		rc = replay_check_definition(log, o->definition);
+	const char *term = getenv("TERM");
+	bool tui = isatty(0) && isatty(1) && !(term && !strcmp(term, "dumb"));
+	if (rc == EXIT_OK && o->mode == REPLAY_TUI && tui) {
+		hist_importer_free(imp);
+		return cli_tui_replay(log, o->files[0], o->definition);
+	}
+	if (rc == EXIT_OK && (o->trace_out || o->svg_out))
+		rc = replay_exports(log, o);
 	if (rc == EXIT_OK) {
 		struct hist_outcome out;
 		hist_outcome(log, &out);
@@ -478,7 +541,7 @@ static int replay(const struct replay_opts *o)
 
 int cmd_replay(int argc, char **argv)
 {
-	struct replay_opts o = {.mode = REPLAY_SUMMARY};
+	struct replay_opts o = {.mode = REPLAY_TUI};
 	bool done = false;
 	int rc = parse_args(argc, argv, &o, &done);
 	if (rc == EXIT_OK && !done)

@@ -1,7 +1,7 @@
 /*
  * `stepscope run`: one headless simulation. Prints a readable summary, one JSON object
- * (--json) or the event log's text form (--events). Exit 0 when the execution succeeded, 1
- * when it did not, 2 on bad usage or input.
+ * (--json), the event log's text form (--events) or the Lambda functions' logs (--logs). Exit 0
+ * when the execution succeeded, 1 when it did not, 2 on bad usage or input.
  */
 #include "cli.h"
 
@@ -9,27 +9,32 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sys/stat.h>
 
 #include "asl/asl.h"
 #include "config/config.h"
 #include "event/event.h"
+#include "export/export.h"
 #include "history/history.h"
 #include "items/items.h"
 #include "sim/sim.h"
 
 static const char run_usage[] =
-    "usage: stepscope run [--json | --events] [--input FILE|-] [--config FILE]\n"
+    "usage: stepscope run [--json | --events | --logs] [--input FILE|-] [--config FILE]\n"
     "                     [--set KEY=VALUE]... [--items FILE] [--mock-config FILE\n"
     "                     [--test-case NAME] [--machine-name NAME]] [--seed N]\n"
-    "                     [--start-time RFC3339] [--history-out FILE] [DEFINITION]\n"
+    "                     [--start-time RFC3339] [--history-out FILE]\n"
+    "                     [--trace-out FILE] [--svg-out FILE] [DEFINITION]\n"
     "\n"
     "Simulates one execution in virtual time (nothing sleeps) and prints a summary.\n"
     "Without DEFINITION it runs the scenario's (./config.yaml or --config: the seed\n"
     "machine with its knobs applied).\n"
     "  --json              one JSON object: status, output or error/cause, dates, counts\n"
     "  --events            the history, one line per event\n"
+    "  --logs              the simulated CloudWatch logs of the Lambda functions, in\n"
+    "                      time order, as `aws logs tail` prints them\n"
     "  --input FILE|-      the execution input (JSON; default {})\n"
     "  --config FILE       the scenario: Lambda and service models, seed, limits\n"
     "  --set KEY=VALUE     override one scenario key, e.g. stepfunc.maxConcurrency=3\n"
@@ -40,14 +45,16 @@ static const char run_usage[] =
     "  --seed N            seed of every random choice (default: simulation.seed, 1)\n"
     "  --start-time T      wall-clock start, e.g. 2024-05-14T10:15:00Z\n"
     "  --history-out FILE  write the history as get-execution-history JSON\n"
+    "  --trace-out FILE    write a Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
+    "  --svg-out FILE      write the timeline as an SVG image\n"
     "Exit status: 0 succeeded, 1 did not succeed, 2 usage or input error.\n";
 
-enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS };
+enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS, FMT_LOGS };
 
 struct run_args {
 	enum run_format format;
 	const char *input, *mock, *test_case, *machine_name, *definition;
-	const char *config, *items, *history_out;
+	const char *config, *items, *history_out, *trace_out, *svg_out;
 	VEC(const char *) sets;
 	bool seed_given, start_given;
 	struct sim_options opt;
@@ -57,7 +64,7 @@ static bool takes_value(const char *a)
 {
 	static const char *const with[] = {
 	    "--input",	      "--seed",	  "--start-time", "--mock-config", "--test-case",
-	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out"};
+	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out", "--trace-out", "--svg-out"};
 	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (strcmp(a, with[i]) == 0)
 			return true;
@@ -80,6 +87,10 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 		ra->items = v;
 	else if (strcmp(a, "--history-out") == 0)
 		ra->history_out = v;
+	else if (strcmp(a, "--trace-out") == 0)
+		ra->trace_out = v;
+	else if (strcmp(a, "--svg-out") == 0)
+		ra->svg_out = v;
 	else if (strcmp(a, "--set") == 0)
 		VEC_PUSH(ra->sets, v);
 	else if (strcmp(a, "--seed") == 0) {
@@ -113,10 +124,13 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 			fputs(run_usage, stdout);
 			return EXIT_OK;
 		}
-		if (strcmp(a, "--json") == 0 || strcmp(a, "--events") == 0) {
-			enum run_format f = a[2] == 'j' ? FMT_JSON : FMT_EVENTS;
+		if (strcmp(a, "--json") == 0 || strcmp(a, "--events") == 0 ||
+		    strcmp(a, "--logs") == 0) {
+			enum run_format f = a[2] == 'j'	  ? FMT_JSON
+					    : a[2] == 'e' ? FMT_EVENTS
+							  : FMT_LOGS;
 			if (ra->format != FMT_SUMMARY && ra->format != f) {
-				cli_error("run: --json and --events exclude each other");
+				cli_error("run: --json, --events and --logs exclude each other");
 				return cli_usage_hint("run");
 			}
 			ra->format = f;
@@ -241,6 +255,21 @@ static void print_summary(struct sim_engine *e, const struct ev_log *log)
 	}
 }
 
+/* `aws logs tail` style: "2024-05-14T10:15:02.230000+00:00 <stream> <message>". */
+static void print_logs(struct sim_engine *e, const struct sim_options *opt)
+{
+	for (size_t i = 0; i < sim_log_count(e); i++) {
+		const struct sim_log_line *l = sim_log_at(e, i);
+		int64_t ms = opt->start_epoch_ms + l->t_ms;
+		time_t t = (time_t)(ms / 1000);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		printf("%04d-%02d-%02dT%02d:%02d:%02d.%03d000+00:00 %s %s\n", tm.tm_year + 1900,
+		       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		       (int)(ms % 1000), l->stream, l->text);
+	}
+}
+
 /* Everything a run reads, loaded and owned here. */
 struct run_inputs {
 	struct cfg_scenario s;
@@ -250,6 +279,7 @@ struct run_inputs {
 	json_t *input;
 	struct sim_mock *mock;
 	json_t *table_item;
+	json_t *tables; /* ddb.tables name -> typed items */
 };
 
 static void inputs_fini(struct run_inputs *in)
@@ -259,23 +289,50 @@ static void inputs_fini(struct run_inputs *in)
 	json_decref(in->input);
 	sim_mock_free(in->mock);
 	json_decref(in->table_item);
+	json_decref(in->tables);
+}
+
+/* The files a run reads, which its outputs must never overwrite; returns how many. */
+static size_t input_paths(const struct run_args *ra, const struct run_inputs *in,
+			  const char *list[5])
+{
+	const char *inputs[] = {in->def_path, ra->input, in->config, ra->mock, ra->items};
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_LEN(inputs); i++)
+		if (inputs[i] && strcmp(inputs[i], "-") != 0)
+			list[n++] = inputs[i];
+	return n;
 }
 
 static bool write_history(const struct run_args *ra, const struct run_inputs *in,
 			  const struct ev_log *log)
 {
-	const char *inputs[] = {in->def_path, ra->input, in->config, ra->mock, ra->items};
-	const char *list[ARRAY_LEN(inputs)];
-	size_t n = 0;
-	for (size_t i = 0; i < ARRAY_LEN(inputs); i++)
-		if (inputs[i] && strcmp(inputs[i], "-") != 0)
-			list[n++] = inputs[i];
+	const char *list[5];
+	size_t n = input_paths(ra, in, list);
 	struct diags d;
 	diags_init(&d);
 	bool ok = hist_export(log, ra->history_out, list, n, &d);
 	if (!ok)
 		diags_print(stderr, &d, NULL, 0);
 	diags_fini(&d);
+	return ok;
+}
+
+static bool write_exports(const struct run_args *ra, const struct run_inputs *in,
+			  const struct ev_log *log)
+{
+	const char *list[5];
+	size_t n = input_paths(ra, in, list);
+	ev_str_t sm = ev_log_meta_const(log)->state_machine_name;
+	char *origin = xasprintf("simulation, seed %llu", (unsigned long long)ra->opt.seed);
+	struct exp_outputs o = {
+	    ra->trace_out, ra->svg_out, list, n, sm ? ev_log_str(log, sm) : NULL, origin};
+	struct diags d;
+	diags_init(&d);
+	bool ok = exp_write_outputs(log, in->m, &o, &d);
+	diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	free(origin);
 	return ok;
 }
 
@@ -300,15 +357,24 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 			diags_print(stderr, &d, src, len);
 		}
 		models = sim_use_scenario(e, &in->s, in->table_item);
+		for (size_t i = 0; i < in->s.ddb.table_count; i++) {
+			const struct cfg_table *t = &in->s.ddb.tables[i];
+			sim_scenario_add_table(models, t->name, t->partition_key, t->sort_key,
+					       json_object_get(in->tables, t->name));
+		}
 		sim_run(e);
 		if (ra->format == FMT_JSON)
 			print_json(e, log, &ra->opt);
 		else if (ra->format == FMT_EVENTS)
 			ev_log_write_text(log, stdout);
+		else if (ra->format == FMT_LOGS)
+			print_logs(e, &ra->opt);
 		else
 			print_summary(e, log);
 		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
 		if (ra->history_out && !write_history(ra, in, log))
+			rc = EXIT_USAGE;
+		if ((ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
 			rc = EXIT_USAGE;
 	}
 	sim_free(e);
@@ -355,6 +421,45 @@ static bool load_machine(const struct run_args *ra, struct run_inputs *in)
 	return in->m != NULL;
 }
 
+/* ddb.tables' item files → typed items per table (boto3's TypeSerializer for plain JSON);
+ * false after printing why. */
+static bool load_tables(struct run_inputs *in)
+{
+	in->tables = json_object();
+	bool ok = true;
+	for (size_t i = 0; ok && i < in->s.ddb.table_count; i++) {
+		const struct cfg_table *t = &in->s.ddb.tables[i];
+		if (!t->items)
+			continue;
+		struct diags d;
+		diags_init(&d);
+		json_t *list = items_load(t->items, ITEMS_AUTO, NULL, &d);
+		json_t *typed = json_array();
+		size_t j;
+		json_t *it;
+		json_array_foreach(list, j, it)
+		{
+			if (!json_is_object(it)) {
+				cli_error("run: %s: item %zu of table %s is not an object",
+					  t->items, j, t->name);
+				ok = false;
+				break;
+			}
+			json_t *av = items_marshal(it);
+			json_array_append(typed, json_object_get(av, "M"));
+			json_decref(av);
+		}
+		if (!list) {
+			print_diags(&d, t->items);
+			ok = false;
+		}
+		json_object_set_new(in->tables, t->name, typed);
+		json_decref(list);
+		diags_fini(&d);
+	}
+	return ok;
+}
+
 /* Scenario, definition, input, mocks and the table's items; false after printing why. */
 static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 {
@@ -378,8 +483,8 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 	}
 	/* The table's items matter to the seed (or when named with --items); for another
 	 * definition a missing default item file just means an empty table. */
-	const char *items = ra->items ? ra->items : in->config ? in->s.ddb.items : NULL;
 	bool seed = !ra->definition && in->s.stepfunc.definition_is_seed;
+	const char *items = ra->items ? ra->items : in->config || seed ? in->s.ddb.items : NULL;
 	if (items && !ra->items && !seed && stat(items, &st) != 0)
 		items = NULL;
 	if (ok && items) {
@@ -392,7 +497,7 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 		ok = list != NULL;
 	}
 	diags_fini(&d);
-	return ok;
+	return ok && load_tables(in);
 }
 
 int cmd_run(int argc, char **argv)

@@ -19,36 +19,13 @@ static const char usage[] =
     "  --machine ID   which AWS::StepFunctions::StateMachine of a template to check\n"
     "Exit status: 0 all valid (warnings allowed), 2 errors or usage error.\n";
 
-/* Prints diags, each with the source line of the file it names (read once per file). */
-static void print_diags(const struct diags *d)
-{
-	char *text = NULL, *name = NULL;
-	size_t len = 0;
-	for (size_t i = 0; i < d->list.len; i++) {
-		const struct diag *dg = &d->list.items[i];
-		if (dg->file && (!name || strcmp(name, dg->file) != 0)) {
-			free(text);
-			free(name);
-			char *err = NULL;
-			name = xstrdup(dg->file);
-			text = file_read_all(dg->file, &len, &err);
-			free(err);
-			if (!text)
-				len = 0;
-		}
-		diag_print(stderr, dg, text, len);
-	}
-	free(text);
-	free(name);
-}
-
 static bool validate_one(const char *path, const struct asl_load_options *opt)
 {
 	struct diags d;
 	diags_init(&d);
 	struct asl_machine *m = asl_load_file(path, opt, &d);
 	bool ok = m && asl_validate(m, &d);
-	print_diags(&d);
+	diags_print_files(stderr, &d);
 	if (ok)
 		printf("%s: ok (%zu states)\n", path, m->total_states);
 	asl_machine_free(m);

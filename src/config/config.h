@@ -82,6 +82,14 @@ struct cfg_service {
 	struct cfg_errors errors;
 };
 
+/* Another DynamoDB table (ddb.tables.<name>): its key schema and optional initial items. */
+struct cfg_table {
+	char *name;
+	char *partition_key;
+	char *sort_key; /* NULL = partition key only */
+	char *items;	/* resolved path of an item file (any items_load format), NULL = empty */
+};
+
 struct cfg_time {
 	char *text;	  /* as written, RFC 3339 */
 	int64_t epoch_ms; /* milliseconds since 1970-01-01T00:00:00Z */
@@ -103,6 +111,8 @@ struct cfg_scenario {
 		char *partition_key_value_field;
 		char *items; /* resolved path */
 		struct cfg_pos items_at;
+		struct cfg_table *tables; /* ddb.tables, in file order */
+		size_t table_count;
 	} ddb;
 	struct {
 		int64_t max_concurrency;

@@ -22,6 +22,7 @@ enum cfg_type {
 	CT_JSON,      /* json_t * */
 	CT_FUNCTIONS, /* lambda.functions: pattern -> function model */
 	CT_SERVICES,  /* services: pattern -> service model */
+	CT_TABLES,    /* ddb.tables: table name -> key schema and items */
 };
 
 enum {
@@ -44,6 +45,7 @@ struct cfg_key {
 extern const struct cfg_key cfg_schema_root[];
 extern const struct cfg_key cfg_schema_lambda_fn[];
 extern const struct cfg_key cfg_schema_service[];
+extern const struct cfg_key cfg_schema_table[];
 
 /* One walk over one YAML document. */
 struct cfg_ctx {
@@ -103,6 +105,7 @@ void cfg_argv_fini(struct cfg_argv *a);
 void cfg_lambda_fn_copy(struct cfg_lambda_fn *dst, const struct cfg_lambda_fn *src);
 void cfg_lambda_fn_fini(struct cfg_lambda_fn *f);
 void cfg_service_fini(struct cfg_service *sv);
+void cfg_table_fini(struct cfg_table *t);
 
 /* --set: grafts each KEY=VALUE into the document (set.c); false after an error. */
 bool cfg_apply_sets(struct cfg_ctx *c, const char *const *sets, size_t count);

@@ -186,7 +186,8 @@ void cfg_load_section(struct cfg_ctx *c, const struct cfg_key *keys, const char 
 	}
 }
 
-/* A map of pattern -> model (lambda.functions, services), appended in file order. */
+/* A map of pattern -> model (lambda.functions, services, ddb.tables), appended in file
+ * order. */
 static void load_patterns(struct cfg_ctx *c, const struct cfg_key *k, const char *path, int id)
 {
 	struct cfg_scenario *s = c->scenario;
@@ -214,6 +215,12 @@ static void load_patterns(struct cfg_ctx *c, const struct cfg_key *k, const char
 			s->lambda.functions = xrealloc(s->lambda.functions,
 						       (s->lambda.function_count + 1) * sizeof(fn));
 			s->lambda.functions[s->lambda.function_count++] = fn;
+		} else if (k->type == CT_TABLES) {
+			struct cfg_table t = {.name = xstrdup(name)};
+			cfg_load_section(c, k->sub, child, p.value, &t, true);
+			s->ddb.tables =
+			    xrealloc(s->ddb.tables, (s->ddb.table_count + 1) * sizeof(t));
+			s->ddb.tables[s->ddb.table_count++] = t;
 		} else {
 			struct cfg_service sv = {.pattern = xstrdup(name)};
 			cfg_load_section(c, k->sub, child, p.value, &sv, true);
@@ -252,7 +259,7 @@ void cfg_load_default(struct cfg_ctx *parent, const struct cfg_key *k, const cha
 	    .is_default = true,
 	};
 	int root = yaml_document_get_root_node(&doc) ? 1 : 0;
-	if (k->type == CT_FUNCTIONS || k->type == CT_SERVICES)
+	if (k->type == CT_FUNCTIONS || k->type == CT_SERVICES || k->type == CT_TABLES)
 		; /* an empty map: nothing to add */
 	else
 		cfg_load_value(&c, k, path, root, field);
@@ -273,13 +280,50 @@ static void parse_error(struct cfg_scenario *s, yaml_parser_t *p, struct diags *
 			  (int)p->problem_mark.column + 1, NULL, "invalid YAML: %s", problem);
 }
 
+/* Deeper than any config needs. Checked on libyaml's event stream before its loader builds
+ * the tree: the loader has no limit, and its scanner slows down quadratically with flow
+ * nesting, so a hostile file of a few hundred kilobytes would hang it. */
+#define CFG_MAX_DEPTH 64
+
+static bool check_depth(struct cfg_scenario *s, const char *text, size_t len, struct diags *d)
+{
+	yaml_parser_t p;
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	int depth = 0;
+	bool ok = true, done = false;
+	while (ok && !done) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev))
+			break; /* the loader reports the syntax error */
+		if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > CFG_MAX_DEPTH) {
+				diags_add(d, DIAG_ERROR, "yaml-depth", s->file,
+					  (int)ev.start_mark.line + 1,
+					  (int)ev.start_mark.column + 1, NULL,
+					  "nesting deeper than %d levels", CFG_MAX_DEPTH);
+				ok = false;
+			}
+		} else if (ev.type == YAML_SEQUENCE_END_EVENT ||
+			   ev.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		}
+		done = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return ok;
+}
+
 /* Parses the text into doc; an empty or failed document becomes one empty mapping. */
 static bool parse_document(struct cfg_scenario *s, const char *text, size_t len,
 			   yaml_document_t *doc, struct diags *d)
 {
 	bool ok = true;
 	bool have = false;
-	if (text) {
+	if (text && !check_depth(s, text, len, d)) {
+		ok = false;
+	} else if (text) {
 		yaml_parser_t parser;
 		yaml_parser_initialize(&parser);
 		yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -307,7 +351,10 @@ bool cfg_load_text(struct cfg_scenario *s, const char *name, const char *dir, co
 	s->file = name ? xstrdup(name) : NULL;
 	s->dir = xstrdup(dir && *dir ? dir : ".");
 	if (text) {
-		s->source = xstrndup(text, len);
+		/* Not xstrndup: a NUL byte in the file would cut the copy short of source_len. */
+		s->source = xmalloc(len + 1);
+		memcpy(s->source, text, len);
+		s->source[len] = '\0';
 		s->source_len = len;
 	}
 	size_t before = d->errors;
@@ -379,6 +426,9 @@ void cfg_scenario_fini(struct cfg_scenario *s)
 	free(s->ddb.partition_key_name);
 	free(s->ddb.partition_key_value_field);
 	free(s->ddb.items);
+	for (size_t i = 0; i < s->ddb.table_count; i++)
+		cfg_table_fini(&s->ddb.tables[i]);
+	free(s->ddb.tables);
 	free(s->stepfunc.definition);
 	cfg_lambda_fn_fini(&s->lambda.def);
 	for (size_t i = 0; i < s->lambda.function_count; i++)

@@ -137,18 +137,30 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* The seed machine may be asked for from a config elsewhere: look beside the config, then
- * in the current folder, then where `make install` puts the assets. */
-static char *seed_path(const char *resolved)
+/*
+ * The files the schema names by default (the seed machine, the seed's item list) may be asked
+ * for from a config elsewhere or from no config at all: look beside the config, then in the
+ * current folder, then where `make install` put them ($STEPSCOPE_DATADIR overrides the
+ * installed location; "assets/" is the data folder's root there).
+ */
+static char *default_data_path(const char *resolved, const char *v)
 {
-	if (exists(resolved) || exists(CFG_SEED_DEFINITION))
-		return xstrdup(exists(resolved) ? resolved : CFG_SEED_DEFINITION);
+	if (exists(resolved))
+		return xstrdup(resolved);
+	if (exists(v))
+		return xstrdup(v);
+	const char *datadir = getenv("STEPSCOPE_DATADIR");
 #ifdef STEPSCOPE_DATADIR
-	char *installed = xasprintf("%s/seed/statemachine.asl.json", STEPSCOPE_DATADIR);
-	if (exists(installed))
-		return installed;
-	free(installed);
+	if (!datadir || !*datadir)
+		datadir = STEPSCOPE_DATADIR;
 #endif
+	if (datadir && *datadir) {
+		const char *rel = strncmp(v, "assets/", 7) == 0 ? v + 7 : v;
+		char *installed = xasprintf("%s/%s", datadir, rel);
+		if (exists(installed))
+			return installed;
+		free(installed);
+	}
 	return xstrdup(resolved);
 }
 
@@ -166,8 +178,8 @@ static void load_path(struct cfg_ctx *c, const struct cfg_key *k, const char *pa
 		resolved = xasprintf("%s/%s", c->dir, v);
 	if ((k->flags & CF_SEED_PATH) && c->scenario)
 		c->scenario->stepfunc.definition_is_seed = !strcmp(v, CFG_SEED_DEFINITION);
-	if ((k->flags & CF_SEED_PATH) && !strcmp(v, CFG_SEED_DEFINITION)) {
-		char *found = seed_path(resolved);
+	if (k->def && !strcmp(v, k->def)) {
+		char *found = default_data_path(resolved, v);
 		free(resolved);
 		resolved = found;
 	}
@@ -253,6 +265,7 @@ void cfg_load_value(struct cfg_ctx *c, const struct cfg_key *k, const char *path
 	}
 	case CT_FUNCTIONS:
 	case CT_SERVICES:
+	case CT_TABLES:
 		cfg_load_map(c, k, path, id);
 		break;
 	}

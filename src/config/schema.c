@@ -12,7 +12,20 @@
 #define S(field) offsetof(struct cfg_scenario, field)
 #define F(field) offsetof(struct cfg_lambda_fn, field)
 #define V(field) offsetof(struct cfg_service, field)
+#define T(field) offsetof(struct cfg_table, field)
 #define NO_RANGE 0, 0
+
+const struct cfg_key cfg_schema_table[] = {
+    {"partitionKey", CT_STRING, T(partition_key), 1, 255, 0, "id",
+     "the table's partition key attribute", NULL},
+    {"sortKey", CT_STRING, T(sort_key), 1, 255, 0, NULL,
+     "its sort key attribute; none = no sort key", NULL},
+    {"items", CT_PATH, T(items), NO_RANGE, 0, NULL,
+     "item file put into the table at the start (same formats as `ddb.items`; plain JSON "
+     "objects are marshalled like boto3's TypeSerializer); none = empty",
+     NULL},
+    {0},
+};
 
 static const struct cfg_key ddb_keys[] = {
     {"tableName", CT_STRING, S(ddb.table_name), 3, 255, CF_TABLE_NAME,
@@ -26,6 +39,11 @@ static const struct cfg_key ddb_keys[] = {
      "item file loaded into the item's `values` list: JSON array, DynamoDB JSON, JSON Lines "
      "or CSV",
      NULL},
+    {"tables", CT_TABLES, S(ddb.tables), NO_RANGE, 0, "{}",
+     "other DynamoDB tables by name → `{partitionKey, sortKey, items}`; a table a definition "
+     "writes to without an entry here is created on its first putItem/updateItem, keyed by "
+     "the first `Key` it is given",
+     cfg_schema_table},
     {0},
 };
 
@@ -146,6 +164,7 @@ static const char *type_name(const struct cfg_key *k)
 		return "any";
 	case CT_FUNCTIONS:
 	case CT_SERVICES:
+	case CT_TABLES:
 		return "map";
 	}
 	return "?";
@@ -194,9 +213,11 @@ static void print_rows(FILE *out, const struct cfg_key *keys, const char *prefix
 		fprintf(out, " | %s |\n", k->doc);
 		if (k->type == CT_SECTION)
 			print_rows(out, k->sub, path);
-		else if (k->type == CT_SERVICES || k->type == CT_FUNCTIONS) {
-			char *sub = xasprintf("%s.<pattern>", path);
-			if (k->type == CT_SERVICES)
+		else if (k->type == CT_SERVICES || k->type == CT_FUNCTIONS ||
+			 k->type == CT_TABLES) {
+			char *sub =
+			    xasprintf(k->type == CT_TABLES ? "%s.<name>" : "%s.<pattern>", path);
+			if (k->type != CT_FUNCTIONS)
 				print_rows(out, k->sub, sub);
 			free(sub);
 		}

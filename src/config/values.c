@@ -41,66 +41,12 @@ bool cfg_parse_number(const char *s, double *out)
 	return true;
 }
 
-static int digits(const char *s, int n)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 bool cfg_parse_time(const char *s, int64_t *epoch_ms)
 {
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
-	    s[13] != ':' || s[16] != ':')
+	struct instant t;
+	if (!time_parse(s, TIME_LOWERCASE, &t))
 		return false;
-	int y = digits(s, 4), mo = digits(s + 5, 2), d = digits(s + 8, 2);
-	int h = digits(s + 11, 2), mi = digits(s + 14, 2), sec = digits(s + 17, 2);
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h < 0 || h > 23 || mi < 0 ||
-	    mi > 59 || sec < 0 || sec > 59)
-		return false;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (mo == 2 && d == 29 && !leap)
-		return false;
-	const char *p = s + 19;
-	int ms = 0, scale = 100;
-	if (*p == '.') {
-		if (p[1] < '0' || p[1] > '9')
-			return false;
-		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
-			ms += scale * (*p - '0');
-	}
-	int offset = 0;
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if ((*p == '+' || *p == '-') && p[3] == ':') {
-		int oh = digits(p + 1, 2), om = digits(p + 4, 2);
-		if (oh < 0 || oh > 23 || om < 0 || om > 59)
-			return false;
-		offset = (*p == '-' ? -1 : 1) * (oh * 60 + om);
-		p += 6;
-	} else {
-		return false;
-	}
-	if (*p)
-		return false;
-	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset * 60;
-	*epoch_ms = t * 1000 + ms;
+	*epoch_ms = instant_ms(t);
 	return true;
 }
 
@@ -480,6 +426,14 @@ void cfg_lambda_fn_fini(struct cfg_lambda_fn *f)
 	f->pattern = NULL;
 	cfg_errors_fini(&f->errors);
 	cfg_argv_fini(&f->command);
+}
+
+void cfg_table_fini(struct cfg_table *t)
+{
+	free(t->name);
+	free(t->partition_key);
+	free(t->sort_key);
+	free(t->items);
 }
 
 void cfg_service_fini(struct cfg_service *sv)

@@ -4,28 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void doc_pointer_add(struct strbuf *sb, const char *token)
-{
-	sb_addc(sb, '/');
-	for (const char *p = token; *p; p++) {
-		if (*p == '~')
-			sb_add(sb, "~0");
-		else if (*p == '/')
-			sb_add(sb, "~1");
-		else
-			sb_addc(sb, *p);
-	}
-}
-
-char *doc_pointer_join(const char *base, const char *token)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_add(&sb, base ? base : "");
-	doc_pointer_add(&sb, token);
-	return sb_take(&sb);
-}
-
 void doc_add_loc(struct doc *d, const char *pointer, int line, int col, int key_line, int key_col)
 {
 	struct doc_loc loc = {xstrdup(pointer), line, col, key_line, key_col};

@@ -58,9 +58,5 @@ bool doc_locate(const struct doc *d, const char *pointer, int *line, int *col);
 /* The same for the key of an object member (falls back to the value's position). */
 bool doc_locate_key(const struct doc *d, const char *pointer, int *line, int *col);
 
-/* `base` + "/" + token with ~ and / escaped (RFC 6901); owned by the caller. */
-char *doc_pointer_join(const char *base, const char *token);
-/* Appends "/" + escaped token to sb. */
-void doc_pointer_add(struct strbuf *sb, const char *token);
 
 #endif

@@ -128,7 +128,7 @@ static void scan_object(struct scan *sc)
 		sc->pos++; /* ':' */
 		skip_ws(sc);
 		size_t mark = sc->ptr.len;
-		doc_pointer_add(&sc->ptr, sb_str(&key));
+		sb_add_pointer_token(&sc->ptr, sb_str(&key));
 		scan_value(sc, kl, kc);
 		sc->ptr.len = mark;
 		sc->ptr.data[mark] = '\0';
@@ -161,6 +161,10 @@ static void scan_array(struct scan *sc)
 /* Recursion is bounded by jansson's own depth limit, which accepted this text. */
 static void scan_value(struct scan *sc, int key_line, int key_col)
 {
+	/* jansson stops at a NUL byte, so the text it accepted may end before sc->len does and
+	 * the walk can run out of text mid-value: stay inside the buffer. */
+	if (sc->pos >= sc->len)
+		return;
 	doc_add_loc(sc->doc, sb_str(&sc->ptr), sc->line, col_of(sc), key_line, key_col);
 	char c = sc->s[sc->pos];
 	if (c == '{') {
@@ -177,6 +181,15 @@ static void scan_value(struct scan *sc, int key_line, int key_col)
 
 bool doc_parse_json(struct doc *d, struct diags *diags)
 {
+	/* jansson skips a raw NUL byte in some places instead of rejecting it; JSON has none. */
+	const char *nul = memchr(d->text, '\0', d->len);
+	if (nul) {
+		int line, col;
+		text_position(d->text, d->len, (size_t)(nul - d->text), &line, &col);
+		diags_add(diags, DIAG_ERROR, "json-syntax", d->name, line, col, NULL,
+			  "JSON syntax error: NUL byte in the text");
+		return false;
+	}
 	json_error_t err;
 	d->root = json_loadb(d->text, d->len, JSON_REJECT_DUPLICATES, &err);
 	if (!d->root) {

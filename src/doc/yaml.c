@@ -223,7 +223,7 @@ static void enter_child(struct builder *b)
 		return;
 	struct frame *top = &b->stack.items[b->stack.len - 1];
 	if (json_is_object(top->node))
-		doc_pointer_add(&b->ptr, top->key);
+		sb_add_pointer_token(&b->ptr, top->key);
 	else
 		sb_addf(&b->ptr, "/%zu", json_array_size(top->node));
 }
@@ -297,7 +297,7 @@ static void record(struct builder *b, yaml_mark_t mark)
 static void record_wrapped(struct builder *b, const char *tag, yaml_mark_t mark)
 {
 	char *key = cfn_key(tag);
-	doc_pointer_add(&b->ptr, key);
+	sb_add_pointer_token(&b->ptr, key);
 	free(key);
 	doc_add_loc(b->doc, sb_str(&b->ptr), (int)mark.line + 1, (int)mark.column + 1, 0, 0);
 }

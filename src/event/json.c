@@ -15,95 +15,13 @@
 
 /* ---- timestamps ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-/* Reads exactly n digits at *p; false when they are not all digits. */
-static bool digits(const char **p, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)(*p)[i]))
-			return false;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	*out = v;
-	return true;
-}
-
-/* "+09:00", "-0530", "+09", "Z" or nothing (taken as UTC) -> offset in minutes. */
-static bool parse_offset(const char *p, int *minutes)
-{
-	*minutes = 0;
-	if (*p == '\0' || ((*p == 'Z' || *p == 'z') && p[1] == '\0'))
-		return true;
-	if (*p != '+' && *p != '-')
-		return false;
-	int sign = *p++ == '-' ? -1 : 1, hh, mm = 0;
-	if (!digits(&p, 2, &hh))
-		return false;
-	if (*p == ':')
-		p++;
-	if (*p && !digits(&p, 2, &mm))
-		return false;
-	if (*p || hh > 23 || mm > 59)
-		return false;
-	*minutes = sign * (hh * 60 + mm);
-	return true;
-}
-
+/* Exported histories hold ISO 8601 in several spellings (aws-facts a.2): read them leniently. */
 static bool parse_iso(const char *s, int64_t *epoch_ms)
 {
-	const char *p = s;
-	int y, mo, d, h, mi, sec, ms = 0;
-	if (!digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
-	    !digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+	struct instant t;
+	if (!time_parse(s, TIME_LENIENT, &t))
 		return false;
-	p++;
-	if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' ||
-	    !digits(&p, 2, &sec))
-		return false;
-	if (*p == '.' || *p == ',') {
-		/* Up to 9 digits; the service has millisecond precision, so the rest is cut. */
-		p++;
-		int n = 0, scale = 100;
-		while (isdigit((unsigned char)*p) && n < 9) {
-			ms += (*p - '0') * scale;
-			scale /= 10;
-			p++;
-			n++;
-		}
-		if (n == 0 || isdigit((unsigned char)*p))
-			return false;
-	}
-	int off;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
-	    !parse_offset(p, &off))
-		return false;
-	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - off * 60;
-	*epoch_ms = secs * 1000 + ms;
+	*epoch_ms = instant_ms(t);
 	return true;
 }
 
@@ -130,7 +48,7 @@ void ev_time_format(int64_t epoch_ms, char buf[40])
 	int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
 	int64_t rem = secs - days * 86400, y;
 	int m, d;
-	civil_from_days(days, &y, &m, &d);
+	time_civil_from_days(days, &y, &m, &d);
 	int n = snprintf(buf, 40, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d", y, m, d,
 			 (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
 	/* Python's isoformat(): microseconds (ours end in 000), omitted when zero. */

@@ -54,76 +54,14 @@ static int java_compare(const char *a, const char *b)
 	}
 }
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static bool digits(const char *s, int n, int *out)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-static int month_days(int y, int m)
-{
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 && leap ? 29 : days[m - 1];
-}
-
 bool rule_timestamp(const char *s, struct rule_instant *out)
 {
-	int y, mo, d, h, mi, se;
-	if (strlen(s) < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || !digits(s + 8, 2, &d) || s[10] != 'T' || !digits(s + 11, 2, &h) ||
-	    s[13] != ':' || !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
-		return false;
-	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || h > 23 || mi > 59 || se > 59)
-		return false;
-	const char *p = s + 19;
-	int32_t nanos = 0;
-	if (*p == '.') {
-		p++;
-		int n = 0;
-		for (; isdigit((unsigned char)*p); p++, n++)
-			if (n < 9)
-				nanos = nanos * 10 + (*p - '0');
-		if (n == 0)
-			return false;
-		for (; n < 9; n++)
-			nanos *= 10;
-	}
-	int offset = 0;
-	if (*p == 'Z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		int oh, om;
-		if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 23 ||
-		    om > 59)
-			return false;
-		offset = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
-		p += 6;
-	} else {
-		return false;
-	}
-	if (*p)
+	struct instant t;
+	if (!time_parse(s, TIME_STRICT, &t))
 		return false;
 	if (out) {
-		out->seconds = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-			       mi * 60 + se - offset;
-		out->nanos = nanos;
+		out->seconds = t.sec;
+		out->nanos = t.nsec;
 	}
 	return true;
 }

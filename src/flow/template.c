@@ -161,19 +161,6 @@ struct check {
 	struct strbuf ptr;
 };
 
-static void push_token(struct strbuf *sb, const char *tok)
-{
-	sb_addc(sb, '/');
-	for (const char *c = tok; *c; c++) {
-		if (*c == '~')
-			sb_add(sb, "~0");
-		else if (*c == '/')
-			sb_add(sb, "~1");
-		else
-			sb_addc(sb, *c);
-	}
-}
-
 static void check_dynamic(struct check *ck, const char *key, json_t *spec)
 {
 	if (!json_is_string(spec)) {
@@ -220,7 +207,7 @@ static void check_node(struct check *ck, json_t *t)
 	json_object_foreach(t, key, item)
 	{
 		size_t base;
-		push_token(&ck->ptr, key);
+		sb_add_pointer_token(&ck->ptr, key);
 		if (is_dynamic_key(key, &base)) {
 			char *plain = xstrndup(key, base);
 			if (json_object_get(t, plain)) {

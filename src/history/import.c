@@ -150,6 +150,15 @@ bool hist_importer_add_text(struct hist_importer *imp, const char *name, const c
 			    size_t len, struct diags *diags)
 {
 	VEC_PUSH(imp->names, xstrdup(name ? name : "<input>"));
+	/* jansson skips a raw NUL byte in some places instead of rejecting it; JSON has none. */
+	const char *nul = memchr(text, '\0', len);
+	if (nul) {
+		int line, col;
+		text_position(text, len, (size_t)(nul - text), &line, &col);
+		diags_add(diags, DIAG_ERROR, "invalid-json", name, line, col, NULL,
+			  "NUL byte in the text");
+		return false;
+	}
 	json_error_t err;
 	json_t *root = json_loadb(text, len, 0, &err);
 	if (!root) {

@@ -164,24 +164,6 @@ static json_t *unmarshal_set(const json_t *arr, const char *type, const char *wh
 	return out;
 }
 
-/* where + "/" + key, the key escaped as RFC 6901 wants (~ → ~0, / → ~1). */
-static char *child(const char *where, const char *key)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_add(&sb, where);
-	sb_addc(&sb, '/');
-	for (const char *p = key; *p; p++) {
-		if (*p == '~')
-			sb_add(&sb, "~0");
-		else if (*p == '/')
-			sb_add(&sb, "~1");
-		else
-			sb_addc(&sb, *p);
-	}
-	return sb_take(&sb);
-}
-
 static json_t *unmarshal_list(const json_t *v, const char *where, struct diags *d)
 {
 	if (!json_is_array(v))
@@ -222,7 +204,7 @@ json_t *items_unmarshal(const json_t *av, const char *where, struct diags *d)
 		    d, where, "%s",
 		    "expected a DynamoDB attribute value: an object with one key of S, N, B, "
 		    "BOOL, NULL, L, M, SS, NS, BS");
-	char *at = child(where, type);
+	char *at = pointer_join(where, type);
 	json_t *out = NULL;
 	const char *str = json_string_value(v);
 	switch (t) {
@@ -269,7 +251,7 @@ json_t *items_unmarshal_item(const json_t *item, const char *where, struct diags
 	json_t *x;
 	json_object_foreach((json_t *)item, k, x)
 	{
-		char *at = child(where, k);
+		char *at = pointer_join(where, k);
 		json_t *u = items_unmarshal(x, at, d);
 		free(at);
 		if (!u) {

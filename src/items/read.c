@@ -265,6 +265,12 @@ json_t *items_load_text(const char *name, const char *text, size_t len, enum ite
 	    format == ITEMS_AUTO || format == ITEMS_DYNAMODB ? detect(name, text, len) : format;
 	if (fmt == ITEMS_JSON && format == ITEMS_DYNAMODB)
 		fmt = ITEMS_JSON; /* DynamoDB JSON is read by the JSON reader */
+	/* jansson skips a raw NUL byte in some places instead of rejecting it (CSV keeps it). */
+	const char *nul = fmt == ITEMS_CSV ? NULL : memchr(text, '\0', len);
+	if (nul) {
+		items_error_at(d, name, text, len, (size_t)(nul - text), "NUL byte in the file");
+		return NULL;
+	}
 	json_t *items;
 	if (fmt == ITEMS_JSON)
 		items = load_json(name, text, len, &fmt, d);

@@ -1,7 +1,8 @@
 /*
  * A real local Lambda handler (lambda.*.command in config.yaml): the event JSON on its stdin,
  * its stdout parsed as the result JSON, run in the config's folder without a shell. Its
- * stderr is the function's log and goes to ours. Virtual time does not depend on how long it
+ * stderr is the function's log: captured (through a temporary file, like the event) for the
+ * simulated CloudWatch logs. Virtual time does not depend on how long it
  * really takes; a handler that does not answer within the function's timeout (wall clock) is
  * killed and the call fails like a Lambda timeout.
  */
@@ -41,10 +42,14 @@ static int event_file(json_t *event)
 	return fd;
 }
 
-static void child(int in, int out, const char *dir, char *const *argv)
+static void child(int in, int out, int err, const char *dir, char *const *argv)
 {
 	dup2(in, 0);
 	dup2(out, 1);
+	if (err >= 0) {
+		dup2(err, 2);
+		close(err);
+	}
 	close(in);
 	close(out);
 	if (dir && chdir(dir) != 0)
@@ -76,16 +81,45 @@ static bool read_all(int fd, struct strbuf *sb, int64_t deadline)
 	}
 }
 
+/* The handler's stderr so far (owned), from the start of file descriptor fd. */
+static char *read_log(int fd)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	char buf[4096];
+	ssize_t n;
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			sb_addn(&sb, buf, (size_t)n);
+	close(fd);
+	return sb_take(&sb);
+}
+
+static int log_file(void)
+{
+	FILE *f = tmpfile();
+	if (!f)
+		return -1;
+	int fd = dup(fileno(f));
+	fclose(f);
+	return fd;
+}
+
 bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t timeout_ms,
-		     json_t **result, char **error, char **why)
+		     json_t **result, char **error, char **why, char **log)
 {
 	*result = NULL;
 	*error = *why = NULL;
+	*log = NULL;
+	int err = log_file();
 	int in = event_file(event);
 	int pipefd[2];
 	if (in < 0 || pipe(pipefd) != 0) {
 		if (in >= 0)
 			close(in);
+		if (err >= 0)
+			close(err);
 		*error = xstrdup("Lambda.Unknown");
 		*why = xasprintf("cannot start %s: %s", argv[0], strerror(errno));
 		return false;
@@ -94,7 +128,7 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
-		child(in, pipefd[1], dir, argv);
+		child(in, pipefd[1], err, dir, argv);
 	}
 	close(in);
 	close(pipefd[1]);
@@ -108,6 +142,8 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 	if (pid > 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
+	if (err >= 0)
+		*log = read_log(err);
 	bool ok = false;
 	if (pid < 0 || !done) {
 		*error = xstrdup("Lambda.Unknown");

@@ -292,6 +292,7 @@ void sim_free(struct sim_engine *e)
 	free(e->description);
 	VEC_FREE(e->services);
 	sim_service_fini(e);
+	sim_logs_free(e);
 	json_decref(e->input);
 	json_decref(e->ctx_base);
 	json_decref(e->output);

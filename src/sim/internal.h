@@ -166,7 +166,8 @@ struct sim_engine {
 	char *error, *cause;
 	int64_t transitions, lambda_invocations, end_ms;
 	struct sim_state_stats *stats_view;
-	char *description; /* for the playback seam */
+	char *description;	       /* for the playback seam */
+	VEC(struct sim_log_line) logs; /* time order; strings owned */
 };
 
 /* context.c */
@@ -229,9 +230,10 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run);
 void sim_task_clear(struct sim_run *run);
 void sim_services_init(struct sim_engine *e);
 /* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
- * call; the Sdk*Metadata pair of an optimized integration's result. New references. */
+ * call, `request_id` (borrowed; NULL = a new one from call->rng); the Sdk*Metadata pair of an
+ * optimized integration's result. New references. */
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
-			    int64_t duration_ms);
+			    int64_t duration_ms, const char *request_id);
 json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call);
 void sim_service_fini(struct sim_engine *e);
 
@@ -246,9 +248,10 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b);
 void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev);
 
 /* command.c: runs a local handler (argv borrowed, NULL-terminated) in dir with event on its
- * stdin. True with *result (owned); false with *error and *why (owned). */
+ * stdin. True with *result (owned); false with *error and *why (owned). Either way *log is
+ * what it wrote on stderr (owned, NULL when it could not be captured). */
 bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t timeout_ms,
-		     json_t **result, char **error, char **why);
+		     json_t **result, char **error, char **why, char **log);
 
 /* dmap.c */
 json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
@@ -264,6 +267,28 @@ json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff
 /* size.c: the 256 KiB payload limit without serializing (exact compact JSON length). */
 bool sim_too_big(json_t *v);
 size_t sim_json_size(json_t *v);
+
+/* logs.c */
+/* One Lambda invocation's log lines (all borrowed). */
+struct sim_lambda_log {
+	const char *function;	/* name or ARN */
+	const char *stream;	/* sim_log_stream_name of its instance */
+	const char *request_id; /* as in the invoke envelope */
+	int64_t start_ms;	/* TaskStarted */
+	int64_t total_ms;	/* init + run, as the task sees it */
+	double init_ms;		/* > 0: a cold start */
+	double run_ms;		/* the handler's run time (REPORT Duration) */
+	int64_t memory_mb;
+	const char *output;	/* the handler's lines (may be NULL) */
+	const char *error_line; /* "[ERROR] ..." lines at the end (may be NULL) */
+	bool timed_out;
+};
+void sim_lambda_logs(struct sim_engine *e, const struct sim_lambda_log *l);
+/* A new stream name (owned) for an instance started at t_ms; draws from r. */
+char *sim_log_stream_name(struct sim_engine *e, int64_t t_ms, struct rng *r);
+/* Python's repr() of v (borrowed), as print(event) writes it. */
+void sim_py_repr(struct strbuf *sb, json_t *v);
+void sim_logs_free(struct sim_engine *e);
 
 /* time.c */
 /* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */

@@ -42,24 +42,6 @@ void sim_mock_free(struct sim_mock *m)
 	free(m);
 }
 
-/* Appends an RFC 6901 token to a pointer (escaping ~ and /). Owned by the caller. */
-static char *ptr_join(const char *base, const char *token)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	sb_add(&sb, base);
-	sb_addc(&sb, '/');
-	for (const char *p = token; *p; p++) {
-		if (*p == '~')
-			sb_add(&sb, "~0");
-		else if (*p == '/')
-			sb_add(&sb, "~1");
-		else
-			sb_addc(&sb, *p);
-	}
-	return sb_take(&sb);
-}
-
 static void err(struct diags *d, const char *file, const char *ptr, const char *fmt, ...)
     PRINTF_LIKE(4, 5);
 static void err(struct diags *d, const char *file, const char *ptr, const char *fmt, ...)
@@ -111,7 +93,7 @@ static bool parse_entry(json_t *v, const char *file, const char *ptr, struct moc
 	ent->ret = ret;
 	if (ret)
 		return true;
-	char *tp = ptr_join(ptr, "Throw");
+	char *tp = pointer_join(ptr, "Throw");
 	bool ok = false;
 	json_t *e = json_object_get(thr, "Error"), *c = json_object_get(thr, "Cause");
 	if (!json_is_object(thr))
@@ -142,7 +124,7 @@ static bool parse_response(json_t *resp, const char *file, const char *ptr, stru
 	bool ok = true;
 	json_object_foreach(resp, key, v)
 	{
-		char *p = ptr_join(ptr, key);
+		char *p = pointer_join(ptr, key);
 		struct mock_entry *ent = &ms->entries[ms->count];
 		if (!parse_key(key, &ent->from, &ent->to)) {
 			err(d, file, p,
@@ -195,7 +177,7 @@ static bool parse_case(struct sim_mock *m, json_t *tc, json_t *responses, const 
 	bool ok = true;
 	json_object_foreach(tc, state, name)
 	{
-		char *p = ptr_join(ptr, state);
+		char *p = pointer_join(ptr, state);
 		json_t *resp = json_is_string(name)
 				   ? json_object_get(responses, json_string_value(name))
 				   : NULL;
@@ -208,7 +190,7 @@ static bool parse_case(struct sim_mock *m, json_t *tc, json_t *responses, const 
 			ok = false;
 		} else {
 			/* Problems inside responses are reported once, by validate_responses. */
-			char *rp = ptr_join("/MockedResponses", json_string_value(name));
+			char *rp = pointer_join("/MockedResponses", json_string_value(name));
 			struct mock_state *ms = &m->states[m->count++];
 			struct diags quiet;
 			diags_init(&quiet);
@@ -229,7 +211,7 @@ static void validate_responses(json_t *responses, const char *file, struct diags
 	json_t *resp;
 	json_object_foreach(responses, name, resp)
 	{
-		char *rp = ptr_join("/MockedResponses", name);
+		char *rp = pointer_join("/MockedResponses", name);
 		struct mock_state ms = {0};
 		parse_response(resp, file, rp, &ms, d);
 		free(ms.entries);
@@ -256,13 +238,13 @@ struct sim_mock *sim_mock_from_json(json_t *doc, const char *file, const char *m
 				"StateMachines", file, "/StateMachines", d, &mname);
 	if (!mach)
 		return NULL;
-	char *mp = ptr_join("/StateMachines", mname);
-	char *cp = ptr_join(mp, "TestCases");
+	char *mp = pointer_join("/StateMachines", mname);
+	char *cp = pointer_join(mp, "TestCases");
 	json_t *cases = json_object_get(mach, "TestCases");
 	json_t *tc = pick_one(cases, test_case, "TestCases", file, cp, d, &tname);
 	struct sim_mock *m = NULL;
 	if (tc) {
-		char *tp = ptr_join(cp, tname);
+		char *tp = pointer_join(cp, tname);
 		m = xcalloc(1, sizeof(*m));
 		m->doc = json_incref(doc);
 		parse_case(m, tc, responses, file, tp, d);

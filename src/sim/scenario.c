@@ -1,10 +1,11 @@
 /*
  * Service models driven by the scenario (config.yaml): Lambda functions (both styles) with
  * sampled durations, cold starts, injected errors, the function's own timeout and the
- * account's concurrency; the generic `services` entries; and DynamoDB getItem over the one
- * table item the seed's loader writes (seed.md). Each function or entry draws from its own
+ * account's concurrency; the generic `services` entries; and DynamoDB (ddb.c) with the seed's
+ * table holding the one item its loader writes (seed.md). Each function or entry draws from its own
  * random stream, split from the seed by name, so adding one does not reshuffle the others.
  */
+#include "ddb.h"
 #include "internal.h"
 
 #include "config/config.h"
@@ -13,20 +14,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A heap entry: busy instances are keyed by busy-until time, free ones by their index. */
+struct hent {
+	int64_t key;
+	size_t inst;
+};
+
+struct heap {
+	struct hent *items; /* a binary min-heap by key */
+	size_t len, cap;
+};
+
 /* Per function (or services entry): invocation count, random stream, warm instances. */
 struct model_state {
 	char *key;
 	int64_t invocations;
 	struct rng rng;
-	VEC(int64_t) busy_until; /* one per instance, a min-heap */
+	struct rng log_rng;	 /* log stream names: the model's own draws stay as they were */
+	VEC(int64_t) busy_until; /* one per instance */
+	VEC(char *) streams;	 /* the instance's log stream */
+	struct heap busy;	 /* busy instances; a key may be early (see take_instance) */
+	struct heap idle;	 /* free instances, lowest index first */
 };
 
 struct sim_scenario_models {
 	struct sim_engine *e;
 	const struct cfg_scenario *s;
-	json_t *table_item; /* owned; NULL when no table */
+	struct sim_ddb *ddb; /* the tables */
 	VEC(struct model_state) states;
-	struct sim_service lambda, services, ddb;
+	struct sim_service lambda, services;
 };
 
 static struct model_state *model_state(struct sim_scenario_models *m, const char *kind,
@@ -40,6 +56,9 @@ static struct model_state *model_state(struct sim_scenario_models *m, const char
 		}
 	struct model_state st = {.key = full};
 	rng_split(&st.rng, &m->e->rng_root, full);
+	char *logs = xasprintf("logs:%s", full);
+	rng_split(&st.log_rng, &m->e->rng_root, logs);
+	free(logs);
 	VEC_PUSH(m->states, st);
 	return &m->states.items[m->states.len - 1];
 }
@@ -89,60 +108,123 @@ static int64_t in_flight(struct sim_scenario_models *m, int64_t now)
 	return n;
 }
 
-/*
- * Instances are a min-heap of busy-until times: a warm one is free when the earliest is <= now.
- * Virtual time never goes back, so every free instance stays free and which one is reused
- * does not matter; the old first-free scan made a Map of N simultaneous calls O(N^2).
- */
-static void heap_down(int64_t *h, size_t n, size_t i)
+static void heap_swap(struct heap *h, size_t a, size_t b)
 {
-	for (;;) {
+	struct hent t = h->items[a];
+	h->items[a] = h->items[b];
+	h->items[b] = t;
+}
+
+static void heap_push(struct heap *h, int64_t key, size_t inst)
+{
+	VEC_PUSH(*h, ((struct hent){key, inst}));
+	for (size_t i = h->len - 1; i > 0 && h->items[(i - 1) / 2].key > h->items[i].key;
+	     i = (i - 1) / 2)
+		heap_swap(h, i, (i - 1) / 2);
+}
+
+static struct hent heap_pop(struct heap *h)
+{
+	struct hent top = h->items[0];
+	h->items[0] = h->items[--h->len];
+	for (size_t i = 0;;) {
 		size_t l = 2 * i + 1, m = i;
-		if (l < n && h[l] < h[m])
+		if (l < h->len && h->items[l].key < h->items[m].key)
 			m = l;
-		if (l + 1 < n && h[l + 1] < h[m])
+		if (l + 1 < h->len && h->items[l + 1].key < h->items[m].key)
 			m = l + 1;
 		if (m == i)
-			return;
-		int64_t t = h[i];
-		h[i] = h[m];
-		h[m] = t;
+			return top;
+		heap_swap(h, i, m);
 		i = m;
 	}
 }
 
-static bool instance_free(const struct model_state *st, int64_t now)
+/*
+ * A warm instance if one is free (true), else a new one (cold, false); *slot is its index. The
+ * free instance with the lowest index is reused, as a scan would find it, but through two heaps:
+ * scanning made a Map of N simultaneous calls O(N^2). Virtual time never goes back, so an
+ * instance found free stays free. A cold start lengthens busy_until after the entry was pushed;
+ * such an early entry is pushed again with the real time when it surfaces.
+ */
+static bool take_instance(struct model_state *st, int64_t now, int64_t until, size_t *slot)
 {
-	return st->busy_until.len && st->busy_until.items[0] <= now;
-}
-
-/* Marks an instance busy until `until`: the earliest free one when `warm`, else a new one. */
-static void take_instance(struct model_state *st, bool warm, int64_t until)
-{
-	int64_t *h;
+	while (st->busy.len && st->busy.items[0].key <= now) {
+		struct hent h = heap_pop(&st->busy);
+		int64_t t = st->busy_until.items[h.inst];
+		if (t <= now)
+			heap_push(&st->idle, (int64_t)h.inst, h.inst);
+		else
+			heap_push(&st->busy, t, h.inst);
+	}
+	bool warm = st->idle.len > 0;
 	if (warm) {
-		st->busy_until.items[0] = until;
-		heap_down(st->busy_until.items, st->busy_until.len, 0);
-		return;
+		*slot = heap_pop(&st->idle).inst;
+		st->busy_until.items[*slot] = until;
+	} else {
+		VEC_PUSH(st->busy_until, until);
+		*slot = st->busy_until.len - 1;
 	}
-	VEC_PUSH(st->busy_until, until);
-	h = st->busy_until.items;
-	for (size_t i = st->busy_until.len - 1; i > 0 && h[(i - 1) / 2] > h[i]; i = (i - 1) / 2) {
-		int64_t t = h[i];
-		h[i] = h[(i - 1) / 2];
-		h[(i - 1) / 2] = t;
-	}
+	heap_push(&st->busy, until, *slot);
+	return warm;
 }
 
-static char *runtime_error_json(const char *type, const char *message, struct rng *r)
+static char *runtime_error_json(const char *type, const char *message, const char *id)
 {
-	char id[40];
-	sim_uuid(r, id);
 	json_t *o = json_pack("{s:s, s:s, s:s, s:[]}", "errorMessage", message, "errorType", type,
 			      "requestId", id, "stackTrace");
 	char *s = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
+}
+
+/* What one invocation did, for its log lines. */
+struct run {
+	struct sim_lambda_log log;
+	char *output, *error_line;
+};
+
+/* Runs the handler: the seed's prints its event and returns None; a command is a real one.
+ * Fills out->result or out->error/cause. */
+static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_fn *model,
+			const struct sim_call *call, struct sim_outcome *out, struct run *r)
+{
+	bool invoke = strstr(call->resource, ":states:::lambda:invoke") != NULL;
+	json_t *event = invoke ? json_object_get(call->parameters, "Payload") : call->parameters;
+	if (!event)
+		event = json_null();
+	json_t *payload = json_null();
+	if (model->command.argc) {
+		char *error, *why;
+		int64_t to = model->timeout_ms > 0 ? model->timeout_ms : 3000;
+		if (!sim_run_command(model->command.argv, m->s->dir, event, to, &payload, &error,
+				     &why, &r->output)) {
+			/* A handler past the function's timeout is Lambda's Sandbox.Timedout. */
+			bool late = strncmp(why, "Task timed out", 14) == 0;
+			r->log.timed_out = late;
+			if (late) {
+				out->duration_ms = to;
+				r->log.run_ms = (double)to - r->log.init_ms;
+			}
+			out->error = error;
+			out->cause = runtime_error_json(late ? "Sandbox.Timedout" : error, why,
+							r->log.request_id);
+			if (!late)
+				r->error_line = xasprintf("[ERROR] %s: %s", error, why);
+			free(why);
+			return;
+		}
+	} else {
+		struct strbuf sb;
+		sb_init(&sb);
+		sim_py_repr(&sb, event);
+		r->output = sb_take(&sb);
+	}
+	if (invoke)
+		out->result =
+		    sim_invoke_envelope(m->e, call, payload, out->duration_ms, r->log.request_id);
+	else
+		out->result = payload;
 }
 
 static void invoke_lambda(const struct sim_service *svc, const struct sim_call *call,
@@ -156,7 +238,8 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	double ms = cfg_duration_sample(&model->duration, &st->rng);
 	int64_t limit = m->s->lambda.account_concurrency;
 	if (limit > 0 && in_flight(m, call->now_ms) >= limit) {
-		/* aws-facts b.9: throttling is Lambda.TooManyRequestsException. */
+		/* aws-facts b.9: throttling is Lambda.TooManyRequestsException; the function
+		 * never runs, so it writes no log. */
 		out->duration_ms = 0;
 		out->error = xstrdup("Lambda.TooManyRequestsException");
 		out->cause = xstrdup("Rate Exceeded.");
@@ -166,12 +249,25 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	if (model->cold_start.mode == CFG_COLD_PROBABILITY)
 		cold = rng_double(&st->rng) < model->cold_start.probability;
 	int64_t dur = (int64_t)llround(ms);
-	bool warm = instance_free(st, call->now_ms);
+	size_t slot;
+	bool warm = take_instance(st, call->now_ms, call->now_ms + dur, &slot);
+	if (!warm)
+		VEC_PUSH(st->streams, sim_log_stream_name(m->e, call->now_ms, &st->log_rng));
 	if (model->cold_start.mode == CFG_COLD_FIRST_PER_INSTANCE)
 		cold = !warm;
-	if (cold)
-		dur += (int64_t)llround(model->cold_start.init_ms); /* busy while it initialises */
-	take_instance(st, warm, call->now_ms + dur);
+	char rid[40];
+	sim_uuid(call->rng, rid); /* the envelope's and the log's RequestId */
+	struct run r = {.log = {.function = fn,
+				.stream = st->streams.items[slot],
+				.request_id = rid,
+				.start_ms = call->now_ms,
+				.run_ms = ms,
+				.memory_mb = model->memory_mb}};
+	if (cold) {
+		dur += (int64_t)llround(model->cold_start.init_ms);
+		st->busy_until.items[slot] = call->now_ms + dur; /* busy while it initialises */
+		r.log.init_ms = model->cold_start.init_ms;
+	}
 	out->duration_ms = dur;
 	if (model->timeout_ms > 0 && dur > model->timeout_ms) {
 		/* The function's own timeout is a Lambda error, not States.Timeout (b.4). */
@@ -179,38 +275,28 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		char *msg = xasprintf("Task timed out after %.2f seconds",
 				      (double)model->timeout_ms / 1000.0);
 		out->error = xstrdup("Lambda.Unknown");
-		out->cause = runtime_error_json("Sandbox.Timedout", msg, &st->rng);
+		out->cause = runtime_error_json("Sandbox.Timedout", msg, rid);
 		free(msg);
-		return;
-	}
-	if (injected(&model->errors, n, &st->rng)) {
+		r.log.timed_out = true;
+		r.log.run_ms = (double)model->timeout_ms - r.log.init_ms;
+	} else if (injected(&model->errors, n, &st->rng)) {
 		const char *type = model->errors.error ? model->errors.error : "Exception";
 		out->error = xstrdup(type);
 		out->cause = model->errors.cause
 				 ? xstrdup(model->errors.cause)
-				 : runtime_error_json(type, "Injected by the scenario", &st->rng);
-		return;
+				 : runtime_error_json(type, "Injected by the scenario", rid);
+		r.error_line = xasprintf("[ERROR] %s: %s", type,
+					 model->errors.cause ? model->errors.cause
+							     : "Injected by the scenario");
+	} else {
+		run_handler(m, model, call, out, &r);
 	}
-	/* The seed's handler prints its event and returns None; a command is a real one. */
-	json_t *payload = json_null();
-	bool invoke = strstr(call->resource, ":states:::lambda:invoke") != NULL;
-	if (model->command.argc) {
-		json_t *event =
-		    invoke ? json_object_get(call->parameters, "Payload") : call->parameters;
-		char *error, *why;
-		int64_t to = model->timeout_ms > 0 ? model->timeout_ms : 3000;
-		if (!sim_run_command(model->command.argv, m->s->dir, event ? event : json_null(),
-				     to, &payload, &error, &why)) {
-			out->error = error;
-			out->cause = runtime_error_json(error, why, &st->rng);
-			free(why);
-			return;
-		}
-	}
-	if (strstr(call->resource, ":states:::lambda:invoke"))
-		out->result = sim_invoke_envelope(m->e, call, payload, dur);
-	else
-		out->result = payload;
+	r.log.total_ms = out->duration_ms;
+	r.log.output = r.output;
+	r.log.error_line = r.error_line;
+	sim_lambda_logs(m->e, &r.log);
+	free(r.output);
+	free(r.error_line);
 }
 
 static bool match_services(const struct sim_service *svc, const char *r)
@@ -235,45 +321,25 @@ static void invoke_services(const struct sim_service *svc, const struct sim_call
 	out->result = model->result ? json_incref(model->result) : json_object();
 }
 
-static bool match_ddb(const struct sim_service *svc, const char *r)
-{
-	const char *p = strstr(r, ":states:::dynamodb:getItem");
-	return p && p[strlen(":states:::dynamodb:getItem")] == '\0';
-}
-
-/* getItem on the seed's table: the one item when Key names it, else no Item (b.10). */
-static void invoke_ddb(const struct sim_service *svc, const struct sim_call *call,
-		       struct sim_outcome *out)
-{
-	struct sim_scenario_models *m = svc->ctx;
-	struct model_state *st = model_state(m, "dynamodb", "getItem");
-	st->invocations++;
-	out->duration_ms = m->e->opt.generic_duration_ms;
-	const char *pk = m->s->ddb.partition_key_name;
-	json_t *key = json_object_get(call->parameters, "Key");
-	json_t *want = m->table_item ? json_object_get(m->table_item, pk) : NULL;
-	const char *table = json_string_value(json_object_get(call->parameters, "TableName"));
-	bool same_table = !table || strcmp(table, m->s->ddb.table_name) == 0;
-	json_t *res = sim_sdk_metadata(m->e, call);
-	if (same_table && want && json_equal(json_object_get(key, pk), want))
-		json_object_set(res, "Item", m->table_item);
-	out->result = res;
-}
-
 struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct cfg_scenario *s,
 					     json_t *table_item)
 {
 	struct sim_scenario_models *m = xcalloc(1, sizeof(*m));
 	m->e = e;
 	m->s = s;
-	m->table_item = json_incref(table_item);
+	m->ddb = sim_ddb_new(e, s->ddb.table_name, s->ddb.partition_key_name, table_item);
 	m->services = (struct sim_service){"services", match_services, invoke_services, m};
 	m->lambda = (struct sim_service){"lambda (scenario)", match_lambda, invoke_lambda, m};
-	m->ddb = (struct sim_service){"dynamodb:getItem", match_ddb, invoke_ddb, m};
-	sim_add_service(e, &m->ddb);
+	sim_add_service(e, sim_ddb_service(m->ddb));
 	sim_add_service(e, &m->lambda);
 	sim_add_service(e, &m->services); /* explicit services entries win */
 	return m;
+}
+
+void sim_scenario_add_table(struct sim_scenario_models *m, const char *name,
+			    const char *partition_key, const char *sort_key, json_t *items)
+{
+	sim_ddb_add_table(m->ddb, name, partition_key, sort_key, items);
 }
 
 void sim_scenario_models_free(struct sim_scenario_models *m)
@@ -283,8 +349,13 @@ void sim_scenario_models_free(struct sim_scenario_models *m)
 	for (size_t i = 0; i < m->states.len; i++) {
 		free(m->states.items[i].key);
 		VEC_FREE(m->states.items[i].busy_until);
+		VEC_FREE(m->states.items[i].busy);
+		VEC_FREE(m->states.items[i].idle);
+		for (size_t j = 0; j < m->states.items[i].streams.len; j++)
+			free(m->states.items[i].streams.items[j]);
+		VEC_FREE(m->states.items[i].streams);
 	}
 	VEC_FREE(m->states);
-	json_decref(m->table_item);
+	sim_ddb_free(m->ddb);
 	free(m);
 }

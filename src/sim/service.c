@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <inttypes.h>
+
+#include "ddb.h"
 
 static struct sim_engine *engine_of(const struct sim_service *svc)
 {
@@ -151,11 +154,14 @@ json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call)
 }
 
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
-			    int64_t duration_ms)
+			    int64_t duration_ms, const char *request_id)
 {
 	struct envelope_consts *k = consts(e);
 	char id[40];
-	sim_uuid(call->rng, id);
+	if (request_id)
+		snprintf(id, sizeof(id), "%s", request_id);
+	else
+		sim_uuid(call->rng, id);
 	date_value(e, k, e->opt.start_epoch_ms + call->now_ms + duration_ms);
 	json_t *len, *len_arr;
 	if (json_is_null(payload)) {
@@ -209,7 +215,7 @@ static void invoke_optimized(const struct sim_service *svc, const struct sim_cal
 		return;
 	}
 	out->duration_ms = e->opt.lambda_duration_ms;
-	out->result = sim_invoke_envelope(e, call, json_null(), out->duration_ms);
+	out->result = sim_invoke_envelope(e, call, json_null(), out->duration_ms, NULL);
 }
 
 void sim_services_init(struct sim_engine *e)
@@ -219,4 +225,45 @@ void sim_services_init(struct sim_engine *e)
 	e->builtin[2] = (struct sim_service){"lambda:invoke", match_invoke, invoke_optimized, e};
 	for (size_t i = 0; i < ARRAY_LEN(e->builtin); i++)
 		sim_add_service(e, &e->builtin[i]);
+}
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of the response body: DynamoDB's x-amz-crc32 header.
+ * No library in the build has it and it is five lines. */
+static uint32_t crc32_of(const char *s, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= (unsigned char)s[i];
+		for (int b = 0; b < 8; b++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+	}
+	return ~c;
+}
+
+json_t *sim_ddb_metadata(struct sim_engine *e, const struct sim_call *call, json_t *body,
+			 const char *rid)
+{
+	struct envelope_consts *k = consts(e);
+	date_value(e, k, e->opt.start_epoch_ms + call->now_ms);
+	char *text = json_dumps(body, JSON_COMPACT);
+	size_t n = strlen(text);
+	char crc[16], len[24];
+	snprintf(crc, sizeof(crc), "%" PRIu32, crc32_of(text, n));
+	snprintf(len, sizeof(len), "%zu", n);
+	free(text);
+	const char *type = "application/x-amz-json-1.0";
+	/* Header order as the corpus records it: AllHttpHeaders as received, HttpHeaders
+	 * sorted. */
+	json_t *all =
+	    json_pack("{s:[s], s:O, s:[s], s:[s], s:[s], s:O, s:[s]}", "Server", "Server",
+		      "Connection", k->keep_arr, "x-amzn-RequestId", rid, "x-amz-crc32", crc,
+		      "Content-Length", len, "Date", k->date_arr, "Content-Type", type);
+	json_t *hdr = json_pack("{s:O, s:s, s:s, s:O, s:s, s:s, s:s}", "Connection", k->keep,
+				"Content-Length", len, "Content-Type", type, "Date", k->date,
+				"Server", "Server", "x-amz-crc32", crc, "x-amzn-RequestId", rid);
+	json_t *meta = json_pack("{s:o, s:o, s:i}", "AllHttpHeaders", all, "HttpHeaders", hdr,
+				 "HttpStatusCode", 200);
+	json_object_set_new(body, "SdkHttpMetadata", meta);
+	json_object_set_new(body, "SdkResponseMetadata", json_pack("{s:s}", "RequestId", rid));
+	return body;
 }

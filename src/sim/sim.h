@@ -157,18 +157,46 @@ struct sim_stats {
 };
 void sim_get_stats(const struct sim_engine *e, struct sim_stats *out);
 
+/* ---- simulated CloudWatch logs (what Lambda functions write) ---- */
+struct sim_log_line {
+	int64_t t_ms;	    /* virtual time since the execution start (sim_now's clock) */
+	const char *group;  /* "/aws/lambda/<function name>" */
+	const char *stream; /* "2024/05/14/[$LATEST]<32 hex>": one per execution environment */
+	const char *text;   /* one line, no newline */
+};
+/*
+ * The log lines so far, in time order (stable: equal times keep the order they were written).
+ * A model writes an invocation's lines when it starts, so the last lines may lie in the
+ * virtual future: a live view shows lines i < sim_log_count with t_ms <= sim_now(e). Lines
+ * with t_ms <= sim_now never move or change, so a view can remember how many it has shown.
+ * sim_log_at returns NULL past the end; the line and its strings are borrowed from e (valid
+ * until sim_free).
+ */
+size_t sim_log_count(const struct sim_engine *e);
+const struct sim_log_line *sim_log_at(const struct sim_engine *e, size_t i);
+/* Writes a line (strings copied), t_ms >= sim_now(e). For service models. */
+void sim_log_add(struct sim_engine *e, int64_t t_ms, const char *group, const char *stream,
+		 const char *text);
+
 /* ---- scenario (config.yaml) models ---- */
 struct cfg_scenario;
 struct sim_scenario_models;
 /*
  * Registers the scenario's models on e: Lambda functions (lambda.default / lambda.functions),
- * `services` entries, and DynamoDB getItem over `table_item` (borrowed, a reference is kept;
- * NULL = an empty table). s (borrowed) and the returned models (owned by the caller,
- * sim_scenario_models_free after sim_free) must outlive the engine.
+ * `services` entries, and DynamoDB (getItem, putItem, updateItem, deleteItem; query and scan
+ * through aws-sdk:dynamodb) on in-memory tables: the seed's table (ddb.tableName, keyed by
+ * ddb.partitionKeyName) holding `table_item` (borrowed, a reference is kept; NULL = empty)
+ * and every table a putItem/updateItem writes to. s (borrowed) and the returned models (owned by
+ * the caller, sim_scenario_models_free after sim_free) must outlive the engine.
  */
 struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct cfg_scenario *s,
 					     json_t *table_item);
 void sim_scenario_models_free(struct sim_scenario_models *m);
+/* Adds (or redefines) DynamoDB table `name` keyed by `partition_key` and `sort_key` (NULL =
+ * none) holding `items` (an array of typed DynamoDB items; NULL = empty): config.yaml's
+ * ddb.tables. All borrowed. */
+void sim_scenario_add_table(struct sim_scenario_models *m, const char *name,
+			    const char *partition_key, const char *sort_key, json_t *items);
 
 /* ---- helpers shared with tests ---- */
 /*

@@ -58,9 +58,9 @@ if [ $? = 0 ] && grep -q '^usage: stepscope graph' "$GOLDEN_TMP/help"; then
 else
 	echo "FAIL cli/help"
 fi
-"$STEPSCOPE" graph --format svg "$here/seed/definition.asl.json" >/dev/null 2>"$GOLDEN_TMP/e1"
+"$STEPSCOPE" graph --format png "$here/seed/definition.asl.json" >/dev/null 2>"$GOLDEN_TMP/e1"
 rc=$?
-if [ $rc = 2 ] && grep -q "unknown format 'svg'" "$GOLDEN_TMP/e1"; then
+if [ $rc = 2 ] && grep -q "unknown format 'png'" "$GOLDEN_TMP/e1"; then
 	echo "ok cli/bad-format"
 else
 	echo "FAIL cli/bad-format: exit $rc"

@@ -19,11 +19,12 @@ missing_test() {
 	missing_build
 	pkg-config --exists cmocka 2>/dev/null || echo cmocka
 	command -v tmux >/dev/null 2>&1 || echo tmux
+	command -v clang >/dev/null 2>&1 || echo clang
+	command -v python3 >/dev/null 2>&1 || echo python3
 }
 
 missing_fuzz() {
 	missing_test
-	command -v clang >/dev/null 2>&1 || echo clang
 }
 
 missing=$(missing_"$what" | sort -u | tr '\n' ' ')
@@ -35,16 +36,11 @@ dnf_pkgs="pkgconf-pkg-config ncurses-devel jansson-devel libyaml-devel openssl-d
 apk_pkgs="pkgconf ncurses-dev jansson-dev yaml-dev openssl-dev"
 brew_pkgs="pkg-config ncurses jansson libyaml openssl@3"
 if [ "$what" != build ]; then
-	apt_pkgs="$apt_pkgs libcmocka-dev tmux"
-	dnf_pkgs="$dnf_pkgs libcmocka-devel tmux"
-	apk_pkgs="$apk_pkgs cmocka-dev tmux"
-	brew_pkgs="$brew_pkgs cmocka tmux"
-fi
-if [ "$what" = fuzz ]; then
-	apt_pkgs="$apt_pkgs clang"
-	dnf_pkgs="$dnf_pkgs clang compiler-rt"
-	apk_pkgs="$apk_pkgs clang compiler-rt"
-	brew_pkgs="$brew_pkgs llvm"
+	# clang: the -Werror build check and the fuzzers; python3: structural checks of outputs.
+	apt_pkgs="$apt_pkgs libcmocka-dev tmux clang python3"
+	dnf_pkgs="$dnf_pkgs libcmocka-devel tmux clang compiler-rt python3"
+	apk_pkgs="$apk_pkgs cmocka-dev tmux clang compiler-rt python3"
+	brew_pkgs="$brew_pkgs cmocka tmux llvm python3"
 fi
 
 sudo=""

@@ -160,6 +160,46 @@ static void test_suggest(void **state)
 	assert_false(str_ends_with("json", ".json"));
 }
 
+/* RFC 3339 as AWS reads Wait/Choice timestamps (aws-facts b.3), and as histories spell them. */
+static void test_time_parse(void **state)
+{
+	(void)state;
+	struct instant t;
+	assert_true(time_parse("2024-05-14T10:15:01Z", TIME_STRICT, &t));
+	assert_true(t.sec == 1715681701 && t.nsec == 0);
+	assert_true(time_parse("2024-05-14T19:15:01.512+09:00", TIME_STRICT, &t));
+	assert_true(t.sec == 1715681701 && t.nsec == 512000000);
+	assert_int_equal(instant_ms(t), 1715681701512LL);
+	assert_true(time_parse("2016-03-14T01:59:00.123456789-05:30", TIME_STRICT, &t));
+	assert_int_equal(t.nsec, 123456789);
+	assert_true(time_parse("2024-02-29T00:00:00Z", TIME_STRICT, &t));
+	/* Rejected by AWS: no zone, lowercase t, a space, bad dates, leap seconds, empty fraction. */
+	assert_false(time_parse("2016-12-05T21:29:29", TIME_STRICT, &t));
+	assert_false(time_parse("2016-12-05t21:29:29Z", TIME_STRICT, &t));
+	assert_false(time_parse("2016-12-05 21:29:29Z", TIME_STRICT, &t));
+	assert_false(time_parse("2023-02-29T00:00:00Z", TIME_STRICT, &t));
+	assert_false(time_parse("2024-05-14T23:59:60Z", TIME_STRICT, &t));
+	assert_false(time_parse("2024-05-14T10:15:01.Z", TIME_STRICT, &t));
+	assert_false(time_parse("2024-05-14T10:15:01+0900", TIME_STRICT, &t));
+	assert_false(time_parse("2024-05-14T10:15:01Z ", TIME_STRICT, &t));
+	/* Config: lowercase allowed by RFC 3339 section 5.6. */
+	assert_true(time_parse("2024-05-14t10:15:01z", TIME_LOWERCASE, &t));
+	/* Histories: CLI v2 output, no fraction, other offset spellings, no zone = UTC. */
+	assert_true(time_parse("2024-05-14T10:15:02+00:00", TIME_LENIENT, &t));
+	assert_int_equal(t.sec, 1715681702);
+	assert_true(time_parse("2024-05-14 10:15:02,5+0000", TIME_LENIENT, &t));
+	assert_int_equal(t.nsec, 500000000);
+	assert_true(time_parse("2024-05-14T10:15:02", TIME_LENIENT, &t));
+	assert_int_equal(t.sec, 1715681702);
+	/* Before 1970 and the calendar round trip. */
+	assert_true(time_parse("1969-12-31T23:59:59.5Z", TIME_STRICT, &t));
+	assert_true(t.sec == -1 && t.nsec == 500000000);
+	int64_t y;
+	int m, d;
+	time_civil_from_days(time_days_from_civil(2000, 2, 29), &y, &m, &d);
+	assert_true(y == 2000 && m == 2 && d == 29);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -167,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_diag_print),  cmocka_unit_test(test_diag_pointer_only),
 		cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_rng_streams),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_time_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -258,7 +258,7 @@ static void test_depth_limits(void **state)
 static void test_pointer_join(void **state)
 {
 	(void)state;
-	char *p = doc_pointer_join("/States", "a/b~c");
+	char *p = pointer_join("/States", "a/b~c");
 	assert_string_equal(p, "/States/a~1b~0c");
 	free(p);
 }

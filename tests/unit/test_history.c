@@ -472,8 +472,8 @@ static void test_codec_roundtrip(void **state)
 	    "5,"
 	    "\"previousEventId\":3,\"mapIterationAbortedEventDetails\":{\"name\":\"M\",\"index\":2}"
 	    "}",
-	    "{\"timestamp\":\"2024-05-14T10:15:02+00:00\",\"type\":\"MapStateSucceeded\",\"id\":6,"
-	    "\"previousEventId\":5}",
+	    ("{\"timestamp\":\"2024-05-14T10:15:02+00:00\",\"type\":\"MapStateSucceeded\",\"id\":6,"
+	     "\"previousEventId\":5}"),
 	};
 	struct ev_log *log = ev_log_new();
 	for (size_t i = 0; i < ARRAY_LEN(events); i++) {

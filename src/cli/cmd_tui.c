@@ -1,0 +1,583 @@
+/*
+ * `stepscope tui` (and the default command): builds the producer from the command line — a
+ * simulation of the scenario (config.yaml) or a replay of a recorded history — and hands
+ * producer + model + log to tui_run. The only place that joins tui/ with sim/ and history/.
+ * `--dump WxH` renders one frame without a terminal for the golden tests.
+ */
+#include "cli.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "asl/asl.h"
+#include "config/config.h"
+#include "history/history.h"
+#include "items/items.h"
+#include "sim/sim.h"
+#include "tui/tui.h"
+
+/* How a simulation is set up; kept to re-run it (r, R) or reload it (e). */
+struct sim_args {
+	const char *config, *definition, *input, *items;
+	VEC(const char *) sets;
+	bool seed_given;
+	uint64_t seed;
+};
+
+/* One execution shown: a replay (log + definition if found) or a live simulation. */
+struct session {
+	struct ev_log *log;
+	struct asl_machine *model;
+	char *description, *machine_name;
+	struct hist_replay_source rsrc;
+	struct ev_producer producer;
+	bool replay;
+	double speed; /* the scenario's simulation.speed, 0 = auto */
+	/* simulation only */
+	struct cfg_scenario scenario;
+	bool has_scenario;
+	json_t *input, *table_item;
+	struct sim_engine *engine;
+	struct sim_scenario_models *models;
+	uint64_t seed;
+};
+
+static void session_free(struct session *s)
+{
+	if (!s)
+		return;
+	sim_free(s->engine);
+	sim_scenario_models_free(s->models);
+	ev_log_free(s->log);
+	asl_machine_free(s->model);
+	if (s->has_scenario)
+		cfg_scenario_fini(&s->scenario);
+	json_decref(s->input);
+	json_decref(s->table_item);
+	free(s->description);
+	free(s->machine_name);
+	free(s);
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* NAME.history.json has its definition beside it as NAME.asl.json (the corpus layout). */
+static char *sibling_definition(const char *history)
+{
+	const char *suffix = ".history.json";
+	size_t n = strlen(history), m = strlen(suffix);
+	if (n <= m || strcmp(history + n - m, suffix))
+		return NULL;
+	char *p = xasprintf("%.*s.asl.json", (int)(n - m), history);
+	if (file_exists(p))
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* A replay's definition; problems are printed (the replay goes on without a graph). */
+static struct asl_machine *load_definition(const char *path)
+{
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_file(path, NULL, &d);
+	if (!m)
+		diags_print(stderr, &d, NULL, 0);
+	diags_fini(&d);
+	return m;
+}
+
+static struct ev_log *import_file(const char *path, char **message)
+{
+	size_t len;
+	char *err = NULL;
+	char *text = file_read_all(path, &len, &err);
+	if (!text) {
+		*message = err;
+		return NULL;
+	}
+	struct diags d;
+	diags_init(&d);
+	struct ev_log *log = hist_import_text(path, text, len, &d);
+	if (!log)
+		*message = xasprintf("%s: not an execution history", path);
+	diags_fini(&d);
+	free(text);
+	return log;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+/* Takes log; the definition is `definition` or the history's sibling. */
+static struct session *session_new(struct ev_log *log, const char *name, const char *definition)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+	s->log = log;
+	char *sib = definition ? NULL : sibling_definition(name);
+	const char *def = definition ? definition : sib;
+	if (def)
+		s->model = load_definition(def);
+	free(sib);
+	s->replay = true;
+	s->description = xasprintf("replay of %s", base_name(name));
+	s->rsrc.description = s->description;
+	hist_producer_init(&s->producer, &s->rsrc, s->log);
+	return s;
+}
+
+/* The MaxConcurrency of the first Map of the top level, for the concurrency chart. */
+static int32_t main_limit(const struct asl_machine *m)
+{
+	if (!m || !m->top)
+		return 0;
+	for (size_t i = 0; i < m->top->state_count; i++)
+		if (m->top->states[i]->type == ASL_MAP)
+			return (int32_t)m->top->states[i]->max_concurrency;
+	return 0;
+}
+
+static void fill_source(struct session *s, struct tui_source *src)
+{
+	memset(src, 0, sizeof(*src));
+	src->producer = &s->producer;
+	src->model = s->model;
+	src->replay = s->replay;
+	src->speed = s->speed;
+	src->max_concurrency = main_limit(s->model);
+	const struct ev_log_meta *meta = ev_log_meta_const(s->log);
+	src->machine_name = s->machine_name;
+	if (!src->machine_name && !meta->state_machine_name && s->model && s->model->file)
+		src->machine_name = base_name(s->model->file);
+}
+
+/* ---- simulation sessions ---- */
+
+/* The first error of d as one line (owned by the caller), for the status bar. */
+static char *first_error(const struct diags *d, const char *what)
+{
+	for (size_t i = 0; i < d->list.len; i++) {
+		const struct diag *g = &d->list.items[i];
+		if (g->severity == DIAG_ERROR)
+			return xasprintf("%s: %s%s%s", what, g->file ? g->file : "",
+					 g->file ? ": " : "", g->message);
+	}
+	return xasprintf("%s failed", what);
+}
+
+/* The scenario's seed definition with its knobs applied (config.yaml's stepfunc keys). */
+static struct asl_machine *load_seed(const char *path, const struct cfg_scenario *s,
+				     struct diags *d)
+{
+	json_error_t je;
+	json_t *def = json_load_file(path, 0, &je);
+	if (!def) {
+		diags_add(d, DIAG_ERROR, "json", path, je.line, je.column, NULL, "%s", je.text);
+		return NULL;
+	}
+	cfg_apply_knobs(def, s);
+	return asl_load_json(path, def, d);
+}
+
+static bool sim_load_machine(struct session *s, const struct sim_args *a, struct diags *d)
+{
+	const char *path = a->definition ? a->definition : s->scenario.stepfunc.definition;
+	if (!a->definition && s->scenario.stepfunc.definition_is_seed)
+		s->model = load_seed(path, &s->scenario, d);
+	else
+		s->model = asl_load_file(path, NULL, d);
+	if (s->model && !asl_validate(s->model, d)) {
+		asl_machine_free(s->model);
+		s->model = NULL;
+	}
+	const char *base = base_name(path);
+	size_t n = strcspn(base, ".");
+	s->machine_name = n ? xstrndup(base, n) : xstrdup("StateMachine");
+	return s->model != NULL;
+}
+
+static bool sim_load_data(struct session *s, const struct sim_args *a, const char *config,
+			  struct diags *d)
+{
+	if (a->input) {
+		json_error_t je;
+		s->input = json_load_file(a->input, JSON_DECODE_ANY, &je);
+		if (!s->input) {
+			diags_add(d, DIAG_ERROR, "json", a->input, je.line, je.column, NULL, "%s",
+				  je.text);
+			return false;
+		}
+	} else {
+		s->input = json_object();
+	}
+	/* The table's items matter to the seed; for another definition a missing default
+	 * item file just means an empty table (as `stepscope run` does). */
+	const char *items = a->items ? a->items : config ? s->scenario.ddb.items : NULL;
+	bool seed = !a->definition && s->scenario.stepfunc.definition_is_seed;
+	if (items && !a->items && !seed && !file_exists(items))
+		items = NULL;
+	if (!items)
+		return true;
+	json_t *list = items_load(items, ITEMS_AUTO, NULL, d);
+	if (list)
+		s->table_item = items_seed_table_item(&s->scenario, list);
+	json_decref(list);
+	return list != NULL;
+}
+
+static bool sim_start(struct session *s, const struct sim_args *a, struct diags *d)
+{
+	const struct cfg_scenario *sc = &s->scenario;
+	struct sim_options opt;
+	sim_options_init(&opt);
+	opt.seed = s->seed;
+	opt.start_epoch_ms = sc->simulation.start_time.epoch_ms;
+	opt.inline_map_cap = (int)sc->simulation.inline_map_concurrency_cap;
+	opt.history_event_limit = sc->simulation.history_event_limit;
+	if (sc->lambda.def.duration.model == CFG_DUR_FIXED)
+		opt.lambda_duration_ms = (int64_t)sc->lambda.def.duration.ms;
+	opt.state_machine_name = s->machine_name;
+	opt.items_file = a->items;
+	s->log = ev_log_new();
+	s->engine = sim_new(s->model, s->input, &opt, s->log, d);
+	if (!s->engine)
+		return false;
+	s->models = sim_use_scenario(s->engine, sc, s->table_item);
+	return true;
+}
+
+/* A new simulation session, or NULL with the reason in d. */
+static struct session *sim_session_new(const struct sim_args *a, const uint64_t *seed,
+				       struct diags *d)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+	const char *config = a->config;
+	if (!config && !a->definition && file_exists("config.yaml"))
+		config = "config.yaml";
+	s->has_scenario = true;
+	bool ok = cfg_load(&s->scenario, config, a->sets.items, a->sets.len, d);
+	/* r and R pass the seed; a first start takes --seed or the scenario's. */
+	s->seed = seed ? *seed : a->seed_given ? a->seed : ok ? s->scenario.simulation.seed : 1;
+	ok =
+	    ok && sim_load_machine(s, a, d) && sim_load_data(s, a, config, d) && sim_start(s, a, d);
+	if (!ok) {
+		session_free(s);
+		return NULL;
+	}
+	s->speed = s->scenario.simulation.speed;
+	s->description = xasprintf("seed %llu, %s", (unsigned long long)s->seed,
+				   config ? base_name(config) : "defaults");
+	sim_producer_init(&s->producer, s->engine, s->description);
+	return s;
+}
+
+struct hook_ctx {
+	struct session *cur, *old;
+	struct sim_args *sim; /* how to (re)build a simulation; NULL for a replay-only run */
+};
+
+static bool reload(void *ctx, enum tui_reload what, const char *arg, struct tui_source *out,
+		   char **message)
+{
+	struct hook_ctx *h = ctx;
+	struct session *next = NULL;
+	if (what == TUI_OPEN_HISTORY) {
+		struct ev_log *log = import_file(arg, message);
+		if (!log)
+			return false;
+		next = session_new(log, arg, NULL);
+	} else if (!h->sim || h->cur->replay) {
+		*message = xstrdup(what == TUI_RELOAD_CONFIG
+				       ? "reload: a replay has no config.yaml (o opens a history)"
+				       : "re-run: a replay has no seed");
+		return false;
+	} else {
+		uint64_t seed = what == TUI_RERUN_NEW_SEED ? h->cur->seed + 1 : h->cur->seed;
+		struct diags d;
+		diags_init(&d);
+		next = sim_session_new(h->sim, &seed, &d);
+		if (!next)
+			*message = first_error(&d, what == TUI_RELOAD_CONFIG ? "reload" : "re-run");
+		diags_fini(&d);
+		if (!next)
+			return false;
+	}
+	session_free(h->old);
+	h->old = h->cur;
+	h->cur = next;
+	fill_source(h->cur, out);
+	return true;
+}
+
+/* ---- --dump: frames without a terminal ---- */
+
+struct dump_opts {
+	int w, h;
+	const char *keys, *at;
+	bool roles;
+	long bench; /* > 0: render that many frames and print the time per frame instead */
+};
+
+static int dump(struct tui_app *app, const struct dump_opts *d, bool ascii)
+{
+	if (d->at && !strcmp(d->at, "end"))
+		tui_app_seek_end(app);
+	else if (d->at)
+		tui_app_seek(app, strtoll(d->at, NULL, 10));
+	if (!tui_app_feed(app, d->keys ? d->keys : ""))
+		return cli_error("tui: --keys: unknown <key> name");
+	if (d->bench > 0)
+		printf("tui frame %dx%d: %.3f ms (%ld frames)\n", d->w, d->h,
+		       tui_bench(app, d->w, d->h, d->bench, ascii), d->bench);
+	else
+		tui_dump_frame(app, d->w, d->h, ascii, d->roles, stdout);
+	return EXIT_OK;
+}
+
+/* ---- the command ---- */
+
+static const char help[] =
+    "usage: stepscope [tui] [options] [HISTORY.json | DEFINITION]\n"
+    "\n"
+    "The terminal UI: an execution unfolding on its state graph, per-item timelines,\n"
+    "concurrency, events and an inspector, with a playback cursor (press ? inside).\n"
+    "Without a file it simulates the scenario of ./config.yaml (the seed machine); a\n"
+    "recorded history (get-execution-history JSON) is replayed instead.\n"
+    "\n"
+    "  --config FILE        the scenario (default ./config.yaml)\n"
+    "  --set KEY=VALUE      override one scenario key, e.g. stepfunc.maxConcurrency=3\n"
+    "  --seed N             seed of the simulation (default: simulation.seed)\n"
+    "  --input FILE         the execution input (JSON; default {})\n"
+    "  --items FILE         the items (the seed's table, a Distributed Map's reader)\n"
+    "  --replay FILE        a recorded history (a positional history works too)\n"
+    "  --definition FILE    the definition to draw for a replay (default: NAME.asl.json\n"
+    "                       beside NAME.history.json; else the graph comes from the history)\n"
+    "  --ascii              no Unicode glyphs\n"
+    "  --colors MODE        256, 16 or mono (default: from the terminal; NO_COLOR honoured)\n"
+    "  --no-mouse           leave the mouse to the terminal\n"
+    "  --paused             start paused\n"
+    "  --dump WxH           print one frame as text instead (tests); with --at MS|end,\n"
+    "                       --keys KEYS (<Tab> <Enter> <Esc> <Up> ... names) and --roles;\n"
+    "                       --bench N renders N frames and prints the time per frame\n"
+    "Exit status: 0 after q, 2 usage or input error, 128+N after signal N.\n";
+
+struct tui_args {
+	const char *replay, *definition;
+	const char *positional; /* a history, or else a definition */
+	struct sim_args sim;
+	struct tui_options opt;
+	struct dump_opts dump;
+	bool dumping;
+};
+
+static bool want_value(int argc, char **argv, int i)
+{
+	if (i + 1 < argc)
+		return true;
+	cli_error("tui: %s needs a value", argv[i]);
+	return false;
+}
+
+static const char **value_slot(struct tui_args *a, const char *o)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} slots[] = {
+	    {"--replay", offsetof(struct tui_args, replay)},
+	    {"--definition", offsetof(struct tui_args, definition)},
+	    {"--config", offsetof(struct tui_args, sim.config)},
+	    {"--input", offsetof(struct tui_args, sim.input)},
+	    {"--items", offsetof(struct tui_args, sim.items)},
+	    {"--keys", offsetof(struct tui_args, dump.keys)},
+	    {"--at", offsetof(struct tui_args, dump.at)},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(slots); i++)
+		if (!strcmp(o, slots[i].name))
+			return (const char **)(void *)((char *)a + slots[i].offset);
+	return NULL;
+}
+
+static int parse_value_opt(struct tui_args *a, const char *o, const char *v)
+{
+	if (!strcmp(o, "--set")) {
+		VEC_PUSH(a->sim.sets, v);
+	} else if (!strcmp(o, "--seed")) {
+		char *end;
+		unsigned long long n = strtoull(v, &end, 10);
+		if (*end || !*v || *v == '-')
+			return cli_error("tui: --seed wants a non-negative integer, not '%s'", v);
+		a->sim.seed = n;
+		a->sim.seed_given = true;
+	} else if (!strcmp(o, "--colors")) {
+		a->opt.colors = !strcmp(v, "256")  ? TUI_COLORS_256
+				: !strcmp(v, "16") ? TUI_COLORS_16
+						   : (!strcmp(v, "mono") ? TUI_COLORS_MONO : 0);
+	} else if (!strcmp(o, "--bench")) {
+		a->dump.bench = strtol(v, NULL, 10);
+		if (a->dump.bench <= 0)
+			return cli_error("tui: --bench wants a number of frames");
+	} else if (!strcmp(o, "--dump")) {
+		a->dumping = true;
+		if (sscanf(v, "%dx%d", &a->dump.w, &a->dump.h) != 2 || a->dump.w < 1 ||
+		    a->dump.h < 1 || a->dump.w > 1000 || a->dump.h > 1000)
+			return cli_error("tui: --dump wants WxH, e.g. 80x24");
+	} else {
+		cli_error("tui: unknown option '%s'", o);
+		return cli_usage_hint("tui");
+	}
+	return EXIT_OK;
+}
+
+static int parse_opt(int argc, char **argv, int *i, struct tui_args *a)
+{
+	const char *o = argv[*i];
+	const char **slot = value_slot(a, o);
+	if (!strcmp(o, "--ascii")) {
+		a->opt.ascii = true;
+	} else if (!strcmp(o, "--no-mouse")) {
+		a->opt.no_mouse = true;
+	} else if (!strcmp(o, "--paused")) {
+		a->opt.paused = true;
+	} else if (!strcmp(o, "--roles")) {
+		a->dump.roles = true;
+	} else if (slot || !strcmp(o, "--set") || !strcmp(o, "--seed") || !strcmp(o, "--colors") ||
+		   !strcmp(o, "--dump") || !strcmp(o, "--bench")) {
+		if (!want_value(argc, argv, *i))
+			return EXIT_USAGE;
+		const char *v = argv[++*i];
+		if (slot)
+			*slot = v;
+		else
+			return parse_value_opt(a, o, v);
+	} else {
+		cli_error("tui: unknown option '%s'", o);
+		return cli_usage_hint("tui");
+	}
+	return EXIT_OK;
+}
+
+static int parse_args(int argc, char **argv, struct tui_args *a, bool *done)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			fputs(help, stdout);
+			*done = true;
+			return EXIT_OK;
+		}
+		if (o[0] == '-' && o[1]) {
+			int rc = parse_opt(argc, argv, &i, a);
+			if (rc != EXIT_OK)
+				return rc;
+		} else if (!a->positional) {
+			a->positional = o;
+		} else {
+			return cli_error("tui: more than one file given");
+		}
+	}
+	return EXIT_OK;
+}
+
+static int run_session(struct session *s, const struct tui_args *a, struct sim_args *sim)
+{
+	struct hook_ctx h = {.cur = s, .sim = sim};
+	struct tui_hooks hooks = {.ctx = &h, .reload = reload};
+	struct tui_source src;
+	fill_source(s, &src);
+	int rc;
+	if (a->dumping) {
+		struct tui_options o = a->opt;
+		o.paused = true;
+		struct tui_app *app = tui_app_new(&src, &hooks, &o);
+		rc = dump(app, &a->dump, o.ascii);
+		tui_app_free(app);
+	} else {
+		rc = tui_run(&src, &hooks, &a->opt);
+	}
+	session_free(h.cur);
+	session_free(h.old);
+	return rc;
+}
+
+int cli_tui_replay(struct ev_log *log, const char *name, const char *definition)
+{
+	struct tui_args a;
+	memset(&a, 0, sizeof(a));
+	struct session *s = session_new(log, name, definition);
+	if (definition && !s->model) {
+		session_free(s);
+		return EXIT_USAGE;
+	}
+	return run_session(s, &a, NULL);
+}
+
+static int start_replay(struct tui_args *a, struct ev_log *log)
+{
+	char *message = NULL;
+	if (!log)
+		log = import_file(a->replay, &message);
+	if (!log) {
+		cli_error("tui: %s", message ? message : a->replay);
+		free(message);
+		return EXIT_USAGE;
+	}
+	struct session *s = session_new(log, a->replay, a->definition);
+	if (a->definition && !s->model) {
+		session_free(s);
+		return EXIT_USAGE;
+	}
+	return run_session(s, a, NULL);
+}
+
+static int start_sim(struct tui_args *a)
+{
+	struct diags d;
+	diags_init(&d);
+	struct session *s = sim_session_new(&a->sim, NULL, &d);
+	if (!s) {
+		diags_sort(&d);
+		diags_print(stderr, &d, NULL, 0);
+		if (!d.list.len)
+			cli_error("tui: the simulation could not start");
+		diags_fini(&d);
+		return EXIT_USAGE;
+	}
+	diags_fini(&d);
+	return run_session(s, a, &a->sim);
+}
+
+int cmd_tui(int argc, char **argv)
+{
+	struct tui_args a;
+	memset(&a, 0, sizeof(a));
+	bool done = false;
+	int rc = parse_args(argc, argv, &a, &done);
+	if (rc == EXIT_OK && !done) {
+		struct ev_log *log = NULL;
+		if (!a.replay && a.positional) {
+			/* A history when it reads as one; otherwise it names a definition. */
+			char *message = NULL;
+			log = import_file(a.positional, &message);
+			free(message);
+			if (log)
+				a.replay = a.positional;
+			else
+				a.sim.definition = a.positional;
+		}
+		if (!a.sim.definition)
+			a.sim.definition = a.replay ? NULL : a.definition;
+		rc = a.replay ? start_replay(&a, log) : start_sim(&a);
+	}
+	VEC_FREE(a.sim.sets);
+	return rc;
+}

@@ -1,0 +1,193 @@
+/* Private to tui/: the app state shared by the views, the playback and the key map. */
+#ifndef STEPSCOPE_TUI_INTERNAL_H
+#define STEPSCOPE_TUI_INTERNAL_H
+
+#include "graph/graph.h"
+#include "timeline/timeline.h"
+#include "tui/tui.h"
+
+enum tui_pane {
+	PANE_GRAPH,
+	PANE_TIMELINE,
+	PANE_EVENTS,
+	PANE_CONC,
+	PANE_INSPECT,
+	PANE_LOGS,
+	PANE_COUNT
+};
+
+enum tui_prompt { PROMPT_NONE, PROMPT_FILTER, PROMPT_GOTO, PROMPT_OPEN };
+
+/* What a state looks like at the cursor: counts of its visits by outcome. */
+struct tui_state_stat {
+	int32_t running, succeeded, caught, failed, aborted, timed_out;
+	int32_t fail_pending; /* failures not yet resolved by a success or an exit */
+	int32_t it_run, it_ok, it_fail, it_abort;	  /* Map: iterations */
+	int32_t length;					  /* Map: items of the last run */
+	int32_t runs, runs_ok, runs_failed, runs_aborted; /* Distributed Map: Map Runs */
+	enum canvas_role last;				  /* the most recent outcome */
+	struct graph_node *node;			  /* borrowed, NULL when not in the graph */
+	bool looked_up;
+};
+
+/* Playback state: the cursor and what the events up to it did. */
+struct tui_play {
+	int64_t t;  /* cursor, ms of virtual time */
+	size_t pos; /* events applied: ids 1..pos have t_ms <= t */
+	bool playing;
+	int speed;    /* index into the speed table; the last entry is "max" */
+	double carry; /* fractional ms not yet applied */
+	bool to_end;  /* End on a live run: the producer runs ahead a slice per tick */
+	VEC(struct tui_state_stat) states; /* by interned state name */
+	VEC(ev_str_t) open_in_item;	   /* innermost open state of each Map iteration */
+	enum tl_exec_status exec;	   /* at the cursor */
+};
+
+struct tui_app {
+	struct tui_source src;
+	struct tui_hooks hooks;
+	struct tui_options opt;
+	struct ev_log *log; /* borrowed from the producer */
+	struct tl_index *tl;
+	struct graph *graph;
+	struct graph_layout *layout;
+	bool graph_from_log; /* no definition: the graph was recovered from the history */
+	struct tui_play play;
+
+	enum tui_pane focus;
+	bool hidden[PANE_COUNT];
+	int maximized; /* a pane, or -1 */
+	bool help;
+	bool quit;
+	char message[200];
+	struct canvas_rect rect[PANE_COUNT]; /* where each pane was drawn last (w = 0: not) */
+	int width, height;
+
+	enum tui_prompt prompt;
+	char input[256];
+
+	/* graph */
+	const struct graph_node *gsel;
+	int gpan_x, gpan_y;
+	bool gfollow; /* pan to the selection automatically */
+	int gox, goy; /* where the layout's origin was drawn last (for mouse hits) */
+	/* timeline */
+	size_t trow, ttop; /* selected row, first visible row */
+	bool tfollow;	   /* keep the newest started rows in view (until the user scrolls) */
+	int64_t t0, t1;	   /* the time window; t1 <= t0 means "fit all" */
+	/* events */
+	int64_t esel; /* selected event id; 0 = follow the cursor */
+	char filter[128];
+	VEC(int64_t) matches; /* ids matching the filter, ascending */
+	size_t matched_upto;  /* events checked so far */
+	/* concurrency: per series, the complete segments up to the cursor (kept across frames) */
+	struct conc_cache {
+		size_t done;  /* points whose segment ends at or before the cursor */
+		double area;  /* value × time over those segments */
+		int32_t peak; /* over those points */
+	} conc[TL_SERIES_COUNT];
+	/* inspector */
+	enum tui_pane inspect_from;
+	int iscroll;
+	bool unfold; /* inspector: JSON fully unfolded */
+	int lscroll;
+	bool logs_all; /* logs: every line, not only the selected iteration's */
+	size_t efirst; /* events: the list entry drawn on the first row */
+};
+
+/* ---- play.c ---- */
+void play_reset(struct tui_app *app);
+/* Moves the cursor to t (clamped to >= 0), applying or rewinding events. */
+void play_seek(struct tui_app *app, int64_t t);
+/* Moves to the next / previous event. */
+void play_step(struct tui_app *app, int dir);
+/* The execution's total duration so far (the end when finished). */
+int64_t play_total(const struct tui_app *app);
+/* True when the producer is finished and the cursor is at its end. */
+bool play_at_end(const struct tui_app *app);
+const char *play_speed_name(int speed);
+/* End: a finished run jumps there; a live one runs ahead a slice per tick (to_end). */
+void play_to_end(struct tui_app *app);
+/* Fraction of Map rows finished (0..1), or -1 without rows: the run-ahead progress bar. */
+double play_progress(const struct tui_app *app);
+int play_speed_count(void);
+/* The table's speed at or just below `speed` (a config's simulation.speed). */
+int play_nearest_speed(double speed);
+/* The slowest speed (1x at least) that plays total_ms in about ten seconds. */
+int play_default_speed(int64_t total_ms, bool synthetic);
+/* The status role of a state at the cursor (CANVAS_DEFAULT when not reached). */
+enum canvas_role play_state_role(const struct tui_state_stat *s);
+struct tui_state_stat *play_stat(struct tui_app *app, ev_str_t name);
+/* Pushes the cursor statuses onto the graph nodes. */
+void play_color_graph(struct tui_app *app);
+
+/* ---- draw helpers (frame.c) ---- */
+/* u when Unicode is allowed, else a (ASCII). */
+uint32_t tui_glyph(const struct tui_app *app, uint32_t u, uint32_t a);
+/* Formats t as "1.234s", "2m03s", "1h02m"; buf of at least 24 bytes. */
+void tui_fmt_time(int64_t ms, char *buf, size_t size);
+/* Draws a pane's border and title; returns the inside rectangle. */
+struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_pane p,
+				struct canvas_rect r, const char *extra);
+const char *tui_pane_name(enum tui_pane p);
+/* The role and glyph of a timeline status. */
+enum canvas_role tui_status_role(enum tl_status s);
+uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role);
+
+/* A graph of the states a finished log visited (graph_log.c); NULL when none. Owned by the
+ * caller. */
+struct graph *tui_graph_from_log(const struct ev_log *log);
+
+/* ---- inspector lines (v_inspect.c) ---- */
+struct tui_line {
+	char *text; /* owned */
+	enum canvas_role role;
+	bool json; /* drawn with JSON syntax roles */
+	int indent;
+};
+struct tui_lines {
+	VEC(struct tui_line) v;
+	int fold; /* containers deeper than this are folded ({…} N keys); < 0: none */
+};
+void lines_add(struct tui_lines *l, enum canvas_role role, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Pretty JSON (borrowed) under a title, folded at l->fold. */
+void lines_json(struct tui_lines *l, const char *title, json_t *v);
+/* The data-flow steps of the latest visit of state node at the cursor (v_flow.c). */
+void inspect_flow(struct tui_app *app, struct tui_lines *l, const struct graph_node *n);
+
+/* ---- views ---- */
+void view_graph(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_timeline(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_events(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_conc(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_inspect(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_logs(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+void view_help(struct tui_app *app, struct canvas *c);
+
+/* ---- timeline (v_timeline.c) ---- */
+/* The time window in effect: the zoomed one, or everything so far ("fit all"). */
+void timeline_window(struct tui_app *app, int64_t *t0, int64_t *t1);
+/* Moves the cursor to the next (dir 1) / previous (-1) span start of the selected row. */
+void timeline_jump(struct tui_app *app, int dir);
+/* The label column width of the timeline for a pane of inner width w (the concurrency
+ * chart uses it too so that times line up). */
+int timeline_label_width(int w);
+
+/* Moves the cursor to the next / previous visit of the selected state (v_graph.c). */
+void graph_jump(struct tui_app *app, int dir);
+
+/* ---- keys (keys.c) per pane; return true when handled ---- */
+bool keys_graph(struct tui_app *app, int key);
+bool keys_timeline(struct tui_app *app, int key);
+bool keys_events(struct tui_app *app, int key);
+bool keys_scroll(struct tui_app *app, int key);
+/* Help lines of a pane: "key\tdescription", NULL-terminated; borrowed. */
+const char *const *keys_help(enum tui_pane p);
+/* Events: recomputes the filter matches (after a filter change) and extends them. */
+void events_update_matches(struct tui_app *app, bool reset);
+/* A mouse click on row `row` (0 = first inside the box) of the events pane. */
+void events_click(struct tui_app *app, int row);
+/* The event the events pane has selected (follows the cursor), or NULL. */
+const struct ev *events_selected(struct tui_app *app);
+
+#endif
