@@ -82,7 +82,9 @@ static void test_defaults(void **state)
 	assert_string_equal(s->ddb.table_name, "StepFunctionsProjectDDBTable");
 	assert_string_equal(s->ddb.partition_key_name, "mapstatelist");
 	assert_string_equal(s->ddb.partition_key_value_field, "mapitems");
-	assert_string_equal(s->ddb.items, "conf/samples/simplelist.json");
+	/* A default data file not beside the config ("conf/") is found in the current folder:
+	 * the tests run from the repository root, which ships samples/. */
+	assert_string_equal(s->ddb.items, "samples/simplelist.json");
 	assert_int_equal(s->stepfunc.max_concurrency, 1);
 	assert_int_equal(s->stepfunc.wait_duration_seconds, 2);
 	assert_int_equal(s->stepfunc.timeout_duration_seconds, 20);
