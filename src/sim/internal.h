@@ -166,8 +166,8 @@ struct sim_engine {
 	char *error, *cause;
 	int64_t transitions, lambda_invocations, end_ms;
 	struct sim_state_stats *stats_view;
-	char *description;	       /* for the playback seam */
-	VEC(struct sim_log_line) logs; /* time order; strings owned */
+	char *description;	  /* for the playback seam */
+	struct sim_logbook *logs; /* CloudWatch lines (logs.c); owned, NULL before the first */
 };
 
 /* context.c */
