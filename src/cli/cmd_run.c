@@ -16,6 +16,7 @@
 #include "asl/asl.h"
 #include "config/config.h"
 #include "event/event.h"
+#include "explain/explain.h"
 #include "export/export.h"
 #include "history/history.h"
 #include "items/items.h"
@@ -26,7 +27,8 @@ static const char run_usage[] =
     "                     [--set KEY=VALUE]... [--items FILE] [--mock-config FILE\n"
     "                     [--test-case NAME] [--machine-name NAME]] [--seed N]\n"
     "                     [--start-time RFC3339] [--history-out FILE]\n"
-    "                     [--trace-out FILE] [--svg-out FILE] [DEFINITION]\n"
+    "                     [--trace-out FILE] [--svg-out FILE] [--explain STATE[#N]]\n"
+    "                     [DEFINITION]\n"
     "\n"
     "Simulates one execution in virtual time (nothing sleeps) and prints a summary.\n"
     "Without DEFINITION it runs the scenario's (./config.yaml or --config: the seed\n"
@@ -47,14 +49,17 @@ static const char run_usage[] =
     "  --history-out FILE  write the history as get-execution-history JSON\n"
     "  --trace-out FILE    write a Chrome trace-event JSON (Perfetto, chrome://tracing)\n"
     "  --svg-out FILE      write the timeline as an SVG image\n"
+    "  --explain STATE[#N] instead of the summary, why the state's last visit (in Map\n"
+    "                      item N) produced its output: each data-flow step, or which\n"
+    "                      Choice rule matched and why the others did not\n"
     "Exit status: 0 succeeded, 1 did not succeed, 2 usage or input error.\n";
 
-enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS, FMT_LOGS };
+enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS, FMT_LOGS, FMT_EXPLAIN };
 
 struct run_args {
 	enum run_format format;
 	const char *input, *mock, *test_case, *machine_name, *definition;
-	const char *config, *items, *history_out, *trace_out, *svg_out;
+	const char *config, *items, *history_out, *trace_out, *svg_out, *explain;
 	VEC(const char *) sets;
 	bool seed_given, start_given;
 	struct sim_options opt;
@@ -63,8 +68,8 @@ struct run_args {
 static bool takes_value(const char *a)
 {
 	static const char *const with[] = {
-	    "--input",	      "--seed",	  "--start-time", "--mock-config", "--test-case",
-	    "--machine-name", "--config", "--set",	  "--items",	   "--history-out", "--trace-out", "--svg-out"};
+	    "--input",	"--seed", "--start-time", "--mock-config", "--test-case", "--machine-name",
+	    "--config", "--set",  "--items",	  "--history-out", "--trace-out", "--svg-out", "--explain"};
 	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (strcmp(a, with[i]) == 0)
 			return true;
@@ -89,6 +94,14 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 		ra->history_out = v;
 	else if (strcmp(a, "--trace-out") == 0)
 		ra->trace_out = v;
+	else if (strcmp(a, "--explain") == 0) {
+		if (ra->format != FMT_SUMMARY) {
+			cli_error("run: --explain excludes --json, --events and --logs");
+			return cli_usage_hint("run");
+		}
+		ra->explain = v;
+		ra->format = FMT_EXPLAIN;
+	}
 	else if (strcmp(a, "--svg-out") == 0)
 		ra->svg_out = v;
 	else if (strcmp(a, "--set") == 0)
@@ -130,7 +143,8 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 					    : a[2] == 'e' ? FMT_EVENTS
 							  : FMT_LOGS;
 			if (ra->format != FMT_SUMMARY && ra->format != f) {
-				cli_error("run: --json, --events and --logs exclude each other");
+				cli_error("run: --json, --events, --logs and --explain exclude each "
+					  "other");
 				return cli_usage_hint("run");
 			}
 			ra->format = f;
@@ -336,6 +350,44 @@ static bool write_exports(const struct run_args *ra, const struct run_inputs *in
 	return ok;
 }
 
+static void print_explain_line(void *ctx, enum xp_kind kind, const char *text)
+{
+	(void)kind; /* the words say it all on a plain stream */
+	fprintf(ctx, "  %s\n", text);
+}
+
+/* `--explain STATE[#N]`: the state's last visit (in Map item N); false when never visited. */
+static bool print_explain(const struct asl_machine *m, const struct ev_log *log,
+			  const char *spec)
+{
+	char *name = xstrdup(spec);
+	int32_t item = -1;
+	char *hash = strrchr(name, '#');
+	if (hash && hash[1] && strspn(hash + 1, "0123456789") == strlen(hash + 1)) {
+		*hash = '\0';
+		item = (int32_t)atoi(hash + 1);
+	}
+	const struct asl_state *st = asl_machine_find(m, name);
+	struct xp_visit v;
+	bool ok = false;
+	if (!st)
+		cli_error("run: --explain: no state named '%s' in the definition", name);
+	else if (!xp_find_visit(log, 0, name, item, &v))
+		cli_error("run: --explain: '%s' was not visited%s", name,
+			  item >= 0 ? " in that Map item" : "");
+	else {
+		printf("%s (%s), visit at %.3f s", name, asl_state_type_name(st->type),
+		       (double)v.entered->t_ms / 1000.0);
+		if (v.entered->item >= 0)
+			printf(" in Map item #%d", (int)v.entered->item);
+		printf(":\n");
+		xp_explain(st, &v, print_explain_line, stdout);
+		ok = true;
+	}
+	free(name);
+	return ok;
+}
+
 static int simulate(struct run_args *ra, struct run_inputs *in)
 {
 	struct ev_log *log = ev_log_new();
@@ -346,6 +398,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 	struct sim_engine *e = sim_new(in->m, in->input, &ra->opt, log, &d);
 	struct sim_scenario_models *models = NULL;
 	int rc = EXIT_USAGE;
+	bool explain_ok = true;
 	if (!e) {
 		size_t len = 0;
 		const char *src = asl_source_text(in->m, &len);
@@ -369,9 +422,13 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 			ev_log_write_text(log, stdout);
 		else if (ra->format == FMT_LOGS)
 			print_logs(e, &ra->opt);
+		else if (ra->format == FMT_EXPLAIN)
+			explain_ok = print_explain(in->m, log, ra->explain);
 		else
 			print_summary(e, log);
 		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
+		if (!explain_ok)
+			rc = EXIT_USAGE;
 		if (ra->history_out && !write_history(ra, in, log))
 			rc = EXIT_USAGE;
 		if ((ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))

@@ -42,12 +42,15 @@ struct session {
 	struct sim_engine *engine;
 	struct sim_scenario_models *models;
 	uint64_t seed;
+	VEC(struct tui_log_line) logs; /* the engine's CloudWatch lines, as the TUI reads them */
+	size_t logs_settled;	       /* lines before this one can no longer move */
 };
 
 static void session_free(struct session *s)
 {
 	if (!s)
 		return;
+	VEC_FREE(s->logs);
 	sim_free(s->engine);
 	sim_scenario_models_free(s->models);
 	ev_log_free(s->log);
@@ -146,6 +149,30 @@ static int32_t main_limit(const struct asl_machine *m)
 	return 0;
 }
 
+/*
+ * The simulated CloudWatch lines written so far (strings borrowed from the engine). Lines are
+ * written when an invocation starts, possibly ahead of the clock, and slot in before later
+ * ones; lines at or before the clock never move, so only the rest is copied again.
+ */
+static const struct tui_log_line *session_logs(void *ctx, size_t *count)
+{
+	struct session *s = ctx;
+	size_t n = sim_log_count(s->engine);
+	while (s->logs.len < n) {
+		struct tui_log_line none = {0, -1, ""};
+		VEC_PUSH(s->logs, none);
+	}
+	for (size_t i = s->logs_settled; i < n; i++) {
+		const struct sim_log_line *l = sim_log_at(s->engine, i);
+		s->logs.items[i] = (struct tui_log_line){l->t_ms, l->item, l->text};
+	}
+	int64_t now = sim_now(s->engine);
+	while (s->logs_settled < n && s->logs.items[s->logs_settled].t_ms <= now)
+		s->logs_settled++;
+	*count = n;
+	return s->logs.items;
+}
+
 static void fill_source(struct session *s, struct tui_source *src)
 {
 	memset(src, 0, sizeof(*src));
@@ -154,6 +181,10 @@ static void fill_source(struct session *s, struct tui_source *src)
 	src->replay = s->replay;
 	src->speed = s->speed;
 	src->max_concurrency = main_limit(s->model);
+	if (s->engine) {
+		src->logs = session_logs;
+		src->logs_ctx = s;
+	}
 	const struct ev_log_meta *meta = ev_log_meta_const(s->log);
 	src->machine_name = s->machine_name;
 	if (!src->machine_name && !meta->state_machine_name && s->model && s->model->file)

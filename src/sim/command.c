@@ -4,7 +4,9 @@
  * stderr is the function's log: captured (through a temporary file, like the event) for the
  * simulated CloudWatch logs. Virtual time does not depend on how long it
  * really takes; a handler that does not answer within the function's timeout (wall clock) is
- * killed and the call fails like a Lambda timeout.
+ * killed and the call fails like a Lambda timeout. It never shares the terminal (a session
+ * of its own, every standard stream redirected) and what it writes is bounded: Lambda's 6 MB
+ * response limit for stdout, 256 KB of log.
  */
 #include "internal.h"
 
@@ -18,6 +20,11 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Lambda's synchronous response limit (the Invoke API's error text names this number). */
+#define MAX_RESPONSE 6291556
+/* One CloudWatch Logs event holds at most 256 KB. */
+#define MAX_LOG 262144
 
 static int64_t now_ms(void)
 {
@@ -44,8 +51,12 @@ static int event_file(json_t *event)
 
 static void child(int in, int out, int err, const char *dir, char *const *argv)
 {
+	/* A new session has no controlling terminal: the handler cannot reach the TUI's. */
+	setsid();
 	dup2(in, 0);
 	dup2(out, 1);
+	if (err < 0)
+		err = open("/dev/null", O_WRONLY);
 	if (err >= 0) {
 		dup2(err, 2);
 		close(err);
@@ -58,9 +69,11 @@ static void child(int in, int out, int err, const char *dir, char *const *argv)
 	_exit(127);
 }
 
-/* Reads the child's stdout until EOF or the deadline; false on timeout. */
-static bool read_all(int fd, struct strbuf *sb, int64_t deadline)
+/* Reads the child's stdout until EOF, the deadline or the size limit (*too_big); false when
+ * it stopped early. */
+static bool read_all(int fd, struct strbuf *sb, int64_t deadline, bool *too_big)
 {
+	*too_big = false;
 	char buf[4096];
 	for (;;) {
 		int64_t left = deadline - now_ms();
@@ -78,6 +91,10 @@ static bool read_all(int fd, struct strbuf *sb, int64_t deadline)
 		if (n <= 0)
 			return true;
 		sb_addn(sb, buf, (size_t)n);
+		if (sb->len > MAX_RESPONSE) {
+			*too_big = true;
+			return false;
+		}
 	}
 }
 
@@ -89,9 +106,15 @@ static char *read_log(int fd)
 	char buf[4096];
 	ssize_t n;
 	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+	while (sb.len < MAX_LOG &&
+	       ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)))
 		if (n > 0)
 			sb_addn(&sb, buf, (size_t)n);
+	if (sb.len > MAX_LOG) {
+		sb.len = MAX_LOG;
+		sb.data[sb.len] = '\0';
+		sb_add(&sb, "\n[log truncated at 256 KB]");
+	}
 	close(fd);
 	return sb_take(&sb);
 }
@@ -134,7 +157,8 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 	close(pipefd[1]);
 	struct strbuf out;
 	sb_init(&out);
-	bool done = pid > 0 && read_all(pipefd[0], &out, now_ms() + timeout_ms);
+	bool too_big = false;
+	bool done = pid > 0 && read_all(pipefd[0], &out, now_ms() + timeout_ms, &too_big);
 	close(pipefd[0]);
 	int status = 0;
 	if (pid > 0 && !done)
@@ -145,7 +169,13 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 	if (err >= 0)
 		*log = read_log(err);
 	bool ok = false;
-	if (pid < 0 || !done) {
+	if (too_big) {
+		/* The error type and message Lambda gives for an oversized response. */
+		*error = xstrdup("Function.ResponseSizeTooLarge");
+		*why = xasprintf("Response payload size exceeded maximum allowed payload size "
+				 "(%d bytes).",
+				 MAX_RESPONSE);
+	} else if (pid < 0 || !done) {
 		*error = xstrdup("Lambda.Unknown");
 		*why = pid < 0 ? xasprintf("cannot start %s", argv[0])
 			       : xasprintf("Task timed out after %.2f seconds",

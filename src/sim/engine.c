@@ -242,6 +242,7 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 	struct sim_engine *e = xcalloc(1, sizeof(*e));
 	e->machine = m;
 	e->log = log;
+	e->invoking_item = -1;
 	if (opt)
 		e->opt = *opt;
 	else

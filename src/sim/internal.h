@@ -168,6 +168,7 @@ struct sim_engine {
 	struct sim_state_stats *stats_view;
 	char *description;	  /* for the playback seam */
 	struct sim_logbook *logs; /* CloudWatch lines (logs.c); owned, NULL before the first */
+	int32_t invoking_item;	  /* Map iteration of the task a model is invoking */
 };
 
 /* context.c */

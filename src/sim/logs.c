@@ -76,7 +76,8 @@ void sim_log_add(struct sim_engine *e, int64_t t_ms, const char *group, const ch
 {
 	if (!e->logs)
 		e->logs = xcalloc(1, sizeof(*e->logs));
-	struct sim_log_line l = {t_ms, xstrdup(group), xstrdup(stream), xstrdup(text)};
+	struct sim_log_line l = {t_ms, xstrdup(group), xstrdup(stream), xstrdup(text),
+				 e->invoking_item};
 	VEC_PUSH(e->logs->lines, l);
 }
 

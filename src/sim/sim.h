@@ -163,6 +163,7 @@ struct sim_log_line {
 	const char *group;  /* "/aws/lambda/<function name>" */
 	const char *stream; /* "2024/05/14/[$LATEST]<32 hex>": one per execution environment */
 	const char *text;   /* one line, no newline */
+	int32_t item;	    /* the Map iteration of the invocation that wrote it, -1 outside */
 };
 /*
  * The log lines so far, in time order (stable: equal times keep the order they were written).

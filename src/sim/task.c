@@ -210,7 +210,10 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	for (size_t i = e->services.len; i-- > 0;) {
 		const struct sim_service *svc = e->services.items[i];
 		if (svc->matches(svc, call.resource)) {
+			/* Log lines the model writes belong to this task's Map iteration. */
+			e->invoking_item = run->item;
 			svc->invoke(svc, &call, out);
+			e->invoking_item = -1;
 			return;
 		}
 	}

@@ -295,8 +295,14 @@ void view_logs(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 		const struct tui_log_line *ln = &lines[shown.items[i]];
 		tui_fmt_time(ln->t_ms, t, sizeof(t));
 		int x = canvas_put_str(c, in.x, in.y + (int)y, t, CANVAS_DIM);
-		canvas_put_str_fit(c, in.x + x + 1, in.y + (int)y, in.w - x - 1, ln->text,
+		/* REPORT lines separate their fields with tabs, which cells cannot hold. */
+		char *text = xstrdup(ln->text);
+		for (char *p = text; *p; p++)
+			if (*p == '\t')
+				*p = ' ';
+		canvas_put_str_fit(c, in.x + x + 1, in.y + (int)y, in.w - x - 1, text,
 				   CANVAS_DEFAULT);
+		free(text);
 	}
 	VEC_FREE(shown);
 }

@@ -62,6 +62,10 @@ cmd=tests/sim/scenario-lambda-command
 seed_case command-ok 0 command-ok -- --config "$cmd/config.yaml"
 seed_case command-fails 1 command-fail Exception Exception -- --config "$cmd/config.yaml" \
 	--set 'lambda.default.command=[sh, -c, "exit 3"]'
+# A handler answering more than Lambda's 6 MB response limit fails as Lambda reports it.
+seed_case command-huge-response 1 command-fail Function.ResponseSizeTooLarge \
+	Function.ResponseSizeTooLarge -- --config "$cmd/config.yaml" \
+	--set 'lambda.default.command=[sh, -c, "head -c 7000000 /dev/zero | tr x y"]'
 seed_case command-timeout 1 command-fail Lambda.Unknown Sandbox.Timedout -- \
 	--config "$cmd/config.yaml" --set lambda.default.timeoutMs=300 \
 	--set 'lambda.default.command=[sleep, "5"]'
