@@ -42,7 +42,7 @@ BIN := $(BUILD)/stepscope
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test check check-asan check-clang unit bench install uninstall clean deps deps-test \
+.PHONY: all run test check check-asan check-clang check-valgrind unit bench install uninstall clean deps deps-test \
 	format help
 all: stepscope
 
@@ -97,6 +97,16 @@ check-asan:
 # The code must stay warning-free with clang too (-Werror): a build-only pass.
 check-clang:
 	@$(MAKE) --no-print-directory CC=clang BUILD=build/clang build/clang/stepscope unit
+
+# The end-to-end suites with the binary under valgrind: no memory errors, no leaks. Slow, so
+# not part of `make test`.
+VALGRIND_SUITES ?= cli e2e seed explain install
+check-valgrind: stepscope
+	@command -v valgrind >/dev/null || { echo "check-valgrind needs valgrind"; exit 2; }
+	@mkdir -p build/valgrind
+	@printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-fds=no "%s/build/stepscope" "$$@"\n' "$(CURDIR)" > build/valgrind/stepscope
+	@chmod +x build/valgrind/stepscope
+	@SUITES="$(VALGRIND_SUITES)" sh tests/tools/run-tests.sh build/valgrind
 
 test: deps-test
 	@$(MAKE) --no-print-directory stepscope unit

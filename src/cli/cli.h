@@ -16,9 +16,12 @@ enum { EXIT_OK = 0, EXIT_NOT_SUCCEEDED = 1, EXIT_USAGE = 2 };
 int cmd_tui(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
+int cmd_mock_from(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_definition(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 struct ev_log;
 /* The terminal UI over a replayed log (taken: freed here); `name` is the history file and
@@ -27,6 +30,13 @@ int cli_tui_replay(struct ev_log *log, const char *name, const char *definition)
 
 /* Prints "stepscope: " + message to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Before writing any output file: false (after a message) when two outputs (borrowed, NULL
+ * entries skipped; `names` are their options) name the same file or one names an input
+ * ("-" = stdin is skipped).
+ */
+bool cli_outputs_ok(const char *cmd, const char *const *names, const char *const *outs,
+		    size_t out_count, const char *const *ins, size_t in_count);
 /* The short "try 'stepscope CMD --help'" line after a usage error; returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 

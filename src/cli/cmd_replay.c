@@ -507,11 +507,18 @@ static int replay(const struct replay_opts *o)
 	int rc = EXIT_OK;
 	/* Every check that can fail runs before --history-out is written: a failed command
 	 * leaves an existing file untouched, and no input is ever overwritten. */
-	if (o->history_out && o->definition && file_same(o->history_out, o->definition))
-		rc = cli_error("replay: refusing to overwrite the definition %s with --history-out",
-			       o->definition);
+	static const char *const out_names[] = {"--history-out", "--trace-out", "--svg-out"};
+	const char *outs[] = {o->history_out, o->trace_out, o->svg_out};
+	const char **ins = xcalloc(o->file_count + 1, sizeof(*ins));
+	memcpy(ins, o->files, o->file_count * sizeof(*ins));
+	ins[o->file_count] = o->definition;
+	if (!cli_outputs_ok("replay", out_names, outs, 3, ins, o->file_count + 1))
+		rc = EXIT_USAGE;
+	free(ins);
 	if (rc == EXIT_OK && o->definition)
 		rc = replay_check_definition(log, o->definition);
+	if (rc == EXIT_OK && (o->trace_out || o->svg_out))
+		rc = replay_exports(log, o);
 	if (rc == EXIT_OK && o->history_out) {
 		struct diags d;
 		diags_init(&d);
@@ -526,8 +533,6 @@ static int replay(const struct replay_opts *o)
 		hist_importer_free(imp);
 		return cli_tui_replay(log, o->files[0], o->definition);
 	}
-	if (rc == EXIT_OK && (o->trace_out || o->svg_out))
-		rc = replay_exports(log, o);
 	if (rc == EXIT_OK) {
 		struct hist_outcome out;
 		hist_outcome(log, &out);

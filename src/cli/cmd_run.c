@@ -13,6 +13,7 @@
 
 #include <sys/stat.h>
 
+#include "analysis/analysis.h"
 #include "asl/asl.h"
 #include "config/config.h"
 #include "event/event.h"
@@ -240,7 +241,8 @@ static void print_json(struct sim_engine *e, const struct ev_log *log,
 	json_decref(o);
 }
 
-static void print_summary(struct sim_engine *e, const struct ev_log *log)
+static void print_summary(struct sim_engine *e, const struct ev_log *log,
+			  const struct cfg_scenario *sc)
 {
 	struct sim_stats st;
 	sim_get_stats(e, &st);
@@ -251,6 +253,10 @@ static void print_summary(struct sim_engine *e, const struct ev_log *log)
 	printf("events       %zu\n", ev_log_count(log));
 	printf("lambda       %" PRId64 " invocation%s\n", st.lambda_invocations,
 	       st.lambda_invocations == 1 ? "" : "s");
+	struct an_cost c;
+	an_cost_estimate(log, sc, &c);
+	printf("cost         %.6f USD (transitions %.6f + Lambda %.6f; %s prices of %s)\n",
+	       c.total_usd, c.standard_usd, c.lambda_usd, sc->pricing.region, sc->pricing.as_of);
 	if (sim_status(e) != SIM_SUCCEEDED) {
 		printf("error        %s\n", sim_error(e) ? sim_error(e) : "-");
 		printf("cause        %s\n", sim_cause(e) ? sim_cause(e) : "-");
@@ -425,13 +431,19 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 		else if (ra->format == FMT_EXPLAIN)
 			explain_ok = print_explain(in->m, log, ra->explain);
 		else
-			print_summary(e, log);
+			print_summary(e, log, &in->s);
 		rc = sim_status(e) == SIM_SUCCEEDED ? EXIT_OK : EXIT_NOT_SUCCEEDED;
 		if (!explain_ok)
 			rc = EXIT_USAGE;
-		if (ra->history_out && !write_history(ra, in, log))
+		/* All outputs are checked before any is written: a refusal changes no file. */
+		static const char *const out_names[] = {"--history-out", "--trace-out",
+							"--svg-out"};
+		const char *outs[] = {ra->history_out, ra->trace_out, ra->svg_out}, *ins[5];
+		size_t n = input_paths(ra, in, ins);
+		bool outs_ok = cli_outputs_ok("run", out_names, outs, 3, ins, n);
+		if (!outs_ok || (ra->history_out && !write_history(ra, in, log)))
 			rc = EXIT_USAGE;
-		if ((ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
+		if (outs_ok && (ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
 			rc = EXIT_USAGE;
 	}
 	sim_free(e);

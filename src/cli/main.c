@@ -9,9 +9,12 @@ static const char usage[] =
 	"usage: stepscope [tui] [--config FILE] [DEFINITION]   the terminal UI (default: ./config.yaml)\n"
 	"       stepscope run [options] [DEFINITION]           headless simulation\n"
 	"       stepscope replay [options] HISTORY...          a recorded execution\n"
+	"       stepscope mock-from [options] HISTORY...       a MockConfigFile from a recording\n"
 	"       stepscope validate FILE...                     check definitions\n"
 	"       stepscope graph [--format text|dot|mermaid] [--ascii] [--machine ID] FILE\n"
 	"       stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
+	"       stepscope sweep [options] --set KEY=V1,V2,...  runs per combination, a table\n"
+	"       stepscope compare [options] [A B]              two runs or histories side by side\n"
 	"\n"
 	"Options: -h, --help   this text (or `stepscope COMMAND --help`)\n"
 	"         --version    print the version\n"
@@ -26,6 +29,7 @@ struct command {
 static const struct command commands[] = {
 	{"tui", cmd_tui},	    {"run", cmd_run},	      {"replay", cmd_replay},
 	{"validate", cmd_validate}, {"graph", cmd_graph},     {"definition", cmd_definition},
+	{"mock-from", cmd_mock_from}, {"sweep", cmd_sweep},	      {"compare", cmd_compare},
 };
 
 int cli_error(const char *fmt, ...)

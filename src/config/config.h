@@ -139,6 +139,17 @@ struct cfg_scenario {
 		int64_t inline_map_concurrency_cap; /* 0 = no cap */
 		int64_t history_event_limit;	    /* 0 = no limit */
 	} simulation;
+	/* Prices for the cost estimate (USD, one region, taken on as_of; see schema.c). */
+	struct {
+		char *as_of;
+		char *region;
+		double standard_per_transition;
+		double express_per_million_requests;
+		double express_per_gb_second;
+		int64_t express_memory_mb;
+		double lambda_per_million_requests;
+		double lambda_per_gb_second;
+	} pricing;
 };
 
 /*

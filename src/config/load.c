@@ -438,5 +438,7 @@ void cfg_scenario_fini(struct cfg_scenario *s)
 		cfg_service_fini(&s->services.list[i]);
 	free(s->services.list);
 	free(s->simulation.start_time.text);
+	free(s->pricing.as_of);
+	free(s->pricing.region);
 	memset(s, 0, sizeof(*s));
 }

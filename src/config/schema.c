@@ -122,6 +122,35 @@ static const struct cfg_key simulation_keys[] = {
     {0},
 };
 
+/* AWS list prices for us-east-1 as remembered on asOf (not fetched): Step Functions
+ * https://aws.amazon.com/step-functions/pricing/ and Lambda https://aws.amazon.com/lambda/pricing/
+ * (x86). Free tiers are ignored. */
+static const struct cfg_key pricing_keys[] = {
+    {"asOf", CT_STRING, S(pricing.as_of), 1, 64, 0, "\"2024-05-01\"",
+     "the date the prices below were taken (shown beside every estimate)", NULL},
+    {"region", CT_STRING, S(pricing.region), 1, 64, 0, "us-east-1", "the region the prices are for",
+     NULL},
+    {"standardPerTransition", CT_NUMBER, S(pricing.standard_per_transition), 0, 1, 0, "0.000025",
+     "Standard workflows: USD per state transition (retries count; the 4,000/month free "
+     "tier is ignored)",
+     NULL},
+    {"expressPerMillionRequests", CT_NUMBER, S(pricing.express_per_million_requests), 0, 1000, 0,
+     "1.00", "Express workflows: USD per million executions", NULL},
+    {"expressPerGbSecond", CT_NUMBER, S(pricing.express_per_gb_second), 0, 1, 0, "0.00001667",
+     "Express workflows: USD per GB-second (first tier; duration billed in 100 ms steps)", NULL},
+    {"expressMemoryMB", CT_INT, S(pricing.express_memory_mb), 64, 1048576, 0, "64",
+     "Express workflows: billed memory, rounded up to 64 MB steps (64 = the minimum; the "
+     "simulator does not measure it)",
+     NULL},
+    {"lambdaPerMillionRequests", CT_NUMBER, S(pricing.lambda_per_million_requests), 0, 1000, 0,
+     "0.20", "Lambda: USD per million requests", NULL},
+    {"lambdaPerGbSecond", CT_NUMBER, S(pricing.lambda_per_gb_second), 0, 1, 0, "0.0000166667",
+     "Lambda (x86): USD per GB-second of billed duration (simulated run time rounded up to "
+     "1 ms, times `memoryMB`)",
+     NULL},
+    {0},
+};
+
 const struct cfg_key cfg_schema_root[] = {
     {"ddb", CT_SECTION, 0, NO_RANGE, 0, NULL, "the seed's DynamoDB table", ddb_keys},
     {"stepfunc", CT_SECTION, 0, NO_RANGE, 0, NULL, "the state machine", stepfunc_keys},
@@ -131,6 +160,8 @@ const struct cfg_key cfg_schema_root[] = {
      "resources without a built-in model",
      cfg_schema_service},
     {"simulation", CT_SECTION, 0, NO_RANGE, 0, NULL, "the simulator", simulation_keys},
+    {"pricing", CT_SECTION, 0, NO_RANGE, 0, NULL, "prices for the cost estimate (`run`, `sweep`)",
+     pricing_keys},
     {0},
 };
 

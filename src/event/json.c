@@ -219,7 +219,10 @@ static void read_details(struct ev_log *log, const char *key, const json_t *deta
 {
 	const char *pk = payload_key(key);
 	const json_t *payload = pk ? json_object_get(details, pk) : NULL;
-	char *dptr = xasprintf("%s/%s", ptr ? ptr : "", key);
+	/* The details' pointer, for warnings; on the stack in the usual case (one per event). */
+	char buf[160], *dptr = buf;
+	if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", ptr ? ptr : "", key) >= sizeof(buf))
+		dptr = xasprintf("%s/%s", ptr ? ptr : "", key);
 	const char *k;
 	json_t *v;
 	json_object_foreach((json_t *)details, k, v)
@@ -242,7 +245,8 @@ static void read_details(struct ev_log *log, const char *key, const json_t *deta
 			out->extra = json_object();
 		json_object_set(out->extra, k, v);
 	}
-	free(dptr);
+	if (dptr != buf)
+		free(dptr);
 }
 
 static bool member_error(struct diags *diags, const char *file, const char *ptr, const char *member,

@@ -158,4 +158,19 @@ char *hist_export_text(const struct ev_log *log, size_t *len);
 bool hist_export(const struct ev_log *log, const char *path, const char *const *inputs,
 		 size_t input_count, struct diags *diags);
 
+/* ---- mock-from ---- */
+
+/*
+ * A Step Functions Local MockConfigFile (aws-facts c.1) that reproduces the recorded task
+ * results: StateMachines[machine_name].TestCases[test_case] maps every Task state with a
+ * started invocation to a MockedResponses entry named after it; invocation n (0-based, per
+ * state, in the order the *Started events happened, the simulator's numbering) answers
+ * {"Return": raw result} or {"Throw": {"Error", "Cause"}} (timeouts: their error, e.g.
+ * States.Timeout); equal neighbours merge into "N-M" ranges. Calls that never finished are
+ * left uncovered, with a warning. The log and strings are borrowed (`file` names the history
+ * in diagnostics); the result is owned by the caller.
+ */
+json_t *hist_mock_from(const struct ev_log *log, const char *machine_name, const char *test_case,
+		       const char *file, struct diags *diags);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * Import of recorded histories: documents in, one ordered and checked event log out.
  *
- * Documents are parsed as they are added (their events kept with their wall-clock times);
+ * Documents are parsed as they are added (their events kept with their wall-clock times; the
+ * usual single {"events": [...]} page is streamed one event at a time, stream.c);
  * finishing orders them by id (pages and --reverse-order in any order), drops duplicate ids,
  * renumbers across gaps, checks causal links, converts times to milliseconds since the first
  * event (or synthetic order-based time when timestamps are placeholders), reconstructs states
@@ -74,29 +75,38 @@ static bool shape_error(struct diags *diags, const char *file, const char *point
 	return false;
 }
 
-static bool add_events(struct hist_importer *imp, const json_t *events, int32_t page,
-		       struct diags *diags)
+/* Reads the event at `index` of its events array (page -1: the document is one page). */
+static bool add_event(struct hist_importer *imp, const json_t *obj, int32_t page, size_t index,
+		      struct diags *diags)
 {
 	const char *file = imp->names.items[imp->names.len - 1];
 	char ptr[64];
+	if (page >= 0)
+		snprintf(ptr, sizeof(ptr), "/%d/events/%zu", page, index);
+	else
+		snprintf(ptr, sizeof(ptr), "/events/%zu", index);
+	struct pending p = {.seq = (uint32_t)imp->evs.len,
+			    .doc = (uint32_t)(imp->names.len - 1),
+			    .page = page,
+			    .index = (uint32_t)index};
+	struct ev_json_info info;
+	if (!ev_from_json(imp->log, obj, &p.e, &info, diags, file, ptr))
+		return false;
+	p.has_time = info.has_time;
+	p.epoch_ms = info.epoch_ms;
+	VEC_PUSH(imp->evs, p);
+	return true;
+}
+
+static bool add_events(struct hist_importer *imp, const json_t *events, int32_t page,
+		       struct diags *diags)
+{
 	size_t i;
 	json_t *obj;
 	json_array_foreach(events, i, obj)
 	{
-		if (page >= 0)
-			snprintf(ptr, sizeof(ptr), "/%d/events/%zu", page, i);
-		else
-			snprintf(ptr, sizeof(ptr), "/events/%zu", i);
-		struct pending p = {.seq = (uint32_t)imp->evs.len,
-				    .doc = (uint32_t)(imp->names.len - 1),
-				    .page = page,
-				    .index = (uint32_t)i};
-		struct ev_json_info info;
-		if (!ev_from_json(imp->log, obj, &p.e, &info, diags, file, ptr))
+		if (!add_event(imp, obj, page, i, diags))
 			return false;
-		p.has_time = info.has_time;
-		p.epoch_ms = info.epoch_ms;
-		VEC_PUSH(imp->evs, p);
 	}
 	return true;
 }
@@ -146,6 +156,54 @@ static bool add_array(struct hist_importer *imp, const json_t *root, struct diag
 			   "expected history pages {\"events\": [...]} or history events");
 }
 
+/* ---- the streamed single page ---- */
+
+struct streamed {
+	struct hist_importer *imp;
+	struct diags *diags;
+};
+
+static bool stream_event(void *ctx, const json_t *event, size_t index)
+{
+	struct streamed *st = ctx;
+	return add_event(st->imp, event, -1, index, st->diags);
+}
+
+/* Drops the events added since `mark` (a streamed page the whole-document path redoes). */
+static void roll_back(struct hist_importer *imp, size_t mark)
+{
+	for (size_t i = mark; i < imp->evs.len; i++) {
+		json_decref(imp->evs.items[i].e.payload);
+		json_decref(imp->evs.items[i].e.extra);
+	}
+	imp->evs.len = mark;
+}
+
+/*
+ * The usual document, one {"events": [...]} page, read one event at a time. Its diagnostics
+ * wait in a side list: on any problem everything is undone and the caller parses the whole
+ * document, so errors and warnings are exactly those of the whole-document path.
+ */
+static bool add_streamed(struct hist_importer *imp, const char *text, size_t len,
+			 struct diags *diags)
+{
+	size_t mark = imp->evs.len;
+	struct diags side;
+	diags_init(&side);
+	struct streamed st = {imp, &side};
+	bool has_token = false;
+	bool ok = hist_stream_page(text, len, stream_event, &st, &has_token) && side.errors == 0;
+	if (ok) {
+		imp->pages++;
+		imp->pages_with_token += has_token;
+		diags_move(diags, &side);
+	} else {
+		roll_back(imp, mark);
+	}
+	diags_fini(&side);
+	return ok;
+}
+
 bool hist_importer_add_text(struct hist_importer *imp, const char *name, const char *text,
 			    size_t len, struct diags *diags)
 {
@@ -159,6 +217,8 @@ bool hist_importer_add_text(struct hist_importer *imp, const char *name, const c
 			  "NUL byte in the text");
 		return false;
 	}
+	if (add_streamed(imp, text, len, diags))
+		return true;
 	json_error_t err;
 	json_t *root = json_loadb(text, len, 0, &err);
 	if (!root) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 #include <wchar.h>
 
@@ -212,9 +213,11 @@ static void restore_terminal(void)
 
 static bool open_screen(struct tui_options *o, SCREEN **scr)
 {
-	/* A dumb terminal cannot address the cursor: refuse rather than scribble. */
+	/* A dumb terminal cannot address the cursor, and a pipe or file must never receive
+	 * escape codes: refuse rather than scribble. */
 	const char *term = getenv("TERM");
-	if (!term || !*term || !strcmp(term, "dumb"))
+	if (!term || !*term || !strcmp(term, "dumb") || !isatty(STDIN_FILENO) ||
+	    !isatty(STDOUT_FILENO))
 		return false;
 	const char *cs = nl_langinfo(CODESET);
 	if (!cs || (strcmp(cs, "UTF-8") && strcmp(cs, "utf8")))
@@ -294,8 +297,8 @@ int tui_run(const struct tui_source *src, const struct tui_hooks *hooks,
 	SCREEN *scr;
 	if (!open_screen(&o, &scr)) {
 		fprintf(stderr,
-			"stepscope: cannot open the terminal (TERM=%s); try "
-			"`stepscope replay --summary` or `stepscope run`\n",
+			"stepscope: the terminal UI needs a terminal on stdin and stdout (TERM=%s); "
+			"for headless output try `stepscope run` or `stepscope replay --summary`\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		return 2;
 	}

@@ -327,12 +327,49 @@ for pair in "good.asl.json" "in.json --input in.json" "c.yaml --config c.yaml" \
 	o=$1
 	shift
 	cp "$T/$o" "$T/before"
-	run_case "run-history-out-same-as-${o%%.*}" 2 "refusing to overwrite" -- \
+	run_case "run-history-out-same-as-${o%%.*}" 2 "refusing to (overwrite|write over)" -- \
 		run --history-out "./$o" "$@" good.asl.json
 	cmp -s "$T/before" "$T/$o" && echo "ok run-history-out-${o%%.*}-untouched" ||
 		echo "FAIL run-history-out-${o%%.*}-untouched: $o was changed"
 done
 rm -f "$T/before"
+
+# ---- nothing lost: every output-file option ----
+# out_case NAME -- ARGS...: ARGS fail on a bad input and write to keep.out; the existing
+# keep.out must be left as it was.
+out_case() {
+	name=$1
+	shift 2
+	printf 'precious\n' >"$T/keep.out"
+	run_case "$name.bad-input" 2 "." -- "$@"
+	[ "$(cat "$T/keep.out")" = precious ] && echo "ok $name.bad-input-untouched" ||
+		echo "FAIL $name.bad-input-untouched: keep.out was changed"
+}
+cp "$top/tests/replay/cases/cli-v2-z/history.json" "$T/h.json"
+for opt in --history-out --trace-out --svg-out; do
+	out_case "replay$opt" -- replay "$opt" keep.out zeros.json
+	out_case "run$opt" -- run --input zeros.json "$opt" keep.out good.asl.json
+	cp "$T/h.json" "$T/h.orig"
+	run_case "replay$opt.same-as-input" 2 "refusing|same file" -- replay "$opt" h.json h.json
+	cmp -s "$T/h.orig" "$T/h.json" && echo "ok replay$opt.input-untouched" ||
+		echo "FAIL replay$opt.input-untouched: the history was changed"
+	cp "$T/good.asl.json" "$T/g.orig"
+	run_case "run$opt.same-as-definition" 2 "refusing|same file" -- \
+		run "$opt" good.asl.json good.asl.json
+	cmp -s "$T/g.orig" "$T/good.asl.json" && echo "ok run$opt.definition-untouched" ||
+		echo "FAIL run$opt.definition-untouched: the definition was changed"
+done
+printf 'precious\n' >"$T/keep.out"
+run_case replay.trace-out-same-as-history-out 2 "same file|refusing" -- \
+	replay --trace-out keep.out --history-out keep.out h.json
+[ "$(cat "$T/keep.out")" = precious ] && echo "ok replay.two-outputs-untouched" ||
+	echo "FAIL replay.two-outputs-untouched: keep.out was changed"
+out_case graph--output -- graph --output keep.out zeros.json
+cp "$T/good.asl.json" "$T/g.orig"
+run_case graph--output.same-as-input 2 "refusing|same file" -- \
+	graph --output good.asl.json good.asl.json
+cmp -s "$T/g.orig" "$T/good.asl.json" && echo "ok graph--output.input-untouched" ||
+	echo "FAIL graph--output.input-untouched: the definition was changed"
 
 # ---- nothing lost: replay --history-out ----
 hist=$top/tests/replay/cases/cli-v2-z/history.json
@@ -342,12 +379,12 @@ run_case history-out-bad-input-keeps-file 2 "${LOC}|^stepscope: " -- \
 	replay --history-out keep.json zeros.json
 if [ "$(cat "$T/keep.json")" = precious ]; then echo "ok history-out-untouched-on-bad-input"; else
 	echo "FAIL history-out-untouched-on-bad-input: keep.json was changed"; fi
-run_case history-out-same-as-input 2 "refusing to overwrite" -- \
+run_case history-out-same-as-input 2 "refusing to (overwrite|write over)" -- \
 	replay --history-out ./h.json h.json
 cmp -s "$hist" "$T/h.json" && echo "ok history-out-input-untouched" ||
 	echo "FAIL history-out-input-untouched: the input history was changed"
 ln -sf h.json "$T/link.json"
-run_case history-out-symlink-to-input 2 "refusing to overwrite" -- \
+run_case history-out-symlink-to-input 2 "refusing to (overwrite|write over)" -- \
 	replay --history-out link.json h.json
 cmp -s "$hist" "$T/h.json" && echo "ok history-out-symlinked-input-untouched" ||
 	echo "FAIL history-out-symlinked-input-untouched: the input history was changed"

@@ -94,7 +94,7 @@ if "$STEPSCOPE" replay --history-out "$GOLDEN_TMP/self.json" "$GOLDEN_TMP/self.j
 	>/dev/null 2>"$GOLDEN_TMP/self.err"; then
 	echo "FAIL export-self: overwriting the input was accepted"
 elif cmp -s "$here/cases/cli-v2-utc/history.json" "$GOLDEN_TMP/self.json" &&
-	grep -q 'refusing to overwrite' "$GOLDEN_TMP/self.err"; then
+	grep -q -E 'refusing to (overwrite|write over)' "$GOLDEN_TMP/self.err"; then
 	echo "ok export-self"
 else
 	echo "FAIL export-self: input changed or no message"

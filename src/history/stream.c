@@ -1,0 +1,193 @@
+/*
+ * The streaming reader of one history page: `{"events": [...], "nextToken": ...}` is walked
+ * by a small string-aware bracket scanner, and jansson parses one event at a time from its
+ * byte range. Memory stays bounded by the largest event instead of the whole document (a
+ * 1,000,000-event page is hundreds of megabytes of JSON; as one jansson tree it costs
+ * gigabytes and most of the import time in malloc/free).
+ *
+ * The scanner only finds boundaries; every byte still goes through jansson (each event, each
+ * other member value). Anything unusual (another shape, duplicate "events", escapes in
+ * top-level keys, depth near jansson's limit, any syntax error) makes it give up, and the
+ * caller parses the whole document as before: errors keep their exact locations.
+ */
+#include "internal.h"
+
+#include <string.h>
+
+/* jansson's JSON_PARSER_MAX_DEPTH is 2048; the page object and the array add two levels. */
+#define MAX_EVENT_DEPTH 2000
+
+struct scan {
+	const char *p, *end;
+};
+
+static void skip_ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+		s->p++;
+}
+
+/* At '"': moves past the closing quote; false when the text ends first. A quote closes the
+ * string unless an odd number of backslashes precedes it; memchr does the long runs. */
+static bool skip_string(struct scan *s)
+{
+	const char *p = s->p + 1;
+	for (;;) {
+		const char *q = memchr(p, '"', (size_t)(s->end - p));
+		if (!q)
+			return false;
+		const char *b = q;
+		while (b > p && b[-1] == '\\')
+			b--;
+		p = q + 1;
+		if ((q - b) % 2 == 0) {
+			s->p = p;
+			return true;
+		}
+	}
+}
+
+/* Moves past one value (not validated: jansson does that); false when it does not end. */
+static bool skip_value(struct scan *s)
+{
+	if (s->p >= s->end)
+		return false;
+	if (*s->p == '"')
+		return skip_string(s);
+	if (*s->p != '{' && *s->p != '[') {
+		while (s->p < s->end && !strchr(",]} \t\r\n", *s->p) && *s->p != '\0')
+			s->p++;
+		return true;
+	}
+	int depth = 0;
+	while (s->p < s->end) {
+		char c = *s->p;
+		if (c == '"') {
+			if (!skip_string(s))
+				return false;
+			continue;
+		}
+		s->p++;
+		if (c == '{' || c == '[') {
+			if (++depth > MAX_EVENT_DEPTH)
+				return false;
+		} else if ((c == '}' || c == ']') && --depth == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool expect(struct scan *s, char c)
+{
+	skip_ws(s);
+	if (s->p >= s->end || *s->p != c)
+		return false;
+	s->p++;
+	return true;
+}
+
+/* A top-level key without escapes or non-ASCII bytes (others: give up), as [k, k + n). */
+static bool read_key(struct scan *s, const char **k, size_t *n)
+{
+	skip_ws(s);
+	if (s->p >= s->end || *s->p != '"')
+		return false;
+	const char *start = s->p + 1;
+	if (!skip_string(s))
+		return false;
+	for (const char *q = start; q < s->p - 1; q++)
+		if (*q == '\\' || (unsigned char)*q < 0x20 || (unsigned char)*q >= 0x80)
+			return false;
+	*k = start;
+	*n = (size_t)(s->p - 1 - start);
+	return true;
+}
+
+static bool key_is(const char *k, size_t n, const char *want)
+{
+	return n == strlen(want) && memcmp(k, want, n) == 0;
+}
+
+/* The events array: each element parsed alone and handed to fn. */
+static bool read_events(struct scan *s, hist_stream_event_fn fn, void *ctx)
+{
+	if (!expect(s, '['))
+		return false;
+	skip_ws(s);
+	if (s->p < s->end && *s->p == ']') {
+		s->p++;
+		return true;
+	}
+	for (size_t i = 0;; i++) {
+		skip_ws(s);
+		const char *start = s->p;
+		if (!skip_value(s))
+			return false;
+		json_t *ev = json_loadb(start, (size_t)(s->p - start), JSON_DECODE_ANY, NULL);
+		bool ok = ev && fn(ctx, ev, i);
+		json_decref(ev);
+		if (!ok)
+			return false;
+		skip_ws(s);
+		if (s->p < s->end && *s->p == ',') {
+			s->p++;
+			continue;
+		}
+		return expect(s, ']');
+	}
+}
+
+/* Any other member: parsed (so the text is valid); only nextToken / NextToken matter, a
+ * string in the last occurrence of either (jansson keeps the last of duplicate keys). */
+static bool read_other(struct scan *s, const char *k, size_t n, bool token[2])
+{
+	skip_ws(s);
+	const char *start = s->p;
+	if (!skip_value(s))
+		return false;
+	json_t *v = json_loadb(start, (size_t)(s->p - start), JSON_DECODE_ANY, NULL);
+	if (!v)
+		return false;
+	if (key_is(k, n, "nextToken"))
+		token[0] = json_is_string(v);
+	else if (key_is(k, n, "NextToken"))
+		token[1] = json_is_string(v);
+	json_decref(v);
+	return true;
+}
+
+bool hist_stream_page(const char *text, size_t len, hist_stream_event_fn fn, void *ctx,
+		      bool *has_token)
+{
+	struct scan s = {text, text + len};
+	bool events = false, token[2] = {false, false};
+	if (!expect(&s, '{'))
+		return false;
+	skip_ws(&s);
+	if (s.p < s.end && *s.p == '}')
+		return false;
+	for (;;) {
+		const char *k;
+		size_t n;
+		if (!read_key(&s, &k, &n) || !expect(&s, ':'))
+			return false;
+		if (key_is(k, n, "events")) {
+			if (events || !read_events(&s, fn, ctx))
+				return false;
+			events = true;
+		} else if (!read_other(&s, k, n, token)) {
+			return false;
+		}
+		skip_ws(&s);
+		if (s.p < s.end && *s.p == ',') {
+			s.p++;
+			continue;
+		}
+		if (!expect(&s, '}'))
+			return false;
+		skip_ws(&s);
+		*has_token = token[0] || token[1];
+		return s.p == s.end && events;
+	}
+}

@@ -1,0 +1,52 @@
+#!/bin/sh
+# The command-line contract: help and version, exit statuses, and the headless guarantees
+# (no escape codes into a pipe or file, a closed pipe ends quietly).
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$top/tests/tools/golden.sh"
+cd "$top" || exit 0
+
+# check NAME WANT_STATUS STDOUT_PATTERN COMMAND...: exit status and a line of stdout.
+check() {
+	cn=$1 want=$2 pat=$3
+	shift 3
+	"$@" >"$GOLDEN_TMP/out" 2>"$GOLDEN_TMP/err" </dev/null
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "FAIL $cn: exit $got, expected $want: $(head -2 "$GOLDEN_TMP/err")"
+	elif [ -n "$pat" ] && ! grep -q -- "$pat" "$GOLDEN_TMP/out" "$GOLDEN_TMP/err"; then
+		echo "FAIL $cn: no '$pat' in the output"
+	else
+		echo "ok $cn"
+	fi
+}
+
+check help 0 "usage: stepscope" "$STEPSCOPE" --help
+check version 0 "^stepscope [0-9]" "$STEPSCOPE" --version
+for c in run replay validate graph definition tui; do
+	check "help-$c" 0 "usage: stepscope.*$c" "$STEPSCOPE" "$c" --help
+done
+check unknown-command 2 "unknown command" "$STEPSCOPE" frobnicate
+check run-unknown-option 2 "" "$STEPSCOPE" run --frobnicate
+
+# The TUI with stdout not a terminal: a clear refusal, exit 2, and not one escape code.
+check tui-not-a-terminal 2 "needs a terminal" "$STEPSCOPE"
+if [ -s "$GOLDEN_TMP/out" ]; then
+	echo "FAIL tui-not-a-terminal-stdout: it wrote $(wc -c <"$GOLDEN_TMP/out") bytes to a file"
+else
+	echo "ok tui-not-a-terminal-stdout"
+fi
+# Headless output never holds escape codes.
+"$STEPSCOPE" run >"$GOLDEN_TMP/summary" 2>&1
+if grep -q "$(printf '\033')" "$GOLDEN_TMP/summary"; then
+	echo "FAIL run-no-escapes: escape codes in the summary"
+else
+	echo "ok run-no-escapes"
+fi
+# A reader that goes away early (SIGPIPE): no message on stderr.
+{ "$STEPSCOPE" run --events 2>"$GOLDEN_TMP/pipe-err"; } | head -1 >/dev/null
+if [ -s "$GOLDEN_TMP/pipe-err" ]; then
+	echo "FAIL sigpipe-quiet: $(head -2 "$GOLDEN_TMP/pipe-err")"
+else
+	echo "ok sigpipe-quiet"
+fi

@@ -1,0 +1,209 @@
+/*
+ * The streaming import of a single {"events": [...]} page (src/history/stream.c) must give
+ * exactly what parsing the whole document gives: the same log, the same warnings, the same
+ * located errors. The whole-document path is reached by wrapping the page in an array of
+ * pages (`[page]`), whose pointers then start with "/0". History format: aws-facts a.1-a.5,
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "history/history.h"
+#include "history/internal.h"
+
+static bool count_event(void *ctx, const json_t *event, size_t index)
+{
+	size_t *n = ctx;
+	assert_true(json_is_object(event));
+	assert_int_equal(index, *n);
+	(*n)++;
+	return true;
+}
+
+/* How many events the streaming reader itself delivers; -1 when it gives up. */
+static long streamed(const char *page, bool *has_token)
+{
+	size_t n = 0;
+	return hist_stream_page(page, strlen(page), count_event, &n, has_token) ? (long)n : -1;
+}
+
+static struct ev_log *import(const char *text, struct diags *d)
+{
+	return hist_import_text("h.json", text, strlen(text), d);
+}
+
+static void expect_same_log(const struct ev_log *a, const struct ev_log *b)
+{
+	assert_int_equal(ev_log_count(a), ev_log_count(b));
+	for (int64_t id = 1; id <= (int64_t)ev_log_count(a); id++) {
+		const struct ev *x = ev_log_get(a, id), *y = ev_log_get(b, id);
+		assert_int_equal(x->type, y->type);
+		assert_int_equal(x->prev, y->prev);
+		assert_int_equal(x->t_ms, y->t_ms);
+		assert_int_equal(x->item, y->item);
+		const ev_str_t xs[] = {x->state, x->error, x->cause, x->resource_type, x->resource};
+		const ev_str_t ys[] = {y->state, y->error, y->cause, y->resource_type, y->resource};
+		for (size_t i = 0; i < 5; i++) {
+			const char *s = ev_log_str(a, xs[i]), *t = ev_log_str(b, ys[i]);
+			assert_true((!s && !t) || (s && t && strcmp(s, t) == 0));
+		}
+		assert_true((!x->payload && !y->payload) || json_equal(x->payload, y->payload));
+		assert_true((!x->extra && !y->extra) || json_equal(x->extra, y->extra));
+	}
+}
+
+/* Streamed page vs the same page through the whole-document path. */
+static void expect_same_import(const char *page)
+{
+	char *wrapped = xasprintf("[%s]", page);
+	struct diags d1, d2;
+	diags_init(&d1);
+	diags_init(&d2);
+	bool token;
+	assert_true(streamed(page, &token) > 0); /* not a silent fallback */
+	struct ev_log *a = import(page, &d1), *b = import(wrapped, &d2);
+	assert_non_null(a);
+	assert_non_null(b);
+	expect_same_log(a, b);
+	assert_int_equal(d1.list.len, d2.list.len);
+	for (size_t i = 0; i < d1.list.len; i++) {
+		const struct diag *x = &d1.list.items[i], *y = &d2.list.items[i];
+		assert_string_equal(x->message, y->message);
+		/* "/events/3/..." streamed, "/0/events/3/..." whole. */
+		if (x->pointer)
+			assert_string_equal(x->pointer, y->pointer + 2);
+	}
+	ev_log_free(a);
+	ev_log_free(b);
+	diags_fini(&d1);
+	diags_fini(&d2);
+	free(wrapped);
+}
+
+#define EV(id, prev, rest)                                                                         \
+	"{\"timestamp\": \"2024-05-14T10:15:0" #id ".5+00:00\", \"id\": " #id                      \
+	", \"previousEventId\": " #prev ", " rest "}"
+
+static const char *const started =
+    EV(1, 0,
+       "\"type\": \"ExecutionStarted\", \"executionStartedEventDetails\": {\"input\": "
+       "\"{\\\"q\\\":\\\"say \\\\\\\"hi\\\\\\\" \\\\\\\\\\\",\\\"u\\\":\\\"\\\\u00e9\\\"}\", "
+       "\"inputDetails\": {\"truncated\": false}, \"roleArn\": \"arn:r\"}");
+static const char *const entered =
+    EV(2, 1,
+       "\"type\": \"PassStateEntered\", \"stateEnteredEventDetails\": {\"name\": \"P \\\"}] \\\\\", "
+       "\"input\": \"not json\"}");
+static const char *const succeeded =
+    EV(3, 2,
+       "\"type\": \"ExecutionSucceeded\", \"executionSucceededEventDetails\": {\"output\": "
+       "\"[1,{\\\"a\\\":[]}]\", \"outputDetails\": {\"truncated\": true}}");
+
+/* Escaped quotes and backslashes in names and payloads, a raw payload, a truncated one. */
+static void test_same_as_whole_document(void **state)
+{
+	(void)state;
+	char *page = xasprintf("{\n  \"events\": [\n    %s,\n    %s,\n    %s\n  ]\n}\n", started,
+			       entered, succeeded);
+	expect_same_import(page);
+	free(page);
+	/* Other members before and after, nested values in them, no whitespace at all. */
+	page = xasprintf("{\"x\":{\"events\":[{}]},\"events\":[%s,%s,%s],\"y\":[\"]\"]}", started,
+			 entered, succeeded);
+	expect_same_import(page);
+	free(page);
+}
+
+/* A page with a nextToken string is not the last one (aws-facts a.1). */
+static void test_next_token(void **state)
+{
+	(void)state;
+	const char *const forms[] = {"\"nextToken\": \"abc\"", "\"NextToken\": \"abc\"",
+				     "\"nextToken\": null"};
+	for (size_t i = 0; i < 3; i++) {
+		char *page = xasprintf("{\"events\": [%s], %s}", started, forms[i]);
+		struct diags d;
+		diags_init(&d);
+		bool token = false;
+		assert_int_equal(streamed(page, &token), 1);
+		assert_true(token == (i < 2));
+		struct ev_log *log = import(page, &d);
+		assert_non_null(log);
+		bool warned = false;
+		for (size_t k = 0; k < d.list.len; k++)
+			warned = warned || strstr(d.list.items[k].message, "nextToken") != NULL;
+		assert_true(warned == (i < 2));
+		ev_log_free(log);
+		diags_fini(&d);
+		free(page);
+	}
+}
+
+/* Syntax errors anywhere keep jansson's own line and column for the whole text. */
+static void test_errors_where_jansson_puts_them(void **state)
+{
+	(void)state;
+	const char *const bad[] = {
+	    "{\"events\": [{\"type\": \"ExecutionStarted\", \"id\": 1},\n {\"type\": }]}",
+	    "{\"events\": [{\"type\": \"ExecutionStarted\", \"id\": 1}]\n, \"nextToken\": tru}",
+	    "{\"events\": [{\"type\": \"ExecutionStarted\", \"id\": 1}]}\n}",
+	    "{\"events\": [{\"type\": \"ExecutionStarted\", \"id\": 1}],\n \"events\": [}",
+	    "{\"events\": [{\"type\": \"ExecutionStarted\", \"id\": 1}\n",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_error_t err;
+		json_t *v = json_loads(bad[i], 0, &err);
+		assert_null(v);
+		bool token;
+		assert_int_equal(streamed(bad[i], &token), -1);
+		struct diags d;
+		diags_init(&d);
+		assert_null(import(bad[i], &d));
+		assert_int_equal(d.errors, 1);
+		assert_string_equal(d.list.items[0].code, "invalid-json");
+		assert_int_equal(d.list.items[0].line, err.line);
+		/* The importer's rule: column 1 when jansson gives none (end of text). */
+		assert_int_equal(d.list.items[0].column, err.column > 0 ? err.column : 1);
+		diags_fini(&d);
+	}
+	/* A bad event: located by its pointer, and no event of the page is kept. */
+	struct diags d;
+	diags_init(&d);
+	char *page = xasprintf("{\"events\": [%s, 5]}", started);
+	assert_null(import(page, &d));
+	assert_string_equal(d.list.items[d.list.len - 1].pointer, "/events/1/");
+	free(page);
+	diags_fini(&d);
+}
+
+/* Duplicate "events" members: jansson keeps the last, and so does the import. */
+static void test_duplicate_events_member(void **state)
+{
+	(void)state;
+	char *page =
+	    xasprintf("{\"events\": [%s, %s], \"events\": [%s]}", started, entered, started);
+	struct diags d;
+	diags_init(&d);
+	struct ev_log *log = import(page, &d);
+	assert_non_null(log);
+	assert_int_equal(ev_log_count(log), 1);
+	ev_log_free(log);
+	diags_fini(&d);
+	free(page);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_same_as_whole_document),
+	    cmocka_unit_test(test_next_token),
+	    cmocka_unit_test(test_errors_where_jansson_puts_them),
+	    cmocka_unit_test(test_duplicate_events_member),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
