@@ -177,9 +177,9 @@ struct sim_engine {
 	char *error, *cause;
 	int64_t transitions, lambda_invocations, end_ms;
 	struct sim_state_stats *stats_view;
-	char *description;	       /* for the playback seam */
-	VEC(struct sim_log_line) logs; /* time order; strings owned */
-	int32_t invoking_item;	       /* Map iteration of the task a model is invoking */
+	char *description;	  /* for the playback seam */
+	struct sim_logbook *logs; /* CloudWatch lines (logs.c); owned, NULL before the first */
+	int32_t invoking_item;	  /* Map iteration of the task a model is invoking */
 };
 
 /* context.c */

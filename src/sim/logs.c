@@ -16,42 +16,96 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Lines are appended as written and put in time order when read: inserting each in place cost
+ * a shift past every later line, O(N^2) for a Map of N simultaneous invocations. The order is
+ * the same: by time, equal times in write order. Reads take a const engine, so the lines live
+ * behind a pointer.
+ */
+struct sim_logbook {
+	VEC(struct sim_log_line) lines;
+	size_t sorted; /* lines[0, sorted) are in order; the rest are as written */
+};
+
+/* Stable merge of two ordered runs into dst: on equal times, a (written first) goes first. */
+static void merge(struct sim_log_line *dst, const struct sim_log_line *a, size_t na,
+		  const struct sim_log_line *b, size_t nb)
+{
+	size_t i = 0, j = 0, k = 0;
+	while (i < na && j < nb)
+		dst[k++] = b[j].t_ms < a[i].t_ms ? b[j++] : a[i++];
+	while (i < na)
+		dst[k++] = a[i++];
+	while (j < nb)
+		dst[k++] = b[j++];
+}
+
+/* Bottom-up merge sort of v[0, n) (stable), with tmp of n lines. */
+static void sort_lines(struct sim_log_line *v, struct sim_log_line *tmp, size_t n)
+{
+	struct sim_log_line *from = v, *to = tmp;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t i = 0; i < n; i += 2 * w) {
+			size_t na = w < n - i ? w : n - i;
+			size_t nb = w < n - i - na ? w : n - i - na;
+			merge(to + i, from + i, na, from + i + na, nb);
+		}
+		struct sim_log_line *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+}
+
+static void settle(struct sim_logbook *b)
+{
+	if (!b || b->sorted == b->lines.len)
+		return;
+	size_t n = b->lines.len, k = b->sorted;
+	struct sim_log_line *tmp = xmalloc(n * sizeof(*tmp));
+	sort_lines(b->lines.items + k, tmp, n - k);
+	merge(tmp, b->lines.items, k, b->lines.items + k, n - k);
+	memcpy(b->lines.items, tmp, n * sizeof(*tmp));
+	free(tmp);
+	b->sorted = n;
+}
+
 void sim_log_add(struct sim_engine *e, int64_t t_ms, const char *group, const char *stream,
 		 const char *text)
 {
+	if (!e->logs)
+		e->logs = xcalloc(1, sizeof(*e->logs));
 	struct sim_log_line l = {t_ms, xstrdup(group), xstrdup(stream), xstrdup(text),
 				 e->invoking_item};
-	VEC_PUSH(e->logs, l);
-	/* Keep time order, stable: a new line goes after every line not later than it. Lines
-	 * are written when an invocation starts (t_ms >= now), so lines at or before now never
-	 * move. */
-	size_t i = e->logs.len - 1;
-	while (i > 0 && e->logs.items[i - 1].t_ms > t_ms) {
-		e->logs.items[i] = e->logs.items[i - 1];
-		i--;
-	}
-	e->logs.items[i] = l;
+	VEC_PUSH(e->logs->lines, l);
 }
 
 size_t sim_log_count(const struct sim_engine *e)
 {
-	return e->logs.len;
+	settle(e->logs);
+	return e->logs ? e->logs->lines.len : 0;
 }
 
 const struct sim_log_line *sim_log_at(const struct sim_engine *e, size_t i)
 {
-	return i < e->logs.len ? &e->logs.items[i] : NULL;
+	settle(e->logs);
+	return e->logs && i < e->logs->lines.len ? &e->logs->lines.items[i] : NULL;
 }
 
 void sim_logs_free(struct sim_engine *e)
 {
-	for (size_t i = 0; i < e->logs.len; i++) {
-		struct sim_log_line *l = &e->logs.items[i];
+	if (!e->logs)
+		return;
+	for (size_t i = 0; i < e->logs->lines.len; i++) {
+		struct sim_log_line *l = &e->logs->lines.items[i];
 		free((char *)l->group);
 		free((char *)l->stream);
 		free((char *)l->text);
 	}
-	VEC_FREE(e->logs);
+	VEC_FREE(e->logs->lines);
+	free(e->logs);
+	e->logs = NULL;
 }
 
 /* Python's repr of a str: single quotes unless the text has ' and no ". */

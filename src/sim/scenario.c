@@ -14,6 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A heap entry: busy instances are keyed by busy-until time, free ones by their index. */
+struct hent {
+	int64_t key;
+	size_t inst;
+};
+
+struct heap {
+	struct hent *items; /* a binary min-heap by key */
+	size_t len, cap;
+};
+
 /* Per function (or services entry): invocation count, random stream, warm instances. */
 struct model_state {
 	char *key;
@@ -22,6 +33,8 @@ struct model_state {
 	struct rng log_rng;	 /* log stream names: the model's own draws stay as they were */
 	VEC(int64_t) busy_until; /* one per instance */
 	VEC(char *) streams;	 /* the instance's log stream */
+	struct heap busy;	 /* busy instances; a key may be early (see take_instance) */
+	struct heap idle;	 /* free instances, lowest index first */
 };
 
 struct sim_scenario_models {
@@ -95,18 +108,65 @@ static int64_t in_flight(struct sim_scenario_models *m, int64_t now)
 	return n;
 }
 
-/* A warm instance if one is free (true), else a new one (cold, false); *slot is its index. */
+static void heap_swap(struct heap *h, size_t a, size_t b)
+{
+	struct hent t = h->items[a];
+	h->items[a] = h->items[b];
+	h->items[b] = t;
+}
+
+static void heap_push(struct heap *h, int64_t key, size_t inst)
+{
+	VEC_PUSH(*h, ((struct hent){key, inst}));
+	for (size_t i = h->len - 1; i > 0 && h->items[(i - 1) / 2].key > h->items[i].key;
+	     i = (i - 1) / 2)
+		heap_swap(h, i, (i - 1) / 2);
+}
+
+static struct hent heap_pop(struct heap *h)
+{
+	struct hent top = h->items[0];
+	h->items[0] = h->items[--h->len];
+	for (size_t i = 0;;) {
+		size_t l = 2 * i + 1, m = i;
+		if (l < h->len && h->items[l].key < h->items[m].key)
+			m = l;
+		if (l + 1 < h->len && h->items[l + 1].key < h->items[m].key)
+			m = l + 1;
+		if (m == i)
+			return top;
+		heap_swap(h, i, m);
+		i = m;
+	}
+}
+
+/*
+ * A warm instance if one is free (true), else a new one (cold, false); *slot is its index. The
+ * free instance with the lowest index is reused, as a scan would find it, but through two heaps:
+ * scanning made a Map of N simultaneous calls O(N^2). Virtual time never goes back, so an
+ * instance found free stays free. A cold start lengthens busy_until after the entry was pushed;
+ * such an early entry is pushed again with the real time when it surfaces.
+ */
 static bool take_instance(struct model_state *st, int64_t now, int64_t until, size_t *slot)
 {
-	for (size_t i = 0; i < st->busy_until.len; i++)
-		if (st->busy_until.items[i] <= now) {
-			st->busy_until.items[i] = until;
-			*slot = i;
-			return true;
-		}
-	VEC_PUSH(st->busy_until, until);
-	*slot = st->busy_until.len - 1;
-	return false;
+	while (st->busy.len && st->busy.items[0].key <= now) {
+		struct hent h = heap_pop(&st->busy);
+		int64_t t = st->busy_until.items[h.inst];
+		if (t <= now)
+			heap_push(&st->idle, (int64_t)h.inst, h.inst);
+		else
+			heap_push(&st->busy, t, h.inst);
+	}
+	bool warm = st->idle.len > 0;
+	if (warm) {
+		*slot = heap_pop(&st->idle).inst;
+		st->busy_until.items[*slot] = until;
+	} else {
+		VEC_PUSH(st->busy_until, until);
+		*slot = st->busy_until.len - 1;
+	}
+	heap_push(&st->busy, until, *slot);
+	return warm;
 }
 
 static char *runtime_error_json(const char *type, const char *message, const char *id)
@@ -289,6 +349,8 @@ void sim_scenario_models_free(struct sim_scenario_models *m)
 	for (size_t i = 0; i < m->states.len; i++) {
 		free(m->states.items[i].key);
 		VEC_FREE(m->states.items[i].busy_until);
+		VEC_FREE(m->states.items[i].busy);
+		VEC_FREE(m->states.items[i].idle);
 		for (size_t j = 0; j < m->states.items[i].streams.len; j++)
 			free(m->states.items[i].streams.items[j]);
 		VEC_FREE(m->states.items[i].streams);

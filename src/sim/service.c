@@ -83,6 +83,12 @@ static json_t *arr1(json_t *v)
 	return a;
 }
 
+/* o[key] = v, taking v (the keys are constant ASCII). */
+static void set(json_t *o, const char *key, json_t *v)
+{
+	json_object_set_new_nocheck(o, key, v);
+}
+
 static struct envelope_consts *consts(struct sim_engine *e)
 {
 	struct envelope_consts *k = e->envelope;
@@ -167,21 +173,37 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 		len_arr = arr1(len);
 		free(body);
 	}
+	/* Built key by key: json_pack's format parsing was a fifth of a large Map's time. */
 	json_t *rid = json_string(id);
-	json_t *all = json_pack(
-	    "{s:O, s:O, s:O, s:O, s:O, s:O, s:[O]}", "Connection", k->keep_arr, "Content-Length",
-	    len_arr, "Content-Type", k->ctype_arr, "Date", k->date_arr, "X-Amz-Executed-Version",
-	    k->latest_arr, "x-amzn-Remapped-Content-Length", k->zero_arr, "x-amzn-RequestId", rid);
-	json_t *hdr = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "Connection", k->keep,
-				"Content-Length", len, "Content-Type", k->ctype, "Date", k->date,
-				"X-Amz-Executed-Version", k->latest,
-				"x-amzn-Remapped-Content-Length", k->zero, "x-amzn-RequestId", rid);
-	json_decref(len);
-	json_decref(len_arr);
-	return json_pack("{s:O, s:o, s:{s:o, s:o, s:i}, s:{s:o}, s:i}", "ExecutedVersion",
-			 k->latest, "Payload", payload, "SdkHttpMetadata", "AllHttpHeaders", all,
-			 "HttpHeaders", hdr, "HttpStatusCode", 200, "SdkResponseMetadata",
-			 "RequestId", rid, "StatusCode", 200);
+	json_t *all = json_object();
+	set(all, "Connection", json_incref(k->keep_arr));
+	set(all, "Content-Length", len_arr);
+	set(all, "Content-Type", json_incref(k->ctype_arr));
+	set(all, "Date", json_incref(k->date_arr));
+	set(all, "X-Amz-Executed-Version", json_incref(k->latest_arr));
+	set(all, "x-amzn-Remapped-Content-Length", json_incref(k->zero_arr));
+	set(all, "x-amzn-RequestId", arr1(rid));
+	json_t *hdr = json_object();
+	set(hdr, "Connection", json_incref(k->keep));
+	set(hdr, "Content-Length", len);
+	set(hdr, "Content-Type", json_incref(k->ctype));
+	set(hdr, "Date", json_incref(k->date));
+	set(hdr, "X-Amz-Executed-Version", json_incref(k->latest));
+	set(hdr, "x-amzn-Remapped-Content-Length", json_incref(k->zero));
+	set(hdr, "x-amzn-RequestId", json_incref(rid));
+	json_t *meta = json_object();
+	set(meta, "AllHttpHeaders", all);
+	set(meta, "HttpHeaders", hdr);
+	set(meta, "HttpStatusCode", json_integer(200));
+	json_t *resp = json_object();
+	set(resp, "RequestId", rid);
+	json_t *env = json_object();
+	set(env, "ExecutedVersion", json_incref(k->latest));
+	set(env, "Payload", payload);
+	set(env, "SdkHttpMetadata", meta);
+	set(env, "SdkResponseMetadata", resp);
+	set(env, "StatusCode", json_integer(200));
+	return env;
 }
 
 static void invoke_optimized(const struct sim_service *svc, const struct sim_call *call,
