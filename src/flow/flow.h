@@ -171,8 +171,11 @@ json_t *flow_state_output(json_t *state, json_t *raw_input, json_t *result,
 
 /* AWS's payload limit: 262,144 bytes of UTF-8 JSON (States.DataLimitExceeded). */
 #define FLOW_PAYLOAD_LIMIT 262144
-/* True when the compact serialization of v exceeds the limit. */
+/* True when the compact serialization of v exceeds the limit; measured without writing it,
+ * stopping as soon as it is passed. */
 bool flow_exceeds_limit(json_t *v);
+/* The length of flow_json_text(v), without writing it. */
+size_t flow_json_size(json_t *v);
 /* Compact JSON text of v as Step Functions writes payloads (no spaces, UTF-8 kept, reals in
  * their shortest round-trip form: 0.1 rather than 0.10000000000000001); owned by the caller. */
 char *flow_json_text(json_t *v);

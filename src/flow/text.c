@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 static void put_real(struct strbuf *sb, double d)
@@ -144,12 +145,84 @@ char *flow_json_text(json_t *v)
 	return sb_take(&sb);
 }
 
+/* Length of put_string's output for s, without writing it. */
+static size_t string_size(const char *s, size_t n)
+{
+	size_t len = 2;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' ||
+		    c == '\f')
+			len += 2;
+		else
+			len += c < 0x20 ? 6 : 1;
+	}
+	return len;
+}
+
+static size_t scalar_size(json_t *v)
+{
+	struct strbuf sb;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return string_size(json_string_value(v), json_string_length(v));
+	case JSON_TRUE:
+	case JSON_NULL:
+		return 4;
+	case JSON_FALSE:
+		return 5;
+	default: /* numbers: short, so writing them is cheap */
+		sb_init(&sb);
+		put(&sb, v);
+		size_t n = sb.len;
+		sb_fini(&sb);
+		return n;
+	}
+}
+
+/*
+ * Adds the length of v's text (exactly as put writes it) to *total, stopping as soon as it
+ * passes limit: measuring a large Map result must not mean writing it out, which dominated
+ * the simulator's time.
+ */
+static bool add_size(json_t *v, size_t limit, size_t *total)
+{
+	const char *key;
+	json_t *item;
+	size_t i = 0;
+	if (json_is_object(v)) {
+		*total += 2;
+		json_object_foreach(v, key, item)
+		{
+			*total += (i++ ? 1 : 0) + string_size(key, strlen(key)) + 1;
+			if (*total > limit || !add_size(item, limit, total))
+				return false;
+		}
+	} else if (json_is_array(v)) {
+		*total += 2;
+		json_array_foreach(v, i, item)
+		{
+			*total += i ? 1 : 0;
+			if (*total > limit || !add_size(item, limit, total))
+				return false;
+		}
+	} else {
+		*total += scalar_size(v);
+	}
+	return *total <= limit;
+}
+
+size_t flow_json_size(json_t *v)
+{
+	size_t total = 0;
+	add_size(v, SIZE_MAX, &total);
+	return total;
+}
+
 bool flow_exceeds_limit(json_t *v)
 {
-	char *s = flow_json_text(v);
-	bool over = strlen(s) > FLOW_PAYLOAD_LIMIT;
-	free(s);
-	return over;
+	size_t total = 0;
+	return !add_size(v, FLOW_PAYLOAD_LIMIT, &total);
 }
 
 char *flow_dump(json_t *v, size_t max)

@@ -194,7 +194,7 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 		owner->last = b->last_done;
 		json_t *res = b->results;
 		b->results = NULL;
-		if (sim_too_big(res)) {
+		if (flow_exceeds_limit(res)) {
 			/* The same error flow/ raises for an output above the limit. */
 			json_decref(res);
 			sim_handle_error(e, owner, "States.DataLimitExceeded",

@@ -291,9 +291,6 @@ void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status st
 void sim_child_abort(struct sim_engine *e, struct sim_run *run);
 void sim_children_free(struct sim_engine *e);
 
-/* size.c: the 256 KiB payload limit without serializing (exact compact JSON length). */
-bool sim_too_big(json_t *v);
-size_t sim_json_size(json_t *v);
 
 /* logs.c */
 /* One Lambda invocation's log lines (all borrowed). */

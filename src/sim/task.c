@@ -288,7 +288,7 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	}
 	json_t *result = out->result ? out->result : json_null();
 	out->result = NULL;
-	if (sim_too_big(result)) {
+	if (flow_exceeds_limit(result)) {
 		/* Caught by States.ALL on AWS (aws-facts b.8, observed). */
 		char *cause = xasprintf("The state/task '%s' returned a result with a size "
 					"exceeding the maximum number of bytes service limit.",
