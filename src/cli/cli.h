@@ -49,4 +49,14 @@ bool cli_outputs_ok(const char *cmd, const char *const *names, const char *const
 /* The short "try 'stepscope CMD --help'" line after a usage error; returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
+struct ev_log;
+struct hist_importer;
+/*
+ * Imports history files (several pages or executions) into imp (borrowed) and returns the log,
+ * owned by the caller, or NULL after printing why. With quiet, warnings of the last step (e.g.
+ * placeholder timestamps) are not printed.
+ */
+struct ev_log *cli_import_histories(const char *cmd, const char *const *files, size_t count,
+				    struct hist_importer *imp, bool quiet);
+
 #endif

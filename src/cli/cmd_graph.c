@@ -135,22 +135,8 @@ static const char *base_name(const char *path)
  * title. False (message printed) when the history does not import. */
 static bool mark_from_history(struct graph *g, const char *path, struct strbuf *title)
 {
-	size_t len;
-	char *err = NULL;
-	char *text = file_read_all(path, &len, &err);
-	if (!text) {
-		cli_error("graph: %s", err);
-		free(err);
-		return false;
-	}
-	struct diags d;
-	diags_init(&d);
 	struct hist_importer *imp = hist_importer_new();
-	bool ok = hist_importer_add_text(imp, path, text, len, &d);
-	struct ev_log *log = ok ? hist_importer_finish(imp, &d) : NULL;
-	diags_print(stderr, &d, text, len);
-	diags_fini(&d);
-	free(text);
+	struct ev_log *log = cli_import_histories("graph", &path, 1, imp, false);
 	hist_importer_free(imp);
 	if (!log)
 		return false;

@@ -75,36 +75,6 @@ static int parse_args(int argc, char **argv, struct mock_opts *o, bool *done)
 	return EXIT_OK;
 }
 
-static struct ev_log *import_all(const struct mock_opts *o, struct hist_importer *imp)
-{
-	for (size_t i = 0; i < o->file_count; i++) {
-		size_t len;
-		char *err = NULL;
-		char *text = file_read_all(o->files[i], &len, &err);
-		if (!text) {
-			cli_error("mock-from: %s", err);
-			free(err);
-			return NULL;
-		}
-		struct diags d;
-		diags_init(&d);
-		bool ok = hist_importer_add_text(imp, o->files[i], text, len, &d);
-		diags_print(stderr, &d, text, len);
-		diags_fini(&d);
-		free(text);
-		if (!ok)
-			return NULL;
-	}
-	/* Import warnings (e.g. placeholder timestamps) do not matter for a mock: quiet. */
-	struct diags d;
-	diags_init(&d);
-	struct ev_log *log = hist_importer_finish(imp, &d);
-	if (!log)
-		diags_print(stderr, &d, NULL, 0);
-	diags_fini(&d);
-	return log;
-}
-
 /* "runs/abc.history.json" -> "abc" (owned by the caller). */
 static char *base_name(const char *path)
 {
@@ -158,7 +128,7 @@ static int write_input(const struct mock_opts *o, const struct ev_log *log)
 static int mock_from(const struct mock_opts *o)
 {
 	struct hist_importer *imp = hist_importer_new();
-	struct ev_log *log = import_all(o, imp);
+	struct ev_log *log = cli_import_histories("mock-from", o->files, o->file_count, imp, true);
 	if (!log) {
 		hist_importer_free(imp);
 		return EXIT_USAGE;

@@ -462,35 +462,6 @@ static int parse_args(int argc, char **argv, struct replay_opts *o, bool *done)
 	return EXIT_OK;
 }
 
-/* Reads every file into the importer; diagnostics are printed with their source line. */
-static struct ev_log *import_all(const struct replay_opts *o, struct hist_importer *imp)
-{
-	for (size_t i = 0; i < o->file_count; i++) {
-		size_t len;
-		char *err = NULL;
-		char *text = file_read_all(o->files[i], &len, &err);
-		if (!text) {
-			cli_error("replay: %s", err);
-			free(err);
-			return NULL;
-		}
-		struct diags d;
-		diags_init(&d);
-		bool ok = hist_importer_add_text(imp, o->files[i], text, len, &d);
-		diags_print(stderr, &d, text, len);
-		diags_fini(&d);
-		free(text);
-		if (!ok)
-			return NULL;
-	}
-	struct diags d;
-	diags_init(&d);
-	struct ev_log *log = hist_importer_finish(imp, &d);
-	diags_print(stderr, &d, NULL, 0);
-	diags_fini(&d);
-	return log;
-}
-
 /* --trace-out / --svg-out. Titles name files by their base name so exports do not depend on
  * where the history was read from. */
 static int replay_exports(const struct ev_log *log, const struct replay_opts *o)
@@ -548,7 +519,7 @@ static bool load_children(const struct replay_opts *o, struct replay_children *c
 static int replay(const struct replay_opts *o)
 {
 	struct hist_importer *imp = hist_importer_new();
-	struct ev_log *log = import_all(o, imp);
+	struct ev_log *log = cli_import_histories("replay", o->files, o->file_count, imp, false);
 	if (!log) {
 		hist_importer_free(imp);
 		return EXIT_USAGE;

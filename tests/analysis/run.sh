@@ -102,14 +102,7 @@ assert d["invocations"] == 0 and d["transitions"] == 0
 ' "$T/compare.json" "$T/run1.json" "$T/run3.json"
 
 # 4. compare of two recorded histories (corpus timestamps are scrubbed: synthetic times).
-corpus=""
-for c in "${STEPSCOPE_CORPUS:-}" "$top/../shared/corpus/aws-histories" \
-	"$top/../../shared/corpus/aws-histories"; do
-	if [ -n "$c" ] && [ -d "$c" ]; then
-		corpus=$c
-		break
-	fi
-done
+find_corpus
 if [ -z "$corpus" ]; then
 	echo "FAIL compare-histories: the shared corpus was not found (set STEPSCOPE_CORPUS)"
 else

@@ -5,23 +5,17 @@
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 : "${STEPSCOPE:=$top/stepscope}"
+. "$top/tests/tools/golden.sh"
 sock=stepscope-test-$$
 tmp=$(mktemp -d)
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
 cleanup() {
 	tm kill-server >/dev/null 2>&1
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$GOLDEN_TMP"
 }
 trap cleanup EXIT INT TERM
 
-corpus=""
-for c in "${STEPSCOPE_CORPUS:-}" "$top/../shared/corpus/aws-histories" \
-	"$top/../../shared/corpus/aws-histories"; do
-	if [ -n "$c" ] && [ -d "$c" ]; then
-		corpus=$(cd "$c" && pwd)
-		break
-	fi
-done
+find_corpus
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "FAIL e2e: tmux is not installed (make deps-test installs it)"
 	exit 0

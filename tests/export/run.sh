@@ -16,14 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/tools/golden.sh"
 
-corpus=""
-for c in "${STEPSCOPE_CORPUS:-}" "$top/../shared/corpus/aws-histories" \
-	"$top/../../shared/corpus/aws-histories"; do
-	if [ -n "$c" ] && [ -d "$c" ]; then
-		corpus=$c
-		break
-	fi
-done
+find_corpus
 
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "FAIL export: python3 is needed to validate the exports"

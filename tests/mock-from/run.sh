@@ -15,14 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/tools/golden.sh"
 
-corpus=""
-for c in "${STEPSCOPE_CORPUS:-}" "$top/../shared/corpus/aws-histories" \
-	"$top/../../shared/corpus/aws-histories"; do
-	if [ -n "$c" ] && [ -d "$c" ]; then
-		corpus=$c
-		break
-	fi
-done
+find_corpus
 if [ -z "$corpus" ]; then
 	echo "FAIL corpus: shared/corpus/aws-histories not found (set STEPSCOPE_CORPUS)"
 	exit 0

@@ -13,14 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/tools/golden.sh"
 
-corpus=""
-for c in "${STEPSCOPE_CORPUS:-}" "$top/../shared/corpus/aws-histories" \
-	"$top/../../shared/corpus/aws-histories"; do
-	if [ -n "$c" ] && [ -d "$c" ]; then
-		corpus=$c
-		break
-	fi
-done
+find_corpus
 
 # golden_check sets the global `name`, so loop variables are hn (history) and cn (case).
 # The execution status AWS reports (DescribeExecution), from the last ExecutionX event of a

@@ -35,3 +35,19 @@ expect_status() {
 	echo "FAIL $1: exit status $3, expected $2"
 	return 1
 }
+
+# find_corpus: sets $corpus to the AWS histories recorded for the tests (shared/ lies beside the
+# repository for sessions and CI, one level further for worktrees; $STEPSCOPE_CORPUS wins), as
+# an absolute path; empty when there is none.
+find_corpus() {
+	corpus=""
+	_top=$(cd "$(dirname "$0")/../.." && pwd)
+	for _c in "${STEPSCOPE_CORPUS:-}" "$_top/../shared/corpus/aws-histories" \
+		"$_top/../../shared/corpus/aws-histories"; do
+		if [ -n "$_c" ] && [ -d "$_c" ]; then
+			corpus=$(cd "$_c" && pwd)
+			return 0
+		fi
+	done
+	return 1
+}
