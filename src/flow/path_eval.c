@@ -73,13 +73,13 @@ static const char *root_text(const struct fpath *p)
 	return p->root == FROOT_CONTEXT ? "$$" : p->root == FROOT_CURRENT ? "@" : "$";
 }
 
-/* Jayway's rendering of a definite path: $['a'][0]['b']. */
-static char *render_definite(const struct fpath *p)
+/* Jayway's rendering of the first `upto` segments, all definite: $['a'][0]['b']. */
+static char *render_definite(const struct fpath *p, size_t upto)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	sb_add(&sb, root_text(p));
-	for (size_t i = 0; i < p->segs.len; i++) {
+	for (size_t i = 0; i < upto; i++) {
 		const struct fseg *g = &p->segs.items[i];
 		if (g->kind == FSEG_NAME)
 			fpath_step_name(&sb, g->names.items[0]);
@@ -137,7 +137,7 @@ static json_t *walk_definite(const struct fpath *p, json_t *node, size_t upto, c
 		}
 	}
 	if (!node && !*why) {
-		char *whole = render_definite(p);
+		char *whole = render_definite(p, upto);
 		*why = xasprintf("No results for path: %s", whole);
 		free(whole);
 	}
