@@ -155,6 +155,8 @@ help:
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fz_*.c))
 FUZZ_RUNNERS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz-regress/%)
 FUZZ_SECONDS ?= 20
+# FUZZ_RUNS=N: N inputs per target with a fixed seed instead of a time budget (reproducible).
+FUZZ_RUNS ?=
 ifeq ($(SANITIZE),fuzz)
 SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -180,4 +182,4 @@ $(BUILD)/bin/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(LIB) $(CONFIG)
 fuzz:
 	@sh tests/tools/deps.sh fuzz
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang SANITIZE=fuzz fuzz-targets
-	@sh tests/fuzz/fuzz.sh build/fuzz $(FUZZ_SECONDS)
+	@FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/fuzz.sh build/fuzz $(FUZZ_SECONDS)

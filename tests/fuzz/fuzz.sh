@@ -16,14 +16,20 @@ for bin in "$build"/bin/fz_*; do
 	corpus="$build/corpus/$t"
 	crashes="$build/crashes/$t"
 	mkdir -p "$corpus" "$crashes"
-	echo "fuzz: $t for ${seconds}s"
+	echo "fuzz: $t for ${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-${seconds}s}"
 	# -rss_limit_mb: the alias and depth limits must keep memory bounded; -timeout: a hang.
 	dirs=""
 	for d in "$here/seeds/$t" "$here/regressions/$t" "$build/generated/$t"; do
 		[ -d "$d" ] && dirs="$dirs $d"
 	done
-	# shellcheck disable=SC2086 # the folder list splits on purpose (no blanks in it)
-	"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+	# FUZZ_RUNS (with a fixed seed) makes a run reproducible, as CI needs; else a time budget.
+	if [ -n "${FUZZ_RUNS:-}" ]; then
+		budget="-runs=$FUZZ_RUNS -seed=1"
+	else
+		budget="-max_total_time=$seconds"
+	fi
+	# shellcheck disable=SC2086 # the budget and the folder list split on purpose
+	"$bin" $budget -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" $dirs \
 		>"$build/$t.log" 2>&1
 	rc=$?
