@@ -30,18 +30,17 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-struct diag *diags_vadd(struct diags *d, enum diag_severity sev, const char *code,
-			const char *file, int line, int column, const char *pointer,
-			const char *fmt, va_list ap)
+struct diag *diags_vadd(struct diags *d, enum diag_severity sev, const char *code, const char *file,
+			int line, int column, const char *pointer, const char *fmt, va_list ap)
 {
 	struct diag dg = {
-		.severity = sev,
-		.code = dup_or_null(code),
-		.message = xvasprintf(fmt, ap),
-		.file = dup_or_null(file),
-		.line = line,
-		.column = column,
-		.pointer = dup_or_null(pointer),
+	    .severity = sev,
+	    .code = dup_or_null(code),
+	    .message = xvasprintf(fmt, ap),
+	    .file = dup_or_null(file),
+	    .line = line,
+	    .column = column,
+	    .pointer = dup_or_null(pointer),
 	};
 	VEC_PUSH(d->list, dg);
 	if (sev == DIAG_ERROR)
@@ -51,9 +50,8 @@ struct diag *diags_vadd(struct diags *d, enum diag_severity sev, const char *cod
 	return &d->list.items[d->list.len - 1];
 }
 
-struct diag *diags_add(struct diags *d, enum diag_severity sev, const char *code,
-		       const char *file, int line, int column, const char *pointer,
-		       const char *fmt, ...)
+struct diag *diags_add(struct diags *d, enum diag_severity sev, const char *code, const char *file,
+		       int line, int column, const char *pointer, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

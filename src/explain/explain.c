@@ -50,7 +50,7 @@ bool xp_find_visit(const struct ev_log *log, size_t upto, const char *name, int3
 }
 
 static void emitf(xp_emit_fn emit, void *ctx, enum xp_kind kind, const char *fmt, ...)
-	PRINTF_LIKE(4, 5);
+    PRINTF_LIKE(4, 5);
 static void emitf(xp_emit_fn emit, void *ctx, enum xp_kind kind, const char *fmt, ...)
 {
 	va_list ap;
@@ -67,8 +67,7 @@ static void step(xp_emit_fn emit, void *ctx, const char *label, json_t *spec, js
 		return;
 	char *s = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
 	char *sp = spec ? json_dumps(spec, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
-	emitf(emit, ctx, XP_STEP, "%s%s%s -> %s", label, sp ? " " : "", sp ? sp : "",
-	      s ? s : "?");
+	emitf(emit, ctx, XP_STEP, "%s%s%s -> %s", label, sp ? " " : "", sp ? sp : "", s ? s : "?");
 	free(s);
 	free(sp);
 }
@@ -113,8 +112,8 @@ static void explain_pipeline(const struct asl_state *st, const struct xp_visit *
 	json_t *eff = flow_state_input(st->json, raw, env, &steps, &err);
 	json_t *result = NULL;
 	if (st->type == ASL_PASS)
-		result = json_object_get(st->json, "Result") ? json_object_get(st->json, "Result")
-							      : eff;
+		result =
+		    json_object_get(st->json, "Result") ? json_object_get(st->json, "Result") : eff;
 	else if (v->result)
 		result = v->result->payload;
 	json_t *out = NULL;
@@ -138,7 +137,8 @@ static void explain_pipeline(const struct asl_state *st, const struct xp_visit *
 	if (out && v->exited && v->exited->payload) {
 		bool same = json_equal(out, v->exited->payload);
 		emit(ctx, same ? XP_AGREES : XP_DIFFERS,
-		     same ? "output matches the recorded one" : "output differs from the recorded one");
+		     same ? "output matches the recorded one"
+			  : "output differs from the recorded one");
 	}
 	json_decref(out);
 	json_decref(eff);

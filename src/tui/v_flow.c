@@ -14,10 +14,14 @@
 static void add_line(void *ctx, enum xp_kind kind, const char *text)
 {
 	static const enum canvas_role roles[] = {
-	    [XP_TITLE] = CANVAS_TITLE,	     [XP_STEP] = CANVAS_DEFAULT,
-	    [XP_MATCH] = CANVAS_STATE_SUCCEEDED, [XP_NO_MATCH] = CANVAS_DIM,
-	    [XP_RESULT] = CANVAS_INFO,	     [XP_ERROR] = CANVAS_ERROR,
-	    [XP_NOTE] = CANVAS_DIM,	     [XP_AGREES] = CANVAS_STATE_SUCCEEDED,
+	    [XP_TITLE] = CANVAS_TITLE,
+	    [XP_STEP] = CANVAS_DEFAULT,
+	    [XP_MATCH] = CANVAS_STATE_SUCCEEDED,
+	    [XP_NO_MATCH] = CANVAS_DIM,
+	    [XP_RESULT] = CANVAS_INFO,
+	    [XP_ERROR] = CANVAS_ERROR,
+	    [XP_NOTE] = CANVAS_DIM,
+	    [XP_AGREES] = CANVAS_STATE_SUCCEEDED,
 	    [XP_DIFFERS] = CANVAS_WARNING,
 	};
 	lines_add(ctx, roles[kind], "  %s", text);
