@@ -16,7 +16,11 @@ for bin in "$build"/bin/fz_*; do
 	corpus="$build/corpus/$t"
 	crashes="$build/crashes/$t"
 	mkdir -p "$corpus" "$crashes"
-	echo "fuzz: $t for ${FUZZ_RUNS:+$FUZZ_RUNS runs}${FUZZ_RUNS:-${seconds}s}"
+	if [ -n "${FUZZ_RUNS:-}" ]; then
+		echo "fuzz: $t for $FUZZ_RUNS inputs"
+	else
+		echo "fuzz: $t for ${seconds}s"
+	fi
 	# -rss_limit_mb: the alias and depth limits must keep memory bounded; -timeout: a hang.
 	dirs=""
 	for d in "$here/seeds/$t" "$here/regressions/$t" "$build/generated/$t"; do
