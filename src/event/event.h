@@ -132,6 +132,15 @@ struct ev {
 	json_t *extra;	   /* one reference owned by the log */
 };
 
+/*
+ * `extra` keys that start with this prefix are stepscope's own annotations (e.g. a simulated
+ * Lambda cold start); exports never write them, since AWS histories do not have them.
+ */
+#define EV_PRIVATE_PREFIX "x-stepscope-"
+/* The init duration (ms, a number) of a simulated cold start, on TaskStarted or
+ * LambdaFunctionStarted. */
+#define EV_KEY_COLD_START "x-stepscope-initMs"
+
 struct ev_log;
 
 /* An empty log; owned by the caller (ev_log_free). */

@@ -13,6 +13,12 @@
 
 #define RAW_MARK "x-stepscope-raw"
 
+/* stepscope's own annotations of an event, never exported. */
+static bool is_private(const char *key)
+{
+	return strncmp(key, EV_PRIVATE_PREFIX, strlen(EV_PRIVATE_PREFIX)) == 0;
+}
+
 /* ---- timestamps ---- */
 
 /* Exported histories hold ISO 8601 in several spellings (aws-facts a.2): read them leniently. */
@@ -403,7 +409,7 @@ json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_e
 	json_t *v;
 	json_object_foreach(e->extra, k, v)
 	{
-		if (!has_member(key, k) && strcmp(k, RAW_MARK) != 0)
+		if (!has_member(key, k) && !is_private(k))
 			json_object_set(d, k, v);
 	}
 	json_object_set_new(obj, key, d);

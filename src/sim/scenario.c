@@ -267,6 +267,7 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		dur += (int64_t)llround(model->cold_start.init_ms);
 		st->busy_until.items[slot] = call->now_ms + dur; /* busy while it initialises */
 		r.log.init_ms = model->cold_start.init_ms;
+		out->init_ms = model->cold_start.init_ms;
 	}
 	out->duration_ms = dur;
 	if (model->timeout_ms > 0 && dur > model->timeout_ms) {

@@ -67,6 +67,7 @@ struct sim_outcome {
 	json_t *result;	     /* raw result on success */
 	char *error;	     /* set on failure */
 	char *cause;	     /* may be NULL */
+	double init_ms;	     /* a Lambda cold start's init duration (part of duration_ms), else 0 */
 };
 
 /* A service model: `matches` picks resources, `invoke` fills the outcome. */

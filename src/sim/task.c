@@ -223,10 +223,6 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 
 void sim_task_start(struct sim_engine *e, struct sim_run *run)
 {
-	struct ev ev = task_ev(e, run, family[run->task_kind][1]);
-	if (run->task_kind == TASK_ACTIVITY)
-		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
-	run->last = sim_emit_ev(e, &ev, run->state);
 	run->task_started_ms = e->now;
 	struct sim_state_info *info = sim_info(e, run->state);
 	int64_t n = info->invocations++;
@@ -237,7 +233,15 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	free(run->outcome.error);
 	free(run->outcome.cause);
 	memset(&run->outcome, 0, sizeof(run->outcome));
+	/* The model answers first (at the same instant), so the Started event can say whether
+	 * the call started cold: AWS does not record it, the timeline shows it. */
 	invoke(e, run, n);
+	struct ev ev = task_ev(e, run, family[run->task_kind][1]);
+	if (run->task_kind == TASK_ACTIVITY)
+		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
+	else if (run->outcome.init_ms > 0)
+		ev.extra = json_pack("{s:f}", EV_KEY_COLD_START, run->outcome.init_ms);
+	run->last = sim_emit_ev(e, &ev, run->state);
 	if (run->callback && run->task_kind == TASK_SERVICE) {
 		struct ev sub = task_ev(e, run, EV_TaskSubmitted);
 		sub.payload = json_object();

@@ -198,6 +198,10 @@ static void on_attempt(struct step *s, enum tl_role role)
 	s->at = (struct tl_place){row, a};
 	if (role == R_ATT_RUN && sp->run_ms < 0) {
 		sp->run_ms = s->t;
+		/* Simulations mark cold starts (AWS histories do not record them). */
+		json_t *cold = json_object_get(s->e->extra, EV_KEY_COLD_START);
+		if (json_is_number(cold))
+			sp->cold_ms = (int64_t)json_number_value(cold);
 		tl_series_add(&s->idx->series[TL_SERIES_TASKS], s->t, 1);
 	}
 	if (role == R_ATT_OK) {

@@ -73,6 +73,7 @@ struct tl_span {
 	ev_str_t error, cause;
 	int64_t start_ms, end_ms; /* end_ms = -1 while open */
 	int64_t run_ms;		  /* task attempts: when TaskStarted came, else -1 */
+	int64_t cold_ms;	  /* task attempts: a simulated cold start's init time, else 0 */
 	int64_t start_ev, end_ev; /* event ids; end_ev = 0 while open */
 };
 

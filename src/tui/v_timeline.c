@@ -152,6 +152,9 @@ static void draw_span(struct tui_app *app, struct canvas *c, const struct tl_vie
 	span_look(app, s, st, &g, &role);
 	for (int x = xs; x < xe; x++)
 		canvas_put(c, x, y, g, role);
+	if (s->cold_ms > 0 && s->run_ms >= v->t0 && s->run_ms < v->t1 && s->run_ms <= app->play.t)
+		/* A cold start: the invocation spent its first cold_ms initialising. */
+		canvas_put(c, x_of(v, s->run_ms), y, tui_glyph(app, 0x2744, '*'), CANVAS_INFO);
 	bool bad = st == TL_FAILED || st == TL_CAUGHT || st == TL_TIMED_OUT || st == TL_ABORTED;
 	if (bad && xe > xs && s->kind != TL_SPAN_BACKOFF)
 		canvas_put(c, xe - 1, y, tui_status_glyph(app, tui_status_role(st)),

@@ -50,3 +50,14 @@ if [ -s "$GOLDEN_TMP/pipe-err" ]; then
 else
 	echo "ok sigpipe-quiet"
 fi
+# stepscope's own annotations (e.g. a simulated cold start) never reach an exported history:
+# AWS histories have no such fields.
+"$STEPSCOPE" run --set lambda.default.coldStart.firstInvocationPerInstance=true \
+	--history-out "$GOLDEN_TMP/cold.json" >/dev/null 2>&1
+if [ ! -s "$GOLDEN_TMP/cold.json" ]; then
+	echo "FAIL export-no-private-fields: no history written"
+elif grep -q 'x-stepscope' "$GOLDEN_TMP/cold.json"; then
+	echo "FAIL export-no-private-fields: a private field was exported"
+else
+	echo "ok export-no-private-fields"
+fi
