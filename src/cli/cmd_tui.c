@@ -177,6 +177,10 @@ static bool session_children(void *ctx, int64_t t_ms, struct tui_child_counts *o
 static const char *session_cost(void *ctx)
 {
 	struct session *s = ctx;
+	/* Measuring is O(events): past a quarter million it would stall a frame, so very large
+	 * runs leave their cost to `run` and `sweep`. */
+	if (ev_log_count(s->log) > 250000)
+		return NULL;
 	if (!s->cost[0] && sim_status(s->engine) != SIM_RUNNING) {
 		struct an_cost c;
 		an_cost_estimate(s->log, &s->scenario, &c);
