@@ -25,26 +25,12 @@ struct an_scenario {
 	char *name;		/* the machine's name for ARNs */
 };
 
-/* The seed definition with the scenario's knobs applied. */
-static struct asl_machine *load_seed(const char *path, const struct cfg_scenario *s,
-				     struct diags *d)
-{
-	json_error_t je;
-	json_t *def = json_load_file(path, 0, &je);
-	if (!def) {
-		diags_add(d, DIAG_ERROR, "json", path, je.line, je.column, NULL, "%s", je.text);
-		return NULL;
-	}
-	cfg_apply_knobs(def, s);
-	return asl_load_json(path, def, d);
-}
-
 static bool load_machine(struct an_scenario *sc, const struct an_source *src, struct diags *d)
 {
 	const char *path = src->definition ? src->definition : sc->s.stepfunc.definition;
 	struct asl_load_options lo = {0};
 	if (!src->definition && sc->s.stepfunc.definition_is_seed)
-		sc->m = load_seed(path, &sc->s, d);
+		sc->m = sim_load_seed_machine(&sc->s, d);
 	else
 		sc->m = asl_load_file(path, &lo, d);
 	if (sc->m && !asl_validate(sc->m, d)) {

@@ -519,20 +519,6 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 	return rc;
 }
 
-/* The scenario's seed definition with its knobs applied (config.yaml's stepfunc keys). */
-static struct asl_machine *load_seed(const struct run_inputs *in, struct diags *d)
-{
-	json_error_t je;
-	json_t *def = json_load_file(in->def_path, 0, &je);
-	if (!def) {
-		diags_add(d, DIAG_ERROR, "json", in->def_path, je.line, je.column, NULL, "%s",
-			  je.text);
-		return NULL;
-	}
-	cfg_apply_knobs(def, &in->s);
-	return asl_load_json(in->def_path, def, d);
-}
-
 static bool load_machine(const struct run_args *ra, struct run_inputs *in)
 {
 	struct diags d;
@@ -540,7 +526,7 @@ static bool load_machine(const struct run_args *ra, struct run_inputs *in)
 	struct asl_load_options lo = {0};
 	in->def_path = ra->definition ? ra->definition : in->s.stepfunc.definition;
 	if (!ra->definition && in->s.stepfunc.definition_is_seed)
-		in->m = load_seed(in, &d);
+		in->m = sim_load_seed_machine(&in->s, &d);
 	else
 		in->m = asl_load_file(in->def_path, &lo, &d);
 	if (in->m && !asl_validate(in->m, &d)) {

@@ -225,25 +225,11 @@ static char *first_error(const struct diags *d, const char *what)
 	return xasprintf("%s failed", what);
 }
 
-/* The scenario's seed definition with its knobs applied (config.yaml's stepfunc keys). */
-static struct asl_machine *load_seed(const char *path, const struct cfg_scenario *s,
-				     struct diags *d)
-{
-	json_error_t je;
-	json_t *def = json_load_file(path, 0, &je);
-	if (!def) {
-		diags_add(d, DIAG_ERROR, "json", path, je.line, je.column, NULL, "%s", je.text);
-		return NULL;
-	}
-	cfg_apply_knobs(def, s);
-	return asl_load_json(path, def, d);
-}
-
 static bool sim_load_machine(struct session *s, const struct sim_args *a, struct diags *d)
 {
 	const char *path = a->definition ? a->definition : s->scenario.stepfunc.definition;
 	if (!a->definition && s->scenario.stepfunc.definition_is_seed)
-		s->model = load_seed(path, &s->scenario, d);
+		s->model = sim_load_seed_machine(&s->scenario, d);
 	else
 		s->model = asl_load_file(path, NULL, d);
 	if (s->model && !asl_validate(s->model, d)) {

@@ -360,3 +360,16 @@ void sim_scenario_models_free(struct sim_scenario_models *m)
 	sim_ddb_free(m->ddb);
 	free(m);
 }
+
+struct asl_machine *sim_load_seed_machine(const struct cfg_scenario *s, struct diags *d)
+{
+	const char *path = s->stepfunc.definition;
+	json_error_t je;
+	json_t *def = json_load_file(path, 0, &je);
+	if (!def) {
+		diags_add(d, DIAG_ERROR, "json", path, je.line, je.column, NULL, "%s", je.text);
+		return NULL;
+	}
+	cfg_apply_knobs(def, s);
+	return asl_load_json(path, def, d);
+}

@@ -214,6 +214,11 @@ struct sim_scenario_models;
  * and every table a putItem/updateItem writes to. s (borrowed) and the returned models (owned by
  * the caller, sim_scenario_models_free after sim_free) must outlive the engine.
  */
+/* The scenario's seed machine (s->stepfunc.definition) with the config's knobs applied
+ * (cfg_apply_knobs), as `run`, the TUI and `sweep` all load it. Owned by the caller; NULL with
+ * located errors in d. */
+struct asl_machine *sim_load_seed_machine(const struct cfg_scenario *s, struct diags *d);
+
 struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct cfg_scenario *s,
 					     json_t *table_item);
 void sim_scenario_models_free(struct sim_scenario_models *m);
