@@ -463,6 +463,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 	diags_init(&d);
 	ra->opt.mock = in->mock;
 	ra->opt.items_file = ra->items;
+	ra->opt.record_logs = ra->format == FMT_LOGS;
 	struct sim_engine *e = sim_new(in->m, in->input, &ra->opt, log, &d);
 	struct sim_scenario_models *models = NULL;
 	int rc = EXIT_USAGE;

@@ -292,6 +292,7 @@ static bool sim_start(struct session *s, const struct sim_args *a, struct diags 
 		opt.lambda_duration_ms = (int64_t)sc->lambda.def.duration.ms;
 	opt.state_machine_name = s->machine_name;
 	opt.items_file = a->items;
+	opt.record_logs = true; /* the Logs pane */
 	s->log = ev_log_new();
 	s->engine = sim_new(s->model, s->input, &opt, s->log, d);
 	if (!s->engine)

@@ -74,6 +74,8 @@ static void settle(struct sim_logbook *b)
 void sim_log_add(struct sim_engine *e, int64_t t_ms, const char *group, const char *stream,
 		 const char *text)
 {
+	if (!e->opt.record_logs)
+		return;
 	if (!e->logs)
 		e->logs = xcalloc(1, sizeof(*e->logs));
 	struct sim_log_line l = {t_ms, xstrdup(group), xstrdup(stream), xstrdup(text),
@@ -241,6 +243,8 @@ static void add_lines(struct sim_engine *e, int64_t t, const char *g, const char
 
 void sim_lambda_logs(struct sim_engine *e, const struct sim_lambda_log *l)
 {
+	if (!e->opt.record_logs)
+		return;
 	char *name = function_name(l->function);
 	char *g = xasprintf("/aws/lambda/%s", name);
 	const char *s = l->stream;

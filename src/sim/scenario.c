@@ -214,7 +214,7 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 			free(why);
 			return;
 		}
-	} else {
+	} else if (m->e->opt.record_logs) {
 		struct strbuf sb;
 		sb_init(&sb);
 		sim_py_repr(&sb, event);
@@ -251,14 +251,15 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	int64_t dur = (int64_t)llround(ms);
 	size_t slot;
 	bool warm = take_instance(st, call->now_ms, call->now_ms + dur, &slot);
-	if (!warm)
+	bool logs = m->e->opt.record_logs; /* log_rng draws only for these names */
+	if (!warm && logs)
 		VEC_PUSH(st->streams, sim_log_stream_name(m->e, call->now_ms, &st->log_rng));
 	if (model->cold_start.mode == CFG_COLD_FIRST_PER_INSTANCE)
 		cold = !warm;
 	char rid[40];
 	sim_uuid(call->rng, rid); /* the envelope's and the log's RequestId */
 	struct run r = {.log = {.function = fn,
-				.stream = st->streams.items[slot],
+				.stream = logs ? st->streams.items[slot] : NULL,
 				.request_id = rid,
 				.start_ms = call->now_ms,
 				.run_ms = ms,
@@ -295,7 +296,8 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	r.log.total_ms = out->duration_ms;
 	r.log.output = r.output;
 	r.log.error_line = r.error_line;
-	sim_lambda_logs(m->e, &r.log);
+	if (logs)
+		sim_lambda_logs(m->e, &r.log);
 	free(r.output);
 	free(r.error_line);
 }

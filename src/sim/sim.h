@@ -94,6 +94,10 @@ struct sim_options {
 	const char *role_arn;		/* borrowed */
 	const struct sim_mock *mock;	/* borrowed, may be NULL */
 	const char *items_file; /* Distributed Map ItemReader file (else Bucket/Key), borrowed */
+	/* Keep the Lambda functions' CloudWatch lines (sim_log_*): `run --logs` and the TUI's
+	 * Logs pane ask for them; off by default, since writing them costs more than a whole
+	 * invocation's history events and nothing else reads them. */
+	bool record_logs;
 };
 /* Fills the defaults (seed 1, 2024-05-14T10:15:00Z, cap 40, limit 25000, Lambda 120 ms ...). */
 void sim_options_init(struct sim_options *o);
@@ -190,16 +194,17 @@ struct sim_log_line {
 	int32_t item;	    /* the Map iteration of the invocation that wrote it, -1 outside */
 };
 /*
- * The log lines so far, in time order (stable: equal times keep the order they were written).
- * A model writes an invocation's lines when it starts, so the last lines may lie in the
- * virtual future: a live view shows lines i < sim_log_count with t_ms <= sim_now(e). Lines
- * with t_ms <= sim_now never move or change, so a view can remember how many it has shown.
- * sim_log_at returns NULL past the end; the line and its strings are borrowed from e (valid
- * until sim_free).
+ * The log lines so far (none unless sim_options.record_logs), in time order (stable: equal times
+ * keep the order they were written). A model writes an invocation's lines when it starts, so the
+ * last lines may lie in the virtual future: a live view shows lines i < sim_log_count with t_ms <=
+ * sim_now(e). Lines with t_ms <= sim_now never move or change, so a view can remember how many it
+ * has shown. sim_log_at returns NULL past the end; the line and its strings are borrowed from e
+ * (valid until sim_free).
  */
 size_t sim_log_count(const struct sim_engine *e);
 const struct sim_log_line *sim_log_at(const struct sim_engine *e, size_t i);
-/* Writes a line (strings copied), t_ms >= sim_now(e). For service models. */
+/* Writes a line (strings copied), t_ms >= sim_now(e); nothing unless record_logs. For service
+ * models. */
 void sim_log_add(struct sim_engine *e, int64_t t_ms, const char *group, const char *stream,
 		 const char *text);
 
