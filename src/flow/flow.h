@@ -39,6 +39,11 @@ struct flow_env {
 	/* The state machine's top-level QueryLanguage ("JSONPath" or "JSONata"); NULL means
 	 * JSONPath. A state's own "QueryLanguage" field overrides it. */
 	const char *query_language;
+	/* A value whose compact size (flow_json_size) the caller already knows, so the payload
+	 * size checks need not measure it again (the simulator sums a Map's result from its
+	 * iterations' checked outputs); NULL = none. */
+	const json_t *sized;
+	size_t sized_bytes;
 };
 
 /*
@@ -176,6 +181,8 @@ json_t *flow_state_output(json_t *state, json_t *raw_input, json_t *result,
 bool flow_exceeds_limit(json_t *v);
 /* The length of flow_json_text(v), without writing it. */
 size_t flow_json_size(json_t *v);
+/* The same when it is at most max; otherwise some length above max (measuring stops there). */
+size_t flow_json_size_upto(json_t *v, size_t max);
 /* Compact JSON text of v as Step Functions writes payloads (no spaces, UTF-8 kept, reals in
  * their shortest round-trip form: 0.1 rather than 0.10000000000000001); owned by the caller. */
 char *flow_json_text(json_t *v);

@@ -32,9 +32,12 @@ static void record(json_t **slot, json_t *v)
 /* `what` completes "The state ..." the way AWS words it for a task result (observed:
  * "The state/task '<arn>' returned a result with a size exceeding the maximum number of bytes
  * service limit."); the simulator adds the state's name around the cause. */
-static bool check_size(json_t *v, const char *what, struct flow_error *err)
+static bool check_size(json_t *v, const char *what, const struct flow_env *env,
+		       struct flow_error *err)
 {
-	if (!flow_exceeds_limit(v))
+	bool over = env && env->sized == v ? env->sized_bytes > FLOW_PAYLOAD_LIMIT
+					   : flow_exceeds_limit(v);
+	if (!over)
 		return true;
 	flow_error_set(err, "States.DataLimitExceeded",
 		       "The state/task %s with a size exceeding the maximum number of bytes "
@@ -48,7 +51,7 @@ static json_t *jp_state_input(json_t *state, json_t *raw, const struct flow_env 
 {
 	if (steps)
 		record(&steps->input, raw);
-	if (!check_size(raw, "received an input", err))
+	if (!check_size(raw, "received an input", env, err))
 		return NULL;
 	json_t *v = flow_input_path(raw, json_object_get(state, "InputPath"), env, err);
 	if (!v)
@@ -66,7 +69,7 @@ static json_t *jp_state_input(json_t *state, json_t *raw, const struct flow_env 
 		v = p;
 		if (steps)
 			record(&steps->after_parameters, v);
-		if (!check_size(v, "built parameters", err)) {
+		if (!check_size(v, "built parameters", env, err)) {
 			json_decref(v);
 			return NULL;
 		}
@@ -80,7 +83,7 @@ static json_t *jp_state_output(json_t *state, json_t *raw, json_t *result,
 {
 	if (steps)
 		record(&steps->result, result);
-	if (!check_size(result, "returned a result", err))
+	if (!check_size(result, "returned a result", env, err))
 		return NULL;
 	json_t *r = json_incref(result);
 	json_t *sel = json_object_get(state, "ResultSelector");
@@ -104,7 +107,7 @@ static json_t *jp_state_output(json_t *state, json_t *raw, json_t *result,
 		return NULL;
 	if (steps)
 		record(&steps->output, out);
-	if (!check_size(out, "produced an output", err)) {
+	if (!check_size(out, "produced an output", env, err)) {
 		json_decref(out);
 		return NULL;
 	}
@@ -128,7 +131,7 @@ static json_t *jsonata_input(json_t *state, json_t *raw, const struct flow_env *
 {
 	if (steps)
 		record(&steps->input, raw);
-	return check_size(raw, "received an input", err) ? json_incref(raw) : NULL;
+	return check_size(raw, "received an input", env, err) ? json_incref(raw) : NULL;
 }
 
 static json_t *jsonata_output(json_t *state, json_t *raw, json_t *result,
@@ -139,7 +142,7 @@ static json_t *jsonata_output(json_t *state, json_t *raw, json_t *result,
 		record(&steps->result, result);
 		record(&steps->output, result);
 	}
-	return check_size(result, "produced an output", err) ? json_incref(result) : NULL;
+	return check_size(result, "produced an output", env, err) ? json_incref(result) : NULL;
 }
 
 static bool jsonata_rule(json_t *rule, json_t *input, const struct flow_env *env, bool *result,

@@ -145,19 +145,34 @@ char *flow_json_text(json_t *v)
 	return sb_take(&sb);
 }
 
-/* Length of put_string's output for s, without writing it. */
+/* Length of put_string's output for s, without writing it. Most bytes need no escape: one
+ * rarely taken test each. */
 static size_t string_size(const char *s, size_t n)
 {
-	size_t len = 2;
+	size_t len = 2 + n;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
 		if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' ||
 		    c == '\f')
-			len += 2;
+			len += 1;
 		else
-			len += c < 0x20 ? 6 : 1;
+			len += 5; /* \u00XX */
 	}
 	return len;
+}
+
+/* Digits of an integer as put writes it (JSON_INTEGER_FORMAT, a sign when negative). */
+static size_t integer_size(json_int_t i)
+{
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	size_t n = i < 0 ? 2 : 1;
+	while (u >= 10) {
+		u /= 10;
+		n++;
+	}
+	return n;
 }
 
 static size_t scalar_size(json_t *v)
@@ -166,12 +181,14 @@ static size_t scalar_size(json_t *v)
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return string_size(json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		return integer_size(json_integer_value(v));
 	case JSON_TRUE:
 	case JSON_NULL:
 		return 4;
 	case JSON_FALSE:
 		return 5;
-	default: /* numbers: short, so writing them is cheap */
+	default: /* reals: rare, written out */
 		sb_init(&sb);
 		put(&sb, v);
 		size_t n = sb.len;
@@ -187,15 +204,14 @@ static size_t scalar_size(json_t *v)
  */
 static bool add_size(json_t *v, size_t limit, size_t *total)
 {
-	const char *key;
 	json_t *item;
 	size_t i = 0;
 	if (json_is_object(v)) {
 		*total += 2;
-		json_object_foreach(v, key, item)
-		{
-			*total += (i++ ? 1 : 0) + string_size(key, strlen(key)) + 1;
-			if (*total > limit || !add_size(item, limit, total))
+		for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
+			const char *key = json_object_iter_key(it); /* put stops at a NUL too */
+			*total += (i++ ? 1 : 0) + 1 + string_size(key, strlen(key));
+			if (*total > limit || !add_size(json_object_iter_value(it), limit, total))
 				return false;
 		}
 	} else if (json_is_array(v)) {
@@ -216,6 +232,13 @@ size_t flow_json_size(json_t *v)
 {
 	size_t total = 0;
 	add_size(v, SIZE_MAX, &total);
+	return total;
+}
+
+size_t flow_json_size_upto(json_t *v, size_t max)
+{
+	size_t total = 0;
+	add_size(v, max, &total);
 	return total;
 }
 

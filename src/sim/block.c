@@ -166,10 +166,19 @@ void sim_block_begin(struct sim_engine *e, struct sim_run *run)
 	sim_schedule(e, run, e->opt.step_ms, ACT_BLOCK_START);
 }
 
+/* The results' compact size when every child's output size was known: "[" a "," b ... "]". */
+static size_t results_size(const struct sim_block *b)
+{
+	if (b->distributed || b->sized != b->count)
+		return SIZE_MAX;
+	return 2 + b->sized_bytes + (b->count ? b->count - 1 : 0);
+}
+
 static void finish_block(struct sim_engine *e, struct sim_run *owner)
 {
 	struct sim_block *b = owner->block;
 	const struct asl_state *st = b->state;
+	size_t size = results_size(b);
 	if (b->distributed && b->inputs) {
 		char *why = NULL;
 		json_t *res = sim_dmap_write_results(e, json_object_get(st->json, "ResultWriter"),
@@ -194,7 +203,9 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 		owner->last = b->last_done;
 		json_t *res = b->results;
 		b->results = NULL;
-		if (flow_exceeds_limit(res)) {
+		if (size == SIZE_MAX)
+			size = flow_json_size_upto(res, FLOW_PAYLOAD_LIMIT);
+		if (size > FLOW_PAYLOAD_LIMIT) {
 			/* The same error flow/ raises for an output above the limit. */
 			json_decref(res);
 			sim_handle_error(e, owner, "States.DataLimitExceeded",
@@ -202,13 +213,17 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 					 "number of bytes service limit (262144 bytes).");
 			return;
 		}
-		sim_leave(e, owner, res, st->next);
+		sim_leave_sized(e, owner, res, size, st->next);
 		return;
 	}
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, owner, st, NULL, 0);
 	sim_flow_env(e, owner, ctx, &env);
+	if (size != SIZE_MAX) {
+		env.sized = b->results;
+		env.sized_bytes = size;
+	}
 	bool assign = json_object_get(st->json, "Assign") != NULL;
 	struct flow_steps steps = {0};
 	json_t *out = flow_state_output(st->json, owner->input, b->results, &env,
@@ -333,6 +348,7 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	for (size_t i = 0; i < b->count; i++)
 		json_array_append(b->results, json_null());
 	b->next_start = b->running = b->done = 0;
+	b->sized = b->sized_bytes = 0;
 	b->head = b->tail = NULL;
 	b->failed = 0;
 	/* With an ItemReader the length is not known up front: 0 (corpus dmap-*). */
@@ -388,6 +404,11 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 					(int32_t)child->index, NULL, NULL);
 	else
 		b->last_done = child->last;
+	size_t size = sim_sized_of(child->out_size, output);
+	if (size != SIZE_MAX) {
+		b->sized++;
+		b->sized_bytes += size;
+	}
 	json_array_set_new(b->results, child->index, output);
 	unlink_child(b, child);
 	b->done++;

@@ -60,6 +60,21 @@ struct sim_state_info {
 	json_t *sched_extra; /* shared *Scheduled details (region, timeouts); owned */
 };
 
+/*
+ * A value's compact JSON size (flow_json_size), remembered so that the payload limit check does
+ * not measure it again: valid while `v` is the very value its holder keeps a reference to (the
+ * reference keeps the address from being reused). Payload values are never changed once made.
+ */
+struct sim_sized {
+	const json_t *v; /* NULL = nothing known */
+	size_t n;
+};
+/* s.n when s is about v, else SIZE_MAX. */
+static inline size_t sim_sized_of(struct sim_sized s, const json_t *v)
+{
+	return v && s.v == v ? s.n : SIZE_MAX;
+}
+
 /* How a task's resource shows in history. */
 enum task_kind { TASK_SERVICE, TASK_LAMBDA_LEGACY, TASK_ACTIVITY };
 
@@ -90,6 +105,7 @@ struct sim_run {
 	bool inside;			   /* Entered emitted, state not left yet */
 	json_t *input;			   /* raw input of the current/next state (owned) */
 	json_t *output;			   /* output waiting for ACT_EXIT (owned) */
+	struct sim_sized in_size, out_size; /* of input / output, when known */
 	const struct asl_state *exit_next; /* where ACT_EXIT goes; NULL = end of run */
 	bool exit_caught;		   /* Exited after a Catch: no *StateSucceeded */
 	int64_t last;			   /* last event of this run's causal chain */
@@ -129,6 +145,7 @@ struct sim_block {
 	json_t *eff_input; /* Map: after InputPath (ItemSelector's `$`); Parallel: branch input */
 	json_t *items;	   /* Map: the items array */
 	json_t *results;   /* array of outputs in index order (owned) */
+	size_t sized, sized_bytes; /* children whose output size was known, and their sum */
 	size_t count, next_start, running, done;
 	size_t limit;		     /* concurrent children; 0 = unlimited */
 	struct sim_run *head, *tail; /* running children in index order */
@@ -230,9 +247,12 @@ void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *err
  * result after ResultSelector, or its effective input); applied when the state exits. False
  * after failing the run. */
 bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value);
-/* Leaves the state with `output` (taken) toward `next` (NULL = end) after one step. */
+/* Leaves the state with `output` (taken) toward `next` (NULL = end) after one step. Its size
+ * is known when it is the input itself; sim_leave_sized says it otherwise. */
 void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
 	       const struct asl_state *next);
+void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, size_t size,
+		     const struct asl_state *next);
 
 /* task.c */
 void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params);

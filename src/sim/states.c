@@ -71,13 +71,20 @@ static json_t *assigned_extra(json_t *assigned)
 			 "truncated", 0);
 }
 
-void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
-	       const struct asl_state *next)
+void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, size_t size,
+		     const struct asl_state *next)
 {
 	json_decref(run->output);
 	run->output = output;
+	run->out_size = (struct sim_sized){size != SIZE_MAX ? output : NULL, size};
 	run->exit_next = next;
 	sim_schedule(e, run, e->opt.step_ms, ACT_EXIT);
+}
+
+void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
+	       const struct asl_state *next)
+{
+	sim_leave_sized(e, run, output, sim_sized_of(run->in_size, output), next);
 }
 
 /* A data-flow error of the current state: runtime errors get AWS's located cause. */
@@ -375,6 +382,7 @@ static void enter_wait(struct sim_engine *e, struct sim_run *run)
 		return;
 	json_decref(run->output);
 	run->output = out;
+	run->out_size = run->in_size.v == out ? run->in_size : (struct sim_sized){0};
 	run->exit_next = run->state->next;
 	sim_schedule(e, run, delay, ACT_EXIT);
 }
@@ -469,6 +477,7 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	if (next) {
 		json_decref(run->input);
 		run->input = out;
+		run->in_size = run->out_size.v == out ? run->out_size : (struct sim_sized){0};
 		run->next = next;
 		sim_schedule(e, run, e->opt.step_ms, ACT_ENTER);
 	} else {

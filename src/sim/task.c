@@ -292,7 +292,8 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	}
 	json_t *result = out->result ? out->result : json_null();
 	out->result = NULL;
-	if (flow_exceeds_limit(result)) {
+	size_t size = flow_json_size_upto(result, FLOW_PAYLOAD_LIMIT);
+	if (size > FLOW_PAYLOAD_LIMIT) {
 		/* Caught by States.ALL on AWS (aws-facts b.8, observed). */
 		char *cause = xasprintf("The state/task '%s' returned a result with a size "
 					"exceeding the maximum number of bytes service limit.",
@@ -308,13 +309,15 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	static const char *const fields[] = {"ResultSelector", "ResultPath", "OutputPath",
 					     "Assign"};
 	if (sim_plain(st, fields, ARRAY_LEN(fields))) {
-		sim_leave(e, run, result, st->next); /* the result is the output; size checked */
+		sim_leave_sized(e, run, result, size, st->next); /* the result is the output */
 		return;
 	}
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
+	env.sized = result;
+	env.sized_bytes = size;
 	bool assign = json_object_get(st->json, "Assign") != NULL;
 	struct flow_steps steps = {0};
 	json_t *output =
