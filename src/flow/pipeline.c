@@ -35,8 +35,8 @@ static void record(json_t **slot, json_t *v)
 static bool check_size(json_t *v, const char *what, const struct flow_env *env,
 		       struct flow_error *err)
 {
-	bool over = env && env->sized == v ? env->sized_bytes > FLOW_PAYLOAD_LIMIT
-					   : flow_exceeds_limit(v);
+	bool over =
+	    env && env->sized == v ? env->sized_bytes > FLOW_PAYLOAD_LIMIT : flow_exceeds_limit(v);
 	if (!over)
 		return true;
 	flow_error_set(err, "States.DataLimitExceeded",

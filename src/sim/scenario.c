@@ -221,8 +221,8 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 		r->output = sb_take(&sb);
 	}
 	if (invoke)
-		out->result =
-		    sim_invoke_envelope(m->e, call, payload, out->duration_ms, r->log.request_id);
+		out->result = sim_invoke_envelope(m->e, call, payload, out->duration_ms,
+						  r->log.request_id, &out->result_size);
 	else
 		out->result = payload;
 }

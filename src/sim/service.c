@@ -71,9 +71,10 @@ static void http_date(int64_t epoch_ms, char *buf, size_t size)
 /* Values every envelope shares (jansson values may sit in many containers): built once. */
 struct envelope_consts {
 	json_t *latest, *latest_arr, *keep, *keep_arr, *ctype, *ctype_arr, *zero, *zero_arr;
-	json_t *len_null, *len_null_arr;
+	json_t *len_null, *len_null_arr, *status;
 	int64_t date_sec;
 	json_t *date, *date_arr;
+	size_t fixed_size; /* an envelope's size without its variable values; 0 = not yet known */
 };
 
 static json_t *arr1(json_t *v)
@@ -105,6 +106,7 @@ static struct envelope_consts *consts(struct sim_engine *e)
 	k->zero_arr = arr1(k->zero);
 	k->len_null = json_string("4");
 	k->len_null_arr = arr1(k->len_null);
+	k->status = json_integer(200);
 	k->date_sec = -1;
 	return k;
 }
@@ -114,9 +116,9 @@ void sim_service_fini(struct sim_engine *e)
 	struct envelope_consts *k = e->envelope;
 	if (!k)
 		return;
-	json_t *all[] = {k->latest,   k->latest_arr,   k->keep, k->keep_arr,
-			 k->ctype,    k->ctype_arr,    k->zero, k->zero_arr,
-			 k->len_null, k->len_null_arr, k->date, k->date_arr};
+	json_t *all[] = {k->latest,    k->latest_arr, k->keep,	   k->keep_arr, k->ctype,
+			 k->ctype_arr, k->zero,	      k->zero_arr, k->len_null, k->len_null_arr,
+			 k->date,      k->date_arr,   k->status};
 	for (size_t i = 0; i < ARRAY_LEN(all); i++)
 		json_decref(all[i]);
 	free(k);
@@ -153,8 +155,16 @@ json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call)
 	return res;
 }
 
+/* The sizes of the values that differ between envelopes: Content-Length and Date twice each,
+ * the request id three times, the payload once. */
+static size_t variable_size(json_t *payload, json_t *len, json_t *date, json_t *rid)
+{
+	return flow_json_size(payload) + 2 * (flow_json_size(len) + flow_json_size(date)) +
+	       3 * flow_json_size(rid);
+}
+
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
-			    int64_t duration_ms, const char *request_id)
+			    int64_t duration_ms, const char *request_id, size_t *size)
 {
 	struct envelope_consts *k = consts(e);
 	char id[40];
@@ -194,7 +204,7 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 	json_t *meta = json_object();
 	set(meta, "AllHttpHeaders", all);
 	set(meta, "HttpHeaders", hdr);
-	set(meta, "HttpStatusCode", json_integer(200));
+	set(meta, "HttpStatusCode", json_incref(k->status));
 	json_t *resp = json_object();
 	set(resp, "RequestId", rid);
 	json_t *env = json_object();
@@ -202,7 +212,13 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 	set(env, "Payload", payload);
 	set(env, "SdkHttpMetadata", meta);
 	set(env, "SdkResponseMetadata", resp);
-	set(env, "StatusCode", json_integer(200));
+	set(env, "StatusCode", json_incref(k->status));
+	/* Its size for the payload limit check, without walking it: the rest is the same in every
+	 * envelope (measured once). */
+	size_t var = variable_size(payload, len, k->date, rid);
+	if (!k->fixed_size)
+		k->fixed_size = flow_json_size(env) - var;
+	*size = k->fixed_size + var;
 	return env;
 }
 
@@ -215,7 +231,8 @@ static void invoke_optimized(const struct sim_service *svc, const struct sim_cal
 		return;
 	}
 	out->duration_ms = e->opt.lambda_duration_ms;
-	out->result = sim_invoke_envelope(e, call, json_null(), out->duration_ms, NULL);
+	out->result =
+	    sim_invoke_envelope(e, call, json_null(), out->duration_ms, NULL, &out->result_size);
 }
 
 void sim_services_init(struct sim_engine *e)

@@ -68,6 +68,7 @@ struct sim_outcome {
 	char *error;	     /* set on failure */
 	char *cause;	     /* may be NULL */
 	double init_ms;	     /* a Lambda cold start's init duration (part of duration_ms), else 0 */
+	size_t result_size;  /* flow_json_size(result) when the model knows it, else 0 */
 };
 
 /* A service model: `matches` picks resources, `invoke` fills the outcome. */

@@ -292,7 +292,8 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	}
 	json_t *result = out->result ? out->result : json_null();
 	out->result = NULL;
-	size_t size = flow_json_size_upto(result, FLOW_PAYLOAD_LIMIT);
+	size_t size =
+	    out->result_size ? out->result_size : flow_json_size_upto(result, FLOW_PAYLOAD_LIMIT);
 	if (size > FLOW_PAYLOAD_LIMIT) {
 		/* Caught by States.ALL on AWS (aws-facts b.8, observed). */
 		char *cause = xasprintf("The state/task '%s' returned a result with a size "

@@ -273,6 +273,43 @@ static void test_json_size(void **state)
 	free(s);
 }
 
+/* The lambda:invoke envelope reports its own compact size (the payload limit check trusts it):
+ * it must equal flow_json_size for any payload, request id and Date. */
+static void test_envelope_size(void **state)
+{
+	static const char def[] = "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": "
+				  "\"Pass\", \"End\": true}}}";
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_text("m.json", def, strlen(def), NULL, &d);
+	assert_non_null(m);
+	struct ev_log *log = ev_log_new();
+	struct sim_engine *e = sim_new(m, NULL, NULL, log, &d);
+	assert_non_null(e);
+	struct rng r;
+	rng_seed(&r, 7);
+	struct sim_call call = {
+	    .state = "T", .resource = "arn:aws:states:::lambda:invoke", .rng = &r};
+	const char *payloads[] = {"null", "{\"a\": [1, 2.5, \"x\\\"y\"]}", "\"\\u0001\u00e9\"",
+				  "[]", "12345678901"};
+	const char *ids[] = {NULL, "id-1", "a\"b"};
+	for (size_t i = 0; i < ARRAY_LEN(payloads); i++) {
+		for (size_t j = 0; j < ARRAY_LEN(ids); j++) {
+			json_t *p = json_loads(payloads[i], JSON_DECODE_ANY, NULL);
+			assert_non_null(p);
+			call.now_ms = (int64_t)(i * 1000 + j * 1500); /* other Dates */
+			size_t size = 0;
+			json_t *env = sim_invoke_envelope(e, &call, p, 120, ids[j], &size);
+			assert_int_equal(size, flow_json_size(env));
+			json_decref(env);
+		}
+	}
+	sim_free(e);
+	ev_log_free(log);
+	asl_machine_free(m);
+	diags_fini(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +323,7 @@ int main(void)
 	    cmocka_unit_test(test_mock_parse),
 	    cmocka_unit_test(test_mock_errors),
 	    cmocka_unit_test(test_json_size),
+	    cmocka_unit_test(test_envelope_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
