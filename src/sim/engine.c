@@ -277,8 +277,11 @@ void sim_free(struct sim_engine *e)
 	}
 	simq_fini(&e->q);
 	sim_children_free(e);
-	for (size_t i = 0; i < e->state_count; i++)
+	for (size_t i = 0; i < e->state_count; i++) {
 		json_decref(e->info[i].sched_extra);
+		free(e->info[i].res_type);
+		free(e->info[i].res_name);
+	}
 	free(e->map.keys);
 	free(e->map.vals);
 	free(e->info);

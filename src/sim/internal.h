@@ -51,6 +51,9 @@ enum sim_act {
 	ACT_EXEC_TIMEOUT,  /* engine: the state machine's TimeoutSeconds */
 };
 
+/* How a task's resource shows in history. */
+enum task_kind { TASK_SERVICE, TASK_LAMBDA_LEGACY, TASK_ACTIVITY };
+
 /* Per-state facts and counters, indexed through a pointer map. */
 struct sim_state_info {
 	struct sim_state_stats stats;
@@ -58,6 +61,12 @@ struct sim_state_info {
 	bool uses_context;   /* the state's JSON mentions `$$` */
 	int64_t invocations; /* task invocations so far (mock numbering) */
 	json_t *sched_extra; /* shared *Scheduled details (region, timeouts); owned */
+	/* Task: how the resource shows in history, worked out on the first visit (task.c) */
+	bool classified;
+	enum task_kind kind;
+	bool callback;			       /* .waitForTaskToken / .sync / activity */
+	char *res_type, *res_name;	       /* owned */
+	ev_str_t res_type_id, res_name_id, resource_id; /* interned in the execution's log */
 };
 
 /*
@@ -75,8 +84,6 @@ static inline size_t sim_sized_of(struct sim_sized s, const json_t *v)
 	return v && s.v == v ? s.n : SIZE_MAX;
 }
 
-/* How a task's resource shows in history. */
-enum task_kind { TASK_SERVICE, TASK_LAMBDA_LEGACY, TASK_ACTIVITY };
 
 struct sim_block;
 
@@ -119,7 +126,7 @@ struct sim_run {
 
 	/* Task */
 	enum task_kind task_kind;
-	char *res_type, *res_name;	  /* history resourceType / resource */
+	const struct sim_state_info *task_info; /* the Task's, with its resource strings */
 	json_t *params;			  /* effective input of the task (owned) */
 	int64_t timeout_ms, heartbeat_ms; /* 0 = none */
 	int64_t task_started_ms;

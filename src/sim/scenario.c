@@ -43,6 +43,11 @@ struct sim_scenario_models {
 	struct sim_ddb *ddb; /* the tables */
 	VEC(struct model_state) states;
 	struct sim_service lambda, services;
+	/* The last function invoked and its model: a Map calls one function many times, and the
+	 * lookup (a copy of its name, a pattern search) cost more than the call. */
+	char *last_fn;
+	const struct cfg_lambda_fn *last_model;
+	size_t last_state; /* index in states */
 };
 
 static struct model_state *model_state(struct sim_scenario_models *m, const char *kind,
@@ -232,8 +237,15 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 {
 	struct sim_scenario_models *m = svc->ctx;
 	const char *fn = function_of(call);
-	const struct cfg_lambda_fn *model = cfg_lambda_for(m->s, fn);
-	struct model_state *st = model_state(m, "lambda", model->pattern ? model->pattern : fn);
+	if (!m->last_fn || strcmp(m->last_fn, fn) != 0) {
+		free(m->last_fn);
+		m->last_fn = xstrdup(fn);
+		m->last_model = cfg_lambda_for(m->s, fn);
+		const char *key = m->last_model->pattern ? m->last_model->pattern : fn;
+		m->last_state = (size_t)(model_state(m, "lambda", key) - m->states.items);
+	}
+	const struct cfg_lambda_fn *model = m->last_model;
+	struct model_state *st = &m->states.items[m->last_state];
 	int64_t n = st->invocations++;
 	double ms = cfg_duration_sample(&model->duration, &st->rng);
 	int64_t limit = m->s->lambda.account_concurrency;
@@ -359,6 +371,7 @@ void sim_scenario_models_free(struct sim_scenario_models *m)
 		VEC_FREE(m->states.items[i].streams);
 	}
 	VEC_FREE(m->states);
+	free(m->last_fn);
 	sim_ddb_free(m->ddb);
 	free(m);
 }

@@ -13,9 +13,7 @@
 
 void sim_task_clear(struct sim_run *run)
 {
-	free(run->res_type);
-	free(run->res_name);
-	run->res_type = run->res_name = NULL;
+	run->task_info = NULL;
 	json_decref(run->params);
 	run->params = NULL;
 	json_decref(run->outcome.result);
@@ -34,34 +32,41 @@ static bool is_activity(const char *r)
 	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:") && strstr(r, ":activity:");
 }
 
-static void classify(struct sim_run *run, const char *res)
+/* Once per Task state: its kind, whether it waits for a callback, its history strings. */
+static void classify(struct sim_engine *e, struct sim_state_info *info, const char *res)
 {
+	if (info->classified)
+		return;
+	info->classified = true;
 	if (is_legacy_lambda(res)) {
-		run->task_kind = TASK_LAMBDA_LEGACY;
+		info->kind = TASK_LAMBDA_LEGACY;
 	} else if (is_activity(res)) {
-		run->task_kind = TASK_ACTIVITY;
-		run->callback = true;
+		info->kind = TASK_ACTIVITY;
+		info->callback = true;
 	} else {
-		run->task_kind = TASK_SERVICE;
-		if (!sim_split_resource(res, &run->res_type, &run->res_name)) {
-			run->res_type = xstrdup("unknown");
-			run->res_name = xstrdup(res);
+		info->kind = TASK_SERVICE;
+		if (!sim_split_resource(res, &info->res_type, &info->res_name)) {
+			info->res_type = xstrdup("unknown");
+			info->res_name = xstrdup(res);
 		}
-		run->callback = str_ends_with(run->res_name, ".waitForTaskToken") ||
-				strstr(run->res_name, ".sync") != NULL;
+		info->callback = str_ends_with(info->res_name, ".waitForTaskToken") ||
+				 strstr(info->res_name, ".sync") != NULL;
+		info->res_type_id = ev_log_intern(e->main_log, info->res_type);
+		info->res_name_id = ev_log_intern(e->main_log, info->res_name);
 	}
+	info->resource_id = ev_log_intern(e->main_log, res);
 }
 
-/* TimeoutSeconds / HeartbeatSeconds or their Path forms, in ms; -1 after failing the run. */
-static int64_t seconds_field(struct sim_engine *e, struct sim_run *run, const char *name)
+/* TimeoutSeconds / HeartbeatSeconds or their Path forms (`name` + "Path"), in ms; -1 after
+ * failing the run. */
+static int64_t seconds_field(struct sim_engine *e, struct sim_run *run, const char *name,
+			     const char *path_name)
 {
 	json_t *sj = run->state->json;
 	json_t *v = json_object_get(sj, name);
 	if (json_is_integer(v))
 		return json_integer_value(v) * 1000;
-	char *pkey = xasprintf("%sPath", name);
-	json_t *path = json_object_get(sj, pkey);
-	free(pkey);
+	json_t *path = json_object_get(sj, path_name);
 	if (!json_is_string(path))
 		return 0;
 	struct flow_error err = {0};
@@ -94,12 +99,15 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 {
 	sim_task_clear(run);
 	run->params = params;
-	run->callback = false;
-	classify(run, run->state->resource ? run->state->resource : "");
-	run->timeout_ms = seconds_field(e, run, "TimeoutSeconds");
+	struct sim_state_info *info = sim_info(e, run->state);
+	classify(e, info, run->state->resource ? run->state->resource : "");
+	run->task_info = info;
+	run->task_kind = info->kind;
+	run->callback = info->callback;
+	run->timeout_ms = seconds_field(e, run, "TimeoutSeconds", "TimeoutSecondsPath");
 	if (run->timeout_ms < 0)
 		return;
-	run->heartbeat_ms = seconds_field(e, run, "HeartbeatSeconds");
+	run->heartbeat_ms = seconds_field(e, run, "HeartbeatSeconds", "HeartbeatSecondsPath");
 	if (run->heartbeat_ms < 0)
 		return;
 	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_SCHEDULE);
@@ -119,9 +127,13 @@ static json_t *timeouts_extra(struct sim_run *run, json_t *extra)
 static struct ev task_ev(struct sim_engine *e, struct sim_run *run, enum ev_type type)
 {
 	struct ev ev = {.type = type, .prev = run->last, .item = run->item};
-	if (run->task_kind == TASK_SERVICE) {
-		ev.resource_type = ev_log_intern(e->log, run->res_type);
-		ev.resource = ev_log_intern(e->log, run->res_name);
+	const struct sim_state_info *info = run->task_info;
+	if (run->task_kind == TASK_SERVICE && !e->cur) {
+		ev.resource_type = info->res_type_id;
+		ev.resource = info->res_name_id;
+	} else if (run->task_kind == TASK_SERVICE) { /* a child execution's log */
+		ev.resource_type = ev_log_intern(e->log, info->res_type);
+		ev.resource = ev_log_intern(e->log, info->res_name);
 	}
 	return ev;
 }
@@ -156,7 +168,8 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 			info->sched_extra = json_incref(extra);
 	}
 	if (run->task_kind != TASK_SERVICE)
-		ev.resource = ev_log_intern(e->log, run->state->resource);
+		ev.resource = e->cur ? ev_log_intern(e->log, run->state->resource)
+				     : run->task_info->resource_id;
 	if (!json_object_size(extra)) {
 		json_decref(extra);
 		extra = NULL;
@@ -168,8 +181,8 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 
 static bool is_lambda(const struct sim_run *run)
 {
-	return run->task_kind == TASK_LAMBDA_LEGACY ||
-	       (run->res_type && strcmp(run->res_type, "lambda") == 0);
+	const char *type = run->task_info ? run->task_info->res_type : NULL;
+	return run->task_kind == TASK_LAMBDA_LEGACY || (type && strcmp(type, "lambda") == 0);
 }
 
 /* Fills run->outcome from the mock config or the matching service model. */
