@@ -27,9 +27,19 @@ struct simq_item {
 	uint32_t gen;
 	int act;
 };
+/* The work due at one instant, in push order: items[head, len). */
+struct simq_bucket {
+	int64_t t;
+	struct simq_item *items;
+	size_t head, len, cap;
+};
 struct simq {
-	struct simq_item *heap;
-	size_t len, cap;
+	struct simq_bucket *buckets; /* live and recycled */
+	size_t bucket_count, bucket_cap;
+	size_t *free_list, free_len;	  /* recycled buckets */
+	size_t *heap, heap_len, heap_cap; /* live buckets, a binary min-heap by time */
+	size_t *slots, slot_cap; /* time -> live bucket (SIZE_MAX = empty), a power of two */
+	size_t len;		 /* items queued */
 	uint64_t next_seq;
 };
 void simq_init(struct simq *q);
@@ -64,8 +74,8 @@ struct sim_state_info {
 	/* Task: how the resource shows in history, worked out on the first visit (task.c) */
 	bool classified;
 	enum task_kind kind;
-	bool callback;			       /* .waitForTaskToken / .sync / activity */
-	char *res_type, *res_name;	       /* owned */
+	bool callback;					/* .waitForTaskToken / .sync / activity */
+	char *res_type, *res_name;			/* owned */
 	ev_str_t res_type_id, res_name_id, resource_id; /* interned in the execution's log */
 };
 
@@ -83,7 +93,6 @@ static inline size_t sim_sized_of(struct sim_sized s, const json_t *v)
 {
 	return v && s.v == v ? s.n : SIZE_MAX;
 }
-
 
 struct sim_block;
 
@@ -107,16 +116,16 @@ struct sim_run {
 	bool dead;		 /* finished or aborted; freed when pending reaches 0 */
 	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 
-	const struct asl_state *state;	   /* the current state */
-	const struct asl_state *next;	   /* the state ACT_ENTER enters */
-	bool inside;			   /* Entered emitted, state not left yet */
-	json_t *input;			   /* raw input of the current/next state (owned) */
-	json_t *output;			   /* output waiting for ACT_EXIT (owned) */
+	const struct asl_state *state;	    /* the current state */
+	const struct asl_state *next;	    /* the state ACT_ENTER enters */
+	bool inside;			    /* Entered emitted, state not left yet */
+	json_t *input;			    /* raw input of the current/next state (owned) */
+	json_t *output;			    /* output waiting for ACT_EXIT (owned) */
 	struct sim_sized in_size, out_size; /* of input / output, when known */
-	const struct asl_state *exit_next; /* where ACT_EXIT goes; NULL = end of run */
-	bool exit_caught;		   /* Exited after a Catch: no *StateSucceeded */
-	int64_t last;			   /* last event of this run's causal chain */
-	int64_t entered_id;		   /* the current state's Entered event */
+	const struct asl_state *exit_next;  /* where ACT_EXIT goes; NULL = end of run */
+	bool exit_caught;		    /* Exited after a Catch: no *StateSucceeded */
+	int64_t last;			    /* last event of this run's causal chain */
+	int64_t entered_id;		    /* the current state's Entered event */
 
 	json_t *vars;	  /* workflow variables in scope (owned, NULL = none) */
 	json_t *assigned; /* Assign of the current state, applied when it exits (owned) */
@@ -127,8 +136,8 @@ struct sim_run {
 	/* Task */
 	enum task_kind task_kind;
 	const struct sim_state_info *task_info; /* the Task's, with its resource strings */
-	json_t *params;			  /* effective input of the task (owned) */
-	int64_t timeout_ms, heartbeat_ms; /* 0 = none */
+	json_t *params;				/* effective input of the task (owned) */
+	int64_t timeout_ms, heartbeat_ms;	/* 0 = none */
 	int64_t task_started_ms;
 	bool callback;		    /* .waitForTaskToken / .sync / activity */
 	struct sim_outcome outcome; /* pending result of the running attempt */
@@ -317,7 +326,6 @@ void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status st
 /* Aborts a running child run of a Distributed Map: its open states, then ExecutionAborted. */
 void sim_child_abort(struct sim_engine *e, struct sim_run *run);
 void sim_children_free(struct sim_engine *e);
-
 
 /* logs.c */
 /* One Lambda invocation's log lines (all borrowed). */

@@ -2,7 +2,7 @@
  * sim — the simulator: runs a state machine in virtual time and appends the execution's AWS
  * history events to an event log.
  *
- * Owns: the discrete-event core (a binary heap of timed work ordered by (virtual time,
+ * Owns: the discrete-event core (a queue of timed work ordered by (virtual time,
  * sequence); a virtual clock in milliseconds; nothing ever sleeps), the interpreters of every
  * state type, Retry/Catch, timeouts, the service-model interface with its default models
  * (Lambda optimized and legacy, a generic model), and the Step Functions Local mock-config

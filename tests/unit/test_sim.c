@@ -52,6 +52,46 @@ static void test_queue_fifo_same_time(void **state)
 	simq_fini(&q);
 }
 
+/* Pushes and pops interleaved over many distinct times (buckets made, emptied, reused and
+ * found again through the time table): every pop is the least (time, sequence) queued. */
+static void test_queue_interleaved(void **state)
+{
+	(void)state;
+	struct simq q;
+	simq_init(&q);
+	struct rng r;
+	rng_seed(&r, 11);
+	enum { MAX = 4000 };
+	struct simq_item *ref = xcalloc(MAX, sizeof(*ref));
+	size_t n = 0;
+	int64_t now = 0;
+	for (int step = 0; step < 40000; step++) {
+		if (n < MAX && (n == 0 || rng_below(&r, 100) < 55)) {
+			int64_t t = now + (int64_t)rng_below(&r, 300);
+			simq_push(&q, t, step, NULL, 0);
+			ref[n++] = (struct simq_item){.t = t, .act = step};
+			continue;
+		}
+		size_t best = 0;
+		for (size_t i = 1; i < n; i++)
+			if (ref[i].t < ref[best].t ||
+			    (ref[i].t == ref[best].t && ref[i].act < ref[best].act))
+				best = i;
+		const struct simq_item *peek = simq_peek(&q);
+		assert_non_null(peek);
+		assert_int_equal(peek->act, ref[best].act);
+		struct simq_item it;
+		assert_true(simq_pop(&q, &it));
+		assert_int_equal(it.t, ref[best].t);
+		assert_int_equal(it.act, ref[best].act);
+		now = it.t;
+		ref[best] = ref[--n];
+		assert_int_equal(simq_len(&q), n);
+	}
+	free(ref);
+	simq_fini(&q);
+}
+
 /* https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html:
  * IntervalSeconds 3, BackoffRate 1.5, MaxAttempts 2 → waits 3 s, then 4.5 s. */
 static void test_retry_delay_docs_example(void **state)
@@ -315,6 +355,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_queue_order),
 	    cmocka_unit_test(test_queue_fifo_same_time),
+	    cmocka_unit_test(test_queue_interleaved),
 	    cmocka_unit_test(test_retry_delay_docs_example),
 	    cmocka_unit_test(test_retry_delay_cap_and_jitter),
 	    cmocka_unit_test(test_error_matching),
