@@ -59,6 +59,8 @@ static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 	const char *s = json_string_value(spec);
 	if (is_intrinsic(s))
 		return flow_intrinsic(s, input, env, err);
+	if (input && strcmp(s, "$") == 0)
+		return json_incref(input); /* the whole input, as the path would give it */
 	char *msg = NULL;
 	size_t off;
 	struct fpath *p = fpath_parse(s, strlen(s), &msg, &off);
@@ -124,9 +126,7 @@ static json_t *expand(json_t *t, json_t *input, const struct flow_env *env, stru
 			return NULL;
 		}
 		if (is_dynamic_key(key, &base)) {
-			char *name = xstrndup(key, base);
-			json_object_set_new(out, name, v);
-			free(name);
+			json_object_setn_new(out, key, base, v);
 		} else {
 			json_object_set_new(out, key, v);
 		}
