@@ -12,6 +12,9 @@
 #include <time.h>
 
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "analysis/analysis.h"
 #include "asl/asl.h"
@@ -456,6 +459,18 @@ static bool print_explain(const struct asl_machine *m, const struct ev_log *log,
 	return ok;
 }
 
+/*
+ * Freeing a large run's millions of small payload blocks: glibc parks small freed blocks in
+ * "fast bins" and walks all of them again each time a freed neighbourhood grows past 64 KiB,
+ * which made freeing cost as much as simulating. Small blocks go straight back from here on.
+ */
+static void teardown_mode(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MXFAST, 0);
+#endif
+}
+
 static int simulate(struct run_args *ra, struct run_inputs *in)
 {
 	struct ev_log *log = ev_log_new();
@@ -513,6 +528,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 		if (outs_ok && (ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
 			rc = EXIT_USAGE;
 	}
+	teardown_mode();
 	sim_free(e);
 	sim_scenario_models_free(models);
 	ev_log_free(log);
