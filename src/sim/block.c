@@ -197,9 +197,7 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	if (b->distributed)
 		b->last_done =
 		    sim_emit(e, EV_MapRunSucceeded, b->run_started_id, st, owner->item, NULL, NULL);
-	static const char *const fields[] = {"ResultSelector", "ResultPath", "OutputPath",
-					     "Assign"};
-	if (sim_plain(st, fields, ARRAY_LEN(fields))) {
+	if (sim_info(e, st)->plain_output) {
 		owner->last = b->last_done;
 		json_t *res = b->results;
 		b->results = NULL;

@@ -66,6 +66,25 @@ static bool mentions_context(json_t *v)
 	return false;
 }
 
+static int64_t seconds_ms(const struct asl_state *st, const char *name)
+{
+	json_t *v = json_object_get(st->json, name);
+	return json_is_integer(v) ? json_integer_value(v) * 1000 : 0;
+}
+
+static void facts(struct sim_state_info *info, const struct asl_state *st)
+{
+	static const char *const pass[] = {"InputPath", "Parameters", "Result", "ResultPath",
+					   "OutputPath"};
+	static const char *const out[] = {"ResultSelector", "ResultPath", "OutputPath", "Assign"};
+	static const char *const paths[] = {"TimeoutSecondsPath", "HeartbeatSecondsPath"};
+	info->identity_pass = sim_plain(st, pass, ARRAY_LEN(pass));
+	info->plain_output = sim_plain(st, out, ARRAY_LEN(out));
+	info->fixed_timeouts = sim_plain(st, paths, ARRAY_LEN(paths));
+	info->timeout_ms = seconds_ms(st, "TimeoutSeconds");
+	info->heartbeat_ms = seconds_ms(st, "HeartbeatSeconds");
+}
+
 void sim_build_info(struct sim_engine *e)
 {
 	size_t cap = 0;
@@ -87,6 +106,7 @@ void sim_build_info(struct sim_engine *e)
 		e->info[i].stats.state = st;
 		e->info[i].name = ev_log_intern(e->log, st->name);
 		e->info[i].uses_context = mentions_context(st->json);
+		facts(&e->info[i], st);
 	}
 }
 

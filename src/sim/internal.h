@@ -71,6 +71,12 @@ struct sim_state_info {
 	bool uses_context;   /* the state's JSON mentions `$$` */
 	int64_t invocations; /* task invocations so far (mock numbering) */
 	json_t *sched_extra; /* shared *Scheduled details (region, timeouts); owned */
+	/* Read once from the definition (context.c) rather than on every visit: */
+	bool identity_pass;  /* a Pass without InputPath, Parameters, Result, ResultPath, OutputPath
+			      */
+	bool plain_output;   /* no ResultSelector, ResultPath, OutputPath, Assign */
+	bool fixed_timeouts; /* no TimeoutSecondsPath / HeartbeatSecondsPath: */
+	int64_t timeout_ms, heartbeat_ms; /* TimeoutSeconds / HeartbeatSeconds in ms, 0 = none */
 	/* Task: how the resource shows in history, worked out on the first visit (task.c) */
 	bool classified;
 	enum task_kind kind;

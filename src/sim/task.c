@@ -104,12 +104,18 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	run->task_info = info;
 	run->task_kind = info->kind;
 	run->callback = info->callback;
-	run->timeout_ms = seconds_field(e, run, "TimeoutSeconds", "TimeoutSecondsPath");
-	if (run->timeout_ms < 0)
-		return;
-	run->heartbeat_ms = seconds_field(e, run, "HeartbeatSeconds", "HeartbeatSecondsPath");
-	if (run->heartbeat_ms < 0)
-		return;
+	if (info->fixed_timeouts) {
+		run->timeout_ms = info->timeout_ms;
+		run->heartbeat_ms = info->heartbeat_ms;
+	} else {
+		run->timeout_ms = seconds_field(e, run, "TimeoutSeconds", "TimeoutSecondsPath");
+		if (run->timeout_ms < 0)
+			return;
+		run->heartbeat_ms =
+		    seconds_field(e, run, "HeartbeatSeconds", "HeartbeatSecondsPath");
+		if (run->heartbeat_ms < 0)
+			return;
+	}
 	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_SCHEDULE);
 }
 
@@ -156,8 +162,7 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 	/* The details are the same on every visit unless a *Path sets the timeouts: one
 	 * shared value per state (no allocation per event). */
 	struct sim_state_info *info = sim_info(e, run->state);
-	bool fixed = !json_object_get(run->state->json, "TimeoutSecondsPath") &&
-		     !json_object_get(run->state->json, "HeartbeatSecondsPath");
+	bool fixed = info->fixed_timeouts;
 	json_t *extra = fixed && info->sched_extra ? json_incref(info->sched_extra) : NULL;
 	if (!extra) {
 		if (run->task_kind == TASK_SERVICE)
@@ -320,9 +325,7 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	struct ev ev = task_ev(e, run, family[run->task_kind][2]);
 	ev.payload = json_incref(result);
 	run->last = sim_emit_ev(e, &ev, st);
-	static const char *const fields[] = {"ResultSelector", "ResultPath", "OutputPath",
-					     "Assign"};
-	if (sim_plain(st, fields, ARRAY_LEN(fields))) {
+	if (run->task_info->plain_output) {
 		sim_leave_sized(e, run, result, size, st->next); /* the result is the output */
 		return;
 	}
