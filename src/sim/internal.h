@@ -77,6 +77,10 @@ struct sim_state_info {
 	bool plain_output;   /* no ResultSelector, ResultPath, OutputPath, Assign */
 	bool fixed_timeouts; /* no TimeoutSecondsPath / HeartbeatSecondsPath: */
 	int64_t timeout_ms, heartbeat_ms; /* TimeoutSeconds / HeartbeatSeconds in ms, 0 = none */
+	/* The service model the resource matched, while the engine had `services_len` models
+	 * (a registration changes the answer); NULL = not looked up yet. */
+	const struct sim_service *service;
+	size_t services_len;
 	/* Task: how the resource shows in history, worked out on the first visit (task.c) */
 	bool classified;
 	enum task_kind kind;

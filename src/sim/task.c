@@ -225,18 +225,26 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 				.invocation = n,
 				.now_ms = e->now,
 				.rng = &e->rng_service};
-	for (size_t i = e->services.len; i-- > 0;) {
-		const struct sim_service *svc = e->services.items[i];
-		if (svc->matches(svc, call.resource)) {
-			/* Log lines the model writes belong to this task's Map iteration. */
-			e->invoking_item = run->item;
-			svc->invoke(svc, &call, out);
-			e->invoking_item = -1;
-			return;
+	struct sim_state_info *info = sim_info(e, st);
+	if (!info->service || info->services_len != e->services.len) {
+		info->service = NULL;
+		info->services_len = e->services.len;
+		for (size_t i = e->services.len; i-- > 0 && !info->service;) {
+			const struct sim_service *svc = e->services.items[i];
+			if (svc->matches(svc, call.resource))
+				info->service = svc;
 		}
 	}
-	out->duration_ms = e->opt.generic_duration_ms;
-	out->result = json_object();
+	const struct sim_service *svc = info->service;
+	if (!svc) {
+		out->duration_ms = e->opt.generic_duration_ms;
+		out->result = json_object();
+		return;
+	}
+	/* Log lines the model writes belong to this task's Map iteration. */
+	e->invoking_item = run->item;
+	svc->invoke(svc, &call, out);
+	e->invoking_item = -1;
 }
 
 void sim_task_start(struct sim_engine *e, struct sim_run *run)
