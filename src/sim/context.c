@@ -133,7 +133,7 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 	char stamp[40];
 	sim_format_timestamp(e->opt.start_epoch_ms + e->now, stamp, sizeof(stamp));
 	int64_t retries = 0;
-	for (size_t i = 0; i < st->retry_count && run->retry_counts && i < run->retry_cap; i++)
+	for (size_t i = 0; run->retry_live && i < st->retry_count && i < run->retry_cap; i++)
 		retries += run->retry_counts[i];
 	json_object_set_new(ctx, "State",
 			    json_pack("{s:s, s:s, s:I}", "EnteredTime", stamp, "Name", st->name,

@@ -142,6 +142,7 @@ struct sim_run {
 
 	int64_t *retry_counts; /* per retrier, for the current visit */
 	size_t retry_cap;
+	bool retry_live; /* retry_counts hold this visit's counts (else all are 0) */
 
 	/* Task */
 	enum task_kind task_kind;

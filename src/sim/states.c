@@ -405,13 +405,7 @@ void sim_enter(struct sim_engine *e, struct sim_run *run)
 	const struct asl_state *st = run->next;
 	run->state = st;
 	run->next = NULL;
-	if (run->retry_cap < st->retry_count) {
-		run->retry_cap = st->retry_count;
-		run->retry_counts =
-		    xrealloc(run->retry_counts, run->retry_cap * sizeof(*run->retry_counts));
-	}
-	if (st->retry_count)
-		memset(run->retry_counts, 0, st->retry_count * sizeof(*run->retry_counts));
+	run->retry_live = false; /* counted from the first error on (try_retry) */
 	run->failed_in_task = false;
 	run->exit_caught = false;
 	json_decref(run->assigned);
@@ -491,9 +485,25 @@ static bool retrier_matches(const struct asl_retrier *r, const char *error, bool
 	return heartbeat && sim_error_matches(errs, r->error_count, "States.HeartbeatTimeout");
 }
 
+/* The current visit's retry counts, all 0 until the first error. */
+static void retry_counts_ready(struct sim_run *run, size_t n)
+{
+	if (run->retry_live)
+		return;
+	if (run->retry_cap < n) {
+		run->retry_cap = n;
+		run->retry_counts =
+		    xrealloc(run->retry_counts, run->retry_cap * sizeof(*run->retry_counts));
+	}
+	if (n)
+		memset(run->retry_counts, 0, n * sizeof(*run->retry_counts));
+	run->retry_live = true;
+}
+
 static bool try_retry(struct sim_engine *e, struct sim_run *run, const char *error)
 {
 	const struct asl_state *st = run->state;
+	retry_counts_ready(run, st->retry_count);
 	for (size_t i = 0; i < st->retry_count; i++) {
 		const struct asl_retrier *r = &st->retry[i];
 		if (!retrier_matches(r, error, run->heartbeat_expired))
