@@ -286,6 +286,12 @@ static void test_json_size(void **state)
 	    "1.5",
 	    "1e300",
 	    "\"\"",
+	    /* long strings: the escapes are found eight bytes at a time */
+	    "\"abcdefghijklmnopqrstuvwxyz0123456789\"",
+	    "\"abcdefghijklmnopq\\\"rstuvwxyz\"",
+	    "\"abcdefghijklmnopq\\u0001rstuvwxyz\\u001f\"",
+	    "\"abcdefgh\\\\ijklmnop\\nqrstuvwx\\u007f\u00e9\u4e2dabcdefghijk\"",
+	    "\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9 !#$%&'()*+,-./0123456789\"",
 	    "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f/\u00e9\u4e2d\"",
 	    "[]",
 	    "{}",
