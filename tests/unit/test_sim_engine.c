@@ -293,6 +293,68 @@ static void test_custom_service_data_limit(void **state)
 	asl_machine_free(m);
 }
 
+/* The Map's result size is the sum of its iterations' (measured once, where each was produced):
+ * exactly 262,144 bytes passes, one more fails with States.DataLimitExceeded, whether the Map's
+ * output is its result or its result is checked before ResultPath discards it. 3 results
+ * {"blob":"x..."} of 11 + L bytes in
+ * "[a,b,c]": 2 + 3 * (11 + 87369) + 2 = 262,144. */
+static int blob_extra;
+
+static bool match_blob(const struct sim_service *svc, const char *r)
+{
+	(void)svc;
+	return strcmp(r, "arn:aws:states:::blob:get") == 0;
+}
+
+static void invoke_blob(const struct sim_service *svc, const struct sim_call *call,
+			struct sim_outcome *out)
+{
+	(void)svc;
+	size_t n = 87369 + (call->invocation == 2 ? (size_t)blob_extra : 0);
+	char *blob = xcalloc(n + 1, 1);
+	memset(blob, 'x', n);
+	out->duration_ms = 10;
+	out->result = json_pack("{s:s}", "blob", blob);
+	free(blob);
+}
+
+static void run_blobs(const char *result_path, int extra, enum sim_status want)
+{
+	char *text = xasprintf(
+	    "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", %s \"End\": true,"
+	    " \"ItemProcessor\": {\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\","
+	    " \"Resource\": \"arn:aws:states:::blob:get\", \"End\": true}}}}}}",
+	    result_path);
+	struct asl_machine *m = load(text);
+	free(text);
+	json_t *input = json_pack("[i, i, i]", 1, 2, 3);
+	struct ev_log *log = ev_log_new();
+	struct diags d;
+	diags_init(&d);
+	struct sim_engine *e = sim_new(m, input, NULL, log, &d);
+	static const struct sim_service blob = {"blob", match_blob, invoke_blob, NULL};
+	sim_add_service(e, &blob);
+	blob_extra = extra;
+	sim_run(e);
+	assert_int_equal(sim_status(e), want);
+	if (want == SIM_FAILED)
+		assert_string_equal(sim_error(e), "States.DataLimitExceeded");
+	sim_free(e);
+	ev_log_free(log);
+	json_decref(input);
+	diags_fini(&d);
+	asl_machine_free(m);
+}
+
+static void test_map_result_limit(void **state)
+{
+	(void)state;
+	run_blobs("", 0, SIM_SUCCEEDED);
+	run_blobs("", 1, SIM_FAILED);
+	run_blobs("\"ResultPath\": null,", 0, SIM_SUCCEEDED);
+	run_blobs("\"ResultPath\": null,", 1, SIM_FAILED);
+}
+
 /* ResultWriter into a local folder standing in for S3 (aws-facts b.2). */
 static void test_result_writer(void **state)
 {
@@ -351,6 +413,7 @@ int main(void)
 	    cmocka_unit_test(test_inline_cap),
 	    cmocka_unit_test(test_many_items),
 	    cmocka_unit_test(test_custom_service_data_limit),
+	    cmocka_unit_test(test_map_result_limit),
 	    cmocka_unit_test(test_result_writer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
