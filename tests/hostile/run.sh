@@ -284,6 +284,25 @@ run_case history-prev-cycle 1 '.*' -- replay cycle-h.json
 } >"$T/dup-ids.json"
 run_case history-duplicate-ids 1 '.*' -- replay dup-ids.json
 
+# ---- JSONPath: filters nested in filters, each scanning the whole input ----
+# nodes^depth work: the evaluation stops at its step limit (a States.Runtime failure of the
+# execution) and validation refuses filters nested more than 4 deep, located at the 5th.
+{
+	printf '{"a": ['
+	awk 'BEGIN { for (i = 0; i < 10; i++) printf "%s[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]", i ? ", " : "" }'
+	printf '], "x": 1}'
+} >"$T/in113.json"
+printf '{"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "%s", "End": true}}}' \
+	'$..[?($..[?($..[?($..[?($..x)])])])]' >"$T/costly-path.asl.json"
+run_case run-path-step-limit 1 '^$' -- run --input in113.json costly-path.asl.json
+grep -q '^cause .*The path is too costly to evaluate: it takes more than 20000000 steps' \
+	"$T/out" && echo "ok run-path-step-limit.cause" ||
+	echo "FAIL run-path-step-limit.cause: $(grep -E '^(error|cause)' "$T/out" | cut -c1-200)"
+printf '{"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "%s", "End": true}}}' \
+	'$..[?($..[?($..[?($..[?($..[?(@.x)])])])])]' >"$T/nested-filters.asl.json"
+run_case path-filters-nested-5 2 '^nested-filters.asl.json:1:93: error: .*nested more than 4' -- \
+	validate nested-filters.asl.json
+
 # ---- run: hostile inputs, items, mocks; a machine that never ends ----
 printf '%s' "$GOOD" >"$T/good.asl.json"
 run_case run-pure-cycle 1 '^$' -- run cycle.asl.json
