@@ -408,6 +408,12 @@ static void legend(struct gsvg *s, const struct graph *g, int y)
 char *exp_graph_svg(const struct graph *g, const char *title, size_t *len)
 {
 	struct graph_layout *l = graph_layout_new(g);
+	char *oversize = graph_layout_oversize(l);
+	if (oversize) {
+		free(oversize);
+		graph_layout_free(l);
+		return NULL;
+	}
 	int lw = graph_layout_width(l), lh = graph_layout_height(l);
 	struct canvas *c = canvas_new(lw, lh, false);
 	graph_draw(l, c, 0, 0, NULL);
