@@ -40,26 +40,6 @@ static int severity(enum tl_status st)
 	return (size_t)st < TL_ROW_STATUS_COUNT ? rank[st] : 0;
 }
 
-static enum canvas_role role_of(enum tl_status st)
-{
-	switch (st) {
-	case TL_RUNNING:
-		return CANVAS_STATE_RUNNING;
-	case TL_SUCCEEDED:
-		return CANVAS_STATE_SUCCEEDED;
-	case TL_CAUGHT:
-		return CANVAS_STATE_CAUGHT;
-	case TL_FAILED:
-		return CANVAS_STATE_FAILED;
-	case TL_TIMED_OUT:
-		return CANVAS_STATE_TIMED_OUT;
-	case TL_ABORTED:
-		return CANVAS_STATE_ABORTED;
-	default:
-		return CANVAS_STATE_PENDING;
-	}
-}
-
 static void mark_all(struct graph *g, enum canvas_role r)
 {
 	for (size_t i = 0; i < g->nodes.len; i++) {
@@ -112,7 +92,7 @@ size_t exp_graph_mark(struct graph *g, const struct ev_log *log, const struct tl
 			continue;
 		struct graph_node *node = graph_find(g, ev_log_str(log, (ev_str_t)s));
 		if (node)
-			node->status = role_of((enum tl_status)worst.items[s]);
+			node->status = tl_status_role((enum tl_status)worst.items[s]);
 		else
 			missing++;
 	}

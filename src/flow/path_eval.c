@@ -40,26 +40,6 @@ static bool spend(struct budget *b, size_t n)
 	return true;
 }
 
-static const char *type_name(json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
-
 void fpath_step_name(struct strbuf *sb, const char *name)
 {
 	sb_add(sb, "['");
@@ -131,7 +111,7 @@ static json_t *walk_definite(const struct fpath *p, json_t *node, size_t upto, c
 				*why =
 				    xasprintf("Expected to find an object with property ['%s'] in "
 					      "path %s but found %s",
-					      name, sb_str(&where), type_name(node));
+					      name, sb_str(&where), jtype_phrase(node));
 				node = NULL;
 				break;
 			}
@@ -196,7 +176,7 @@ static bool first_step_applies(const struct fseg *g, json_t *node, char **why)
 				 shown);
 	else if (g->kind == FSEG_NAME && !json_is_object(node))
 		*why = xasprintf("Expected to find an object with properties but found %s",
-				 type_name(node));
+				 jtype_phrase(node));
 	free(shown);
 	return *why == NULL;
 }
@@ -575,7 +555,7 @@ bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
 				*why =
 				    xasprintf("Unable to set property ['%s'] because %s is %s, not "
 					      "an object",
-					      name, sb_str(&where), type_name(node));
+					      name, sb_str(&where), jtype_phrase(node));
 				ok = false;
 			} else if (last) {
 				json_object_set(node, name, value);
@@ -596,7 +576,7 @@ bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
 			idx += n;
 		if (!json_is_array(node) || idx < 0 || idx >= n) {
 			*why = xasprintf("Unable to set index [%lld] because %s is %s%s",
-					 g->indexes.items[0], sb_str(&where), type_name(node),
+					 g->indexes.items[0], sb_str(&where), jtype_phrase(node),
 					 json_is_array(node) ? " too short" : ", not an array");
 			ok = false;
 		} else if (last) {

@@ -61,28 +61,6 @@ struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_
 	return (struct canvas_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2};
 }
 
-enum canvas_role tui_status_role(enum tl_status s)
-{
-	switch (s) {
-	case TL_PENDING:
-		return CANVAS_STATE_PENDING;
-	case TL_RUNNING:
-		return CANVAS_STATE_RUNNING;
-	case TL_SUCCEEDED:
-		return CANVAS_STATE_SUCCEEDED;
-	case TL_CAUGHT:
-		return CANVAS_STATE_CAUGHT;
-	case TL_FAILED:
-		return CANVAS_STATE_FAILED;
-	case TL_TIMED_OUT:
-		return CANVAS_STATE_TIMED_OUT;
-	case TL_ABORTED:
-		return CANVAS_STATE_ABORTED;
-	default:
-		return CANVAS_DEFAULT;
-	}
-}
-
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role)
 {
 	switch (role) {
