@@ -46,8 +46,15 @@ void compare_load(struct tui_app *app)
 	app->cw0 = app->t0;
 	app->cw1 = app->t1;
 	/* One speed for both: the configured one, else the longer run in about ten seconds. */
-	bool synthetic = ev_log_meta_const(app->log)->synthetic_time &&
-			 ev_log_meta_const(app->peer->log)->synthetic_time;
+	bool sa = ev_log_meta_const(app->log)->synthetic_time,
+	     sb = ev_log_meta_const(app->peer->log)->synthetic_time, synthetic = sa && sb;
+	if (sa || sb) /* one axis for both: say when its times are event order, not time */
+		snprintf(app->message, sizeof(app->message),
+			 "%s: no real timestamps in the history, times are event order (1 ms per "
+			 "event)",
+			 synthetic ? "A and B"
+			 : sa	   ? "A"
+				   : "B");
 	if (app->src.speed <= 0 && finished(app) && finished(app->peer)) {
 		app->play.speed = play_default_speed(longer_total(app), synthetic);
 		if (app->opt.present && app->play.speed > 0)
