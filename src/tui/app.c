@@ -415,10 +415,8 @@ bool tui_app_key(struct tui_app *app, int key)
 
 void tui_app_mouse(struct tui_app *app, int x, int y, int button)
 {
-	if (app->peer) { /* compare view: the wheel moves the selected side's rows */
-		if (button == 4 || button == 5)
-			for (int i = 0; i < 3; i++)
-				compare_key(app, button == 4 ? TUI_KEY_UP : TUI_KEY_DOWN);
+	if (app->peer) {
+		compare_mouse(app, x, y, button);
 		return;
 	}
 	for (int p = 0; p < PANE_COUNT; p++) {

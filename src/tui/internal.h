@@ -128,6 +128,8 @@ void compare_load(struct tui_app *app);
 void compare_unload(struct tui_app *app);
 /* Playback and timeline keys of the compare view; true when handled. */
 bool compare_key(struct tui_app *app, int key);
+/* A click selects a side and a row there; the wheel scrolls the selected side's rows. */
+void compare_mouse(struct tui_app *app, int x, int y, int button);
 /* Moves the shared cursor of both sides to t (clamped to [0, the longer end]). */
 void compare_seek(struct tui_app *app, int64_t t);
 void compare_seek_end(struct tui_app *app);

@@ -264,6 +264,27 @@ bool compare_key(struct tui_app *app, int key)
 	}
 }
 
+void compare_mouse(struct tui_app *app, int x, int y, int button)
+{
+	if (button == 4 || button == 5) {
+		for (int i = 0; i < 3; i++)
+			compare_key(app, button == 4 ? TUI_KEY_UP : TUI_KEY_DOWN);
+		return;
+	}
+	for (int i = 0; i < 2 && button == 1; i++) {
+		struct tui_app *s = i ? app->peer : app;
+		struct canvas_rect r = s->rect[PANE_TIMELINE];
+		if (r.w <= 0 || x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)
+			continue;
+		app->cside = i;
+		size_t row = s->ttop + (size_t)(y - r.y - 2);
+		if (y >= r.y + 2 && row < tl_index_row_count(s->tl)) {
+			s->trow = row; /* the rows start under the border and the axis */
+			s->tfollow = false;
+		}
+	}
+}
+
 const char *const *compare_help(void)
 {
 	static const char *const help[] = {"space\tplay / pause both",
