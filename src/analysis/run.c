@@ -87,6 +87,11 @@ const struct cfg_scenario *an_scenario_config(const struct an_scenario *sc)
 	return &sc->s;
 }
 
+const struct asl_machine *an_scenario_machine(const struct an_scenario *sc)
+{
+	return sc->m;
+}
+
 uint64_t an_scenario_seed(const struct an_scenario *sc)
 {
 	return sc->s.simulation.seed;
