@@ -25,6 +25,7 @@
 #include "base/base.h"
 #include "event/event.h"
 
+struct asl_machine;
 struct cfg_scenario;
 
 /* ---- percentiles ---- */
@@ -94,6 +95,16 @@ void an_measure(const struct ev_log *log, const struct cfg_scenario *s, struct a
 /* Items per second (0 when the makespan is 0). */
 double an_throughput(const struct an_metrics *m);
 
+/* ---- compare ---- */
+/*
+ * The compare view's delta line (owned by the caller): makespan, throughput, peak concurrency
+ * and invocations of a (borrowed) and b (borrowed), each as "A → B (change)", the change
+ * relative when A is not 0, separated by " │ ", e.g. "makespan 6.845s → 2.395s (-65.0%) │
+ * throughput 0.438 → 1.253/s (+185.8%) │ peak concurrency 1 → 3 (+2) │ invocations 3 → 3
+ * (+0)". ASCII arrows and bars when `ascii`.
+ */
+char *an_delta_line(const struct an_metrics *a, const struct an_metrics *b, bool ascii);
+
 /* ---- one scenario run ---- */
 /* What a headless run reads; every pointer borrowed. NULL config: ./config.yaml when it
  * exists and no definition is given, else the defaults. */
@@ -117,6 +128,8 @@ struct an_scenario *an_scenario_load(const struct an_source *src, struct diags *
 void an_scenario_free(struct an_scenario *sc);
 /* The loaded config (borrowed). */
 const struct cfg_scenario *an_scenario_config(const struct an_scenario *sc);
+/* The definition being run (borrowed, valid while sc lives). */
+const struct asl_machine *an_scenario_machine(const struct an_scenario *sc);
 /* The scenario's own seed (simulation.seed). */
 uint64_t an_scenario_seed(const struct an_scenario *sc);
 /* The MaxConcurrency of the definition's first Map (0 = unlimited or none). */

@@ -8,13 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/stat.h>
-
 #include "asl/asl.h"
 #include "config/config.h"
 #include "history/history.h"
-#include "items/items.h"
-#include "sim/sim.h"
+#include "sim/assemble.h"
 
 struct an_scenario {
 	struct cfg_scenario s;
@@ -27,20 +24,14 @@ struct an_scenario {
 
 static bool load_machine(struct an_scenario *sc, const struct an_source *src, struct diags *d)
 {
-	const char *path = src->definition ? src->definition : sc->s.stepfunc.definition;
-	struct asl_load_options lo = {0};
-	if (!src->definition && sc->s.stepfunc.definition_is_seed)
-		sc->m = sim_load_seed_machine(&sc->s, d);
-	else
-		sc->m = asl_load_file(path, &lo, d);
-	if (sc->m && !asl_validate(sc->m, d)) {
+	const char *path;
+	bool valid;
+	sc->m = sim_scenario_machine(&sc->s, src->definition, &path, &valid, d);
+	if (sc->m && !valid) {
 		asl_machine_free(sc->m);
 		sc->m = NULL;
 	}
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strcspn(base, ".");
-	sc->name = n ? xstrndup(base, n) : xstrdup("StateMachine");
+	sc->name = sim_machine_name(path);
 	return sc->m != NULL;
 }
 
@@ -57,32 +48,17 @@ static bool load_input(struct an_scenario *sc, const char *path, struct diags *d
 	return sc->input != NULL;
 }
 
-/* The table's items matter to the seed (or when named); for another definition a missing
- * default item file just means an empty table (as in `stepscope run`). */
 static bool load_items(struct an_scenario *sc, const struct an_source *src, const char *config,
 		       struct diags *d)
 {
-	struct stat st;
-	bool seed = !src->definition && sc->s.stepfunc.definition_is_seed;
-	const char *items = src->items ? src->items : config || seed ? sc->s.ddb.items : NULL;
-	if (items && !src->items && !seed && stat(items, &st) != 0)
-		items = NULL;
-	if (!items)
-		return true;
-	json_t *list = items_load(items, ITEMS_AUTO, NULL, d);
-	if (list)
-		sc->table_item = items_seed_table_item(&sc->s, list);
-	json_decref(list);
-	return list != NULL;
+	const char *items = sim_scenario_items_path(&sc->s, src->items, config, src->definition);
+	return !items || sim_scenario_table_item(&sc->s, items, &sc->table_item, d);
 }
 
 struct an_scenario *an_scenario_load(const struct an_source *src, struct diags *d)
 {
 	struct an_scenario *sc = xcalloc(1, sizeof(*sc));
-	struct stat st;
-	const char *config = src->config;
-	if (!config && !src->definition && stat("config.yaml", &st) == 0)
-		config = "config.yaml";
+	const char *config = sim_config_path(src->config, src->definition);
 	sc->items_file = src->items;
 	bool ok = cfg_load(&sc->s, config, src->sets, src->set_count, d) &&
 		  load_machine(sc, src, d) && load_input(sc, src->input, d) &&
@@ -111,6 +87,11 @@ const struct cfg_scenario *an_scenario_config(const struct an_scenario *sc)
 	return &sc->s;
 }
 
+const struct asl_machine *an_scenario_machine(const struct an_scenario *sc)
+{
+	return sc->m;
+}
+
 uint64_t an_scenario_seed(const struct an_scenario *sc)
 {
 	return sc->s.simulation.seed;
@@ -126,12 +107,8 @@ struct ev_log *an_scenario_run(struct an_scenario *sc, uint64_t seed, struct dia
 	const struct cfg_scenario *s = &sc->s;
 	struct sim_options opt;
 	sim_options_init(&opt);
+	sim_options_from_scenario(&opt, s);
 	opt.seed = seed;
-	opt.start_epoch_ms = s->simulation.start_time.epoch_ms;
-	opt.inline_map_cap = (int)s->simulation.inline_map_concurrency_cap;
-	opt.history_event_limit = s->simulation.history_event_limit;
-	if (s->lambda.def.duration.model == CFG_DUR_FIXED)
-		opt.lambda_duration_ms = (int64_t)s->lambda.def.duration.ms;
 	opt.state_machine_name = sc->name;
 	opt.items_file = sc->items_file;
 	struct ev_log *log = ev_log_new();

@@ -8,7 +8,7 @@
  *
  * Contract: out of memory is not a user error; it prints one line and aborts, so callers
  * never check allocation results. Everything else reports through `struct diag`.
- * Uses libc only.
+ * Uses libc, and jansson for the name of a JSON value's type (jtype_phrase).
  */
 #ifndef STEPSCOPE_BASE_H
 #define STEPSCOPE_BASE_H
@@ -80,6 +80,12 @@ const char *sb_str(const struct strbuf *sb);
 void sb_add_pointer_token(struct strbuf *sb, const char *token);
 /* `base` (NULL = "") + "/" + escaped token; owned by the caller. */
 char *pointer_join(const char *base, const char *token);
+
+/* ---- JSON values (jansson's json_t) ---- */
+struct json_t;
+/* The type of v (borrowed, not NULL) as messages name it: "an object", "an array",
+ * "a string", "a number", "a boolean" or "null". */
+const char *jtype_phrase(const struct json_t *v);
 
 /* ---- diagnostics ---- */
 enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };

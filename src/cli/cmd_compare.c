@@ -1,7 +1,9 @@
 /*
  * `stepscope compare A B`: two executions, each a simulated scenario (a config file, a
  * definition, or the current scenario with its own --set overrides) or a recorded history,
- * measured the same way and shown side by side with deltas, then on one time axis.
+ * measured the same way. On a terminal they open in the TUI's compare view (one time axis,
+ * one cursor, the deltas in the header); otherwise, or with --text / --json, the headless
+ * table with deltas, then both timelines on one time axis.
  */
 #include "cli.h"
 
@@ -9,18 +11,24 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/analysis.h"
 #include "history/history.h"
+#include "tui/tui.h"
 
 static const char compare_usage[] =
-    "usage: stepscope compare [--json] [--config FILE] [--set KEY=VALUE]...\n"
+    "usage: stepscope compare [--json | --text] [--config FILE] [--set KEY=VALUE]...\n"
     "                         [--a-set KEY=VALUE]... [--b-set KEY=VALUE]... [--seed N]\n"
-    "                         [--items FILE] [--input FILE] [--rows N] [--width N] [A B]\n"
+    "                         [--items FILE] [--input FILE] [--rows N] [--width N]\n"
+    "                         [--ascii] [--paused] [--no-mouse] [A B]\n"
     "\n"
     "Compares two executions: makespan, throughput (Map items per second), peak Map\n"
     "concurrency, Lambda invocations, transitions, retries, throttles, cost, with B - A\n"
-    "deltas, then both timelines on one time axis. A side is:\n"
+    "deltas, then both timelines on one time axis. On a terminal this opens the compare\n"
+    "view: both timelines (one above the other, side by side when the terminal is wide)\n"
+    "on one time axis and one cursor, their concurrency, the deltas in the header; the\n"
+    "TUI's play/pause/step/zoom keys move both (? lists them). A side is:\n"
     "  (none given)        the scenario (--config or ./config.yaml) with --set, then that\n"
     "                      side's --a-set / --b-set; e.g.\n"
     "                      stepscope compare --a-set stepfunc.maxConcurrency=1 \\\n"
@@ -31,6 +39,9 @@ static const char compare_usage[] =
     "                      with the --config scenario; *.asl.yaml definitions too\n"
     "Sides may be mixed: stepscope compare config.yaml recorded-history.json\n"
     "  --json              one object: {a, b, delta}\n"
+    "  --text              the headless table and timelines even on a terminal\n"
+    "  --ascii, --paused, --no-mouse   as for `stepscope tui`; --dump WxH [--at MS|end]\n"
+    "                      [--keys KEYS] [--roles] prints one frame of the view (tests)\n"
     "  --rows N            timeline rows per side (default 12)\n"
     "  --width N           timeline width in columns (default 100)\n"
     "  --seed N            the seed of both simulated sides (default: simulation.seed)\n"
@@ -40,13 +51,20 @@ struct side {
 	const char *arg; /* the positional, NULL = the scenario */
 	VEC(const char *) sets;
 	char *desc;
+	char *label; /* the compare view's title: desc without the common scenario words */
 	struct an_scenario *scen;
 	struct ev_log *log;
 	struct an_metrics m;
+	struct hist_replay_source rsrc; /* the finished log as the TUI's producer */
+	struct ev_producer producer;
 };
 
 struct compare_args {
-	bool json;
+	bool json, text;
+	struct tui_options opt;
+	bool dumping, roles;
+	int dump_w, dump_h;
+	const char *at, *keys;
 	const char *config, *items, *input;
 	VEC(const char *) sets;
 	struct side side[2];
@@ -84,7 +102,18 @@ static bool option_value(struct compare_args *ca, const char *a, const char *v)
 		ca->items = v;
 	else if (strcmp(a, "--input") == 0)
 		ca->input = v;
-	else if (strcmp(a, "--rows") == 0)
+	else if (strcmp(a, "--at") == 0)
+		ca->at = v;
+	else if (strcmp(a, "--keys") == 0)
+		ca->keys = v;
+	else if (strcmp(a, "--dump") == 0) {
+		ca->dumping = true;
+		if (sscanf(v, "%dx%d", &ca->dump_w, &ca->dump_h) != 2 || ca->dump_w < 1 ||
+		    ca->dump_h < 1 || ca->dump_w > 1000 || ca->dump_h > 1000) {
+			cli_error("compare: --dump wants WxH, e.g. 80x24");
+			return false;
+		}
+	} else if (strcmp(a, "--rows") == 0)
 		return parse_num(a, v, 0, 100000, &ca->rows);
 	else if (strcmp(a, "--width") == 0)
 		return parse_num(a, v, 40, 1000, &ca->width);
@@ -100,8 +129,9 @@ static bool option_value(struct compare_args *ca, const char *a, const char *v)
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, struct compare_args *ca)
 {
-	static const char *const valued[] = {"--set",	"--a-set", "--b-set", "--config", "--items",
-					     "--input", "--rows",  "--width", "--seed"};
+	static const char *const valued[] = {"--set",	"--a-set", "--b-set", "--config",
+					     "--items", "--input", "--rows",  "--width",
+					     "--seed",	"--dump",  "--at",    "--keys"};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = false;
@@ -112,6 +142,16 @@ static int parse_args(int argc, char **argv, struct compare_args *ca)
 			return EXIT_OK;
 		} else if (strcmp(a, "--json") == 0) {
 			ca->json = true;
+		} else if (strcmp(a, "--text") == 0) {
+			ca->text = true;
+		} else if (strcmp(a, "--ascii") == 0) {
+			ca->opt.ascii = true;
+		} else if (strcmp(a, "--paused") == 0) {
+			ca->opt.paused = true;
+		} else if (strcmp(a, "--no-mouse") == 0) {
+			ca->opt.no_mouse = true;
+		} else if (strcmp(a, "--roles") == 0) {
+			ca->roles = true;
 		} else if (has_value) {
 			if (i + 1 >= argc) {
 				cli_error("compare: %s needs a value", a);
@@ -183,6 +223,17 @@ static bool load_side(const struct compare_args *ca, struct side *sd, const char
 {
 	enum side_kind k = kind_of(sd->arg);
 	sd->desc = describe(ca, sd, k);
+	/* The view's titles are short: file base names, and for `compare --a-set X --b-set Y`
+	 * (both sides the same scenario) only X and Y. */
+	const char *prefix = "scenario (config.yaml or defaults) ";
+	const char *base = sd->arg ? strrchr(sd->arg, '/') : NULL;
+	if (k == SIDE_SCENARIO && !ca->config && !strncmp(sd->desc, prefix, strlen(prefix)))
+		sd->label = xstrdup(sd->desc + strlen(prefix));
+	else if (base) /* "history a/b/c.json ..." -> "history c.json ..." */
+		sd->label = xasprintf("%.*s%s", (int)strcspn(sd->desc, " ") + 1, sd->desc,
+				      sd->desc + strcspn(sd->desc, " ") + 1 + (base + 1 - sd->arg));
+	else
+		sd->label = xstrdup(sd->desc);
 	struct diags d;
 	diags_init(&d);
 	if (k == SIDE_HISTORY && sd->sets.len) {
@@ -373,22 +424,76 @@ static void print_json(const struct compare_args *ca)
 	json_decref(o);
 }
 
+/* --dump: one frame of the compare view at --at after --keys, as `tui --dump` does. */
+static int dump(struct tui_app *app, const struct compare_args *ca)
+{
+	const char *at = ca->at;
+	if (at && !strcmp(at, "end"))
+		tui_app_seek_end(app);
+	else if (at)
+		tui_app_seek(app, strtoll(at, NULL, 10));
+	if (!tui_app_feed(app, ca->keys ? ca->keys : ""))
+		return cli_error("compare: --keys: unknown <key> name");
+	tui_dump_frame(app, ca->dump_w, ca->dump_h, ca->opt.ascii, ca->roles, stdout);
+	return EXIT_OK;
+}
+
+/* The compare view over both finished logs (replayed: nothing re-runs in the view). */
+static int show(struct compare_args *ca)
+{
+	struct tui_source src[2];
+	for (int i = 0; i < 2; i++) {
+		struct side *sd = &ca->side[i];
+		sd->rsrc.description = sd->desc;
+		hist_producer_init(&sd->producer, &sd->rsrc, sd->log);
+		memset(&src[i], 0, sizeof(src[i]));
+		src[i].producer = &sd->producer;
+		src[i].model = sd->scen ? an_scenario_machine(sd->scen) : NULL;
+		src[i].max_concurrency = sd->scen ? an_scenario_limit(sd->scen) : 0;
+		src[i].replay = true;
+		src[i].label = sd->label;
+	}
+	char *deltas = an_delta_line(&ca->side[0].m, &ca->side[1].m, ca->opt.ascii);
+	src[0].versus = &src[1];
+	src[0].deltas = deltas;
+	int rc;
+	if (ca->dumping) {
+		struct tui_options o = ca->opt;
+		o.paused = true;
+		struct tui_app *app = tui_app_new(&src[0], NULL, &o);
+		rc = dump(app, ca);
+		tui_app_free(app);
+	} else {
+		rc = tui_run(&src[0], NULL, &ca->opt);
+	}
+	free(deltas);
+	return rc;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	struct compare_args ca = {.rows = 12, .width = 100};
 	int rc = parse_args(argc, argv, &ca);
+	if (rc < 0 && ca.dumping + ca.json + ca.text > 1) {
+		cli_error("compare: --json, --text and --dump are alternatives");
+		rc = cli_usage_hint("compare");
+	}
 	if (rc < 0) {
 		rc = EXIT_USAGE;
+		bool tty = isatty(STDOUT_FILENO) && isatty(STDIN_FILENO);
 		if (load_side(&ca, &ca.side[0], "A") && load_side(&ca, &ca.side[1], "B")) {
+			rc = EXIT_OK;
 			if (ca.json)
 				print_json(&ca);
+			else if (ca.dumping || (tty && !ca.text))
+				rc = show(&ca);
 			else
 				print_text(&ca);
-			rc = EXIT_OK;
 		}
 	}
 	for (int i = 0; i < 2; i++) {
 		free(ca.side[i].desc);
+		free(ca.side[i].label);
 		an_scenario_free(ca.side[i].scen);
 		ev_log_free(ca.side[i].log);
 		VEC_FREE(ca.side[i].sets);

@@ -190,7 +190,18 @@ int cmd_graph(int argc, char **argv)
 	struct strbuf title;
 	sb_init(&title);
 	sb_add(&title, base_name(a.file));
-	if (a.history && !mark_from_history(g, a.history, &title)) {
+	char *oversize = NULL;
+	if (a.format == FMT_TEXT || a.format == FMT_SVG) { /* they draw the layout whole */
+		struct graph_layout *l = graph_layout_new(g);
+		oversize = graph_layout_oversize(l);
+		graph_layout_free(l);
+	}
+	if (oversize) {
+		cli_error("graph: %s: %s; --format dot or mermaid have no such limit", a.file,
+			  oversize);
+		free(oversize);
+		rc = EXIT_USAGE;
+	} else if (a.history && !mark_from_history(g, a.history, &title)) {
 		rc = EXIT_USAGE;
 	} else {
 		char *out = a.format == FMT_DOT	      ? graph_render_dot(g)

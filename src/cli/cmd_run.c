@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sys/stat.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -25,6 +24,7 @@
 #include "history/children.h"
 #include "history/history.h"
 #include "items/items.h"
+#include "sim/assemble.h"
 #include "sim/sim.h"
 
 static const char run_usage[] =
@@ -77,8 +77,9 @@ struct run_args {
 static bool takes_value(const char *a)
 {
 	static const char *const with[] = {
-	    "--input",	"--seed", "--start-time", "--mock-config", "--test-case", "--machine-name",
-	    "--config", "--set",  "--items",	  "--history-out", "--trace-out", "--svg-out", "--explain"};
+	    "--input",	      "--seed",	   "--start-time", "--mock-config", "--test-case",
+	    "--machine-name", "--config",  "--set",	   "--items",	    "--history-out",
+	    "--trace-out",    "--svg-out", "--explain"};
 	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (strcmp(a, with[i]) == 0)
 			return true;
@@ -110,8 +111,7 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 		}
 		ra->explain = v;
 		ra->format = FMT_EXPLAIN;
-	}
-	else if (strcmp(a, "--svg-out") == 0)
+	} else if (strcmp(a, "--svg-out") == 0)
 		ra->svg_out = v;
 	else if (strcmp(a, "--set") == 0)
 		VEC_PUSH(ra->sets, v);
@@ -214,15 +214,6 @@ static void print_diags(struct diags *d, const char *file)
 	free(err);
 	diags_print(stderr, d, src, len);
 	free(src);
-}
-
-/* The machine's name for ARNs: the file name without folders and extensions. */
-static char *machine_name_of(const char *path)
-{
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	size_t n = strcspn(base, ".");
-	return n ? xstrndup(base, n) : xstrdup("StateMachine");
 }
 
 static void print_json(struct sim_engine *e, const struct ev_log *log,
@@ -540,13 +531,9 @@ static bool load_machine(const struct run_args *ra, struct run_inputs *in)
 {
 	struct diags d;
 	diags_init(&d);
-	struct asl_load_options lo = {0};
-	in->def_path = ra->definition ? ra->definition : in->s.stepfunc.definition;
-	if (!ra->definition && in->s.stepfunc.definition_is_seed)
-		in->m = sim_load_seed_machine(&in->s, &d);
-	else
-		in->m = asl_load_file(in->def_path, &lo, &d);
-	if (in->m && !asl_validate(in->m, &d)) {
+	bool valid;
+	in->m = sim_scenario_machine(&in->s, ra->definition, &in->def_path, &valid, &d);
+	if (in->m && !valid) {
 		size_t len = 0;
 		const char *src = asl_source_text(in->m, &len);
 		diags_print(stderr, &d, src, len);
@@ -601,10 +588,7 @@ static bool load_tables(struct run_inputs *in)
 /* Scenario, definition, input, mocks and the table's items; false after printing why. */
 static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 {
-	struct stat st;
-	in->config = ra->config;
-	if (!in->config && !ra->definition && stat("config.yaml", &st) == 0)
-		in->config = "config.yaml";
+	in->config = sim_config_path(ra->config, ra->definition);
 	struct diags d;
 	diags_init(&d);
 	bool ok = cfg_load(&in->s, in->config, ra->sets.items, ra->sets.len, &d);
@@ -619,20 +603,10 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 			print_diags(&d, ra->mock);
 		ok = in->mock != NULL;
 	}
-	/* The table's items matter to the seed (or when named with --items); for another
-	 * definition a missing default item file just means an empty table. */
-	bool seed = !ra->definition && in->s.stepfunc.definition_is_seed;
-	const char *items = ra->items ? ra->items : in->config || seed ? in->s.ddb.items : NULL;
-	if (items && !ra->items && !seed && stat(items, &st) != 0)
-		items = NULL;
-	if (ok && items) {
-		json_t *list = items_load(items, ITEMS_AUTO, NULL, &d);
-		if (!list)
-			print_diags(&d, items);
-		else
-			in->table_item = items_seed_table_item(&in->s, list);
-		json_decref(list);
-		ok = list != NULL;
+	const char *items = sim_scenario_items_path(&in->s, ra->items, in->config, ra->definition);
+	if (ok && items && !sim_scenario_table_item(&in->s, items, &in->table_item, &d)) {
+		print_diags(&d, items);
+		ok = false;
 	}
 	diags_fini(&d);
 	return ok && load_tables(in);
@@ -650,17 +624,14 @@ int cmd_run(int argc, char **argv)
 	struct run_inputs in = {0};
 	rc = EXIT_USAGE;
 	if (load_inputs(&ra, &in)) {
-		const struct cfg_scenario *s = &in.s;
-		if (!ra.seed_given)
-			ra.opt.seed = s->simulation.seed;
-		if (!ra.start_given)
-			ra.opt.start_epoch_ms = s->simulation.start_time.epoch_ms;
-		ra.opt.inline_map_cap = (int)s->simulation.inline_map_concurrency_cap;
-		ra.opt.history_event_limit = s->simulation.history_event_limit;
-		/* Mocked Lambda calls take the default function's (fixed) duration. */
-		if (s->lambda.def.duration.model == CFG_DUR_FIXED)
-			ra.opt.lambda_duration_ms = (int64_t)s->lambda.def.duration.ms;
-		char *name = machine_name_of(in.def_path);
+		uint64_t seed = ra.opt.seed; /* --seed and --start-time win over the scenario */
+		int64_t start = ra.opt.start_epoch_ms;
+		sim_options_from_scenario(&ra.opt, &in.s);
+		if (ra.seed_given)
+			ra.opt.seed = seed;
+		if (ra.start_given)
+			ra.opt.start_epoch_ms = start;
+		char *name = sim_machine_name(in.def_path);
 		ra.opt.state_machine_name = ra.machine_name ? ra.machine_name : name;
 		rc = simulate(&ra, &in);
 		free(name);

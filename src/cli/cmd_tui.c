@@ -26,6 +26,9 @@ void tui_session_free(struct session *s)
 	if (!s)
 		return;
 	VEC_FREE(s->logs);
+	tui_session_free(s->peer);
+	free(s->label);
+	free(s->deltas);
 	sim_free(s->engine);
 	sim_scenario_models_free(s->models);
 	ev_log_free(s->log);
@@ -205,6 +208,12 @@ static void fill_source(struct session *s, struct tui_source *src)
 		src->cost = session_cost;
 		src->cost_ctx = s;
 	}
+	src->label = s->label;
+	if (s->peer) { /* a lesson's side-by-side step */
+		fill_source(s->peer, &s->peer_src);
+		src->versus = &s->peer_src;
+		src->deltas = s->deltas;
+	}
 	const struct ev_log_meta *meta = ev_log_meta_const(s->log);
 	src->machine_name = s->machine_name;
 	if (!src->machine_name && !meta->state_machine_name && s->model && s->model->file)
@@ -348,7 +357,7 @@ static bool lesson_move(struct hook_ctx *h, enum tui_reload what, struct session
 	size_t step = fwd ? lr->step + 1 : lr->step - 1;
 	struct diags d;
 	diags_init(&d);
-	*next = tui_sim_session_new(&lr->args[step], NULL, &d);
+	*next = lesson_step_session(lr, step, &d);
 	if (!*next)
 		*message = first_error(&d, "lesson step");
 	diags_fini(&d);

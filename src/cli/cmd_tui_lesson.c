@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/analysis.h"
 #include "tui_session.h"
 
 /* Runs every step headless: "Every step run to its end: step 1 SUCCEEDED in 6.785s · ..."
@@ -34,12 +35,73 @@ static char *lesson_outcomes(struct lesson_run *lr)
 	return sb_take(&sb);
 }
 
+/* A side-by-side step's second execution: the step's arguments, then its `versus` changes. */
+static void versus_args(struct lesson_run *lr, size_t i)
+{
+	const struct lesson_versus *v = lr->l->steps[i].versus;
+	struct sim_args *a = &lr->args[i], *b = &lr->vargs[i];
+	*b = *a;
+	memset(&b->sets, 0, sizeof(b->sets));
+	for (size_t k = 0; k < a->sets.len; k++)
+		VEC_PUSH(b->sets, a->sets.items[k]);
+	for (size_t k = 0; k < v->set_count; k++)
+		VEC_PUSH(b->sets, v->sets[k]);
+	if (v->definition)
+		b->definition = v->definition;
+	if (v->items) {
+		b->items = v->items;
+		b->item_list = NULL;
+	}
+	if (v->input)
+		b->input_value = v->input;
+}
+
+/* "KEY=V, KEY=V" (owned by the caller): a side's title when the lesson gives none. */
+static char *sets_label(char *const *sets, size_t n, const char *none)
+{
+	struct strbuf sb;
+	sb_init(&sb);
+	for (size_t i = 0; i < n; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", sets[i]);
+	if (!n)
+		sb_addf(&sb, "%s", none);
+	return sb_take(&sb);
+}
+
+struct session *lesson_step_session(struct lesson_run *lr, size_t step, struct diags *d)
+{
+	struct session *s = tui_sim_session_new(&lr->args[step], NULL, d);
+	const struct lesson_step *st = &lr->l->steps[step];
+	if (!s || !st->versus)
+		return s;
+	struct session *b = tui_sim_session_new(&lr->vargs[step], NULL, d);
+	if (!b) {
+		tui_session_free(s);
+		return NULL;
+	}
+	/* Both run to their end first: the deltas are of whole runs, and the view then replays
+	 * two finished logs on one cursor. */
+	sim_run(s->engine);
+	sim_run(b->engine);
+	struct an_metrics ma, mb;
+	an_measure(s->log, &s->scenario, &ma);
+	an_measure(b->log, &b->scenario, &mb);
+	s->deltas = an_delta_line(&ma, &mb, lr->ascii);
+	s->label = sets_label(st->sets, st->set_count, "the step's scenario");
+	b->label = st->versus->title
+		       ? xstrdup(st->versus->title)
+		       : sets_label(st->versus->sets, st->versus->set_count, "the step's scenario");
+	s->peer = b;
+	return s;
+}
+
 static void lesson_run_init(struct lesson_run *lr, const struct lesson *l)
 {
 	memset(lr, 0, sizeof(*lr));
 	lr->l = l;
 	size_t n = l->step_count;
 	lr->args = xcalloc(n, sizeof(*lr->args));
+	lr->vargs = xcalloc(n, sizeof(*lr->vargs));
 	lr->views = xcalloc(n, sizeof(*lr->views));
 	lr->pauses = xcalloc(n, sizeof(*lr->pauses));
 	lr->items = xcalloc(n, sizeof(*lr->items));
@@ -60,6 +122,8 @@ static void lesson_run_init(struct lesson_run *lr, const struct lesson *l)
 			lr->pauses[i][k] = (struct tui_pause){p->t_ms,	p->event, p->note,
 							      p->state, p->row,	  p->pane};
 		}
+		if (st->versus)
+			versus_args(lr, i);
 		lr->views[i] = (struct tui_lesson){.title = l->title,
 						   .step_title = st->title,
 						   .text = st->text,
@@ -82,10 +146,12 @@ static void lesson_run_fini(struct lesson_run *lr)
 	free(lr->compare);
 	for (size_t i = 0; i < lr->l->step_count; i++) {
 		VEC_FREE(lr->args[i].sets);
+		VEC_FREE(lr->vargs[i].sets);
 		free(lr->pauses[i]);
 		json_decref(lr->items[i]);
 	}
 	free(lr->args);
+	free(lr->vargs);
 	free(lr->views);
 	free(lr->pauses);
 	free(lr->items);
@@ -95,7 +161,7 @@ static struct session *lesson_session(struct lesson_run *lr, size_t step)
 {
 	struct diags d;
 	diags_init(&d);
-	struct session *s = tui_sim_session_new(&lr->args[step], NULL, &d);
+	struct session *s = lesson_step_session(lr, step, &d);
 	if (!s) {
 		diags_sort(&d);
 		diags_print(stderr, &d, NULL, 0);
@@ -123,6 +189,7 @@ int cli_tui_lesson(const struct lesson *l, size_t step, int argc, char **argv)
 	struct lesson_run lr;
 	lesson_run_init(&lr, l);
 	lr.step = step;
+	lr.ascii = a.opt.ascii;
 	struct session *s = lesson_session(&lr, step);
 	rc = s ? tui_run_session(s, &a, &lr.args[step], &lr) : EXIT_USAGE;
 	lesson_run_fini(&lr);

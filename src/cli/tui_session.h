@@ -43,6 +43,11 @@ struct session {
 	VEC(struct tui_log_line) logs; /* the engine's CloudWatch lines, as the TUI reads them */
 	size_t logs_settled;	       /* lines before this one can no longer move */
 	char cost[48];		       /* the finished run's cost estimate, "" until then */
+	/* a lesson's side-by-side step: the second execution (owned), shown in the compare
+	 * view with this session's as A; both are run to their end first */
+	struct session *peer;
+	struct tui_source peer_src; /* the peer as the TUI reads it */
+	char *label, *deltas;	    /* compare view: this side's title, the B - A line */
 };
 
 /* A lesson being shown: every step's simulation arguments and pane contents. */
@@ -52,8 +57,10 @@ struct lesson_run {
 	struct sim_args *args;
 	struct tui_lesson *views;
 	struct tui_pause **pauses;
-	json_t **items; /* generated item lists, NULL where none */
-	char *compare;	/* every step's outcome (steps with `compare: true` show it) */
+	json_t **items;		/* generated item lists, NULL where none */
+	char *compare;		/* every step's outcome (steps with `compare: true` show it) */
+	struct sim_args *vargs; /* steps with `versus`: the second execution's arguments */
+	bool ascii;		/* the deltas line in ASCII */
 };
 
 struct dump_opts {
@@ -78,6 +85,9 @@ void tui_session_free(struct session *s);
  * the reason in d. Owned by the caller. */
 struct session *tui_sim_session_new(const struct sim_args *a, const uint64_t *seed,
 				    struct diags *d);
+/* A lesson step's session (owned by the caller): with `versus`, the second execution as its
+ * peer, both run to their end, and the deltas. NULL with the reason in d. */
+struct session *lesson_step_session(struct lesson_run *lr, size_t step, struct diags *d);
 /* Parses the tui options of argv[1..]; *done after --help. */
 int tui_parse_args(int argc, char **argv, struct tui_args *a, bool *done);
 /* Shows session s (taken) in the TUI, or dumps a frame; sim and lr (borrowed, may be NULL)

@@ -122,11 +122,19 @@ static const struct cfg_key simulation_keys[] = {
     {0},
 };
 
-/* AWS list prices for us-east-1 as remembered on asOf (not fetched): Step Functions
- * https://aws.amazon.com/step-functions/pricing/ and Lambda https://aws.amazon.com/lambda/pricing/
- * (x86). Free tiers are ignored. */
+/* AWS list prices for us-east-1 (N. Virginia), checked on 2026-11-25 (the pages state no
+ * date, so asOf is the day they were read); free tiers are ignored:
+ * - https://aws.amazon.com/step-functions/pricing/ : Standard $0.025 per 1,000 state
+ *   transitions (= 0.000025 each, retries included). Express: $1.00 per million requests
+ *   and $0.00001667 per GB-second in the first duration tier (100 ms steps, 64 MB chunks);
+ *   the page renders its Express table client-side, so these two were confirmed from
+ *   https://aws.amazon.com/blogs/compute/building-cost-effective-aws-step-functions-workflows/
+ *   (requests) and secondary price guides (GB-second), not from the table itself.
+ * - https://aws.amazon.com/lambda/pricing/ : $0.20 per million requests; x86 duration
+ *   $0.0000166667 per GB-second for the first 6 billion GB-seconds a month (1 ms steps).
+ * The values written from memory on 2024-05-01 all matched; only asOf moved. */
 static const struct cfg_key pricing_keys[] = {
-    {"asOf", CT_STRING, S(pricing.as_of), 1, 64, 0, "\"2024-05-01\"",
+    {"asOf", CT_STRING, S(pricing.as_of), 1, 64, 0, "\"2026-11-25\"",
      "the date the prices below were taken (shown beside every estimate)", NULL},
     {"region", CT_STRING, S(pricing.region), 1, 64, 0, "us-east-1", "the region the prices are for",
      NULL},

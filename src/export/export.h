@@ -69,6 +69,7 @@ size_t exp_graph_mark(struct graph *g, const struct ev_log *log, const struct tl
  * A standalone SVG of the state graph, from the graph layout (cells scaled to pixels): boxes
  * coloured by each node's status role, Parallel/Map frames, the routed edges with arrows and
  * labels, a legend of the statuses present. `title` (borrowed, may be NULL) heads the image.
+ * NULL when the layout is too large to draw whole (graph_layout_oversize says why).
  */
 char *exp_graph_svg(const struct graph *g, const char *title, size_t *len);
 

@@ -40,26 +40,6 @@ static int severity(enum tl_status st)
 	return (size_t)st < TL_ROW_STATUS_COUNT ? rank[st] : 0;
 }
 
-static enum canvas_role role_of(enum tl_status st)
-{
-	switch (st) {
-	case TL_RUNNING:
-		return CANVAS_STATE_RUNNING;
-	case TL_SUCCEEDED:
-		return CANVAS_STATE_SUCCEEDED;
-	case TL_CAUGHT:
-		return CANVAS_STATE_CAUGHT;
-	case TL_FAILED:
-		return CANVAS_STATE_FAILED;
-	case TL_TIMED_OUT:
-		return CANVAS_STATE_TIMED_OUT;
-	case TL_ABORTED:
-		return CANVAS_STATE_ABORTED;
-	default:
-		return CANVAS_STATE_PENDING;
-	}
-}
-
 static void mark_all(struct graph *g, enum canvas_role r)
 {
 	for (size_t i = 0; i < g->nodes.len; i++) {
@@ -112,7 +92,7 @@ size_t exp_graph_mark(struct graph *g, const struct ev_log *log, const struct tl
 			continue;
 		struct graph_node *node = graph_find(g, ev_log_str(log, (ev_str_t)s));
 		if (node)
-			node->status = role_of((enum tl_status)worst.items[s]);
+			node->status = tl_status_role((enum tl_status)worst.items[s]);
 		else
 			missing++;
 	}
@@ -408,6 +388,12 @@ static void legend(struct gsvg *s, const struct graph *g, int y)
 char *exp_graph_svg(const struct graph *g, const char *title, size_t *len)
 {
 	struct graph_layout *l = graph_layout_new(g);
+	char *oversize = graph_layout_oversize(l);
+	if (oversize) {
+		free(oversize);
+		graph_layout_free(l);
+		return NULL;
+	}
 	int lw = graph_layout_width(l), lh = graph_layout_height(l);
 	struct canvas *c = canvas_new(lw, lh, false);
 	graph_draw(l, c, 0, 0, NULL);

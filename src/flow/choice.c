@@ -75,7 +75,9 @@ static json_t *rule_path(const char *path, json_t *input, const struct flow_env 
 	char *why = NULL;
 	json_t *v = fpath_eval(p, input, NULL, env, &why);
 	fpath_free(p);
-	if (!v && !may_miss)
+	if (!v && fpath_over_budget(why))
+		flow_error_set(err, "States.Runtime", "Invalid path '%s': %s", path, why);
+	else if (!v && !may_miss)
 		flow_error_set(err, "States.Runtime",
 			       "Invalid path '%s': The choice state's condition path references "
 			       "an invalid value.",
@@ -187,8 +189,8 @@ static bool eval_compare(json_t *rule, const struct rule_op *op, bool path_form,
 		return false;
 	}
 	json_t *v = rule_path(var, input, env, op->type == RT_IS_PRESENT, err);
-	if (!v && op->type != RT_IS_PRESENT)
-		return false;
+	if (!v && (op->type != RT_IS_PRESENT || (err && err->name)))
+		return false; /* IsPresent: absent is an answer, a path over its step limit not */
 	note_value(why, var, v);
 	json_t *other = NULL;
 	if (path_form) {

@@ -95,6 +95,21 @@ bool fpath_is_reference(const struct fpath *p, size_t *bad_seg);
 json_t *fpath_eval(const struct fpath *p, json_t *input, json_t *current,
 		   const struct flow_env *env, char **why);
 
+/*
+ * The work one evaluation may do: nodes visited plus elements compared, the paths inside its
+ * filters included. Filters nested in filters, each with a deep scan, cost O(nodes^depth);
+ * past the limit the evaluation fails (NULL) with a *why starting with FPATH_BUDGET_PREFIX.
+ * Twenty million steps take about a third of a second; real paths over a 256 KiB payload
+ * (the largest Step Functions passes) take far fewer.
+ */
+#define FPATH_MAX_STEPS	    20000000
+#define FPATH_BUDGET_PREFIX "The path is too costly to evaluate"
+/* True when *why of a failed fpath_eval says it ran out of steps. */
+bool fpath_over_budget(const char *why);
+/* Filters nested inside filters deeper than this are a syntax error (flow_check_path), so a
+ * definition that could only end on the step limit is caught at validation. */
+#define FPATH_MAX_FILTER_NESTING 4
+
 /* Places value at the reference path p in doc (doc modified in place; value borrowed).
  * Creates missing objects. False with *why (owned) when it cannot. */
 bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why);

@@ -386,7 +386,10 @@ static json_t *arg_value(const struct fcall *c, size_t i, json_t *input, const s
 	case FA_PATH: {
 		char *why = NULL;
 		json_t *v = fpath_eval(a->path, input, NULL, env, &why);
-		if (!v)
+		if (!v && fpath_over_budget(why))
+			flow_error_set(err, "States.Runtime", "Invalid argument %zu of %s: %s",
+				       i + 1, c->name, why);
+		else if (!v)
 			flow_error_set(err, FAILURE,
 				       "Invalid argument %zu of %s: the path '%s' could not be "
 				       "found in the input (%s)",

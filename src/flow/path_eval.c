@@ -12,30 +12,32 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The work one evaluation may do, shared by the paths nested in its filters (each filter
+ * operand starts a walk of its own): filters nested in filters, each with a deep scan, cost
+ * O(nodes^depth). One step is one node visited or one element compared.
+ */
+struct budget {
+	size_t left;
+	bool over;
+};
+
 struct walk {
 	json_t *input; /* for `$` inside filters */
 	const struct flow_env *env;
-	VEC(json_t *) out; /* borrowed matches */
+	struct budget *budget; /* borrowed, shared with nested walks */
+	VEC(json_t *) out;     /* borrowed matches */
 };
 
-static const char *type_name(json_t *v)
+/* Takes n steps from the budget; false (from then on) once it is spent. */
+static bool spend(struct budget *b, size_t n)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
+	if (b->over || n > b->left) {
+		b->over = true;
+		return false;
 	}
+	b->left -= n;
+	return true;
 }
 
 void fpath_step_name(struct strbuf *sb, const char *name)
@@ -109,7 +111,7 @@ static json_t *walk_definite(const struct fpath *p, json_t *node, size_t upto, c
 				*why =
 				    xasprintf("Expected to find an object with property ['%s'] in "
 					      "path %s but found %s",
-					      name, sb_str(&where), type_name(node));
+					      name, sb_str(&where), jtype_phrase(node));
 				node = NULL;
 				break;
 			}
@@ -174,7 +176,7 @@ static bool first_step_applies(const struct fseg *g, json_t *node, char **why)
 				 shown);
 	else if (g->kind == FSEG_NAME && !json_is_object(node))
 		*why = xasprintf("Expected to find an object with properties but found %s",
-				 type_name(node));
+				 jtype_phrase(node));
 	free(shown);
 	return *why == NULL;
 }
@@ -184,6 +186,8 @@ static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur);
 
 static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 {
+	if (w->budget->over)
+		return;
 	const struct fseg *g = &p->segs.items[i];
 	const char *key;
 	json_t *child;
@@ -247,19 +251,33 @@ static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 /* `..`: the step applies to the node and to every descendant, in document order. */
 static void deep(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 {
+	if (!spend(w->budget, 1))
+		return;
 	step(w, p, i, node);
 	const char *key;
 	json_t *child;
 	size_t k;
 	if (json_is_object(node)) {
-		json_object_foreach(node, key, child) deep(w, p, i, child);
+		json_object_foreach(node, key, child)
+		{
+			if (w->budget->over)
+				return;
+			deep(w, p, i, child);
+		}
 	} else if (json_is_array(node)) {
-		json_array_foreach(node, k, child) deep(w, p, i, child);
+		json_array_foreach(node, k, child)
+		{
+			if (w->budget->over)
+				return;
+			deep(w, p, i, child);
+		}
 	}
 }
 
 static void apply(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 {
+	if (!spend(w->budget, 1))
+		return;
 	if (i == p->segs.len)
 		VEC_PUSH(w->out, node);
 	else if (p->segs.items[i].deep)
@@ -268,13 +286,16 @@ static void apply(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 		step(w, p, i, node);
 }
 
+static json_t *eval(const struct fpath *p, json_t *input, json_t *current,
+		    const struct flow_env *env, struct budget *budget, char **why);
+
 /* An operand's value (new reference), or NULL when a definite path finds nothing. */
 static json_t *operand(struct walk *w, const struct fexpr *e, json_t *cur)
 {
 	if (e->kind == FX_LIT)
 		return json_incref(e->lit);
 	char *why = NULL;
-	json_t *v = fpath_eval(e->path, w->input, cur, w->env, &why);
+	json_t *v = eval(e->path, w->input, cur, w->env, w->budget, &why);
 	free(why);
 	return v;
 }
@@ -296,20 +317,26 @@ static bool values_equal(json_t *a, json_t *b)
 	return json_equal(a, b);
 }
 
-static bool contains(json_t *arr, json_t *v)
+static bool contains(struct budget *b, json_t *arr, json_t *v)
 {
 	size_t i;
 	json_t *item;
-	json_array_foreach(arr, i, item) if (values_equal(item, v)) return true;
+	json_array_foreach(arr, i, item)
+	{
+		if (!spend(b, 1))
+			return false;
+		if (values_equal(item, v))
+			return true;
+	}
 	return false;
 }
 
 /* How many items of a (an array) are in b (an array). */
-static size_t count_in(json_t *a, json_t *b)
+static size_t count_in(struct budget *bg, json_t *a, json_t *b)
 {
 	size_t i, n = 0;
 	json_t *item;
-	json_array_foreach(a, i, item) n += contains(b, item);
+	json_array_foreach(a, i, item) n += contains(bg, b, item);
 	return n;
 }
 
@@ -323,20 +350,20 @@ static json_int_t length_of(json_t *v)
 }
 
 /* Jayway's word operators: membership and sizes. */
-static bool compare_words(enum fcmp op, json_t *a, json_t *b)
+static bool compare_words(struct budget *bg, enum fcmp op, json_t *a, json_t *b)
 {
 	bool arrays = json_is_array(a) && json_is_array(b);
 	switch (op) {
 	case FC_IN:
-		return json_is_array(b) && contains(b, a);
+		return json_is_array(b) && contains(bg, b, a);
 	case FC_NIN:
-		return !(json_is_array(b) && contains(b, a));
+		return !(json_is_array(b) && contains(bg, b, a));
 	case FC_SUBSETOF:
-		return arrays && count_in(a, b) == json_array_size(a);
+		return arrays && count_in(bg, a, b) == json_array_size(a);
 	case FC_ANYOF:
-		return arrays && count_in(a, b) > 0;
+		return arrays && count_in(bg, a, b) > 0;
 	case FC_NONEOF:
-		return arrays && count_in(a, b) == 0;
+		return arrays && count_in(bg, a, b) == 0;
 	case FC_SIZE:
 		return json_is_integer(b) && length_of(a) == json_integer_value(b);
 	default: /* FC_EMPTY */
@@ -345,10 +372,10 @@ static bool compare_words(enum fcmp op, json_t *a, json_t *b)
 	}
 }
 
-static bool compare(enum fcmp op, json_t *a, json_t *b)
+static bool compare(struct budget *bg, enum fcmp op, json_t *a, json_t *b)
 {
 	if (op >= FC_IN)
-		return a && b && compare_words(op, a, b);
+		return a && b && compare_words(bg, op, a, b);
 	if (op == FC_EQ || op == FC_NE) {
 		bool eq = a && b && values_equal(a, b);
 		return op == FC_EQ ? eq : !eq;
@@ -374,6 +401,8 @@ static bool compare(enum fcmp op, json_t *a, json_t *b)
 
 static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
 {
+	if (!spend(w->budget, 1))
+		return false;
 	switch (e->kind) {
 	case FX_OR:
 		return fx_test(w, e->a, cur) || fx_test(w, e->b, cur);
@@ -389,14 +418,14 @@ static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
 	}
 	case FX_REGEX: {
 		json_t *v = operand(w, e->a, cur);
-		bool ok =
-		    json_is_string(v) && regexec(e->regex, json_string_value(v), 0, NULL, 0) == 0;
+		bool ok = json_is_string(v) && spend(w->budget, json_string_length(v)) &&
+			  regexec(e->regex, json_string_value(v), 0, NULL, 0) == 0;
 		json_decref(v);
 		return ok;
 	}
 	case FX_CMP: {
 		json_t *a = operand(w, e->a, cur), *b = operand(w, e->b, cur);
-		bool ok = compare(e->op, a, b);
+		bool ok = compare(w->budget, e->op, a, b);
 		json_decref(a);
 		json_decref(b);
 		return ok;
@@ -454,15 +483,15 @@ static json_t *apply_function(const char *fn, json_t *v, char **why)
 	return json_real(sqrt(fmax(0, sumsq / (double)n - mean * mean)));
 }
 
-json_t *fpath_eval(const struct fpath *p, json_t *input, json_t *current,
-		   const struct flow_env *env, char **why)
+static json_t *eval(const struct fpath *p, json_t *input, json_t *current,
+		    const struct flow_env *env, struct budget *budget, char **why)
 {
 	*why = NULL;
 	const struct fseg *last = p->segs.len ? &p->segs.items[p->segs.len - 1] : NULL;
 	if (last && last->kind == FSEG_FUNC) {
 		struct fpath upstream = *p; /* shares the segments, minus the function */
 		upstream.segs.len--;
-		json_t *v = fpath_eval(&upstream, input, current, env, why);
+		json_t *v = eval(&upstream, input, current, env, budget, why);
 		json_t *r = v ? apply_function(last->names.items[0], v, why) : NULL;
 		json_decref(v);
 		return r;
@@ -478,13 +507,31 @@ json_t *fpath_eval(const struct fpath *p, json_t *input, json_t *current,
 		return json_incref(node);
 	if (!first_step_applies(&p->segs.items[k], node, why))
 		return NULL;
-	struct walk w = {.input = input, .env = env};
+	struct walk w = {.input = input, .env = env, .budget = budget};
 	apply(&w, p, k, node);
-	json_t *arr = json_array();
-	for (size_t i = 0; i < w.out.len; i++)
-		json_array_append(arr, w.out.items[i]);
+	json_t *arr = NULL;
+	if (budget->over) {
+		*why = xasprintf("%s: it takes more than %d steps", FPATH_BUDGET_PREFIX,
+				 FPATH_MAX_STEPS);
+	} else {
+		arr = json_array();
+		for (size_t i = 0; i < w.out.len; i++)
+			json_array_append(arr, w.out.items[i]);
+	}
 	VEC_FREE(w.out);
 	return arr;
+}
+
+json_t *fpath_eval(const struct fpath *p, json_t *input, json_t *current,
+		   const struct flow_env *env, char **why)
+{
+	struct budget budget = {.left = FPATH_MAX_STEPS};
+	return eval(p, input, current, env, &budget, why);
+}
+
+bool fpath_over_budget(const char *why)
+{
+	return why && strncmp(why, FPATH_BUDGET_PREFIX, strlen(FPATH_BUDGET_PREFIX)) == 0;
 }
 
 bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
@@ -508,7 +555,7 @@ bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
 				*why =
 				    xasprintf("Unable to set property ['%s'] because %s is %s, not "
 					      "an object",
-					      name, sb_str(&where), type_name(node));
+					      name, sb_str(&where), jtype_phrase(node));
 				ok = false;
 			} else if (last) {
 				json_object_set(node, name, value);
@@ -529,7 +576,7 @@ bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
 			idx += n;
 		if (!json_is_array(node) || idx < 0 || idx >= n) {
 			*why = xasprintf("Unable to set index [%lld] because %s is %s%s",
-					 g->indexes.items[0], sb_str(&where), type_name(node),
+					 g->indexes.items[0], sb_str(&where), jtype_phrase(node),
 					 json_is_array(node) ? " too short" : ", not an array");
 			ok = false;
 		} else if (last) {

@@ -140,12 +140,20 @@ static bool parse_bracket(struct pp *p, struct fseg *g)
 				break;
 		}
 	} else if (c == '?') {
+		if (p->filters >= FPATH_MAX_FILTER_NESTING)
+			return pp_fail(
+			    p, p->pos,
+			    "filters nested more than %d deep (each level multiplies the "
+			    "work of the evaluation)",
+			    FPATH_MAX_FILTER_NESTING);
 		p->pos++;
 		pp_space(p);
 		if (!pp_accept(p, "("))
 			return pp_fail(p, p->pos, "expected '(' after '?'");
 		g->kind = FSEG_FILTER;
+		p->filters++;
 		g->filter = pp_filter(p);
+		p->filters--;
 		if (!g->filter)
 			return false;
 		pp_space(p);

@@ -12,7 +12,8 @@ struct pp {
 	size_t len, pos;
 	char *msg;
 	size_t off;
-	int depth; /* of nested filters and parentheses: bounded, the stack is not */
+	int depth;   /* of nested filters and parentheses: bounded, the stack is not */
+	int filters; /* filters open around the cursor (FPATH_MAX_FILTER_NESTING) */
 };
 
 /* Far beyond any real filter; stops a hostile definition from exhausting the stack. */

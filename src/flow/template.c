@@ -74,7 +74,10 @@ static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 	}
 	char *why = NULL;
 	json_t *v = fpath_eval(p, input, NULL, env, &why);
-	if (!v) {
+	if (!v && fpath_over_budget(why)) {
+		flow_error_set(err, "States.Runtime",
+			       "The JSONPath '%s' specified for the field '%s': %s", s, key, why);
+	} else if (!v) {
 		char *shown =
 		    flow_dump(p->root == FROOT_CONTEXT && env ? env->context : input, 2000);
 		/*

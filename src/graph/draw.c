@@ -60,7 +60,23 @@ struct graph_layout *graph_layout_new(const struct graph *g)
 {
 	struct graph_layout *l = xcalloc(1, sizeof(*l));
 	l->g = g;
-	layout_graph(g, 0, &l->b);
+	size_t budget = GRAPH_MAX_ITEMS;
+	layout_graph(g, 0, &budget, &l->b);
+	if (l->b.refused) {
+		/* The layout becomes the reason, on one line: a view shows it where the graph
+		 * would be. */
+		block_fini(&l->b);
+		l->error =
+		    xasprintf("the graph is too large to lay out: it needs more than %d "
+			      "layout items (states, plus one per layer a long edge crosses)",
+			      GRAPH_MAX_ITEMS);
+		int w = canvas_str_width(l->error);
+		l->b = (struct block){.w = w, .h = 1};
+		block_op(&l->b, (struct op){.kind = OP_LABEL,
+					    .text = xstrdup(l->error),
+					    .maxw = w,
+					    .role = CANVAS_LABEL});
+	}
 	return l;
 }
 
@@ -69,7 +85,24 @@ void graph_layout_free(struct graph_layout *l)
 	if (!l)
 		return;
 	block_fini(&l->b);
+	free(l->error);
 	free(l);
+}
+
+const char *graph_layout_error(const struct graph_layout *l)
+{
+	return l->error;
+}
+
+char *graph_layout_oversize(const struct graph_layout *l)
+{
+	if (l->error)
+		return xstrdup(l->error);
+	long long cells = (long long)l->b.w * l->b.h;
+	if (cells <= GRAPH_MAX_CELLS)
+		return NULL;
+	return xasprintf("the drawing would be %d columns by %d rows, over the limit of %d cells",
+			 l->b.w, l->b.h, GRAPH_MAX_CELLS);
 }
 
 int graph_layout_width(const struct graph_layout *l)
@@ -233,6 +266,12 @@ void graph_draw(const struct graph_layout *l, struct canvas *c, int ox, int oy,
 char *graph_render_text(const struct graph *g, bool ascii)
 {
 	struct graph_layout *l = graph_layout_new(g);
+	char *oversize = graph_layout_oversize(l);
+	if (oversize) {
+		free(oversize);
+		graph_layout_free(l);
+		return NULL;
+	}
 	struct canvas *c = canvas_new(graph_layout_width(l), graph_layout_height(l), ascii);
 	graph_draw(l, c, 0, 0, NULL);
 	char *text = canvas_dump_text(c);

@@ -115,9 +115,27 @@ struct graph_box {
 
 struct graph_layout;
 
-/* Lays out g (borrowed; must outlive the layout). Owned by the caller (graph_layout_free). */
+/*
+ * Limits. Laying out costs one item per node plus one per layer that a long edge crosses
+ * (edges of one style into one node share them): past GRAPH_MAX_ITEMS for the whole graph,
+ * nested graphs included, the layout is refused in about the time of counting them. The text
+ * and SVG renderers draw a layout whole on one canvas: past GRAPH_MAX_CELLS (width × height)
+ * they refuse. (A Choice with 2,000 branches whose targets cross needs 42,681 items but a
+ * 61,749 × 14,686 drawing; dot and Mermaid have no such limit.)
+ */
+enum { GRAPH_MAX_ITEMS = 250000, GRAPH_MAX_CELLS = 20000000 };
+
+/*
+ * Lays out g (borrowed; must outlive the layout). Owned by the caller (graph_layout_free).
+ * Over GRAPH_MAX_ITEMS the layout is one line of text saying so (graph_layout_error).
+ */
 struct graph_layout *graph_layout_new(const struct graph *g);
 void graph_layout_free(struct graph_layout *l);
+/* Why the layout was refused (borrowed), or NULL when it holds the graph. */
+const char *graph_layout_error(const struct graph_layout *l);
+/* NULL when l can be drawn whole on one canvas (text, SVG), else why not: a refused layout
+ * or more than GRAPH_MAX_CELLS cells. Owned by the caller. */
+char *graph_layout_oversize(const struct graph_layout *l);
 /* Size of the whole drawing. */
 int graph_layout_width(const struct graph_layout *l);
 int graph_layout_height(const struct graph_layout *l);
@@ -136,7 +154,8 @@ const struct graph_box *graph_layout_hit(const struct graph_layout *l, int x, in
  */
 void graph_draw(const struct graph_layout *l, struct canvas *c, int ox, int oy,
 		const struct graph_node *selected);
-/* Lays out, draws on a fitting canvas and dumps the text; owned by the caller. */
+/* Lays out, draws on a fitting canvas and dumps the text; owned by the caller. NULL when
+ * graph_layout_oversize refuses the layout. */
 char *graph_render_text(const struct graph *g, bool ascii);
 
 /* ---- other renderers (text owned by the caller) ---- */

@@ -26,6 +26,7 @@ struct op {
 /* A laid-out graph in its own coordinates, moved into its parent's frame afterwards. */
 struct block {
 	int w, h;
+	bool refused; /* over GRAPH_MAX_ITEMS: nothing laid out */
 	VEC(struct op) ops;
 	VEC(struct graph_box) boxes;
 };
@@ -33,10 +34,12 @@ struct block {
 struct graph_layout {
 	const struct graph *g;
 	struct block b;
+	char *error; /* why the layout was refused, or NULL; owned */
 };
 
-/* Lays out g at depth `depth` into out (zeroed by the caller). */
-void layout_graph(const struct graph *g, int depth, struct block *out);
+/* Lays out g at depth `depth` into out (zeroed by the caller), taking its items from *budget
+ * (nested graphs included); when they do not fit, out->refused is set and nothing drawn. */
+void layout_graph(const struct graph *g, int depth, size_t *budget, struct block *out);
 /* Appends src's ops and boxes to dst moved by (dx, dy); src is emptied (texts move). */
 void block_move(struct block *dst, struct block *src, int dx, int dy);
 void block_fini(struct block *b);

@@ -29,13 +29,19 @@ int item_center(const struct item *it)
 }
 
 /* Parallel branches side by side with a dashed separator between them; Map: its processor. */
-static void layout_children(const struct graph_node *n, int depth, struct block *out)
+static void layout_children(const struct graph_node *n, int depth, size_t *budget,
+			    struct block *out)
 {
 	int x = 0;
 	VEC(int) seps = {0};
 	for (size_t k = 0; k < n->child_count; k++) {
 		struct block child = {0};
-		layout_graph(n->children[k], depth, &child);
+		layout_graph(n->children[k], depth, budget, &child);
+		if (child.refused) {
+			out->refused = true;
+			block_fini(&child);
+			break;
+		}
 		if (k > 0) {
 			x += 3;
 			VEC_PUSH(seps, x - 2);
@@ -67,7 +73,8 @@ static void measure_items(struct lay *L)
 		struct item it = {.node = (int)i, .edge = -1, .to = -1};
 		if (n->child_count > 0 || n->kind == GRAPH_PARALLEL || n->kind == GRAPH_MAP) {
 			it.frame = true;
-			layout_children(n, L->depth + 1, &it.blk);
+			layout_children(n, L->depth + 1, L->budget, &it.blk);
+			L->refused |= it.blk.refused;
 			char *title = node_frame_title(n, false);
 			int tw = canvas_str_width(title);
 			free(title);
@@ -86,14 +93,31 @@ static void measure_items(struct lay *L)
 	}
 }
 
+/* Each node's outgoing edges, in edge order. */
+static void index_edges(struct lay *L)
+{
+	size_t n = L->g->nodes.len, ne = L->g->edges.len;
+	L->out_at = xcalloc(n + 2, sizeof(*L->out_at));
+	L->out_edges = xcalloc(ne + 1, sizeof(*L->out_edges));
+	for (size_t e = 0; e < ne; e++)
+		L->out_at[L->g->edges.items[e].from + 1]++;
+	for (size_t u = 0; u < n; u++)
+		L->out_at[u + 1] += L->out_at[u];
+	int *fill = xcalloc(n + 1, sizeof(*fill));
+	for (size_t e = 0; e < ne; e++) {
+		size_t u = L->g->edges.items[e].from;
+		L->out_edges[L->out_at[u] + fill[u]++] = (int)e;
+	}
+	free(fill);
+}
+
 static void dfs(struct lay *L, size_t u, char *state, size_t *post, size_t *npost)
 {
 	state[u] = 1;
 	L->pre[u] = L->npre++;
-	for (size_t e = 0; e < L->g->edges.len; e++) {
+	for (int k = L->out_at[u]; k < L->out_at[u + 1]; k++) {
+		size_t e = (size_t)L->out_edges[k];
 		const struct graph_edge *ed = &L->g->edges.items[e];
-		if (ed->from != u)
-			continue;
 		if (state[ed->to] == 1)
 			L->back[e] = true;
 		else if (state[ed->to] == 0)
@@ -117,9 +141,10 @@ static void assign_layers(struct lay *L)
 	/* Reverse postorder is a topological order of the forward edges. */
 	for (size_t k = npost; k-- > 0;) {
 		size_t u = post[k];
-		for (size_t e = 0; e < L->g->edges.len; e++) {
+		for (int j = L->out_at[u]; j < L->out_at[u + 1]; j++) {
+			size_t e = (size_t)L->out_edges[j];
 			const struct graph_edge *ed = &L->g->edges.items[e];
-			if (ed->from == u && !L->back[e])
+			if (!L->back[e])
 				L->items.items[ed->to].layer =
 				    imax(L->items.items[ed->to].layer, L->items.items[u].layer + 1);
 		}
@@ -156,29 +181,67 @@ static void add_label(struct item *it, const char *label)
  */
 static int bundle_dummy(struct lay *L, int e, int to, bool dashed, int l)
 {
-	for (size_t i = L->g->nodes.len; i < L->items.len; i++) {
-		const struct item *it = &L->items.items[i];
-		if (it->to == to && it->dashed == dashed && it->layer == l)
-			return (int)i;
+	int **slots = &L->bundles[2 * (size_t)to + dashed];
+	if (!*slots) { /* one slot per layer above the target */
+		int top = L->items.items[to].layer;
+		*slots = xmalloc(((size_t)top + 1) * sizeof(**slots));
+		for (int k = 0; k <= top; k++)
+			(*slots)[k] = -1;
 	}
+	if ((*slots)[l] >= 0)
+		return (*slots)[l];
 	struct item d = {.node = -1, .edge = e, .to = to, .dashed = dashed, .layer = l, .w = 1};
 	VEC_PUSH(L->items, d);
-	return (int)L->items.len - 1;
+	(*slots)[l] = (int)L->items.len - 1;
+	return (*slots)[l];
 }
 
-static bool has_seg(const struct lay *L, int up, int down)
+/* The set of (up, down) pairs of the segments into dummies: open addressing, linear probing. */
+struct pairs {
+	uint64_t *keys; /* up << 32 | down, plus one; 0 = empty */
+	size_t cap, len;
+};
+
+static uint64_t pair_key(int up, int down)
 {
-	for (size_t s = 0; s < L->segs.len; s++)
-		if (L->segs.items[s].up == up && L->segs.items[s].down == down)
-			return true;
-	return false;
+	return ((uint64_t)(uint32_t)up << 32 | (uint32_t)down) + 1;
+}
+
+static size_t pair_slot(const struct pairs *ps, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 20) & (ps->cap - 1);
+	while (ps->keys[i] && ps->keys[i] != key)
+		i = (i + 1) & (ps->cap - 1);
+	return i;
+}
+
+/* Adds the pair; false when it was there already. */
+static bool pairs_add(struct pairs *ps, int up, int down)
+{
+	if (2 * (ps->len + 1) > ps->cap) {
+		struct pairs old = *ps;
+		ps->cap = old.cap ? 2 * old.cap : 64;
+		ps->keys = xcalloc(ps->cap, sizeof(*ps->keys));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				ps->keys[pair_slot(ps, old.keys[i])] = old.keys[i];
+		free(old.keys);
+	}
+	uint64_t key = pair_key(up, down);
+	size_t i = pair_slot(ps, key);
+	if (ps->keys[i])
+		return false;
+	ps->keys[i] = key;
+	ps->len++;
+	return true;
 }
 
 /* One segment per adjacent pair of layers; dummy items carry long edges down. */
 static void add_segments(struct lay *L)
 {
-	int *rank =
-	    xcalloc(L->items.len + L->g->edges.len * (size_t)(L->nlayers + 1) + 1, sizeof(*rank));
+	VEC(int) rank = {0}; /* per item: outgoing segments so far */
+	struct pairs into_dummies = {0};
+	L->bundles = xcalloc(2 * L->g->nodes.len + 2, sizeof(*L->bundles));
 	for (size_t e = 0; e < L->g->edges.len; e++) {
 		if (L->back[e])
 			continue;
@@ -193,21 +256,49 @@ static void add_segments(struct lay *L)
 			bool first = l == top + 1;
 			if (first)
 				add_label(&L->items.items[down], ed->label);
-			if (down >= (int)L->g->nodes.len && has_seg(L, prev, down)) {
+			if (down >= (int)L->g->nodes.len && !pairs_add(&into_dummies, prev, down)) {
 				prev = down; /* already carried by the bundle */
 				continue;
 			}
-			struct seg sg = {prev, down, (int)e, first, rank[prev]++};
+			while (rank.len < L->items.len)
+				VEC_PUSH(rank, 0);
+			struct seg sg = {prev, down, (int)e, first, rank.items[prev]++};
 			VEC_PUSH(L->segs, sg);
 			prev = down;
 		}
 	}
-	free(rank);
+	VEC_FREE(rank);
+	free(into_dummies.keys);
+	for (size_t i = 0; i < 2 * L->g->nodes.len; i++)
+		free(L->bundles[i]);
+	free(L->bundles);
+	L->bundles = NULL;
 	for (size_t i = 0; i < L->items.len; i++) {
 		struct item *it = &L->items.items[i];
 		int lw = it->label ? canvas_str_width(it->label) : 0;
 		it->ext = imax(it->w, lw > LABEL_MAX_COLS ? LABEL_MAX_COLS : lw);
 	}
+}
+
+/* CSR lists of segment indexes by one end (up or down), in segment order. */
+static void index_by(const struct lay *L, bool by_down, int **at, int **list)
+{
+	size_t n = L->items.len;
+	*at = xcalloc(n + 2, sizeof(**at));
+	*list = xcalloc(L->segs.len + 1, sizeof(**list));
+	for (size_t s = 0; s < L->segs.len; s++) {
+		const struct seg *sg = &L->segs.items[s];
+		(*at)[(by_down ? sg->down : sg->up) + 1]++;
+	}
+	for (size_t i = 0; i < n; i++)
+		(*at)[i + 1] += (*at)[i];
+	int *fill = xcalloc(n + 1, sizeof(*fill));
+	for (size_t s = 0; s < L->segs.len; s++) {
+		const struct seg *sg = &L->segs.items[s];
+		int i = by_down ? sg->down : sg->up;
+		(*list)[(*at)[i] + fill[i]++] = (int)s;
+	}
+	free(fill);
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -222,21 +313,20 @@ static int cmp_key(const void *a, const void *b)
 static void order_layers(struct lay *L)
 {
 	L->layers = xcalloc((size_t)L->nlayers + 1, sizeof(*L->layers));
+	VEC(int) *members = xcalloc((size_t)L->nlayers + 1, sizeof(*members));
+	for (size_t i = 0; i < L->items.len; i++)
+		VEC_PUSH(members[L->items.items[i].layer], (int)i);
 	long *keys = xcalloc(2 * L->items.len + 2, sizeof(*keys));
 	for (int l = 0; l < L->nlayers; l++) {
 		size_t n = 0;
-		for (size_t i = 0; i < L->items.len; i++) {
+		for (size_t m = 0; m < members[l].len; m++) {
+			int i = members[l].items[m];
 			struct item *it = &L->items.items[i];
-			if (it->layer != l)
-				continue;
 			long key = l == 0 && it->node >= 0 ? (long)L->pre[it->node] : LONG_MAX;
-			for (size_t s = 0; s < L->segs.len; s++) {
-				const struct seg *sg = &L->segs.items[s];
-				if (sg->down == (int)i) {
-					long k =
-					    (long)L->items.items[sg->up].order * 4096 + sg->rank;
-					key = k < key ? k : key;
-				}
+			for (int j = L->in_at[i]; j < L->in_at[i + 1]; j++) {
+				const struct seg *sg = &L->segs.items[L->seg_in[j]];
+				long k = (long)L->items.items[sg->up].order * 4096 + sg->rank;
+				key = k < key ? k : key;
 			}
 			keys[2 * n] = key;
 			keys[2 * n + 1] = (long)i;
@@ -248,7 +338,9 @@ static void order_layers(struct lay *L)
 			L->items.items[idx].order = (int)k;
 			VEC_PUSH(L->layers[l], idx);
 		}
+		VEC_FREE(members[l]);
 	}
+	free(members);
 	free(keys);
 }
 
@@ -295,15 +387,13 @@ static void align_layer(struct lay *L, int l, bool down, bool chains)
 		int idx = L->layers[l].items[k];
 		struct item *it = &L->items.items[idx];
 		long sum = 0, cnt = 0;
-		for (size_t s = 0; s < L->segs.len; s++) {
-			if (chains && (L->indeg[idx] != 1 || L->segs.items[s].rank != 0))
+		const int *at = down ? L->in_at : L->outs_at, *list = down ? L->seg_in : L->seg_out;
+		for (int j = at[idx]; j < at[idx + 1]; j++) {
+			const struct seg *sg = &L->segs.items[list[j]];
+			if (chains && (L->indeg[idx] != 1 || sg->rank != 0))
 				continue;
-			const struct seg *sg = &L->segs.items[s];
-			int self = down ? sg->down : sg->up, other = down ? sg->up : sg->down;
-			if (self == idx) {
-				sum += item_center(&L->items.items[other]);
-				cnt++;
-			}
+			sum += item_center(&L->items.items[down ? sg->up : sg->down]);
+			cnt++;
 		}
 		want[k] = cnt ? (int)(sum / cnt) - it->ext / 2 : it->x;
 	}
@@ -341,24 +431,67 @@ static void place_x(struct lay *L)
 	L->content_w = maxx;
 }
 
-void layout_graph(const struct graph *g, int depth, struct block *out)
+/*
+ * The dummies add_segments will make: edges of one style into one node share them, so each
+ * (target, style) needs one per layer between its highest source and the target.
+ */
+static size_t count_dummies(const struct lay *L)
 {
-	struct lay L = {.g = g, .depth = depth};
-	if (g->nodes.len == 0)
+	size_t n = L->g->nodes.len, total = 0;
+	int *top = xmalloc((2 * n + 2) * sizeof(*top));
+	for (size_t i = 0; i < 2 * n + 2; i++)
+		top[i] = INT_MAX;
+	for (size_t e = 0; e < L->g->edges.len; e++) {
+		const struct graph_edge *ed = &L->g->edges.items[e];
+		size_t k = 2 * ed->to + (ed->kind == GRAPH_EDGE_CATCH);
+		if (!L->back[e] && L->items.items[ed->from].layer < top[k])
+			top[k] = L->items.items[ed->from].layer;
+	}
+	for (size_t k = 0; k < 2 * n; k++)
+		if (top[k] != INT_MAX && L->items.items[k / 2].layer - top[k] > 1)
+			total += (size_t)(L->items.items[k / 2].layer - top[k] - 1);
+	free(top);
+	return total;
+}
+
+/* Takes n items from the budget; false (and the layout refused) when they are not there. */
+static bool take_items(struct lay *L, size_t n)
+{
+	if (L->refused || n > *L->budget) {
+		L->refused = true;
+		return false;
+	}
+	*L->budget -= n;
+	return true;
+}
+
+void layout_graph(const struct graph *g, int depth, size_t *budget, struct block *out)
+{
+	struct lay L = {.g = g, .depth = depth, .budget = budget};
+	if (g->nodes.len == 0 || !take_items(&L, g->nodes.len)) {
+		out->refused = L.refused;
 		return;
+	}
 	L.back = xcalloc(g->edges.len + 1, sizeof(*L.back));
 	L.pre = xcalloc(g->nodes.len + 1, sizeof(*L.pre));
 	measure_items(&L);
-	assign_layers(&L);
-	add_segments(&L);
-	order_layers(&L);
-	place_x(&L);
-	route_graph(&L, out);
+	index_edges(&L);
+	if (!L.refused)
+		assign_layers(&L);
+	if (take_items(&L, count_dummies(&L))) {
+		add_segments(&L);
+		index_by(&L, true, &L.in_at, &L.seg_in);
+		index_by(&L, false, &L.outs_at, &L.seg_out);
+		order_layers(&L);
+		place_x(&L);
+		route_graph(&L, out);
+	}
+	out->refused = L.refused;
 	for (size_t i = 0; i < L.items.len; i++) {
 		free(L.items.items[i].label);
 		block_fini(&L.items.items[i].blk);
 	}
-	for (int l = 0; l < L.nlayers; l++)
+	for (int l = 0; L.layers && l < L.nlayers; l++)
 		VEC_FREE(L.layers[l]);
 	free(L.layers);
 	VEC_FREE(L.items);
@@ -366,4 +499,10 @@ void layout_graph(const struct graph *g, int depth, struct block *out)
 	free(L.back);
 	free(L.pre);
 	free(L.indeg);
+	free(L.out_at);
+	free(L.out_edges);
+	free(L.in_at);
+	free(L.seg_in);
+	free(L.outs_at);
+	free(L.seg_out);
 }

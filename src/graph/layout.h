@@ -35,9 +35,17 @@ struct lay {
 	size_t *pre; /* per node: DFS preorder */
 	size_t npre;
 	int *indeg; /* per item: incoming segments */
+	/* Per node, its outgoing edges in edge order (CSR: out_edges[out_at[u] .. out_at[u+1])). */
+	int *out_at, *out_edges;
+	/* Per item, the segments entering (seg_in) and leaving it (seg_out), in segment order
+	 * (CSR as above, indexes into segs): the layout reads neighbours in O(degree). */
+	int *in_at, *seg_in, *outs_at, *seg_out;
+	int **bundles; /* while adding segments: per (node, dashed), its dummies by layer */
 	int nlayers;
 	VEC(int) * layers; /* item indexes per layer, in order */
 	int content_w;	   /* width of the placed items, lanes excluded */
+	size_t *budget;	   /* layout items left for this graph and the rest (GRAPH_MAX_ITEMS) */
+	bool refused;	   /* a nested graph or this one is over the budget */
 };
 
 int item_center(const struct item *it);

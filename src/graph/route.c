@@ -11,6 +11,7 @@
  */
 #include "graph/layout.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,8 @@ struct routing {
 	int *loop_src, *loop_dst; /* per edge: its loop parts' groups, -1 */
 	int *lane;		  /* per edge: lane column of a loop */
 	int *tracks, *has_label, *has_arrow, *chan_y, *layer_y, *layer_h;
+	int *group_of;	 /* per (item, dashed): its fan-out group, -1 */
+	bool *solid_out; /* per node: it has an edge that is not Catch */
 };
 
 static int imax(int a, int b)
@@ -44,34 +47,28 @@ static enum canvas_role edge_role(const struct lay *L, int e)
 	return edge_dashed(L, e) ? CANVAS_EDGE_CATCH : L->back[e] ? CANVAS_EDGE_LOOP : CANVAS_EDGE;
 }
 
-static bool has_solid_out(const struct lay *L, int node)
-{
-	for (size_t e = 0; e < L->g->edges.len; e++)
-		if ((int)L->g->edges.items[e].from == node && !edge_dashed(L, (int)e))
-			return true;
-	return false;
-}
-
 /* Where an item's edges of one style leave it. */
-static int port_x(const struct lay *L, int idx, bool dashed)
+static int port_x(const struct lay *L, const struct routing *R, int idx, bool dashed)
 {
 	const struct item *it = &L->items.items[idx];
 	int cx = item_center(it);
-	if (dashed && it->node >= 0 && it->w >= 7 && has_solid_out(L, it->node))
+	if (dashed && it->node >= 0 && it->w >= 7 && R->solid_out[it->node])
 		return cx + 2;
 	return cx;
 }
 
+/* The group of an item's segments of one style (they all cross the channel below it), or a
+ * new one for each loop part (up < 0). */
 static int add_group(struct routing *R, int chan, int up, bool dashed, int port,
 		     enum canvas_role role)
 {
-	for (size_t i = 0; up >= 0 && i < R->groups.len; i++) {
-		struct group *g = &R->groups.items[i];
-		if (g->chan == chan && g->up == up && g->dashed == dashed)
-			return (int)i;
-	}
+	int *known = up >= 0 ? &R->group_of[2 * (size_t)up + dashed] : NULL;
+	if (known && *known >= 0)
+		return *known;
 	struct group g = {chan, up, dashed, port, port, port, -1, role};
 	VEC_PUSH(R->groups, g);
+	if (known)
+		*known = (int)R->groups.len - 1;
 	return (int)R->groups.len - 1;
 }
 
@@ -87,7 +84,7 @@ static void build_groups(struct lay *L, struct routing *R)
 		const struct seg *sg = &L->segs.items[s];
 		bool dashed = edge_dashed(L, sg->edge);
 		int chan = L->items.items[sg->down].layer;
-		int gi = add_group(R, chan, sg->up, dashed, port_x(L, sg->up, dashed),
+		int gi = add_group(R, chan, sg->up, dashed, port_x(L, R, sg->up, dashed),
 				   edge_role(L, sg->edge));
 		R->seg_group[s] = gi;
 		widen(&R->groups.items[gi], item_center(&L->items.items[sg->down]));
@@ -103,7 +100,7 @@ static void build_groups(struct lay *L, struct routing *R)
 		R->lane[e] = L->content_w + 1 + 2 * k++;
 		const struct item *u = &L->items.items[ed->from], *v = &L->items.items[ed->to];
 		int gs = add_group(R, u->layer + 1, -1 - (int)e, dashed,
-				   port_x(L, (int)ed->from, dashed), edge_role(L, (int)e));
+				   port_x(L, R, (int)ed->from, dashed), edge_role(L, (int)e));
 		widen(&R->groups.items[gs], R->lane[e]);
 		int gd = add_group(R, v->layer, -1 - (int)e, dashed, item_center(v),
 				   edge_role(L, (int)e));
@@ -114,51 +111,85 @@ static void build_groups(struct lay *L, struct routing *R)
 	}
 }
 
-static int cmp_group(const void *a, const void *b, const struct group *gs)
+/* A bar to place: its extent, then its index (the tie-break keeps the order stable). */
+struct bar {
+	int lo, hi, idx;
+};
+
+static int cmp_bar(const void *a, const void *b)
 {
-	const struct group *x = &gs[*(const int *)a], *y = &gs[*(const int *)b];
+	const struct bar *x = a, *y = b;
 	if (x->lo != y->lo)
 		return x->lo < y->lo ? -1 : 1;
 	if (x->hi != y->hi)
 		return x->hi < y->hi ? -1 : 1;
-	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/*
+ * The first row whose last bar ends before lo - 1, in a tree of minimums over the rows'
+ * right ends (rows not opened yet hold INT_MIN, so the first of them is the fallback).
+ */
+static int first_free_row(const int *tree, size_t leaves, int lo)
+{
+	size_t i = 1;
+	while (i < leaves)
+		i = tree[2 * i] < lo - 1 ? 2 * i : 2 * i + 1;
+	return (int)(i - leaves);
+}
+
+static void set_row(int *tree, size_t leaves, int row, int hi)
+{
+	size_t i = leaves + (size_t)row;
+	tree[i] = hi;
+	for (i /= 2; i >= 1; i /= 2)
+		tree[i] = tree[2 * i] < tree[2 * i + 1] ? tree[2 * i] : tree[2 * i + 1];
 }
 
 /* Greedy interval colouring per channel: a bar takes the first row where it touches none. */
 static void assign_tracks(struct lay *L, struct routing *R)
 {
-	size_t n = R->groups.len;
-	int *idx = xcalloc(n + 1, sizeof(*idx));
-	int *row_hi = xcalloc(n + 1, sizeof(*row_hi));
-	for (int c = 0; c <= L->nlayers; c++) {
+	size_t n = R->groups.len, nc = (size_t)L->nlayers + 1;
+	/* Bars bucketed by channel, in group order. */
+	int *at = xcalloc(nc + 2, sizeof(*at));
+	for (size_t i = 0; i < n; i++)
+		at[R->groups.items[i].chan + 1]++;
+	for (size_t c = 0; c < nc; c++)
+		at[c + 1] += at[c];
+	struct bar *bars = xcalloc(n + 1, sizeof(*bars));
+	int *fill = xcalloc(nc + 1, sizeof(*fill));
+	for (size_t i = 0; i < n; i++) {
+		const struct group *g = &R->groups.items[i];
+		bars[at[g->chan] + fill[g->chan]++] = (struct bar){g->lo, g->hi, (int)i};
+	}
+	int *tree = xcalloc(4 * n + 4, sizeof(*tree));
+	for (size_t c = 0; c < nc; c++) {
+		struct bar *b = bars + at[c];
 		size_t m = 0;
-		for (size_t i = 0; i < n; i++)
-			if (R->groups.items[i].chan == c &&
-			    R->groups.items[i].lo != R->groups.items[i].hi)
-				idx[m++] = (int)i;
-		/* Insertion sort: channels hold few bars and qsort has no context argument. */
-		for (size_t i = 1; i < m; i++)
-			for (size_t j = i;
-			     j > 0 && cmp_group(&idx[j - 1], &idx[j], R->groups.items) > 0; j--) {
-				int t = idx[j];
-				idx[j] = idx[j - 1];
-				idx[j - 1] = t;
-			}
+		for (int k = at[c]; k < at[c + 1]; k++)
+			if (bars[k].lo != bars[k].hi)
+				b[m++] = bars[k];
+		qsort(b, m, sizeof(*b), cmp_bar);
+		size_t leaves = 1; /* more leaves than bars: a row not opened yet always exists */
+		while (leaves < m + 1)
+			leaves *= 2;
+		for (size_t i = 0; i < 2 * leaves; i++)
+			tree[i] = INT_MIN;
 		int rows = 0;
 		for (size_t i = 0; i < m; i++) {
-			struct group *g = &R->groups.items[idx[i]];
-			int t = 0;
-			while (t < rows && row_hi[t] + 1 >= g->lo)
-				t++;
+			struct group *g = &R->groups.items[b[i].idx];
+			int t = first_free_row(tree, leaves, g->lo);
 			if (t == rows)
 				rows++;
-			row_hi[t] = g->hi;
+			set_row(tree, leaves, t, g->hi);
 			g->track = t;
 		}
 		R->tracks[c] = rows;
 	}
-	free(idx);
-	free(row_hi);
+	free(tree);
+	free(at);
+	free(fill);
+	free(bars);
 }
 
 static void compute_rows(struct lay *L, struct routing *R, struct block *out)
@@ -336,6 +367,13 @@ void route_graph(struct lay *L, struct block *out)
 	R.chan_y = xcalloc(nc, sizeof(int));
 	R.layer_y = xcalloc(nc, sizeof(int));
 	R.layer_h = xcalloc(nc, sizeof(int));
+	R.group_of = xmalloc((2 * L->items.len + 2) * sizeof(int));
+	for (size_t i = 0; i < 2 * L->items.len + 2; i++)
+		R.group_of[i] = -1;
+	R.solid_out = xcalloc(L->g->nodes.len + 1, sizeof(bool));
+	for (size_t e = 0; e < L->g->edges.len; e++)
+		if (!edge_dashed(L, (int)e))
+			R.solid_out[L->g->edges.items[e].from] = true;
 	build_groups(L, &R);
 	assign_tracks(L, &R);
 	compute_rows(L, &R, out);
@@ -353,4 +391,6 @@ void route_graph(struct lay *L, struct block *out)
 	free(R.chan_y);
 	free(R.layer_y);
 	free(R.layer_h);
+	free(R.group_of);
+	free(R.solid_out);
 }

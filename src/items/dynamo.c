@@ -4,7 +4,7 @@
  * https://boto3.amazonaws.com/v1/documentation/api/latest/_modules/boto3/dynamodb/types.html
  * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
  */
-#include "items/items.h"
+#include "items/internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -164,17 +164,16 @@ static json_t *unmarshal_set(const json_t *arr, const char *type, const char *wh
 	return out;
 }
 
-static json_t *unmarshal_list(const json_t *v, const char *where, struct diags *d)
+json_t *items_unmarshal_array(const json_t *arr, const char *where, items_unmarshal_fn *fn,
+			      struct diags *d)
 {
-	if (!json_is_array(v))
-		return bad(d, where, "%s must be a list", "L");
 	json_t *out = json_array();
 	size_t i;
 	json_t *x;
-	json_array_foreach(v, i, x)
+	json_array_foreach(arr, i, x)
 	{
-		char *at = xasprintf("%s/L/%zu", where, i);
-		json_t *u = items_unmarshal(x, at, d);
+		char *at = xasprintf("%s/%zu", where, i);
+		json_t *u = fn(x, at, d);
 		free(at);
 		if (!u) {
 			json_decref(out);
@@ -182,6 +181,16 @@ static json_t *unmarshal_list(const json_t *v, const char *where, struct diags *
 		}
 		json_array_append_new(out, u);
 	}
+	return out;
+}
+
+static json_t *unmarshal_list(const json_t *v, const char *where, struct diags *d)
+{
+	if (!json_is_array(v))
+		return bad(d, where, "%s must be a list", "L");
+	char *list = xasprintf("%s/L", where);
+	json_t *out = items_unmarshal_array(v, list, items_unmarshal, d);
+	free(list);
 	return out;
 }
 

@@ -27,5 +27,11 @@ void items_error_at(struct diags *d, const char *name, const char *text, size_t 
 bool items_pointer_offset(const char *text, size_t len, const char *pointer, size_t *off);
 /* RFC 4180 CSV with a header row → array of objects of strings; NULL after diags. */
 json_t *items_load_csv(const char *name, const char *text, size_t len, struct diags *d);
+/* items_unmarshal and items_unmarshal_item have this shape. */
+typedef json_t *items_unmarshal_fn(const json_t *v, const char *where, struct diags *d);
+/* Each element of arr (borrowed, an array) through fn, the JSON pointer of element i being
+ * "<where>/<i>"; a new array, or NULL after diags at the first element that fails. */
+json_t *items_unmarshal_array(const json_t *arr, const char *where, items_unmarshal_fn *fn,
+			      struct diags *d);
 
 #endif

@@ -61,47 +61,6 @@ static void locate(struct diags *d, size_t from, const char *name, const char *t
 	}
 }
 
-static const char *kind(const json_t *j)
-{
-	switch (json_typeof(j)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "?";
-}
-
-/* Every element of `arr` unmarshalled; NULL after diags. */
-static json_t *unmarshal_all(const json_t *arr, const char *where, struct diags *d)
-{
-	json_t *out = json_array();
-	size_t i;
-	json_t *x;
-	json_array_foreach(arr, i, x)
-	{
-		char *at = xasprintf("%s/%zu", where, i);
-		json_t *u = items_unmarshal_item(x, at, d);
-		free(at);
-		if (!u) {
-			json_decref(out);
-			return NULL;
-		}
-		json_array_append_new(out, u);
-	}
-	return out;
-}
-
 static bool all_typed(const json_t *arr)
 {
 	size_t i;
@@ -125,17 +84,17 @@ static json_t *from_json(json_t *doc, enum items_format *fmt, struct diags *d)
 		if (!all_typed(doc))
 			return json_incref(doc);
 		*fmt = ITEMS_DYNAMODB;
-		return unmarshal_all(doc, "", d);
+		return items_unmarshal_array(doc, "", items_unmarshal_item, d);
 	}
 	if (json_is_object(doc) && (arr = json_object_get(doc, "Items"))) {
 		*fmt = ITEMS_DYNAMODB;
 		if (!json_is_array(arr)) {
 			diags_add(d, DIAG_ERROR, "items", NULL, 0, 0, "/Items",
 				  "\"Items\" must be an array of DynamoDB items, got %s",
-				  kind(arr));
+				  jtype_phrase(arr));
 			return NULL;
 		}
-		return unmarshal_all(arr, "/Items", d);
+		return items_unmarshal_array(arr, "/Items", items_unmarshal_item, d);
 	}
 	if (json_is_object(doc) && (arr = json_object_get(doc, "Item"))) {
 		*fmt = ITEMS_DYNAMODB;
@@ -145,7 +104,7 @@ static json_t *from_json(json_t *doc, enum items_format *fmt, struct diags *d)
 	diags_add(d, DIAG_ERROR, "items", NULL, 0, 0, "",
 		  "expected a JSON array of items (or DynamoDB JSON with \"Items\" or \"Item\"), "
 		  "got %s",
-		  kind(doc));
+		  jtype_phrase(doc));
 	return NULL;
 }
 

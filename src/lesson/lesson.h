@@ -29,6 +29,19 @@ struct lesson_pause {
 	char *pane;   /* highlight: focus this pane (graph, timeline, events, ...); NULL = none */
 };
 
+/*
+ * A side-by-side step's second execution (`versus:`): the step's own scenario with these
+ * changes, shown under (or beside) it in the TUI's compare view on one time axis.
+ */
+struct lesson_versus {
+	char *title; /* its title in the view, NULL = its `set` entries */
+	char **sets; /* "KEY=VALUE", applied after the step's own */
+	size_t set_count;
+	char *definition; /* resolved path, NULL = the step's */
+	char *items;	  /* resolved path, NULL = the step's items */
+	json_t *input;	  /* owned reference, NULL = the step's */
+};
+
 struct lesson_step {
 	char *title;
 	char *text;  /* the explanation, a few lines */
@@ -44,6 +57,7 @@ struct lesson_step {
 	char *expect;	   /* SUCCEEDED, FAILED or TIMED_OUT; NULL = not checked */
 	int64_t window_ms; /* timeline window [0, window] (a shared time axis); 0 = fit all */
 	bool compare;	   /* show every step's status and makespan (each run headless first) */
+	struct lesson_versus *versus; /* side by side with a second execution; NULL = alone */
 };
 
 struct lesson {

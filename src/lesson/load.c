@@ -78,7 +78,7 @@ static char *path_at(struct ctx *c, json_t *obj, const char *ptr, const char *ke
 }
 
 /* `set: {KEY: VALUE}` → "KEY=VALUE"; VALUE is re-read as YAML by config, and JSON is YAML. */
-static void load_sets(struct ctx *c, struct lesson_step *s, json_t *set, const char *ptr)
+static void load_sets(struct ctx *c, char ***sets, size_t *count, json_t *set, const char *ptr)
 {
 	if (!set)
 		return;
@@ -86,14 +86,14 @@ static void load_sets(struct ctx *c, struct lesson_step *s, json_t *set, const c
 		err(c, ptr, "'set' must be a mapping of config keys to values");
 		return;
 	}
-	s->sets = xcalloc(json_object_size(set) + 1, sizeof(char *));
+	*sets = xcalloc(json_object_size(set) + 1, sizeof(char *));
 	const char *k;
 	json_t *v;
 	json_object_foreach(set, k, v)
 	{
 		char *text = json_is_string(v) ? xstrdup(json_string_value(v))
 					       : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-		s->sets[s->set_count++] = xasprintf("%s=%s", k, text);
+		(*sets)[(*count)++] = xasprintf("%s=%s", k, text);
 		free(text);
 	}
 }
@@ -161,11 +161,37 @@ static void load_items(struct ctx *c, struct lesson_step *s, json_t *step, const
 	s->generate = json_integer_value(g);
 }
 
+/* `versus: {title, set, definition, items, input}`: every key optional. */
+static void load_versus(struct ctx *c, struct lesson_step *s, json_t *v, const char *ptr)
+{
+	static const char *const keys[] = {"title", "set", "definition", "items", "input", NULL};
+	if (!json_is_object(v)) {
+		err(c, ptr,
+		    "'versus' is a mapping {title, set, definition, items, input}: the "
+		    "second execution shown side by side");
+		return;
+	}
+	check_keys(c, v, ptr, keys);
+	struct lesson_versus *vs = s->versus = xcalloc(1, sizeof(*vs));
+	vs->title = string_at(c, v, ptr, "title", false);
+	vs->definition = path_at(c, v, ptr, "definition");
+	json_t *items = json_object_get(v, "items");
+	if (items && !json_is_string(items))
+		err(c, ptr, "'versus/items' must be a file path");
+	else
+		vs->items = path_at(c, v, ptr, "items");
+	json_t *in = json_object_get(v, "input");
+	vs->input = in ? json_incref(in) : NULL;
+	char *sp = xasprintf("%s/set", ptr);
+	load_sets(c, &vs->sets, &vs->set_count, json_object_get(v, "set"), sp);
+	free(sp);
+}
+
 static void load_step(struct ctx *c, struct lesson_step *s, json_t *v, const char *ptr)
 {
-	static const char *const keys[] = {"title",  "text",   "set",	  "definition",
-					   "items",  "input",  "pauseAt", "focus",
-					   "expect", "window", "compare", NULL};
+	static const char *const keys[] = {"title",   "text",	 "set",	  "definition", "items",
+					   "input",   "pauseAt", "focus", "expect",	"window",
+					   "compare", "versus",	 NULL};
 	if (!json_is_object(v)) {
 		err(c, ptr, "a step is a mapping {title, text, set, pauseAt, ...}");
 		return;
@@ -195,8 +221,14 @@ static void load_step(struct ctx *c, struct lesson_step *s, json_t *v, const cha
 	s->input = in ? json_incref(in) : NULL;
 	load_items(c, s, v, ptr);
 	char *sp = xasprintf("%s/set", ptr);
-	load_sets(c, s, json_object_get(v, "set"), sp);
+	load_sets(c, &s->sets, &s->set_count, json_object_get(v, "set"), sp);
 	free(sp);
+	json_t *vs = json_object_get(v, "versus");
+	if (vs) {
+		char *vp = xasprintf("%s/versus", ptr);
+		load_versus(c, s, vs, vp);
+		free(vp);
+	}
 	json_t *pauses = json_object_get(v, "pauseAt");
 	if (pauses && !json_is_array(pauses)) {
 		err(c, ptr, "'pauseAt' must be a list");
@@ -274,8 +306,23 @@ struct lesson *lesson_load(const char *path, struct diags *d)
 	return l;
 }
 
+static void versus_free(struct lesson_versus *v)
+{
+	if (!v)
+		return;
+	free(v->title);
+	for (size_t i = 0; i < v->set_count; i++)
+		free(v->sets[i]);
+	free(v->sets);
+	free(v->definition);
+	free(v->items);
+	json_decref(v->input);
+	free(v);
+}
+
 static void step_fini(struct lesson_step *s)
 {
+	versus_free(s->versus);
 	free(s->title);
 	free(s->text);
 	for (size_t i = 0; i < s->set_count; i++)

@@ -49,10 +49,12 @@ static void load_source(struct tui_app *app, const struct tui_source *src)
 	app->play.playing = !app->opt.paused;
 	play_seek(app, 0);
 	lesson_on_load(app);
+	compare_load(app);
 }
 
 static void unload_source(struct tui_app *app)
 {
+	compare_unload(app);
 	graph_layout_free(app->layout);
 	graph_free(app->graph);
 	tl_index_free(app->tl);
@@ -345,6 +347,29 @@ static bool global_key(struct tui_app *app, int key)
 	return false;
 }
 
+/* The compare view: its own playback and timeline keys, then the few global ones that make
+ * sense for two fixed executions. */
+static bool compare_global_key(struct tui_app *app, int key)
+{
+	switch (key) {
+	case 'q':
+	case '?':
+	case 'g':
+	case 'n':
+	case 'p':
+		return global_key(app, key);
+	case 'r':
+	case 'R':
+	case 'e':
+	case 'o':
+		say(app, "%s",
+		    "the compare view shows two fixed executions: no re-run, reload or open");
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool pane_key(struct tui_app *app, int key)
 {
 	switch (app->focus) {
@@ -373,7 +398,8 @@ bool tui_app_key(struct tui_app *app, int key)
 	}
 	app->message[0] = '\0';
 	lesson_note_key(app, key);
-	if (pane_key(app, key) || global_key(app, key))
+	if (app->peer ? compare_key(app, key) || compare_global_key(app, key)
+		      : pane_key(app, key) || global_key(app, key))
 		return !app->quit;
 	if (key == TUI_KEY_ESC) {
 		if (app->maximized >= 0)
@@ -389,6 +415,10 @@ bool tui_app_key(struct tui_app *app, int key)
 
 void tui_app_mouse(struct tui_app *app, int x, int y, int button)
 {
+	if (app->peer) {
+		compare_mouse(app, x, y, button);
+		return;
+	}
 	for (int p = 0; p < PANE_COUNT; p++) {
 		struct canvas_rect r = app->rect[p];
 		if (r.w <= 0 || x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)

@@ -45,9 +45,18 @@ struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_
 	bool focused = app->focus == p;
 	canvas_box(c, r, focused ? CANVAS_LINE_HEAVY : CANVAS_LINE_LIGHT,
 		   focused ? CANVAS_SELECTED : CANVAS_BORDER);
-	char title[64];
-	snprintf(title, sizeof(title), " %d %s ", (int)p + 1, tui_pane_name(p));
-	int tw = canvas_put_str_fit(c, r.x + 1, r.y, r.w - 2, title, CANVAS_TITLE);
+	char title[160];
+	int tmax = r.w - 2;
+	if (app->side && p == PANE_TIMELINE && app->src.label) {
+		/* Compare mode: the side and what it runs; the pane's own info keeps a third. */
+		snprintf(title, sizeof(title), " %c: %s ", app->side, app->src.label);
+		tmax = r.w * 2 / 3;
+	} else if (app->side) {
+		snprintf(title, sizeof(title), " %c %s ", app->side, tui_pane_name(p));
+	} else {
+		snprintf(title, sizeof(title), " %d %s ", (int)p + 1, tui_pane_name(p));
+	}
+	int tw = canvas_put_str_fit(c, r.x + 1, r.y, tmax, title, CANVAS_TITLE);
 	if (extra && *extra) {
 		int ew = canvas_str_width(extra) + 2;
 		int room = r.w - 3 - tw;
@@ -59,28 +68,6 @@ struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_
 		}
 	}
 	return (struct canvas_rect){r.x + 1, r.y + 1, r.w - 2, r.h - 2};
-}
-
-enum canvas_role tui_status_role(enum tl_status s)
-{
-	switch (s) {
-	case TL_PENDING:
-		return CANVAS_STATE_PENDING;
-	case TL_RUNNING:
-		return CANVAS_STATE_RUNNING;
-	case TL_SUCCEEDED:
-		return CANVAS_STATE_SUCCEEDED;
-	case TL_CAUGHT:
-		return CANVAS_STATE_CAUGHT;
-	case TL_FAILED:
-		return CANVAS_STATE_FAILED;
-	case TL_TIMED_OUT:
-		return CANVAS_STATE_TIMED_OUT;
-	case TL_ABORTED:
-		return CANVAS_STATE_ABORTED;
-	default:
-		return CANVAS_DEFAULT;
-	}
 }
 
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role)
@@ -252,10 +239,16 @@ static void status_bar(struct tui_app *app, struct canvas *c, int w, int h)
 	    {"q", "quit"},   {"?", "help"},   {"space", "play/pause"}, {"+/-", "speed"},
 	    {"./,", "step"}, {"Tab", "pane"}, {"z", "zoom"},	       {"Enter", "inspect"},
 	    {"/", "filter"}, {"g", "go to"}};
+	static const char *const compare_hints[][2] = {
+	    {"q", "quit"},   {"?", "help"},   {"space", "play/pause"}, {"+/-", "speed"},
+	    {"./,", "step"}, {"Tab", "side"}, {"j/k", "rows"},	       {"</>", "zoom"},
+	    {"h/l", "pan"},  {"g", "go to"}};
+	const char *const(*list)[2] = app->peer ? compare_hints : hints;
+	size_t n = app->peer ? ARRAY_LEN(compare_hints) : ARRAY_LEN(hints);
 	int x = 1;
-	for (size_t i = 0; i < ARRAY_LEN(hints) && x < w - 12; i++) {
-		x += canvas_put_str(c, x, h - 1, hints[i][0], CANVAS_KEY_HINT);
-		x += canvas_put_str(c, x + 1, h - 1, hints[i][1], CANVAS_STATUS_BAR) + 3;
+	for (size_t i = 0; i < n && x < w - 12; i++) {
+		x += canvas_put_str(c, x, h - 1, list[i][0], CANVAS_KEY_HINT);
+		x += canvas_put_str(c, x + 1, h - 1, list[i][1], CANVAS_STATUS_BAR) + 3;
 	}
 }
 
@@ -284,6 +277,18 @@ void tui_app_render(struct tui_app *app, struct canvas *c)
 		return;
 	}
 	tl_index_update(app->tl);
+	if (app->peer) {
+		/* Compare mode: header and deltas rows, the lesson pane, then the two sides. */
+		int top = compare_header(app, c, w);
+		int lh = lesson_pane_height(app, w, h);
+		if (lh > 0)
+			view_lesson(app, c, (struct canvas_rect){0, top, w, lh});
+		compare_body(app, c, (struct canvas_rect){0, top + lh, w, h - 1 - top - lh});
+		status_bar(app, c, w, h);
+		if (app->help)
+			view_help(app, c);
+		return;
+	}
 	events_update_matches(app, false);
 	header(app, c, w);
 	int lh = lesson_pane_height(app, w, h);

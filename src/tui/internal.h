@@ -97,6 +97,16 @@ struct tui_app {
 	size_t lnext;
 	int lnote; /* index of the pause whose note is shown, -1 = none */
 	char keys_seen[40];
+	/* compare mode (src.versus): B's app over the shared cursor (play.t of both sides is the
+	 * shared time, even past a side's own end), the shared window, the side keys go to */
+	struct tui_app *peer;
+	char side;	  /* 'A' or 'B' in compare mode, 0 otherwise */
+	int cside;	  /* 0 = A, 1 = B: where j/k go */
+	int64_t cw0, cw1; /* the shared window; cw1 <= cw0 means "fit both" */
+	/* the concurrency charts' least full scale (compare mode: both sides' highest value, so
+	 * equal heights mean equal concurrency); 0 = the chart's own */
+	int32_t conc_floor[TL_SERIES_COUNT];
+	bool peaks_known; /* compare mode: conc_floor measured over two finished logs */
 };
 
 /* ---- lesson.c ---- */
@@ -111,6 +121,26 @@ int lesson_pane_height(struct tui_app *app, int w, int h);
 void view_lesson(struct tui_app *app, struct canvas *c, struct canvas_rect r);
 /* Remembers a key for presenter mode's "keys:" display. */
 void lesson_note_key(struct tui_app *app, int key);
+
+/* ---- compare mode (v_compare.c) ---- */
+/* After a (re)load: B's app when src.versus is set. */
+void compare_load(struct tui_app *app);
+void compare_unload(struct tui_app *app);
+/* Playback and timeline keys of the compare view; true when handled. */
+bool compare_key(struct tui_app *app, int key);
+/* A click selects a side and a row there; the wheel scrolls the selected side's rows. */
+void compare_mouse(struct tui_app *app, int x, int y, int button);
+/* Moves the shared cursor of both sides to t (clamped to [0, the longer end]). */
+void compare_seek(struct tui_app *app, int64_t t);
+void compare_seek_end(struct tui_app *app);
+void compare_tick(struct tui_app *app, int64_t real_ms);
+/* True when both executions are finished and the cursor is at the later end. */
+bool compare_at_end(const struct tui_app *app);
+/* The header row and the deltas rows (returns the rows used: 2 or 3); both sides in r. */
+int compare_header(struct tui_app *app, struct canvas *c, int w);
+void compare_body(struct tui_app *app, struct canvas *c, struct canvas_rect r);
+/* The compare view's key help ("key\tdescription", NULL-terminated; borrowed). */
+const char *const *compare_help(void);
 
 /* ---- play.c ---- */
 void play_reset(struct tui_app *app);
@@ -130,6 +160,9 @@ double play_progress(const struct tui_app *app);
 int play_speed_count(void);
 /* The table's speed at or just below `speed` (a config's simulation.speed). */
 int play_nearest_speed(double speed);
+/* Virtual ms that real_ms of wall time play at the current speed, for a run of total_ms
+ * (finished or not); keeps the fractional rest in play.carry. */
+int64_t play_advance_ms(struct tui_app *app, int64_t real_ms, int64_t total_ms, bool fin);
 /* The slowest speed (1x at least) that plays total_ms in about ten seconds. */
 int play_default_speed(int64_t total_ms, bool synthetic);
 /* The status role of a state at the cursor (CANVAS_DEFAULT when not reached). */
@@ -147,8 +180,7 @@ void tui_fmt_time(int64_t ms, char *buf, size_t size);
 struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_pane p,
 				struct canvas_rect r, const char *extra);
 const char *tui_pane_name(enum tui_pane p);
-/* The role and glyph of a timeline status. */
-enum canvas_role tui_status_role(enum tl_status s);
+/* The glyph of a status role (the role of a timeline status is tl_status_role). */
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role);
 
 /* A graph of the states a finished log visited (graph_log.c); NULL when none. Owned by the

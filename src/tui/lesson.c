@@ -267,15 +267,22 @@ void view_lesson(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 void tui_app_play_to_pause(struct tui_app *app, int64_t max_ms)
 {
 	struct tui_play *p = &app->play;
-	if (play_at_end(app))
+	bool cmp = app->peer != NULL;
+	if (cmp ? compare_at_end(app) : play_at_end(app))
 		return;
 	p->playing = true;
 	p->to_end = false;
 	int64_t start = p->t;
 	/* Steps of 100 ms of virtual time, as a 1x player would see them. */
-	while (p->playing && !play_at_end(app) && p->t - start < max_ms) {
-		play_seek(app, p->t + 100);
+	while (p->playing && !(cmp ? compare_at_end(app) : play_at_end(app)) &&
+	       p->t - start < max_ms) {
+		if (cmp)
+			compare_seek(app, p->t + 100);
+		else
+			play_seek(app, p->t + 100);
 		lesson_check_pause(app);
+		if (cmp) /* a pause moved A's cursor back: B follows */
+			compare_seek(app, p->t);
 	}
 	p->playing = false;
 }

@@ -391,29 +391,36 @@ double play_progress(const struct tui_app *app)
 	return (double)done / (double)(rows - 1);
 }
 
+int64_t play_advance_ms(struct tui_app *app, int64_t real_ms, int64_t total_ms, bool fin)
+{
+	struct tui_play *p = &app->play;
+	double speed = speeds[p->speed];
+	/* Order-only times (1 ms per event): 1x shows about ten events a second. */
+	if (ev_log_meta_const(app->log)->synthetic_time && speed > 0)
+		speed /= 100;
+	if (speed < 0) /* "max": a finished run in about three seconds, a live one a minute per
+			  frame */
+		return fin ? (total_ms / 3000 + 1) * real_ms : 60000 * real_ms;
+	p->carry += speed * (double)real_ms;
+	int64_t dt = (int64_t)p->carry;
+	p->carry -= (double)dt;
+	return dt;
+}
+
 void tui_app_tick(struct tui_app *app, int64_t real_ms)
 {
 	struct tui_play *p = &app->play;
+	if (app->peer) {
+		compare_tick(app, real_ms);
+		return;
+	}
 	if (p->to_end) {
 		run_ahead(app);
 		return;
 	}
 	if (!p->playing || real_ms <= 0)
 		return;
-	double speed = speeds[p->speed];
-	/* Order-only times (1 ms per event): 1x shows about ten events a second. */
-	if (ev_log_meta_const(app->log)->synthetic_time && speed > 0)
-		speed /= 100;
-	int64_t dt;
-	if (speed < 0) {
-		/* "max": a finished run in about three seconds, a live one a minute per frame. */
-		int64_t total = play_total(app);
-		dt = finished(app) ? (total / 3000 + 1) * real_ms : 60000 * real_ms;
-	} else {
-		p->carry += speed * (double)real_ms;
-		dt = (int64_t)p->carry;
-		p->carry -= (double)dt;
-	}
+	int64_t dt = play_advance_ms(app, real_ms, play_total(app), finished(app));
 	play_seek(app, p->t + dt);
 	lesson_check_pause(app);
 	if (play_at_end(app))
@@ -428,13 +435,20 @@ bool tui_app_playing(const struct tui_app *app)
 void tui_app_seek(struct tui_app *app, int64_t t_ms)
 {
 	app->play.playing = false;
-	play_seek(app, t_ms);
+	if (app->peer)
+		compare_seek(app, t_ms);
+	else
+		play_seek(app, t_ms);
 }
 
 void tui_app_seek_end(struct tui_app *app)
 {
 	struct ev_producer *pr = app->src.producer;
 	app->play.playing = false;
+	if (app->peer) {
+		compare_seek_end(app);
+		return;
+	}
 	/* A live run is stepped to its end; a finished one is already complete. */
 	while (!pr->ops->finished(pr->self) && pr->ops->step(pr->self))
 		;

@@ -101,6 +101,15 @@ struct tui_source {
 	/* A short cost estimate for the header ("cost $0.000276"), or NULL when unknown. */
 	const char *(*cost)(void *ctx);
 	void *cost_ctx;
+	/*
+	 * Compare mode: a second execution B, drawn under this one (A) or beside it on a wide
+	 * terminal, on one shared time axis and cursor; the playback and zoom keys move both.
+	 * NULL = the normal panes. B's own `versus` and `lesson` are ignored.
+	 */
+	const struct tui_source *versus;
+	const char *label;  /* compare mode: this side's title ("scenario ... maxConcurrency=1") */
+	const char *deltas; /* compare mode (A only): the line of B - A deltas under the header,
+			       NULL = the makespans only */
 };
 
 enum tui_reload {

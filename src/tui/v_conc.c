@@ -43,7 +43,7 @@ static void chart(struct tui_app *app, struct canvas *c, enum tl_series_kind kin
 					   0x2585, 0x2586, 0x2587, 0x2588};
 	int32_t *v = xcalloc((size_t)cw, sizeof(*v));
 	tl_index_series_sample(app->tl, kind, t0, t1, v, (size_t)cw);
-	int32_t top = limit;
+	int32_t top = limit > app->conc_floor[kind] ? limit : app->conc_floor[kind];
 	for (int i = 0; i < cw; i++)
 		top = v[i] > top ? v[i] : top;
 	top = top < 1 ? 1 : top;

@@ -121,23 +121,28 @@ static int help_lines(const char *const *list, struct canvas *c, int x, int y, i
 void view_help(struct tui_app *app, struct canvas *c)
 {
 	int W = canvas_width(c), H = canvas_height(c);
-	const char *const *pane = keys_help(app->focus);
+	/* The compare view has one key list of its own, no per-pane lists. */
+	const char *const *pane = app->peer ? compare_help() : keys_help(app->focus);
+	const char *const *global = app->peer ? NULL : global_help;
 	int n = 0;
 	while (pane && pane[n])
 		n++;
 	int w = W - 8 < 64 ? W - 8 : 64;
-	int h = (int)ARRAY_LEN(global_help) + n + 4;
+	int h = (global ? (int)ARRAY_LEN(global_help) + 4 : 2) + n;
 	h = h > H - 2 ? H - 2 : h;
 	struct canvas_rect r = {(W - w) / 2, (H - h) / 2, w, h};
 	canvas_fill(c, r, ' ', CANVAS_DEFAULT);
 	canvas_box(c, r, CANVAS_LINE_DOUBLE, CANVAS_SELECTED);
 	char title[64];
-	snprintf(title, sizeof(title), " Keys: %s pane (any key closes) ",
-		 tui_pane_name(app->focus));
+	if (app->peer)
+		snprintf(title, sizeof(title), " Keys: compare view (any key closes) ");
+	else
+		snprintf(title, sizeof(title), " Keys: %s pane (any key closes) ",
+			 tui_pane_name(app->focus));
 	canvas_put_str_fit(c, r.x + 2, r.y, w - 4, title, CANVAS_TITLE);
 	int x = r.x + 2, y = r.y + 1, ymax = r.y + h - 1, kw = 15;
 	y = help_lines(pane, c, x, y, w - 4, ymax, kw);
-	if (n && y < ymax)
+	if (n && global && y < ymax)
 		canvas_hline(c, r.x + 1, r.x + w - 2, y++, CANVAS_LINE_LIGHT, CANVAS_BORDER);
-	help_lines(global_help, c, x, y, w - 4, ymax, kw);
+	help_lines(global, c, x, y, w - 4, ymax, kw);
 }

@@ -147,7 +147,7 @@ for line in open(sys.argv[2]):
 assert runs == [120, 120, 120], runs
 ' "$T/cost.json" "$T/cost.events"
 $S run --set lambda.default.memoryMB=1024 >"$T/cost.txt" 2>&1
-if grep -q '^cost         0.000282 USD (transitions 0.000275 + Lambda 0.000007; us-east-1 prices of 2024-05-01)$' "$T/cost.txt"; then
+if grep -q '^cost         0.000282 USD (transitions 0.000275 + Lambda 0.000007; us-east-1 prices of 2026-11-25)$' "$T/cost.txt"; then
 	echo "ok run-cost-line"
 else
 	echo "FAIL run-cost-line: $(grep '^cost' "$T/cost.txt")"

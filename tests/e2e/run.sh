@@ -122,14 +122,71 @@ check no-color $? "colour escapes despite NO_COLOR" s5
 # 8. `stepscope lesson one-at-a-time`: the explanation pane shows the step, playback stops at
 #    the first pause with its note, `n` advances to step 2, `q` exits 0.
 start s6 120 40 "cd '$top' && '$STEPSCOPE' lesson one-at-a-time"
-wait_for s6 "step 1/2: MaxConcurrency 1" 5 && wait_for s6 "one item at a time" 2 ||
+wait_for s6 "step 1/3: MaxConcurrency 1" 5 && wait_for s6 "one item at a time" 2 ||
 	wait_for s6 "the Map starts the next item only" 2
 check lesson-explanation $? "the lesson's explanation pane did not show" s6
 wait_for s6 "The first invocation, after the 2 s wait" 10
 check lesson-pause $? "playback did not stop at the first pause with its note" s6
 tm send-keys -t s6 n
-wait_for s6 "step 2/2: MaxConcurrency 3" 5
+wait_for s6 "step 2/3: MaxConcurrency 3" 5
 check lesson-next $? "n did not advance to step 2" s6
 tm send-keys -t s6 q
 wait_for s6 "EXIT=0" 3 && wait_for s6 "TTY=sane" 2
 check lesson-quit $? "q did not exit 0 with the terminal restored" s6
+
+# 9. `stepscope compare A B` on a terminal opens the compare view: both sides on one time
+#    axis with the B - A deltas under the header, played together to their ends.
+C13="--a-set stepfunc.maxConcurrency=1 --b-set stepfunc.maxConcurrency=3"
+start s7 120 40 "cd '$top' && '$STEPSCOPE' compare $C13"
+wait_for s7 "stepscope compare" 5 && wait_for s7 "A: stepfunc.maxConcurrency=1" 2 &&
+	wait_for s7 "B: stepfunc.maxConcurrency=3" 2 && wait_for s7 "peak concurrency 1 → 3" 2
+check compare-opens $? "the compare view did not open with both sides and the deltas" s7
+wait_for s7 "A ✓ SUCCEEDED │ B ✓ SUCCEEDED" 25
+check compare-plays $? "both sides did not play to SUCCEEDED" s7
+# `g 0` rewinds both (Home does too, but tmux's Home sequence is not xterm's); `.` steps to
+# the next event of either side (the first after 0 is at 15 ms in both runs).
+tm send-keys -t s7 g 0 Enter
+wait_for s7 "t=0.000s / 6.845s │ paused" 3 && wait_for s7 "A ▶ RUNNING │ B ▶ RUNNING" 2 &&
+	tm send-keys -t s7 . && wait_for s7 "t=0.015s" 3
+check compare-step $? "Home then . did not move the shared cursor" s7
+# Tab selects B (its border turns heavy); > zooms both timelines alike: at the end (6.845 s)
+# half of the 0-6.982 s window, centred on the cursor.
+tm send-keys -t s7 Tab
+wait_for s7 "┏ B: stepfunc.maxConcurrency=3" 3
+check compare-tab $? "Tab did not select side B" s7
+tm send-keys -t s7 g 6.845s Enter '>'
+wait_for s7 "t=6.845s / 6.845s" 3 && wait_for s7 "5.100s-8.591s" 2 &&
+	test "$(tm capture-pane -p -t s7 | grep -c '5.100s-8.591s')" = 2
+check compare-zoom $? "> did not zoom both sides to the same window" s7
+tm send-keys -t s7 r
+wait_for s7 "no re-run, reload or open" 3
+check compare-no-rerun $? "r did not explain that the compare view does not re-run" s7
+tm send-keys -t s7 q
+wait_for s7 "EXIT=0" 3 && wait_for s7 "TTY=sane" 2
+check compare-quit $? "q did not exit 0 with the terminal restored" s7
+
+# 10. On a wide terminal the sides stand side by side; --text keeps the headless table even
+#     on a terminal.
+start s8 220 40 "cd '$top' && '$STEPSCOPE' compare --paused $C13"
+wait_for s8 "stepscope compare" 5 &&
+	tm capture-pane -p -t s8 | grep -q "A: stepfunc.maxConcurrency=1.*B: stepfunc.maxConcurrency=3"
+check compare-wide $? "the sides were not side by side at 220 columns" s8
+tm send-keys -t s8 q
+wait_for s8 "EXIT=0" 3
+start s9 120 40 "cd '$top' && '$STEPSCOPE' compare --text $C13"
+wait_for s9 "makespan s" 10 && wait_for s9 "EXIT=0" 3
+check compare-text $? "--text did not print the headless table on a terminal" s9
+
+# 11. The lesson's side-by-side step: the compare view under the explanation, the first pause
+#     (by time, for both sides) with its note; p goes back to step 2 alone; q exits 0.
+start s10 120 40 "cd '$top' && '$STEPSCOPE' lesson one-at-a-time --step 3"
+wait_for s10 "step 3/3: Side by side" 5 && wait_for s10 "stepscope compare" 2
+check lesson-versus $? "step 3 did not open the compare view" s10
+wait_for s10 "B is done: its three items waited together" 15
+check lesson-versus-pause $? "playback did not stop at the side-by-side step's pause" s10
+tm send-keys -t s10 p
+wait_for s10 "step 2/3: MaxConcurrency 3" 5 && wait_for s10 "1 Graph" 2
+check lesson-versus-prev $? "p did not go back to step 2 in the normal panes" s10
+tm send-keys -t s10 q
+wait_for s10 "EXIT=0" 3 && wait_for s10 "TTY=sane" 2
+check lesson-versus-quit $? "q did not exit 0 with the terminal restored" s10

@@ -255,22 +255,48 @@ grep -q '^cycle.asl.json: ok (2 states)' "$T/validate.out" && echo "ok pure-cycl
 	echo "FAIL pure-cycle.output: $(head -c 200 "$T/out")"
 printf '{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}' >"$T/self.asl.json"
 def_case self-cycle 0 '^$' self.asl.json
-# Many states: a 5,000-state chain, and a Choice with 400 branches whose targets jump around
-# (every edge crosses the layout). Wider graphs are in tests/fuzz/pending/README.
+# Many states: a 5,000-state chain, and Choices with N branches whose targets jump around
+# (every edge crosses the layout).
 {
 	printf '{"StartAt": "S0", "States": {'
 	awk 'BEGIN { for (i = 0; i < 5000; i++) printf "\"S%d\": {\"Type\": \"Pass\", \"Next\": \"S%d\"}, ", i, i + 1 }'
 	printf '"S5000": {"Type": "Succeed"}}}'
 } >"$T/chain.asl.json"
 def_case chain-5000-states 0 '^$' chain.asl.json
+# wide_choice N: a Choice with N branches to N Pass states whose Next jump around.
+wide_choice() {
+	printf '{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": ['
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "{\"Variable\": \"$.x\", \"NumericEquals\": %d, \"Next\": \"S%d\"}, ", i, i }'
+	printf '{"Variable": "$.x", "NumericEquals": -1, "Next": "C"}], "Default": "E"}, '
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "\"S%d\": {\"Type\": \"Pass\", \"Next\": \"S%d\"}, ", i, (i * 7919) % n }'
+	printf '"E": {"Type": "Succeed"}}}'
+}
+wide_choice 400 >"$T/wide.asl.json"
+def_case choice-400-tangled 0 '^$' wide.asl.json
+# 2,000 branches: a 61,749 x 14,686 drawing (once 44 s and 8 GB). The layout takes a fraction
+# of a second; text and SVG refuse past 20,000,000 cells; dot and Mermaid draw it.
+wide_choice 2000 >"$T/wide2000.asl.json"
+run_case choice-2000-tangled-text 2 "^stepscope: graph: .*61749 columns by 14686 rows, over the limit of 20000000 cells" -- \
+	graph wide2000.asl.json
+run_case choice-2000-tangled-svg 2 "^stepscope: graph: .*over the limit of 20000000 cells" -- \
+	graph --format svg wide2000.asl.json
+run_case choice-2000-tangled-dot 0 '^$' -- graph --format dot wide2000.asl.json
+# 2,001 rules, the Default, 2,000 Next edges and the start arrow.
+grep -c -- '->' "$T/out" | grep -q '^4003$' && echo "ok choice-2000-tangled-dot.edges" ||
+	echo "FAIL choice-2000-tangled-dot.edges: $(grep -c -- '->' "$T/out") arrows, want 4003"
+run_case choice-2000-tangled-validate 0 '^$' -- validate wide2000.asl.json
+# A Choice at the top of an 800-state chain with a branch to every state: each branch crosses
+# every layer above its target, 319,600 layout items: the layout is refused.
 {
 	printf '{"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": ['
-	awk 'BEGIN { for (i = 0; i < 400; i++) printf "{\"Variable\": \"$.x\", \"NumericEquals\": %d, \"Next\": \"S%d\"}, ", i, i }'
-	printf '{"Variable": "$.x", "NumericEquals": -1, "Next": "C"}], "Default": "E"}, '
-	awk 'BEGIN { for (i = 0; i < 400; i++) printf "\"S%d\": {\"Type\": \"Pass\", \"Next\": \"S%d\"}, ", i, (i * 7919) % 400 }'
-	printf '"E": {"Type": "Succeed"}}}'
-} >"$T/wide.asl.json"
-def_case choice-400-tangled 0 '^$' wide.asl.json
+	awk 'BEGIN { for (i = 0; i < 800; i++) printf "%s{\"Variable\": \"$.x\", \"NumericEquals\": %d, \"Next\": \"S%d\"}", i ? ", " : "", i, i }'
+	printf '], "Default": "S0"}, '
+	awk 'BEGIN { for (i = 0; i < 800; i++) printf "\"S%d\": {\"Type\": \"Pass\", \"Next\": \"S%d\"}, ", i, i + 1 }'
+	printf '"S800": {"Type": "Succeed"}}}'
+} >"$T/fan-chain.asl.json"
+run_case choice-to-chain-text 2 "^stepscope: graph: .*too large to lay out: it needs more than 250000 layout items" -- \
+	graph fan-chain.asl.json
+run_case choice-to-chain-mermaid 0 '^$' -- graph --format mermaid fan-chain.asl.json
 
 # Events whose previousEventId form a cycle, and one that points at itself.
 printf '[{"id": 1, "type": "ExecutionStarted", "timestamp": 1, "previousEventId": 2}, {"id": 2, "previousEventId": 1, "type": "TaskStateEntered", "timestamp": 2, "stateEnteredEventDetails": {"name": "T"}}, {"id": 3, "previousEventId": 3, "type": "TaskStateExited", "timestamp": 3, "stateExitedEventDetails": {"name": "T"}}]' \
@@ -283,6 +309,25 @@ run_case history-prev-cycle 1 '.*' -- replay cycle-h.json
 	printf '{"id": 1, "type": "ExecutionStarted", "timestamp": 0}]'
 } >"$T/dup-ids.json"
 run_case history-duplicate-ids 1 '.*' -- replay dup-ids.json
+
+# ---- JSONPath: filters nested in filters, each scanning the whole input ----
+# nodes^depth work: the evaluation stops at its step limit (a States.Runtime failure of the
+# execution) and validation refuses filters nested more than 4 deep, located at the 5th.
+{
+	printf '{"a": ['
+	awk 'BEGIN { for (i = 0; i < 10; i++) printf "%s[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]", i ? ", " : "" }'
+	printf '], "x": 1}'
+} >"$T/in113.json"
+printf '{"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "%s", "End": true}}}' \
+	'$..[?($..[?($..[?($..[?($..x)])])])]' >"$T/costly-path.asl.json"
+run_case run-path-step-limit 1 '^$' -- run --input in113.json costly-path.asl.json
+grep -q '^cause .*The path is too costly to evaluate: it takes more than 20000000 steps' \
+	"$T/out" && echo "ok run-path-step-limit.cause" ||
+	echo "FAIL run-path-step-limit.cause: $(grep -E '^(error|cause)' "$T/out" | cut -c1-200)"
+printf '{"StartAt": "P", "States": {"P": {"Type": "Pass", "InputPath": "%s", "End": true}}}' \
+	'$..[?($..[?($..[?($..[?($..[?(@.x)])])])])]' >"$T/nested-filters.asl.json"
+run_case path-filters-nested-5 2 '^nested-filters.asl.json:1:93: error: .*nested more than 4' -- \
+	validate nested-filters.asl.json
 
 # ---- run: hostile inputs, items, mocks; a machine that never ends ----
 printf '%s' "$GOOD" >"$T/good.asl.json"

@@ -24,6 +24,15 @@ run check-all 0 lesson --check
 run one-at-a-time-pause2 0 lesson one-at-a-time --dump 110x36 --at pause2 --roles
 # n from a pause: step 2 of 2 opens on the same 8 s time axis (paused at 0 in a dump).
 run one-at-a-time-next 0 lesson one-at-a-time --dump 110x36 --at pause --keys n --roles
+# Step 3 shows both executions side by side in the compare view (`versus:`): one axis, one
+# cursor, the deltas under the header; a pause by time holds both sides.
+run one-at-a-time-versus 0 lesson one-at-a-time --step 3 --dump 110x36 --at pause --roles
+run one-at-a-time-versus-end-80x24 0 lesson one-at-a-time --step 3 --dump 80x24 --at pause2 \
+	--ascii
+run one-at-a-time-versus-160x48 0 lesson one-at-a-time --step 3 --present --dump 160x48 \
+	--at pause --keys '<Tab>>'
+# p from the side-by-side step: step 2 alone again, in the normal panes.
+run one-at-a-time-versus-prev 0 lesson one-at-a-time --step 3 --dump 110x36 --keys p --ascii
 run timeout-line 0 lesson timeout --step 2 --dump 110x36 --at pause2 --ascii
 run lambda-input-dicts 0 lesson lambda-input --step 2 --dump 110x36 --at pause --ascii
 run retries-backoff 0 lesson retries --dump 110x36 --at pause3 --ascii

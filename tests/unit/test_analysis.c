@@ -168,6 +168,29 @@ static void split_bad(const char *arg)
 	diags_fini(&d);
 }
 
+/* The compare view's delta line: A → B with the relative change, or the absolute one when A is
+ * zero; ASCII arrows and bars on request. */
+static void test_delta_line(void **state)
+{
+	(void)state;
+	struct an_metrics a = {
+	    .makespan_ms = 6845, .items = 3, .peak_concurrency = 1, .invocations = 3};
+	struct an_metrics b = {
+	    .makespan_ms = 2395, .items = 3, .peak_concurrency = 3, .invocations = 3};
+	char *line = an_delta_line(&a, &b, false);
+	/* 2395 / 6845 - 1 = -65.0%; 3 / 6.845 = 0.438/s, 3 / 2.395 = 1.253/s (+185.8%). */
+	assert_string_equal(line,
+			    "makespan 6.845s → 2.395s (-65.0%) │ throughput 0.438 → 1.253/s "
+			    "(+185.8%) │ peak concurrency 1 → 3 (+2) │ invocations 3 → 3 (+0)");
+	free(line);
+	struct an_metrics z = {0};
+	line = an_delta_line(&z, &b, true);
+	assert_string_equal(line, "makespan 0.000s -> 2.395s (+2.395s) | throughput 0.000 -> "
+				  "1.253/s (+1.253/s) | peak concurrency 0 -> 3 (+3) | invocations "
+				  "0 -> 3 (+3)");
+	free(line);
+}
+
 static void test_split_values(void **state)
 {
 	(void)state;
@@ -190,10 +213,9 @@ static void test_split_values(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_percentile),
-	    cmocka_unit_test(test_cost_formulas),
-	    cmocka_unit_test(test_cost_of_log),
-	    cmocka_unit_test(test_split_values),
+	    cmocka_unit_test(test_percentile),	cmocka_unit_test(test_cost_formulas),
+	    cmocka_unit_test(test_cost_of_log), cmocka_unit_test(test_split_values),
+	    cmocka_unit_test(test_delta_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -457,6 +457,82 @@ static void test_random_graphs_never_overlap(void **state)
 	}
 }
 
+/* A Choice over a chain of n states with a branch to every one: branch i crosses i layers. */
+static struct graph *fan_chain(struct graph *g, size_t n)
+{
+	node(g, "C", GRAPH_CHOICE);
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "S%zu", i);
+		node(g, name, GRAPH_PASS);
+		graph_add_edge(g, 0, i + 1, GRAPH_EDGE_CHOICE, NULL);
+		if (i > 0)
+			graph_add_edge(g, i, i + 1, GRAPH_EDGE_NEXT, NULL);
+	}
+	graph_set_start(g, 0);
+	return g;
+}
+
+/* Past GRAPH_MAX_ITEMS the layout is one line saying why; text refuses it. 800 states need
+ * 319,600 dummies (sum of 0..799); 600 need 179,700, within the limit. */
+static void test_layout_limits(void **state)
+{
+	(void)state;
+	struct graph *g = fan_chain(graph_new(), 800);
+	struct graph_layout *l = graph_layout_new(g);
+	assert_non_null(graph_layout_error(l));
+	assert_non_null(strstr(graph_layout_error(l), "too large to lay out"));
+	assert_int_equal(graph_layout_height(l), 1);
+	assert_int_equal(graph_layout_box_count(l), 0);
+	struct canvas *c = canvas_new(graph_layout_width(l), 1, true);
+	graph_draw(l, c, 0, 0, NULL);
+	char *shown = canvas_dump_text(c);
+	assert_non_null(strstr(shown, "the graph is too large to lay out"));
+	free(shown);
+	canvas_free(c);
+	char *why = graph_layout_oversize(l);
+	assert_non_null(why);
+	free(why);
+	graph_layout_free(l);
+	assert_null(graph_render_text(g, false));
+	graph_free(g);
+
+	/* The same inside a Map: the budget counts nested graphs too. */
+	g = graph_new();
+	struct graph_node *map = node(g, "M", GRAPH_MAP);
+	graph_set_start(g, 0);
+	fan_chain(graph_add_child(map), 800);
+	l = graph_layout_new(g);
+	assert_non_null(graph_layout_error(l));
+	graph_layout_free(l);
+	graph_free(g);
+
+	/* Within the item limit, but over GRAPH_MAX_CELLS: a Choice with 2,000 branches whose
+	 * targets' Next jump around (i -> i * 7919 mod 2000), as tests/hostile/run.sh. */
+	g = graph_new();
+	node(g, "C", GRAPH_CHOICE);
+	for (size_t i = 0; i < 2000; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "S%zu", i);
+		node(g, name, GRAPH_PASS);
+		graph_add_edge(g, 0, i + 1, GRAPH_EDGE_CHOICE, NULL);
+	}
+	for (size_t i = 0; i < 2000; i++)
+		graph_add_edge(g, i + 1, (i * 7919) % 2000 + 1, GRAPH_EDGE_NEXT, NULL);
+	graph_set_start(g, 0);
+	l = graph_layout_new(g);
+	assert_null(graph_layout_error(l));
+	assert_int_equal(graph_layout_box_count(l), 2001);
+	assert_true((long long)graph_layout_width(l) * graph_layout_height(l) > GRAPH_MAX_CELLS);
+	why = graph_layout_oversize(l);
+	assert_non_null(why);
+	assert_non_null(strstr(why, "over the limit of 20000000 cells"));
+	free(why);
+	graph_layout_free(l);
+	assert_null(graph_render_text(g, false));
+	graph_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -471,6 +547,7 @@ int main(void)
 	    cmocka_unit_test(test_rule_labels),
 	    cmocka_unit_test(test_from_asl),
 	    cmocka_unit_test(test_random_graphs_never_overlap),
+	    cmocka_unit_test(test_layout_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,6 +99,59 @@ static void test_errors_located(void **state)
 	unlink(path);
 }
 
+/* `versus:` (a side-by-side step): its sets become --set strings applied after the step's. */
+static void test_versus(void **state)
+{
+	(void)state;
+	struct diags d;
+	diags_init(&d);
+	char *path = lesson_find("one-at-a-time");
+	assert_non_null(path);
+	struct lesson *l = lesson_load(path, &d);
+	assert_non_null(l);
+	assert_int_equal(l->step_count, 3);
+	assert_null(l->steps[0].versus);
+	const struct lesson_versus *v = l->steps[2].versus;
+	assert_non_null(v);
+	assert_int_equal(v->set_count, 1);
+	assert_string_equal(v->sets[0], "stepfunc.maxConcurrency=3");
+	assert_null(v->title);
+	assert_null(v->definition);
+	assert_null(v->input);
+	assert_string_equal(l->steps[2].sets[0], "stepfunc.maxConcurrency=1");
+	lesson_free(l);
+	free(path);
+	diags_fini(&d);
+}
+
+/* A broken `versus` is located like any other key: not a mapping, an unknown key. */
+static void test_versus_errors(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/lessonXXXXXX.yaml";
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	const char *text = "title: t\n"
+			   "steps:\n"
+			   "  - title: a\n"
+			   "    versus: 3\n"
+			   "  - title: b\n"
+			   "    versus: {set: {stepfunc.maxConcurrency: 2}, sets: {}}\n";
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	struct diags d;
+	diags_init(&d);
+	assert_null(lesson_load(path, &d));
+	assert_int_equal(d.errors, 2);
+	diags_sort(&d);
+	assert_int_equal(d.list.items[0].line, 4);
+	assert_non_null(strstr(d.list.items[0].message, "'versus' is a mapping"));
+	assert_int_equal(d.list.items[1].line, 6);
+	assert_non_null(strstr(d.list.items[1].message, "unknown key 'sets'"));
+	diags_fini(&d);
+	unlink(path);
+}
+
 static void test_generate(void **state)
 {
 	(void)state;
@@ -117,6 +170,8 @@ int main(void)
 	    cmocka_unit_test(test_retries_scenario),
 	    cmocka_unit_test(test_errors_located),
 	    cmocka_unit_test(test_generate),
+	    cmocka_unit_test(test_versus),
+	    cmocka_unit_test(test_versus_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

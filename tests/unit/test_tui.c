@@ -339,13 +339,154 @@ static void test_mouse(void **state)
 	fixture_free(f);
 }
 
+/* ---- the compare view: two live producers on one cursor ---- */
+
+struct pair {
+	struct gen g[2];
+	struct ev_producer p[2];
+	struct tui_source src[2];
+	struct tui_app *app;
+	struct canvas *c;
+};
+
+/* A: `items` 10 at a time (batches at 0, 100, 200 ... ms); B: all at once (ends at 96 ms). */
+static struct pair *pair_new(int items, int w, int h)
+{
+	struct pair *f = calloc(1, sizeof(*f));
+	static const char *const labels[] = {"ten at a time", "all at once"};
+	for (int i = 0; i < 2; i++) {
+		f->g[i] = (struct gen){.log = ev_log_new(), .items = items, .conc = i ? items : 10};
+		gen_head(&f->g[i]);
+		f->p[i] =
+		    (struct ev_producer){.ops = &gen_ops, .self = &f->g[i], .log = f->g[i].log};
+		f->src[i] = (struct tui_source){
+		    .producer = &f->p[i], .max_concurrency = f->g[i].conc, .label = labels[i]};
+	}
+	f->src[0].versus = &f->src[1];
+	f->src[0].deltas = "makespan (test)";
+	struct tui_options opt = {.paused = true};
+	f->app = tui_app_new(&f->src[0], NULL, &opt);
+	f->c = canvas_new(w, h, false);
+	return f;
+}
+
+static void pair_free(struct pair *f)
+{
+	tui_app_free(f->app);
+	canvas_free(f->c);
+	for (int i = 0; i < 2; i++)
+		ev_log_free(f->g[i].log);
+	free(f);
+}
+
+static char *pair_frame(struct pair *f)
+{
+	tui_app_render(f->app, f->c);
+	return canvas_dump_text(f->c);
+}
+
+static int count(const char *text, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* One cursor for both sides: seeks, End, Home and the event steps move both; a side that
+ * ended earlier keeps its end while the other goes on; live producers advance lazily. */
+static void test_compare_cursor(void **state)
+{
+	(void)state;
+	struct pair *f = pair_new(40, 120, 40);
+	assert_true(ev_log_count(f->g[0].log) < 100); /* the head and A's first batch only */
+	char *text = pair_frame(f);
+	assert_non_null(strstr(text, "stepscope compare"));
+	assert_non_null(strstr(text, "A: ten at a time"));
+	assert_non_null(strstr(text, "B: all at once"));
+	assert_non_null(strstr(text, "makespan (test)"));
+	free(text);
+	tui_app_seek(f->app, 150);
+	assert_false(gen_finished(&f->g[0]));
+	text = pair_frame(f);
+	assert_non_null(strstr(text, "t=0.150s"));
+	assert_non_null(strstr(text, "A ▶ RUNNING │ B ✓ SUCCEEDED"));
+	free(text);
+	tui_app_key(f->app, TUI_KEY_END); /* A's four batches: the last ends at 396 ms */
+	text = pair_frame(f);
+	assert_non_null(strstr(text, "t=0.396s / 0.396s"));
+	assert_non_null(strstr(text, "A ✓ SUCCEEDED │ B ✓ SUCCEEDED"));
+	free(text);
+	tui_app_key(f->app, TUI_KEY_HOME);
+	tui_app_key(f->app, '.'); /* both batches start with an event at 1 ms */
+	text = pair_frame(f);
+	assert_non_null(strstr(text, "t=0.001s"));
+	assert_non_null(strstr(text, "A ▶ RUNNING │ B ▶ RUNNING"));
+	free(text);
+	tui_app_key(f->app, ',');
+	text = pair_frame(f);
+	assert_non_null(strstr(text, "t=0.000s"));
+	free(text);
+	pair_free(f);
+}
+
+/* Space plays both at the shared speed until the longer one ends. */
+static void test_compare_play(void **state)
+{
+	(void)state;
+	struct pair *f = pair_new(40, 120, 40);
+	tui_app_key(f->app, ' ');
+	assert_true(tui_app_playing(f->app));
+	tui_app_tick(f->app, 100); /* two live runs start at 1x */
+	char *text = pair_frame(f);
+	assert_non_null(strstr(text, "t=0.100s"));
+	assert_non_null(strstr(text, "playing 1x"));
+	assert_non_null(strstr(text, "B ✓ SUCCEEDED"));
+	free(text);
+	for (int i = 0; i < 100 && tui_app_playing(f->app); i++)
+		tui_app_tick(f->app, 100);
+	assert_false(tui_app_playing(f->app));
+	text = pair_frame(f);
+	assert_non_null(strstr(text, "t=0.396s / 0.396s"));
+	assert_non_null(strstr(text, "A ✓ SUCCEEDED │ B ✓ SUCCEEDED"));
+	free(text);
+	pair_free(f);
+}
+
+/* > zooms both sides to one window; a click selects side B (heavy border) and a row there
+ * (B stops following its newest rows, A does not). */
+static void test_compare_zoom_mouse(void **state)
+{
+	(void)state;
+	struct pair *f = pair_new(40, 120, 40);
+	tui_app_seek_end(f->app);
+	tui_app_key(f->app, '>');
+	/* Fit: [0, 396 + 396/50 + 1 = 404]; half of it around the cursor: 295 to 497 ms. */
+	char *text = pair_frame(f);
+	assert_int_equal(count(text, "0.295s-0.497s"), 2);
+	assert_non_null(strstr(text, "┏ A: ten at a time"));
+	assert_int_equal(count(text, "(following)"), 2);
+	free(text);
+	int x = -1, y = -1;
+	assert_true(find_cell(f->c, "B: all at once", &x, &y));
+	tui_app_mouse(f->app, x, y + 2, 1);
+	text = pair_frame(f);
+	assert_non_null(strstr(text, "┏ B: all at once"));
+	assert_non_null(strstr(text, "┌ A: ten at a time"));
+	assert_int_equal(count(text, "(following)"), 1);
+	free(text);
+	assert_false(tui_app_key(f->app, 'q'));
+	pair_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_key_parse), cmocka_unit_test(test_advances_lazily),
-	    cmocka_unit_test(test_rewind),    cmocka_unit_test(test_large_frame),
-	    cmocka_unit_test(test_keys),      cmocka_unit_test(test_play),
-	    cmocka_unit_test(test_mouse),
+	    cmocka_unit_test(test_key_parse),	 cmocka_unit_test(test_advances_lazily),
+	    cmocka_unit_test(test_rewind),	 cmocka_unit_test(test_large_frame),
+	    cmocka_unit_test(test_keys),	 cmocka_unit_test(test_play),
+	    cmocka_unit_test(test_mouse),	 cmocka_unit_test(test_compare_cursor),
+	    cmocka_unit_test(test_compare_play), cmocka_unit_test(test_compare_zoom_mouse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
