@@ -71,12 +71,13 @@ struct sim_state_info {
 	bool uses_context;   /* the state's JSON mentions `$$` */
 	int64_t invocations; /* task invocations so far (mock numbering) */
 	json_t *sched_extra; /* shared *Scheduled details (region, timeouts); owned */
-	/* Read once from the definition (context.c) rather than on every visit: */
-	bool identity_pass;  /* a Pass without InputPath, Parameters, Result, ResultPath, OutputPath
-			      */
-	bool plain_output;   /* no ResultSelector, ResultPath, OutputPath, Assign */
-	bool fixed_timeouts; /* no TimeoutSecondsPath / HeartbeatSecondsPath: */
-	int64_t timeout_ms, heartbeat_ms; /* TimeoutSeconds / HeartbeatSeconds in ms, 0 = none */
+	/* Read once from the definition (context.c) rather than on every visit. identity_pass:
+	 * a Pass without InputPath, Parameters, Result, ResultPath or OutputPath; plain_output:
+	 * no ResultSelector, ResultPath, OutputPath or Assign; fixed_timeouts: no
+	 * TimeoutSecondsPath or HeartbeatSecondsPath, so timeout_ms and heartbeat_ms (0 = none)
+	 * hold TimeoutSeconds and HeartbeatSeconds. */
+	bool identity_pass, plain_output, fixed_timeouts;
+	int64_t timeout_ms, heartbeat_ms;
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */
 	const struct sim_service *service;
