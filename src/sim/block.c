@@ -21,8 +21,7 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b)
 	json_decref(b->results);
 	free(b->reader_error);
 	free(b->run_arn);
-	json_decref(b->inputs);
-	json_decref(b->failed_flags);
+	sim_rwriter_free(b->writer);
 	free(b);
 }
 
@@ -170,11 +169,10 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 {
 	struct sim_block *b = owner->block;
 	const struct asl_state *st = b->state;
-	if (b->distributed && b->inputs) {
+	if (b->distributed && b->writer) {
 		char *why = NULL;
-		json_t *res = sim_dmap_write_results(e, json_object_get(st->json, "ResultWriter"),
-						     b->eff_input, b->run_arn, b->inputs,
-						     b->results, b->failed_flags, &why);
+		json_t *res = sim_rwriter_finish(b->writer, &why);
+		b->writer = NULL;
 		if (!res) {
 			owner->last = sim_emit_error(e, EV_MapRunFailed, b->run_started_id, st,
 						     owner->item, "States.ResultWriterFailed", why);
@@ -310,8 +308,6 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 			flow_error_fini(&err);
 			return;
 		}
-		if (b->inputs)
-			json_array_set(b->inputs, i, c->input);
 	} else {
 		c->input = json_incref(b->eff_input);
 		g = b->state->branches[i];
@@ -330,7 +326,9 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	struct sim_block *b = run->block;
 	json_decref(b->results);
 	b->results = json_array();
-	for (size_t i = 0; i < b->count; i++)
+	/* With a ResultWriter the results go to its files as children end. */
+	bool to_writer = b->distributed && json_object_get(b->state->json, "ResultWriter");
+	for (size_t i = 0; i < b->count && !to_writer; i++)
 		json_array_append(b->results, json_null());
 	b->next_start = b->running = b->done = 0;
 	b->head = b->tail = NULL;
@@ -347,16 +345,6 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 		b->run_arn = sim_dmap_run_arn(e, b->state);
 		b->run_started_id = sim_emit(e, EV_MapRunStarted, run->last, b->state, run->item,
 					     NULL, json_pack("{s:s}", "mapRunArn", b->run_arn));
-		if (json_object_get(b->state->json, "ResultWriter")) {
-			json_decref(b->inputs);
-			json_decref(b->failed_flags);
-			b->inputs = json_array();
-			b->failed_flags = json_array();
-			for (size_t i = 0; i < b->count; i++) {
-				json_array_append(b->inputs, json_null());
-				json_array_append(b->failed_flags, json_false());
-			}
-		}
 		run->last = b->last_done = b->run_started_id;
 		if (b->reader_error) {
 			run->last =
@@ -365,6 +353,12 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 			sim_handle_error(e, run, "States.ItemReaderFailed", b->reader_error);
 			return;
 		}
+		sim_rwriter_free(b->writer);
+		b->writer = NULL;
+		if (to_writer)
+			b->writer =
+			    sim_rwriter_new(e, json_object_get(b->state->json, "ResultWriter"),
+					    b->eff_input, b->run_arn, b->count);
 	}
 	if (b->count == 0) {
 		finish_block(e, run);
@@ -388,7 +382,13 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 					(int32_t)child->index, NULL, NULL);
 	else
 		b->last_done = child->last;
-	json_array_set_new(b->results, child->index, output);
+	if (b->writer) {
+		sim_rwriter_add(b->writer, child->index, child->child->input, output, false, NULL,
+				NULL);
+		json_decref(output);
+	} else {
+		json_array_set_new(b->results, child->index, output);
+	}
 	unlink_child(b, child);
 	b->done++;
 	/* With a limit, the next iteration points at the last event inside the one that
@@ -458,10 +458,13 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	struct sim_run *owner = b->owner;
 	b->failed++;
 	sim_child_end(e, child->child, SIM_FAILED, child->last, NULL, error, cause);
-	if (b->failed_flags)
-		json_array_set(b->failed_flags, child->index, json_true());
-	json_array_set_new(b->results, child->index,
-			   json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : ""));
+	if (b->writer)
+		sim_rwriter_add(b->writer, child->index, child->child->input, NULL, true, error,
+				cause);
+	else
+		json_array_set_new(
+		    b->results, child->index,
+		    json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : ""));
 	unlink_child(b, child);
 	sim_run_release(e, child);
 	if (sim_dmap_tolerated(b->state, b->eff_input, b->failed, b->count)) {
@@ -482,6 +485,8 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	b->next_start = b->count;
 	json_decref(b->results);
 	b->results = NULL;
+	sim_rwriter_free(b->writer); /* a failed Map Run writes no results */
+	b->writer = NULL;
 	sim_use_child(e, owner->child);
 	const char *name = "States.ExceedToleratedFailureThreshold";
 	const char *why = "The specified tolerated failure threshold was exceeded";

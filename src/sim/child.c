@@ -55,6 +55,7 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	 * describe a child's context object). */
 	char stamp[40];
 	sim_format_timestamp(e->opt.start_epoch_ms + e->now, stamp, sizeof(stamp));
+	c->input = json_incref(input);
 	c->ctx_exec = json_pack("{s:s, s:O, s:s, s:s, s:s}", "Id", c->arn, "Input", input, "Name",
 				c->name, "RoleArn", e->role_arn, "StartTime", stamp);
 	VEC_PUSH(e->children, c);
@@ -109,6 +110,7 @@ void sim_children_free(struct sim_engine *e)
 		free(c->arn);
 		free(c->map_run_arn);
 		json_decref(c->ctx_exec);
+		json_decref(c->input);
 		free(c);
 	}
 	VEC_FREE(e->children);

@@ -71,6 +71,7 @@ struct sim_child {
 	struct ev_log *log; /* owned */
 	char *name, *arn, *map_run_arn;
 	json_t *ctx_exec; /* `$$.Execution` inside the child (owned) */
+	json_t *input;	  /* its input, for the ResultWriter (owned) */
 };
 
 struct sim_run {
@@ -121,10 +122,10 @@ struct sim_block {
 	const struct asl_state *state;
 	bool is_map;
 	bool distributed, batched, from_reader;
-	char *reader_error;	       /* ItemReader failure, reported when the Map Run starts */
-	size_t failed;		       /* Distributed: children failed within the tolerance */
-	char *run_arn;		       /* Distributed: the Map Run */
-	json_t *inputs, *failed_flags; /* Distributed with ResultWriter: per child */
+	char *reader_error;	    /* ItemReader failure, reported when the Map Run starts */
+	size_t failed;		    /* Distributed: children failed within the tolerance */
+	char *run_arn;		    /* Distributed: the Map Run */
+	struct sim_rwriter *writer; /* Distributed with ResultWriter (owned) */
 	int64_t run_started_id;
 	json_t *eff_input; /* Map: after InputPath (ItemSelector's `$`); Parallel: branch input */
 	json_t *items;	   /* Map: the items array */
@@ -271,10 +272,21 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
 bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total);
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
-/* Writes the results (ResultWriter); the Map's new result, or NULL with *why (owned). */
-json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
-			       const char *run_arn, json_t *inputs, json_t *results,
-			       json_t *failed_flags, char **why);
+
+/* rwriter.c: a Map Run's ResultWriter, records streamed as children end. */
+struct sim_rwriter;
+/* For the Map Run run_arn (copied) of `count` children; writer (the ResultWriter field) and
+ * eff (the Map's effective input) are borrowed, references kept. Failures are reported by
+ * sim_rwriter_finish. */
+struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t *eff,
+				    const char *run_arn, size_t count);
+/* Child `index` ended: its input, and its output or (failed) error and cause; all borrowed. */
+void sim_rwriter_add(struct sim_rwriter *w, size_t index, json_t *input, json_t *output,
+		     bool failed, const char *error, const char *cause);
+/* Completes the files and frees w: the Map's new result, or NULL with *why (owned). */
+json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why);
+/* Discards w and whatever it wrote (a failed Map Run); NULL is a no-op. */
+void sim_rwriter_free(struct sim_rwriter *w);
 
 /* child.c */
 /* Makes e->log the log of c (NULL = the execution's own): events go there from now on. */
@@ -290,7 +302,6 @@ void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status st
 /* Aborts a running child run of a Distributed Map: its open states, then ExecutionAborted. */
 void sim_child_abort(struct sim_engine *e, struct sim_run *run);
 void sim_children_free(struct sim_engine *e);
-
 
 /* logs.c */
 /* One Lambda invocation's log lines (all borrowed). */
