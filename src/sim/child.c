@@ -32,7 +32,11 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	const struct asl_state *st = b->state;
 	const char *label = st->label ? st->label : st->name;
 	c->log = ev_log_new();
-	c->map_run_arn = xstrdup(b->run_arn ? b->run_arn : "");
+	/* Children of one Map Run start one after another: they share its ARN's copy. */
+	struct sim_child *prev = e->children.len ? e->children.items[e->children.len - 1] : NULL;
+	const char *run_arn = b->run_arn ? b->run_arn : "";
+	c->owns_run_arn = !prev || strcmp(prev->map_run_arn, run_arn) != 0;
+	c->map_run_arn = c->owns_run_arn ? xstrdup(run_arn) : prev->map_run_arn;
 	/* AWS names children with an id of its own; the Map Run id and the index (5 digits, so
 	 * names sort in index order) make the name
 	 * unique and deterministic and tie it to its Map Run (execution names allow `_`, not `:`).
@@ -40,24 +44,19 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	c->name = xasprintf("%s_%05zu", run_id(c->map_run_arn), index);
 	c->arn = xasprintf("arn:aws:states:%s:123456789012:execution:%s/%s:%s", e->region,
 			   e->sm_name, label, c->name);
+	json_t *batch = json_object_get(input, "Items");
 	c->info = (struct sim_child_info){
-	    .log = c->log,
 	    .name = c->name,
 	    .arn = c->arn,
 	    .map_run_arn = c->map_run_arn,
 	    .map_state = st->name,
 	    .index = index,
 	    .start_ms = e->now,
+	    .items = json_is_array(batch) ? json_array_size(batch) : 1,
 	    .status = SIM_RUNNING,
 	    .express = st->execution_type && strcmp(st->execution_type, "EXPRESS") == 0,
 	};
-	/* Inside the child `$$.Execution` is the child's own (an assumption: aws-facts does not
-	 * describe a child's context object). */
-	char stamp[40];
-	sim_format_timestamp(e->opt.start_epoch_ms + e->now, stamp, sizeof(stamp));
 	c->input = json_incref(input);
-	c->ctx_exec = json_pack("{s:s, s:O, s:s, s:s, s:s}", "Id", c->arn, "Input", input, "Name",
-				c->name, "RoleArn", e->role_arn, "StartTime", stamp);
 	VEC_PUSH(e->children, c);
 	struct ev_log_meta *meta = ev_log_meta(c->log);
 	meta->start_epoch_ms = e->opt.start_epoch_ms + e->now;
@@ -67,10 +66,29 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	free(sm);
 	struct sim_child *was = e->cur;
 	sim_use_child(e, c);
-	json_t *extra = json_pack("{s:s}", "roleArn", e->role_arn);
-	sim_emit(e, EV_ExecutionStarted, 0, NULL, -1, json_incref(input), extra);
+	/* Every child's ExecutionStarted has the same details: one shared value. */
+	if (!e->child_started_extra)
+		e->child_started_extra = json_pack("{s:s}", "roleArn", e->role_arn);
+	sim_emit(e, EV_ExecutionStarted, 0, NULL, -1, json_incref(input),
+		 json_incref(e->child_started_extra));
 	sim_use_child(e, was);
 	return c;
+}
+
+json_t *sim_child_exec_context(struct sim_engine *e, struct sim_child *c)
+{
+	/* Inside the child `$$.Execution` is the child's own (an assumption: aws-facts does not
+	 * describe a child's context object). Built when a state first reads it: most children
+	 * never do, and 100,000 of them would hold 100 MB of it. */
+	if (!c->ctx_exec) {
+		char stamp[40];
+		sim_format_timestamp(e->opt.start_epoch_ms + c->info.start_ms, stamp,
+				     sizeof(stamp));
+		c->ctx_exec =
+		    json_pack("{s:s, s:O, s:s, s:s, s:s}", "Id", c->arn, "Input", c->input, "Name",
+			      c->name, "RoleArn", e->role_arn, "StartTime", stamp);
+	}
+	return c->ctx_exec;
 }
 
 void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status status, int64_t last,
@@ -89,7 +107,18 @@ void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status st
 	else
 		sim_emit_error(e, EV_ExecutionFailed, last, NULL, -1, error, cause);
 	c->info.status = status;
+	c->info.end_ms = e->now;
+	c->info.events = ev_log_count(c->log);
 	sim_use_child(e, was);
+	/* Nothing appends to an ended child's history: it goes to the spill, its events and
+	 * payloads are freed now (the ResultWriter keeps the input it still needs). */
+	if (!e->spill)
+		e->spill = sim_spill_new();
+	c->spill_at = sim_spill_put(e->spill, c->log, &c->spill_len);
+	ev_log_free(c->log);
+	c->log = NULL;
+	json_decref(c->ctx_exec);
+	c->ctx_exec = NULL;
 }
 
 void sim_child_abort(struct sim_engine *e, struct sim_run *run)
@@ -108,12 +137,17 @@ void sim_children_free(struct sim_engine *e)
 		ev_log_free(c->log);
 		free(c->name);
 		free(c->arn);
-		free(c->map_run_arn);
+		if (c->owns_run_arn)
+			free(c->map_run_arn);
 		json_decref(c->ctx_exec);
 		json_decref(c->input);
 		free(c);
 	}
 	VEC_FREE(e->children);
+	sim_spill_free(e->spill);
+	e->spill = NULL;
+	json_decref(e->child_started_extra);
+	e->child_started_extra = NULL;
 }
 
 size_t sim_child_count(const struct sim_engine *e)
@@ -124,4 +158,12 @@ size_t sim_child_count(const struct sim_engine *e)
 const struct sim_child_info *sim_child(const struct sim_engine *e, size_t i)
 {
 	return i < e->children.len ? &e->children.items[i]->info : NULL;
+}
+
+struct ev_log *sim_child_history(const struct sim_engine *e, size_t i)
+{
+	if (i >= e->children.len)
+		return NULL;
+	const struct sim_child *c = e->children.items[i];
+	return c->log ? sim_log_copy(c->log) : sim_spill_get(e->spill, c->spill_at, c->spill_len);
 }

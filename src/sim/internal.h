@@ -70,8 +70,11 @@ struct sim_child {
 	struct sim_child_info info;
 	struct ev_log *log; /* owned */
 	char *name, *arn, *map_run_arn;
-	json_t *ctx_exec; /* `$$.Execution` inside the child (owned) */
-	json_t *input;	  /* its input, for the ResultWriter (owned) */
+	bool owns_run_arn; /* else map_run_arn is the previous child's */
+	json_t *ctx_exec;  /* `$$.Execution` inside the child (owned, NULL until read) */
+	json_t *input;	   /* its input, for the ResultWriter (owned) */
+	uint64_t spill_at; /* once ended: its history's record in e->spill */
+	size_t spill_len;
 };
 
 struct sim_run {
@@ -173,6 +176,8 @@ struct sim_engine {
 	struct sim_child *cur;		  /* whose log e->log is: NULL = main_log */
 	int64_t t0;			  /* virtual start of e->log's execution */
 	VEC(struct sim_child *) children; /* owned, in start order */
+	struct sim_spill *spill;	  /* ended children's histories (spill.c), owned */
+	json_t *child_started_extra;	  /* children's ExecutionStarted details, owned */
 	bool limit_hit;
 	json_t *output;
 	char *error, *cause;
@@ -299,9 +304,29 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
  * (borrowed), or ExecutionFailed / ExecutionAborted with error and cause. e->log is kept. */
 void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status status, int64_t last,
 		   json_t *output, const char *error, const char *cause);
+/* `$$.Execution` inside child c (borrowed), built on first use. */
+json_t *sim_child_exec_context(struct sim_engine *e, struct sim_child *c);
 /* Aborts a running child run of a Distributed Map: its open states, then ExecutionAborted. */
 void sim_child_abort(struct sim_engine *e, struct sim_run *run);
 void sim_children_free(struct sim_engine *e);
+
+/* jtext.c: compact JSON text exactly as json_dumps(JSON_COMPACT | JSON_ENCODE_ANY) writes it
+ * (v borrowed; NULL is null), appended to sb; `quoted`: escaped as the contents of a JSON
+ * string. */
+void sim_json_append(struct strbuf *sb, const json_t *v, bool quoted);
+/* s[0..n) escaped as inside a JSON string, as jansson escapes it. */
+void sim_json_escape(struct strbuf *sb, const char *s, size_t n);
+
+/* spill.c: ended children's histories as compact records in a temporary file. */
+struct sim_spill;
+struct sim_spill *sim_spill_new(void);
+void sim_spill_free(struct sim_spill *s);
+/* Stores log's record (log borrowed): its position, and its length in *len. */
+uint64_t sim_spill_put(struct sim_spill *s, const struct ev_log *log, size_t *len);
+/* The log stored at `at` rebuilt, owned by the caller. */
+struct ev_log *sim_spill_get(const struct sim_spill *s, uint64_t at, size_t len);
+/* A copy of log (borrowed) through the same encoding, owned by the caller. */
+struct ev_log *sim_log_copy(const struct ev_log *log);
 
 /* logs.c */
 /* One Lambda invocation's log lines (all borrowed). */

@@ -53,67 +53,20 @@ struct sim_rwriter {
 	struct strbuf rec;	/* the record being formatted */
 };
 
-/* ---- JSON text, as jansson's compact encoder writes it ---- */
+/* ---- JSON text ---- */
 
-/* Appends s[0..n) escaped as inside a JSON string: `"`, `\` and control characters, with
- * jansson's spellings (\b \f \n \r \t, else \u00XX); everything else verbatim. */
-static void add_escaped(struct strbuf *sb, const char *s, size_t n)
-{
-	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		sb_addn(sb, s + run, i - run);
-		run = i + 1;
-		switch (c) {
-		case '"':
-			sb_addn(sb, "\\\"", 2);
-			break;
-		case '\\':
-			sb_addn(sb, "\\\\", 2);
-			break;
-		case '\b':
-			sb_addn(sb, "\\b", 2);
-			break;
-		case '\f':
-			sb_addn(sb, "\\f", 2);
-			break;
-		case '\n':
-			sb_addn(sb, "\\n", 2);
-			break;
-		case '\r':
-			sb_addn(sb, "\\r", 2);
-			break;
-		case '\t':
-			sb_addn(sb, "\\t", 2);
-			break;
-		default:
-			sb_addf(sb, "\\u%04X", c);
-			break;
-		}
-	}
-	sb_addn(sb, s + run, n - run);
-}
-
-static int escape_chunk(const char *buffer, size_t size, void *data)
-{
-	add_escaped(data, buffer, size);
-	return 0;
-}
-
-/* `"<v serialized, escaped>"`: the one serialization of v goes straight into sb. */
+/* `"<v's JSON text, escaped>"`: v is serialized once, straight into sb. */
 static void add_dumped_string(struct strbuf *sb, json_t *v)
 {
 	sb_addc(sb, '"');
-	json_dump_callback(v ? v : json_null(), escape_chunk, sb, JSON_COMPACT | JSON_ENCODE_ANY);
+	sim_json_append(sb, v, true);
 	sb_addc(sb, '"');
 }
 
 static void add_string(struct strbuf *sb, const char *s)
 {
 	sb_addc(sb, '"');
-	add_escaped(sb, s, strlen(s));
+	sim_json_escape(sb, s, strlen(s));
 	sb_addc(sb, '"');
 }
 
@@ -313,7 +266,7 @@ static void format_record(struct sim_rwriter *w, size_t i, json_t *input, json_t
 	sb_add(sb, "{\"Input\":");
 	add_dumped_string(sb, input);
 	sb_addf(sb, ",\"Name\":\"");
-	add_escaped(sb, w->id, strlen(w->id));
+	sim_json_escape(sb, w->id, strlen(w->id));
 	sb_addf(sb, ":%zu\",\"Status\":\"%s\"", i, failed ? "FAILED" : "SUCCEEDED");
 	if (failed && error) {
 		sb_add(sb, ",\"Error\":");
