@@ -299,8 +299,14 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 		struct flow_error err = {0};
 		c->input = item_input(e, b, i, &err);
 		g = b->state->processor;
-		if (b->distributed)
+		if (b->distributed) {
 			c->child = sim_child_start(e, b, i, c->input ? c->input : json_null());
+			/* The child holds its input now: the Map Run's copy of the item can go
+			 * (a Retry of the Map reads the items again) when the array is the Map
+			 * Run's own, not a part of the state's input. */
+			if (b->from_reader || b->batched)
+				json_array_set(b->items, i, json_null());
+		}
 		if (!c->input) {
 			c->input = json_null();
 			const char *name = err.name ? err.name : "States.Runtime";
@@ -375,6 +381,10 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 {
 	struct sim_block *b = child->parent;
 	sim_use_child(e, b->owner->child);
+	/* The record first: the child's input is let go of when it ends. */
+	if (b->writer)
+		sim_rwriter_add(b->writer, child->index, child->child->input, output, false, NULL,
+				NULL);
 	if (b->distributed) /* a child execution: its end is in its own history */
 		sim_child_end(e, child->child, SIM_SUCCEEDED, child->last, output, NULL, NULL);
 	else if (b->is_map)
@@ -383,8 +393,6 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 	else
 		b->last_done = child->last;
 	if (b->writer) {
-		sim_rwriter_add(b->writer, child->index, child->child->input, output, false, NULL,
-				NULL);
 		json_decref(output);
 	} else {
 		json_array_set_new(b->results, child->index, output);
@@ -457,7 +465,6 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	struct sim_block *b = child->parent;
 	struct sim_run *owner = b->owner;
 	b->failed++;
-	sim_child_end(e, child->child, SIM_FAILED, child->last, NULL, error, cause);
 	if (b->writer)
 		sim_rwriter_add(b->writer, child->index, child->child->input, NULL, true, error,
 				cause);
@@ -465,6 +472,7 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 		json_array_set_new(
 		    b->results, child->index,
 		    json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : ""));
+	sim_child_end(e, child->child, SIM_FAILED, child->last, NULL, error, cause);
 	unlink_child(b, child);
 	sim_run_release(e, child);
 	if (sim_dmap_tolerated(b->state, b->eff_input, b->failed, b->count)) {

@@ -119,6 +119,8 @@ void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status st
 	c->log = NULL;
 	json_decref(c->ctx_exec);
 	c->ctx_exec = NULL;
+	json_decref(c->input);
+	c->input = NULL;
 }
 
 void sim_child_abort(struct sim_engine *e, struct sim_run *run)

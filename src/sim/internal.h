@@ -325,6 +325,9 @@ void sim_spill_free(struct sim_spill *s);
 uint64_t sim_spill_put(struct sim_spill *s, const struct ev_log *log, size_t *len);
 /* The log stored at `at` rebuilt, owned by the caller. */
 struct ev_log *sim_spill_get(const struct sim_spill *s, uint64_t at, size_t len);
+/* The JSON text of v (borrowed; a reference is kept until the next call): a child's output,
+ * which its ResultWriter record and its stored history both hold, serialized once. */
+const struct strbuf *sim_json_text(struct sim_spill *s, json_t *v);
 /* A copy of log (borrowed) through the same encoding, owned by the caller. */
 struct ev_log *sim_log_copy(const struct ev_log *log);
 

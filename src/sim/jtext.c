@@ -14,49 +14,76 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Escapes s[0..n) as inside a JSON string, as jansson does: `"`, `\` and control characters
- * (\b \f \n \r \t, else \u00XX), everything else verbatim; `twice`: the escaped text is
- * escaped again (a string inside a string). */
+/* Room for `extra` more bytes and the NUL (strbuf's own growth: doubling from 64). */
+static char *room(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	if (need > sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 64;
+		while (cap < need)
+			cap *= 2;
+		sb->data = xrealloc(sb->data, cap);
+		sb->cap = cap;
+	}
+	return sb->data + sb->len;
+}
+
+static void out(struct strbuf *sb, const char *s, size_t n)
+{
+	char *p = room(sb, n);
+	memcpy(p, s, n);
+	sb->len += n;
+	sb->data[sb->len] = '\0';
+}
+
+/* The escape of byte c (NULL when it stands for itself), as jansson writes it: `"`, `\` and
+ * control characters (\b \f \n \r \t, else \u00XX). */
+static const char *escape_of(unsigned char c, char buf[8])
+{
+	if (c >= 0x20 && c != '"' && c != '\\')
+		return NULL;
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\b':
+		return "\\b";
+	case '\f':
+		return "\\f";
+	case '\n':
+		return "\\n";
+	case '\r':
+		return "\\r";
+	case '\t':
+		return "\\t";
+	default:
+		snprintf(buf, 8, "\\u%04X", c);
+		return buf;
+	}
+}
+
+/* Escapes s[0..n) as inside a JSON string; `twice`: the escaped text escaped again (a string
+ * inside a string). Room for the worst case is made once: an escape is at most 6 bytes, 7
+ * once escaped again. */
 static void escape(struct strbuf *sb, const char *s, size_t n, bool twice)
 {
-	size_t run = 0;
+	char *p = room(sb, 7 * n), *start = p;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
 			continue;
-		sb_addn(sb, s + run, i - run);
-		run = i + 1;
-		char esc[8] = {'\\', 0, 0};
-		switch (c) {
-		case '"':
-		case '\\':
-			esc[1] = (char)c;
-			break;
-		case '\b':
-			esc[1] = 'b';
-			break;
-		case '\f':
-			esc[1] = 'f';
-			break;
-		case '\n':
-			esc[1] = 'n';
-			break;
-		case '\r':
-			esc[1] = 'r';
-			break;
-		case '\t':
-			esc[1] = 't';
-			break;
-		default:
-			snprintf(esc, sizeof(esc), "\\u%04X", c);
-			break;
 		}
-		if (twice)
-			escape(sb, esc, strlen(esc), false);
-		else
-			sb_add(sb, esc);
+		char buf[8];
+		for (const char *q = escape_of(c, buf); *q; q++) {
+			if (twice && (*q == '\\' || *q == '"'))
+				*p++ = '\\';
+			*p++ = *q;
+		}
 	}
-	sb_addn(sb, s + run, n - run);
+	sb->len += (size_t)(p - start);
+	sb->data[sb->len] = '\0';
 }
 
 void sim_json_escape(struct strbuf *sb, const char *s, size_t n)
@@ -64,16 +91,31 @@ void sim_json_escape(struct strbuf *sb, const char *s, size_t n)
 	escape(sb, s, n, false);
 }
 
-static void out(struct strbuf *sb, const char *s, size_t n)
-{
-	sb_addn(sb, s, n);
-}
-
 static void out_string(struct strbuf *sb, const char *s, size_t n, bool quoted)
 {
-	sb_add(sb, quoted ? "\\\"" : "\"");
+	if (quoted)
+		out(sb, "\\\"", 2);
+	else
+		out(sb, "\"", 1);
 	escape(sb, s, n, quoted);
-	sb_add(sb, quoted ? "\\\"" : "\"");
+	if (quoted)
+		out(sb, "\\\"", 2);
+	else
+		out(sb, "\"", 1);
+}
+
+/* Decimal digits of v (jansson: "%lld"). */
+static void out_integer(struct strbuf *sb, json_int_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	out(sb, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 /* jansson's jsonp_dtostr with its default precision of 17. */
@@ -105,7 +147,6 @@ static void out_real(struct strbuf *sb, double v)
 
 static void add_value(struct strbuf *sb, const json_t *v, bool quoted)
 {
-	char buf[32];
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
 		out(sb, "{", 1);
@@ -137,11 +178,9 @@ static void add_value(struct strbuf *sb, const json_t *v, bool quoted)
 	case JSON_STRING:
 		out_string(sb, json_string_value(v), json_string_length(v), quoted);
 		break;
-	case JSON_INTEGER: {
-		int n = snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		out(sb, buf, (size_t)n);
+	case JSON_INTEGER:
+		out_integer(sb, json_integer_value(v));
 		break;
-	}
 	case JSON_REAL:
 		out_real(sb, json_real_value(v));
 		break;

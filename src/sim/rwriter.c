@@ -274,8 +274,14 @@ static void format_record(struct sim_rwriter *w, size_t i, json_t *input, json_t
 		sb_add(sb, ",\"Cause\":");
 		add_string(sb, cause ? cause : "");
 	} else if (!failed) {
-		sb_add(sb, ",\"Output\":");
-		add_dumped_string(sb, output);
+		/* The text the child's stored history reuses (spill.c). */
+		if (!w->e->spill)
+			w->e->spill = sim_spill_new();
+		const struct strbuf *text =
+		    sim_json_text(w->e->spill, output ? output : json_null());
+		sb_add(sb, ",\"Output\":\"");
+		sim_json_escape(sb, text->data, text->len);
+		sb_addc(sb, '"');
 	}
 	sb_addc(sb, '}');
 }

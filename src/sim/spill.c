@@ -25,18 +25,29 @@
 
 #define FLUSH_AT (1u << 20) /* bytes kept in memory before they go to the file */
 #define WINDOW	 16	    /* recent values a payload is compared with, for sharing */
+#define SHARED	 4	    /* details values shared by every child, whose text is kept */
+
+/* A value's JSON text, kept with a reference so that its address is not reused. */
+struct text_of {
+	json_t *v;
+	struct strbuf text;
+};
 
 struct sim_spill {
-	int fd;		   /* the unlinked temporary file, -1 when none */
-	bool full;	   /* a write failed: what follows stays in `mem` */
-	struct strbuf mem; /* bytes from offset `flushed` on */
-	uint64_t flushed;  /* bytes in the file */
+	int fd;			       /* the unlinked temporary file, -1 when none */
+	bool full;		       /* a write failed: what follows stays in `mem` */
+	struct strbuf mem;	       /* bytes from offset `flushed` on */
+	uint64_t flushed;	       /* bytes in the file */
+	struct text_of last;	       /* sim_json_text's value: a child's output */
+	struct text_of shared[SHARED]; /* details shared by all children (refcount > 1) */
+	size_t next_shared;
 };
 
 /* ---- encoding ---- */
 
 struct enc {
 	struct strbuf *sb;
+	struct sim_spill *s;	      /* its texts of values already written, or NULL */
 	const json_t *recent[WINDOW]; /* values written so far, by number modulo WINDOW */
 	size_t values;
 };
@@ -71,7 +82,27 @@ static void put_str(struct strbuf *sb, const char *s)
 	sb_addn(sb, s, n);
 }
 
-static void put_value(struct enc *x, const json_t *v)
+/* The text of v when s has it; shared details (held elsewhere too) are remembered. */
+static const struct strbuf *known_text(struct sim_spill *s, json_t *v, bool details)
+{
+	if (!s)
+		return NULL;
+	if (s->last.v == v)
+		return &s->last.text;
+	for (size_t k = 0; k < SHARED; k++)
+		if (s->shared[k].v == v)
+			return &s->shared[k].text;
+	if (!details || v->refcount < 2)
+		return NULL;
+	struct text_of *t = &s->shared[s->next_shared++ % SHARED];
+	json_decref(t->v);
+	t->v = json_incref(v);
+	sb_clear(&t->text);
+	sim_json_append(&t->text, v, false);
+	return &t->text;
+}
+
+static void put_value(struct enc *x, json_t *v, bool details)
 {
 	if (!v) {
 		put_varint(x->sb, 0);
@@ -86,17 +117,21 @@ static void put_value(struct enc *x, const json_t *v)
 	put_varint(x->sb, 1);
 	size_t at = x->sb->len;
 	sb_addn(x->sb, "\0\0\0\0", 4);
-	sim_json_append(x->sb, v, false);
+	const struct strbuf *known = known_text(x->s, v, details);
+	if (known)
+		sb_addn(x->sb, known->data ? known->data : "", known->len);
+	else
+		sim_json_append(x->sb, v, false);
 	uint32_t len = (uint32_t)(x->sb->len - at - 4);
 	for (int i = 0; i < 4; i++)
 		x->sb->data[at + (size_t)i] = (char)(len >> (8 * i));
 	x->recent[x->values++ % WINDOW] = v;
 }
 
-/* Appends the record of log to sb. */
-static void encode(const struct ev_log *log, struct strbuf *sb)
+/* Appends the record of log to sb; s (may be NULL) lends texts it knows. */
+static void encode(const struct ev_log *log, struct strbuf *sb, struct sim_spill *s)
 {
-	struct enc x = {.sb = sb};
+	struct enc x = {.sb = sb, .s = s};
 	size_t n = ev_log_count(log);
 	const struct ev_log_meta *m = ev_log_meta_const(log);
 	put_varint(sb, n);
@@ -114,8 +149,8 @@ static void encode(const struct ev_log *log, struct strbuf *sb)
 					 e->resource_type, e->resource, e->raw_type};
 		for (size_t k = 0; k < ARRAY_LEN(strs); k++)
 			put_str(sb, ev_log_str(log, strs[k]));
-		put_value(&x, e->payload);
-		put_value(&x, e->extra);
+		put_value(&x, e->payload, false);
+		put_value(&x, e->extra, true);
 	}
 }
 
@@ -254,6 +289,12 @@ void sim_spill_free(struct sim_spill *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	sb_fini(&s->mem);
+	json_decref(s->last.v);
+	sb_fini(&s->last.text);
+	for (size_t k = 0; k < SHARED; k++) {
+		json_decref(s->shared[k].v);
+		sb_fini(&s->shared[k].text);
+	}
 	free(s);
 }
 
@@ -281,7 +322,7 @@ uint64_t sim_spill_put(struct sim_spill *s, const struct ev_log *log, size_t *le
 {
 	uint64_t at = s->flushed + s->mem.len;
 	size_t before = s->mem.len;
-	encode(log, &s->mem);
+	encode(log, &s->mem, s);
 	*len = s->mem.len - before;
 	if (s->fd >= 0 && !s->full && s->mem.len >= FLUSH_AT)
 		flush(s);
@@ -314,8 +355,19 @@ struct ev_log *sim_log_copy(const struct ev_log *log)
 {
 	struct strbuf sb;
 	sb_init(&sb);
-	encode(log, &sb);
+	encode(log, &sb, NULL);
 	struct ev_log *copy = decode((const unsigned char *)sb.data, sb.len);
 	sb_fini(&sb);
 	return copy;
+}
+
+const struct strbuf *sim_json_text(struct sim_spill *s, json_t *v)
+{
+	if (s->last.v != v) {
+		json_decref(s->last.v);
+		s->last.v = json_incref(v);
+		sb_clear(&s->last.text);
+		sim_json_append(&s->last.text, v, false);
+	}
+	return &s->last.text;
 }
