@@ -41,9 +41,9 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	 * names sort in index order) make the name
 	 * unique and deterministic and tie it to its Map Run (execution names allow `_`, not `:`).
 	 */
-	c->name = xasprintf("%s_%05zu", run_id(c->map_run_arn), index);
-	c->arn = xasprintf("arn:aws:states:%s:123456789012:execution:%s/%s:%s", e->region,
-			   e->sm_name, label, c->name);
+	c->arn = xasprintf("arn:aws:states:%s:123456789012:execution:%s/%s:%s_%05zu", e->region,
+			   e->sm_name, label, run_id(c->map_run_arn), index);
+	c->name = strrchr(c->arn, ':') + 1; /* the ARN ends with the name, which has no `:` */
 	json_t *batch = json_object_get(input, "Items");
 	c->info = (struct sim_child_info){
 	    .name = c->name,
@@ -137,7 +137,6 @@ void sim_children_free(struct sim_engine *e)
 	for (size_t i = 0; i < e->children.len; i++) {
 		struct sim_child *c = e->children.items[i];
 		ev_log_free(c->log);
-		free(c->name);
 		free(c->arn);
 		if (c->owns_run_arn)
 			free(c->map_run_arn);

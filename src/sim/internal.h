@@ -69,7 +69,8 @@ struct sim_block;
 struct sim_child {
 	struct sim_child_info info;
 	struct ev_log *log; /* owned */
-	char *name, *arn, *map_run_arn;
+	char *arn, *map_run_arn;
+	const char *name; /* the end of arn */
 	bool owns_run_arn; /* else map_run_arn is the previous child's */
 	json_t *ctx_exec;  /* `$$.Execution` inside the child (owned, NULL until read) */
 	json_t *input;	   /* its input, for the ResultWriter (owned) */

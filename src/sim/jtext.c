@@ -63,15 +63,23 @@ static const char *escape_of(unsigned char c, char buf[8])
 	}
 }
 
+/* Bytes that stand for themselves inside a JSON string. */
+#define PLAIN(c) ((c) >= 0x20 && (c) != '"' && (c) != '\\')
+#define PLAIN4(c) PLAIN(c), PLAIN((c) + 1), PLAIN((c) + 2), PLAIN((c) + 3)
+#define PLAIN16(c) PLAIN4(c), PLAIN4((c) + 4), PLAIN4((c) + 8), PLAIN4((c) + 12)
+#define PLAIN64(c) PLAIN16(c), PLAIN16((c) + 16), PLAIN16((c) + 32), PLAIN16((c) + 48)
+static const bool plain[256] = {PLAIN64(0), PLAIN64(64), PLAIN64(128), PLAIN64(192)};
+
 /* Escapes s[0..n) as inside a JSON string; `twice`: the escaped text escaped again (a string
  * inside a string). Room for the worst case is made once: an escape is at most 6 bytes, 7
  * once escaped again. */
 static void escape(struct strbuf *sb, const char *s, size_t n, bool twice)
 {
 	char *p = room(sb, 7 * n), *start = p;
+	const unsigned char *in = (const unsigned char *)s;
 	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\') {
+		unsigned char c = in[i];
+		if (plain[c]) {
 			*p++ = (char)c;
 			continue;
 		}
