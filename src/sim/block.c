@@ -22,6 +22,8 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b)
 	free(b->reader_error);
 	free(b->run_arn);
 	sim_rwriter_free(b->writer);
+	free(b->child_arn_prefix);
+	free(b->child_sm_name);
 	free(b);
 }
 
@@ -349,6 +351,8 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	if (b->distributed) {
 		free(b->run_arn);
 		b->run_arn = sim_dmap_run_arn(e, b->state);
+		free(b->child_arn_prefix); /* names the previous Map Run */
+		b->child_arn_prefix = NULL;
 		b->run_started_id = sim_emit(e, EV_MapRunStarted, run->last, b->state, run->item,
 					     NULL, json_pack("{s:s}", "mapRunArn", b->run_arn));
 		run->last = b->last_done = b->run_started_id;

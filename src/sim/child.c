@@ -38,11 +38,21 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	c->owns_run_arn = !prev || strcmp(prev->map_run_arn, run_arn) != 0;
 	c->map_run_arn = c->owns_run_arn ? xstrdup(run_arn) : prev->map_run_arn;
 	/* AWS names children with an id of its own; the Map Run id and the index (5 digits, so
-	 * names sort in index order) make the name
-	 * unique and deterministic and tie it to its Map Run (execution names allow `_`, not `:`).
-	 */
-	c->arn = xasprintf("arn:aws:states:%s:123456789012:execution:%s/%s:%s_%05zu", e->region,
-			   e->sm_name, label, run_id(c->map_run_arn), index);
+	 * names sort in index order) make the name unique and deterministic and tie it to its Map
+	 * Run (execution names allow `_`, not `:`). The ARN is the Map Run's prefix for its
+	 * children and the index ("%05zu"), put together without printf. */
+	if (!b->child_arn_prefix)
+		b->child_arn_prefix =
+		    xasprintf("arn:aws:states:%s:123456789012:execution:%s/%s:%s_", e->region,
+			      e->sm_name, label, run_id(c->map_run_arn));
+	char digits[24], *d = digits + sizeof(digits);
+	for (size_t k = index; k || d > digits + sizeof(digits) - 5; k /= 10)
+		*--d = (char)('0' + k % 10);
+	size_t plen = strlen(b->child_arn_prefix), dlen = (size_t)(digits + sizeof(digits) - d);
+	c->arn = xmalloc(plen + dlen + 1);
+	memcpy(c->arn, b->child_arn_prefix, plen);
+	memcpy(c->arn + plen, d, dlen);
+	c->arn[plen + dlen] = '\0';
 	c->name = strrchr(c->arn, ':') + 1; /* the ARN ends with the name, which has no `:` */
 	json_t *batch = json_object_get(input, "Items");
 	c->info = (struct sim_child_info){
@@ -61,9 +71,9 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
 	struct ev_log_meta *meta = ev_log_meta(c->log);
 	meta->start_epoch_ms = e->opt.start_epoch_ms + e->now;
 	meta->execution_name = ev_log_intern(c->log, c->name);
-	char *sm = xasprintf("%s/%s", e->sm_name, label);
-	meta->state_machine_name = ev_log_intern(c->log, sm);
-	free(sm);
+	if (!b->child_sm_name)
+		b->child_sm_name = xasprintf("%s/%s", e->sm_name, label);
+	meta->state_machine_name = ev_log_intern(c->log, b->child_sm_name);
 	struct sim_child *was = e->cur;
 	sim_use_child(e, c);
 	/* Every child's ExecutionStarted has the same details: one shared value. */

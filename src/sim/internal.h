@@ -70,7 +70,7 @@ struct sim_child {
 	struct sim_child_info info;
 	struct ev_log *log; /* owned */
 	char *arn, *map_run_arn;
-	const char *name; /* the end of arn */
+	const char *name;  /* the end of arn */
 	bool owns_run_arn; /* else map_run_arn is the previous child's */
 	json_t *ctx_exec;  /* `$$.Execution` inside the child (owned, NULL until read) */
 	json_t *input;	   /* its input, for the ResultWriter (owned) */
@@ -130,6 +130,8 @@ struct sim_block {
 	size_t failed;		    /* Distributed: children failed within the tolerance */
 	char *run_arn;		    /* Distributed: the Map Run */
 	struct sim_rwriter *writer; /* Distributed with ResultWriter (owned) */
+	char *child_arn_prefix;	    /* Distributed: its children's ARNs but the index */
+	char *child_sm_name;	    /* Distributed: "<machine>/<label>" of its children */
 	int64_t run_started_id;
 	json_t *eff_input; /* Map: after InputPath (ItemSelector's `$`); Parallel: branch input */
 	json_t *items;	   /* Map: the items array */

@@ -265,9 +265,16 @@ static void format_record(struct sim_rwriter *w, size_t i, json_t *input, json_t
 	sb_clear(sb);
 	sb_add(sb, "{\"Input\":");
 	add_dumped_string(sb, input);
-	sb_addf(sb, ",\"Name\":\"");
+	sb_add(sb, ",\"Name\":\"");
 	sim_json_escape(sb, w->id, strlen(w->id));
-	sb_addf(sb, ":%zu\",\"Status\":\"%s\"", i, failed ? "FAILED" : "SUCCEEDED");
+	char digits[24], *d = digits + sizeof(digits); /* ":%zu" without printf's cost */
+	do {
+		*--d = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	*--d = ':';
+	sb_addn(sb, d, (size_t)(digits + sizeof(digits) - d));
+	sb_add(sb, failed ? "\",\"Status\":\"FAILED\"" : "\",\"Status\":\"SUCCEEDED\"");
 	if (failed && error) {
 		sb_add(sb, ",\"Error\":");
 		add_string(sb, error);
