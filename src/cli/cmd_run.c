@@ -74,8 +74,9 @@ struct run_args {
 static bool takes_value(const char *a)
 {
 	static const char *const with[] = {
-	    "--input",	"--seed", "--start-time", "--mock-config", "--test-case", "--machine-name",
-	    "--config", "--set",  "--items",	  "--history-out", "--trace-out", "--svg-out", "--explain"};
+	    "--input",	      "--seed",	   "--start-time", "--mock-config", "--test-case",
+	    "--machine-name", "--config",  "--set",	   "--items",	    "--history-out",
+	    "--trace-out",    "--svg-out", "--explain"};
 	for (size_t i = 0; i < sizeof(with) / sizeof(with[0]); i++)
 		if (strcmp(a, with[i]) == 0)
 			return true;
@@ -107,8 +108,7 @@ static int set_value(struct run_args *ra, const char *a, const char *v)
 		}
 		ra->explain = v;
 		ra->format = FMT_EXPLAIN;
-	}
-	else if (strcmp(a, "--svg-out") == 0)
+	} else if (strcmp(a, "--svg-out") == 0)
 		ra->svg_out = v;
 	else if (strcmp(a, "--set") == 0)
 		VEC_PUSH(ra->sets, v);
@@ -286,19 +286,29 @@ static void print_summary(struct sim_engine *e, const struct ev_log *log,
 	}
 }
 
+struct named {
+	const char *name;
+	size_t i;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
 /* The Distributed Map children's numbers in name order (index order within a Map Run);
- * owned array. */
+ * owned array. Sorted, not inserted: past 99,999 items the names no longer come in order. */
 static size_t *sorted_children(const struct sim_engine *e)
 {
 	size_t n = sim_child_count(e);
+	struct named *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = (struct named){sim_child(e, i)->name, i};
+	qsort(tmp, n, sizeof(*tmp), cmp_named);
 	size_t *v = xcalloc(n ? n : 1, sizeof(*v));
-	for (size_t i = 0; i < n; i++) {
-		const char *name = sim_child(e, i)->name;
-		size_t j = i;
-		for (; j > 0 && strcmp(sim_child(e, v[j - 1])->name, name) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = i;
-	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = tmp[i].i;
+	free(tmp);
 	return v;
 }
 

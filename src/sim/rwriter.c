@@ -388,7 +388,9 @@ json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why)
 		result = json_pack("{s:s, s:{s:s, s:o}}", "MapRunArn", w->run_arn,
 				   "ResultWriterDetails", "Bucket", bucket, "Key",
 				   json_sprintf("%s/manifest.json", w->key_dir));
-		VEC_FREE(w->created); /* the folders stay */
+		for (size_t i = 0; i < w->created.len; i++) /* the folders stay */
+			free(w->created.items[i]);
+		VEC_FREE(w->created);
 	} else {
 		*why = w->why;
 		w->why = NULL;
