@@ -28,6 +28,12 @@ static char *room(struct strbuf *sb, size_t extra)
 	return sb->data + sb->len;
 }
 
+static void out1(struct strbuf *sb, char c)
+{
+	*room(sb, 1) = c;
+	sb->data[++sb->len] = '\0';
+}
+
 static void out(struct strbuf *sb, const char *s, size_t n)
 {
 	char *p = room(sb, n);
@@ -104,12 +110,12 @@ static void out_string(struct strbuf *sb, const char *s, size_t n, bool quoted)
 	if (quoted)
 		out(sb, "\\\"", 2);
 	else
-		out(sb, "\"", 1);
+		out1(sb, '"');
 	escape(sb, s, n, quoted);
 	if (quoted)
 		out(sb, "\\\"", 2);
 	else
-		out(sb, "\"", 1);
+		out1(sb, '"');
 }
 
 /* Decimal digits of v (jansson: "%lld"). */
@@ -157,30 +163,30 @@ static void add_value(struct strbuf *sb, const json_t *v, bool quoted)
 {
 	switch (json_typeof(v)) {
 	case JSON_OBJECT: {
-		out(sb, "{", 1);
+		out1(sb, '{');
 		bool first = true;
 		for (void *it = json_object_iter((json_t *)v); it;
 		     it = json_object_iter_next((json_t *)v, it)) {
 			if (!first)
-				out(sb, ",", 1);
+				out1(sb, ',');
 			first = false;
 			out_string(sb, json_object_iter_key(it), json_object_iter_key_len(it),
 				   quoted);
-			out(sb, ":", 1);
+			out1(sb, ':');
 			add_value(sb, json_object_iter_value(it), quoted);
 		}
-		out(sb, "}", 1);
+		out1(sb, '}');
 		break;
 	}
 	case JSON_ARRAY: {
-		out(sb, "[", 1);
+		out1(sb, '[');
 		size_t n = json_array_size(v);
 		for (size_t i = 0; i < n; i++) {
 			if (i)
-				out(sb, ",", 1);
+				out1(sb, ',');
 			add_value(sb, json_array_get(v, i), quoted);
 		}
-		out(sb, "]", 1);
+		out1(sb, ']');
 		break;
 	}
 	case JSON_STRING:

@@ -52,18 +52,32 @@ struct enc {
 	size_t values;
 };
 
+/* Room for `extra` more bytes and the NUL (strbuf's own growth: doubling from 64). */
+static unsigned char *room(struct strbuf *sb, size_t extra)
+{
+	size_t need = sb->len + extra + 1;
+	if (need > sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 64;
+		while (cap < need)
+			cap *= 2;
+		sb->data = xrealloc(sb->data, cap);
+		sb->cap = cap;
+	}
+	return (unsigned char *)sb->data + sb->len;
+}
+
 static void put_varint(struct strbuf *sb, uint64_t v)
 {
-	char b[10];
-	size_t n = 0;
+	unsigned char *p = room(sb, 10), *start = p;
 	do {
-		b[n] = (char)(v & 0x7f);
+		*p = (unsigned char)(v & 0x7f);
 		v >>= 7;
 		if (v)
-			b[n] |= (char)0x80;
-		n++;
+			*p |= 0x80;
+		p++;
 	} while (v);
-	sb_addn(sb, b, n);
+	sb->len += (size_t)(p - start);
+	sb->data[sb->len] = '\0';
 }
 
 static uint64_t zigzag(int64_t v)
