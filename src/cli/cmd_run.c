@@ -328,6 +328,12 @@ static struct hist_map_runs *map_runs_of(const struct sim_engine *e, const struc
 	for (size_t i = 0; i < sim_child_count(e); i++) {
 		const struct sim_child_info *c = sim_child(e, v[i]);
 		/* sim_status and hist_status list the statuses in the same order. */
+		_Static_assert((int)SIM_RUNNING == (int)HIST_RUNNING &&
+				   (int)SIM_SUCCEEDED == (int)HIST_SUCCEEDED &&
+				   (int)SIM_FAILED == (int)HIST_FAILED &&
+				   (int)SIM_TIMED_OUT == (int)HIST_TIMED_OUT &&
+				   (int)SIM_ABORTED == (int)HIST_ABORTED,
+			       "status orders differ");
 		hist_map_runs_add_lazy(runs, c->name, (enum hist_status)c->status, c->items, src,
 				       v[i]);
 	}

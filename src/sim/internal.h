@@ -10,7 +10,9 @@
  *
  * Files: engine.c (lifecycle, loop, emission, run ends), context.c (per-state facts, `$$`),
  * states.c (enter/exit, Pass, Choice, Wait, Fail, Retry/Catch, Assign), task.c, block.c (Map
- * and Parallel), dmap.c (Distributed Map), service.c and scenario.c (models), command.c
+ * and Parallel), dmap.c (Distributed Map: item reading, batching, tolerance), child.c (its
+ * child executions), spill.c (their ended histories), rwriter.c (ResultWriter), jtext.c
+ * (JSON text as json_dumps writes it), service.c and scenario.c (models), command.c
  * (local handlers), mock.c, queue.c, retry.c, size.c, time.c.
  */
 #ifndef STEPSCOPE_SIM_INTERNAL_H
