@@ -160,8 +160,7 @@ static bool session_children(void *ctx, int64_t t_ms, struct tui_child_counts *o
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_child_info *c = sim_child(s->engine, i);
-		const struct ev *last = ev_log_get(c->log, (int64_t)ev_log_count(c->log));
-		bool ended = c->status != SIM_RUNNING && last && c->start_ms + last->t_ms <= t_ms;
+		bool ended = c->status != SIM_RUNNING && c->end_ms <= t_ms;
 		if (c->start_ms > t_ms)
 			out->pending++;
 		else if (!ended)
