@@ -53,7 +53,8 @@ static void expect_same_log(const struct ev_log *a, const struct ev_log *b)
 			const char *s = ev_log_str(a, xs[i]), *t = ev_log_str(b, ys[i]);
 			assert_true((!s && !t) || (s && t && strcmp(s, t) == 0));
 		}
-		assert_true((!x->payload && !y->payload) || json_equal(x->payload, y->payload));
+		json_t *xp = ev_payload(a, x), *yp = ev_payload(b, y);
+		assert_true((!xp && !yp) || json_equal(xp, yp));
 		assert_true((!x->extra && !y->extra) || json_equal(x->extra, y->extra));
 	}
 }
