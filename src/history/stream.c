@@ -71,23 +71,33 @@ static bool skip_value(struct scan *s)
 			s->p++;
 		return true;
 	}
+	/* The bytes that matter inside a container; the loop skips the others in a tight run. */
+	static const unsigned char stop[256] = {
+	    ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1};
 	int depth = 0;
-	while (s->p < s->end) {
-		char c = *s->p;
+	const char *p = s->p;
+	for (;;) {
+		while (p < s->end && !stop[(unsigned char)*p])
+			p++;
+		if (p == s->end)
+			return false;
+		char c = *p;
 		if (c == '"') {
+			s->p = p;
 			if (!skip_string(s))
 				return false;
+			p = s->p;
 			continue;
 		}
-		s->p++;
+		p++;
 		if (c == '{' || c == '[') {
 			if (++depth > MAX_EVENT_DEPTH)
 				return false;
-		} else if ((c == '}' || c == ']') && --depth == 0) {
+		} else if (--depth == 0) {
+			s->p = p;
 			return true;
 		}
 	}
-	return false;
 }
 
 static bool expect(struct scan *s, char c)
