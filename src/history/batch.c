@@ -2,11 +2,12 @@
  * Parsing a batch of streamed events on two threads (stream.c finds their boundaries).
  *
  * jansson values are independent, so a helper thread can parse some events of a batch while
- * the calling thread parses others and hands them, in order, to the caller's function. The
- * two share the batch through one atomic claim counter: whichever thread is free takes the
- * next unparsed event. Nothing is split in advance, so when the machine is busy and the
- * helper does not get a core, the calling thread simply parses everything itself; it only
- * ever waits for an event the helper is in the middle of.
+ * the calling thread parses the others and hands them, in order, to the caller's function.
+ * The caller takes events from the front, the helper from the back; each event has an atomic
+ * state saying who has it. The caller never waits: an event the helper is still parsing when
+ * the caller reaches it is taken over and parsed again by the caller (the helper then drops
+ * its copy). So when the machine is busy and the helper gets no core, the caller simply
+ * parses everything itself, at the cost of at most one event per batch parsed twice.
  *
  * Before jansson sees an event, the whitespace between its tokens is dropped: the AWS CLI
  * indents by four spaces (a third of a file) and jansson pays for every byte. Whitespace that
@@ -16,24 +17,37 @@
 #include "internal.h"
 
 #include <pthread.h>
-#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* A batch smaller than this is not worth waking the helper for. */
 #define HELPER_MIN_BYTES (64 * 1024)
 
+/* Who has an event of a batch. */
+enum { FREE, HELPER, DONE, CALLER };
+
+struct slot {
+	struct hist_piece piece;
+	_Atomic int state;
+	json_t *value; /* the helper's parse; the caller takes it in state DONE */
+};
+
+/* A batch is shared by the caller and the helper: the last one to let go frees it. */
+struct batch {
+	_Atomic int refs;
+	size_t count;
+	struct slot slots[];
+};
+
 struct hist_batcher {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t thread;
-	bool started, quit; /* quit: under mu */
-	/* The batch on offer, under mu; the claims pack (generation << 32 | next index). */
-	struct hist_piece *pieces;
-	size_t count;
-	uint32_t gen;
-	_Atomic uint64_t claim;
-	char *buf[2]; /* scratch for squeezing: [0] the caller's, [1] the helper's */
+	bool started;
+	bool quit;	       /* under mu */
+	struct batch *offered; /* under mu: the batch waiting for the helper (one reference) */
+	char *buf[2];	       /* scratch for squeezing: [0] the caller's, [1] the helper's */
 	size_t cap[2];
 };
 
@@ -76,53 +90,66 @@ static size_t squeeze(const char *p, const char *end, char *out)
 	return (size_t)(o - out);
 }
 
-/* Parses one piece with scratch buffer `who` and marks it done. */
-static void parse_piece(struct hist_batcher *b, int who, struct hist_piece *pc)
+/* Parses one event with scratch buffer `who` (0: the caller, 1: the helper). */
+static json_t *parse_piece(struct hist_batcher *b, int who, const struct hist_piece *pc)
 {
 	/* Indented text has whitespace right after the `{`; compact text is parsed where it
 	 * is (squeezing it would only cost a copy). */
-	if (pc->len < 2 || !is_ws(pc->start[1])) {
-		pc->value = json_loadb(pc->start, pc->len, JSON_DECODE_ANY, NULL);
-	} else {
-		if (pc->len > b->cap[who]) {
-			b->cap[who] = pc->len * 2;
-			b->buf[who] = xrealloc(b->buf[who], b->cap[who]);
-		}
-		size_t n = squeeze(pc->start, pc->start + pc->len, b->buf[who]);
-		pc->value = json_loadb(b->buf[who], n, JSON_DECODE_ANY, NULL);
+	if (pc->len < 2 || !is_ws(pc->start[1]))
+		return json_loadb(pc->start, pc->len, JSON_DECODE_ANY, NULL);
+	if (pc->len > b->cap[who]) {
+		b->cap[who] = pc->len * 2;
+		b->buf[who] = xrealloc(b->buf[who], b->cap[who]);
 	}
-	atomic_store_explicit(&pc->done, 1, memory_order_release);
+	size_t n = squeeze(pc->start, pc->start + pc->len, b->buf[who]);
+	return json_loadb(b->buf[who], n, JSON_DECODE_ANY, NULL);
 }
 
-/* The next unclaimed index of batch `gen` (of `count` pieces), or -1 when none is left. */
-static long claim(struct hist_batcher *b, uint32_t gen, size_t count)
+static void batch_release(struct batch *bt)
 {
-	uint64_t v = atomic_load(&b->claim);
-	for (;;) {
-		if ((uint32_t)(v >> 32) != gen || (v & 0xffffffffu) >= count)
-			return -1;
-		if (atomic_compare_exchange_weak(&b->claim, &v, v + 1))
-			return (long)(v & 0xffffffffu);
+	if (!bt || atomic_fetch_sub(&bt->refs, 1) != 1)
+		return;
+	/* Values the helper finished but the caller never took (it stopped at an error). */
+	for (size_t i = 0; i < bt->count; i++)
+		if (atomic_load(&bt->slots[i].state) == DONE)
+			json_decref(bt->slots[i].value);
+	free(bt);
+}
+
+/* The helper's share of a batch: from the back until it meets the caller. */
+static void help(struct hist_batcher *b, struct batch *bt)
+{
+	for (size_t i = bt->count; i-- > 0;) {
+		int expect = FREE;
+		if (!atomic_compare_exchange_strong(&bt->slots[i].state, &expect, HELPER))
+			break;
+		json_t *v = parse_piece(b, 1, &bt->slots[i].piece);
+		bt->slots[i].value = v;
+		expect = HELPER;
+		if (!atomic_compare_exchange_strong(&bt->slots[i].state, &expect, DONE)) {
+			json_decref(v); /* the caller took it over */
+			break;
+		}
 	}
+	batch_release(bt);
 }
 
 static void *helper(void *arg)
 {
 	struct hist_batcher *b = arg;
-	uint32_t seen = 0;
 	for (;;) {
 		pthread_mutex_lock(&b->mu);
-		while (!b->quit && b->gen == seen)
+		while (!b->quit && !b->offered)
 			pthread_cond_wait(&b->cv, &b->mu);
+		struct batch *bt = b->offered;
+		b->offered = NULL;
 		bool quit = b->quit;
-		seen = b->gen;
-		struct hist_piece *pieces = b->pieces;
-		size_t count = b->count;
 		pthread_mutex_unlock(&b->mu);
-		if (quit)
+		if (quit) {
+			batch_release(bt);
 			return NULL;
-		for (long i; (i = claim(b, seen, count)) >= 0;)
-			parse_piece(b, 1, &pieces[i]);
+		}
+		help(b, bt);
 	}
 }
 
@@ -131,7 +158,6 @@ struct hist_batcher *hist_batcher_new(void)
 	struct hist_batcher *b = xcalloc(1, sizeof(*b));
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->cv, NULL);
-	atomic_init(&b->claim, 0);
 	return b;
 }
 
@@ -153,48 +179,69 @@ void hist_batcher_free(struct hist_batcher *b)
 	free(b);
 }
 
-/* Offers the batch to the helper (started on the first big batch). */
-static void offer(struct hist_batcher *b, struct hist_piece *pieces, size_t count)
+/* Offers the batch to the helper (started on the first big batch) with a reference of its
+ * own; a batch it has not picked up yet is withdrawn. */
+static void offer(struct hist_batcher *b, struct batch *bt)
 {
 	size_t bytes = 0;
-	for (size_t i = 0; i < count; i++)
-		bytes += pieces[i].len;
-	if (!b->started && bytes >= HELPER_MIN_BYTES) {
+	for (size_t i = 0; i < bt->count; i++)
+		bytes += bt->slots[i].piece.len;
+	if (bytes < HELPER_MIN_BYTES || bt->count < 2)
+		return;
+	if (!b->started) {
 		/* jansson seeds its hash tables on first use: seed before a second thread runs. */
 		json_object_seed(0);
 		b->started = pthread_create(&b->thread, NULL, helper, b) == 0;
+		if (!b->started)
+			return;
 	}
+	atomic_fetch_add(&bt->refs, 1);
 	pthread_mutex_lock(&b->mu);
-	b->pieces = pieces;
-	b->count = count;
-	b->gen++;
-	atomic_store(&b->claim, (uint64_t)b->gen << 32);
-	if (b->started && bytes >= HELPER_MIN_BYTES)
-		pthread_cond_signal(&b->cv);
+	struct batch *old = b->offered;
+	b->offered = bt;
+	pthread_cond_signal(&b->cv);
 	pthread_mutex_unlock(&b->mu);
+	batch_release(old);
 }
 
-bool hist_batcher_run(struct hist_batcher *b, struct hist_piece *pieces, size_t count, size_t first,
-		      hist_stream_event_fn fn, void *ctx)
+/* Event i for the caller: the helper's parse when it is done, else the caller's own. */
+static json_t *take(struct hist_batcher *b, struct slot *sl)
 {
-	for (size_t i = 0; i < count; i++) {
-		pieces[i].value = NULL;
-		atomic_init(&pieces[i].done, 0);
-	}
-	offer(b, pieces, count);
-	uint32_t gen = b->gen;
-	bool ok = true;
-	/* Every piece is waited for, even after a failure: the helper may be parsing it. */
-	for (size_t i = 0; i < count; i++) {
-		while (!atomic_load_explicit(&pieces[i].done, memory_order_acquire)) {
-			long j = claim(b, gen, count);
-			if (j >= 0)
-				parse_piece(b, 0, &pieces[j]);
-			else
-				sched_yield();
+	int st = atomic_load(&sl->state);
+	for (;;) {
+		if (st == DONE) {
+			atomic_store(&sl->state, CALLER); /* taken: not freed with the batch */
+			return sl->value;
 		}
-		ok = ok && pieces[i].value && fn(ctx, pieces[i].value, first + i);
-		json_decref(pieces[i].value);
+		/* FREE or HELPER: the caller takes it (a helper mid-parse drops its copy). */
+		if (atomic_compare_exchange_weak(&sl->state, &st, CALLER))
+			return parse_piece(b, 0, &sl->piece);
 	}
+}
+
+bool hist_batcher_run(struct hist_batcher *b, const struct hist_piece *pieces, size_t count,
+		      size_t first, hist_stream_event_fn fn, void *ctx)
+{
+	struct batch *bt = xmalloc(sizeof(*bt) + count * sizeof(bt->slots[0]));
+	atomic_init(&bt->refs, 1);
+	bt->count = count;
+	for (size_t i = 0; i < count; i++) {
+		bt->slots[i].piece = pieces[i];
+		atomic_init(&bt->slots[i].state, FREE);
+		bt->slots[i].value = NULL;
+	}
+	offer(b, bt);
+	bool ok = true;
+	for (size_t i = 0; i < count && ok; i++) {
+		json_t *v = take(b, &bt->slots[i]);
+		ok = v && fn(ctx, v, first + i);
+		json_decref(v);
+	}
+	/* Stopped early: keep the helper from starting on what is left. */
+	for (size_t i = 0; i < count; i++) {
+		int expect = FREE;
+		atomic_compare_exchange_strong(&bt->slots[i].state, &expect, CALLER);
+	}
+	batch_release(bt);
 	return ok;
 }

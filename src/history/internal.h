@@ -4,8 +4,6 @@
 
 #include "history.h"
 
-#include <stdatomic.h>
-
 /* True for a `describe-execution` result (has executionArn, or status and startDate). */
 bool hist_looks_like_describe(const json_t *root);
 /* Reads it into d (replacing earlier data); false with an error when a field is malformed. */
@@ -28,12 +26,10 @@ bool hist_stream_page(const char *text, size_t len, hist_stream_event_fn fn, voi
 /* [p, end) starts with '"': the end of that string (past its closing quote), or NULL. */
 const char *hist_string_end(const char *p, const char *end);
 
-/* One event of a streamed batch: its text, then its value (NULL when jansson refused it). */
+/* One event of a streamed batch: where its text is (borrowed). */
 struct hist_piece {
 	const char *start;
 	size_t len;
-	json_t *value;
-	atomic_int done;
 };
 
 /* Parses batches of events on the calling thread and one helper (batch.c). */
@@ -41,11 +37,11 @@ struct hist_batcher;
 struct hist_batcher *hist_batcher_new(void);
 void hist_batcher_free(struct hist_batcher *b);
 /*
- * Parses pieces[0..count) (start and len set; borrowed) and calls fn with each value in order
- * (index first + i), on the calling thread. False when jansson refuses one or fn returns
- * false; every value is freed either way.
+ * Parses the events at pieces[0..count) (borrowed; the text must outlive the batcher) and
+ * calls fn with each value in order (index first + i), on the calling thread. False when
+ * jansson refuses one or fn returns false.
  */
-bool hist_batcher_run(struct hist_batcher *b, struct hist_piece *pieces, size_t count, size_t first,
-		      hist_stream_event_fn fn, void *ctx);
+bool hist_batcher_run(struct hist_batcher *b, const struct hist_piece *pieces, size_t count,
+		      size_t first, hist_stream_event_fn fn, void *ctx);
 
 #endif
