@@ -34,8 +34,9 @@ struct slot {
 };
 
 /* A batch is shared by the caller and the helper: the last one to let go frees it. */
-struct batch {
+struct hist_batch {
 	_Atomic int refs;
+	struct hist_batch *queued; /* under mu: the next batch waiting for the helper */
 	size_t count;
 	struct slot slots[];
 };
@@ -45,9 +46,9 @@ struct hist_batcher {
 	pthread_cond_t cv;
 	pthread_t thread;
 	bool started;
-	bool quit;	       /* under mu */
-	struct batch *offered; /* under mu: the batch waiting for the helper (one reference) */
-	char *buf[2];	       /* scratch for squeezing: [0] the caller's, [1] the helper's */
+	bool quit;			/* under mu */
+	struct hist_batch *head, *tail; /* under mu: batches for the helper, one reference each */
+	char *buf[2]; /* scratch for squeezing: [0] the caller's, [1] the helper's */
 	size_t cap[2];
 };
 
@@ -105,7 +106,7 @@ static json_t *parse_piece(struct hist_batcher *b, int who, const struct hist_pi
 	return json_loadb(b->buf[who], n, JSON_DECODE_ANY, NULL);
 }
 
-static void batch_release(struct batch *bt)
+static void batch_release(struct hist_batch *bt)
 {
 	if (!bt || atomic_fetch_sub(&bt->refs, 1) != 1)
 		return;
@@ -117,7 +118,7 @@ static void batch_release(struct batch *bt)
 }
 
 /* The helper's share of a batch: from the back until it meets the caller. */
-static void help(struct hist_batcher *b, struct batch *bt)
+static void help(struct hist_batcher *b, struct hist_batch *bt)
 {
 	for (size_t i = bt->count; i-- > 0;) {
 		int expect = FREE;
@@ -139,17 +140,24 @@ static void *helper(void *arg)
 	struct hist_batcher *b = arg;
 	for (;;) {
 		pthread_mutex_lock(&b->mu);
-		while (!b->quit && !b->offered)
+		while (!b->quit && !b->head)
 			pthread_cond_wait(&b->cv, &b->mu);
-		struct batch *bt = b->offered;
-		b->offered = NULL;
+		struct hist_batch *bt = b->head;
+		if (bt && !(b->head = bt->queued))
+			b->tail = NULL;
 		bool quit = b->quit;
 		pthread_mutex_unlock(&b->mu);
-		if (quit) {
-			batch_release(bt);
-			return NULL;
+		if (!quit) {
+			help(b, bt);
+			continue;
 		}
-		help(b, bt);
+		/* Quitting: the batches still queued are let go too. */
+		while (bt) {
+			struct hist_batch *next = bt->queued;
+			batch_release(bt);
+			bt = next;
+		}
+		return NULL;
 	}
 }
 
@@ -179,9 +187,9 @@ void hist_batcher_free(struct hist_batcher *b)
 	free(b);
 }
 
-/* Offers the batch to the helper (started on the first big batch) with a reference of its
- * own; a batch it has not picked up yet is withdrawn. */
-static void offer(struct hist_batcher *b, struct batch *bt)
+/* Queues the batch for the helper (started on the first big batch) with a reference of its
+ * own. */
+static void offer(struct hist_batcher *b, struct hist_batch *bt)
 {
 	size_t bytes = 0;
 	for (size_t i = 0; i < bt->count; i++)
@@ -196,12 +204,15 @@ static void offer(struct hist_batcher *b, struct batch *bt)
 			return;
 	}
 	atomic_fetch_add(&bt->refs, 1);
+	bt->queued = NULL;
 	pthread_mutex_lock(&b->mu);
-	struct batch *old = b->offered;
-	b->offered = bt;
+	if (b->tail)
+		b->tail->queued = bt;
+	else
+		b->head = bt;
+	b->tail = bt;
 	pthread_cond_signal(&b->cv);
 	pthread_mutex_unlock(&b->mu);
-	batch_release(old);
 }
 
 /* Event i for the caller: the helper's parse when it is done, else the caller's own. */
@@ -219,11 +230,12 @@ static json_t *take(struct hist_batcher *b, struct slot *sl)
 	}
 }
 
-bool hist_batcher_run(struct hist_batcher *b, const struct hist_piece *pieces, size_t count,
-		      size_t first, hist_stream_event_fn fn, void *ctx)
+struct hist_batch *hist_batcher_submit(struct hist_batcher *b, const struct hist_piece *pieces,
+				       size_t count)
 {
-	struct batch *bt = xmalloc(sizeof(*bt) + count * sizeof(bt->slots[0]));
+	struct hist_batch *bt = xmalloc(sizeof(*bt) + count * sizeof(bt->slots[0]));
 	atomic_init(&bt->refs, 1);
+	bt->queued = NULL;
 	bt->count = count;
 	for (size_t i = 0; i < count; i++) {
 		bt->slots[i].piece = pieces[i];
@@ -231,17 +243,30 @@ bool hist_batcher_run(struct hist_batcher *b, const struct hist_piece *pieces, s
 		bt->slots[i].value = NULL;
 	}
 	offer(b, bt);
-	bool ok = true;
-	for (size_t i = 0; i < count && ok; i++) {
-		json_t *v = take(b, &bt->slots[i]);
-		ok = v && fn(ctx, v, first + i);
-		json_decref(v);
-	}
-	/* Stopped early: keep the helper from starting on what is left. */
-	for (size_t i = 0; i < count; i++) {
+	return bt;
+}
+
+void hist_batcher_drop(struct hist_batch *bt)
+{
+	if (!bt)
+		return;
+	/* Keeps the helper from starting on what is left; what it finished goes with the batch. */
+	for (size_t i = 0; i < bt->count; i++) {
 		int expect = FREE;
 		atomic_compare_exchange_strong(&bt->slots[i].state, &expect, CALLER);
 	}
 	batch_release(bt);
+}
+
+bool hist_batcher_deliver(struct hist_batcher *b, struct hist_batch *bt, size_t first,
+			  hist_stream_event_fn fn, void *ctx)
+{
+	bool ok = true;
+	for (size_t i = 0; i < bt->count && ok; i++) {
+		json_t *v = take(b, &bt->slots[i]);
+		ok = v && fn(ctx, v, first + i);
+		json_decref(v);
+	}
+	hist_batcher_drop(bt);
 	return ok;
 }

@@ -32,16 +32,27 @@ struct hist_piece {
 	size_t len;
 };
 
-/* Parses batches of events on the calling thread and one helper (batch.c). */
-struct hist_batcher;
-struct hist_batcher *hist_batcher_new(void);
-void hist_batcher_free(struct hist_batcher *b);
 /*
- * Parses the events at pieces[0..count) (borrowed; the text must outlive the batcher) and
- * calls fn with each value in order (index first + i), on the calling thread. False when
- * jansson refuses one or fn returns false.
+ * Parses batches of events on the calling thread and one helper (batch.c). A batch is
+ * submitted (the helper may start on it at once) and later delivered: submitting the next
+ * batch before delivering the current one keeps the helper busy meanwhile.
  */
-bool hist_batcher_run(struct hist_batcher *b, const struct hist_piece *pieces, size_t count,
-		      size_t first, hist_stream_event_fn fn, void *ctx);
+struct hist_batcher;
+struct hist_batch;
+struct hist_batcher *hist_batcher_new(void);
+/* Joins the helper: the text of every batch must live until then. */
+void hist_batcher_free(struct hist_batcher *b);
+/* A batch of the events at pieces[0..count) (copied; their text borrowed). */
+struct hist_batch *hist_batcher_submit(struct hist_batcher *b, const struct hist_piece *pieces,
+				       size_t count);
+/*
+ * Calls fn with each event's value in order (index first + i) on the calling thread, then
+ * frees the batch (taken). False when jansson refuses an event or fn returns false. Batches
+ * are delivered in the order they were submitted.
+ */
+bool hist_batcher_deliver(struct hist_batcher *b, struct hist_batch *bt, size_t first,
+			  hist_stream_event_fn fn, void *ctx);
+/* Frees a submitted batch without delivering it (taken; NULL is a no-op). */
+void hist_batcher_drop(struct hist_batch *bt);
 
 #endif

@@ -163,16 +163,26 @@ static bool read_events(struct scan *s, hist_stream_event_fn fn, void *ctx)
 	}
 	struct hist_piece *pieces = xmalloc(BATCH * sizeof(*pieces));
 	struct hist_batcher *b = hist_batcher_new();
+	struct hist_batch *cur = NULL;
+	size_t cur_n = 0, done = 0;
 	bool ok = true, last = false;
-	for (size_t done = 0; ok && !last;) {
+	/* Batch k + 1 is scanned and submitted before batch k is delivered. */
+	while (ok) {
 		size_t n = 0;
 		while (n < BATCH && !last && ok)
 			ok = next_element(s, &pieces[n++], &last);
-		if (!ok)
+		struct hist_batch *next = ok && n ? hist_batcher_submit(b, pieces, n) : NULL;
+		if (cur && ok)
+			ok = hist_batcher_deliver(b, cur, done, fn, ctx);
+		else
+			hist_batcher_drop(cur);
+		done += cur_n;
+		cur = next;
+		cur_n = n;
+		if (!cur)
 			break;
-		ok = hist_batcher_run(b, pieces, n, done, fn, ctx);
-		done += n;
 	}
+	hist_batcher_drop(cur);
 	hist_batcher_free(b);
 	free(pieces);
 	return ok;
