@@ -24,8 +24,9 @@
 /* A batch smaller than this is not worth waking the helper for. */
 #define HELPER_MIN_BYTES (64 * 1024)
 
-/* Who has an event of a batch. */
-enum { FREE, HELPER, DONE, CALLER };
+/* Who has an event of a batch. USED: the caller is done with the helper's value, which goes
+ * back to the helper to be freed (glibc malloc is fastest when a thread frees its own). */
+enum { FREE, HELPER, DONE, CALLER, USED };
 
 struct slot {
 	struct hist_piece piece;
@@ -36,7 +37,8 @@ struct slot {
 /* A batch is shared by the caller and the helper: the last one to let go frees it. */
 struct hist_batch {
 	_Atomic int refs;
-	struct hist_batch *queued; /* under mu: the next batch waiting for the helper */
+	struct hist_batch *queued;  /* under mu: the next batch waiting for the helper */
+	struct hist_batch *garbage; /* under mu: the next batch for the helper to free */
 	size_t count;
 	struct slot slots[];
 };
@@ -48,6 +50,7 @@ struct hist_batcher {
 	bool started;
 	bool quit;			/* under mu */
 	struct hist_batch *head, *tail; /* under mu: batches for the helper, one reference each */
+	struct hist_batch *garbage;	/* under mu: batches for the helper to let go of */
 	char *buf[2]; /* scratch for squeezing: [0] the caller's, [1] the helper's */
 	size_t cap[2];
 };
@@ -110,10 +113,12 @@ static void batch_release(struct hist_batch *bt)
 {
 	if (!bt || atomic_fetch_sub(&bt->refs, 1) != 1)
 		return;
-	/* Values the helper finished but the caller never took (it stopped at an error). */
-	for (size_t i = 0; i < bt->count; i++)
-		if (atomic_load(&bt->slots[i].state) == DONE)
+	/* The helper's values: used, or never taken (the caller stopped at an error). */
+	for (size_t i = 0; i < bt->count; i++) {
+		int st = atomic_load(&bt->slots[i].state);
+		if (st == DONE || st == USED)
 			json_decref(bt->slots[i].value);
+	}
 	free(bt);
 }
 
@@ -140,15 +145,22 @@ static void *helper(void *arg)
 	struct hist_batcher *b = arg;
 	for (;;) {
 		pthread_mutex_lock(&b->mu);
-		while (!b->quit && !b->head)
+		while (!b->quit && !b->head && !b->garbage)
 			pthread_cond_wait(&b->cv, &b->mu);
-		struct hist_batch *bt = b->head;
+		struct hist_batch *bt = b->head, *gc = b->garbage;
 		if (bt && !(b->head = bt->queued))
 			b->tail = NULL;
+		b->garbage = NULL;
 		bool quit = b->quit;
 		pthread_mutex_unlock(&b->mu);
+		while (gc) {
+			struct hist_batch *next = gc->garbage;
+			batch_release(gc);
+			gc = next;
+		}
 		if (!quit) {
-			help(b, bt);
+			if (bt)
+				help(b, bt);
 			continue;
 		}
 		/* Quitting: the batches still queued are let go too. */
@@ -215,13 +227,14 @@ static void offer(struct hist_batcher *b, struct hist_batch *bt)
 	pthread_mutex_unlock(&b->mu);
 }
 
-/* Event i for the caller: the helper's parse when it is done, else the caller's own. */
-static json_t *take(struct hist_batcher *b, struct slot *sl)
+/* An event for the caller: the helper's parse when it is done (*theirs), else its own. */
+static json_t *take(struct hist_batcher *b, struct slot *sl, bool *theirs)
 {
 	int st = atomic_load(&sl->state);
+	*theirs = false;
 	for (;;) {
 		if (st == DONE) {
-			atomic_store(&sl->state, CALLER); /* taken: not freed with the batch */
+			*theirs = true;
 			return sl->value;
 		}
 		/* FREE or HELPER: the caller takes it (a helper mid-parse drops its copy). */
@@ -235,7 +248,7 @@ struct hist_batch *hist_batcher_submit(struct hist_batcher *b, const struct hist
 {
 	struct hist_batch *bt = xmalloc(sizeof(*bt) + count * sizeof(bt->slots[0]));
 	atomic_init(&bt->refs, 1);
-	bt->queued = NULL;
+	bt->queued = bt->garbage = NULL;
 	bt->count = count;
 	for (size_t i = 0; i < count; i++) {
 		bt->slots[i].piece = pieces[i];
@@ -261,12 +274,29 @@ void hist_batcher_drop(struct hist_batch *bt)
 bool hist_batcher_deliver(struct hist_batcher *b, struct hist_batch *bt, size_t first,
 			  hist_stream_event_fn fn, void *ctx)
 {
-	bool ok = true;
+	bool ok = true, theirs, any = false;
 	for (size_t i = 0; i < bt->count && ok; i++) {
-		json_t *v = take(b, &bt->slots[i]);
+		json_t *v = take(b, &bt->slots[i], &theirs);
 		ok = v && fn(ctx, v, first + i);
-		json_decref(v);
+		if (theirs)
+			atomic_store(&bt->slots[i].state, USED); /* freed with the batch */
+		else
+			json_decref(v);
+		any = any || theirs;
 	}
-	hist_batcher_drop(bt);
+	if (!any) {
+		hist_batcher_drop(bt);
+		return ok;
+	}
+	/* The helper made most of the values: it lets go of the batch, so it frees them. */
+	for (size_t i = 0; i < bt->count; i++) {
+		int expect = FREE;
+		atomic_compare_exchange_strong(&bt->slots[i].state, &expect, CALLER);
+	}
+	pthread_mutex_lock(&b->mu);
+	bt->garbage = b->garbage;
+	b->garbage = bt;
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
 	return ok;
 }
