@@ -70,7 +70,7 @@ static const char *lambda_function(const struct ev_log *log, const struct ev *sc
 	const char *rt = ev_log_str(log, sch->resource_type);
 	if (!rt || strcmp(rt, "lambda") != 0)
 		return NULL;
-	json_t *fn = sch->payload ? json_object_get(sch->payload, "FunctionName") : NULL;
+	json_t *fn = json_object_get(ev_payload(log, sch), "FunctionName");
 	return json_is_string(fn) ? json_string_value(fn) : "";
 }
 

@@ -112,7 +112,7 @@ static int write_out(const struct mock_opts *o, const char *path, const char *te
 static int write_input(const struct mock_opts *o, const struct ev_log *log)
 {
 	const struct ev *first = ev_log_get(log, 1);
-	json_t *input = first && first->type == EV_ExecutionStarted ? first->payload : NULL;
+	json_t *input = first && first->type == EV_ExecutionStarted ? ev_payload(log, first) : NULL;
 	if (!input) {
 		cli_error("mock-from: the history does not record the execution input");
 		return EXIT_USAGE;

@@ -52,7 +52,7 @@ static void print_json(FILE *out, const struct ev_log *log, const struct hist_de
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string(hist_status_name(oc->status)));
 	if (oc->status == HIST_SUCCEEDED) {
-		json_t *v = oc->end->payload ? oc->end->payload : json_null();
+		json_t *v = oc->end->payload ? ev_payload(log, oc->end) : json_null();
 		json_object_set(o, "output", v);
 	} else {
 		json_object_set_new(o, "error", str_or_null(log, oc->end ? oc->end->error : 0));

@@ -6,7 +6,8 @@
  * the append-only log with interned strings, and the log's one-line text form.
  *
  * Records are compact: the common detail fields are typed; payloads are shared jansson values
- * (reference counted, never copied, serialized only when exported or shown); the rare fields
+ * (reference counted, never copied, serialized only when exported or shown; an imported one
+ * stays text until ev_payload first reads it); the rare fields
  * live in one optional JSON object. Appending never moves earlier records, so a reader may keep
  * `const struct ev *` pointers while a producer appends. Time is milliseconds since the
  * execution started.
@@ -112,7 +113,8 @@ typedef uint32_t ev_str_t;
  *  - item: the Map iteration index the event happened in (innermost), -1 outside any Map;
  *    for MapIteration* events, details.index;
  *  - payload: input (Entered, ExecutionStarted, LambdaFunctionScheduled), output (Exited,
- *    Succeeded), parameters (TaskScheduled); NULL when absent (e.g. history without data);
+ *    Succeeded), parameters (TaskScheduled); NULL when absent (e.g. history without data).
+ *    Read it with ev_payload, never directly: an imported record may hold its text;
  *  - error/cause: failure events;
  *  - resource_type/resource: Task* events (lambda / invoke), LambdaFunctionScheduled resource;
  *  - extra: every other detail field, AWS names (region, timeoutInSeconds, length, roleArn,
@@ -157,7 +159,20 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s);
  * held in e->payload and e->extra (the caller must not decref them).
  */
 int64_t ev_log_append(struct ev_log *log, const struct ev *e);
+/*
+ * As ev_log_append, but a string e->payload is the payload's JSON text, already checked (by
+ * ev_from_json_lazy): it is parsed on first ev_payload, and exported verbatim.
+ */
+int64_t ev_log_append_text(struct ev_log *log, const struct ev *e);
 size_t ev_log_count(const struct ev_log *log);
+
+/*
+ * The parsed payload of e (a record of log, or any record made by the caller), NULL when it
+ * has none. Borrowed: lives as long as the log; do not modify it. A payload appended as text
+ * is parsed on first call and cached in the log, so this writes to a const log: not for use
+ * from several threads at once.
+ */
+json_t *ev_payload(const struct ev_log *log, const struct ev *e);
 /* The event with that 1-based id, or NULL. Stable for the log's lifetime. */
 const struct ev *ev_log_get(const struct ev_log *log, int64_t id);
 
@@ -225,8 +240,9 @@ void ev_time_format(int64_t epoch_ms, char buf[40]);
 
 /* What ev_from_json read besides the record itself. */
 struct ev_json_info {
-	bool has_time;	  /* the timestamp parsed */
-	int64_t epoch_ms; /* valid when has_time */
+	bool has_time;	   /* the timestamp parsed */
+	int64_t epoch_ms;  /* valid when has_time */
+	bool payload_text; /* ev_from_json_lazy kept the payload as text: use ev_log_append_text */
 };
 
 /*
@@ -237,6 +253,14 @@ struct ev_json_info {
  */
 bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct ev_json_info *info,
 		  struct diags *diags, const char *file, const char *pointer);
+/*
+ * As ev_from_json, but a payload that is surely valid JSON is kept unparsed: out->payload is
+ * then the payload member's string itself (a new reference) and info->payload_text is set.
+ * Invalid payloads are warned about and kept raw exactly as by ev_from_json.
+ */
+bool ev_from_json_lazy(struct ev_log *log, const json_t *obj, struct ev *out,
+		       struct ev_json_info *info, struct diags *diags, const char *file,
+		       const char *pointer);
 /* A new HistoryEvent object (owned by the caller), timestamp = start_epoch_ms + e->t_ms. */
 json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_epoch_ms);
 

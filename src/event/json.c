@@ -3,7 +3,7 @@
  * the AWS CLI prints (timestamp, type, id, previousEventId, details; inside details the
  * botocore member order, aws-facts a.2 and a.4).
  */
-#include "event.h"
+#include "internal.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RAW_MARK "x-stepscope-raw"
+#define RAW_MARK EV_RAW_MARK
 
 /* stepscope's own annotations of an event, never exported. */
 static bool is_private(const char *key)
@@ -167,10 +167,18 @@ static void warn(struct diags *diags, const char *file, const char *ptr, const c
 	free(p);
 }
 
-/* A payload string parsed into JSON; kept as text (marked raw) when it does not parse. */
+/*
+ * A payload string parsed into JSON; kept as text (marked raw) when it does not parse. With
+ * `text` (lazy reading), text that surely parses is not parsed: the string itself is returned
+ * and *text set.
+ */
 static json_t *read_payload(const json_t *str, json_t **extra, struct diags *diags,
-			    const char *file, const char *ptr, const char *member)
+			    const char *file, const char *ptr, const char *member, bool *text)
 {
+	if (text && ev_json_text_ok(json_string_value(str), json_string_length(str))) {
+		*text = true;
+		return json_incref((json_t *)str);
+	}
 	json_error_t err;
 	json_t *v = json_loadb(json_string_value(str), json_string_length(str),
 			       JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
@@ -221,7 +229,7 @@ static bool read_typed(struct ev_log *log, const char *key, const char *k, const
 }
 
 static void read_details(struct ev_log *log, const char *key, const json_t *details, struct ev *out,
-			 struct diags *diags, const char *file, const char *ptr)
+			 struct diags *diags, const char *file, const char *ptr, bool *text)
 {
 	const char *pk = payload_key(key);
 	const json_t *payload = pk ? json_object_get(details, pk) : NULL;
@@ -236,7 +244,7 @@ static void read_details(struct ev_log *log, const char *key, const json_t *deta
 		if (read_typed(log, key, k, v, out))
 			continue;
 		if (pk && strcmp(k, pk) == 0 && json_is_string(v)) {
-			out->payload = read_payload(v, &out->extra, diags, file, dptr, k);
+			out->payload = read_payload(v, &out->extra, diags, file, dptr, k, text);
 			continue;
 		}
 		/* {"truncated": false} beside a payload is regenerated on output. */
@@ -264,8 +272,10 @@ static bool member_error(struct diags *diags, const char *file, const char *ptr,
 	return false;
 }
 
-bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct ev_json_info *info,
-		  struct diags *diags, const char *file, const char *pointer)
+/* `text`: NULL to parse payloads now, else lazy reading (ev_from_json_lazy). */
+static bool from_json(struct ev_log *log, const json_t *obj, struct ev *out,
+		      struct ev_json_info *info, struct diags *diags, const char *file,
+		      const char *pointer, bool *text)
 {
 	if (!json_is_object(obj))
 		return member_error(diags, file, pointer, "", "a history event must be an object");
@@ -302,10 +312,25 @@ bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct 
 		const char *key = ev_details_key(e.type);
 		const json_t *details = key ? json_object_get(obj, key) : NULL;
 		if (json_is_object(details))
-			read_details(log, key, details, &e, diags, file, pointer);
+			read_details(log, key, details, &e, diags, file, pointer, text);
 	}
 	*out = e;
 	return true;
+}
+
+bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct ev_json_info *info,
+		  struct diags *diags, const char *file, const char *pointer)
+{
+	info->payload_text = false;
+	return from_json(log, obj, out, info, diags, file, pointer, NULL);
+}
+
+bool ev_from_json_lazy(struct ev_log *log, const json_t *obj, struct ev *out,
+		       struct ev_json_info *info, struct diags *diags, const char *file,
+		       const char *pointer)
+{
+	info->payload_text = false;
+	return from_json(log, obj, out, info, diags, file, pointer, &info->payload_text);
 }
 
 /* ---- writing ---- */
@@ -338,9 +363,12 @@ static char *dump_compact(const json_t *v)
 	return text;
 }
 
-/* The payload as AWS stores it: a compact JSON text (or the raw text it was read as). */
-static json_t *payload_string(const struct ev *e)
+/* The payload as AWS stores it: a compact JSON text, or the text it was read as (kept raw
+ * because it is not JSON, or kept unparsed by a lazy import). */
+static json_t *payload_string(const struct ev_log *log, const struct ev *e)
 {
+	if (ev_payload_is_text(log, e))
+		return json_incref(e->payload);
 	if (json_is_true(json_object_get(e->extra, RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
 	char *text = dump_compact(e->payload);
@@ -377,7 +405,7 @@ static void write_member(const struct ev_log *log, const struct ev *e, const cha
 	else if (!strcmp(m, "index") && e->item >= 0)
 		json_object_set_new(d, m, json_integer(e->item));
 	else if (pk && !strcmp(m, pk) && e->payload)
-		json_object_set_new(d, m, payload_string(e));
+		json_object_set_new(d, m, payload_string(log, e));
 	else if (x)
 		json_object_set(d, m, x);
 	else if (pk && e->payload && str_ends_with(m, "Details") && !strncmp(m, pk, strlen(pk)))

@@ -5,7 +5,7 @@
  * KiB, not a 4,096-record chunk, and the chunk of an id is still found with O(1) arithmetic.
  * Strings are interned in an open-addressing hash table that also starts small.
  */
-#include "event.h"
+#include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +27,13 @@ struct ev_log {
 	size_t table_size;
 
 	struct ev_log_meta meta;
+
+	/* Lazy payloads (payload.c): bit i set when record i holds its payload as text; the
+	 * parsed values, made on first ev_payload, by record (both NULL until needed). */
+	uint64_t *text_bits;
+	size_t text_words;
+	json_t **parsed;
+	size_t parsed_len;
 };
 
 struct ev_log *ev_log_new(void)
@@ -72,6 +79,10 @@ void ev_log_free(struct ev_log *log)
 		json_decref(e->payload);
 		json_decref(e->extra);
 	}
+	for (size_t i = 0; i < log->parsed_len; i++)
+		json_decref(log->parsed[i]);
+	free(log->parsed);
+	free(log->text_bits);
 	for (size_t c = 0; c < log->chunk_count; c++)
 		free(log->chunks[c]);
 	free(log->chunks);
@@ -149,6 +160,59 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 	*slot = *e;
 	slot->id = (int64_t)++log->count;
 	return slot->id;
+}
+
+int64_t ev_log_append_text(struct ev_log *log, const struct ev *e)
+{
+	int64_t id = ev_log_append(log, e);
+	if (!json_is_string(e->payload))
+		return id;
+	size_t i = (size_t)id - 1, word = i / 64;
+	if (word >= log->text_words) {
+		size_t n = log->text_words ? log->text_words : 16;
+		while (n <= word)
+			n *= 2;
+		log->text_bits = xrealloc(log->text_bits, n * sizeof(uint64_t));
+		memset(log->text_bits + log->text_words, 0,
+		       (n - log->text_words) * sizeof(uint64_t));
+		log->text_words = n;
+	}
+	log->text_bits[word] |= (uint64_t)1 << (i % 64);
+	return id;
+}
+
+bool ev_payload_is_text(const struct ev_log *log, const struct ev *e)
+{
+	if (!log->text_bits || e->id < 1 || (size_t)e->id > log->count)
+		return false;
+	size_t i = (size_t)e->id - 1;
+	return i / 64 < log->text_words && (log->text_bits[i / 64] >> (i % 64) & 1) &&
+	       slot_of(log, i) == e;
+}
+
+json_t *ev_payload(const struct ev_log *log, const struct ev *e)
+{
+	if (!e || !ev_payload_is_text(log, e))
+		return e ? e->payload : NULL;
+	/* The cache is the log's own memory: filling it does not change what a reader sees. */
+	struct ev_log *w = (struct ev_log *)log;
+	size_t i = (size_t)e->id - 1;
+	if (i >= w->parsed_len) {
+		size_t n = w->count;
+		w->parsed = xrealloc(w->parsed, n * sizeof(json_t *));
+		memset(w->parsed + w->parsed_len, 0, (n - w->parsed_len) * sizeof(json_t *));
+		w->parsed_len = n;
+	}
+	if (!w->parsed[i]) {
+		json_t *v =
+		    json_loadb(json_string_value(e->payload), json_string_length(e->payload),
+			       JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+		/* Checked before it was appended (ev_json_text_ok); only memory can fail. */
+		if (!v)
+			return e->payload;
+		w->parsed[i] = v;
+	}
+	return w->parsed[i];
 }
 
 size_t ev_log_count(const struct ev_log *log)

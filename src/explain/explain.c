@@ -25,6 +25,7 @@ bool xp_find_visit(const struct ev_log *log, size_t upto, const char *name, int3
 		   struct xp_visit *v)
 {
 	memset(v, 0, sizeof(*v));
+	v->log = log;
 	size_t count = ev_log_count(log);
 	if (upto == 0 || upto > count)
 		upto = count;
@@ -108,14 +109,14 @@ static void explain_pipeline(const struct asl_state *st, const struct xp_visit *
 {
 	struct flow_steps steps = {0};
 	struct flow_error err = {0};
-	json_t *raw = v->entered->payload;
+	json_t *raw = ev_payload(v->log, v->entered);
 	json_t *eff = flow_state_input(st->json, raw, env, &steps, &err);
 	json_t *result = NULL;
 	if (st->type == ASL_PASS)
 		result =
 		    json_object_get(st->json, "Result") ? json_object_get(st->json, "Result") : eff;
 	else if (v->result)
-		result = v->result->payload;
+		result = ev_payload(v->log, v->result);
 	json_t *out = NULL;
 	if (eff && result && !err.name)
 		out = flow_state_output(st->json, raw, result, env, &steps, &err);
@@ -134,8 +135,9 @@ static void explain_pipeline(const struct asl_state *st, const struct xp_visit *
 		emit(ctx, XP_NOTE, "result: the array of branch outputs (not in a history)");
 	else if (!result && st->type == ASL_TASK)
 		emit(ctx, XP_NOTE, "result: not in the log yet");
-	if (out && v->exited && v->exited->payload) {
-		bool same = json_equal(out, v->exited->payload);
+	json_t *recorded = v->exited ? ev_payload(v->log, v->exited) : NULL;
+	if (out && recorded) {
+		bool same = json_equal(out, recorded);
 		emit(ctx, same ? XP_AGREES : XP_DIFFERS,
 		     same ? "output matches the recorded one"
 			  : "output differs from the recorded one");
@@ -148,21 +150,23 @@ static void explain_pipeline(const struct asl_state *st, const struct xp_visit *
 
 void xp_explain(const struct asl_state *st, const struct xp_visit *v, xp_emit_fn emit, void *ctx)
 {
-	if (!v->entered->payload) {
+	json_t *input = ev_payload(v->log, v->entered);
+	json_t *output = v->exited ? ev_payload(v->log, v->exited) : NULL;
+	if (!input) {
 		emit(ctx, XP_NOTE, "the history has no data (recorded without payloads)");
 		return;
 	}
 	if (st->query_language == ASL_JSONATA) {
-		step(emit, ctx, "input", NULL, v->entered->payload);
-		step(emit, ctx, "output", NULL, v->exited ? v->exited->payload : NULL);
+		step(emit, ctx, "input", NULL, input);
+		step(emit, ctx, "output", NULL, output);
 		emit(ctx, XP_NOTE, "JSONata: steps are not explained yet");
 		return;
 	}
 	struct flow_env env = {.query_language = "JSONPath"};
 	if (st->type == ASL_CHOICE)
-		explain_choice(st, v->entered->payload, &env, emit, ctx);
+		explain_choice(st, input, &env, emit, ctx);
 	else
 		explain_pipeline(st, v, &env, emit, ctx);
-	if (v->exited && v->exited->payload)
-		step(emit, ctx, "recorded output", NULL, v->exited->payload);
+	if (output)
+		step(emit, ctx, "recorded output", NULL, output);
 }

@@ -126,7 +126,7 @@ static json_int_t payload_bytes(const struct ev_log *log, int64_t id)
 	if (json_is_string(e->payload) && e->extra &&
 	    json_is_true(json_object_get(e->extra, "x-stepscope-raw")))
 		return (json_int_t)json_string_length(e->payload);
-	char *s = json_dumps(e->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *s = json_dumps(ev_payload(log, e), JSON_COMPACT | JSON_ENCODE_ANY);
 	json_int_t n = s ? (json_int_t)strlen(s) : 0;
 	free(s);
 	return n;

@@ -12,6 +12,10 @@
  * crashes: structural problems are located errors (file:line:col or a JSON pointer), oddities
  * (broken links, gaps, duplicate ids, unknown types, placeholder timestamps) are warnings.
  * Reconstruction is one O(N) pass in id order.
+ *
+ * Speed: a big single page is parsed on two threads (the calling thread and one helper that
+ * hist_importer_add_text starts and joins before it returns; the log and diagnostics are only
+ * ever touched by the calling thread), and payloads stay text until ev_payload reads them.
  */
 #ifndef STEPSCOPE_HISTORY_H
 #define STEPSCOPE_HISTORY_H

@@ -23,10 +23,11 @@ struct pending {
 	struct ev e;
 	int64_t epoch_ms;
 	bool has_time;
-	uint32_t seq;	/* arrival order, keeps sorting stable */
-	uint32_t doc;	/* index into names */
-	int32_t page;	/* -1: the document is one page */
-	uint32_t index; /* position in its events array */
+	bool payload_text; /* e.payload is unparsed text (ev_from_json_lazy) */
+	uint32_t seq;	   /* arrival order, keeps sorting stable */
+	uint32_t doc;	   /* index into names */
+	int32_t page;	   /* -1: the document is one page */
+	uint32_t index;	   /* position in its events array */
 };
 
 enum warn_kind { W_DUPLICATE, W_GAP, W_LINK, W_KIND_COUNT };
@@ -90,9 +91,10 @@ static bool add_event(struct hist_importer *imp, const json_t *obj, int32_t page
 			    .page = page,
 			    .index = (uint32_t)index};
 	struct ev_json_info info;
-	if (!ev_from_json(imp->log, obj, &p.e, &info, diags, file, ptr))
+	if (!ev_from_json_lazy(imp->log, obj, &p.e, &info, diags, file, ptr))
 		return false;
 	p.has_time = info.has_time;
+	p.payload_text = info.payload_text;
 	p.epoch_ms = info.epoch_ms;
 	VEC_PUSH(imp->evs, p);
 	return true;
@@ -436,7 +438,10 @@ struct ev_log *hist_importer_finish(struct hist_importer *imp, struct diags *dia
 	size_t n = imp->evs.len;
 	for (size_t i = 0; i < n; i++) {
 		hist_recon_feed(r, &v[i].e, i + 1 < n ? &v[i + 1].e : NULL);
-		ev_log_append(imp->log, &v[i].e);
+		if (v[i].payload_text)
+			ev_log_append_text(imp->log, &v[i].e);
+		else
+			ev_log_append(imp->log, &v[i].e);
 	}
 	hist_recon_free(r);
 	imp->evs.len = 0; /* the log owns the payloads now */

@@ -23,4 +23,36 @@ typedef bool (*hist_stream_event_fn)(void *ctx, const json_t *event, size_t inde
 bool hist_stream_page(const char *text, size_t len, hist_stream_event_fn fn, void *ctx,
 		      bool *has_token);
 
+/* [p, end) starts with '"': the end of that string (past its closing quote), or NULL. */
+const char *hist_string_end(const char *p, const char *end);
+
+/* One event of a streamed batch: where its text is (borrowed). */
+struct hist_piece {
+	const char *start;
+	size_t len;
+};
+
+/*
+ * Parses batches of events on the calling thread and one helper (batch.c). A batch is
+ * submitted (the helper may start on it at once) and later delivered: submitting the next
+ * batch before delivering the current one keeps the helper busy meanwhile.
+ */
+struct hist_batcher;
+struct hist_batch;
+struct hist_batcher *hist_batcher_new(void);
+/* Joins the helper: the text of every batch must live until then. */
+void hist_batcher_free(struct hist_batcher *b);
+/* A batch of the events at pieces[0..count) (copied; their text borrowed). */
+struct hist_batch *hist_batcher_submit(struct hist_batcher *b, const struct hist_piece *pieces,
+				       size_t count);
+/*
+ * Calls fn with each event's value in order (index first + i) on the calling thread, then
+ * frees the batch (taken). False when jansson refuses an event or fn returns false. Batches
+ * are delivered in the order they were submitted.
+ */
+bool hist_batcher_deliver(struct hist_batcher *b, struct hist_batch *bt, size_t first,
+			  hist_stream_event_fn fn, void *ctx);
+/* Frees a submitted batch without delivering it (taken; NULL is a no-op). */
+void hist_batcher_drop(struct hist_batch *bt);
+
 #endif

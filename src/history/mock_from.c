@@ -73,9 +73,10 @@ static json_t *answer_of(struct builder *b, const struct ev *e)
 	switch (e->type) {
 	case EV_TaskSucceeded:
 	case EV_LambdaFunctionSucceeded:
-		if (!e->payload)
+		if (!ev_payload(b->log, e))
 			b->no_data++;
-		return json_pack("{s:O}", "Return", e->payload ? e->payload : json_null());
+		return json_pack("{s:O}", "Return",
+				 e->payload ? ev_payload(b->log, e) : json_null());
 	case EV_TaskFailed:
 	case EV_LambdaFunctionFailed:
 		return throw_of(b->log, e, "States.TaskFailed");

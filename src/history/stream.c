@@ -1,9 +1,12 @@
 /*
  * The streaming reader of one history page: `{"events": [...], "nextToken": ...}` is walked
  * by a small string-aware bracket scanner, and jansson parses one event at a time from its
- * byte range. Memory stays bounded by the largest event instead of the whole document (a
+ * byte range. Memory stays bounded by a batch of events instead of the whole document (a
  * 1,000,000-event page is hundreds of megabytes of JSON; as one jansson tree it costs
  * gigabytes and most of the import time in malloc/free).
+ *
+ * Events are handled in batches: the scanner finds a batch's boundaries, batch.c parses its
+ * events (on two threads) and the caller's function gets them in order on the calling thread.
  *
  * The scanner only finds boundaries; every byte still goes through jansson (each event, each
  * other member value). Anything unusual (another shape, duplicate "events", escapes in
@@ -12,10 +15,13 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* jansson's JSON_PARSER_MAX_DEPTH is 2048; the page object and the array add two levels. */
 #define MAX_EVENT_DEPTH 2000
+/* Events per batch: bounds the parsed trees held at once. */
+#define BATCH 512
 
 struct scan {
 	const char *p, *end;
@@ -47,6 +53,12 @@ static bool skip_string(struct scan *s)
 	}
 }
 
+const char *hist_string_end(const char *p, const char *end)
+{
+	struct scan s = {p, end};
+	return skip_string(&s) ? s.p : NULL;
+}
+
 /* Moves past one value (not validated: jansson does that); false when it does not end. */
 static bool skip_value(struct scan *s)
 {
@@ -59,23 +71,33 @@ static bool skip_value(struct scan *s)
 			s->p++;
 		return true;
 	}
+	/* The bytes that matter inside a container; the loop skips the others in a tight run. */
+	static const unsigned char stop[256] = {
+	    ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1};
 	int depth = 0;
-	while (s->p < s->end) {
-		char c = *s->p;
+	const char *p = s->p;
+	for (;;) {
+		while (p < s->end && !stop[(unsigned char)*p])
+			p++;
+		if (p == s->end)
+			return false;
+		char c = *p;
 		if (c == '"') {
+			s->p = p;
 			if (!skip_string(s))
 				return false;
+			p = s->p;
 			continue;
 		}
-		s->p++;
+		p++;
 		if (c == '{' || c == '[') {
 			if (++depth > MAX_EVENT_DEPTH)
 				return false;
-		} else if ((c == '}' || c == ']') && --depth == 0) {
+		} else if (--depth == 0) {
+			s->p = p;
 			return true;
 		}
 	}
-	return false;
 }
 
 static bool expect(struct scan *s, char c)
@@ -109,7 +131,27 @@ static bool key_is(const char *k, size_t n, const char *want)
 	return n == strlen(want) && memcmp(k, want, n) == 0;
 }
 
-/* The events array: each element parsed alone and handed to fn. */
+/* ---- the page ---- */
+
+/* The next element's range into *pc; *last when the array's `]` follows it. */
+static bool next_element(struct scan *s, struct hist_piece *pc, bool *last)
+{
+	skip_ws(s);
+	pc->start = s->p;
+	if (!skip_value(s))
+		return false;
+	pc->len = (size_t)(s->p - pc->start);
+	skip_ws(s);
+	if (s->p < s->end && *s->p == ',') {
+		s->p++;
+		*last = false;
+		return true;
+	}
+	*last = true;
+	return expect(s, ']');
+}
+
+/* The events array, in batches: each element parsed alone (batch.c) and handed to fn. */
 static bool read_events(struct scan *s, hist_stream_event_fn fn, void *ctx)
 {
 	if (!expect(s, '['))
@@ -119,23 +161,31 @@ static bool read_events(struct scan *s, hist_stream_event_fn fn, void *ctx)
 		s->p++;
 		return true;
 	}
-	for (size_t i = 0;; i++) {
-		skip_ws(s);
-		const char *start = s->p;
-		if (!skip_value(s))
-			return false;
-		json_t *ev = json_loadb(start, (size_t)(s->p - start), JSON_DECODE_ANY, NULL);
-		bool ok = ev && fn(ctx, ev, i);
-		json_decref(ev);
-		if (!ok)
-			return false;
-		skip_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			continue;
-		}
-		return expect(s, ']');
+	struct hist_piece *pieces = xmalloc(BATCH * sizeof(*pieces));
+	struct hist_batcher *b = hist_batcher_new();
+	struct hist_batch *cur = NULL;
+	size_t cur_n = 0, done = 0;
+	bool ok = true, last = false;
+	/* Batch k + 1 is scanned and submitted before batch k is delivered. */
+	while (ok) {
+		size_t n = 0;
+		while (n < BATCH && !last && ok)
+			ok = next_element(s, &pieces[n++], &last);
+		struct hist_batch *next = ok && n ? hist_batcher_submit(b, pieces, n) : NULL;
+		if (cur && ok)
+			ok = hist_batcher_deliver(b, cur, done, fn, ctx);
+		else
+			hist_batcher_drop(cur);
+		done += cur_n;
+		cur = next;
+		cur_n = n;
+		if (!cur)
+			break;
 	}
+	hist_batcher_drop(cur);
+	hist_batcher_free(b);
+	free(pieces);
+	return ok;
 }
 
 /* Any other member: parsed (so the text is valid); only nextToken / NextToken matter, a

@@ -112,7 +112,7 @@ static void on_entered(struct step *s, enum tl_state_type fam)
 	r->cur_attempt = r->cur_run = r->last_attempt = -1;
 	r->attempt_failed = r->blamed = false;
 	r->fail_t = -1;
-	tl_row_label(idx, row, s->e->payload, s->e->state);
+	tl_row_label(idx, row, s->e);
 	if (fam == TL_STATE_FAIL) { /* a Fail state has no Exited: it fails on entry */
 		tl_span_end(idx, row, v, TL_FAILED, s->t, s->e->id);
 		r->cur_visit = -1;

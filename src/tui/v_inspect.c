@@ -201,7 +201,7 @@ static void event_lines(struct tui_app *app, struct tui_lines *l)
 	}
 	if (e->resource)
 		lines_add(l, CANVAS_DEFAULT, "resource: %s", ev_log_str(app->log, e->resource));
-	lines_json(l, "payload:", e->payload);
+	lines_json(l, "payload:", ev_payload(app->log, e));
 	lines_json(l, "details:", e->extra);
 }
 

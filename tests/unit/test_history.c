@@ -119,7 +119,7 @@ static void test_forward_reverse_pages(void **state)
 		hist_outcome(log, &oc);
 		assert_int_equal(oc.status, HIST_SUCCEEDED);
 		assert_int_equal(oc.duration_ms, 3000);
-		assert_true(json_is_integer(json_object_get(oc.end->payload, "a")));
+		assert_true(json_is_integer(json_object_get(ev_payload(log, oc.end), "a")));
 		ev_log_free(log);
 		diags_fini(&d);
 	}

@@ -147,14 +147,15 @@ static void check_case(const struct corpus_case *c)
 	opt.mock = mock;
 	struct ev_log *log = ev_log_new();
 	const struct ev *first = ev_log_get(rec, 1);
-	json_t *input = first->payload ? first->payload : json_object();
+	json_t *input = first->payload ? ev_payload(rec, first) : json_object();
 	struct sim_engine *e = sim_new(m, input, &opt, log, &d);
 	struct hist_outcome want;
 	hist_outcome(rec, &want);
 	if (e) {
 		sim_run(e);
 		assert_string_equal(sim_names[sim_status(e)], hist_status_name(want.status));
-		if (want.status == HIST_SUCCEEDED && !json_equal(sim_output(e), want.end->payload))
+		if (want.status == HIST_SUCCEEDED &&
+		    !json_equal(sim_output(e), ev_payload(rec, want.end)))
 			fail_msg("%s: simulated output differs from the recorded one", c->name);
 		if (c->match == M_FULL || c->match == M_TIMEOUT)
 			expect_same_events(rec, log, c->match, c->name);

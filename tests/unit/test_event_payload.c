@@ -1,0 +1,191 @@
+/*
+ * Unit tests of lazy payloads (src/event/payload.c, log.c): the conservative syntax check
+ * never accepts what jansson refuses, an imported payload stays text until ev_payload parses
+ * it once, and an export writes that text back untouched. Payloads are JSON text inside JSON
+ * strings: https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "event/event.h"
+#include "event/internal.h"
+#include "history/history.h"
+
+static bool jansson_accepts(const char *text, size_t len)
+{
+	json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	json_decref(v);
+	return v != NULL;
+}
+
+/* Texts the check accepts: all of them must parse with jansson. */
+static const char *const valid[] = {
+    "{}",
+    "[]",
+    " {\"a\" : [1, -2, 3.5e+10, 0, -0.25, 1E2], \"b\": {\"c\": null}} ",
+    "\"plain\"",
+    "\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\u20ac\"",
+    "true",
+    "false",
+    "null",
+    "123456789012345678",
+    "-123456789012345678",
+    "{\"\":\"\",\"k\":\"caf\xc3\xa9\"}",
+    "[[[[[[[[[[1]]]]]]]]]]",
+    "{\"a\":1,\"a\":2}",
+};
+
+/* Texts it refuses: invalid JSON, or valid but left to jansson (surrogates, NUL, big numbers,
+ * big exponents, deep nesting). */
+static const char *const refused[] = {
+    "",
+    "   ",
+    "{",
+    "{\"a\":}",
+    "{\"a\" 1}",
+    "{a:1}",
+    "[1,]",
+    "[1 2]",
+    "{\"a\":1,}",
+    "01",
+    "1.",
+    ".5",
+    "-",
+    "1e",
+    "1e400",
+    "1e+100",
+    "+1",
+    "truex",
+    "nul",
+    "1a",
+    "[1]x",
+    "\"unterminated",
+    "\"tab\there\"",
+    "\"bad \\x escape\"",
+    "\"\\u12\"",
+    "\"\\ud83d\\ude00\"",
+    "\"\\ud800\"",
+    "{\"\\u0000\":1}",
+    "1234567890123456789",
+    "'single'",
+    "{not json",
+    "{\"a\": [1, 2",
+};
+
+static void test_check(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(valid); i++) {
+		size_t n = strlen(valid[i]);
+		if (!ev_json_text_ok(valid[i], n))
+			fail_msg("refused: %s", valid[i]);
+		assert_true(jansson_accepts(valid[i], n));
+	}
+	for (size_t i = 0; i < ARRAY_LEN(refused); i++)
+		if (ev_json_text_ok(refused[i], strlen(refused[i])))
+			fail_msg("accepted: %s", refused[i]);
+	/* A raw NUL byte and a byte below 0x20 outside strings. */
+	assert_false(ev_json_text_ok("[1,\0]", 5));
+	assert_false(ev_json_text_ok("[1,\x01]", 5));
+	/* Nesting: shallow is checked, deep is left to jansson. */
+	char deep[1100];
+	memset(deep, '[', 550);
+	memset(deep + 550, ']', 550);
+	assert_false(ev_json_text_ok(deep, 1100));
+	assert_true(ev_json_text_ok(deep + 100, 900));
+}
+
+/* Any prefix of a valid text is either refused or valid to jansson too. */
+static void test_check_prefixes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(valid); i++)
+		for (size_t n = 0; n < strlen(valid[i]); n++)
+			if (ev_json_text_ok(valid[i], n))
+				assert_true(jansson_accepts(valid[i], n));
+}
+
+static void test_accessor(void **state)
+{
+	(void)state;
+	struct ev_log *log = ev_log_new();
+	struct ev a = {.type = EV_PassStateEntered,
+		       .item = -1,
+		       .state = ev_log_intern(log, "P"),
+		       .payload = json_string("{\"a\": [1, 2]}")};
+	struct ev b = a;
+	b.payload = json_pack("{s:i}", "x", 7);
+	assert_int_equal(ev_log_append_text(log, &a), 1);
+	assert_int_equal(ev_log_append(log, &b), 2);
+	const struct ev *e1 = ev_log_get(log, 1), *e2 = ev_log_get(log, 2);
+	/* Still text until read; parsed once, then the cached value. */
+	assert_true(json_is_string(e1->payload));
+	json_t *p = ev_payload(log, e1);
+	assert_true(json_is_array(json_object_get(p, "a")));
+	assert_ptr_equal(ev_payload(log, e1), p);
+	assert_ptr_equal(ev_payload(log, e2), e2->payload);
+	/* A copy outside the log is not one of its records: its payload is taken as it is. */
+	struct ev copy = *e1;
+	assert_ptr_equal(ev_payload(log, &copy), e1->payload);
+	assert_null(ev_payload(log, NULL));
+	/* The export writes the recorded text verbatim (spaces kept), read or not. */
+	json_t *out = ev_to_json(log, e1, 0);
+	json_t *d = json_object_get(out, "stateEnteredEventDetails");
+	assert_string_equal(json_string_value(json_object_get(d, "input")), "{\"a\": [1, 2]}");
+	assert_true(
+	    json_is_false(json_object_get(json_object_get(d, "inputDetails"), "truncated")));
+	json_decref(out);
+	ev_log_free(log);
+}
+
+/* An import keeps valid payloads as text and still warns about invalid ones, as before. */
+static void test_import(void **state)
+{
+	(void)state;
+	static const char doc[] =
+	    "{\"events\": [{\"timestamp\": 1, \"type\": \"ExecutionStarted\", \"id\": 1, "
+	    "\"previousEventId\": 0, \"executionStartedEventDetails\": {\"input\": "
+	    "\"{\\\"n\\\": 1}\"}}, {\"timestamp\": 2, \"type\": \"PassStateEntered\", \"id\": 2, "
+	    "\"previousEventId\": 1, \"stateEnteredEventDetails\": {\"name\": \"P\", \"input\": "
+	    "\"{oops\"}}, {\"timestamp\": 3, \"type\": \"PassStateExited\", \"id\": 3, "
+	    "\"previousEventId\": 2, \"stateExitedEventDetails\": {\"name\": \"P\", \"output\": "
+	    "\"99999999999999999999\"}}]}";
+	struct diags d;
+	diags_init(&d);
+	struct ev_log *log = hist_import_text("h.json", doc, strlen(doc), &d);
+	assert_non_null(log);
+	assert_int_equal(d.list.len, 2);
+	assert_string_equal(d.list.items[0].pointer, "/events/1/stateEnteredEventDetails/input");
+	assert_string_equal(d.list.items[1].pointer, "/events/2/stateExitedEventDetails/output");
+	const struct ev *e1 = ev_log_get(log, 1), *e2 = ev_log_get(log, 2),
+			*e3 = ev_log_get(log, 3);
+	assert_true(json_is_string(e1->payload));
+	assert_int_equal(json_integer_value(json_object_get(ev_payload(log, e1), "n")), 1);
+	/* Invalid: kept raw, the string itself. */
+	assert_string_equal(json_string_value(ev_payload(log, e2)), "{oops");
+	/* Too big for an integer: left to jansson, which refuses it; kept raw too. */
+	assert_string_equal(json_string_value(ev_payload(log, e3)), "99999999999999999999");
+	char *text = hist_export_text(log, &(size_t){0});
+	assert_non_null(strstr(text, "\"input\": \"{\\\"n\\\": 1}\""));
+	assert_non_null(strstr(text, "\"input\": \"{oops\""));
+	free(text);
+	ev_log_free(log);
+	diags_fini(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_check),
+	    cmocka_unit_test(test_check_prefixes),
+	    cmocka_unit_test(test_accessor),
+	    cmocka_unit_test(test_import),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
