@@ -29,7 +29,7 @@ CPPFLAGS += -Isrc -D_DEFAULT_SOURCE -DSTEPSCOPE_VERSION='"$(VERSION)"' \
 	-DSTEPSCOPE_DATADIR='"$(PREFIX)/share/stepscope"' \
 	$(if $(findstring _XOPEN_SOURCE,$(PKG_CFLAGS)),,-D_XOPEN_SOURCE=700)
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -MMD -MP
-LDLIBS += $(PKG_LIBS) -lm
+LDLIBS += $(PKG_LIBS) -lm -pthread
 
 SRC := $(sort $(wildcard src/*/*.c))
 CLI_SRC := $(filter src/cli/%,$(SRC))
