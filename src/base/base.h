@@ -36,6 +36,25 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* ---- the small-block pool (pool.c), for jansson: json_set_alloc_funcs(pool_malloc, pool_free)
+ * once, before the first JSON value, when pool_init() returns true. pool_init is false (the
+ * pool stays off, pool_malloc is malloc) under ASan, valgrind or STEPSCOPE_POOL=0. Blocks
+ * are 8-byte aligned; pool_free takes pool and malloc blocks alike. ---- */
+bool pool_init(void);
+bool pool_enabled(void);
+void *pool_malloc(size_t size);
+void pool_free(void *p);
+/* Bytes of address space handed out as spans so far (committed when touched). */
+size_t pool_reserved(void);
+/* Installs the pool as jansson's allocator when pool_init() allows it; call once at the very
+ * start of main, before any JSON value exists. True when installed. */
+struct json_t;
+bool jansson_use_pool(void);
+/* json_dumps(v, flags), but the text is always a malloc block for free() (jansson's
+ * allocator may be the pool): every json_dumps of the program goes through here. NULL where
+ * json_dumps gives NULL (a scalar without JSON_ENCODE_ANY); v borrowed. */
+char *jdumps(const struct json_t *v, size_t flags);
+
 /* ---- growable vector: struct { T *items; size_t len, cap; } ---- */
 #define VEC(T)                                                                             \
 	struct {                                                                           \

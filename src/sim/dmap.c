@@ -221,7 +221,7 @@ static bool make_dirs(const char *path, char **why)
 static bool write_json(const char *dir, const char *name, json_t *v, size_t *size, char **why)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	char *err = NULL;
 	bool ok = file_write_atomic(path, text, strlen(text), &err);
 	*size = strlen(text);
@@ -235,7 +235,7 @@ static bool write_json(const char *dir, const char *name, json_t *v, size_t *siz
 
 static char *dump(json_t *v)
 {
-	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	return jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
 /*

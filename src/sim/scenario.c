@@ -178,7 +178,7 @@ static char *runtime_error_json(const char *type, const char *message, const cha
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:[]}", "errorMessage", message, "errorType", type,
 			      "requestId", id, "stackTrace");
-	char *s = json_dumps(o, JSON_COMPACT);
+	char *s = jdumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
 }

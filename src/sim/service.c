@@ -177,7 +177,7 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 		len = json_incref(k->len_null);
 		len_arr = json_incref(k->len_null_arr);
 	} else {
-		char *body = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *body = jdumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
 		len = json_sprintf("%zu", strlen(body));
 		len_arr = arr1(len);
 		free(body);
@@ -261,7 +261,7 @@ json_t *sim_ddb_metadata(struct sim_engine *e, const struct sim_call *call, json
 {
 	struct envelope_consts *k = consts(e);
 	date_value(e, k, e->opt.start_epoch_ms + call->now_ms);
-	char *text = json_dumps(body, JSON_COMPACT);
+	char *text = jdumps(body, JSON_COMPACT);
 	size_t n = strlen(text);
 	char crc[16], len[24];
 	snprintf(crc, sizeof(crc), "%" PRIu32, crc32_of(text, n));
