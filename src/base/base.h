@@ -38,7 +38,7 @@ char *xvasprintf(const char *fmt, va_list ap);
 
 /* ---- the small-block pool (pool.c), for jansson: json_set_alloc_funcs(pool_malloc, pool_free)
  * once, before the first JSON value, when pool_init() returns true. pool_init is false (the
- * pool stays off, pool_malloc is malloc) under ASan, valgrind or STEPSCOPE_POOL=0. Blocks
+ * pool stays off, pool_malloc is malloc) under ASan, valgrind (unless STEPSCOPE_POOL=1) or STEPSCOPE_POOL=0. Blocks
  * are 8-byte aligned; pool_free takes pool and malloc blocks alike. ---- */
 bool pool_init(void);
 bool pool_enabled(void);

@@ -15,7 +15,8 @@
  *
  * Memory the pool holds is never returned before the process ends (freed blocks are reused).
  * Under AddressSanitizer or valgrind, or with STEPSCOPE_POOL=0 in the environment, the pool
- * stays off and jansson keeps malloc, so those tools still see every JSON block.
+ * stays off and jansson keeps malloc, so those tools still see every JSON block
+ * (STEPSCOPE_POOL=1 keeps it on under valgrind: callgrind measures the real thing).
  *
  * Alignment is 8 bytes (jansson's structs hold pointers, sizes, long long and double, never
  * long double): the pool is for jansson only.
@@ -57,10 +58,12 @@
 #define SPAN_SIZE    ((size_t)1 << SPAN_SHIFT)
 /* The span header: the class, padded so that blocks start 16 bytes in. */
 #define SPAN_HEAD 16
-/* Address space only (MAP_NORESERVE): 64 GiB. */
-#define REGION_SIZE ((size_t)1 << 36)
+/* Address space only (MAP_NORESERVE): 64 GiB, or less down to 256 MiB if refused. */
+#define REGION_MAX ((size_t)1 << 36)
+#define REGION_MIN ((size_t)1 << 28)
 
-static char *region;		  /* span-aligned; NULL while the pool is off */
+static char *region; /* span-aligned; NULL while the pool is off */
+static size_t region_size;
 static atomic_size_t region_used; /* bytes of region handed out as spans */
 
 struct pool_cache {
@@ -74,13 +77,17 @@ bool pool_init(void)
 {
 	if (region)
 		return true;
-	if (POOL_UNDER_ASAN || RUNNING_ON_VALGRIND)
-		return false;
+	/* STEPSCOPE_POOL=1 keeps it on under valgrind, for callgrind's instruction counts. */
 	const char *env = getenv("STEPSCOPE_POOL");
-	if (env && strcmp(env, "0") == 0)
+	bool forced = env && strcmp(env, "1") == 0;
+	if (POOL_UNDER_ASAN || (RUNNING_ON_VALGRIND && !forced) || (env && strcmp(env, "0") == 0))
 		return false;
-	void *p = mmap(NULL, REGION_SIZE + SPAN_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	/* The largest reservation the system grants (valgrind's address space is smaller). */
+	void *p = MAP_FAILED;
+	for (region_size = REGION_MAX; p == MAP_FAILED && region_size >= REGION_MIN;)
+		if ((p = mmap(NULL, region_size + SPAN_SIZE, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) == MAP_FAILED)
+			region_size /= 2;
 	if (p == MAP_FAILED)
 		return false; /* overcommit off or address space limited: malloc it is */
 	uintptr_t a = ((uintptr_t)p + SPAN_SIZE - 1) & ~(uintptr_t)(SPAN_SIZE - 1);
@@ -95,14 +102,14 @@ bool pool_enabled(void)
 
 static bool in_region(const void *p)
 {
-	return region && (uintptr_t)p - (uintptr_t)region < REGION_SIZE;
+	return region && (uintptr_t)p - (uintptr_t)region < region_size;
 }
 
 /* A fresh span for class c in this thread's cache; false when the reservation is used up. */
 static bool refill(size_t c)
 {
 	size_t off = atomic_fetch_add_explicit(&region_used, SPAN_SIZE, memory_order_relaxed);
-	if (off + SPAN_SIZE > REGION_SIZE)
+	if (off + SPAN_SIZE > region_size)
 		return false;
 	char *span = region + off;
 	*(uint32_t *)span = (uint32_t)c;
