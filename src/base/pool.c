@@ -59,8 +59,9 @@
 /* The span header: the class, padded so that blocks start 16 bytes in. */
 #define SPAN_HEAD 16
 /* Address space only (MAP_NORESERVE): 64 GiB, or less down to 256 MiB if refused. */
-#define REGION_MAX ((size_t)1 << 36)
-#define REGION_MIN ((size_t)1 << 28)
+#define REGION_MAX    ((size_t)1 << 36)
+#define REGION_MIN    ((size_t)1 << 28)
+#define POPULATE_SIZE ((size_t)1 << 20)
 
 static char *region; /* span-aligned; NULL while the pool is off */
 static size_t region_size;
@@ -112,6 +113,13 @@ static bool refill(size_t c)
 	if (off + SPAN_SIZE > region_size)
 		return false;
 	char *span = region + off;
+#ifdef MADV_POPULATE_WRITE
+	/* Pages made present a megabyte at a time, in one call, rather than by one page fault
+	 * per 4 KiB on first touch (the faults were a third of a large run's time). The span
+	 * that opens a megabyte does it; advice only, ignored where unsupported. */
+	if (off % POPULATE_SIZE == 0)
+		madvise(span, POPULATE_SIZE, MADV_POPULATE_WRITE);
+#endif
 	*(uint32_t *)span = (uint32_t)c;
 	cache.next[c] = span + SPAN_HEAD;
 	cache.end[c] = span + SPAN_SIZE;
