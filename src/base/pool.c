@@ -126,22 +126,40 @@ static bool refill(size_t c)
 	return true;
 }
 
-void *pool_malloc(size_t size)
+/* Everything but a block from a list or the span's tail: kept out of line so that the common
+ * path saves no registers. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void *
+alloc_slow(size_t size)
 {
 	if (size > POOL_MAX || !region)
 		return malloc(size);
 	size_t c = size ? (size - 1) / POOL_GRAIN : 0;
-	void *p = cache.free[c];
-	if (p) {
-		cache.free[c] = *(void **)p;
-		return p;
+	if (cache.free[c] || (size_t)(cache.end[c] - cache.next[c]) >= (c + 1) * POOL_GRAIN ||
+	    refill(c))
+		return pool_malloc(size ? size : 1);
+	return malloc(size);
+}
+
+void *pool_malloc(size_t size)
+{
+	if (size - 1 < POOL_MAX && region) { /* 0 wraps around: the slow path */
+		size_t c = (size - 1) / POOL_GRAIN;
+		void *p = cache.free[c];
+		if (p) {
+			cache.free[c] = *(void **)p;
+			return p;
+		}
+		char *next = cache.next[c];
+		size_t bytes = (c + 1) * POOL_GRAIN;
+		if ((size_t)(cache.end[c] - next) >= bytes) {
+			cache.next[c] = next + bytes;
+			return next;
+		}
 	}
-	size_t bytes = (c + 1) * POOL_GRAIN;
-	if ((size_t)(cache.end[c] - cache.next[c]) < bytes && !refill(c))
-		return malloc(size);
-	p = cache.next[c];
-	cache.next[c] += bytes;
-	return p;
+	return alloc_slow(size);
 }
 
 void pool_free(void *p)
