@@ -3,7 +3,7 @@
  * main). A large simulation makes tens of millions of small JSON blocks (values, object
  * members, 128-byte bucket tables) and frees them all at the end: with malloc, a third of the
  * instructions went to allocating and freeing them, and each block carried malloc's 8-byte
- * header rounded to 16 bytes.
+ * header rounded to 16 bytes (blocks here are rounded to 8, with no header).
  *
  * Blocks up to POOL_MAX bytes come from 64 KiB spans of one size class each, cut from one
  * reserved stretch of address space (pages are only committed when touched); a block's class
@@ -13,7 +13,8 @@
  * spans are taken with one atomic add. Larger blocks, and every block when the reservation
  * is exhausted, are plain malloc blocks: pool_free tells them apart by address.
  *
- * Memory the pool holds is never returned before the process ends (freed blocks are reused).
+ * Memory the pool holds is never returned before the process ends (freed blocks are reused);
+ * a thread that ends leaves its lists and span tails unused (at most a span per class).
  * Under AddressSanitizer or valgrind, or with STEPSCOPE_POOL=0 in the environment, the pool
  * stays off and jansson keeps malloc, so those tools still see every JSON block
  * (STEPSCOPE_POOL=1 keeps it on under valgrind: callgrind measures the real thing).
