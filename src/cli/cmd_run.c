@@ -280,30 +280,71 @@ static void print_summary(struct sim_engine *e, const struct ev_log *log,
 	}
 }
 
-/* The Distributed Map children in name order (index order within a Map Run); owned array. */
-static const struct sim_child_info **sorted_children(const struct sim_engine *e)
+struct named {
+	const char *name;
+	size_t i;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/* The Distributed Map children's numbers in name order (index order within a Map Run);
+ * owned array. Sorted, not inserted: past 99,999 items the names no longer come in order. */
+static size_t *sorted_children(const struct sim_engine *e)
 {
 	size_t n = sim_child_count(e);
-	const struct sim_child_info **v = xcalloc(n ? n : 1, sizeof(*v));
-	for (size_t i = 0; i < n; i++) {
-		const struct sim_child_info *c = sim_child(e, i);
-		size_t j = i;
-		for (; j > 0 && strcmp(v[j - 1]->name, c->name) > 0; j--)
-			v[j] = v[j - 1];
-		v[j] = c;
-	}
+	struct named *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = (struct named){sim_child(e, i)->name, i};
+	qsort(tmp, n, sizeof(*tmp), cmp_named);
+	size_t *v = xcalloc(n ? n : 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++)
+		v[i] = tmp[i].i;
+	free(tmp);
 	return v;
 }
 
-/* The parent's Map Runs with every child tied (owned by the caller). */
-static struct hist_map_runs *map_runs_of(const struct sim_engine *e, const struct ev_log *log)
+/* A child's history, rebuilt by the simulator when it is read (ctx: the engine). */
+static struct ev_log *load_child(const void *ctx, size_t key)
+{
+	return sim_child_history(ctx, key);
+}
+
+/* The parent's Map Runs with every child tied (owned by the caller; src and e must outlive
+ * it). */
+static struct hist_map_runs *map_runs_of(const struct sim_engine *e, const struct ev_log *log,
+					 const struct hist_child_source *src)
 {
 	struct hist_map_runs *runs = hist_map_runs_new(log);
-	const struct sim_child_info **v = sorted_children(e);
-	for (size_t i = 0; i < sim_child_count(e); i++)
-		hist_map_runs_add(runs, v[i]->log, v[i]->name);
+	size_t *v = sorted_children(e);
+	for (size_t i = 0; i < sim_child_count(e); i++) {
+		const struct sim_child_info *c = sim_child(e, v[i]);
+		/* sim_status and hist_status list the statuses in the same order. */
+		_Static_assert((int)SIM_RUNNING == (int)HIST_RUNNING &&
+				   (int)SIM_SUCCEEDED == (int)HIST_SUCCEEDED &&
+				   (int)SIM_FAILED == (int)HIST_FAILED &&
+				   (int)SIM_TIMED_OUT == (int)HIST_TIMED_OUT &&
+				   (int)SIM_ABORTED == (int)HIST_ABORTED,
+			       "status orders differ");
+		hist_map_runs_add_lazy(runs, c->name, (enum hist_status)c->status, c->items, src,
+				       v[i]);
+	}
 	free(v);
 	return runs;
+}
+
+/* Children in name order for the export: key i is the i-th name. */
+struct sorted_source {
+	const struct sim_engine *e;
+	size_t *order;
+};
+
+static struct ev_log *load_sorted_child(const void *ctx, size_t key)
+{
+	const struct sorted_source *s = ctx;
+	return sim_child_history(s->e, s->order[key]);
 }
 
 /* FILE.children/NAME.json for every child execution (history/children.h). */
@@ -317,17 +358,14 @@ static bool write_children(const struct sim_engine *e, const struct ev_log *log,
 	hist_map_runs_free(runs);
 	if (!n && !any)
 		return true;
-	const struct sim_child_info **v = sorted_children(e);
-	const struct ev_log **logs = xcalloc(n, sizeof(*logs));
+	struct sorted_source sorted = {e, sorted_children(e)};
+	struct hist_child_source src = {load_sorted_child, &sorted};
 	const char **names = xcalloc(n, sizeof(*names));
-	for (size_t i = 0; i < n; i++) {
-		logs[i] = v[i]->log;
-		names[i] = v[i]->name;
-	}
-	bool ok = hist_export_children(path, logs, names, n, d);
+	for (size_t i = 0; i < n; i++)
+		names[i] = sim_child(e, sorted.order[i])->name;
+	bool ok = hist_export_children_from(path, &src, names, n, d);
 	free(names);
-	free(logs);
-	free(v);
+	free(sorted.order);
 	return ok;
 }
 
@@ -491,7 +529,8 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 					       json_object_get(in->tables, t->name));
 		}
 		sim_run(e);
-		struct hist_map_runs *runs = map_runs_of(e, log);
+		struct hist_child_source src = {load_child, e};
+		struct hist_map_runs *runs = map_runs_of(e, log, &src);
 		if (ra->format == FMT_JSON)
 			print_json(e, log, &ra->opt, runs);
 		else if (ra->format == FMT_EVENTS)
@@ -585,6 +624,17 @@ static bool load_tables(struct run_inputs *in)
 	return ok;
 }
 
+/* Only a DynamoDB task reads the seed table (sim/ddb.c matches `...:dynamodb:` resources): a
+ * definition that never says "dynamodb" does not get its items marshalled into one (a
+ * Distributed Map's 100,000 items from --items cost 45 MB there). */
+static bool mentions_dynamodb(const struct asl_machine *m)
+{
+	char *text = jdumps(m->json, JSON_COMPACT);
+	bool yes = !text || strstr(text, "dynamodb") != NULL;
+	free(text);
+	return yes;
+}
+
 /* Scenario, definition, input, mocks and the table's items; false after printing why. */
 static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 {
@@ -604,9 +654,14 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 		ok = in->mock != NULL;
 	}
 	const char *items = sim_scenario_items_path(&in->s, ra->items, in->config, ra->definition);
-	if (ok && items && !sim_scenario_table_item(&in->s, items, &in->table_item, &d)) {
-		print_diags(&d, items);
-		ok = false;
+	if (ok && items) {
+		json_t *list = items_load(items, ITEMS_AUTO, NULL, &d);
+		if (!list)
+			print_diags(&d, items);
+		else if (mentions_dynamodb(in->m))
+			in->table_item = items_seed_table_item(&in->s, list);
+		json_decref(list);
+		ok = list != NULL;
 	}
 	diags_fini(&d);
 	return ok && load_tables(in);

@@ -16,6 +16,7 @@
 #include "history/history.h"
 #include "items/items.h"
 #include "lesson/lesson.h"
+#include "sim/assemble.h"
 #include "sim/sim.h"
 #include "tui/tui.h"
 #include "analysis/analysis.h"
@@ -159,8 +160,7 @@ static bool session_children(void *ctx, int64_t t_ms, struct tui_child_counts *o
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		const struct sim_child_info *c = sim_child(s->engine, i);
-		const struct ev *last = ev_log_get(c->log, (int64_t)ev_log_count(c->log));
-		bool ended = c->status != SIM_RUNNING && last && c->start_ms + last->t_ms <= t_ms;
+		bool ended = c->status != SIM_RUNNING && c->end_ms <= t_ms;
 		if (c->start_ms > t_ms)
 			out->pending++;
 		else if (!ended)
@@ -236,18 +236,14 @@ static char *first_error(const struct diags *d, const char *what)
 
 static bool sim_load_machine(struct session *s, const struct sim_args *a, struct diags *d)
 {
-	const char *path = a->definition ? a->definition : s->scenario.stepfunc.definition;
-	if (!a->definition && s->scenario.stepfunc.definition_is_seed)
-		s->model = sim_load_seed_machine(&s->scenario, d);
-	else
-		s->model = asl_load_file(path, NULL, d);
-	if (s->model && !asl_validate(s->model, d)) {
+	const char *path;
+	bool valid;
+	s->model = sim_scenario_machine(&s->scenario, a->definition, &path, &valid, d);
+	if (s->model && !valid) {
 		asl_machine_free(s->model);
 		s->model = NULL;
 	}
-	const char *base = base_name(path);
-	size_t n = strcspn(base, ".");
-	s->machine_name = n ? xstrndup(base, n) : xstrdup("StateMachine");
+	s->machine_name = sim_machine_name(path);
 	return s->model != NULL;
 }
 
@@ -281,11 +277,7 @@ static bool sim_load_data(struct session *s, const struct sim_args *a, const cha
 		items = NULL;
 	if (!items)
 		return true;
-	json_t *list = items_load(items, ITEMS_AUTO, NULL, d);
-	if (list)
-		s->table_item = items_seed_table_item(&s->scenario, list);
-	json_decref(list);
-	return list != NULL;
+	return sim_scenario_table_item(&s->scenario, items, &s->table_item, d);
 }
 
 static bool sim_start(struct session *s, const struct sim_args *a, struct diags *d)
@@ -293,12 +285,8 @@ static bool sim_start(struct session *s, const struct sim_args *a, struct diags 
 	const struct cfg_scenario *sc = &s->scenario;
 	struct sim_options opt;
 	sim_options_init(&opt);
+	sim_options_from_scenario(&opt, sc);
 	opt.seed = s->seed;
-	opt.start_epoch_ms = sc->simulation.start_time.epoch_ms;
-	opt.inline_map_cap = (int)sc->simulation.inline_map_concurrency_cap;
-	opt.history_event_limit = sc->simulation.history_event_limit;
-	if (sc->lambda.def.duration.model == CFG_DUR_FIXED)
-		opt.lambda_duration_ms = (int64_t)sc->lambda.def.duration.ms;
 	opt.state_machine_name = s->machine_name;
 	opt.items_file = a->items;
 	opt.record_logs = true; /* the Logs pane */

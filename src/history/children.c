@@ -21,6 +21,11 @@ static bool plain_name(const char *name)
 	return name && *name && name[0] != '.' && !strchr(name, '/');
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Removes the `*.json` files of dir that are not `<names[i]>.json`: the children of an
  * earlier run written to the same FILE would otherwise be read back as this run's. */
 static void remove_stale(const char *dir, const char *const *names, size_t count)
@@ -28,15 +33,18 @@ static void remove_stale(const char *dir, const char *const *names, size_t count
 	DIR *d = opendir(dir);
 	if (!d)
 		return;
+	/* Sorted once: 100,000 children are not compared with every file. */
+	const char **sorted = xcalloc(count ? count : 1, sizeof(*sorted));
+	memcpy(sorted, names, count * sizeof(*sorted));
+	qsort(sorted, count, sizeof(*sorted), cmp_name);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 		if (de->d_name[0] == '.' || n <= 5 || strcmp(de->d_name + n - 5, ".json") != 0)
 			continue;
-		bool keep = false;
-		for (size_t i = 0; i < count && !keep; i++)
-			keep =
-			    strlen(names[i]) == n - 5 && strncmp(names[i], de->d_name, n - 5) == 0;
+		char *base = xstrndup(de->d_name, n - 5);
+		bool keep = bsearch(&base, sorted, count, sizeof(*sorted), cmp_name) != NULL;
+		free(base);
 		if (!keep) {
 			char *path = xasprintf("%s/%s", dir, de->d_name);
 			remove(path);
@@ -44,10 +52,12 @@ static void remove_stale(const char *dir, const char *const *names, size_t count
 		}
 	}
 	closedir(d);
+	free(sorted);
 }
 
-bool hist_export_children(const char *parent_path, const struct ev_log *const *logs,
-			  const char *const *names, size_t count, struct diags *diags)
+/* Child i's log comes from src; `owned`: the source returns new logs, freed once written. */
+static bool export_children(const char *parent_path, const struct hist_child_source *src,
+			    bool owned, const char *const *names, size_t count, struct diags *diags)
 {
 	char *dir = hist_children_dir(parent_path);
 	bool ok = true;
@@ -66,7 +76,10 @@ bool hist_export_children(const char *parent_path, const struct ev_log *const *l
 		}
 		char *path = xasprintf("%s/%s.json", dir, names[i]);
 		size_t len;
-		char *text = hist_export_text(logs[i], &len);
+		struct ev_log *log = src->load(src->ctx, i);
+		char *text = hist_export_text(log, &len);
+		if (owned)
+			ev_log_free(log);
 		char *err = NULL;
 		if (!file_write_atomic(path, text, len, &err)) {
 			diags_add(diags, DIAG_ERROR, "write", path, 0, 0, NULL, "%s", err);
@@ -82,13 +95,35 @@ bool hist_export_children(const char *parent_path, const struct ev_log *const *l
 	return ok;
 }
 
+static struct ev_log *borrowed_log(const void *ctx, size_t key)
+{
+	return (struct ev_log *)((const struct ev_log *const *)ctx)[key];
+}
+
+bool hist_export_children(const char *parent_path, const struct ev_log *const *logs,
+			  const char *const *names, size_t count, struct diags *diags)
+{
+	/* The logs are borrowed: the source hands them out and they are not freed. */
+	struct hist_child_source src = {borrowed_log, logs};
+	return export_children(parent_path, &src, false, names, count, diags);
+}
+
+bool hist_export_children_from(const char *parent_path, const struct hist_child_source *src,
+			       const char *const *names, size_t count, struct diags *diags)
+{
+	return export_children(parent_path, src, true, names, count, diags);
+}
+
 /* ---- Map Runs ---- */
 
 struct child {
-	const struct ev_log *log;
+	const struct ev_log *log; /* NULL: loaded from src on demand */
 	struct ev_log *owned;
 	char *name;
 	bool matched;
+	enum hist_status status; /* lazily added children */
+	const struct hist_child_source *src;
+	size_t key;
 };
 
 struct hist_map_runs {
@@ -96,6 +131,7 @@ struct hist_map_runs {
 	VEC(struct hist_map_run) runs;
 	VEC(struct child) children;
 	size_t unmatched;
+	struct ev_log *loaded; /* the lazily added child hist_map_runs_child returned last */
 };
 
 static const char *map_run_id(const char *arn)
@@ -152,6 +188,7 @@ void hist_map_runs_free(struct hist_map_runs *m)
 	}
 	VEC_FREE(m->children);
 	VEC_FREE(m->runs);
+	ev_log_free(m->loaded);
 	free(m);
 }
 
@@ -189,13 +226,11 @@ static size_t child_items(const struct ev_log *log)
 	return json_is_array(items) ? json_array_size(items) : 1;
 }
 
-static void count_child(struct hist_map_run *r, const struct ev_log *log)
+static void count_child(struct hist_map_run *r, enum hist_status status, size_t items)
 {
-	struct hist_outcome o;
-	hist_outcome(log, &o);
 	r->children++;
-	r->items += child_items(log);
-	switch (o.status) {
+	r->items += items;
+	switch (status) {
 	case HIST_SUCCEEDED:
 		r->succeeded++;
 		break;
@@ -214,12 +249,11 @@ static void count_child(struct hist_map_run *r, const struct ev_log *log)
 	}
 }
 
-static struct child *push_child(struct hist_map_runs *m, const struct ev_log *log, const char *name)
+static struct child *push_child(struct hist_map_runs *m, struct child c, size_t items)
 {
-	struct child c = {.log = log, .name = xstrdup(name)};
-	struct hist_map_run *r = run_of(m, name);
+	struct hist_map_run *r = run_of(m, c.name);
 	if (r) {
-		count_child(r, log);
+		count_child(r, c.status, items);
 		c.matched = true;
 	} else {
 		m->unmatched++;
@@ -228,9 +262,24 @@ static struct child *push_child(struct hist_map_runs *m, const struct ev_log *lo
 	return &m->children.items[m->children.len - 1];
 }
 
+static struct child *push_log(struct hist_map_runs *m, const struct ev_log *log, const char *name)
+{
+	struct hist_outcome o;
+	hist_outcome(log, &o);
+	struct child c = {.log = log, .name = xstrdup(name), .status = o.status};
+	return push_child(m, c, child_items(log));
+}
+
 bool hist_map_runs_add(struct hist_map_runs *m, const struct ev_log *child, const char *name)
 {
-	return push_child(m, child, name)->matched;
+	return push_log(m, child, name)->matched;
+}
+
+bool hist_map_runs_add_lazy(struct hist_map_runs *m, const char *name, enum hist_status status,
+			    size_t items, const struct hist_child_source *src, size_t key)
+{
+	struct child c = {.name = xstrdup(name), .status = status, .src = src, .key = key};
+	return push_child(m, c, items)->matched;
 }
 
 /* The file name without its folder and `.json`, owned by the caller. */
@@ -263,7 +312,7 @@ bool hist_map_runs_load(struct hist_map_runs *m, const char *path, struct diags 
 	if (!log)
 		return false;
 	char *name = name_of_path(path);
-	struct child *c = push_child(m, log, name);
+	struct child *c = push_log(m, log, name);
 	c->owned = log;
 	if (!c->matched)
 		diags_add(diags, DIAG_WARNING, "unmatched-child", path, 0, 0, NULL,
@@ -271,11 +320,6 @@ bool hist_map_runs_load(struct hist_map_runs *m, const char *path, struct diags 
 			  m->runs.len);
 	free(name);
 	return true;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 bool hist_map_runs_load_dir(struct hist_map_runs *m, const char *dir, struct diags *diags)
@@ -294,7 +338,7 @@ bool hist_map_runs_load_dir(struct hist_map_runs *m, const char *dir, struct dia
 	}
 	closedir(d);
 	if (names.len)
-		qsort(names.items, names.len, sizeof(char *), cmp_str);
+		qsort(names.items, names.len, sizeof(char *), cmp_name);
 	bool ok = true;
 	for (size_t i = 0; i < names.len; i++) {
 		char *path = xasprintf("%s/%s", dir, names.items[i]);
@@ -330,9 +374,15 @@ const struct ev_log *hist_map_runs_child(const struct hist_map_runs *m, size_t i
 {
 	if (i >= m->children.len)
 		return NULL;
+	const struct child *c = &m->children.items[i];
 	if (name)
-		*name = m->children.items[i].name;
-	return m->children.items[i].log;
+		*name = c->name;
+	if (c->log)
+		return c->log;
+	struct hist_map_runs *me = (struct hist_map_runs *)m;
+	ev_log_free(me->loaded);
+	me->loaded = c->src->load(c->src->ctx, c->key);
+	return me->loaded;
 }
 
 /* ---- the summary ---- */
@@ -386,9 +436,12 @@ void hist_map_runs_write_text(const struct hist_map_runs *m, FILE *out)
 {
 	for (size_t i = 0; i < m->children.len; i++) {
 		const struct child *c = &m->children.items[i];
+		struct ev_log *loaded = c->log ? NULL : c->src->load(c->src->ctx, c->key);
+		const struct ev_log *log = c->log ? c->log : loaded;
 		struct hist_outcome o;
-		hist_outcome(c->log, &o);
+		hist_outcome(log, &o);
 		fprintf(out, "== %s %s\n", c->name, hist_status_name(o.status));
-		ev_log_write_text(c->log, out);
+		ev_log_write_text(log, out);
+		ev_log_free(loaded);
 	}
 }

@@ -36,6 +36,16 @@ char *hist_children_dir(const char *parent_path);
 bool hist_export_children(const char *parent_path, const struct ev_log *const *logs,
 			  const char *const *names, size_t count, struct diags *diags);
 
+/* Child logs produced on demand (a simulator keeps ended children compact): load(ctx, key)
+ * returns child `key`'s log, owned by the caller. */
+struct hist_child_source {
+	struct ev_log *(*load)(const void *ctx, size_t key);
+	const void *ctx; /* borrowed */
+};
+/* hist_export_children with child i's log from src (key i), one in memory at a time. */
+bool hist_export_children_from(const char *parent_path, const struct hist_child_source *src,
+			       const char *const *names, size_t count, struct diags *diags);
+
 /* One Map Run of the parent and the children tied to it. */
 struct hist_map_run {
 	const char *arn;	 /* mapRunArn (borrowed from the parent log) */
@@ -57,6 +67,10 @@ void hist_map_runs_free(struct hist_map_runs *m);
 /* Ties a child log (borrowed, must outlive m) named `name` to its Map Run. False (nothing
  * counted) when no Map Run matches. */
 bool hist_map_runs_add(struct hist_map_runs *m, const struct ev_log *child, const char *name);
+/* The same for a child known by its outcome (status, items processed) whose log src (borrowed,
+ * must outlive m) loads with `key` when it is read (write_text, hist_map_runs_child). */
+bool hist_map_runs_add_lazy(struct hist_map_runs *m, const char *name, enum hist_status status,
+			    size_t items, const struct hist_child_source *src, size_t key);
 /* Imports the child history at path (its name: the file name without `.json`) and ties it;
  * the log is owned by m. An unreadable file is an error; an unmatched child a warning. */
 bool hist_map_runs_load(struct hist_map_runs *m, const char *path, struct diags *diags);
@@ -68,7 +82,8 @@ const struct hist_map_run *hist_map_run(const struct hist_map_runs *m, size_t i)
 /* Children loaded (tied or not) and those tied to no Map Run. */
 size_t hist_map_runs_child_count(const struct hist_map_runs *m);
 size_t hist_map_runs_unmatched(const struct hist_map_runs *m);
-/* Child i in load order: its log and name (borrowed). */
+/* Child i in load order: its log and name (borrowed; a lazily added child's log is valid until
+ * the next call). */
 const struct ev_log *hist_map_runs_child(const struct hist_map_runs *m, size_t i,
 					 const char **name);
 

@@ -21,8 +21,9 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b)
 	json_decref(b->results);
 	free(b->reader_error);
 	free(b->run_arn);
-	json_decref(b->inputs);
-	json_decref(b->failed_flags);
+	sim_rwriter_free(b->writer);
+	free(b->child_arn_prefix);
+	free(b->child_sm_name);
 	free(b);
 }
 
@@ -179,11 +180,10 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	struct sim_block *b = owner->block;
 	const struct asl_state *st = b->state;
 	size_t size = results_size(b);
-	if (b->distributed && b->inputs) {
+	if (b->distributed && b->writer) {
 		char *why = NULL;
-		json_t *res = sim_dmap_write_results(e, json_object_get(st->json, "ResultWriter"),
-						     b->eff_input, b->run_arn, b->inputs,
-						     b->results, b->failed_flags, &why);
+		json_t *res = sim_rwriter_finish(b->writer, &why);
+		b->writer = NULL;
 		if (!res) {
 			owner->last = sim_emit_error(e, EV_MapRunFailed, b->run_started_id, st,
 						     owner->item, "States.ResultWriterFailed", why);
@@ -314,8 +314,14 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 		struct flow_error err = {0};
 		c->input = item_input(e, b, i, &err);
 		g = b->state->processor;
-		if (b->distributed)
+		if (b->distributed) {
 			c->child = sim_child_start(e, b, i, c->input ? c->input : json_null());
+			/* The child holds its input now: the Map Run's copy of the item can go
+			 * (a Retry of the Map reads the items again) when the array is the Map
+			 * Run's own, not a part of the state's input. */
+			if (b->from_reader || b->batched)
+				json_array_set(b->items, i, json_null());
+		}
 		if (!c->input) {
 			c->input = json_null();
 			const char *name = err.name ? err.name : "States.Runtime";
@@ -323,8 +329,6 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 			flow_error_fini(&err);
 			return;
 		}
-		if (b->inputs)
-			json_array_set(b->inputs, i, c->input);
 	} else {
 		c->input = json_incref(b->eff_input);
 		g = b->state->branches[i];
@@ -343,7 +347,9 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	struct sim_block *b = run->block;
 	json_decref(b->results);
 	b->results = json_array();
-	for (size_t i = 0; i < b->count; i++)
+	/* With a ResultWriter the results go to its files as children end. */
+	bool to_writer = b->distributed && json_object_get(b->state->json, "ResultWriter");
+	for (size_t i = 0; i < b->count && !to_writer; i++)
 		json_array_append(b->results, json_null());
 	b->next_start = b->running = b->done = 0;
 	b->sized = b->sized_bytes = 0;
@@ -359,18 +365,10 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	if (b->distributed) {
 		free(b->run_arn);
 		b->run_arn = sim_dmap_run_arn(e, b->state);
+		free(b->child_arn_prefix); /* names the previous Map Run */
+		b->child_arn_prefix = NULL;
 		b->run_started_id = sim_emit(e, EV_MapRunStarted, run->last, b->state, run->item,
 					     NULL, json_pack("{s:s}", "mapRunArn", b->run_arn));
-		if (json_object_get(b->state->json, "ResultWriter")) {
-			json_decref(b->inputs);
-			json_decref(b->failed_flags);
-			b->inputs = json_array();
-			b->failed_flags = json_array();
-			for (size_t i = 0; i < b->count; i++) {
-				json_array_append(b->inputs, json_null());
-				json_array_append(b->failed_flags, json_false());
-			}
-		}
 		run->last = b->last_done = b->run_started_id;
 		if (b->reader_error) {
 			run->last =
@@ -379,6 +377,12 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 			sim_handle_error(e, run, "States.ItemReaderFailed", b->reader_error);
 			return;
 		}
+		sim_rwriter_free(b->writer);
+		b->writer = NULL;
+		if (to_writer)
+			b->writer =
+			    sim_rwriter_new(e, json_object_get(b->state->json, "ResultWriter"),
+					    b->eff_input, b->run_arn, b->count);
 	}
 	if (b->count == 0) {
 		finish_block(e, run);
@@ -395,6 +399,10 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 {
 	struct sim_block *b = child->parent;
 	sim_use_child(e, b->owner->child);
+	/* The record first: the child's input is let go of when it ends. */
+	if (b->writer)
+		sim_rwriter_add(b->writer, child->index, child->child->input, output, false, NULL,
+				NULL);
 	if (b->distributed) /* a child execution: its end is in its own history */
 		sim_child_end(e, child->child, SIM_SUCCEEDED, child->last, output, NULL, NULL);
 	else if (b->is_map)
@@ -402,12 +410,16 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 					(int32_t)child->index, NULL, NULL);
 	else
 		b->last_done = child->last;
-	size_t size = sim_sized_of(child->out_size, output);
-	if (size != SIZE_MAX) {
-		b->sized++;
-		b->sized_bytes += size;
+	if (b->writer) {
+		json_decref(output);
+	} else {
+		size_t size = sim_sized_of(child->out_size, output);
+		if (size != SIZE_MAX) {
+			b->sized++;
+			b->sized_bytes += size;
+		}
+		json_array_set_new(b->results, child->index, output);
 	}
-	json_array_set_new(b->results, child->index, output);
 	unlink_child(b, child);
 	b->done++;
 	/* With a limit, the next iteration points at the last event inside the one that
@@ -476,11 +488,14 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	struct sim_block *b = child->parent;
 	struct sim_run *owner = b->owner;
 	b->failed++;
+	if (b->writer)
+		sim_rwriter_add(b->writer, child->index, child->child->input, NULL, true, error,
+				cause);
+	else
+		json_array_set_new(
+		    b->results, child->index,
+		    json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : ""));
 	sim_child_end(e, child->child, SIM_FAILED, child->last, NULL, error, cause);
-	if (b->failed_flags)
-		json_array_set(b->failed_flags, child->index, json_true());
-	json_array_set_new(b->results, child->index,
-			   json_pack("{s:s, s:s}", "Error", error, "Cause", cause ? cause : ""));
 	unlink_child(b, child);
 	sim_run_release(e, child);
 	if (sim_dmap_tolerated(b->state, b->eff_input, b->failed, b->count)) {
@@ -501,6 +516,8 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	b->next_start = b->count;
 	json_decref(b->results);
 	b->results = NULL;
+	sim_rwriter_free(b->writer); /* a failed Map Run writes no results */
+	b->writer = NULL;
 	sim_use_child(e, owner->child);
 	const char *name = "States.ExceedToleratedFailureThreshold";
 	const char *why = "The specified tolerated failure threshold was exceeded";

@@ -127,7 +127,7 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 		return NULL;
 	json_t *ctx = json_object();
 	json_object_set(ctx, "Execution",
-			run && run->child ? run->child->ctx_exec
+			run && run->child ? sim_child_exec_context(e, run->child)
 					  : json_object_get(e->ctx_base, "Execution"));
 	json_object_set(ctx, "StateMachine", json_object_get(e->ctx_base, "StateMachine"));
 	char stamp[40];

@@ -7,11 +7,9 @@
  */
 #include "internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "items/items.h"
 
@@ -194,121 +192,4 @@ char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st)
 	const char *label = json_string_value(json_object_get(st->json, "Label"));
 	return xasprintf("arn:aws:states:%s:123456789012:mapRun:%s/%s:%s", e->region, e->sm_name,
 			 label ? label : st->name, id);
-}
-
-/* mkdir -p */
-static bool make_dirs(const char *path, char **why)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s)
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-			*why = xasprintf("cannot create %s: %s", p, strerror(errno));
-			free(p);
-			return false;
-		}
-		if (!c)
-			break;
-		*s = c;
-	}
-	free(p);
-	return true;
-}
-
-static bool write_json(const char *dir, const char *name, json_t *v, size_t *size, char **why)
-{
-	char *path = xasprintf("%s/%s", dir, name);
-	char *text = jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-	char *err = NULL;
-	bool ok = file_write_atomic(path, text, strlen(text), &err);
-	*size = strlen(text);
-	if (!ok)
-		*why = xasprintf("cannot write %s: %s", path, err);
-	free(err);
-	free(text);
-	free(path);
-	return ok;
-}
-
-static char *dump(json_t *v)
-{
-	return jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-}
-
-/*
- * ResultWriter with a local folder standing in for S3: <Bucket>/<Prefix>/<map run id>/ gets
- * SUCCEEDED_0.json and FAILED_0.json (one record per child execution) and manifest.json; the
- * Map's result becomes {MapRunArn, ResultWriterDetails {Bucket, Key}} (aws-facts b.2). The
- * record layout follows the AWS guide's description; it is not checked against a recording.
- */
-json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
-			       const char *run_arn, json_t *inputs, json_t *results,
-			       json_t *failed_flags, char **why)
-{
-	struct flow_env env;
-	struct flow_error err = {0};
-	sim_flow_env(e, NULL, NULL, &env);
-	json_t *tmpl = json_object_get(writer, "Parameters");
-	json_t *params = tmpl ? flow_template(tmpl, eff, &env, &err) : json_object();
-	if (!params) {
-		*why = xstrdup(err.cause ? err.cause : "invalid ResultWriter Parameters");
-		flow_error_fini(&err);
-		return NULL;
-	}
-	const char *bucket = json_string_value(json_object_get(params, "Bucket"));
-	const char *prefix = json_string_value(json_object_get(params, "Prefix"));
-	const char *id = strrchr(run_arn, ':') + 1;
-	char *key_dir = prefix && *prefix ? xasprintf("%s/%s", prefix, id) : xstrdup(id);
-	char *dir = xasprintf("%s/%s", bucket ? bucket : ".", key_dir);
-	json_t *ok_list = json_array(), *bad_list = json_array();
-	for (size_t i = 0; i < json_array_size(results); i++) {
-		bool failed = json_is_true(json_array_get(failed_flags, i));
-		char *in = dump(json_array_get(inputs, i));
-		char *out = dump(json_array_get(results, i));
-		json_t *rec =
-		    json_pack("{s:s, s:o, s:s}", "Input", in, "Name", json_sprintf("%s:%zu", id, i),
-			      "Status", failed ? "FAILED" : "SUCCEEDED");
-		if (failed) {
-			json_t *r = json_array_get(results, i);
-			json_object_set(rec, "Error", json_object_get(r, "Error"));
-			json_object_set(rec, "Cause", json_object_get(r, "Cause"));
-		} else {
-			json_object_set_new(rec, "Output", json_string(out));
-		}
-		json_array_append_new(failed ? bad_list : ok_list, rec);
-		free(in);
-		free(out);
-	}
-	size_t ok_size = 0, bad_size = 0, man_size = 0;
-	bool ok = make_dirs(dir, why) &&
-		  write_json(dir, "SUCCEEDED_0.json", ok_list, &ok_size, why) &&
-		  write_json(dir, "FAILED_0.json", bad_list, &bad_size, why);
-	json_t *result = NULL;
-	if (ok) {
-		json_t *man = json_pack(
-		    "{s:s, s:s, s:{s:[{s:s%, s:I}], s:[{s:s%, s:I}], s:[]}}", "DestinationBucket",
-		    bucket ? bucket : ".", "MapRunArn", run_arn, "ResultFiles", "FAILED", "Key",
-		    key_dir, strlen(key_dir), "Size", (json_int_t)bad_size, "SUCCEEDED", "Key",
-		    key_dir, strlen(key_dir), "Size", (json_int_t)ok_size, "PENDING");
-		json_t *files = json_object_get(man, "ResultFiles");
-		json_object_set_new(json_array_get(json_object_get(files, "FAILED"), 0), "Key",
-				    json_sprintf("%s/FAILED_0.json", key_dir));
-		json_object_set_new(json_array_get(json_object_get(files, "SUCCEEDED"), 0), "Key",
-				    json_sprintf("%s/SUCCEEDED_0.json", key_dir));
-		ok = write_json(dir, "manifest.json", man, &man_size, why);
-		json_decref(man);
-	}
-	if (ok)
-		result = json_pack("{s:s, s:{s:s, s:o}}", "MapRunArn", run_arn,
-				   "ResultWriterDetails", "Bucket", bucket ? bucket : ".", "Key",
-				   json_sprintf("%s/manifest.json", key_dir));
-	json_decref(ok_list);
-	json_decref(bad_list);
-	json_decref(params);
-	free(key_dir);
-	free(dir);
-	return result;
 }

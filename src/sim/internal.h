@@ -10,7 +10,9 @@
  *
  * Files: engine.c (lifecycle, loop, emission, run ends), context.c (per-state facts, `$$`),
  * states.c (enter/exit, Pass, Choice, Wait, Fail, Retry/Catch, Assign), task.c, block.c (Map
- * and Parallel), dmap.c (Distributed Map), service.c and scenario.c (models), command.c
+ * and Parallel), dmap.c (Distributed Map: item reading, batching, tolerance), child.c (its
+ * child executions), spill.c (their ended histories), rwriter.c (ResultWriter), jtext.c
+ * (JSON text as json_dumps writes it), service.c and scenario.c (models), command.c
  * (local handlers), mock.c, queue.c, retry.c, size.c, time.c.
  */
 #ifndef STEPSCOPE_SIM_INTERNAL_H
@@ -111,8 +113,13 @@ struct sim_block;
 struct sim_child {
 	struct sim_child_info info;
 	struct ev_log *log; /* owned */
-	char *name, *arn, *map_run_arn;
-	json_t *ctx_exec; /* `$$.Execution` inside the child (owned) */
+	char *arn, *map_run_arn;
+	const char *name;  /* the end of arn */
+	bool owns_run_arn; /* else map_run_arn is the previous child's */
+	json_t *ctx_exec;  /* `$$.Execution` inside the child (owned, NULL until read) */
+	json_t *input;	   /* its input, for the ResultWriter (owned) */
+	uint64_t spill_at; /* once ended: its history's record in e->spill */
+	size_t spill_len;
 };
 
 struct sim_run {
@@ -165,10 +172,12 @@ struct sim_block {
 	const struct asl_state *state;
 	bool is_map;
 	bool distributed, batched, from_reader;
-	char *reader_error;	       /* ItemReader failure, reported when the Map Run starts */
-	size_t failed;		       /* Distributed: children failed within the tolerance */
-	char *run_arn;		       /* Distributed: the Map Run */
-	json_t *inputs, *failed_flags; /* Distributed with ResultWriter: per child */
+	char *reader_error;	    /* ItemReader failure, reported when the Map Run starts */
+	size_t failed;		    /* Distributed: children failed within the tolerance */
+	char *run_arn;		    /* Distributed: the Map Run */
+	struct sim_rwriter *writer; /* Distributed with ResultWriter (owned) */
+	char *child_arn_prefix;	    /* Distributed: its children's ARNs but the index */
+	char *child_sm_name;	    /* Distributed: "<machine>/<label>" of its children */
 	int64_t run_started_id;
 	json_t *eff_input; /* Map: after InputPath (ItemSelector's `$`); Parallel: branch input */
 	json_t *items;	   /* Map: the items array */
@@ -217,6 +226,8 @@ struct sim_engine {
 	struct sim_child *cur;		  /* whose log e->log is: NULL = main_log */
 	int64_t t0;			  /* virtual start of e->log's execution */
 	VEC(struct sim_child *) children; /* owned, in start order */
+	struct sim_spill *spill;	  /* ended children's histories (spill.c), owned */
+	json_t *child_started_extra;	  /* children's ExecutionStarted details, owned */
 	bool limit_hit;
 	json_t *output;
 	char *error, *cause;
@@ -319,10 +330,21 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
 bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total);
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
-/* Writes the results (ResultWriter); the Map's new result, or NULL with *why (owned). */
-json_t *sim_dmap_write_results(struct sim_engine *e, json_t *writer, json_t *eff,
-			       const char *run_arn, json_t *inputs, json_t *results,
-			       json_t *failed_flags, char **why);
+
+/* rwriter.c: a Map Run's ResultWriter, records streamed as children end. */
+struct sim_rwriter;
+/* For the Map Run run_arn (copied) of `count` children; writer (the ResultWriter field) and
+ * eff (the Map's effective input) are borrowed, references kept. Failures are reported by
+ * sim_rwriter_finish. */
+struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t *eff,
+				    const char *run_arn, size_t count);
+/* Child `index` ended: its input, and its output or (failed) error and cause; all borrowed. */
+void sim_rwriter_add(struct sim_rwriter *w, size_t index, json_t *input, json_t *output,
+		     bool failed, const char *error, const char *cause);
+/* Completes the files and frees w: the Map's new result, or NULL with *why (owned). */
+json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why);
+/* Discards w and whatever it wrote (a failed Map Run); NULL is a no-op. */
+void sim_rwriter_free(struct sim_rwriter *w);
 
 /* child.c */
 /* Makes e->log the log of c (NULL = the execution's own): events go there from now on. */
@@ -335,9 +357,32 @@ struct sim_child *sim_child_start(struct sim_engine *e, struct sim_block *b, siz
  * (borrowed), or ExecutionFailed / ExecutionAborted with error and cause. e->log is kept. */
 void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status status, int64_t last,
 		   json_t *output, const char *error, const char *cause);
+/* `$$.Execution` inside child c (borrowed), built on first use. */
+json_t *sim_child_exec_context(struct sim_engine *e, struct sim_child *c);
 /* Aborts a running child run of a Distributed Map: its open states, then ExecutionAborted. */
 void sim_child_abort(struct sim_engine *e, struct sim_run *run);
 void sim_children_free(struct sim_engine *e);
+
+/* jtext.c: compact JSON text exactly as json_dumps(JSON_COMPACT | JSON_ENCODE_ANY) writes it
+ * (v borrowed; NULL is null), appended to sb; `quoted`: escaped as the contents of a JSON
+ * string. */
+void sim_json_append(struct strbuf *sb, const json_t *v, bool quoted);
+/* s[0..n) escaped as inside a JSON string, as jansson escapes it. */
+void sim_json_escape(struct strbuf *sb, const char *s, size_t n);
+
+/* spill.c: ended children's histories as compact records in a temporary file. */
+struct sim_spill;
+struct sim_spill *sim_spill_new(void);
+void sim_spill_free(struct sim_spill *s);
+/* Stores log's record (log borrowed): its position, and its length in *len. */
+uint64_t sim_spill_put(struct sim_spill *s, const struct ev_log *log, size_t *len);
+/* The log stored at `at` rebuilt, owned by the caller. */
+struct ev_log *sim_spill_get(const struct sim_spill *s, uint64_t at, size_t len);
+/* The JSON text of v (borrowed; a reference is kept until the next call): a child's output,
+ * which its ResultWriter record and its stored history both hold, serialized once. */
+const struct strbuf *sim_json_text(struct sim_spill *s, json_t *v);
+/* A copy of log (borrowed) through the same encoding, owned by the caller. */
+struct ev_log *sim_log_copy(const struct ev_log *log);
 
 /* logs.c */
 /* One Lambda invocation's log lines (all borrowed). */

@@ -172,19 +172,28 @@ void sim_get_stats(const struct sim_engine *e, struct sim_stats *out);
  * (AWS records no history for them): `express` marks them.
  */
 struct sim_child_info {
-	const struct ev_log *log; /* the child's history; borrowed, lives as long as the engine */
-	const char *name;	  /* execution name "<map run id>_<index, 5 digits>"; borrowed */
-	const char *arn;	  /* ...:execution:<machine>/<label>:<name>; borrowed */
-	const char *map_run_arn;  /* the Map Run it belongs to; borrowed */
-	const char *map_state;	  /* the Distributed Map state's name; borrowed */
-	size_t index;		  /* item (or batch) index in the Map Run */
-	int64_t start_ms;	  /* parent virtual time it started at */
-	enum sim_status status;	  /* RUNNING until its closing event */
-	bool express;		  /* ProcessorConfig.ExecutionType EXPRESS */
+	const char *name;	 /* execution name "<map run id>_<index, 5 digits>"; borrowed */
+	const char *arn;	 /* ...:execution:<machine>/<label>:<name>; borrowed */
+	const char *map_run_arn; /* the Map Run it belongs to; borrowed */
+	const char *map_state;	 /* the Distributed Map state's name; borrowed */
+	size_t index;		 /* item (or batch) index in the Map Run */
+	int64_t start_ms;	 /* parent virtual time it started at */
+	int64_t end_ms;		 /* parent virtual time of its closing event, once ended */
+	size_t events;		 /* events in its history, once ended */
+	size_t items;		 /* items it processed: a batch's Items, else 1 */
+	enum sim_status status;	 /* RUNNING until its closing event */
+	bool express;		 /* ProcessorConfig.ExecutionType EXPRESS */
 };
 size_t sim_child_count(const struct sim_engine *e);
 /* Child i (< sim_child_count), borrowed; stable while the engine lives (it may still run). */
 const struct sim_child_info *sim_child(const struct sim_engine *e, size_t i);
+/*
+ * Child i's history so far as a new log owned by the caller (ev_log_free), NULL past the end.
+ * An ended child's history is not kept as a log: it is stored compactly (a temporary file)
+ * when the child ends and rebuilt here, equal to what was appended, so that a Map Run of
+ * 100,000 children does not hold a million events and their payloads in memory.
+ */
+struct ev_log *sim_child_history(const struct sim_engine *e, size_t i);
 
 /* ---- simulated CloudWatch logs (what Lambda functions write) ---- */
 struct sim_log_line {

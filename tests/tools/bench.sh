@@ -84,7 +84,7 @@ sim_case() { # sim_case MODE N
 	st=$(json_field "$W/sim-$mode-$n.out" status)
 	ev=$(json_field "$W/sim-$mode-$n.out" events)
 	note=""
-	[ "$mode" = distributed ] && note="events: the parent's (child executions keep none)"
+	[ "$mode" = distributed ] && note="events: the parent's (each child keeps its own history)"
 	[ "$st" = SUCCEEDED ] || note="status ${st:-none} (exit $STATUS), see $W/sim-$mode-$n.err"
 	row "sim-$mode" "$n" "${ev:-0}" "$MS" "$RSS" "$note"
 }

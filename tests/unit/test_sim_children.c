@@ -85,18 +85,24 @@ static void test_children_have_their_own_logs(void **state)
 		assert_true(strncmp(c->name, run_id, strlen(run_id)) == 0);
 		assert_true(strstr(c->arn, ":execution:StateMachine/Run:") != NULL);
 		assert_true(strstr(c->arn, c->name) != NULL);
-		const struct ev *first = ev_log_get(c->log, 1);
+		struct ev_log *log = sim_child_history(f.e, i);
+		const struct ev *first = ev_log_get(log, 1);
 		assert_int_equal(first->type, EV_ExecutionStarted);
 		assert_int_equal(json_integer_value(first->payload), (json_int_t)i + 1);
 		/* The first state also points at 0 (aws-facts a.5). */
-		assert_int_equal(ev_log_get(c->log, 2)->prev, 0);
-		assert_int_equal(ev_log_get(c->log, 2)->item, -1);
-		const struct ev *last = ev_log_get(c->log, (int64_t)ev_log_count(c->log));
+		assert_int_equal(ev_log_get(log, 2)->prev, 0);
+		assert_int_equal(ev_log_get(log, 2)->item, -1);
+		const struct ev *last = ev_log_get(log, (int64_t)ev_log_count(log));
 		assert_int_equal(last->type, i < 2 ? EV_ExecutionSucceeded : EV_ExecutionFailed);
 		assert_int_equal(c->status, i < 2 ? SIM_SUCCEEDED : SIM_FAILED);
-		assert_string_equal(ev_log_str(c->log, ev_log_meta_const(c->log)->execution_name),
+		assert_int_equal(c->events, ev_log_count(log));
+		assert_int_equal(c->end_ms, c->start_ms + last->t_ms);
+		assert_int_equal(c->items, 1);
+		assert_string_equal(ev_log_str(log, ev_log_meta_const(log)->execution_name),
 				    c->name);
+		ev_log_free(log);
 	}
+	assert_null(sim_child_history(f.e, 4));
 	assert_null(sim_child(f.e, 4));
 	stop(&f);
 }
@@ -151,12 +157,14 @@ static void test_child_context(void **state)
 	assert_int_equal(sim_child_count(e), 2);
 	for (size_t i = 0; i < 2; i++) {
 		const struct sim_child_info *c = sim_child(e, i);
-		const struct ev *end = ev_log_get(c->log, (int64_t)ev_log_count(c->log));
+		struct ev_log *hist = sim_child_history(e, i);
+		const struct ev *end = ev_log_get(hist, (int64_t)ev_log_count(hist));
 		assert_int_equal(end->type, EV_ExecutionSucceeded);
 		assert_string_equal(json_string_value(json_object_get(end->payload, "name")),
 				    c->name);
 		assert_true(
 		    json_equal(json_object_get(end->payload, "input"), json_array_get(input, i)));
+		ev_log_free(hist);
 	}
 	sim_free(e);
 	ev_log_free(log);
