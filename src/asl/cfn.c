@@ -193,7 +193,7 @@ static void render(struct rend *r, json_t *v, const char *ptr, const struct vars
 		render_fn(r, fn, json_object_get(v, fn), fp, vars, depth);
 		free(fp);
 	} else {
-		char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *s = jdumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		emit(r, s ? s : "", s ? strlen(s) : 0, ptr, -1);
 		free(s);
 	}

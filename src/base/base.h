@@ -4,11 +4,12 @@
  * Owns: allocation that aborts on exhaustion (xmalloc and friends), the diagnostic record
  * and list used for every user-facing error, a growable string builder, a growable vector
  * macro, line/column lookup in source text, a seeded PRNG with independent streams, and
- * whole-file read / atomic write.
+ * whole-file read / atomic write, and the small-block pool jansson allocates from.
  *
  * Contract: out of memory is not a user error; it prints one line and aborts, so callers
  * never check allocation results. Everything else reports through `struct diag`.
- * Uses libc, and jansson for the name of a JSON value's type (jtype_phrase).
+ * Uses libc, and jansson for the name of a JSON value's type (jtype_phrase), its allocator
+ * hook and json_dump_callback (jdumps).
  */
 #ifndef STEPSCOPE_BASE_H
 #define STEPSCOPE_BASE_H
@@ -35,6 +36,26 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 char *xvasprintf(const char *fmt, va_list ap);
+
+/* ---- the small-block pool (pool.c), for jansson: json_set_alloc_funcs(pool_malloc, pool_free)
+ * once, before the first JSON value, when pool_init() returns true. pool_init is false (the
+ * pool stays off, pool_malloc is malloc) under ASan, valgrind (unless STEPSCOPE_POOL=1) or
+ * STEPSCOPE_POOL=0. Blocks are 8-byte aligned; pool_free takes pool and malloc blocks
+ * alike. ---- */
+bool pool_init(void);
+bool pool_enabled(void);
+void *pool_malloc(size_t size);
+void pool_free(void *p);
+/* Bytes of address space handed out as spans so far (committed when touched). */
+size_t pool_reserved(void);
+struct json_t;
+/* Installs the pool as jansson's allocator when pool_init() allows it; call once at the very
+ * start of main, before any JSON value exists. True when installed. */
+bool jansson_use_pool(void);
+/* json_dumps(v, flags), but the text is always a malloc block for free() (jansson's
+ * allocator may be the pool): every json_dumps of the program goes through here. NULL where
+ * json_dumps gives NULL (a scalar without JSON_ENCODE_ANY); v borrowed. */
+char *jdumps(const struct json_t *v, size_t flags);
 
 /* ---- growable vector: struct { T *items; size_t len, cap; } ---- */
 #define VEC(T)                                                                             \

@@ -629,7 +629,7 @@ static bool load_tables(struct run_inputs *in)
  * Distributed Map's 100,000 items from --items cost 45 MB there). */
 static bool mentions_dynamodb(const struct asl_machine *m)
 {
-	char *text = json_dumps(m->json, JSON_COMPACT);
+	char *text = jdumps(m->json, JSON_COMPACT);
 	bool yes = !text || strstr(text, "dynamodb") != NULL;
 	free(text);
 	return yes;

@@ -9,9 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_dynamic_key(const char *key, size_t *base_len)
+static bool is_dynamic_key(const char *key, size_t n, size_t *base_len)
 {
-	size_t n = strlen(key);
 	if (n < 2 || strcmp(key + n - 2, ".$") != 0)
 		return false;
 	*base_len = n - 2;
@@ -116,23 +115,21 @@ static json_t *expand(json_t *t, json_t *input, const struct flow_env *env, stru
 	}
 	if (!json_is_object(t))
 		return json_incref(t);
+	/* Keys set by length without a UTF-8 check: the template's own keys, already checked by
+	 * jansson (a per-call cost in every Task's Parameters). */
 	json_t *out = json_object();
-	const char *key;
-	json_t *item;
-	json_object_foreach(t, key, item)
-	{
-		size_t base;
-		json_t *v = is_dynamic_key(key, &base) ? dynamic_value(key, item, input, env, err)
-						       : expand(item, input, env, err);
+	for (void *it = json_object_iter(t); it; it = json_object_iter_next(t, it)) {
+		const char *key = json_object_iter_key(it);
+		size_t len = strlen(key), base;
+		bool dyn = is_dynamic_key(key, len, &base);
+		json_t *item = json_object_iter_value(it);
+		json_t *v =
+		    dyn ? dynamic_value(key, item, input, env, err) : expand(item, input, env, err);
 		if (!v) {
 			json_decref(out);
 			return NULL;
 		}
-		if (is_dynamic_key(key, &base)) {
-			json_object_setn_new(out, key, base, v);
-		} else {
-			json_object_set_new(out, key, v);
-		}
+		json_object_setn_new_nocheck(out, key, dyn ? base : len, v);
 	}
 	return out;
 }
@@ -211,7 +208,7 @@ static void check_node(struct check *ck, json_t *t)
 	{
 		size_t base;
 		sb_add_pointer_token(&ck->ptr, key);
-		if (is_dynamic_key(key, &base)) {
+		if (is_dynamic_key(key, strlen(key), &base)) {
 			char *plain = xstrndup(key, base);
 			if (json_object_get(t, plain)) {
 				char *m = xasprintf("the field '%s' is given twice, as '%s' and "

@@ -27,7 +27,7 @@ static void add_value(struct strbuf *sb, json_t *v, bool path)
 		sb_add(sb, json_string_value(v));
 		return;
 	}
-	char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	char *s = jdumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 	sb_add(sb, s ? s : "?");
 	free(s);
 }

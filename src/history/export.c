@@ -34,7 +34,7 @@ char *hist_export_text(const struct ev_log *log, size_t *len)
 	sb_add(&sb, n ? "{\n    \"events\": [\n" : "{\n    \"events\": []\n}\n");
 	for (size_t id = 1; id <= n; id++) {
 		json_t *obj = ev_to_json(log, ev_log_get(log, (int64_t)id), start);
-		char *text = json_dumps(obj, JSON_INDENT(4));
+		char *text = jdumps(obj, JSON_INDENT(4));
 		add_indented(&sb, text);
 		sb_add(&sb, id < n ? ",\n" : "\n    ]\n}\n");
 		free(text);

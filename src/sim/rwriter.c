@@ -372,7 +372,7 @@ json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why)
 		bucket = ".";
 	if (ok) {
 		json_t *man = manifest(w, bucket);
-		char *text = json_dumps(man, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text = jdumps(man, JSON_COMPACT | JSON_ENCODE_ANY);
 		char *path = xasprintf("%s/manifest.json", w->dir);
 		char *err = NULL;
 		if (!file_write_atomic(path, text, strlen(text), &err)) {

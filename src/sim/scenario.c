@@ -47,8 +47,21 @@ struct sim_scenario_models {
 	 * lookup (a copy of its name, a pattern search) cost more than the call. */
 	char *last_fn;
 	const struct cfg_lambda_fn *last_model;
-	size_t last_state; /* index in states */
+	size_t last_state;   /* index in states */
+	char *last_resource; /* the last resource asked about, and whether it is lambda:invoke */
+	bool last_invoke;
 };
+
+/* Whether resource is an optimized lambda:invoke: the same few resources each time. */
+static bool is_invoke(struct sim_scenario_models *m, const char *resource)
+{
+	if (!m->last_resource || strcmp(m->last_resource, resource) != 0) {
+		free(m->last_resource);
+		m->last_resource = xstrdup(resource);
+		m->last_invoke = strstr(resource, ":states:::lambda:invoke") != NULL;
+	}
+	return m->last_invoke;
+}
 
 static struct model_state *model_state(struct sim_scenario_models *m, const char *kind,
 				       const char *key)
@@ -82,9 +95,9 @@ static bool injected(const struct cfg_errors *er, int64_t n, struct rng *r)
 }
 
 /* The function a Lambda task calls: the legacy ARN, or lambda:invoke's FunctionName. */
-static const char *function_of(const struct sim_call *call)
+static const char *function_of(struct sim_scenario_models *m, const struct sim_call *call)
 {
-	if (strstr(call->resource, ":states:::lambda:invoke")) {
+	if (is_invoke(m, call->resource)) {
 		const char *fn =
 		    json_string_value(json_object_get(call->parameters, "FunctionName"));
 		return fn ? fn : "";
@@ -178,7 +191,7 @@ static char *runtime_error_json(const char *type, const char *message, const cha
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:[]}", "errorMessage", message, "errorType", type,
 			      "requestId", id, "stackTrace");
-	char *s = json_dumps(o, JSON_COMPACT);
+	char *s = jdumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
 }
@@ -194,7 +207,7 @@ struct run {
 static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_fn *model,
 			const struct sim_call *call, struct sim_outcome *out, struct run *r)
 {
-	bool invoke = strstr(call->resource, ":states:::lambda:invoke") != NULL;
+	bool invoke = is_invoke(m, call->resource);
 	json_t *event = invoke ? json_object_get(call->parameters, "Payload") : call->parameters;
 	if (!event)
 		event = json_null();
@@ -236,7 +249,7 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 			  struct sim_outcome *out)
 {
 	struct sim_scenario_models *m = svc->ctx;
-	const char *fn = function_of(call);
+	const char *fn = function_of(m, call);
 	if (!m->last_fn || strcmp(m->last_fn, fn) != 0) {
 		free(m->last_fn);
 		m->last_fn = xstrdup(fn);
@@ -372,6 +385,7 @@ void sim_scenario_models_free(struct sim_scenario_models *m)
 	}
 	VEC_FREE(m->states);
 	free(m->last_fn);
+	free(m->last_resource);
 	sim_ddb_free(m->ddb);
 	free(m);
 }

@@ -156,10 +156,24 @@ json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call)
 
 /* The sizes of the values that differ between envelopes: Content-Length and Date twice each,
  * the request id three times, the payload once. */
-static size_t variable_size(json_t *payload, json_t *len, size_t date_size, json_t *rid)
+static size_t variable_size(json_t *payload, size_t len_size, size_t date_size, size_t rid_size)
 {
-	return flow_json_size(payload) + 2 * (flow_json_size(len) + date_size) +
-	       3 * flow_json_size(rid);
+	return flow_json_size(payload) + 2 * (len_size + date_size) + 3 * rid_size;
+}
+
+/* The request id as a JSON string, and its flow_json_size in *size. Ours are sim_uuids, plain
+ * printable ASCII: no UTF-8 check, nothing escaped; any other text takes the general way. */
+static json_t *id_string(const char *id, size_t *size)
+{
+	size_t n = 0;
+	for (unsigned char c; (c = (unsigned char)id[n]); n++)
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+			json_t *s = json_string(id);
+			*size = flow_json_size(s);
+			return s;
+		}
+	*size = n + 2;
+	return json_stringn_nocheck(id, n);
 }
 
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
@@ -167,23 +181,29 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 {
 	struct envelope_consts *k = consts(e);
 	char id[40];
-	if (request_id)
-		snprintf(id, sizeof(id), "%s", request_id);
-	else
+	if (!request_id) {
 		sim_uuid(call->rng, id);
+		request_id = id;
+	}
 	date_value(e, k, e->opt.start_epoch_ms + call->now_ms + duration_ms);
 	json_t *len, *len_arr;
+	size_t len_size; /* flow_json_size(len): its digits and two quotes */
 	if (json_is_null(payload)) {
 		len = json_incref(k->len_null);
 		len_arr = json_incref(k->len_null_arr);
+		len_size = 3;
 	} else {
-		char *body = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
-		len = json_sprintf("%zu", strlen(body));
+		/* The body's length without writing it (json_dumpb measures when given no room). */
+		char digits[24];
+		int n = snprintf(digits, sizeof(digits), "%zu",
+				 json_dumpb(payload, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY));
+		len = json_stringn_nocheck(digits, (size_t)n);
 		len_arr = arr1(len);
-		free(body);
+		len_size = (size_t)n + 2;
 	}
 	/* Built key by key: json_pack's format parsing was a fifth of a large Map's time. */
-	json_t *rid = json_string(id);
+	size_t rid_size;
+	json_t *rid = id_string(request_id, &rid_size);
 	json_t *all = json_object();
 	set(all, "Connection", json_incref(k->keep_arr));
 	set(all, "Content-Length", len_arr);
@@ -214,7 +234,7 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 	set(env, "StatusCode", json_incref(k->status));
 	/* Its size for the payload limit check, without walking it: the rest is the same in every
 	 * envelope (measured once). */
-	size_t var = variable_size(payload, len, k->date_size, rid);
+	size_t var = variable_size(payload, len_size, k->date_size, rid_size);
 	if (!k->fixed_size)
 		k->fixed_size = flow_json_size(env) - var;
 	*size = k->fixed_size + var;
@@ -261,7 +281,7 @@ json_t *sim_ddb_metadata(struct sim_engine *e, const struct sim_call *call, json
 {
 	struct envelope_consts *k = consts(e);
 	date_value(e, k, e->opt.start_epoch_ms + call->now_ms);
-	char *text = json_dumps(body, JSON_COMPACT);
+	char *text = jdumps(body, JSON_COMPACT);
 	size_t n = strlen(text);
 	char crc[16], len[24];
 	snprintf(crc, sizeof(crc), "%" PRIu32, crc32_of(text, n));

@@ -194,7 +194,7 @@ static void item_text(json_t *v, struct strbuf *sb)
 		add_short(sb, json_string_value(v));
 		return;
 	}
-	char *dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	char *dump = jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 	if (dump)
 		add_short(sb, dump);
 	free(dump);

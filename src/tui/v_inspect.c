@@ -38,7 +38,7 @@ static void json_value(struct tui_lines *l, int depth, const char *key, json_t *
 	bool container = json_is_object(v) || json_is_array(v);
 	const char *open = json_is_object(v) ? "{" : "[", *close = json_is_object(v) ? "}" : "]";
 	if (!container || n == 0) {
-		char *s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *s = jdumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		json_line(l, depth, xasprintf("%s%s%s", k, s ? s : "?", c));
 		free(s);
 	} else if (l->fold >= 0 && depth >= l->fold) {

@@ -77,8 +77,8 @@ static char *update(const char *expr, const char *values, char **touched)
 	struct ddb_expr_ctx c = {NULL, values ? J(values) : NULL, NULL};
 	bool ok = ddb_update_apply(&c, expr, old, it, t);
 	assert_true(ok == (c.error == NULL));
-	char *out = ok ? json_dumps(it, JSON_COMPACT) : NULL;
-	*touched = json_dumps(t, JSON_COMPACT);
+	char *out = ok ? jdumps(it, JSON_COMPACT) : NULL;
+	*touched = jdumps(t, JSON_COMPACT);
 	free(c.error);
 	json_decref(c.values);
 	json_decref(old);

@@ -26,7 +26,7 @@ static json_t *parse(const char *text)
 static void assert_json(json_t *got, const char *want_text)
 {
 	json_t *want = parse(want_text);
-	char *g = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *g = jdumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!json_equal(got, want))
 		fail_msg("got %s, want %s", g, want_text);
 	free(g);

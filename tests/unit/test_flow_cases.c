@@ -59,7 +59,7 @@ static json_t *get_json(const struct fcase *c, const char *key)
 
 static char *show(json_t *v)
 {
-	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	char *s = v ? jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	return s ? s : strdup("(none)");
 }
 

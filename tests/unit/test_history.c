@@ -488,7 +488,7 @@ static void test_codec_roundtrip(void **state)
 		assert_true(info.has_time);
 		e.t_ms = info.epoch_ms;
 		json_t *out = ev_to_json(log, &e, 0);
-		char *text = json_dumps(out, JSON_COMPACT);
+		char *text = jdumps(out, JSON_COMPACT);
 		assert_string_equal(text, events[i]);
 		free(text);
 		json_decref(out);

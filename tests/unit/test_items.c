@@ -30,7 +30,7 @@ static void assert_json(json_t *got, const char *want)
 {
 	json_t *w = J(want);
 	if (!got || !json_equal(got, w)) {
-		char *g = got ? json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		char *g = got ? jdumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 		print_error("got  %s\nwant %s\n", g ? g : "NULL", want);
 		free(g);
 		json_decref(w);

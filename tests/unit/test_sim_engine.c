@@ -65,7 +65,7 @@ static char *dump(const struct ev_log *log)
 		const struct ev *e = ev_log_get(log, (int64_t)id);
 		ev_format_line(log, e, &sb);
 		if (e->payload) {
-			char *p = json_dumps(e->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+			char *p = jdumps(e->payload, JSON_COMPACT | JSON_ENCODE_ANY);
 			sb_addf(&sb, " %s", p);
 			free(p);
 		}

@@ -1,0 +1,158 @@
+/*
+ * Unit tests of the small-block pool (src/base/pool.c) and jdumps: blocks of every size are
+ * distinct and usable, freed blocks are reused, two threads allocate and free at once without
+ * sharing a block, jansson runs on the pool, and jdumps writes json_dumps's text into a block
+ * that free() takes. Under ASan or valgrind the pool is off by design: the same assertions
+ * then check the malloc path.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/base.h"
+
+static bool pool_on;
+
+/* Runs first (cmocka keeps the order): the environment switch, then the real install. */
+static void test_install(void **state)
+{
+	(void)state;
+	setenv("STEPSCOPE_POOL", "0", 1);
+	assert_false(pool_init());
+	assert_false(pool_enabled());
+	unsetenv("STEPSCOPE_POOL");
+	pool_on = jansson_use_pool();
+	assert_int_equal(pool_on, pool_enabled());
+}
+
+/* Every size up to past the pool's largest class: aligned, distinct, keeps what is written. */
+static void test_sizes(void **state)
+{
+	(void)state;
+	enum { N = 300 };
+	unsigned char *b[N + 1];
+	for (size_t n = 0; n <= N; n++) {
+		b[n] = pool_malloc(n);
+		assert_non_null(b[n]);
+		assert_int_equal((uintptr_t)b[n] % 8, 0);
+		memset(b[n], (int)(n & 0xff), n);
+	}
+	for (size_t n = 0; n <= N; n++)
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(b[n][i], n & 0xff);
+	for (size_t n = 0; n <= N; n++)
+		pool_free(b[n]);
+	pool_free(NULL);
+}
+
+/* A freed small block is the next one of its size (the per-thread free list); the reserved
+ * space grows by whole spans only when a class has none left. */
+static void test_reuse(void **state)
+{
+	(void)state;
+	void *a = pool_malloc(40);
+	pool_free(a);
+	void *b = pool_malloc(33); /* the same 40-byte class */
+	if (pool_on) {
+		assert_ptr_equal(a, b);
+		size_t before = pool_reserved();
+		void *many[5000];
+		for (size_t i = 0; i < 5000; i++)
+			many[i] = pool_malloc(48);
+		size_t grown = pool_reserved() - before;
+		/* 240,000 bytes: whole 64 KiB spans, less what the class's current span had left */
+		assert_int_equal(grown % 65536, 0);
+		assert_true(grown >= 3 * 65536 && grown <= 5 * 65536);
+		for (size_t i = 0; i < 5000; i++)
+			pool_free(many[i]);
+		assert_int_equal(pool_reserved() - before, grown);
+	}
+	pool_free(b);
+}
+
+struct worker {
+	unsigned char tag;
+	bool ok;
+};
+
+enum { ROUNDS = 20, PER_ROUND = 4000 };
+
+/* Allocates, tags and checks blocks, freeing half of each round early so that the lists and
+ * the span tails are both used while the other thread does the same. */
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	static _Thread_local unsigned char *blk[PER_ROUND];
+	w->ok = true;
+	for (int r = 0; r < ROUNDS; r++) {
+		for (size_t i = 0; i < PER_ROUND; i++) {
+			size_t n = 1 + (i * 37 + (size_t)r) % 256;
+			blk[i] = pool_malloc(n);
+			memset(blk[i], w->tag, n);
+		}
+		for (size_t i = 0; i < PER_ROUND; i++) {
+			size_t n = 1 + (i * 37 + (size_t)r) % 256;
+			for (size_t k = 0; k < n; k++)
+				if (blk[i][k] != w->tag)
+					w->ok = false;
+			pool_free(blk[i]);
+		}
+	}
+	return NULL;
+}
+
+static void test_two_threads(void **state)
+{
+	(void)state;
+	struct worker w[2] = {{.tag = 0xa5}, {.tag = 0x5a}};
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_true(w[0].ok);
+	assert_true(w[1].ok);
+}
+
+/* jansson on the pool; jdumps gives json_dumps's bytes in a malloc block. */
+static void test_jdumps(void **state)
+{
+	(void)state;
+	json_error_t err;
+	const char *text = "{\"b\": [1, 2.5, \"x\\u00e9\", null, true], \"a\": {\"k\": \"v\"}}";
+	json_t *v = json_loads(text, 0, &err);
+	assert_non_null(v);
+	const size_t flags[] = {JSON_COMPACT, JSON_INDENT(4), JSON_COMPACT | JSON_SORT_KEYS,
+				JSON_COMPACT | JSON_ENSURE_ASCII};
+	for (size_t i = 0; i < ARRAY_LEN(flags); i++) {
+		char *want = json_dumps(v, flags[i]);
+		char *got = jdumps(v, flags[i]);
+		assert_string_equal(got, want);
+		free(got); /* a malloc block whatever jansson's allocator is */
+		pool_free(want);
+	}
+	json_t *s = json_string("scalar");
+	assert_null(jdumps(s, JSON_COMPACT));
+	char *any = jdumps(s, JSON_COMPACT | JSON_ENCODE_ANY);
+	assert_string_equal(any, "\"scalar\"");
+	free(any);
+	json_decref(s);
+	json_decref(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_install), cmocka_unit_test(test_sizes),
+	    cmocka_unit_test(test_reuse),   cmocka_unit_test(test_two_threads),
+	    cmocka_unit_test(test_jdumps),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
