@@ -161,7 +161,7 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s);
 int64_t ev_log_append(struct ev_log *log, const struct ev *e);
 /*
  * As ev_log_append, but a string e->payload is the payload's JSON text, already checked (by
- * ev_from_json_lazy): it is parsed on first ev_payload, and exported verbatim.
+ * ev_from_json_lazy): it is parsed on first ev_payload (an export normalises it as any payload).
  */
 int64_t ev_log_append_text(struct ev_log *log, const struct ev *e);
 size_t ev_log_count(const struct ev_log *log);

@@ -363,15 +363,14 @@ static char *dump_compact(const json_t *v)
 	return text;
 }
 
-/* The payload as AWS stores it: a compact JSON text, or the text it was read as (kept raw
- * because it is not JSON, or kept unparsed by a lazy import). */
+/* The payload as AWS stores it: a compact JSON text (an imported payload kept as text is
+ * normalised the same way, so a re-export does not depend on how it was read), or the text it
+ * was read as when it is not JSON (kept raw). */
 static json_t *payload_string(const struct ev_log *log, const struct ev *e)
 {
-	if (ev_payload_is_text(log, e))
-		return json_incref(e->payload);
 	if (json_is_true(json_object_get(e->extra, RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
-	char *text = dump_compact(e->payload);
+	char *text = dump_compact(ev_payload(log, e));
 	json_t *s = json_string(text ? text : "null");
 	free(text);
 	return s;

@@ -61,6 +61,10 @@ else
 		# Export round trip: the normalised export replays to the same events.
 		"$STEPSCOPE" replay --events --history-out "$out.export.json" "$h" >/dev/null 2>&1
 		"$STEPSCOPE" replay --events "$out.export.json" >"$out.rt" 2>/dev/null
+		# Payloads are written back as compact JSON text, however they were recorded
+		# (a few recordings have `{"a": 1}` with spaces): goldens for those.
+		[ -f "$here/export/$hn.json" ] &&
+			golden_check "$hn.export" "$here/export/$hn.json" "$out.export.json"
 		if cmp -s "$out.events" "$out.rt"; then
 			echo "ok $hn.roundtrip"
 		else
