@@ -52,7 +52,7 @@ static bool load_items(struct an_scenario *sc, const struct an_source *src, cons
 		       struct diags *d)
 {
 	const char *items = sim_scenario_items_path(&sc->s, src->items, config, src->definition);
-	return !items || sim_scenario_table_item(&sc->s, items, &sc->table_item, d);
+	return !items || sim_scenario_table_item(&sc->s, items, sc->m, &sc->table_item, d);
 }
 
 struct an_scenario *an_scenario_load(const struct an_source *src, struct diags *d)

@@ -627,14 +627,6 @@ static bool load_tables(struct run_inputs *in)
 /* Only a DynamoDB task reads the seed table (sim/ddb.c matches `...:dynamodb:` resources): a
  * definition that never says "dynamodb" does not get its items marshalled into one (a
  * Distributed Map's 100,000 items from --items cost 45 MB there). */
-static bool mentions_dynamodb(const struct asl_machine *m)
-{
-	char *text = jdumps(m->json, JSON_COMPACT);
-	bool yes = !text || strstr(text, "dynamodb") != NULL;
-	free(text);
-	return yes;
-}
-
 /* Scenario, definition, input, mocks and the table's items; false after printing why. */
 static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 {
@@ -654,14 +646,9 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 		ok = in->mock != NULL;
 	}
 	const char *items = sim_scenario_items_path(&in->s, ra->items, in->config, ra->definition);
-	if (ok && items) {
-		json_t *list = items_load(items, ITEMS_AUTO, NULL, &d);
-		if (!list)
-			print_diags(&d, items);
-		else if (mentions_dynamodb(in->m))
-			in->table_item = items_seed_table_item(&in->s, list);
-		json_decref(list);
-		ok = list != NULL;
+	if (ok && items && !sim_scenario_table_item(&in->s, items, in->m, &in->table_item, &d)) {
+		print_diags(&d, items);
+		ok = false;
 	}
 	diags_fini(&d);
 	return ok && load_tables(in);

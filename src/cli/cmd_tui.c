@@ -277,7 +277,7 @@ static bool sim_load_data(struct session *s, const struct sim_args *a, const cha
 		items = NULL;
 	if (!items)
 		return true;
-	return sim_scenario_table_item(&s->scenario, items, &s->table_item, d);
+	return sim_scenario_table_item(&s->scenario, items, s->model, &s->table_item, d);
 }
 
 static bool sim_start(struct session *s, const struct sim_args *a, struct diags *d)

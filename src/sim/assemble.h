@@ -44,10 +44,11 @@ char *sim_machine_name(const char *path);
 const char *sim_scenario_items_path(const struct cfg_scenario *s, const char *items,
 				    const char *config, const char *definition);
 
-/* Loads the item file `path` and picks the seed's table item from it (*item owned by the
- * caller, NULL when there is none). False with errors in d. */
-bool sim_scenario_table_item(const struct cfg_scenario *s, const char *path, json_t **item,
-			     struct diags *d);
+/* Loads and checks the item file `path` and, when the machine m (borrowed; NULL: any) may read
+ * the seed's DynamoDB table, picks the table's item from it (*item owned by the caller, NULL
+ * when there is none or m has no DynamoDB task). False with errors in d. */
+bool sim_scenario_table_item(const struct cfg_scenario *s, const char *path,
+			     const struct asl_machine *m, json_t **item, struct diags *d);
 
 /* The options the scenario sets: seed, start time, the inline Map cap, the history event
  * limit, and the default Lambda duration when it is fixed (mocked calls take it). */
