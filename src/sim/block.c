@@ -180,6 +180,8 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	struct sim_block *b = owner->block;
 	const struct asl_state *st = b->state;
 	size_t size = results_size(b);
+	if (size == SIZE_MAX && b->dead) /* measured, with each dead null at its true size */
+		size = flow_json_size(b->results) - 4 * b->dead + b->dead_bytes;
 	if (b->distributed && b->writer) {
 		char *why = NULL;
 		json_t *res = sim_rwriter_finish(b->writer, &why);
@@ -353,6 +355,7 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 		json_array_append(b->results, json_null());
 	b->next_start = b->running = b->done = 0;
 	b->sized = b->sized_bytes = 0;
+	b->dead = b->dead_bytes = 0;
 	b->head = b->tail = NULL;
 	b->failed = 0;
 	/* With an ItemReader the length is not known up front: 0 (corpus dmap-*). */
@@ -414,6 +417,10 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 		json_decref(output);
 	} else {
 		size_t size = sim_sized_of(child->out_size, output);
+		if (child->out_dead) { /* a null standing for size bytes of text */
+			b->dead++;
+			b->dead_bytes += size;
+		}
 		if (size != SIZE_MAX) {
 			b->sized++;
 			b->sized_bytes += size;

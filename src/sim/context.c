@@ -18,6 +18,7 @@ static size_t ptr_hash(const void *p, size_t mask)
 }
 
 static void collect_graph(struct sim_engine *e, const struct asl_graph *g, size_t *cap);
+static void mark_dead_results(struct sim_engine *e, const struct asl_state *map);
 
 static void collect_state(struct sim_engine *e, const struct asl_state *st, size_t *cap)
 {
@@ -107,6 +108,30 @@ void sim_build_info(struct sim_engine *e)
 		e->info[i].name = ev_log_intern(e->log, st->name);
 		e->info[i].uses_context = mentions_context(st->json);
 		facts(&e->info[i], st);
+	}
+	for (size_t i = 0; i < e->state_count; i++)
+		mark_dead_results(e, e->all_states[i]);
+}
+
+/* Marks the dead-result Tasks (internal.h) of an INLINE Map that discards its results: they
+ * end an iteration, so their output becomes the iteration's, which only the Map's result
+ * size check reads (block.c keeps it measured). Nested Maps and Parallels are not looked
+ * into: their results are read by the state that contains them. */
+static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
+{
+	if (map->type != ASL_MAP || map->map_mode != ASL_MAP_INLINE || !map->processor)
+		return;
+	json_t *rp = json_object_get(map->json, "ResultPath");
+	if (!rp || !json_is_null(rp) || json_object_get(map->json, "ResultSelector") ||
+	    json_object_get(map->json, "Assign"))
+		return;
+	const struct asl_graph *g = map->processor;
+	for (size_t i = 0; i < g->state_count; i++) {
+		const struct asl_state *st = g->states[i];
+		struct sim_state_info *info = sim_info(e, st);
+		if (st->type == ASL_TASK && st->end && !st->next && info->plain_output &&
+		    st->query_language == ASL_JSONPATH)
+			info->dead_result = true;
 	}
 }
 

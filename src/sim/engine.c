@@ -38,7 +38,7 @@ static bool closing(enum ev_type t)
 	       t == EV_ExecutionAborted;
 }
 
-static int64_t append(struct sim_engine *e, struct ev *ev)
+static int64_t append(struct sim_engine *e, struct ev *ev, bool text)
 {
 	int64_t limit = e->opt.history_event_limit;
 	/* A child execution's history has its own limit on AWS; only the parent's is enforced. */
@@ -51,7 +51,7 @@ static int64_t append(struct sim_engine *e, struct ev *ev)
 		return 0;
 	}
 	ev->t_ms = e->now - e->t0;
-	return ev_log_append(e->log, ev);
+	return text ? ev_log_append_text(e->log, ev) : ev_log_append(e->log, ev);
 }
 
 int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
@@ -67,7 +67,14 @@ int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state 
 	/* State names are interned once in the execution's log; a child's log interns its own. */
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev);
+	return append(e, ev, false);
+}
+
+int64_t sim_emit_text(struct sim_engine *e, struct ev *ev, const struct asl_state *st)
+{
+	if (st)
+		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
+	return append(e, ev, true);
 }
 
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
@@ -114,6 +121,7 @@ static void run_free(struct sim_engine *e, struct sim_run *r)
 	sim_task_clear(r);
 	json_decref(r->input);
 	json_decref(r->output);
+	json_decref(r->exit_text);
 	json_decref(r->vars);
 	json_decref(r->assigned);
 	free(r->retry_counts);

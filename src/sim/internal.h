@@ -79,6 +79,11 @@ struct sim_state_info {
 	 * TimeoutSecondsPath or HeartbeatSecondsPath, so timeout_ms and heartbeat_ms (0 = none)
 	 * hold TimeoutSeconds and HeartbeatSeconds. */
 	bool identity_pass, plain_output, fixed_timeouts;
+	/* dead_result: a Task whose result nobody reads after the history: its output is its
+	 * result (plain_output), it ends its branch, and that branch is an INLINE Map's
+	 * iteration whose Map discards its results (ResultPath null, no ResultSelector, no
+	 * Assign). Its lambda:invoke envelope may be kept as text only (task.c, service.c). */
+	bool dead_result;
 	int64_t timeout_ms, heartbeat_ms;
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */
@@ -134,11 +139,15 @@ struct sim_run {
 	bool dead;		 /* finished or aborted; freed when pending reaches 0 */
 	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 
-	const struct asl_state *state;	    /* the current state */
-	const struct asl_state *next;	    /* the state ACT_ENTER enters */
-	bool inside;			    /* Entered emitted, state not left yet */
-	json_t *input;			    /* raw input of the current/next state (owned) */
-	json_t *output;			    /* output waiting for ACT_EXIT (owned) */
+	const struct asl_state *state; /* the current state */
+	const struct asl_state *next;  /* the state ACT_ENTER enters */
+	bool inside;		       /* Entered emitted, state not left yet */
+	json_t *input;		       /* raw input of the current/next state (owned) */
+	json_t *output;		       /* output waiting for ACT_EXIT (owned) */
+	/* A dead result's Exited payload: its JSON text as a string (owned, NULL = output's);
+	 * output is then a shared null whose out_size is the text's length (out_dead). */
+	json_t *exit_text;
+	bool out_dead;
 	struct sim_sized in_size, out_size; /* of input / output, when known */
 	const struct asl_state *exit_next;  /* where ACT_EXIT goes; NULL = end of run */
 	bool exit_caught;		    /* Exited after a Catch: no *StateSucceeded */
@@ -160,6 +169,7 @@ struct sim_run {
 	int64_t task_started_ms;
 	bool callback;		    /* .waitForTaskToken / .sync / activity */
 	struct sim_outcome outcome; /* pending result of the running attempt */
+	bool result_text;	    /* outcome.result is the envelope's JSON text (a string) */
 	bool timed_out, heartbeat_expired;
 	bool failed_in_task; /* the run failed because a task failed, uncaught */
 
@@ -183,6 +193,7 @@ struct sim_block {
 	json_t *items;	   /* Map: the items array */
 	json_t *results;   /* array of outputs in index order (owned) */
 	size_t sized, sized_bytes; /* children whose output size was known, and their sum */
+	size_t dead, dead_bytes;   /* children whose output is a dead null, and their true sizes */
 	size_t count, next_start, running, done;
 	size_t limit;		     /* concurrent children; 0 = unlimited */
 	struct sim_run *head, *tail; /* running children in index order */
@@ -236,6 +247,9 @@ struct sim_engine {
 	char *description;	  /* for the playback seam */
 	struct sim_logbook *logs; /* CloudWatch lines (logs.c); owned, NULL before the first */
 	int32_t invoking_item;	  /* Map iteration of the task a model is invoking */
+	/* The task being invoked has a dead result: a lambda:invoke model may answer with the
+	 * envelope's text (a JSON string) and say so in text_made. */
+	bool want_text, text_made;
 };
 
 /* context.c */
@@ -249,6 +263,8 @@ int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const st
 		 int32_t item, json_t *payload, json_t *extra);
 /* A prepared record (state name and time are filled in); takes payload/extra. */
 int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
+/* As sim_emit_ev, but a string ev->payload is the payload's JSON text (ev_log_append_text). */
+int64_t sim_emit_text(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
 /* The same with error/cause (copied into the log). */
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 		       const struct asl_state *st, int32_t item, const char *error,

@@ -76,6 +76,9 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 {
 	json_decref(run->output);
 	run->output = output;
+	json_decref(run->exit_text);
+	run->exit_text = NULL;
+	run->out_dead = false;
 	run->out_size = (struct sim_sized){size != SIZE_MAX ? output : NULL, size};
 	run->exit_next = next;
 	sim_schedule(e, run, e->opt.step_ms, ACT_EXIT);
@@ -380,6 +383,7 @@ static void enter_wait(struct sim_engine *e, struct sim_run *run)
 		return;
 	json_decref(run->output);
 	run->output = out;
+	run->out_dead = false;
 	run->out_size = run->in_size.v == out ? run->in_size : (struct sim_sized){0};
 	run->exit_next = run->state->next;
 	sim_schedule(e, run, delay, ACT_EXIT);
@@ -460,8 +464,18 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	}
 	json_decref(run->assigned);
 	run->assigned = NULL;
-	run->last = sim_emit(e, exited_type[st->type], prev, st, run->item,
-			     json_incref(run->output), extra);
+	if (run->exit_text) { /* a dead result: its text, shared with the Succeeded event */
+		struct ev ev = {.type = exited_type[st->type],
+				.prev = prev,
+				.item = run->item,
+				.payload = run->exit_text,
+				.extra = extra};
+		run->exit_text = NULL;
+		run->last = sim_emit_text(e, &ev, st);
+	} else {
+		run->last = sim_emit(e, exited_type[st->type], prev, st, run->item,
+				     json_incref(run->output), extra);
+	}
 	run->inside = false;
 	json_t *out = run->output;
 	run->output = NULL;
