@@ -131,7 +131,6 @@ struct hist_map_runs {
 	VEC(struct hist_map_run) runs;
 	VEC(struct child) children;
 	size_t unmatched;
-	struct ev_log *loaded; /* the lazily added child hist_map_runs_child returned last */
 };
 
 static const char *map_run_id(const char *arn)
@@ -188,7 +187,6 @@ void hist_map_runs_free(struct hist_map_runs *m)
 	}
 	VEC_FREE(m->children);
 	VEC_FREE(m->runs);
-	ev_log_free(m->loaded);
 	free(m);
 }
 
@@ -368,21 +366,6 @@ size_t hist_map_runs_child_count(const struct hist_map_runs *m)
 size_t hist_map_runs_unmatched(const struct hist_map_runs *m)
 {
 	return m->unmatched;
-}
-
-const struct ev_log *hist_map_runs_child(const struct hist_map_runs *m, size_t i, const char **name)
-{
-	if (i >= m->children.len)
-		return NULL;
-	const struct child *c = &m->children.items[i];
-	if (name)
-		*name = c->name;
-	if (c->log)
-		return c->log;
-	struct hist_map_runs *me = (struct hist_map_runs *)m;
-	ev_log_free(me->loaded);
-	me->loaded = c->src->load(c->src->ctx, c->key);
-	return me->loaded;
 }
 
 /* ---- the summary ---- */

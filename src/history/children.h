@@ -68,7 +68,7 @@ void hist_map_runs_free(struct hist_map_runs *m);
  * counted) when no Map Run matches. */
 bool hist_map_runs_add(struct hist_map_runs *m, const struct ev_log *child, const char *name);
 /* The same for a child known by its outcome (status, items processed) whose log src (borrowed,
- * must outlive m) loads with `key` when it is read (write_text, hist_map_runs_child). */
+ * must outlive m) loads with `key` when it is read (write_text). */
 bool hist_map_runs_add_lazy(struct hist_map_runs *m, const char *name, enum hist_status status,
 			    size_t items, const struct hist_child_source *src, size_t key);
 /* Imports the child history at path (its name: the file name without `.json`) and ties it;
@@ -82,10 +82,6 @@ const struct hist_map_run *hist_map_run(const struct hist_map_runs *m, size_t i)
 /* Children loaded (tied or not) and those tied to no Map Run. */
 size_t hist_map_runs_child_count(const struct hist_map_runs *m);
 size_t hist_map_runs_unmatched(const struct hist_map_runs *m);
-/* Child i in load order: its log and name (borrowed; a lazily added child's log is valid until
- * the next call). */
-const struct ev_log *hist_map_runs_child(const struct hist_map_runs *m, size_t i,
-					 const char **name);
 
 /* The summary as JSON: [{mapRunArn, state, status, error?, children {total, succeeded,
  * failed, timedOut, aborted, running}, items}] (owned by the caller); `with_children` false
