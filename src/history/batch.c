@@ -171,6 +171,9 @@ static void *helper(void *arg)
 			batch_release(bt);
 			bt = next;
 		}
+		/* The blocks this thread freed would otherwise be lost with it (one thread per
+		 * import: megabytes each). */
+		pool_thread_exit();
 		return NULL;
 	}
 }
