@@ -18,7 +18,10 @@
  *
  * Memory the pool holds is never returned before the process ends (freed blocks are reused).
  * A thread that ends calls pool_thread_exit, which hands its free lists and span tails to
- * the orphan lists that every thread's refill takes from before it cuts a new span.
+ * the shared (orphan) lists that every thread's refill takes from, a span's worth at a time,
+ * before it cuts a new span. A thread that goes on but freed what another made calls
+ * pool_share (the same hand-over) now and then: else those blocks pile up on its own lists
+ * while the maker cuts new spans for ever.
  * Under AddressSanitizer or valgrind, or with STEPSCOPE_POOL=0 in the environment, the pool
  * stays off and jansson keeps malloc, so those tools still see every JSON block
  * (STEPSCOPE_POOL=1 keeps it on under valgrind: callgrind measures the real thing).
@@ -176,8 +179,15 @@ static bool refill(size_t c)
 	pthread_mutex_lock(&lock);
 	bool ok = true;
 	if (orphan_free[c]) {
-		cache.free[c] = orphan_free[c]; /* this thread's list is empty: take them all */
-		orphan_free[c] = NULL;
+		/* A span's worth, not all: a thread that took them all and freed little would keep
+		 * them from the others, which then cut new spans every time. */
+		void *first = orphan_free[c], *last = first;
+		for (size_t n = (SPAN_SIZE - SPAN_HEAD) / ((c + 1) * POOL_GRAIN);
+		     --n > 0 && *(void **)last;)
+			last = *(void **)last;
+		orphan_free[c] = *(void **)last;
+		*(void **)last = NULL;
+		cache.free[c] = first; /* this thread's list was empty */
 	} else if (orphan_tail[c]) {
 		char *tail = orphan_tail[c];
 		orphan_tail[c] = *(void **)tail;
@@ -199,6 +209,11 @@ static bool refill(size_t c)
 }
 
 void pool_thread_exit(void)
+{
+	pool_share();
+}
+
+void pool_share(void)
 {
 	if (!region)
 		return;

@@ -196,6 +196,9 @@ void hist_batcher_free(struct hist_batcher *b)
 		pthread_cond_signal(&b->cv);
 		pthread_mutex_unlock(&b->mu);
 		pthread_join(b->thread, NULL);
+		/* This thread freed some of the helper's blocks: they go back to the shared lists,
+		 * where the next import's helper finds them (else it cuts new spans each time). */
+		pool_share();
 	}
 	pthread_cond_destroy(&b->cv);
 	pthread_mutex_destroy(&b->mu);

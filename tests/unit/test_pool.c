@@ -3,8 +3,8 @@
  * distinct and usable, freed blocks are reused, two threads allocate and free at once without
  * sharing a block, jansson runs on the pool, and jdumps writes json_dumps's text into a block
  * that free() takes; under a low RLIMIT_AS the pool leaves malloc room and stops growing when
- * its stretch is used up; threads that end hand their blocks on. Under ASan or valgrind the
- * pool is off by design: the same assertions then check the malloc path.
+ * its stretch is used up; threads that end, or free what others made, hand their blocks on. Under
+ * ASan or valgrind the pool is off by design: the same assertions then check the malloc path.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -244,6 +244,39 @@ static void test_threads_exit(void **state)
 	assert_true(pool_reserved() - after_first < (size_t)(EXITING - 1) * 65536);
 }
 
+/* The thread of test_share: allocates blocks for the caller to free, then ends. */
+static void *make_for_caller(void *arg)
+{
+	void **blk = arg;
+	for (size_t i = 0; i < PER_ROUND; i++)
+		blk[i] = pool_malloc(1 + (i * 37) % 256);
+	pool_thread_exit();
+	return NULL;
+}
+
+/* As in the history importer: a thread makes blocks and this one frees them. Without
+ * pool_share they stayed on this thread's lists and every new thread cut new spans (about
+ * 8 spans a round here). */
+static void test_share(void **state)
+{
+	(void)state;
+	static void *blk[PER_ROUND];
+	size_t after_first = 0;
+	for (int i = 0; i < EXITING; i++) {
+		pthread_t t;
+		assert_int_equal(pthread_create(&t, NULL, make_for_caller, blk), 0);
+		assert_int_equal(pthread_join(t, NULL), 0);
+		for (size_t k = 0; k < PER_ROUND; k++) {
+			assert_non_null(blk[k]);
+			pool_free(blk[k]);
+		}
+		pool_share();
+		if (i == 0)
+			after_first = pool_reserved();
+	}
+	assert_true(pool_reserved() - after_first <= 32 * 65536);
+}
+
 /* jansson on the pool; jdumps gives json_dumps's bytes in a malloc block. */
 static void test_jdumps(void **state)
 {
@@ -276,7 +309,7 @@ int main(void)
 	    cmocka_unit_test(test_rlimit),	cmocka_unit_test(test_install),
 	    cmocka_unit_test(test_sizes),	cmocka_unit_test(test_reuse),
 	    cmocka_unit_test(test_two_threads), cmocka_unit_test(test_threads_exit),
-	    cmocka_unit_test(test_jdumps),
+	    cmocka_unit_test(test_share),	cmocka_unit_test(test_jdumps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
