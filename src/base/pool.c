@@ -12,9 +12,9 @@
  * RLIMIT_AS is finite the stretch is at most a quarter of it, so malloc keeps the rest. Freed
  * blocks go on a per-thread free list (_Thread_local: the history importer parses on two
  * threads; a block freed by another thread than its maker's simply joins that thread's
- * list); only new spans are taken under a lock. Larger blocks, and every block once the
- * stretch is used up or cannot be made writable, are plain malloc blocks: pool_free tells
- * them apart by address.
+ * list); only spans and shared blocks are taken under a lock. Larger blocks, and every block once
+ * the stretch is used up or cannot be made writable, are plain malloc blocks: pool_free tells them
+ * apart by address.
  *
  * Memory the pool holds is never returned before the process ends (freed blocks are reused).
  * A thread that ends calls pool_thread_exit, which hands its free lists and span tails to
@@ -77,7 +77,8 @@
 static char *region; /* span-aligned; NULL while the pool is off */
 static size_t region_size;
 /* Under lock: the writable prefix of region; the spans handed out (never past committed);
- * set once making more writable failed; the orphans' lists per class (see pool_thread_exit).
+ * set once the stretch is used up or making more writable failed; the shared lists per class
+ * (see pool_share).
  * region_used and committed are atomic too so that pool_reserved reads them without it. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_size_t committed;
