@@ -46,8 +46,15 @@ bool pool_init(void);
 bool pool_enabled(void);
 void *pool_malloc(size_t size);
 void pool_free(void *p);
-/* Bytes of address space handed out as spans so far (committed when touched). */
+/* Bytes of the pool's stretch handed out as spans so far (never more than the stretch). */
 size_t pool_reserved(void);
+/* Hands the calling thread's free blocks and span tails to the other threads; a thread that
+ * allocated from the pool calls it before it ends (else they are lost until exit). */
+void pool_thread_exit(void);
+/* The same hand-over by a thread that goes on: one that frees blocks another thread made
+ * calls it now and then (the history importer, after each import), else those pile up on its
+ * lists while the maker cuts new spans. */
+void pool_share(void);
 struct json_t;
 /* Installs the pool as jansson's allocator when pool_init() allows it; call once at the very
  * start of main, before any JSON value exists. True when installed. */

@@ -6,15 +6,22 @@
  * header rounded to 16 bytes (blocks here are rounded to 8, with no header).
  *
  * Blocks up to POOL_MAX bytes come from 64 KiB spans of one size class each, cut from one
- * reserved stretch of address space (pages are only committed when touched); a block's class
- * is in its span's header, so blocks carry no header of their own. Freed blocks go on a
- * per-thread free list (_Thread_local: the history importer may parse on two threads; a
- * block freed by another thread than its maker's simply joins that thread's list); only new
- * spans are taken with one atomic add. Larger blocks, and every block when the reservation
- * is exhausted, are plain malloc blocks: pool_free tells them apart by address.
+ * reserved stretch of address space; a block's class is in its span's header, so blocks carry
+ * no header of their own. The stretch is mapped PROT_NONE (no commit charge, even under
+ * strict overcommit) and made writable a megabyte at a time as spans are handed out; where
+ * RLIMIT_AS is finite the stretch is at most a quarter of it, so malloc keeps the rest. Freed
+ * blocks go on a per-thread free list (_Thread_local: the history importer parses on two
+ * threads; a block freed by another thread than its maker's simply joins that thread's
+ * list); only spans and shared blocks are taken under a lock. Larger blocks, and every block once
+ * the stretch is used up or cannot be made writable, are plain malloc blocks: pool_free tells them
+ * apart by address.
  *
- * Memory the pool holds is never returned before the process ends (freed blocks are reused);
- * a thread that ends leaves its lists and span tails unused (at most a span per class).
+ * Memory the pool holds is never returned before the process ends (freed blocks are reused).
+ * A thread that ends calls pool_thread_exit, which hands its free lists and span tails to
+ * the shared (orphan) lists that every thread's refill takes from, a span's worth at a time,
+ * before it cuts a new span. A thread that goes on but freed what another made calls
+ * pool_share (the same hand-over) now and then: else those blocks pile up on its own lists
+ * while the maker cuts new spans for ever.
  * Under AddressSanitizer or valgrind, or with STEPSCOPE_POOL=0 in the environment, the pool
  * stays off and jansson keeps malloc, so those tools still see every JSON block
  * (STEPSCOPE_POOL=1 keeps it on under valgrind: callgrind measures the real thing).
@@ -24,11 +31,13 @@
  */
 #include "base.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include <jansson.h>
 
@@ -59,14 +68,25 @@
 #define SPAN_SIZE    ((size_t)1 << SPAN_SHIFT)
 /* The span header: the class, padded so that blocks start 16 bytes in. */
 #define SPAN_HEAD 16
-/* Address space only (MAP_NORESERVE): 64 GiB, or less down to 256 MiB if refused. */
-#define REGION_MAX    ((size_t)1 << 36)
-#define REGION_MIN    ((size_t)1 << 28)
-#define POPULATE_SIZE ((size_t)1 << 20)
+/* Address space only (PROT_NONE): 64 GiB, or less down to 16 MiB if refused or limited. */
+#define REGION_MAX ((size_t)1 << 36)
+#define REGION_MIN ((size_t)1 << 24)
+/* The stretch is made writable (and its pages present) this much at a time. */
+#define COMMIT_SIZE ((size_t)1 << 20)
 
 static char *region; /* span-aligned; NULL while the pool is off */
 static size_t region_size;
-static atomic_size_t region_used; /* bytes of region handed out as spans */
+/* Under lock: the writable prefix of region; the spans handed out (never past committed);
+ * set once the stretch is used up or making more writable failed; the shared lists per class
+ * (see pool_share).
+ * region_used and committed are atomic too so that pool_reserved reads them without it. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_size_t committed;
+static atomic_size_t region_used;
+static atomic_bool exhausted;		/* read without lock too, to skip it once nothing is left */
+static atomic_uint orphan_mask;		/* bit c: orphans of class c (read without lock too) */
+static void *orphan_free[POOL_CLASSES]; /* blocks, linked through their first word */
+static void *orphan_tail[POOL_CLASSES]; /* span tails, linked likewise: a tail ends its span */
 
 struct pool_cache {
 	void *free[POOL_CLASSES]; /* singly linked through each block's first word */
@@ -84,14 +104,20 @@ bool pool_init(void)
 	bool forced = env && strcmp(env, "1") == 0;
 	if (POOL_UNDER_ASAN || (RUNNING_ON_VALGRIND && !forced) || (env && strcmp(env, "0") == 0))
 		return false;
-	/* The largest reservation the system grants (valgrind's address space is smaller). */
+	/* The largest reservation the system grants (valgrind's address space is smaller), and
+	 * at most a quarter of a finite RLIMIT_AS (ulimit -v), which counts even PROT_NONE. */
+	size_t max = REGION_MAX;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		while (max >= REGION_MIN && max > rl.rlim_cur / 4)
+			max /= 2;
 	void *p = MAP_FAILED;
-	for (region_size = REGION_MAX; p == MAP_FAILED && region_size >= REGION_MIN;)
-		if ((p = mmap(NULL, region_size + SPAN_SIZE, PROT_READ | PROT_WRITE,
+	for (region_size = max; p == MAP_FAILED && region_size >= REGION_MIN;)
+		if ((p = mmap(NULL, region_size + SPAN_SIZE, PROT_NONE,
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) == MAP_FAILED)
 			region_size /= 2;
 	if (p == MAP_FAILED)
-		return false; /* overcommit off or address space limited: malloc it is */
+		return false; /* address space limited: malloc it is */
 	uintptr_t a = ((uintptr_t)p + SPAN_SIZE - 1) & ~(uintptr_t)(SPAN_SIZE - 1);
 	region = (char *)a;
 	return true;
@@ -107,24 +133,113 @@ static bool in_region(const void *p)
 	return region && (uintptr_t)p - (uintptr_t)region < region_size;
 }
 
-/* A fresh span for class c in this thread's cache; false when the reservation is used up. */
+/* Under lock: makes region writable up to at least `need` bytes, a megabyte at a time;
+ * false when the system refuses (ENOMEM under strict overcommit or RLIMIT_AS). */
+static bool commit_to(size_t need)
+{
+	size_t done = atomic_load_explicit(&committed, memory_order_relaxed);
+	while (done < need) {
+		if (exhausted ||
+		    mprotect(region + done, COMMIT_SIZE, PROT_READ | PROT_WRITE) != 0) {
+			exhausted = true;
+			return false;
+		}
+#ifdef MADV_POPULATE_WRITE
+		/* Pages made present in one call rather than by one page fault per 4 KiB on first
+		 * touch (the faults were a third of a large run's time); advice only. */
+		madvise(region + done, COMMIT_SIZE, MADV_POPULATE_WRITE);
+#endif
+		done += COMMIT_SIZE;
+		atomic_store_explicit(&committed, done, memory_order_relaxed);
+	}
+	return true;
+}
+
+/* Under lock: a new span from the stretch, or NULL when it is used up or not writable. */
+static char *new_span(void)
+{
+	size_t off = atomic_load_explicit(&region_used, memory_order_relaxed);
+	if (off + SPAN_SIZE > region_size) {
+		exhausted = true;
+		return NULL;
+	}
+	if (!commit_to(off + SPAN_SIZE))
+		return NULL;
+	atomic_store_explicit(&region_used, off + SPAN_SIZE, memory_order_relaxed);
+	return region + off;
+}
+
+/* Blocks for class c in this thread's cache: an orphaned free list, else an orphaned span
+ * tail, else a fresh span; false when there are none of these. */
 static bool refill(size_t c)
 {
-	size_t off = atomic_fetch_add_explicit(&region_used, SPAN_SIZE, memory_order_relaxed);
-	if (off + SPAN_SIZE > region_size)
+	/* Once the stretch is used up, the small blocks malloc takes skip the lock. */
+	if (atomic_load_explicit(&exhausted, memory_order_relaxed) &&
+	    !(atomic_load_explicit(&orphan_mask, memory_order_relaxed) & (1u << c)))
 		return false;
-	char *span = region + off;
-#ifdef MADV_POPULATE_WRITE
-	/* Pages made present a megabyte at a time, in one call, rather than by one page fault
-	 * per 4 KiB on first touch (the faults were a third of a large run's time). The span
-	 * that opens a megabyte does it; advice only, ignored where unsupported. */
-	if (off % POPULATE_SIZE == 0)
-		madvise(span, POPULATE_SIZE, MADV_POPULATE_WRITE);
-#endif
-	*(uint32_t *)span = (uint32_t)c;
-	cache.next[c] = span + SPAN_HEAD;
-	cache.end[c] = span + SPAN_SIZE;
-	return true;
+	pthread_mutex_lock(&lock);
+	bool ok = true;
+	if (orphan_free[c]) {
+		/* A span's worth, not all: a thread that took them all and freed little would keep
+		 * them from the others, which then cut new spans every time. */
+		void *first = orphan_free[c], *last = first;
+		for (size_t n = (SPAN_SIZE - SPAN_HEAD) / ((c + 1) * POOL_GRAIN);
+		     --n > 0 && *(void **)last;)
+			last = *(void **)last;
+		orphan_free[c] = *(void **)last;
+		*(void **)last = NULL;
+		cache.free[c] = first; /* this thread's list was empty */
+	} else if (orphan_tail[c]) {
+		char *tail = orphan_tail[c];
+		orphan_tail[c] = *(void **)tail;
+		cache.next[c] = tail;
+		cache.end[c] =
+		    (char *)(((uintptr_t)tail & ~(uintptr_t)(SPAN_SIZE - 1)) + SPAN_SIZE);
+	} else {
+		char *span = new_span();
+		if ((ok = span != NULL)) {
+			*(uint32_t *)span = (uint32_t)c;
+			cache.next[c] = span + SPAN_HEAD;
+			cache.end[c] = span + SPAN_SIZE;
+		}
+	}
+	if (!orphan_free[c] && !orphan_tail[c])
+		atomic_fetch_and(&orphan_mask, ~(1u << c));
+	pthread_mutex_unlock(&lock);
+	return ok;
+}
+
+void pool_thread_exit(void)
+{
+	pool_share();
+}
+
+void pool_share(void)
+{
+	if (!region)
+		return;
+	pthread_mutex_lock(&lock);
+	for (size_t c = 0; c < POOL_CLASSES; c++) {
+		void *list = cache.free[c];
+		if (list) {
+			void *last = list;
+			while (*(void **)last)
+				last = *(void **)last;
+			*(void **)last = orphan_free[c];
+			orphan_free[c] = list;
+		}
+		/* A tail holds at least one block, so it starts inside its span and its end is
+		 * the span's end: only its start needs keeping. */
+		if ((size_t)(cache.end[c] - cache.next[c]) >= (c + 1) * POOL_GRAIN) {
+			*(void **)cache.next[c] = orphan_tail[c];
+			orphan_tail[c] = cache.next[c];
+		}
+		if (orphan_free[c] || orphan_tail[c])
+			atomic_fetch_or(&orphan_mask, 1u << c);
+		cache.free[c] = NULL;
+		cache.next[c] = cache.end[c] = NULL;
+	}
+	pthread_mutex_unlock(&lock);
 }
 
 /* Everything but a block from a list or the span's tail: kept out of line so that the common

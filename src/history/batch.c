@@ -171,6 +171,9 @@ static void *helper(void *arg)
 			batch_release(bt);
 			bt = next;
 		}
+		/* The blocks this thread freed would otherwise be lost with it (one thread per
+		 * import: megabytes each). */
+		pool_thread_exit();
 		return NULL;
 	}
 }
@@ -193,6 +196,9 @@ void hist_batcher_free(struct hist_batcher *b)
 		pthread_cond_signal(&b->cv);
 		pthread_mutex_unlock(&b->mu);
 		pthread_join(b->thread, NULL);
+		/* This thread freed some of the helper's blocks: they go back to the shared lists,
+		 * where the next import's helper finds them (else it cuts new spans each time). */
+		pool_share();
 	}
 	pthread_cond_destroy(&b->cv);
 	pthread_mutex_destroy(&b->mu);
