@@ -91,6 +91,9 @@ void sb_addc(struct strbuf *sb, char c);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_clear(struct strbuf *sb);
+/* Room for `extra` more bytes and the NUL without changing len: returns data + len (borrowed
+ * until the next change), where a caller writing bytes itself puts them before raising len. */
+char *sb_reserve(struct strbuf *sb, size_t extra);
 /* Returns the buffer (owned by the caller, never NULL) and leaves sb empty. */
 char *sb_take(struct strbuf *sb);
 /* The contents, "" when empty; borrowed until the next change. */

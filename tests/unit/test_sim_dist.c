@@ -178,6 +178,10 @@ static void test_spill_file_and_memory(void **state)
 		assert_same_log(log, back);
 		ev_log_free(back);
 	}
+	/* A short read (bytes the file does not hold) and bytes that are not one record are
+	 * reported as NULL, not a crash. */
+	assert_null(sim_spill_get(s, at[0], (size_t)(at[N - 1] + len[N - 1]) + 100));
+	assert_null(sim_spill_get(s, at[0] + 1, len[0] - 1));
 	free(at);
 	free(len);
 	sim_spill_free(s);
