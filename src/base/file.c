@@ -81,14 +81,21 @@ struct file_atomic *file_atomic_open(const char *path, char **err)
 	struct file_atomic *f = xcalloc(1, sizeof(*f));
 	f->path = xstrdup(path);
 	char *dir = dir_of(path);
-	/* Close-on-exec: child processes (command.c's Lambda handlers) must not inherit it. */
-	f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	/* Close-on-exec: child processes (command.c's Lambda handlers) must not inherit it. The
+	 * unnamed file gets its name through /proc (link_tmp): without /proc, none is made. */
+	f->fd = -1;
+	int saved = EOPNOTSUPP;
+	if (access("/proc/self/fd", X_OK) == 0) {
+		f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+		saved = errno;
+	}
 	free(dir);
 	if (f->fd >= 0)
 		return f;
-	if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
+	if (saved == EOPNOTSUPP || saved == EISDIR || saved == EINVAL) {
 		f->tmp = xasprintf("%s.tmp.XXXXXX", path);
 		f->fd = mkostemp(f->tmp, O_CLOEXEC);
+		saved = errno;
 		if (f->fd >= 0) {
 			/* mkostemp makes 0600; outputs are ordinary files. */
 			mode_t mask = umask(0);
@@ -97,7 +104,7 @@ struct file_atomic *file_atomic_open(const char *path, char **err)
 			return f;
 		}
 	}
-	*err = xasprintf("%s: cannot create a temporary file beside it: %s", path, strerror(errno));
+	*err = xasprintf("%s: cannot create a temporary file beside it: %s", path, strerror(saved));
 	free(f->tmp);
 	f->tmp = NULL;
 	file_atomic_abort(f);
