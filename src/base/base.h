@@ -98,6 +98,9 @@ void sb_addc(struct strbuf *sb, char c);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_clear(struct strbuf *sb);
+/* Room for `extra` more bytes and the NUL without changing len: returns data + len (borrowed
+ * until the next change), where a caller writing bytes itself puts them before raising len. */
+char *sb_reserve(struct strbuf *sb, size_t extra);
 /* Returns the buffer (owned by the caller, never NULL) and leaves sb empty. */
 char *sb_take(struct strbuf *sb);
 /* The contents, "" when empty; borrowed until the next change. */
@@ -177,6 +180,20 @@ char *file_read_all(const char *path, size_t *len, char **err);
  * failure the previous file is untouched and *err (owned by the caller) says why.
  */
 bool file_write_atomic(const char *path, const void *data, size_t len, char **err);
+/*
+ * The same, streamed: file_atomic_open starts the file (an unnamed one in path's folder where
+ * the file system allows, so that a killed process leaves nothing), file_atomic_write appends,
+ * file_atomic_ready syncs it and gives it a temporary name beside path, file_atomic_commit
+ * (ready if not yet) renames it over path. Commit and abort free f (taken); abort removes the
+ * temporary file (NULL: no-op). Failures return NULL/false with *err (owned by the caller);
+ * after a failed write the caller still commits or aborts. Descriptors are close-on-exec.
+ */
+struct file_atomic;
+struct file_atomic *file_atomic_open(const char *path, char **err);
+bool file_atomic_write(struct file_atomic *f, const void *data, size_t len, char **err);
+bool file_atomic_ready(struct file_atomic *f, char **err);
+bool file_atomic_commit(struct file_atomic *f, char **err);
+void file_atomic_abort(struct file_atomic *f);
 /* True when both paths name the same existing file (same device and inode). */
 bool file_same(const char *a, const char *b);
 

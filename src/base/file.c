@@ -1,8 +1,10 @@
 /* Whole-file reads and atomic writes: a failing run never truncates an existing file. */
+#define _GNU_SOURCE /* O_TMPFILE, mkostemp */
 #include "base.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -52,13 +54,80 @@ char *file_read_all(const char *path, size_t *len, char **err)
 	return data;
 }
 
-static bool write_all(int fd, const char *p, size_t len)
+/*
+ * A file written under no name (O_TMPFILE) in the folder of its path, so that a process killed
+ * while writing leaves nothing behind; it gets a temporary name only once written and synced,
+ * and is renamed over the path. Where the file system has no O_TMPFILE, a named temporary file
+ * (mkostemp) is written instead, as before.
+ */
+struct file_atomic {
+	char *path; /* the final path */
+	char *tmp;  /* its temporary name, NULL while it has none */
+	int fd;	    /* -1 once closed */
+	int failed; /* the errno of a failed step: the file is never put in place */
+};
+
+/* The folder of path ("." when it has none); owned by the caller. */
+static char *dir_of(const char *path)
 {
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+struct file_atomic *file_atomic_open(const char *path, char **err)
+{
+	struct file_atomic *f = xcalloc(1, sizeof(*f));
+	f->path = xstrdup(path);
+	char *dir = dir_of(path);
+	/* Close-on-exec: child processes (command.c's Lambda handlers) must not inherit it. The
+	 * unnamed file gets its name through /proc (link_tmp): without /proc, none is made. */
+	f->fd = -1;
+	int saved = EOPNOTSUPP;
+	if (access("/proc/self/fd", X_OK) == 0) {
+		f->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+		saved = errno;
+	}
+	free(dir);
+	if (f->fd >= 0)
+		return f;
+	if (saved == EOPNOTSUPP || saved == EISDIR || saved == EINVAL) {
+		f->tmp = xasprintf("%s.tmp.XXXXXX", path);
+		f->fd = mkostemp(f->tmp, O_CLOEXEC);
+		saved = errno;
+		if (f->fd >= 0) {
+			/* mkostemp makes 0600; outputs are ordinary files. */
+			mode_t mask = umask(0);
+			umask(mask);
+			fchmod(f->fd, 0666 & ~mask);
+			return f;
+		}
+	}
+	*err = xasprintf("%s: cannot create a temporary file beside it: %s", path, strerror(saved));
+	free(f->tmp);
+	f->tmp = NULL;
+	file_atomic_abort(f);
+	return NULL;
+}
+
+/* *err for a failed write of f (err_no: what failed). */
+static void write_error(const struct file_atomic *f, int err_no, char **err)
+{
+	*err = xasprintf("%s: cannot write: %s", f->path, strerror(err_no));
+}
+
+bool file_atomic_write(struct file_atomic *f, const void *data, size_t len, char **err)
+{
+	const char *p = data;
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		ssize_t n = write(f->fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			/* A write of 0 bytes sets no errno: the disk is full. */
+			f->failed = n == 0 ? ENOSPC : errno;
+			write_error(f, f->failed, err);
 			return false;
 		}
 		p += n;
@@ -67,36 +136,81 @@ static bool write_all(int fd, const char *p, size_t len)
 	return true;
 }
 
-bool file_write_atomic(const char *path, const void *data, size_t len, char **err)
+/* Links the unnamed file f->fd under a new temporary name beside f->path; 0 or an errno. */
+static int link_tmp(struct file_atomic *f)
 {
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		*err = xasprintf("%s: cannot create a temporary file beside it: %s", path,
-				 strerror(errno));
-		free(tmp);
+	char proc[64];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
+	for (unsigned k = 0;; k++) {
+		f->tmp = xasprintf("%s.tmp.%ld.%u", f->path, (long)getpid(), k);
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, f->tmp, AT_SYMLINK_FOLLOW) == 0)
+			return 0;
+		int saved = errno;
+		free(f->tmp);
+		f->tmp = NULL;
+		if (saved != EEXIST || k == 100)
+			return saved;
+	}
+}
+
+bool file_atomic_ready(struct file_atomic *f, char **err)
+{
+	if (f->failed || f->fd < 0) {
+		write_error(f, f->failed ? f->failed : EBADF, err);
 		return false;
 	}
-	/* mkstemp makes 0600; outputs are ordinary files. */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	bool ok = write_all(fd, data, len) && fsync(fd) == 0;
-	int saved = errno;
-	if (close(fd) != 0 && ok) {
-		ok = false;
+	int saved = fsync(f->fd) == 0 ? 0 : errno;
+	if (!saved && !f->tmp)
+		saved = link_tmp(f);
+	if (close(f->fd) != 0 && !saved)
 		saved = errno;
+	f->fd = -1;
+	if (saved) {
+		f->failed = saved;
+		write_error(f, saved, err);
+		return false;
 	}
-	if (ok && rename(tmp, path) != 0) {
+	return true;
+}
+
+bool file_atomic_commit(struct file_atomic *f, char **err)
+{
+	bool ok = f->fd < 0 && f->tmp && !f->failed ? true : file_atomic_ready(f, err);
+	if (ok && rename(f->tmp, f->path) != 0) {
+		write_error(f, errno, err);
 		ok = false;
-		saved = errno;
 	}
-	if (!ok) {
-		unlink(tmp);
-		*err = xasprintf("%s: cannot write: %s", path, strerror(saved));
+	if (ok) {
+		free(f->tmp);
+		f->tmp = NULL;
 	}
-	free(tmp);
+	file_atomic_abort(f);
 	return ok;
+}
+
+void file_atomic_abort(struct file_atomic *f)
+{
+	if (!f)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp)
+		unlink(f->tmp);
+	free(f->tmp);
+	free(f->path);
+	free(f);
+}
+
+bool file_write_atomic(const char *path, const void *data, size_t len, char **err)
+{
+	struct file_atomic *f = file_atomic_open(path, err);
+	if (!f)
+		return false;
+	if (!file_atomic_write(f, data, len, err)) {
+		file_atomic_abort(f);
+		return false;
+	}
+	return file_atomic_commit(f, err);
 }
 
 bool file_same(const char *a, const char *b)

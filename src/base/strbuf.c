@@ -16,16 +16,17 @@ void sb_fini(struct strbuf *sb)
 	sb_init(sb);
 }
 
-static void sb_reserve(struct strbuf *sb, size_t extra)
+char *sb_reserve(struct strbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;
-	if (need <= sb->cap)
-		return;
-	size_t cap = sb->cap ? sb->cap : 64;
-	while (cap < need)
-		cap *= 2;
-	sb->data = xrealloc(sb->data, cap);
-	sb->cap = cap;
+	if (need > sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 64;
+		while (cap < need)
+			cap *= 2;
+		sb->data = xrealloc(sb->data, cap);
+		sb->cap = cap;
+	}
+	return sb->data + sb->len;
 }
 
 void sb_addn(struct strbuf *sb, const char *s, size_t n)

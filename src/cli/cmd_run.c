@@ -306,10 +306,30 @@ static size_t *sorted_children(const struct sim_engine *e)
 	return v;
 }
 
-/* A child's history, rebuilt by the simulator when it is read (ctx: the engine). */
+/* Reads the children's histories for the history module; a history that cannot be read back
+ * (the simulator's temporary file failed) is remembered and stands as an empty log, so the
+ * output goes on and the command then fails (exit 2) instead of crashing. */
+struct child_loader {
+	const struct sim_engine *e;
+	const size_t *order; /* key i is child order[i]; NULL: key i is child i */
+	bool failed;
+};
+
 static struct ev_log *load_child(const void *ctx, size_t key)
 {
-	return sim_child_history(ctx, key);
+	struct child_loader *l = (struct child_loader *)ctx; /* defined non-const below */
+	struct ev_log *log = sim_child_history(l->e, l->order ? l->order[key] : key);
+	if (!log) {
+		l->failed = true;
+		log = ev_log_new();
+	}
+	return log;
+}
+
+static void report_unreadable(void)
+{
+	fprintf(stderr, "stepscope: run: cannot read back a child execution's history "
+			"(the temporary file holding it failed)\n");
 }
 
 /* The parent's Map Runs with every child tied (owned by the caller; src and e must outlive
@@ -335,18 +355,6 @@ static struct hist_map_runs *map_runs_of(const struct sim_engine *e, const struc
 	return runs;
 }
 
-/* Children in name order for the export: key i is the i-th name. */
-struct sorted_source {
-	const struct sim_engine *e;
-	size_t *order;
-};
-
-static struct ev_log *load_sorted_child(const void *ctx, size_t key)
-{
-	const struct sorted_source *s = ctx;
-	return sim_child_history(s->e, s->order[key]);
-}
-
 /* FILE.children/NAME.json for every child execution (history/children.h). */
 static bool write_children(const struct sim_engine *e, const struct ev_log *log, const char *path,
 			   struct diags *d)
@@ -358,14 +366,21 @@ static bool write_children(const struct sim_engine *e, const struct ev_log *log,
 	hist_map_runs_free(runs);
 	if (!n && !any)
 		return true;
-	struct sorted_source sorted = {e, sorted_children(e)};
-	struct hist_child_source src = {load_sorted_child, &sorted};
+	size_t *order = sorted_children(e);
+	struct child_loader sorted = {e, order, false};
+	struct hist_child_source src = {load_child, &sorted};
 	const char **names = xcalloc(n, sizeof(*names));
 	for (size_t i = 0; i < n; i++)
-		names[i] = sim_child(e, sorted.order[i])->name;
+		names[i] = sim_child(e, order[i])->name;
 	bool ok = hist_export_children_from(path, &src, names, n, d);
+	if (sorted.failed) {
+		diags_add(d, DIAG_ERROR, "write", path, 0, 0, NULL,
+			  "cannot read back a child execution's history (the temporary file "
+			  "holding it failed)");
+		ok = false;
+	}
 	free(names);
-	free(sorted.order);
+	free(order);
 	return ok;
 }
 
@@ -529,7 +544,8 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 					       json_object_get(in->tables, t->name));
 		}
 		sim_run(e);
-		struct hist_child_source src = {load_child, e};
+		struct child_loader loader = {e, NULL, false};
+		struct hist_child_source src = {load_child, &loader};
 		struct hist_map_runs *runs = map_runs_of(e, log, &src);
 		if (ra->format == FMT_JSON)
 			print_json(e, log, &ra->opt, runs);
@@ -557,6 +573,10 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 			rc = EXIT_USAGE;
 		if (outs_ok && (ra->trace_out || ra->svg_out) && !write_exports(ra, in, log))
 			rc = EXIT_USAGE;
+		if (loader.failed) {
+			report_unreadable();
+			rc = EXIT_USAGE;
+		}
 	}
 	teardown_mode();
 	sim_free(e);

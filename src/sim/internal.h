@@ -392,7 +392,7 @@ struct sim_spill *sim_spill_new(void);
 void sim_spill_free(struct sim_spill *s);
 /* Stores log's record (log borrowed): its position, and its length in *len. */
 uint64_t sim_spill_put(struct sim_spill *s, const struct ev_log *log, size_t *len);
-/* The log stored at `at` rebuilt, owned by the caller. */
+/* The log stored at `at` rebuilt, owned by the caller; NULL when it cannot be read back. */
 struct ev_log *sim_spill_get(const struct sim_spill *s, uint64_t at, size_t len);
 /* The JSON text of v (borrowed; a reference is kept until the next call): a child's output,
  * which its ResultWriter record and its stored history both hold, serialized once. */

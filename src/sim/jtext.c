@@ -14,29 +14,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Room for `extra` more bytes and the NUL (strbuf's own growth: doubling from 64). */
-static char *room(struct strbuf *sb, size_t extra)
-{
-	size_t need = sb->len + extra + 1;
-	if (need > sb->cap) {
-		size_t cap = sb->cap ? sb->cap : 64;
-		while (cap < need)
-			cap *= 2;
-		sb->data = xrealloc(sb->data, cap);
-		sb->cap = cap;
-	}
-	return sb->data + sb->len;
-}
-
 static void out1(struct strbuf *sb, char c)
 {
-	*room(sb, 1) = c;
+	*sb_reserve(sb, 1) = c;
 	sb->data[++sb->len] = '\0';
 }
 
 static void out(struct strbuf *sb, const char *s, size_t n)
 {
-	char *p = room(sb, n);
+	char *p = sb_reserve(sb, n);
 	memcpy(p, s, n);
 	sb->len += n;
 	sb->data[sb->len] = '\0';
@@ -81,7 +67,7 @@ static const bool plain[256] = {PLAIN64(0), PLAIN64(64), PLAIN64(128), PLAIN64(1
  * once escaped again. */
 static void escape(struct strbuf *sb, const char *s, size_t n, bool twice)
 {
-	char *p = room(sb, 7 * n), *start = p;
+	char *p = sb_reserve(sb, 7 * n), *start = p;
 	const unsigned char *in = (const unsigned char *)s;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = in[i];

@@ -7,8 +7,11 @@
  *
  * Records are streamed as children end: each child's input and output are serialized once,
  * straight into the file's JSON text (escaped as the string value they are), so no result is
- * kept once written. The files are written beside their final names and renamed when the Map
- * Run succeeds, so a failed Map Run leaves nothing, as before. When the Parameters draw from
+ * kept once written. The files are written unnamed in the results folder (file_atomic_open:
+ * O_TMPFILE, so that an interrupted run leaves nothing; a named temporary file where the file
+ * system has none), the three are synced before any is renamed into place, and a rename that
+ * fails takes back those already made: a failed Map Run leaves no file, and no folder that the
+ * writer made. When the Parameters draw from
  * the intrinsic generator (States.UUID in a Key), evaluating them early would move the draw:
  * then the records are kept as text and everything is written at the end.
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
@@ -16,7 +19,6 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,14 +26,14 @@
 
 #define FLUSH_AT (256 * 1024) /* bytes buffered before a write(2) */
 
-/* One results file being written: a temporary file renamed at the end (file mode) or all of
- * its text (deferred mode). */
+/* One results file being written: streamed to file_atomic (file mode), or all of its text
+ * kept and written at the end (deferred mode). */
 struct rw_file {
 	const char *name; /* "SUCCEEDED_0.json" (static) */
 	struct strbuf buf;
-	char *path, *tmp; /* final and temporary path (file mode) */
-	int fd;		  /* -1 when not open */
-	size_t size;	  /* bytes of the file so far */
+	char *path;		/* final path, once the folder is known */
+	struct file_atomic *fa; /* owned; NULL when not open */
+	size_t size;		/* bytes of the file so far */
 	size_t records;
 };
 
@@ -96,51 +98,32 @@ static bool make_dirs(struct sim_rwriter *w, const char *path)
 	return true;
 }
 
-static void set_why(struct sim_rwriter *w, const char *path, const char *fmt, int err)
+/* Remembers the first failure: err (taken) about path. */
+static void set_err(struct sim_rwriter *w, const char *path, char *err)
 {
 	if (!w->why)
-		w->why = xasprintf(fmt, path, path, strerror(err));
+		w->why = xasprintf("cannot write %s: %s", path, err);
+	free(err);
 }
 
-/* A temporary file beside f->path, as file_write_atomic makes one. */
+/* Starts f in the results folder (file_atomic: nothing named until the end). */
 static void file_open(struct sim_rwriter *w, struct rw_file *f)
 {
+	char *err = NULL;
 	f->path = xasprintf("%s/%s", w->dir, f->name);
-	f->tmp = xasprintf("%s.tmp.XXXXXX", f->path);
-	f->fd = mkstemp(f->tmp);
-	if (f->fd < 0) {
-		set_why(w, f->path,
-			"cannot write %s: %s: cannot create a temporary file beside it: %s", errno);
-		free(f->tmp);
-		f->tmp = NULL;
-		return;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(f->fd, 0666 & ~mask);
+	f->fa = file_atomic_open(f->path, &err);
+	if (!f->fa)
+		set_err(w, f->path, err);
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
-}
-
-/* Writes what is buffered (file mode); a failure closes the file and is remembered. */
+/* Writes what is buffered; a failure drops the file and is remembered. */
 static void file_flush(struct sim_rwriter *w, struct rw_file *f)
 {
-	if (f->fd >= 0 && f->buf.len && !write_all(f->fd, f->buf.data, f->buf.len)) {
-		set_why(w, f->path, "cannot write %s: %s: cannot write: %s", errno);
-		close(f->fd);
-		f->fd = -1;
+	char *err = NULL;
+	if (f->fa && f->buf.len && !file_atomic_write(f->fa, f->buf.data, f->buf.len, &err)) {
+		set_err(w, f->path, err);
+		file_atomic_abort(f->fa);
+		f->fa = NULL;
 	}
 	if (!w->deferred)
 		sb_clear(&f->buf);
@@ -155,41 +138,22 @@ static void file_add(struct sim_rwriter *w, struct rw_file *f, const char *text,
 		file_flush(w, f);
 }
 
-/* Closes the file under its final name; false (remembered) on failure. */
-static bool file_commit(struct sim_rwriter *w, struct rw_file *f)
+/* Writes the rest of f and syncs it, not yet under its name; false (remembered) on failure. */
+static bool file_ready(struct sim_rwriter *w, struct rw_file *f)
 {
-	if (f->fd < 0)
-		return false;
 	file_flush(w, f);
-	if (f->fd < 0)
-		return false;
-	bool ok = fsync(f->fd) == 0;
-	int saved = errno;
-	if (close(f->fd) != 0 && ok) {
-		ok = false;
-		saved = errno;
+	char *err = NULL;
+	if (f->fa && !file_atomic_ready(f->fa, &err)) {
+		set_err(w, f->path, err);
+		file_atomic_abort(f->fa);
+		f->fa = NULL;
 	}
-	f->fd = -1;
-	if (ok && rename(f->tmp, f->path) != 0) {
-		ok = false;
-		saved = errno;
-	}
-	if (!ok) {
-		unlink(f->tmp);
-		set_why(w, f->path, "cannot write %s: %s: cannot write: %s", saved);
-	}
-	free(f->tmp);
-	f->tmp = NULL;
-	return ok;
+	return f->fa != NULL;
 }
 
 static void file_fini(struct rw_file *f)
 {
-	if (f->fd >= 0)
-		close(f->fd);
-	if (f->tmp)
-		unlink(f->tmp);
-	free(f->tmp);
+	file_atomic_abort(f->fa);
 	free(f->path);
 	sb_fini(&f->buf);
 }
@@ -246,8 +210,8 @@ struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t
 	const char *colon = strrchr(w->run_arn, ':');
 	w->id = colon ? colon + 1 : w->run_arn;
 	w->count = count;
-	w->ok = (struct rw_file){.name = "SUCCEEDED_0.json", .fd = -1};
-	w->bad = (struct rw_file){.name = "FAILED_0.json", .fd = -1};
+	w->ok = (struct rw_file){.name = "SUCCEEDED_0.json"};
+	w->bad = (struct rw_file){.name = "FAILED_0.json"};
 	w->params = eval_params(w, true);
 	if (w->params && locate(w)) {
 		file_open(w, &w->ok);
@@ -325,25 +289,16 @@ static void file_close_array(struct rw_file *f)
 	f->size += f->records ? 1 : 2;
 }
 
-/* Deferred mode: everything written now, as file_write_atomic does. */
-static bool write_deferred(struct sim_rwriter *w)
+/* Deferred mode: the folder and the files now. */
+static bool open_deferred(struct sim_rwriter *w)
 {
 	w->params = eval_params(w, false);
 	if (!w->params || !locate(w))
 		return false;
-	struct rw_file *files[] = {&w->ok, &w->bad};
-	for (size_t k = 0; k < 2; k++) {
-		struct rw_file *f = files[k];
-		char *path = xasprintf("%s/%s", w->dir, f->name);
-		char *err = NULL;
-		if (!file_write_atomic(path, f->buf.data, f->buf.len, &err))
-			w->why = xasprintf("cannot write %s: %s", path, err);
-		free(err);
-		free(path);
-		if (w->why)
-			return false;
-	}
-	return true;
+	file_open(w, &w->ok);
+	if (!w->why)
+		file_open(w, &w->bad);
+	return !w->why;
 }
 
 static json_t *manifest(struct sim_rwriter *w, const char *bucket)
@@ -357,6 +312,37 @@ static json_t *manifest(struct sim_rwriter *w, const char *bucket)
 	return man;
 }
 
+/* manifest.json written and synced, not yet under its name; NULL (remembered) on failure. */
+static struct rw_file *write_manifest(struct sim_rwriter *w, const char *bucket, struct rw_file *f)
+{
+	json_t *man = manifest(w, bucket);
+	char *text = jdumps(man, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(man);
+	file_open(w, f);
+	if (f->fa)
+		sb_add(&f->buf, text);
+	free(text);
+	return f->fa && file_ready(w, f) ? f : NULL;
+}
+
+/* Renames the three files into place; when one fails, those already renamed are removed so
+ * that the folder can be too. */
+static bool commit_all(struct sim_rwriter *w, struct rw_file *const *files, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		char *err = NULL;
+		struct file_atomic *fa = files[k]->fa;
+		files[k]->fa = NULL;
+		if (!file_atomic_commit(fa, &err)) {
+			set_err(w, files[k]->path, err);
+			while (k-- > 0)
+				unlink(files[k]->path);
+			return false;
+		}
+	}
+	return true;
+}
+
 json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why)
 {
 	json_t *result = NULL;
@@ -364,26 +350,15 @@ json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why)
 	file_close_array(&w->bad);
 	bool ok = !w->why;
 	if (ok && w->deferred)
-		ok = write_deferred(w);
-	else if (ok)
-		ok = file_commit(w, &w->ok) && file_commit(w, &w->bad);
+		ok = open_deferred(w);
 	const char *bucket = json_string_value(json_object_get(w->params, "Bucket"));
 	if (!bucket)
 		bucket = ".";
-	if (ok) {
-		json_t *man = manifest(w, bucket);
-		char *text = jdumps(man, JSON_COMPACT | JSON_ENCODE_ANY);
-		char *path = xasprintf("%s/manifest.json", w->dir);
-		char *err = NULL;
-		if (!file_write_atomic(path, text, strlen(text), &err)) {
-			w->why = xasprintf("cannot write %s: %s", path, err);
-			ok = false;
-		}
-		free(err);
-		free(path);
-		free(text);
-		json_decref(man);
-	}
+	struct rw_file man = {.name = "manifest.json"};
+	struct rw_file *const files[] = {&w->ok, &w->bad, &man};
+	ok = ok && file_ready(w, &w->ok) && file_ready(w, &w->bad) &&
+	     write_manifest(w, bucket, &man) && commit_all(w, files, ARRAY_LEN(files));
+	file_fini(&man);
 	if (ok) {
 		result = json_pack("{s:s, s:{s:s, s:o}}", "MapRunArn", w->run_arn,
 				   "ResultWriterDetails", "Bucket", bucket, "Key",
@@ -405,8 +380,8 @@ void sim_rwriter_free(struct sim_rwriter *w)
 		return;
 	file_fini(&w->ok);
 	file_fini(&w->bad);
-	/* A discarded writer leaves no folder behind that it made (the files were never
-	 * renamed into place). */
+	/* A discarded writer leaves no folder behind that it made (its files were never
+	 * renamed into place, or were removed again). */
 	for (size_t i = w->created.len; i-- > 0;) {
 		rmdir(w->created.items[i]);
 		free(w->created.items[i]);

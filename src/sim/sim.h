@@ -188,7 +188,8 @@ size_t sim_child_count(const struct sim_engine *e);
 /* Child i (< sim_child_count), borrowed; stable while the engine lives (it may still run). */
 const struct sim_child_info *sim_child(const struct sim_engine *e, size_t i);
 /*
- * Child i's history so far as a new log owned by the caller (ev_log_free), NULL past the end.
+ * Child i's history so far as a new log owned by the caller (ev_log_free), NULL past the end
+ * or when the stored history cannot be read back (its temporary file failed: an I/O error).
  * An ended child's history is not kept as a log: it is stored compactly (a temporary file)
  * when the child ends and rebuilt here, equal to what was appended, so that a Map Run of
  * 100,000 children does not hold a million events and their payloads in memory.

@@ -15,10 +15,11 @@
  * zigzag t_ms, zigzag item, 6 strings (varint length + 1, 0 = absent), payload and extra
  * (0 = none, 1 = JSON text as u32 length + bytes, k + 2 = the record's k-th value again).
  */
+#define _GNU_SOURCE /* mkostemp */
 #include "internal.h"
 
-#include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,23 +53,9 @@ struct enc {
 	size_t values;
 };
 
-/* Room for `extra` more bytes and the NUL (strbuf's own growth: doubling from 64). */
-static unsigned char *room(struct strbuf *sb, size_t extra)
-{
-	size_t need = sb->len + extra + 1;
-	if (need > sb->cap) {
-		size_t cap = sb->cap ? sb->cap : 64;
-		while (cap < need)
-			cap *= 2;
-		sb->data = xrealloc(sb->data, cap);
-		sb->cap = cap;
-	}
-	return (unsigned char *)sb->data + sb->len;
-}
-
 static void put_varint(struct strbuf *sb, uint64_t v)
 {
-	unsigned char *p = room(sb, 10), *start = p;
+	unsigned char *p = (unsigned char *)sb_reserve(sb, 10), *start = p;
 	do {
 		*p = (unsigned char)(v & 0x7f);
 		v >>= 7;
@@ -248,6 +235,7 @@ static json_t *get_value(struct dec *d)
 	return v;
 }
 
+/* The log of a record, or NULL when the bytes are not one (a damaged spill file). */
 static struct ev_log *decode(const unsigned char *p, size_t len)
 {
 	struct dec d = {.p = p, .end = p + len, .log = ev_log_new()};
@@ -273,11 +261,15 @@ static struct ev_log *decode(const unsigned char *p, size_t len)
 		e.extra = get_value(&d);
 		ev_log_append(d.log, &e);
 	}
-	/* Records are written by this file and read back in the same process. */
-	assert(!d.bad);
+	if (d.p != d.end)
+		d.bad = true;
 	for (size_t i = 0; i < d.count; i++)
 		json_decref(d.values[i]);
 	free(d.values);
+	if (d.bad) {
+		ev_log_free(d.log);
+		return NULL;
+	}
 	return d.log;
 }
 
@@ -289,7 +281,8 @@ struct sim_spill *sim_spill_new(void)
 	s->fd = -1;
 	const char *dir = getenv("TMPDIR");
 	char *path = xasprintf("%s/stepscope-children.XXXXXX", dir && *dir ? dir : "/tmp");
-	s->fd = mkstemp(path);
+	/* Close-on-exec: the Lambda handlers command.c starts must not inherit it. */
+	s->fd = mkostemp(path, O_CLOEXEC);
 	if (s->fd >= 0)
 		unlink(path); /* gone with the process, whatever happens to it */
 	free(path);
@@ -357,10 +350,9 @@ struct ev_log *sim_spill_get(const struct sim_spill *s, uint64_t at, size_t len)
 			break;
 		got += (size_t)k;
 	}
-	/* Bytes this process wrote a moment ago: a short read means the file was taken away. */
-	if (got < len)
-		abort();
-	struct ev_log *log = decode(buf, len);
+	/* Bytes this process wrote a moment ago: a short read or an I/O error means the file
+	 * (or its disk) failed; the caller reports it. */
+	struct ev_log *log = got == len ? decode(buf, len) : NULL;
 	free(buf);
 	return log;
 }

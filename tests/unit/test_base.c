@@ -5,6 +5,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -126,6 +129,87 @@ static void test_atomic_write(void **state)
 	free(path);
 }
 
+/* Entries of dir besides . and .. */
+static int entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* Every open descriptor on a file in dir is close-on-exec; returns how many there are. */
+static int cloexec_fds_in(const char *dir)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return -1;
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		char link[300], target[4096];
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		ssize_t k = readlink(link, target, sizeof(target) - 1);
+		if (k <= 0)
+			continue;
+		target[k] = '\0';
+		if (strncmp(target, dir, strlen(dir)) != 0)
+			continue;
+		assert_true(fcntl(atoi(e->d_name), F_GETFD) & FD_CLOEXEC);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The streamed atomic file: nothing under the final name until commit, nothing at all after
+ * abort, and (where the file system has O_TMPFILE) no name at all while it is written. */
+static void test_atomic_stream(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/stepscope-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *path = xasprintf("%s/out.json", dir);
+	char *err = NULL;
+	struct file_atomic *f = file_atomic_open(path, &err);
+	assert_non_null(f);
+	assert_true(file_atomic_write(f, "ab", 2, &err));
+	assert_true(file_atomic_write(f, "cd", 2, &err));
+	assert_true(entries(dir) <= 1); /* 0 with O_TMPFILE, the mkostemp file without */
+	int fds = cloexec_fds_in(dir);
+	assert_true(fds == -1 || fds == 1);
+	assert_true(file_atomic_ready(f, &err));
+	assert_int_equal(entries(dir), 1); /* the temporary name, not out.json */
+	assert_int_equal(access(path, F_OK), -1);
+	assert_true(file_atomic_commit(f, &err));
+	assert_int_equal(entries(dir), 1);
+	size_t len;
+	char *data = file_read_all(path, &len, &err);
+	assert_non_null(data);
+	assert_string_equal(data, "abcd");
+	free(data);
+	/* Abort, before and after ready: the old file stays, nothing else is left. */
+	for (int ready = 0; ready < 2; ready++) {
+		f = file_atomic_open(path, &err);
+		assert_non_null(f);
+		assert_true(file_atomic_write(f, "x", 1, &err));
+		if (ready)
+			assert_true(file_atomic_ready(f, &err));
+		file_atomic_abort(f);
+		assert_int_equal(entries(dir), 1);
+		data = file_read_all(path, &len, &err);
+		assert_string_equal(data, "abcd");
+		free(data);
+	}
+	file_atomic_abort(NULL);
+	assert_null(err);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
 static void test_rng_streams(void **state)
 {
 	(void)state;
@@ -173,7 +257,8 @@ static void test_time_parse(void **state)
 	assert_true(time_parse("2016-03-14T01:59:00.123456789-05:30", TIME_STRICT, &t));
 	assert_int_equal(t.nsec, 123456789);
 	assert_true(time_parse("2024-02-29T00:00:00Z", TIME_STRICT, &t));
-	/* Rejected by AWS: no zone, lowercase t, a space, bad dates, leap seconds, empty fraction. */
+	/* Rejected by AWS: no zone, lowercase t, a space, bad dates, leap seconds, empty fraction.
+	 */
 	assert_false(time_parse("2016-12-05T21:29:29", TIME_STRICT, &t));
 	assert_false(time_parse("2016-12-05t21:29:29Z", TIME_STRICT, &t));
 	assert_false(time_parse("2016-12-05 21:29:29Z", TIME_STRICT, &t));
@@ -203,11 +288,11 @@ static void test_time_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_strbuf),	    cmocka_unit_test(test_text_position),
-		cmocka_unit_test(test_diag_print),  cmocka_unit_test(test_diag_pointer_only),
-		cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_rng_streams),
-		cmocka_unit_test(test_suggest),
-		cmocka_unit_test(test_time_parse),
+	    cmocka_unit_test(test_strbuf),	 cmocka_unit_test(test_text_position),
+	    cmocka_unit_test(test_diag_print),	 cmocka_unit_test(test_diag_pointer_only),
+	    cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_atomic_stream),
+	    cmocka_unit_test(test_rng_streams),	 cmocka_unit_test(test_suggest),
+	    cmocka_unit_test(test_time_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

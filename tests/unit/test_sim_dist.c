@@ -178,6 +178,10 @@ static void test_spill_file_and_memory(void **state)
 		assert_same_log(log, back);
 		ev_log_free(back);
 	}
+	/* A short read (bytes the file does not hold) and bytes that are not one record are
+	 * reported as NULL, not a crash. */
+	assert_null(sim_spill_get(s, at[0], (size_t)(at[N - 1] + len[N - 1]) + 100));
+	assert_null(sim_spill_get(s, at[0] + 1, len[0] - 1));
 	free(at);
 	free(len);
 	sim_spill_free(s);
@@ -318,6 +322,47 @@ static void test_writer_failed_run_leaves_nothing(void **state)
 	asl_machine_free(m);
 }
 
+/* The last rename failing (a folder stands where manifest.json goes) takes back the files
+ * already renamed: the Map Run fails and no results file, named or temporary, is left. */
+static void test_writer_failed_commit_leaves_nothing(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/stepscope-rw-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *key = NULL;
+	for (int k = 0; k < 2; k++) {
+		struct asl_machine *m;
+		struct ev_log *log;
+		struct sim_engine *e = run_writer(dir, "\"Prefix\": \"out\"", 1, &m, &log);
+		if (k == 0) {
+			/* The first run names the folder (the same one each run with one seed). */
+			assert_int_equal(sim_status(e), SIM_SUCCEEDED);
+			json_t *details = json_object_get(sim_output(e), "ResultWriterDetails");
+			key = xstrdup(json_string_value(json_object_get(details, "Key")));
+			char *run = xstrndup(key, (size_t)(strrchr(key, '/') - key));
+			char *cmd = xasprintf("cd '%s' && rm %s/manifest.json %s/SUCCEEDED_0.json "
+					      "%s/FAILED_0.json && mkdir -p %s/blocker",
+					      dir, run, run, run, key);
+			assert_int_equal(system(cmd), 0);
+			free(cmd);
+			free(run);
+		} else {
+			assert_int_equal(sim_status(e), SIM_FAILED);
+			char *run = xstrndup(key, (size_t)(strrchr(key, '/') - key));
+			char *cmd =
+			    xasprintf("cd '%s' && test \"$(ls -A %s)\" = manifest.json", dir, run);
+			assert_int_equal(system(cmd), 0);
+			free(cmd);
+			free(run);
+		}
+		sim_free(e);
+		ev_log_free(log);
+		asl_machine_free(m);
+	}
+	free(key);
+	remove_tree(dir);
+}
+
 /* A Prefix from States.UUID() draws from the intrinsic generator when the Map Run ends, as
  * before the records were streamed: two runs with one seed name the same folder, and it is
  * the one the result names. */
@@ -361,6 +406,7 @@ int main(void)
 	    cmocka_unit_test(test_spill_file_and_memory),
 	    cmocka_unit_test(test_writer_index_order),
 	    cmocka_unit_test(test_writer_failed_run_leaves_nothing),
+	    cmocka_unit_test(test_writer_failed_commit_leaves_nothing),
 	    cmocka_unit_test(test_writer_random_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
