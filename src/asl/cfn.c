@@ -7,6 +7,7 @@
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html
  */
 #include "asl/internal.h"
+#include "doc/doc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -193,7 +194,7 @@ static void render(struct rend *r, json_t *v, const char *ptr, const struct vars
 		render_fn(r, fn, json_object_get(v, fn), fp, vars, depth);
 		free(fp);
 	} else {
-		char *s = jdumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *s = doc_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		emit(r, s ? s : "", s ? strlen(s) : 0, ptr, -1);
 		free(s);
 	}

@@ -8,8 +8,7 @@
  *
  * Contract: out of memory is not a user error; it prints one line and aborts, so callers
  * never check allocation results. Everything else reports through `struct diag`.
- * Uses libc, and jansson for the name of a JSON value's type (jtype_phrase), its allocator
- * hook and json_dump_callback (jdumps).
+ * Uses libc only (the JSON helpers that need jansson are in doc/doc.h).
  */
 #ifndef STEPSCOPE_BASE_H
 #define STEPSCOPE_BASE_H
@@ -55,34 +54,26 @@ void pool_thread_exit(void);
  * calls it now and then (the history importer, after each import), else those pile up on its
  * lists while the maker cuts new spans. */
 void pool_share(void);
-struct json_t;
-/* Installs the pool as jansson's allocator when pool_init() allows it; call once at the very
- * start of main, before any JSON value exists. True when installed. */
-bool jansson_use_pool(void);
-/* json_dumps(v, flags), but the text is always a malloc block for free() (jansson's
- * allocator may be the pool): every json_dumps of the program goes through here. NULL where
- * json_dumps gives NULL (a scalar without JSON_ENCODE_ANY); v borrowed. */
-char *jdumps(const struct json_t *v, size_t flags);
 
 /* ---- growable vector: struct { T *items; size_t len, cap; } ---- */
-#define VEC(T)                                                                             \
-	struct {                                                                           \
-		T *items;                                                                  \
-		size_t len, cap;                                                           \
+#define VEC(T)                                                                                     \
+	struct {                                                                                   \
+		T *items;                                                                          \
+		size_t len, cap;                                                                   \
 	}
-#define VEC_PUSH(v, x)                                                                     \
-	do {                                                                               \
-		if ((v).len == (v).cap) {                                                  \
-			(v).cap = (v).cap ? (v).cap * 2 : 8;                               \
-			(v).items = xrealloc((v).items, (v).cap * sizeof(*(v).items));     \
-		}                                                                          \
-		(v).items[(v).len++] = (x);                                                \
+#define VEC_PUSH(v, x)                                                                             \
+	do {                                                                                       \
+		if ((v).len == (v).cap) {                                                          \
+			(v).cap = (v).cap ? (v).cap * 2 : 8;                                       \
+			(v).items = xrealloc((v).items, (v).cap * sizeof(*(v).items));             \
+		}                                                                                  \
+		(v).items[(v).len++] = (x);                                                        \
 	} while (0)
-#define VEC_FREE(v)                                                                        \
-	do {                                                                               \
-		free((v).items);                                                           \
-		(v).items = NULL;                                                          \
-		(v).len = (v).cap = 0;                                                     \
+#define VEC_FREE(v)                                                                                \
+	do {                                                                                       \
+		free((v).items);                                                                   \
+		(v).items = NULL;                                                                  \
+		(v).len = (v).cap = 0;                                                             \
 	} while (0)
 
 /* ---- string builder ---- */
@@ -112,12 +103,6 @@ void sb_add_pointer_token(struct strbuf *sb, const char *token);
 /* `base` (NULL = "") + "/" + escaped token; owned by the caller. */
 char *pointer_join(const char *base, const char *token);
 
-/* ---- JSON values (jansson's json_t) ---- */
-struct json_t;
-/* The type of v (borrowed, not NULL) as messages name it: "an object", "an array",
- * "a string", "a number", "a boolean" or "null". */
-const char *jtype_phrase(const struct json_t *v);
-
 /* ---- diagnostics ---- */
 enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
@@ -142,12 +127,11 @@ struct diags {
 void diags_init(struct diags *d);
 void diags_fini(struct diags *d);
 /* Appends a diag; every string argument is copied (file, code, pointer may be NULL). */
-struct diag *diags_add(struct diags *d, enum diag_severity sev, const char *code,
-		       const char *file, int line, int column, const char *pointer,
-		       const char *fmt, ...) PRINTF_LIKE(8, 9);
-struct diag *diags_vadd(struct diags *d, enum diag_severity sev, const char *code,
-			const char *file, int line, int column, const char *pointer,
-			const char *fmt, va_list ap);
+struct diag *diags_add(struct diags *d, enum diag_severity sev, const char *code, const char *file,
+		       int line, int column, const char *pointer, const char *fmt, ...)
+    PRINTF_LIKE(8, 9);
+struct diag *diags_vadd(struct diags *d, enum diag_severity sev, const char *code, const char *file,
+			int line, int column, const char *pointer, const char *fmt, va_list ap);
 /* Moves every diag of src to the end of dst; src is left empty. */
 void diags_move(struct diags *dst, struct diags *src);
 /* Sorts by (file, line, column) keeping insertion order for ties: stable output. */

@@ -1,8 +1,8 @@
 /*
- * A size-class allocator for jansson (installed with json_set_alloc_funcs by the program's
- * main). A large simulation makes tens of millions of small JSON blocks (values, object
- * members, 128-byte bucket tables) and frees them all at the end: with malloc, a third of the
- * instructions went to allocating and freeing them, and each block carried malloc's 8-byte
+ * A size-class allocator for jansson (doc_use_pool installs it with json_set_alloc_funcs from
+ * the program's main). A large simulation makes tens of millions of small JSON blocks (values,
+ * object members, 128-byte bucket tables) and frees them all at the end: with malloc, a third of
+ * the instructions went to allocating and freeing them, and each block carried malloc's 8-byte
  * header rounded to 16 bytes (blocks here are rounded to 8, with no header).
  *
  * Blocks up to POOL_MAX bytes come from 64 KiB spans of one size class each, cut from one
@@ -38,8 +38,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-
-#include <jansson.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define POOL_UNDER_ASAN 1
@@ -293,29 +291,4 @@ void pool_free(void *p)
 size_t pool_reserved(void)
 {
 	return atomic_load_explicit(&region_used, memory_order_relaxed);
-}
-
-bool jansson_use_pool(void)
-{
-	if (!pool_init())
-		return false;
-	json_set_alloc_funcs(pool_malloc, pool_free);
-	return true;
-}
-
-static int dump_to_strbuf(const char *buf, size_t size, void *data)
-{
-	sb_addn(data, buf, size);
-	return 0;
-}
-
-char *jdumps(const struct json_t *v, size_t flags)
-{
-	struct strbuf sb;
-	sb_init(&sb);
-	if (json_dump_callback(v, dump_to_strbuf, &sb, flags) != 0) {
-		sb_fini(&sb);
-		return NULL;
-	}
-	return sb_take(&sb);
 }

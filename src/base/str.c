@@ -1,30 +1,8 @@
-/* Small string helpers, including the edit distance behind "did you mean", and the words
- * messages use for JSON types. */
+/* Small string helpers, including the edit distance behind "did you mean". */
 #include "base.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *jtype_phrase(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	default:
-		return "null";
-	}
-}
 
 bool str_ends_with(const char *s, const char *suffix)
 {

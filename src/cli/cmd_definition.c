@@ -16,6 +16,7 @@
 #include "base/base.h"
 #include "asl/asl.h"
 #include "config/config.h"
+#include "doc/doc.h"
 
 static const char help[] =
     "usage: stepscope definition [--config FILE] [--set KEY=VALUE]...\n"
@@ -132,7 +133,7 @@ static int print_definition(const struct cfg_scenario *s, const char *machine_id
 	asl_machine_free(m);
 	cfg_apply_knobs(def, s);
 	size_t flags = JSON_INDENT(2) | (reals_fit_15(def) ? JSON_REAL_PRECISION(15) : 0);
-	char *out = jdumps(def, flags);
+	char *out = doc_dumps(def, flags);
 	json_decref(def);
 	if (!out)
 		return cli_error("definition: cannot print the definition");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "history/history.h"
+#include "doc/doc.h"
 
 static const char help[] =
     "usage: stepscope mock-from [--test-case NAME] [--machine-name NAME] [--out FILE]\n"
@@ -117,7 +118,7 @@ static int write_input(const struct mock_opts *o, const struct ev_log *log)
 		cli_error("mock-from: the history does not record the execution input");
 		return EXIT_USAGE;
 	}
-	char *text = jdumps(input, JSON_ENCODE_ANY | JSON_INDENT(2));
+	char *text = doc_dumps(input, JSON_ENCODE_ANY | JSON_INDENT(2));
 	char *line = xasprintf("%s\n", text);
 	int rc = write_out(o, o->input_out, line);
 	free(line);
@@ -143,7 +144,7 @@ static int mock_from(const struct mock_opts *o)
 	    hist_mock_from(log, machine, o->test_case ? o->test_case : "Recorded", o->files[0], &d);
 	diags_print(stderr, &d, NULL, 0);
 	diags_fini(&d);
-	char *text = jdumps(doc, JSON_INDENT(2));
+	char *text = doc_dumps(doc, JSON_INDENT(2));
 	char *line = xasprintf("%s\n", text);
 	int rc = write_out(o, o->out, line);
 	free(line);

@@ -1,6 +1,7 @@
 /* Entry point: global options and subcommand dispatch. */
 #include "cli.h"
 #include "base/base.h"
+#include "doc/doc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,7 +56,7 @@ int cli_usage_hint(const char *cmd)
 int main(int argc, char **argv)
 {
 	/* Before any JSON value exists: jansson's blocks from the small-block pool (base.h). */
-	jansson_use_pool();
+	doc_use_pool();
 	if (argc >= 2) {
 		const char *a = argv[1];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "help") == 0) {

@@ -7,6 +7,8 @@
  * become located diagnostics. YAML scalars follow the YAML 1.2 core schema (quoted = string);
  * anchors and aliases expand (bounded against alias bombs); duplicate keys are errors;
  * CloudFormation short-form tags (`!Ref X`, `!GetAtt A.B`, `!Sub ...`) become their long forms.
+ * Also the small jansson helpers every module uses: text for free() (doc_dumps), the words
+ * for a value's type, and the hook that puts jansson on base's small-block pool.
  *
  * Contract: a `struct doc` is immutable once loaded; every pointer it returns is borrowed and
  * lives as long as the doc. Uses base, jansson, libyaml.
@@ -58,5 +60,17 @@ bool doc_locate(const struct doc *d, const char *pointer, int *line, int *col);
 /* The same for the key of an object member (falls back to the value's position). */
 bool doc_locate_key(const struct doc *d, const char *pointer, int *line, int *col);
 
+/* ---- jansson helpers (jsonutil.c) ---- */
+
+/* Installs base's small-block pool as jansson's allocator when pool_init() allows it; call once
+ * at the very start of main, before any JSON value exists. True when installed. */
+bool doc_use_pool(void);
+/* json_dumps(v, flags), but the text is always a malloc block for free() (jansson's allocator
+ * may be the pool): every json_dumps of the program goes through here. NULL where json_dumps
+ * gives NULL (a scalar without JSON_ENCODE_ANY); v borrowed. */
+char *doc_dumps(const json_t *v, size_t flags);
+/* The type of v (borrowed, not NULL) as messages name it: "an object", "an array",
+ * "a string", "a number", "a boolean" or "null". */
+const char *doc_type_phrase(const json_t *v);
 
 #endif

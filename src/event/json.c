@@ -4,6 +4,7 @@
  * botocore member order, aws-facts a.2 and a.4).
  */
 #include "internal.h"
+#include "doc/doc.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -346,11 +347,11 @@ static void set_str(json_t *obj, const char *k, const struct ev_log *log, ev_str
 static char *dump_compact(const json_t *v)
 {
 	size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
-	char *text = jdumps(v, flags);
+	char *text = doc_dumps(v, flags);
 	if (!text || !strpbrk(text, ".eE"))
 		return text;
 	for (int precision = 15; precision <= 16; precision++) {
-		char *shorter = jdumps(v, flags | JSON_REAL_PRECISION(precision));
+		char *shorter = doc_dumps(v, flags | JSON_REAL_PRECISION(precision));
 		json_t *back = shorter ? json_loads(shorter, JSON_DECODE_ANY, NULL) : NULL;
 		bool same = back && json_equal(back, v);
 		json_decref(back);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "flow/flow.h"
+#include "doc/doc.h"
 
 static bool is_entered(enum ev_type t)
 {
@@ -66,8 +67,8 @@ static void step(xp_emit_fn emit, void *ctx, const char *label, json_t *spec, js
 {
 	if (!value)
 		return;
-	char *s = jdumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
-	char *sp = spec ? jdumps(spec, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	char *s = doc_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
+	char *sp = spec ? doc_dumps(spec, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
 	emitf(emit, ctx, XP_STEP, "%s%s%s -> %s", label, sp ? " " : "", sp ? sp : "", s ? s : "?");
 	free(s);
 	free(sp);

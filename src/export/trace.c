@@ -9,6 +9,7 @@
  * visit), which the format requires of X events.
  */
 #include "export/internal.h"
+#include "doc/doc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@ struct trace {
 /* Appends one event object (taken) as one line of the traceEvents array. */
 static void emit(struct trace *t, json_t *event)
 {
-	char *s = jdumps(event, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s = doc_dumps(event, JSON_COMPACT | JSON_ENSURE_ASCII);
 	sb_add(&t->sb, t->first ? "\n" : ",\n");
 	sb_add(&t->sb, s);
 	t->first = false;
@@ -126,7 +127,7 @@ static json_int_t payload_bytes(const struct ev_log *log, int64_t id)
 	if (json_is_string(e->payload) && e->extra &&
 	    json_is_true(json_object_get(e->extra, "x-stepscope-raw")))
 		return (json_int_t)json_string_length(e->payload);
-	char *s = jdumps(ev_payload(log, e), JSON_COMPACT | JSON_ENCODE_ANY);
+	char *s = doc_dumps(ev_payload(log, e), JSON_COMPACT | JSON_ENCODE_ANY);
 	json_int_t n = s ? (json_int_t)strlen(s) : 0;
 	free(s);
 	return n;
@@ -257,7 +258,7 @@ static void emit_other_data(struct trace *t)
 	json_object_set_new(d, "synthetic_time",
 			    json_boolean(ev_log_meta_const(t->src->log)->synthetic_time));
 	json_object_set_new(d, "events", json_integer((json_int_t)ev_log_count(t->src->log)));
-	char *s = jdumps(d, JSON_COMPACT | JSON_ENSURE_ASCII);
+	char *s = doc_dumps(d, JSON_COMPACT | JSON_ENSURE_ASCII);
 	sb_addf(&t->sb, "\n],\n\"displayTimeUnit\": \"ms\",\n\"otherData\": %s\n}\n", s);
 	free(s);
 	json_decref(d);

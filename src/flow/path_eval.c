@@ -6,6 +6,7 @@
  * a definite path; after that, branches where a step does not apply are skipped.
  */
 #include "flow/internal.h"
+#include "doc/doc.h"
 
 #include <math.h>
 #include <regex.h>
@@ -111,7 +112,7 @@ static json_t *walk_definite(const struct fpath *p, json_t *node, size_t upto, c
 				*why =
 				    xasprintf("Expected to find an object with property ['%s'] in "
 					      "path %s but found %s",
-					      name, sb_str(&where), jtype_phrase(node));
+					      name, sb_str(&where), doc_type_phrase(node));
 				node = NULL;
 				break;
 			}
@@ -176,7 +177,7 @@ static bool first_step_applies(const struct fseg *g, json_t *node, char **why)
 				 shown);
 	else if (g->kind == FSEG_NAME && !json_is_object(node))
 		*why = xasprintf("Expected to find an object with properties but found %s",
-				 jtype_phrase(node));
+				 doc_type_phrase(node));
 	free(shown);
 	return *why == NULL;
 }
@@ -555,7 +556,7 @@ bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
 				*why =
 				    xasprintf("Unable to set property ['%s'] because %s is %s, not "
 					      "an object",
-					      name, sb_str(&where), jtype_phrase(node));
+					      name, sb_str(&where), doc_type_phrase(node));
 				ok = false;
 			} else if (last) {
 				json_object_set(node, name, value);
@@ -576,7 +577,7 @@ bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
 			idx += n;
 		if (!json_is_array(node) || idx < 0 || idx >= n) {
 			*why = xasprintf("Unable to set index [%lld] because %s is %s%s",
-					 g->indexes.items[0], sb_str(&where), jtype_phrase(node),
+					 g->indexes.items[0], sb_str(&where), doc_type_phrase(node),
 					 json_is_array(node) ? " too short" : ", not an array");
 			ok = false;
 		} else if (last) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "asl/asl.h"
+#include "doc/doc.h"
 
 static const struct {
 	const char *op, *sym;
@@ -27,7 +28,7 @@ static void add_value(struct strbuf *sb, json_t *v, bool path)
 		sb_add(sb, json_string_value(v));
 		return;
 	}
-	char *s = jdumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	char *s = doc_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 	sb_add(sb, s ? s : "?");
 	free(s);
 }

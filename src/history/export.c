@@ -5,6 +5,7 @@
  * large log never becomes one JSON tree.
  */
 #include "history.h"
+#include "doc/doc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ char *hist_export_text(const struct ev_log *log, size_t *len)
 	sb_add(&sb, n ? "{\n    \"events\": [\n" : "{\n    \"events\": []\n}\n");
 	for (size_t id = 1; id <= n; id++) {
 		json_t *obj = ev_to_json(log, ev_log_get(log, (int64_t)id), start);
-		char *text = jdumps(obj, JSON_INDENT(4));
+		char *text = doc_dumps(obj, JSON_INDENT(4));
 		add_indented(&sb, text);
 		sb_add(&sb, id < n ? ",\n" : "\n    ]\n}\n");
 		free(text);

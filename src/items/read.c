@@ -4,6 +4,7 @@
  * items_pointer_offset (pointer.c) turns back into a line and column.
  */
 #include "items/internal.h"
+#include "doc/doc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +92,7 @@ static json_t *from_json(json_t *doc, enum items_format *fmt, struct diags *d)
 		if (!json_is_array(arr)) {
 			diags_add(d, DIAG_ERROR, "items", NULL, 0, 0, "/Items",
 				  "\"Items\" must be an array of DynamoDB items, got %s",
-				  jtype_phrase(arr));
+				  doc_type_phrase(arr));
 			return NULL;
 		}
 		return items_unmarshal_array(arr, "/Items", items_unmarshal_item, d);
@@ -104,7 +105,7 @@ static json_t *from_json(json_t *doc, enum items_format *fmt, struct diags *d)
 	diags_add(d, DIAG_ERROR, "items", NULL, 0, 0, "",
 		  "expected a JSON array of items (or DynamoDB JSON with \"Items\" or \"Item\"), "
 		  "got %s",
-		  jtype_phrase(doc));
+		  doc_type_phrase(doc));
 	return NULL;
 }
 

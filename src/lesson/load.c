@@ -92,7 +92,7 @@ static void load_sets(struct ctx *c, char ***sets, size_t *count, json_t *set, c
 	json_object_foreach(set, k, v)
 	{
 		char *text = json_is_string(v) ? xstrdup(json_string_value(v))
-					       : jdumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+					       : doc_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		(*sets)[(*count)++] = xasprintf("%s=%s", k, text);
 		free(text);
 	}

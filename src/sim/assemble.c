@@ -12,6 +12,7 @@
 #include "asl/asl.h"
 #include "config/config.h"
 #include "items/items.h"
+#include "doc/doc.h"
 
 const char *sim_config_path(const char *config, const char *definition)
 {
@@ -57,7 +58,7 @@ const char *sim_scenario_items_path(const struct cfg_scenario *s, const char *it
  * yes (any mention, a Comment included). */
 static bool mentions_dynamodb(const struct asl_machine *m)
 {
-	char *text = jdumps(m->json, JSON_COMPACT);
+	char *text = doc_dumps(m->json, JSON_COMPACT);
 	bool yes = !text || strstr(text, "dynamodb") != NULL;
 	free(text);
 	return yes;

@@ -8,6 +8,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
  */
 #include "internal.h"
+#include "doc/doc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,7 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 	int64_t mc = json_is_integer(val) ? json_integer_value(val) : -1;
 	if (mc < 0) {
 		/* Observed: a non-integer MaxConcurrencyPath value fails with States.Runtime. */
-		char *shown = jdumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *shown = doc_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
 		char *why = xasprintf("The MaxConcurrencyPath field refers to value %s which is "
 				      "not a valid integer: %s",
 				      shown, json_string_value(path));

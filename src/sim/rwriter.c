@@ -17,6 +17,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  */
 #include "internal.h"
+#include "doc/doc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -316,7 +317,7 @@ static json_t *manifest(struct sim_rwriter *w, const char *bucket)
 static struct rw_file *write_manifest(struct sim_rwriter *w, const char *bucket, struct rw_file *f)
 {
 	json_t *man = manifest(w, bucket);
-	char *text = jdumps(man, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *text = doc_dumps(man, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(man);
 	file_open(w, f);
 	if (f->fa)

@@ -9,6 +9,7 @@
 #include "internal.h"
 
 #include "config/config.h"
+#include "doc/doc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -191,7 +192,7 @@ static char *runtime_error_json(const char *type, const char *message, const cha
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:[]}", "errorMessage", message, "errorType", type,
 			      "requestId", id, "stackTrace");
-	char *s = jdumps(o, JSON_COMPACT);
+	char *s = doc_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	return s;
 }

@@ -14,6 +14,7 @@
 #include <inttypes.h>
 
 #include "ddb.h"
+#include "doc/doc.h"
 
 static struct sim_engine *engine_of(const struct sim_service *svc)
 {
@@ -325,7 +326,7 @@ json_t *sim_ddb_metadata(struct sim_engine *e, const struct sim_call *call, json
 {
 	struct envelope_consts *k = consts(e);
 	date_value(e, k, e->opt.start_epoch_ms + call->now_ms);
-	char *text = jdumps(body, JSON_COMPACT);
+	char *text = doc_dumps(body, JSON_COMPACT);
 	size_t n = strlen(text);
 	char crc[16], len[24];
 	snprintf(crc, sizeof(crc), "%" PRIu32, crc32_of(text, n));

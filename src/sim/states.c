@@ -4,6 +4,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-states.html
  */
 #include "internal.h"
+#include "doc/doc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -63,7 +64,7 @@ static json_t *assigned_extra(json_t *assigned)
 	json_t *v;
 	json_object_foreach(assigned, k, v)
 	{
-		char *text = jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text = doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		json_object_set_new(vars, k, json_string(text));
 		free(text);
 	}
@@ -330,7 +331,7 @@ static int64_t wait_delay(struct sim_engine *e, struct sim_run *run, json_t *eff
 	}
 	int64_t delay = -1;
 	char *shown = json_is_string(val) ? xstrdup(json_string_value(val))
-					  : jdumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+					  : doc_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
 	char *why = NULL;
 	if (seconds) {
 		double d = json_number_value(val);

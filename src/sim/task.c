@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-task.html
  */
 #include "internal.h"
+#include "doc/doc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ static int64_t seconds_field(struct sim_engine *e, struct sim_run *run, const ch
 			 ? json_integer_value(val) * 1000
 			 : -1;
 	if (ms < 0) {
-		char *shown = jdumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *shown = doc_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
 		char *why = xasprintf("The %sPath parameter does not reference a positive "
 				      "integer: %s == %s",
 				      name, json_string_value(path), shown);

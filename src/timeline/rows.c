@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "timeline/internal.h"
+#include "doc/doc.h"
 
 #define LABEL_MAX 48
 
@@ -194,7 +195,7 @@ static void item_text(json_t *v, struct strbuf *sb)
 		add_short(sb, json_string_value(v));
 		return;
 	}
-	char *dump = jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	char *dump = doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
 	if (dump)
 		add_short(sb, dump);
 	free(dump);

@@ -11,6 +11,7 @@
 
 #include "asl/asl.h"
 #include "tui/internal.h"
+#include "doc/doc.h"
 
 void lines_add(struct tui_lines *l, enum canvas_role role, const char *fmt, ...)
 {
@@ -38,7 +39,7 @@ static void json_value(struct tui_lines *l, int depth, const char *key, json_t *
 	bool container = json_is_object(v) || json_is_array(v);
 	const char *open = json_is_object(v) ? "{" : "[", *close = json_is_object(v) ? "}" : "]";
 	if (!container || n == 0) {
-		char *s = jdumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+		char *s = doc_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 		json_line(l, depth, xasprintf("%s%s%s", k, s ? s : "?", c));
 		free(s);
 	} else if (l->fold >= 0 && depth >= l->fold) {

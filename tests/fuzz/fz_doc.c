@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		doc_locate(doc, "", &line, &col);
 		doc_locate(doc, "/States/A/Next", &line, &col);
 		doc_locate_key(doc, "/0/a~1b", &line, &col);
-		char *dump = jdumps(doc_root(doc), JSON_ENCODE_ANY | JSON_COMPACT);
+		char *dump = doc_dumps(doc_root(doc), JSON_ENCODE_ANY | JSON_COMPACT);
 		free(dump);
 		doc_free(doc);
 	}

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "doc/doc.h"
 
 struct loaded {
 	struct cfg_scenario s;
@@ -219,7 +220,7 @@ static void test_every_type(void **state)
 	const struct cfg_service *sv = &s->services.list[0];
 	assert_int_equal(sv->duration.model, CFG_DUR_NORMAL);
 	assert_true(sv->duration.mean_ms == 40 && sv->duration.stddev_ms == 5);
-	char *r = jdumps(sv->result, JSON_COMPACT | JSON_SORT_KEYS);
+	char *r = doc_dumps(sv->result, JSON_COMPACT | JSON_SORT_KEYS);
 	assert_string_equal(r, "{\"MessageId\":\"abc\",\"l\":[1.5],\"n\":3,\"none\":null,"
 			       "\"ok\":true,\"q\":\"7\"}");
 	free(r);

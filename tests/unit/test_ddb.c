@@ -14,6 +14,7 @@
 
 #include "sim/ddb.h"
 #include "sim/internal.h"
+#include "doc/doc.h"
 
 static json_t *J(const char *text)
 {
@@ -77,8 +78,8 @@ static char *update(const char *expr, const char *values, char **touched)
 	struct ddb_expr_ctx c = {NULL, values ? J(values) : NULL, NULL};
 	bool ok = ddb_update_apply(&c, expr, old, it, t);
 	assert_true(ok == (c.error == NULL));
-	char *out = ok ? jdumps(it, JSON_COMPACT) : NULL;
-	*touched = jdumps(t, JSON_COMPACT);
+	char *out = ok ? doc_dumps(it, JSON_COMPACT) : NULL;
+	*touched = doc_dumps(t, JSON_COMPACT);
 	free(c.error);
 	json_decref(c.values);
 	json_decref(old);

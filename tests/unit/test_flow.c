@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "flow/flow.h"
+#include "doc/doc.h"
 
 static json_t *parse(const char *text)
 {
@@ -26,7 +27,7 @@ static json_t *parse(const char *text)
 static void assert_json(json_t *got, const char *want_text)
 {
 	json_t *want = parse(want_text);
-	char *g = jdumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *g = doc_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
 	if (!json_equal(got, want))
 		fail_msg("got %s, want %s", g, want_text);
 	free(g);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "flow/flow.h"
+#include "doc/doc.h"
 
 #define MAX_FIELDS 12
 
@@ -59,7 +60,7 @@ static json_t *get_json(const struct fcase *c, const char *key)
 
 static char *show(json_t *v)
 {
-	char *s = v ? jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	char *s = v ? doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	return s ? s : strdup("(none)");
 }
 

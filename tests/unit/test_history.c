@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "history/history.h"
+#include "doc/doc.h"
 
 static int64_t parse_ms(const char *json_text)
 {
@@ -488,7 +489,7 @@ static void test_codec_roundtrip(void **state)
 		assert_true(info.has_time);
 		e.t_ms = info.epoch_ms;
 		json_t *out = ev_to_json(log, &e, 0);
-		char *text = jdumps(out, JSON_COMPACT);
+		char *text = doc_dumps(out, JSON_COMPACT);
 		assert_string_equal(text, events[i]);
 		free(text);
 		json_decref(out);

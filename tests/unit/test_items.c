@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "items/items.h"
+#include "doc/doc.h"
 
 /* Parses expected JSON text (test data, must be valid). */
 static json_t *J(const char *text)
@@ -30,7 +31,7 @@ static void assert_json(json_t *got, const char *want)
 {
 	json_t *w = J(want);
 	if (!got || !json_equal(got, w)) {
-		char *g = got ? jdumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+		char *g = got ? doc_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 		print_error("got  %s\nwant %s\n", g ? g : "NULL", want);
 		free(g);
 		json_decref(w);

@@ -1,7 +1,7 @@
 /*
- * Unit tests of the small-block pool (src/base/pool.c) and jdumps: blocks of every size are
+ * Unit tests of the small-block pool (src/base/pool.c) and doc_dumps: blocks of every size are
  * distinct and usable, freed blocks are reused, two threads allocate and free at once without
- * sharing a block, jansson runs on the pool, and jdumps writes json_dumps's text into a block
+ * sharing a block, jansson runs on the pool, and doc_dumps writes json_dumps's text into a block
  * that free() takes; under a low RLIMIT_AS the pool leaves malloc room and stops growing when
  * its stretch is used up; threads that end, or free what others made, hand their blocks on. Under
  * ASan or valgrind the pool is off by design: the same assertions then check the malloc path.
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "doc/doc.h"
 
 static bool pool_on;
 
@@ -112,7 +113,7 @@ static void test_install(void **state)
 	assert_false(pool_init());
 	assert_false(pool_enabled());
 	unsetenv("STEPSCOPE_POOL");
-	pool_on = jansson_use_pool();
+	pool_on = doc_use_pool();
 	assert_int_equal(pool_on, pool_enabled());
 }
 
@@ -277,8 +278,8 @@ static void test_share(void **state)
 	assert_true(pool_reserved() - after_first <= 32 * 65536);
 }
 
-/* jansson on the pool; jdumps gives json_dumps's bytes in a malloc block. */
-static void test_jdumps(void **state)
+/* jansson on the pool; doc_dumps gives json_dumps's bytes in a malloc block. */
+static void test_doc_dumps(void **state)
 {
 	(void)state;
 	json_error_t err;
@@ -289,14 +290,14 @@ static void test_jdumps(void **state)
 				JSON_COMPACT | JSON_ENSURE_ASCII};
 	for (size_t i = 0; i < ARRAY_LEN(flags); i++) {
 		char *want = json_dumps(v, flags[i]);
-		char *got = jdumps(v, flags[i]);
+		char *got = doc_dumps(v, flags[i]);
 		assert_string_equal(got, want);
 		free(got); /* a malloc block whatever jansson's allocator is */
 		pool_free(want);
 	}
 	json_t *s = json_string("scalar");
-	assert_null(jdumps(s, JSON_COMPACT));
-	char *any = jdumps(s, JSON_COMPACT | JSON_ENCODE_ANY);
+	assert_null(doc_dumps(s, JSON_COMPACT));
+	char *any = doc_dumps(s, JSON_COMPACT | JSON_ENCODE_ANY);
 	assert_string_equal(any, "\"scalar\"");
 	free(any);
 	json_decref(s);
@@ -309,7 +310,7 @@ int main(void)
 	    cmocka_unit_test(test_rlimit),	cmocka_unit_test(test_install),
 	    cmocka_unit_test(test_sizes),	cmocka_unit_test(test_reuse),
 	    cmocka_unit_test(test_two_threads), cmocka_unit_test(test_threads_exit),
-	    cmocka_unit_test(test_share),	cmocka_unit_test(test_jdumps),
+	    cmocka_unit_test(test_share),	cmocka_unit_test(test_doc_dumps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 
 #include "asl/asl.h"
 #include "sim/internal.h"
+#include "doc/doc.h"
 
 static json_t *tricky(void)
 {
@@ -40,14 +41,14 @@ static void test_json_text_matches_jansson(void **state)
 {
 	(void)state;
 	json_t *v = tricky();
-	char *want = jdumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *want = doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	struct strbuf sb;
 	sb_init(&sb);
 	sim_json_append(&sb, v, false);
 	assert_string_equal(sb.data, want);
 	/* Quoted: the text as the contents of a JSON string, as json_dumps writes that string. */
 	json_t *str = json_string(want);
-	char *quoted = jdumps(str, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *quoted = doc_dumps(str, JSON_COMPACT | JSON_ENCODE_ANY);
 	sb_clear(&sb);
 	sim_json_append(&sb, v, true);
 	assert_int_equal(sb.len, strlen(quoted) - 2);
@@ -134,8 +135,8 @@ static void assert_same_log(const struct ev_log *a, const struct ev_log *b)
 		if (x->payload) {
 			/* Equal, and the same text (integers stay integers, reals exact). */
 			assert_true(json_equal(x->payload, y->payload));
-			char *tx = jdumps(x->payload, JSON_COMPACT | JSON_ENCODE_ANY);
-			char *ty = jdumps(y->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+			char *tx = doc_dumps(x->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+			char *ty = doc_dumps(y->payload, JSON_COMPACT | JSON_ENCODE_ANY);
 			assert_string_equal(tx, ty);
 			free(tx);
 			free(ty);

@@ -11,6 +11,7 @@
 
 #include "asl/asl.h"
 #include "sim/sim.h"
+#include "doc/doc.h"
 
 /* The seed's Map part: Pass, Wait 2 s, lambda:invoke (seed.md). */
 static const char seed_map[] =
@@ -65,7 +66,7 @@ static char *dump(const struct ev_log *log)
 		const struct ev *e = ev_log_get(log, (int64_t)id);
 		ev_format_line(log, e, &sb);
 		if (e->payload) {
-			char *p = jdumps(e->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+			char *p = doc_dumps(e->payload, JSON_COMPACT | JSON_ENCODE_ANY);
 			sb_addf(&sb, " %s", p);
 			free(p);
 		}
