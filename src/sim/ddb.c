@@ -249,6 +249,21 @@ static json_t *op_get(struct call *k, struct ddb_table *t)
 	return body;
 }
 
+/* Put and Delete alike: the stored item with key's key (its index in *i, -1 when none) must
+ * pass the ConditionExpression; the response body (owned by the caller) holds it as
+ * Attributes when rv is ALL_OLD. NULL when the condition fails (k says why). */
+static json_t *write_body(struct call *k, struct ddb_table *t, json_t *key, const char *rv, long *i)
+{
+	*i = find_item(t, key);
+	json_t *old = *i >= 0 ? json_array_get(t->items, (size_t)*i) : NULL;
+	if (!condition_holds(k, old))
+		return NULL;
+	json_t *body = json_object();
+	if (old && strcmp(rv, "ALL_OLD") == 0)
+		json_object_set_new(body, "Attributes", json_deep_copy(old));
+	return body;
+}
+
 static json_t *op_put(struct call *k, struct ddb_table *t)
 {
 	static const char *const rvs[] = {"NONE", "ALL_OLD"};
@@ -268,13 +283,10 @@ static json_t *op_put(struct call *k, struct ddb_table *t)
 				      "%s in the item",
 				      json_object_get(item, t->pk) ? t->sk : t->pk)),
 		       NULL;
-	long i = find_item(t, item);
-	json_t *old = i >= 0 ? json_array_get(t->items, i) : NULL;
-	if (!condition_holds(k, old))
+	long i;
+	json_t *body = write_body(k, t, item, rv, &i);
+	if (!body)
 		return NULL;
-	json_t *body = json_object();
-	if (old && strcmp(rv, "ALL_OLD") == 0)
-		json_object_set_new(body, "Attributes", json_deep_copy(old));
 	if (i >= 0)
 		json_array_set_new(t->items, i, json_deep_copy(item));
 	else
@@ -289,13 +301,10 @@ static json_t *op_delete(struct call *k, struct ddb_table *t)
 	const char *rv = return_values(k, rvs, 2);
 	if (!rv || !check_key(k, t, key))
 		return NULL;
-	long i = find_item(t, key);
-	json_t *old = i >= 0 ? json_array_get(t->items, i) : NULL;
-	if (!condition_holds(k, old))
+	long i;
+	json_t *body = write_body(k, t, key, rv, &i);
+	if (!body)
 		return NULL;
-	json_t *body = json_object();
-	if (old && strcmp(rv, "ALL_OLD") == 0)
-		json_object_set_new(body, "Attributes", json_deep_copy(old));
 	if (i >= 0)
 		json_array_remove(t->items, i);
 	return body;

@@ -244,18 +244,12 @@ static void toggle_play(struct tui_app *app)
 static bool playback_key(struct tui_app *app, int key)
 {
 	struct tui_play *p = &app->play;
+	if (play_speed_key(p, key))
+		return true;
 	switch (key) {
 	case ' ':
 		p->to_end = false;
 		toggle_play(app);
-		return true;
-	case '+':
-	case '=':
-		p->speed += p->speed + 1 < play_speed_count();
-		return true;
-	case '-':
-	case '_':
-		p->speed -= p->speed > 0;
 		return true;
 	case '.':
 		p->playing = false;

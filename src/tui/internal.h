@@ -158,6 +158,8 @@ void play_to_end(struct tui_app *app);
 /* Fraction of Map rows finished (0..1), or -1 without rows: the run-ahead progress bar. */
 double play_progress(const struct tui_app *app);
 int play_speed_count(void);
+/* + / = one speed up, - / _ one down (both views' playback keys); false for other keys. */
+bool play_speed_key(struct tui_play *p, int key);
 /* The table's speed at or just below `speed` (a config's simulation.speed). */
 int play_nearest_speed(double speed);
 /* Virtual ms that real_ms of wall time play at the current speed, for a run of total_ms

@@ -42,6 +42,17 @@ int play_speed_count(void)
 	return (int)ARRAY_LEN(speeds);
 }
 
+bool play_speed_key(struct tui_play *p, int key)
+{
+	if (key == '+' || key == '=')
+		p->speed += p->speed + 1 < play_speed_count();
+	else if (key == '-' || key == '_')
+		p->speed -= p->speed > 0;
+	else
+		return false;
+	return true;
+}
+
 struct tui_state_stat *play_stat(struct tui_app *app, ev_str_t name)
 {
 	struct tui_play *p = &app->play;

@@ -193,6 +193,8 @@ static void pan(struct tui_app *app, int dir)
 static bool playback(struct tui_app *app, int key)
 {
 	struct tui_play *p = &app->play;
+	if (play_speed_key(p, key))
+		return true;
 	switch (key) {
 	case ' ':
 		if (!p->playing && compare_at_end(app)) {
@@ -201,14 +203,6 @@ static bool playback(struct tui_app *app, int key)
 		}
 		p->playing = !p->playing;
 		p->carry = 0;
-		return true;
-	case '+':
-	case '=':
-		p->speed += p->speed + 1 < play_speed_count();
-		return true;
-	case '-':
-	case '_':
-		p->speed -= p->speed > 0;
 		return true;
 	case '.':
 	case ',':
