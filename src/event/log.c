@@ -4,9 +4,16 @@
  * then stay at 4,096: a log of a few events (a Distributed Map child execution) costs a few
  * KiB, not a 4,096-record chunk, and the chunk of an id is still found with O(1) arithmetic.
  * Strings are interned in an open-addressing hash table that also starts small.
+ *
+ * Lazy payloads, kept as text (an import) or as a recipe (ev_log_append_made), are marked in a
+ * bitset by record and parsed into a side array on first read. Recipes sit in one byte array
+ * (a maker number, then the recipe's bytes); a list in record order says which record's is
+ * where, searched by bisection: a read is O(log n) and a record costs 8 bytes plus its recipe,
+ * nothing when it repeats the previous one (a Task's Succeeded and Exited share a result).
  */
 #include "internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,12 +35,23 @@ struct ev_log {
 
 	struct ev_log_meta meta;
 
-	/* Lazy payloads (payload.c): bit i set when record i holds its payload as text; the
-	 * parsed values, made on first ev_payload, by record (both NULL until needed). */
-	uint64_t *text_bits;
-	size_t text_words;
+	/* Lazy payloads (payload.c): bit i set when record i holds its payload as text or a
+	 * recipe; the parsed values, made on first ev_payload, by record (NULL until needed). */
+	uint64_t *lazy_bits;
+	size_t lazy_words;
 	json_t **parsed;
 	size_t parsed_len;
+
+	/* Recipes: `made` lists the records that have one, in record order. */
+	const struct ev_maker *makers[EV_MAKERS_MAX];
+	size_t maker_count;
+	struct made {
+		uint32_t rec; /* record index (id - 1) */
+		uint32_t at;  /* its maker's number, then the recipe, at recipes[at] */
+	} * made;
+	size_t made_len, made_cap;
+	unsigned char *recipes;
+	size_t recipes_len, recipes_cap;
 };
 
 struct ev_log *ev_log_new(void)
@@ -82,7 +100,9 @@ void ev_log_free(struct ev_log *log)
 	for (size_t i = 0; i < log->parsed_len; i++)
 		json_decref(log->parsed[i]);
 	free(log->parsed);
-	free(log->text_bits);
+	free(log->lazy_bits);
+	free(log->made);
+	free(log->recipes);
 	for (size_t c = 0; c < log->chunk_count; c++)
 		free(log->chunks[c]);
 	free(log->chunks);
@@ -162,37 +182,114 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 	return slot->id;
 }
 
+/* Marks record id as lazy. */
+static void mark_lazy(struct ev_log *log, int64_t id)
+{
+	size_t i = (size_t)id - 1, word = i / 64;
+	if (word >= log->lazy_words) {
+		size_t n = log->lazy_words ? log->lazy_words : 16;
+		while (n <= word)
+			n *= 2;
+		log->lazy_bits = xrealloc(log->lazy_bits, n * sizeof(uint64_t));
+		memset(log->lazy_bits + log->lazy_words, 0,
+		       (n - log->lazy_words) * sizeof(uint64_t));
+		log->lazy_words = n;
+	}
+	log->lazy_bits[word] |= (uint64_t)1 << (i % 64);
+}
+
 int64_t ev_log_append_text(struct ev_log *log, const struct ev *e)
 {
 	int64_t id = ev_log_append(log, e);
-	if (!json_is_string(e->payload))
-		return id;
-	size_t i = (size_t)id - 1, word = i / 64;
-	if (word >= log->text_words) {
-		size_t n = log->text_words ? log->text_words : 16;
-		while (n <= word)
-			n *= 2;
-		log->text_bits = xrealloc(log->text_bits, n * sizeof(uint64_t));
-		memset(log->text_bits + log->text_words, 0,
-		       (n - log->text_words) * sizeof(uint64_t));
-		log->text_words = n;
-	}
-	log->text_bits[word] |= (uint64_t)1 << (i % 64);
+	if (json_is_string(e->payload))
+		mark_lazy(log, id);
 	return id;
 }
 
-bool ev_payload_is_text(const struct ev_log *log, const struct ev *e)
+/* The number of maker m in log, registered on first use. */
+static unsigned char maker_number(struct ev_log *log, const struct ev_maker *m)
 {
-	if (!log->text_bits || e->id < 1 || (size_t)e->id > log->count)
+	for (size_t k = 0; k < log->maker_count; k++)
+		if (log->makers[k] == m)
+			return (unsigned char)k;
+	assert(log->maker_count < EV_MAKERS_MAX);
+	log->makers[log->maker_count] = m;
+	return (unsigned char)log->maker_count++;
+}
+
+/* Where the recipe (maker k, n bytes) is kept: the previous one's place when equal. */
+static uint32_t keep_recipe(struct ev_log *log, unsigned char k, const void *recipe, size_t n)
+{
+	if (log->made_len) {
+		const unsigned char *last = log->recipes + log->made[log->made_len - 1].at;
+		if (last[0] == k && memcmp(last + 1, recipe, n) == 0)
+			return log->made[log->made_len - 1].at;
+	}
+	if (log->recipes_len + 1 + n > log->recipes_cap) {
+		log->recipes_cap = log->recipes_cap ? log->recipes_cap * 2 : 1024;
+		log->recipes = xrealloc(log->recipes, log->recipes_cap);
+	}
+	assert(log->recipes_len <= UINT32_MAX);
+	uint32_t at = (uint32_t)log->recipes_len;
+	log->recipes[at] = k;
+	memcpy(log->recipes + at + 1, recipe, n);
+	log->recipes_len += 1 + n;
+	return at;
+}
+
+int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
+			   const void *recipe)
+{
+	assert(!e->payload && maker->recipe_len > 0 && maker->recipe_len <= EV_RECIPE_MAX);
+	struct ev r = *e;
+	r.payload = json_null(); /* a stand-in: the record has a payload */
+	uint32_t at = keep_recipe(log, maker_number(log, maker), recipe, maker->recipe_len);
+	int64_t id = ev_log_append(log, &r);
+	assert(id - 1 <= (int64_t)UINT32_MAX);
+	if (log->made_len == log->made_cap) {
+		log->made_cap = log->made_cap ? log->made_cap * 2 : 256;
+		log->made = xrealloc(log->made, log->made_cap * sizeof(*log->made));
+	}
+	log->made[log->made_len++] = (struct made){(uint32_t)(id - 1), at};
+	mark_lazy(log, id);
+	return id;
+}
+
+bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e)
+{
+	if (!log->lazy_bits || e->id < 1 || (size_t)e->id > log->count)
 		return false;
 	size_t i = (size_t)e->id - 1;
-	return i / 64 < log->text_words && (log->text_bits[i / 64] >> (i % 64) & 1) &&
+	return i / 64 < log->lazy_words && (log->lazy_bits[i / 64] >> (i % 64) & 1) &&
 	       slot_of(log, i) == e;
+}
+
+/* The payload of record i as its maker writes it from its recipe, parsed; NULL when out of
+ * memory. */
+static json_t *made_payload(const struct ev_log *log, size_t i)
+{
+	size_t lo = 0, hi = log->made_len; /* made[] is sorted by record */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (log->made[mid].rec < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	assert(lo < log->made_len && log->made[lo].rec == i);
+	const unsigned char *r = log->recipes + log->made[lo].at;
+	struct strbuf sb;
+	sb_init(&sb);
+	log->makers[r[0]]->write(r + 1, &sb);
+	json_t *v =
+	    json_loadb(sb.data ? sb.data : "", sb.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	sb_fini(&sb);
+	return v;
 }
 
 json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 {
-	if (!e || !ev_payload_is_text(log, e))
+	if (!e || !ev_payload_is_lazy(log, e))
 		return e ? e->payload : NULL;
 	/* The cache is the log's own memory: filling it does not change what a reader sees. */
 	struct ev_log *w = (struct ev_log *)log;
@@ -205,9 +302,12 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 	}
 	if (!w->parsed[i]) {
 		json_t *v =
-		    json_loadb(json_string_value(e->payload), json_string_length(e->payload),
-			       JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-		/* Checked before it was appended (ev_json_text_ok); only memory can fail. */
+		    json_is_string(e->payload)
+			? json_loadb(json_string_value(e->payload), json_string_length(e->payload),
+				     JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
+			: made_payload(log, i);
+		/* Checked before it was appended (ev_json_text_ok), or a maker's own text: only
+		 * memory can fail. */
 		if (!v)
 			return e->payload;
 		w->parsed[i] = v;

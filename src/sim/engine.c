@@ -38,7 +38,7 @@ static bool closing(enum ev_type t)
 	       t == EV_ExecutionAborted;
 }
 
-static int64_t append(struct sim_engine *e, struct ev *ev, bool text)
+static int64_t append(struct sim_engine *e, struct ev *ev, const struct sim_envelope *made)
 {
 	int64_t limit = e->opt.history_event_limit;
 	/* A child execution's history has its own limit on AWS; only the parent's is enforced. */
@@ -51,7 +51,8 @@ static int64_t append(struct sim_engine *e, struct ev *ev, bool text)
 		return 0;
 	}
 	ev->t_ms = e->now - e->t0;
-	return text ? ev_log_append_text(e->log, ev) : ev_log_append(e->log, ev);
+	return made ? ev_log_append_made(e->log, ev, &sim_envelope_maker, made)
+		    : ev_log_append(e->log, ev);
 }
 
 int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
@@ -67,14 +68,15 @@ int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state 
 	/* State names are interned once in the execution's log; a child's log interns its own. */
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev, false);
+	return append(e, ev, NULL);
 }
 
-int64_t sim_emit_text(struct sim_engine *e, struct ev *ev, const struct asl_state *st)
+int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+		      const struct sim_envelope *r)
 {
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev, true);
+	return append(e, ev, r);
 }
 
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
@@ -121,7 +123,6 @@ static void run_free(struct sim_engine *e, struct sim_run *r)
 	sim_task_clear(r);
 	json_decref(r->input);
 	json_decref(r->output);
-	json_decref(r->exit_text);
 	json_decref(r->vars);
 	json_decref(r->assigned);
 	free(r->retry_counts);

@@ -82,7 +82,7 @@ struct sim_state_info {
 	/* dead_result: a Task whose result nobody reads after the history: its output is its
 	 * result (plain_output), it ends its branch, and that branch is an INLINE Map's
 	 * iteration whose Map discards its results (ResultPath null, no ResultSelector, no
-	 * Assign). Its lambda:invoke envelope may be kept as text only (task.c, service.c). */
+	 * Assign). Its lambda:invoke envelope may be kept as a recipe only (task.c, service.c). */
 	bool dead_result;
 	int64_t timeout_ms, heartbeat_ms;
 	/* The service model the resource matched, while the engine had `services_len` models
@@ -127,6 +127,16 @@ struct sim_child {
 	size_t spill_len;
 };
 
+/*
+ * A dead lambda:invoke result as a recipe (service.c): the envelope around a null Payload
+ * differs between calls only in its Date and request id, so the log keeps those 24 bytes
+ * and makes the envelope when someone reads it (ev_log_append_made).
+ */
+struct sim_envelope {
+	int64_t date_ms;       /* epoch ms of the Date header (whole seconds are shown) */
+	unsigned char rid[16]; /* the request id, a sim_uuid, as its 16 bytes */
+};
+
 struct sim_run {
 	struct sim_run *prev_live, *next_live; /* engine's list of runs */
 	struct sim_run *prev_sib, *next_sib;   /* the parent block's running children */
@@ -144,9 +154,10 @@ struct sim_run {
 	bool inside;		       /* Entered emitted, state not left yet */
 	json_t *input;		       /* raw input of the current/next state (owned) */
 	json_t *output;		       /* output waiting for ACT_EXIT (owned) */
-	/* A dead result's Exited payload: its JSON text as a string (owned, NULL = output's);
-	 * output is then a shared null whose out_size is the text's length (out_dead). */
-	json_t *exit_text;
+	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
+	 * Succeeded event's (exit_made); output is then a shared null whose out_size is the
+	 * envelope text's length (out_dead). */
+	bool exit_made;
 	bool out_dead;
 	struct sim_sized in_size, out_size; /* of input / output, when known */
 	const struct asl_state *exit_next;  /* where ACT_EXIT goes; NULL = end of run */
@@ -169,7 +180,8 @@ struct sim_run {
 	int64_t task_started_ms;
 	bool callback;		    /* .waitForTaskToken / .sync / activity */
 	struct sim_outcome outcome; /* pending result of the running attempt */
-	bool result_text;	    /* outcome.result is the envelope's JSON text (a string) */
+	bool result_made; /* the result is the envelope made from `recipe` (outcome.result NULL) */
+	struct sim_envelope recipe;
 	bool timed_out, heartbeat_expired;
 	bool failed_in_task; /* the run failed because a task failed, uncaught */
 
@@ -248,8 +260,9 @@ struct sim_engine {
 	struct sim_logbook *logs; /* CloudWatch lines (logs.c); owned, NULL before the first */
 	int32_t invoking_item;	  /* Map iteration of the task a model is invoking */
 	/* The task being invoked has a dead result: a lambda:invoke model may answer with the
-	 * envelope's text (a JSON string) and say so in text_made. */
-	bool want_text, text_made;
+	 * envelope's recipe (made_env) and say so in `made`, leaving the result NULL. */
+	bool want_made, made;
+	struct sim_envelope made_env;
 };
 
 /* context.c */
@@ -263,8 +276,9 @@ int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const st
 		 int32_t item, json_t *payload, json_t *extra);
 /* A prepared record (state name and time are filled in); takes payload/extra. */
 int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
-/* As sim_emit_ev, but a string ev->payload is the payload's JSON text (ev_log_append_text). */
-int64_t sim_emit_text(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
+/* As sim_emit_ev, with the payload the invoke envelope made from r (ev_log_append_made). */
+int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+		      const struct sim_envelope *r);
 /* The same with error/cause (copied into the log). */
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 		       const struct asl_state *st, int32_t item, const char *error,
@@ -318,9 +332,14 @@ void sim_task_clear(struct sim_run *run);
 void sim_services_init(struct sim_engine *e);
 /* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
  * call, `request_id` (borrowed; NULL = a new one from call->rng), and its flow_json_size in
- * *size; the Sdk*Metadata pair of an optimized integration's result. New references. */
+ * *size; the Sdk*Metadata pair of an optimized integration's result. New references. When
+ * e->want_made and the payload is null, it may return NULL instead, with the envelope's recipe
+ * in e->made_env and e->made set (task.c). */
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
 			    int64_t duration_ms, const char *request_id, size_t *size);
+/* Writes the JSON text of the envelope around a null Payload for the recipe (a struct
+ * sim_envelope, borrowed, maybe unaligned): what the log's made payloads come from. */
+extern const struct ev_maker sim_envelope_maker;
 json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call);
 void sim_service_fini(struct sim_engine *e);
 

@@ -77,8 +77,7 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 {
 	json_decref(run->output);
 	run->output = output;
-	json_decref(run->exit_text);
-	run->exit_text = NULL;
+	run->exit_made = false;
 	run->out_dead = false;
 	run->out_size = (struct sim_sized){size != SIZE_MAX ? output : NULL, size};
 	run->exit_next = next;
@@ -465,14 +464,11 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	}
 	json_decref(run->assigned);
 	run->assigned = NULL;
-	if (run->exit_text) { /* a dead result: its text, shared with the Succeeded event */
-		struct ev ev = {.type = exited_type[st->type],
-				.prev = prev,
-				.item = run->item,
-				.payload = run->exit_text,
-				.extra = extra};
-		run->exit_text = NULL;
-		run->last = sim_emit_text(e, &ev, st);
+	if (run->exit_made) { /* a dead result: its envelope, as the Succeeded event's */
+		struct ev ev = {
+		    .type = exited_type[st->type], .prev = prev, .item = run->item, .extra = extra};
+		run->exit_made = false;
+		run->last = sim_emit_made(e, &ev, st, &run->recipe);
 	} else {
 		run->last = sim_emit(e, exited_type[st->type], prev, st, run->item,
 				     json_incref(run->output), extra);
