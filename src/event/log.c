@@ -26,7 +26,8 @@
 struct ev_log {
 	struct ev **chunks;
 	size_t chunk_count, chunk_cap;
-	size_t count, capacity; /* records held / room in the chunks allocated so far */
+	size_t count;		    /* records held */
+	struct ev *tail, *tail_end; /* the next free slot and the end of its chunk */
 
 	char **strings; /* strings[0] is unused: id 0 means absent */
 	size_t string_count, string_cap;
@@ -92,10 +93,14 @@ void ev_log_free(struct ev_log *log)
 {
 	if (!log)
 		return;
-	for (size_t i = 0; i < log->count; i++) {
-		struct ev *e = slot_of(log, i);
-		json_decref(e->payload);
-		json_decref(e->extra);
+	size_t left = log->count;
+	for (size_t c = 0; c < log->chunk_count && left; c++) {
+		size_t n = chunk_len(c) < left ? chunk_len(c) : left;
+		for (struct ev *e = log->chunks[c]; e < log->chunks[c] + n; e++) {
+			json_decref(e->payload);
+			json_decref(e->extra);
+		}
+		left -= n;
 	}
 	for (size_t i = 0; i < log->parsed_len; i++)
 		json_decref(log->parsed[i]);
@@ -167,16 +172,16 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 
 int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 {
-	if (log->count == log->capacity) {
+	if (log->tail == log->tail_end) {
 		if (log->chunk_count == log->chunk_cap) {
 			log->chunk_cap = log->chunk_cap ? log->chunk_cap * 2 : 4;
 			log->chunks = xrealloc(log->chunks, log->chunk_cap * sizeof(*log->chunks));
 		}
 		size_t n = chunk_len(log->chunk_count);
-		log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
-		log->capacity += n;
+		log->tail = log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
+		log->tail_end = log->tail + n;
 	}
-	struct ev *slot = slot_of(log, log->count);
+	struct ev *slot = log->tail++; /* slot_of(log, log->count), without the search */
 	*slot = *e;
 	slot->id = (int64_t)++log->count;
 	return slot->id;

@@ -143,25 +143,14 @@ struct sim_run {
 	struct sim_run *next_dead;	       /* released during this dispatch */
 	struct sim_block *parent;	       /* NULL for the top-level run */
 	size_t index;			       /* iteration / branch index in parent */
-	int32_t item;			       /* innermost Map iteration index, -1 outside */
-	uint32_t gen;
-	uint32_t pending;	 /* queued work naming this run */
-	bool dead;		 /* finished or aborted; freed when pending reaches 0 */
 	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 
-	const struct asl_state *state; /* the current state */
-	const struct asl_state *next;  /* the state ACT_ENTER enters */
-	bool inside;		       /* Entered emitted, state not left yet */
-	json_t *input;		       /* raw input of the current/next state (owned) */
-	json_t *output;		       /* output waiting for ACT_EXIT (owned) */
-	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
-	 * Succeeded event's (exit_made); output is then a shared null whose out_size is the
-	 * envelope text's length (out_dead). */
-	bool exit_made;
-	bool out_dead;
+	const struct asl_state *state;	    /* the current state */
+	const struct asl_state *next;	    /* the state ACT_ENTER enters */
+	json_t *input;			    /* raw input of the current/next state (owned) */
+	json_t *output;			    /* output waiting for ACT_EXIT (owned) */
 	struct sim_sized in_size, out_size; /* of input / output, when known */
 	const struct asl_state *exit_next;  /* where ACT_EXIT goes; NULL = end of run */
-	bool exit_caught;		    /* Exited after a Catch: no *StateSucceeded */
 	int64_t last;			    /* last event of this run's causal chain */
 	int64_t entered_id;		    /* the current state's Entered event */
 
@@ -170,23 +159,36 @@ struct sim_run {
 
 	int64_t *retry_counts; /* per retrier, for the current visit */
 	size_t retry_cap;
-	bool retry_live; /* retry_counts hold this visit's counts (else all are 0) */
 
 	/* Task */
-	enum task_kind task_kind;
 	const struct sim_state_info *task_info; /* the Task's, with its resource strings */
 	json_t *params;				/* effective input of the task (owned) */
 	int64_t timeout_ms, heartbeat_ms;	/* 0 = none */
 	int64_t task_started_ms;
-	bool callback;		    /* .waitForTaskToken / .sync / activity */
 	struct sim_outcome outcome; /* pending result of the running attempt */
-	bool result_made; /* the result is the envelope made from `recipe` (outcome.result NULL) */
-	struct sim_envelope recipe;
-	bool timed_out, heartbeat_expired;
-	bool failed_in_task; /* the run failed because a task failed, uncaught */
+	struct sim_envelope recipe; /* the result, when result_made or exit_made */
 
 	/* Map / Parallel */
 	struct sim_block *block;
+
+	/* The small fields last, side by side: a run is live per Map iteration, so padding
+	 * between them would cost as much as a field. */
+	int32_t item; /* innermost Map iteration index, -1 outside */
+	uint32_t gen;
+	uint32_t pending; /* queued work naming this run */
+	enum task_kind task_kind;
+	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
+	bool inside;	  /* Entered emitted, state not left yet */
+	bool exit_caught; /* Exited after a Catch: no *StateSucceeded */
+	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
+	 * Succeeded event's (exit_made); output is then a shared null whose out_size is the
+	 * envelope text's length (out_dead). */
+	bool exit_made, out_dead;
+	bool retry_live;  /* retry_counts hold this visit's counts (else all are 0) */
+	bool callback;	  /* .waitForTaskToken / .sync / activity */
+	bool result_made; /* the result is the envelope made from `recipe` (outcome.result NULL) */
+	bool timed_out, heartbeat_expired;
+	bool failed_in_task; /* the run failed because a task failed, uncaught */
 };
 
 struct sim_block {
@@ -331,12 +333,13 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run);
 void sim_task_clear(struct sim_run *run);
 void sim_services_init(struct sim_engine *e);
 /* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
- * call, `request_id` (borrowed; NULL = a new one from call->rng), and its flow_json_size in
+ * call, the request id `rid_bytes` (16 bytes, borrowed; NULL = a new sim_uuid from call->rng),
+ * and its flow_json_size in
  * *size; the Sdk*Metadata pair of an optimized integration's result. New references. When
  * e->want_made and the payload is null, it may return NULL instead, with the envelope's recipe
  * in e->made_env and e->made set (task.c). */
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
-			    int64_t duration_ms, const char *request_id, size_t *size);
+			    int64_t duration_ms, const unsigned char *rid_bytes, size_t *size);
 /* Writes the JSON text of the envelope around a null Payload for the recipe (a struct
  * sim_envelope, borrowed, maybe unaligned): what the log's made payloads come from. */
 extern const struct ev_maker sim_envelope_maker;
@@ -444,5 +447,9 @@ void sim_logs_free(struct sim_engine *e);
 /* time.c */
 /* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */
 void sim_uuid(struct rng *rng, char *buf);
+/* The same uuid as its 16 bytes (the rng advances as by sim_uuid), and back to sim_uuid's text
+ * (buf receives 37 bytes). */
+void sim_uuid_bytes(struct rng *rng, unsigned char out[16]);
+void sim_uuid_text(const unsigned char b[16], char *buf);
 
 #endif

@@ -199,7 +199,8 @@ static char *runtime_error_json(const char *type, const char *message, const cha
 
 /* What one invocation did, for its log lines. */
 struct run {
-	struct sim_lambda_log log;
+	struct sim_lambda_log log; /* its request_id: rid as text */
+	unsigned char rid[16];
 	char *output, *error_line;
 };
 
@@ -240,8 +241,8 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 		r->output = sb_take(&sb);
 	}
 	if (invoke)
-		out->result = sim_invoke_envelope(m->e, call, payload, out->duration_ms,
-						  r->log.request_id, &out->result_size);
+		out->result = sim_invoke_envelope(m->e, call, payload, out->duration_ms, r->rid,
+						  &out->result_size);
 	else
 		out->result = payload;
 }
@@ -282,14 +283,17 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		VEC_PUSH(st->streams, sim_log_stream_name(m->e, call->now_ms, &st->log_rng));
 	if (model->cold_start.mode == CFG_COLD_FIRST_PER_INSTANCE)
 		cold = !warm;
+	unsigned char rid_bytes[16];
+	sim_uuid_bytes(call->rng, rid_bytes); /* the envelope's and the log's RequestId */
 	char rid[40];
-	sim_uuid(call->rng, rid); /* the envelope's and the log's RequestId */
+	sim_uuid_text(rid_bytes, rid);
 	struct run r = {.log = {.function = fn,
 				.stream = logs ? st->streams.items[slot] : NULL,
 				.request_id = rid,
 				.start_ms = call->now_ms,
 				.run_ms = ms,
 				.memory_mb = model->memory_mb}};
+	memcpy(r.rid, rid_bytes, sizeof(r.rid));
 	if (cold) {
 		dur += (int64_t)llround(model->cold_start.init_ms);
 		st->busy_until.items[slot] = call->now_ms + dur; /* busy while it initialises */

@@ -196,47 +196,6 @@ static const char *const envelope_part[] = {
 
 #define UUID_LEN 36 /* 8-4-4-4-12 hex digits */
 
-/* The uuid text of 16 bytes, lower-case as sim_uuid writes it; buf receives UUID_LEN + 1. */
-static void uuid_text(const unsigned char b[16], char *buf)
-{
-	static const char hex[] = "0123456789abcdef";
-	char *p = buf;
-	for (int i = 0; i < 16; i++) {
-		*p++ = hex[b[i] >> 4];
-		*p++ = hex[b[i] & 0xf];
-		if (i == 3 || i == 5 || i == 7 || i == 9)
-			*p++ = '-';
-	}
-	*p = '\0';
-}
-
-/* The 16 bytes of a uuid that uuid_text writes back exactly (a sim_uuid); false for any other
- * text, which keeps its envelope as a tree. */
-static bool uuid_bytes(const char *id, unsigned char b[16])
-{
-	if (strlen(id) != UUID_LEN)
-		return false;
-	const char *p = id;
-	for (int i = 0; i < 16; i++) {
-		if (*p == '-')
-			p++;
-		int v = 0;
-		for (int h = 0; h < 2; h++, p++) {
-			int c = *p;
-			int d = c >= '0' && c <= '9'   ? c - '0'
-				: c >= 'a' && c <= 'f' ? c - 'a' + 10
-						       : -1;
-			if (d < 0)
-				return false;
-			v = v * 16 + d;
-		}
-		b[i] = (unsigned char)v;
-	}
-	char back[UUID_LEN + 1];
-	uuid_text(b, back);
-	return strcmp(back, id) == 0;
-}
-
 /* The length of the envelope's text with a Date of date_len bytes. */
 static size_t envelope_len(struct envelope_consts *k, size_t date_len)
 {
@@ -252,7 +211,7 @@ static void envelope_write(const void *recipe, struct strbuf *sb)
 	memcpy(&r, recipe, sizeof(r));
 	char date[40], rid[UUID_LEN + 1];
 	http_date(r.date_ms, date, sizeof(date)); /* nothing to escape in either */
-	uuid_text(r.rid, rid);
+	sim_uuid_text(r.rid, rid);
 	const char *var[] = {date, rid, date, rid, rid};
 	for (size_t i = 0; i < ARRAY_LEN(envelope_part); i++) {
 		sb_add(sb, envelope_part[i]);
@@ -264,23 +223,26 @@ static void envelope_write(const void *recipe, struct strbuf *sb)
 const struct ev_maker sim_envelope_maker = {envelope_write, sizeof(struct sim_envelope)};
 
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
-			    int64_t duration_ms, const char *request_id, size_t *size)
+			    int64_t duration_ms, const unsigned char *rid_bytes, size_t *size)
 {
 	struct envelope_consts *k = consts(e);
-	char id[40];
-	if (!request_id) {
-		sim_uuid(call->rng, id);
-		request_id = id;
-	}
 	int64_t date_ms = e->opt.start_epoch_ms + call->now_ms + duration_ms;
 	date_value(e, k, date_ms);
-	if (e->want_made && json_is_null(payload) && uuid_bytes(request_id, e->made_env.rid)) {
+	unsigned char own[16];
+	if (!rid_bytes) {
+		sim_uuid_bytes(call->rng, own);
+		rid_bytes = own;
+	}
+	if (e->want_made && json_is_null(payload)) {
 		/* A dead result (task.c): the log keeps its recipe, no tree, no text. */
 		e->made_env.date_ms = date_ms;
+		memcpy(e->made_env.rid, rid_bytes, sizeof(e->made_env.rid));
 		e->made = true;
 		*size = envelope_len(k, json_string_length(k->date));
 		return NULL;
 	}
+	char request_id[UUID_LEN + 1];
+	sim_uuid_text(rid_bytes, request_id);
 	json_t *len, *len_arr;
 	size_t len_size; /* flow_json_size(len): its digits and two quotes */
 	if (json_is_null(payload)) {
