@@ -439,8 +439,8 @@ bool sim_step(struct sim_engine *e)
 void sim_advance_to(struct sim_engine *e, int64_t t_ms)
 {
 	for (;;) {
-		const struct simq_item *it = simq_peek(&e->q);
-		if (e->finished || !it || it->t > t_ms)
+		struct simq_item it;
+		if (e->finished || !simq_peek(&e->q, &it) || it.t > t_ms)
 			break;
 		process_one(e);
 	}
@@ -466,8 +466,8 @@ int64_t sim_now(const struct sim_engine *e)
 
 int64_t sim_next_time(const struct sim_engine *e)
 {
-	const struct simq_item *it = simq_peek(&e->q);
-	return e->finished || !it ? -1 : it->t;
+	struct simq_item it;
+	return e->finished || !simq_peek(&e->q, &it) ? -1 : it.t;
 }
 
 enum sim_status sim_status(const struct sim_engine *e)

@@ -24,15 +24,20 @@
 /* ---- queue ---- */
 struct simq_item {
 	int64_t t;
-	uint64_t seq;
 	void *target; /* struct sim_run *, or NULL for engine-level work */
 	uint32_t gen;
 	int act;
 };
+/* An item as a bucket keeps it: its time is the bucket's, its sequence its place there. */
+struct simq_entry {
+	void *target;
+	uint32_t gen;
+	int32_t act;
+};
 /* The work due at one instant, in push order: items[head, len). */
 struct simq_bucket {
 	int64_t t;
-	struct simq_item *items;
+	struct simq_entry *items;
 	size_t head, len, cap;
 };
 struct simq {
@@ -42,13 +47,12 @@ struct simq {
 	size_t *heap, heap_len, heap_cap; /* live buckets, a binary min-heap by time */
 	size_t *slots, slot_cap; /* time -> live bucket (SIZE_MAX = empty), a power of two */
 	size_t len;		 /* items queued */
-	uint64_t next_seq;
 };
 void simq_init(struct simq *q);
 void simq_fini(struct simq *q);
 void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen);
-/* The earliest item (borrowed) or NULL. */
-const struct simq_item *simq_peek(const struct simq *q);
+/* The earliest item in *out; false when the queue is empty. */
+bool simq_peek(const struct simq *q, struct simq_item *out);
 bool simq_pop(struct simq *q, struct simq_item *out);
 size_t simq_len(const struct simq *q);
 
@@ -138,15 +142,35 @@ struct sim_envelope {
 };
 
 struct sim_run {
+	/* What a dispatch reads first (engine.c), together at the start: with 100,000 live
+	 * iterations each dispatch's first touch of its run misses the cache, so one line
+	 * should serve the rest. */
+	uint32_t pending; /* queued work naming this run */
+	uint32_t gen;
+	int32_t item; /* innermost Map iteration index, -1 outside */
+	enum task_kind task_kind;
+	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
+	bool inside;	  /* Entered emitted, state not left yet */
+	bool exit_caught; /* Exited after a Catch: no *StateSucceeded */
+	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
+	 * Succeeded event's (exit_made); output is then a shared null whose out_size is the
+	 * envelope text's length (out_dead). */
+	bool exit_made, out_dead;
+	bool retry_live;  /* retry_counts hold this visit's counts (else all are 0) */
+	bool callback;	  /* .waitForTaskToken / .sync / activity */
+	bool result_made; /* the result is the envelope made from `recipe` (outcome.result NULL) */
+	bool timed_out, heartbeat_expired;
+	bool failed_in_task;	 /* the run failed because a task failed, uncaught */
+	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
+	const struct asl_state *state; /* the current state */
+	const struct asl_state *next;  /* the state ACT_ENTER enters */
+	struct sim_block *parent;      /* NULL for the top-level run */
+
 	struct sim_run *prev_live, *next_live; /* engine's list of runs */
 	struct sim_run *prev_sib, *next_sib;   /* the parent block's running children */
 	struct sim_run *next_dead;	       /* released during this dispatch */
-	struct sim_block *parent;	       /* NULL for the top-level run */
 	size_t index;			       /* iteration / branch index in parent */
-	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 
-	const struct asl_state *state;	    /* the current state */
-	const struct asl_state *next;	    /* the state ACT_ENTER enters */
 	json_t *input;			    /* raw input of the current/next state (owned) */
 	json_t *output;			    /* output waiting for ACT_EXIT (owned) */
 	struct sim_sized in_size, out_size; /* of input / output, when known */
@@ -170,25 +194,6 @@ struct sim_run {
 
 	/* Map / Parallel */
 	struct sim_block *block;
-
-	/* The small fields last, side by side: a run is live per Map iteration, so padding
-	 * between them would cost as much as a field. */
-	int32_t item; /* innermost Map iteration index, -1 outside */
-	uint32_t gen;
-	uint32_t pending; /* queued work naming this run */
-	enum task_kind task_kind;
-	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
-	bool inside;	  /* Entered emitted, state not left yet */
-	bool exit_caught; /* Exited after a Catch: no *StateSucceeded */
-	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
-	 * Succeeded event's (exit_made); output is then a shared null whose out_size is the
-	 * envelope text's length (out_dead). */
-	bool exit_made, out_dead;
-	bool retry_live;  /* retry_counts hold this visit's counts (else all are 0) */
-	bool callback;	  /* .waitForTaskToken / .sync / activity */
-	bool result_made; /* the result is the envelope made from `recipe` (outcome.result NULL) */
-	bool timed_out, heartbeat_expired;
-	bool failed_in_task; /* the run failed because a task failed, uncaught */
 };
 
 struct sim_block {
