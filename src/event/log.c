@@ -6,10 +6,11 @@
  * Strings are interned in an open-addressing hash table that also starts small.
  *
  * Lazy payloads, kept as text (an import) or as a recipe (ev_log_append_made), are marked in a
- * bitset by record and parsed into a side array on first read. Recipes sit in one byte array
- * (a maker number, then the recipe's bytes); a list in record order says which record's is
- * where, searched by bisection: a read is O(log n) and a record costs 8 bytes plus its recipe,
- * nothing when it repeats the previous one (a Task's Succeeded and Exited share a result).
+ * bitset by record and parsed into a side array on first read, all in one side structure made
+ * on the first lazy payload. Recipes sit in one byte array (a maker number, then the recipe's
+ * bytes); a list in record order says which record's is where, searched by bisection: a read
+ * is O(log n) and a record costs 8 bytes plus its recipe, only the 8 when the recipe repeats
+ * the one appended just before (a Task's Succeeded and Exited, when nothing came between).
  */
 #include "internal.h"
 
@@ -36,21 +37,27 @@ struct ev_log {
 
 	struct ev_log_meta meta;
 
-	/* Lazy payloads (payload.c): bit i set when record i holds its payload as text or a
-	 * recipe; the parsed values, made on first ev_payload, by record (NULL until needed). */
-	uint64_t *lazy_bits;
-	size_t lazy_words;
+	/* Lazy payloads; NULL until the first (a simulated child's log, of which a Distributed
+	 * Map keeps thousands at once, has none). */
+	struct lazy *lazy;
+};
+
+struct lazy {
+	/* Bit i set when record i holds its payload as text or a recipe; the parsed values,
+	 * made on first ev_payload, by record (NULL until needed). */
+	uint64_t *bits;
+	size_t words;
 	json_t **parsed;
 	size_t parsed_len;
 
-	/* Recipes: `made` lists the records that have one, in record order. */
+	/* Recipes: `list` names the records that have one, in record order. */
 	const struct ev_maker *makers[EV_MAKERS_MAX];
 	size_t maker_count;
 	struct made {
 		uint32_t rec; /* record index (id - 1) */
 		uint32_t at;  /* its maker's number, then the recipe, at recipes[at] */
-	} * made;
-	size_t made_len, made_cap;
+	} * list;
+	size_t len, cap;
 	unsigned char *recipes;
 	size_t recipes_len, recipes_cap;
 };
@@ -102,12 +109,16 @@ void ev_log_free(struct ev_log *log)
 		}
 		left -= n;
 	}
-	for (size_t i = 0; i < log->parsed_len; i++)
-		json_decref(log->parsed[i]);
-	free(log->parsed);
-	free(log->lazy_bits);
-	free(log->made);
-	free(log->recipes);
+	struct lazy *z = log->lazy;
+	if (z) {
+		for (size_t i = 0; i < z->parsed_len; i++)
+			json_decref(z->parsed[i]);
+		free(z->parsed);
+		free(z->bits);
+		free(z->list);
+		free(z->recipes);
+		free(z);
+	}
 	for (size_t c = 0; c < log->chunk_count; c++)
 		free(log->chunks[c]);
 	free(log->chunks);
@@ -191,16 +202,18 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 static void mark_lazy(struct ev_log *log, int64_t id)
 {
 	size_t i = (size_t)id - 1, word = i / 64;
-	if (word >= log->lazy_words) {
-		size_t n = log->lazy_words ? log->lazy_words : 16;
+	if (!log->lazy)
+		log->lazy = xcalloc(1, sizeof(*log->lazy));
+	struct lazy *z = log->lazy;
+	if (word >= z->words) {
+		size_t n = z->words ? z->words : 16;
 		while (n <= word)
 			n *= 2;
-		log->lazy_bits = xrealloc(log->lazy_bits, n * sizeof(uint64_t));
-		memset(log->lazy_bits + log->lazy_words, 0,
-		       (n - log->lazy_words) * sizeof(uint64_t));
-		log->lazy_words = n;
+		z->bits = xrealloc(z->bits, n * sizeof(uint64_t));
+		memset(z->bits + z->words, 0, (n - z->words) * sizeof(uint64_t));
+		z->words = n;
 	}
-	log->lazy_bits[word] |= (uint64_t)1 << (i % 64);
+	z->bits[word] |= (uint64_t)1 << (i % 64);
 }
 
 int64_t ev_log_append_text(struct ev_log *log, const struct ev *e)
@@ -211,34 +224,34 @@ int64_t ev_log_append_text(struct ev_log *log, const struct ev *e)
 	return id;
 }
 
-/* The number of maker m in log, registered on first use. */
-static unsigned char maker_number(struct ev_log *log, const struct ev_maker *m)
+/* The number of maker mk in m, registered on first use. */
+static unsigned char maker_number(struct lazy *m, const struct ev_maker *mk)
 {
-	for (size_t k = 0; k < log->maker_count; k++)
-		if (log->makers[k] == m)
+	for (size_t k = 0; k < m->maker_count; k++)
+		if (m->makers[k] == mk)
 			return (unsigned char)k;
-	assert(log->maker_count < EV_MAKERS_MAX);
-	log->makers[log->maker_count] = m;
-	return (unsigned char)log->maker_count++;
+	assert(m->maker_count < EV_MAKERS_MAX);
+	m->makers[m->maker_count] = mk;
+	return (unsigned char)m->maker_count++;
 }
 
 /* Where the recipe (maker k, n bytes) is kept: the previous one's place when equal. */
-static uint32_t keep_recipe(struct ev_log *log, unsigned char k, const void *recipe, size_t n)
+static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe, size_t n)
 {
-	if (log->made_len) {
-		const unsigned char *last = log->recipes + log->made[log->made_len - 1].at;
+	if (m->len) {
+		const unsigned char *last = m->recipes + m->list[m->len - 1].at;
 		if (last[0] == k && memcmp(last + 1, recipe, n) == 0)
-			return log->made[log->made_len - 1].at;
+			return m->list[m->len - 1].at;
 	}
-	if (log->recipes_len + 1 + n > log->recipes_cap) {
-		log->recipes_cap = log->recipes_cap ? log->recipes_cap * 2 : 1024;
-		log->recipes = xrealloc(log->recipes, log->recipes_cap);
+	if (m->recipes_len + 1 + n > m->recipes_cap) {
+		m->recipes_cap = m->recipes_cap ? m->recipes_cap * 2 : 1024;
+		m->recipes = xrealloc(m->recipes, m->recipes_cap);
 	}
-	assert(log->recipes_len <= UINT32_MAX);
-	uint32_t at = (uint32_t)log->recipes_len;
-	log->recipes[at] = k;
-	memcpy(log->recipes + at + 1, recipe, n);
-	log->recipes_len += 1 + n;
+	assert(m->recipes_len <= UINT32_MAX);
+	uint32_t at = (uint32_t)m->recipes_len;
+	m->recipes[at] = k;
+	memcpy(m->recipes + at + 1, recipe, n);
+	m->recipes_len += 1 + n;
 	return at;
 }
 
@@ -246,46 +259,50 @@ int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct 
 			   const void *recipe)
 {
 	assert(!e->payload && maker->recipe_len > 0 && maker->recipe_len <= EV_RECIPE_MAX);
+	if (!log->lazy)
+		log->lazy = xcalloc(1, sizeof(*log->lazy));
+	struct lazy *m = log->lazy;
 	struct ev r = *e;
 	r.payload = json_null(); /* a stand-in: the record has a payload */
-	uint32_t at = keep_recipe(log, maker_number(log, maker), recipe, maker->recipe_len);
+	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len);
 	int64_t id = ev_log_append(log, &r);
 	assert(id - 1 <= (int64_t)UINT32_MAX);
-	if (log->made_len == log->made_cap) {
-		log->made_cap = log->made_cap ? log->made_cap * 2 : 256;
-		log->made = xrealloc(log->made, log->made_cap * sizeof(*log->made));
+	if (m->len == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->list = xrealloc(m->list, m->cap * sizeof(*m->list));
 	}
-	log->made[log->made_len++] = (struct made){(uint32_t)(id - 1), at};
+	m->list[m->len++] = (struct made){(uint32_t)(id - 1), at};
 	mark_lazy(log, id);
 	return id;
 }
 
 bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e)
 {
-	if (!log->lazy_bits || e->id < 1 || (size_t)e->id > log->count)
+	const struct lazy *z = log->lazy;
+	if (!z || e->id < 1 || (size_t)e->id > log->count)
 		return false;
 	size_t i = (size_t)e->id - 1;
-	return i / 64 < log->lazy_words && (log->lazy_bits[i / 64] >> (i % 64) & 1) &&
-	       slot_of(log, i) == e;
+	return i / 64 < z->words && (z->bits[i / 64] >> (i % 64) & 1) && slot_of(log, i) == e;
 }
 
 /* The payload of record i as its maker writes it from its recipe, parsed; NULL when out of
  * memory. */
 static json_t *made_payload(const struct ev_log *log, size_t i)
 {
-	size_t lo = 0, hi = log->made_len; /* made[] is sorted by record */
+	const struct lazy *m = log->lazy;
+	size_t lo = 0, hi = m->len; /* the list is sorted by record */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (log->made[mid].rec < i)
+		if (m->list[mid].rec < i)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	assert(lo < log->made_len && log->made[lo].rec == i);
-	const unsigned char *r = log->recipes + log->made[lo].at;
+	assert(lo < m->len && m->list[lo].rec == i);
+	const unsigned char *r = m->recipes + m->list[lo].at;
 	struct strbuf sb;
 	sb_init(&sb);
-	log->makers[r[0]]->write(r + 1, &sb);
+	m->makers[r[0]]->write(r + 1, &sb);
 	json_t *v =
 	    json_loadb(sb.data ? sb.data : "", sb.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 	sb_fini(&sb);
@@ -299,13 +316,14 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 	/* The cache is the log's own memory: filling it does not change what a reader sees. */
 	struct ev_log *w = (struct ev_log *)log;
 	size_t i = (size_t)e->id - 1;
-	if (i >= w->parsed_len) {
+	struct lazy *z = w->lazy;
+	if (i >= z->parsed_len) {
 		size_t n = w->count;
-		w->parsed = xrealloc(w->parsed, n * sizeof(json_t *));
-		memset(w->parsed + w->parsed_len, 0, (n - w->parsed_len) * sizeof(json_t *));
-		w->parsed_len = n;
+		z->parsed = xrealloc(z->parsed, n * sizeof(json_t *));
+		memset(z->parsed + z->parsed_len, 0, (n - z->parsed_len) * sizeof(json_t *));
+		z->parsed_len = n;
 	}
-	if (!w->parsed[i]) {
+	if (!z->parsed[i]) {
 		json_t *v =
 		    json_is_string(e->payload)
 			? json_loadb(json_string_value(e->payload), json_string_length(e->payload),
@@ -315,9 +333,9 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 		 * memory can fail. */
 		if (!v)
 			return e->payload;
-		w->parsed[i] = v;
+		z->parsed[i] = v;
 	}
-	return w->parsed[i];
+	return z->parsed[i];
 }
 
 size_t ev_log_count(const struct ev_log *log)
