@@ -17,6 +17,8 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define FIRST_BITS   4	/* the first chunk holds 16 records */
 #define BIG_BITS     12 /* chunks stop growing at 4,096 */
@@ -181,6 +183,23 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 	return s && s < log->string_count ? log->strings[s] : NULL;
 }
 
+/* A big chunk is filled to its end unless the log stops there: its pages are made present in
+ * one call rather than by one page fault per 4 KiB on first touch (those faults were a tenth
+ * of a 100,000-item simulation's time, as the pool's are in base/pool.c); advice only. */
+static void prefault(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE); /* once per chunk of 4,096 records */
+	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)p + size) & ~(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
 int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 {
 	if (log->tail == log->tail_end) {
@@ -190,6 +209,8 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 		}
 		size_t n = chunk_len(log->chunk_count);
 		log->tail = log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
+		if (n == (size_t)1 << BIG_BITS)
+			prefault(log->tail, n * sizeof(struct ev));
 		log->tail_end = log->tail + n;
 	}
 	struct ev *slot = log->tail++; /* slot_of(log, log->count), without the search */
