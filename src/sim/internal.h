@@ -89,6 +89,10 @@ struct sim_state_info {
 	 * Assign). Its lambda:invoke envelope may be kept as a recipe only (task.c, service.c). */
 	bool dead_result;
 	int64_t timeout_ms, heartbeat_ms;
+	/* Fields read on every visit, looked up once (borrowed from the state's JSON, NULL when
+	 * absent): Assign, InputPath, OutputPath, and a Map's ItemSelector (else its legacy
+	 * Parameters). */
+	json_t *assign, *input_path, *output_path, *item_selector;
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */
 	const struct sim_service *service;
@@ -243,6 +247,9 @@ struct sim_engine {
 
 	struct ptrmap map;
 	struct sim_state_info *info;
+	/* sim_info's last answer: one dispatch asks about the same state several times. */
+	const struct asl_state *info_last_state;
+	struct sim_state_info *info_last;
 	const struct asl_state **all_states;
 	size_t state_count;
 
