@@ -285,6 +285,7 @@ void sim_free(struct sim_engine *e)
 		run_free(e, e->runs);
 	}
 	simq_fini(&e->q);
+	json_decref(e->cold_extra);
 	sim_children_free(e);
 	for (size_t i = 0; i < e->state_count; i++) {
 		json_decref(e->info[i].sched_extra);

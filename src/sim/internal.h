@@ -47,6 +47,7 @@ struct simq {
 	size_t *heap, heap_len, heap_cap; /* live buckets, a binary min-heap by time */
 	size_t *slots, slot_cap; /* time -> live bucket (SIZE_MAX = empty), a power of two */
 	size_t len;		 /* items queued */
+	size_t last;		 /* the live bucket pushed to last, SIZE_MAX = none */
 };
 void simq_init(struct simq *q);
 void simq_fini(struct simq *q);
@@ -265,6 +266,10 @@ struct sim_engine {
 	VEC(struct sim_child *) children; /* owned, in start order */
 	struct sim_spill *spill;	  /* ended children's histories (spill.c), owned */
 	json_t *child_started_extra;	  /* children's ExecutionStarted details, owned */
+	/* The last cold start's TaskStarted details and their init duration: calls of one
+	 * function start cold with the same duration, so their events share one value. */
+	json_t *cold_extra; /* owned, NULL = none yet */
+	double cold_extra_ms;
 	bool limit_hit;
 	json_t *output;
 	char *error, *cause;

@@ -20,6 +20,7 @@
 void simq_init(struct simq *q)
 {
 	memset(q, 0, sizeof(*q));
+	q->last = NONE;
 }
 
 void simq_fini(struct simq *q)
@@ -153,9 +154,14 @@ static size_t bucket_new(struct simq *q, int64_t t)
 
 void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen)
 {
-	size_t b = find(q, t);
-	if (b == NONE)
-		b = bucket_new(q, t);
+	/* Pushes come in runs to one time (a Map's N iterations "one step from now"). */
+	size_t b = q->last;
+	if (b == NONE || q->buckets[b].t != t) {
+		b = find(q, t);
+		if (b == NONE)
+			b = bucket_new(q, t);
+		q->last = b;
+	}
 	struct simq_bucket *k = &q->buckets[b];
 	if (k->len == k->cap && k->head && k->head >= k->cap / 2) {
 		/* Mostly consumed while still being filled: reuse the front. */
@@ -194,6 +200,8 @@ bool simq_pop(struct simq *q, struct simq_item *out)
 		slot_remove(q, k->t);
 		heap_pop(q);
 		q->free_list[q->free_len++] = b;
+		if (q->last == b)
+			q->last = NONE;
 	}
 	return true;
 }

@@ -257,6 +257,17 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	e->invoking_item = -1;
 }
 
+/* The details of a cold start of init_ms (borrowed: the engine's until the next other one). */
+static json_t *cold_extra(struct sim_engine *e, double init_ms)
+{
+	if (!e->cold_extra || e->cold_extra_ms != init_ms) {
+		json_decref(e->cold_extra);
+		e->cold_extra = json_pack("{s:f}", EV_KEY_COLD_START, init_ms);
+		e->cold_extra_ms = init_ms;
+	}
+	return e->cold_extra;
+}
+
 void sim_task_start(struct sim_engine *e, struct sim_run *run)
 {
 	run->task_started_ms = e->now;
@@ -277,7 +288,7 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	if (run->task_kind == TASK_ACTIVITY)
 		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
 	else if (run->outcome.init_ms > 0)
-		ev.extra = json_pack("{s:f}", EV_KEY_COLD_START, run->outcome.init_ms);
+		ev.extra = json_incref(cold_extra(e, run->outcome.init_ms));
 	run->last = sim_emit_ev(e, &ev, run->state);
 	if (run->callback && run->task_kind == TASK_SERVICE) {
 		struct ev sub = task_ev(e, run, EV_TaskSubmitted);
