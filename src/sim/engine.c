@@ -367,7 +367,8 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 			run_free(e, run);
 		return;
 	}
-	sim_use_child(e, run->child);
+	if (run->child != e->cur) /* most work is the top execution's: no switch of logs */
+		sim_use_child(e, run->child);
 	switch ((enum sim_act)it->act) {
 	case ACT_ENTER:
 		sim_enter(e, run);
@@ -390,7 +391,8 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 	case ACT_EXEC_TIMEOUT:
 		break;
 	}
-	sim_use_child(e, NULL);
+	if (e->cur)
+		sim_use_child(e, NULL);
 }
 
 static void hit_limit(struct sim_engine *e)
