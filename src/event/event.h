@@ -194,12 +194,18 @@ int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct 
 size_t ev_log_count(const struct ev_log *log);
 
 /*
- * The parsed payload of e (a record of log, or any record made by the caller), NULL when it
- * has none. Borrowed: lives as long as the log; do not modify it. A payload appended as text
- * or as a recipe is parsed (made) on first call and cached in the log, so this writes to a
- * const log: not for use from several threads at once.
+ * The parsed payload of e (a record of log, a copy of one, or any record made by the caller),
+ * NULL when it has none. Borrowed: lives as long as the log; do not modify it. A payload
+ * appended as text or as a recipe is parsed (made) on first call and cached in the log, so
+ * this writes to a const log: not for use from several threads at once.
  */
 json_t *ev_payload(const struct ev_log *log, const struct ev *e);
+/*
+ * As ev_payload, but a new reference (owned by the caller: json_decref it), and a lazy
+ * payload not parsed yet is parsed for this call only, not cached: one pass over a whole log
+ * (an export) then holds one parsed payload at a time, not all of them.
+ */
+json_t *ev_payload_new(const struct ev_log *log, const struct ev *e);
 /* The event with that 1-based id, or NULL. Stable for the log's lifetime. */
 const struct ev *ev_log_get(const struct ev_log *log, int64_t id);
 

@@ -371,7 +371,9 @@ static json_t *payload_string(const struct ev_log *log, const struct ev *e)
 {
 	if (json_is_true(json_object_get(e->extra, RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
-	char *text = dump_compact(ev_payload(log, e));
+	json_t *v = ev_payload_new(log, e);
+	char *text = dump_compact(v);
+	json_decref(v);
 	json_t *s = json_string(text ? text : "null");
 	free(text);
 	return s;

@@ -9,12 +9,15 @@
  * bitset by record and parsed into a side array on first read, all in one side structure made
  * on the first lazy payload. Recipes sit in one byte array (a maker number, then the recipe's
  * bytes); a list in record order says which record's is where, searched by bisection: a read
- * is O(log n) and a record costs 8 bytes plus its recipe, only the 8 when the recipe repeats
- * the one appended just before (a Task's Succeeded and Exited, when nothing came between).
+ * is O(log n) and a record costs 8 bytes in the list, a bit, and its recipe (1 + n bytes),
+ * not stored again when it equals the last recipe appended (a Task's Succeeded and Exited,
+ * when no other recipe came between).
  */
 #include "internal.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -192,8 +195,10 @@ static void prefault(void *p, size_t size)
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE); /* once per chunk of 4,096 records */
 	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
 	uintptr_t to = ((uintptr_t)p + size) & ~(page - 1);
+	int saved = errno; /* advice only: a kernel without it changes nothing, errno included */
 	if (to > from)
 		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+	errno = saved;
 #else
 	(void)p;
 	(void)size;
@@ -245,13 +250,21 @@ int64_t ev_log_append_text(struct ev_log *log, const struct ev *e)
 	return id;
 }
 
+/* A limit of the recipe store is passed: no silent truncation of an index, ever. */
+static void recipe_limit(const char *what)
+{
+	fprintf(stderr, "stepscope: event log: %s\n", what);
+	abort();
+}
+
 /* The number of maker mk in m, registered on first use. */
 static unsigned char maker_number(struct lazy *m, const struct ev_maker *mk)
 {
 	for (size_t k = 0; k < m->maker_count; k++)
 		if (m->makers[k] == mk)
 			return (unsigned char)k;
-	assert(m->maker_count < EV_MAKERS_MAX);
+	if (m->maker_count >= EV_MAKERS_MAX)
+		recipe_limit("more payload makers than EV_MAKERS_MAX");
 	m->makers[m->maker_count] = mk;
 	return (unsigned char)m->maker_count++;
 }
@@ -268,7 +281,8 @@ static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe,
 		m->recipes_cap = m->recipes_cap ? m->recipes_cap * 2 : 1024;
 		m->recipes = xrealloc(m->recipes, m->recipes_cap);
 	}
-	assert(m->recipes_len <= UINT32_MAX);
+	if (m->recipes_len > UINT32_MAX)
+		recipe_limit("over 4 GiB of payload recipes");
 	uint32_t at = (uint32_t)m->recipes_len;
 	m->recipes[at] = k;
 	memcpy(m->recipes + at + 1, recipe, n);
@@ -287,7 +301,8 @@ int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct 
 	r.payload = json_null(); /* a stand-in: the record has a payload */
 	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len);
 	int64_t id = ev_log_append(log, &r);
-	assert(id - 1 <= (int64_t)UINT32_MAX);
+	if (id - 1 > (int64_t)UINT32_MAX)
+		recipe_limit("a payload recipe past record 2^32");
 	if (m->len == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 256;
 		m->list = xrealloc(m->list, m->cap * sizeof(*m->list));
@@ -297,13 +312,22 @@ int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct 
 	return id;
 }
 
+/* e is record i of the log, or a copy of it (recon.c reads copies): same id, type, time,
+ * state and payload pointer. */
+static bool is_record(const struct ev_log *log, size_t i, const struct ev *e)
+{
+	const struct ev *r = slot_of(log, i);
+	return r == e || (r->type == e->type && r->t_ms == e->t_ms && r->state == e->state &&
+			  r->payload == e->payload);
+}
+
 bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e)
 {
 	const struct lazy *z = log->lazy;
 	if (!z || e->id < 1 || (size_t)e->id > log->count)
 		return false;
 	size_t i = (size_t)e->id - 1;
-	return i / 64 < z->words && (z->bits[i / 64] >> (i % 64) & 1) && slot_of(log, i) == e;
+	return i / 64 < z->words && (z->bits[i / 64] >> (i % 64) & 1) && is_record(log, i, e);
 }
 
 /* The payload of record i as its maker writes it from its recipe, parsed; NULL when out of
@@ -330,6 +354,18 @@ static json_t *made_payload(const struct ev_log *log, size_t i)
 	return v;
 }
 
+/* The lazy payload of record i (e), parsed or made now; NULL when out of memory. Owned by the
+ * caller. */
+static json_t *lazy_value(const struct ev_log *log, size_t i, const struct ev *e)
+{
+	/* Checked before it was appended (ev_json_text_ok), or a maker's own text: only memory
+	 * can fail. */
+	return json_is_string(e->payload)
+		   ? json_loadb(json_string_value(e->payload), json_string_length(e->payload),
+				JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
+		   : made_payload(log, i);
+}
+
 json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 {
 	if (!e || !ev_payload_is_lazy(log, e))
@@ -345,18 +381,24 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 		z->parsed_len = n;
 	}
 	if (!z->parsed[i]) {
-		json_t *v =
-		    json_is_string(e->payload)
-			? json_loadb(json_string_value(e->payload), json_string_length(e->payload),
-				     JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
-			: made_payload(log, i);
-		/* Checked before it was appended (ev_json_text_ok), or a maker's own text: only
-		 * memory can fail. */
+		json_t *v = lazy_value(log, i, e);
 		if (!v)
 			return e->payload;
 		z->parsed[i] = v;
 	}
 	return z->parsed[i];
+}
+
+json_t *ev_payload_new(const struct ev_log *log, const struct ev *e)
+{
+	if (!e || !ev_payload_is_lazy(log, e))
+		return e ? json_incref(e->payload) : NULL;
+	size_t i = (size_t)e->id - 1;
+	const struct lazy *z = log->lazy;
+	if (i < z->parsed_len && z->parsed[i])
+		return json_incref(z->parsed[i]);
+	json_t *v = lazy_value(log, i, e);
+	return v ? v : json_incref(e->payload);
 }
 
 size_t ev_log_count(const struct ev_log *log)

@@ -133,9 +133,11 @@ static void test_accessor(void **state)
 	assert_true(json_is_array(json_object_get(p, "a")));
 	assert_ptr_equal(ev_payload(log, e1), p);
 	assert_ptr_equal(ev_payload(log, e2), e2->payload);
-	/* A copy outside the log is not one of its records: its payload is taken as it is. */
+	/* A copy of a record reads as the record; one with another payload is the caller's own. */
 	struct ev copy = *e1;
-	assert_ptr_equal(ev_payload(log, &copy), e1->payload);
+	assert_ptr_equal(ev_payload(log, &copy), p);
+	copy.payload = e2->payload;
+	assert_ptr_equal(ev_payload(log, &copy), e2->payload);
 	assert_null(ev_payload(log, NULL));
 	/* The export normalises the recorded text to compact JSON, as for any payload. */
 	json_t *out = ev_to_json(log, e1, 0);
@@ -273,9 +275,14 @@ static void test_made(void **state)
 	    json_integer_value(json_object_get(ev_payload(made, ev_log_get(made, 5)), "n")), 2);
 	assert_int_equal(
 	    json_integer_value(json_array_get(ev_payload(made, ev_log_get(made, 7)), 2)), 9);
-	/* A copy outside the log is not one of its records: its stand-in is what it holds. */
+	/* A copy of a record (recon.c reads copies) reads as the record; a record the caller made
+	 * with another id's number but other fields is not one of the log's. */
 	struct ev copy = *ev_log_get(made, 1);
-	assert_ptr_equal(ev_payload(made, &copy), copy.payload);
+	assert_ptr_equal(ev_payload(made, &copy), ev_payload(made, ev_log_get(made, 1)));
+	assert_false(json_is_null(ev_payload(made, &copy))); /* made, not the stand-in */
+	struct ev other = copy;
+	other.t_ms += 1;
+	assert_ptr_equal(ev_payload(made, &other), other.payload);
 	ev_log_free(made);
 	ev_log_free(whole);
 }
@@ -293,6 +300,34 @@ static void test_made_export(void **state)
 	assert_non_null(strstr(a, "\"output\": \"[7,8,9]\""));
 	free(a);
 	free(b);
+	ev_log_free(made);
+	ev_log_free(whole);
+}
+
+/* ev_payload_new: a new reference, equal to ev_payload's value; a lazy payload not read yet is
+ * not cached by it (a later ev_payload makes its own), one already cached is shared. */
+static void test_payload_new(void **state)
+{
+	(void)state;
+	struct ev_log *made = ev_log_new(), *whole = ev_log_new();
+	fill(made, whole);
+	writes = 0;
+	const struct ev *a = ev_log_get(made, 5);
+	json_t *fresh = ev_payload_new(made, a);
+	assert_int_equal(writes, 1);
+	assert_true(json_equal(fresh, ev_payload(whole, ev_log_get(whole, 5))));
+	json_t *cached = ev_payload(made, a);
+	assert_int_equal(writes, 2); /* not cached by ev_payload_new */
+	assert_ptr_not_equal(fresh, cached);
+	json_t *again = ev_payload_new(made, a);
+	assert_ptr_equal(again, cached); /* cached now: shared, one more reference */
+	assert_int_equal(writes, 2);
+	json_decref(again);
+	json_decref(fresh);
+	json_t *plain = ev_payload_new(whole, ev_log_get(whole, 5));
+	assert_ptr_equal(plain, ev_payload(whole, ev_log_get(whole, 5)));
+	json_decref(plain);
+	assert_null(ev_payload_new(made, NULL));
 	ev_log_free(made);
 	ev_log_free(whole);
 }
@@ -329,10 +364,10 @@ static void test_made_many(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_check),     cmocka_unit_test(test_check_prefixes),
-	    cmocka_unit_test(test_accessor),  cmocka_unit_test(test_import),
-	    cmocka_unit_test(test_made),      cmocka_unit_test(test_made_export),
-	    cmocka_unit_test(test_made_many),
+	    cmocka_unit_test(test_check),	cmocka_unit_test(test_check_prefixes),
+	    cmocka_unit_test(test_accessor),	cmocka_unit_test(test_import),
+	    cmocka_unit_test(test_made),	cmocka_unit_test(test_made_export),
+	    cmocka_unit_test(test_payload_new), cmocka_unit_test(test_made_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
