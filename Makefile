@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 BUILD ?= build
 SANITIZE ?= 0
 CC ?= cc
-PKGS := ncursesw jansson yaml-0.1 libcrypto
+PKGS := ncursesw jansson yaml-0.1 libcrypto yajl
 # `make V=1` shows full commands.
 Q := $(if $(filter 1,$(V)),,@)
 

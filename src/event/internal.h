@@ -16,4 +16,9 @@ bool ev_json_text_ok(const char *text, size_t len);
 /* True when e (a record of log) holds its payload as unparsed text (log.c). */
 bool ev_payload_is_text(const struct ev_log *log, const struct ev *e);
 
+/* Which payload member (input, output, parameters) a details object of that key carries, or
+ * NULL; whether `member` is one of its botocore members (json.c). Keys from ev_details_key. */
+const char *ev_json_payload_key(const char *details_key);
+bool ev_json_has_member(const char *details_key, const char *member);
+
 #endif

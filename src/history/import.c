@@ -165,9 +165,28 @@ struct streamed {
 	struct diags *diags;
 };
 
-static bool stream_event(void *ctx, const json_t *event, size_t index)
+/* An event yajl read (ev_yread): as add_event gives it, with no diagnostics possible. */
+static void add_raw(struct hist_importer *imp, struct ev_yraw *raw, size_t index)
+{
+	struct pending p = {.seq = (uint32_t)imp->evs.len,
+			    .doc = (uint32_t)(imp->names.len - 1),
+			    .page = -1,
+			    .index = (uint32_t)index};
+	struct ev_json_info info;
+	ev_yraw_finish(imp->log, raw, &p.e, &info);
+	p.has_time = info.has_time;
+	p.payload_text = info.payload_text;
+	p.epoch_ms = info.epoch_ms;
+	VEC_PUSH(imp->evs, p);
+}
+
+static bool stream_event(void *ctx, const json_t *event, struct ev_yraw *raw, size_t index)
 {
 	struct streamed *st = ctx;
+	if (raw) {
+		add_raw(st->imp, raw, index);
+		return true;
+	}
 	return add_event(st->imp, event, -1, index, st->diags);
 }
 

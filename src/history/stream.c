@@ -72,8 +72,9 @@ static bool skip_value(struct scan *s)
 		return true;
 	}
 	/* The bytes that matter inside a container; the loop skips the others in a tight run. */
+	/* \v and \f too: yajl takes them for whitespace, jansson refuses them (so does this). */
 	static const unsigned char stop[256] = {
-	    ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1};
+	    ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1, ['\v'] = 1, ['\f'] = 1};
 	int depth = 0;
 	const char *p = s->p;
 	for (;;) {
@@ -82,6 +83,8 @@ static bool skip_value(struct scan *s)
 		if (p == s->end)
 			return false;
 		char c = *p;
+		if (c == '\v' || c == '\f')
+			return false;
 		if (c == '"') {
 			s->p = p;
 			if (!skip_string(s))

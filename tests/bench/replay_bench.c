@@ -96,9 +96,10 @@ static char *synth(long want, size_t *len)
 	return sb.data;
 }
 
-static bool ignore_event(void *ctx, const json_t *event, size_t index)
+static bool ignore_event(void *ctx, const json_t *event, struct ev_yraw *raw, size_t index)
 {
 	(void)event;
+	(void)raw;
 	(void)index;
 	++*(size_t *)ctx;
 	return true;

@@ -1,0 +1,741 @@
+/*
+ * The fast reader of one history event: yajl's SAX callbacks fill a `struct ev_yraw` straight
+ * from the event's text (event.h). jansson builds a tree of every event only for from_json to
+ * walk it and throw it away; here only the rare `extra` members become jansson values.
+ *
+ * The result must be exactly what jansson + ev_from_json_lazy give, so the reader gives up
+ * (the caller then uses them) whenever it is not sure:
+ *  - yajl refuses the text, or the text is not one object, or it nests deeper than DEPTH;
+ *  - a number that is not a plain integer of at most 18 digits (jansson refuses big integers
+ *    and reads reals with its own locale handling);
+ *  - a string jansson might refuse or read differently: a NUL escape, a surrogate escape yajl
+ *    may have mangled (it writes '?' for a lone one), UTF-8 jansson's stricter check refuses
+ *    (overlong forms, surrogates, beyond U+10FFFF);
+ *  - duplicate keys in the event or its details, members before "type", a non-integer id or
+ *    previousEventId, a non-string type, odd timestamps;
+ *  - anything ev_from_json_lazy would warn about: a payload ev_json_text_ok is unsure of, a
+ *    `...Details` member other than {"truncated": false}.
+ * yajl's own whitespace also includes \v and \f, which jansson refuses: the history scanner
+ * (src/history/stream.c) never hands over text with them.
+ */
+#include "internal.h"
+
+#include <string.h>
+#include <yajl/yajl_parse.h>
+
+/* Nesting (the event object is 1) beyond which jansson decides; far below its 2048. */
+#define DEPTH 256
+/* Members of the details object kept for the duplicate check and for extra. */
+#define MEMBERS 16
+
+enum field { F_RAW_TYPE, F_STATE, F_ERROR, F_CAUSE, F_RTYPE, F_RESOURCE };
+/* What the current member of the event object is. */
+enum top { T_NONE, T_TIMESTAMP, T_TYPE, T_ID, T_PREV, T_DETAILS, T_EXTRA, T_IGNORE };
+/* The {"truncated": false} recognizer: expecting its key, its value, its end. */
+enum untr { U_OFF, U_KEY, U_VALUE, U_END };
+
+/* A details member for extra, in order; v NULL: {"truncated": false}, kept or not at the end. */
+struct member {
+	size_t key; /* offset in keys */
+	size_t len;
+	json_t *v;
+};
+
+struct ev_yreader {
+	yajl_handle h;
+	/* The event being read. */
+	const char *text;
+	size_t len;
+	struct ev_yraw *out;
+	size_t mark;   /* bytes consumed when the last callback returned */
+	int level;     /* 0 before the event, 1 in it, 2 in its details */
+	bool done;     /* the event object closed */
+	bool typed;    /* "type" read */
+	unsigned seen; /* top members read, bit per enum top */
+	enum top top;
+	const char *details_key, *pk; /* of the type; pk: the payload member or NULL */
+	bool payload_string;
+	/* The current details member. */
+	size_t dkey, dlen;
+	struct member members[MEMBERS];
+	int nmembers;
+	size_t dkeys[MEMBERS]; /* every details key so far (offsets in keys) */
+	int nkeys;
+	char *keys; /* NUL-terminated copies of the details' keys */
+	size_t keys_len, keys_cap;
+	enum untr untr;
+	int skip; /* > 0: inside a value nobody reads */
+	/* Building a jansson value: containers, each with the key it goes under in its parent. */
+	json_t *stack[DEPTH];
+	char *stack_key[DEPTH];
+	int sp;
+	char *pending_key; /* the key of the next value in the innermost object */
+};
+
+static void keys_reserve(struct ev_yreader *r, size_t n)
+{
+	if (r->keys_len + n <= r->keys_cap)
+		return;
+	r->keys_cap = (r->keys_len + n) * 2;
+	r->keys = xrealloc(r->keys, r->keys_cap);
+}
+
+/* Copies s[0..n) into keys, NUL-terminated; returns its offset. */
+static size_t keys_add(struct ev_yreader *r, const char *s, size_t n)
+{
+	keys_reserve(r, n + 1);
+	size_t off = r->keys_len;
+	memcpy(r->keys + off, s, n);
+	r->keys[off + n] = '\0';
+	r->keys_len += n + 1;
+	return off;
+}
+
+static bool eq(const unsigned char *s, size_t n, const char *lit)
+{
+	return n == strlen(lit) && memcmp(s, lit, n) == 0;
+}
+
+/* ---- tokens jansson might read differently ---- */
+
+/* Strict UTF-8 as jansson checks it: no overlong forms, surrogates or values past U+10FFFF. */
+static bool utf8_strict(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		int k;
+		unsigned v;
+		if (c >= 0xC2 && c <= 0xDF)
+			k = 1, v = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			k = 2, v = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			k = 3, v = c & 0x07;
+		else
+			return false;
+		if (i + (size_t)k >= n)
+			return false;
+		for (int j = 1; j <= k; j++) {
+			if ((s[i + (size_t)j] & 0xC0) != 0x80)
+				return false;
+			v = v << 6 | (s[i + (size_t)j] & 0x3F);
+		}
+		if ((k == 2 && v < 0x800) || (k == 3 && (v < 0x10000 || v > 0x10FFFF)) ||
+		    (v >= 0xD800 && v <= 0xDFFF))
+			return false;
+		i += (size_t)k + 1;
+	}
+	return true;
+}
+
+static bool has_high(const unsigned char *s, size_t n)
+{
+	unsigned char acc = 0;
+	for (size_t i = 0; i < n; i++)
+		acc |= s[i];
+	return acc & 0x80;
+}
+
+/* A decoded string (or key) the fast path may keep as it is. yajl hands over a pointer into
+ * the text when the string has no escape, else its decoded copy. */
+static bool string_ok(struct ev_yreader *r, const unsigned char *s, size_t n)
+{
+	const unsigned char *t = (const unsigned char *)r->text;
+	bool escaped = !(s >= t && s < t + r->len);
+	bool high = has_high(s, n);
+	if (high && !utf8_strict(s, n))
+		return false;
+	if (!escaped)
+		return true;
+	if (memchr(s, '\0', n))
+		return false;
+	/* A '?' or a 4-byte character may come from a surrogate escape yajl decoded its own
+	 * way: then the raw text since the last token decides. */
+	bool suspect = memchr(s, '?', n) != NULL;
+	for (size_t i = 0; high && !suspect && i < n; i++)
+		suspect = s[i] >= 0xF0;
+	if (!suspect)
+		return true;
+	size_t end = yajl_get_bytes_consumed(r->h);
+	for (size_t i = r->mark; i + 2 < end; i++)
+		if (t[i] == '\\' && t[i + 1] == 'u' && (t[i + 2] == 'd' || t[i + 2] == 'D'))
+			return false;
+	return true;
+}
+
+/* A plain integer of at most 18 digits (json_int_t holds it whatever its digits). */
+static bool integer(const char *s, size_t n, int64_t *out)
+{
+	size_t i = s[0] == '-';
+	size_t digits = n - i;
+	if (digits == 0 || digits > 18 || (s[i] == '0' && digits > 1))
+		return false;
+	int64_t v = 0;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = s[0] == '-' ? -v : v;
+	return true;
+}
+
+/* ---- building extra values ---- */
+
+/* Adds v (taken) where the builder is: into the innermost container, or, when the stack is
+ * empty, as the finished value. Returns the finished value or NULL. */
+static json_t *build_add(struct ev_yreader *r, json_t *v)
+{
+	if (r->sp == 0)
+		return v;
+	json_t *c = r->stack[r->sp - 1];
+	if (json_is_array(c)) {
+		json_array_append_new(c, v);
+	} else {
+		json_object_set_new_nocheck(c, r->pending_key, v);
+		free(r->pending_key);
+		r->pending_key = NULL;
+	}
+	return NULL;
+}
+
+static void build_clear(struct ev_yreader *r)
+{
+	while (r->sp > 0) {
+		r->sp--;
+		json_decref(r->stack[r->sp]);
+		free(r->stack_key[r->sp]);
+	}
+	free(r->pending_key);
+	r->pending_key = NULL;
+}
+
+/* ---- where a finished value goes ---- */
+
+static bool add_member(struct ev_yreader *r, json_t *v)
+{
+	if (r->nmembers == MEMBERS) {
+		json_decref(v);
+		return false;
+	}
+	r->members[r->nmembers++] = (struct member){r->dkey, r->dlen, v};
+	return true;
+}
+
+/* A finished jansson value of the current top member (unknown types) or details member. */
+static bool deliver(struct ev_yreader *r, json_t *v)
+{
+	if (r->level == 2)
+		return add_member(r, v);
+	/* An unknown type's member: extra keeps it under its key (jansson keeps the last of
+	 * duplicate keys; the duplicate check made sure there is none). */
+	struct ev *e = &r->out->e;
+	if (!e->extra)
+		e->extra = json_object();
+	json_object_set_new_nocheck(e->extra, r->keys + r->dkey, v);
+	return true;
+}
+
+static bool add_string(struct ev_yreader *r, enum field f, const unsigned char *s, size_t n)
+{
+	struct ev_yraw *o = r->out;
+	if (o->nstr == EV_YRAW_STRS || n > UINT32_MAX)
+		return false;
+	const unsigned char *t = (const unsigned char *)r->text;
+	bool escaped = !(s >= t && s < t + r->len);
+	o->str[o->nstr].s = escaped ? xstrndup((const char *)s, n) : (const char *)s;
+	o->str[o->nstr].owned = escaped;
+	o->str[o->nstr].len = (uint32_t)n;
+	o->str[o->nstr].field = (uint8_t)f;
+	o->nstr++;
+	return true;
+}
+
+/* A scalar value of a details member (level 2, no container open). */
+static bool details_scalar(struct ev_yreader *r, json_t *(*make)(const void *), const void *arg,
+			   const unsigned char *s, size_t n, const int64_t *num)
+{
+	const char *k = r->keys + r->dkey, *key = r->details_key;
+	if (num && !strcmp(k, "index") && ev_json_has_member(key, "index") && *num >= 0 &&
+	    *num <= INT32_MAX) {
+		r->out->e.item = (int32_t)*num;
+		return true;
+	}
+	if (s) {
+		int f = -1;
+		if ((!strcmp(k, "name") && ev_json_has_member(key, "name")) ||
+		    (!strcmp(k, "state") && !strcmp(key, "evaluationFailedEventDetails")))
+			f = F_STATE;
+		else if (!strcmp(k, "error"))
+			f = F_ERROR;
+		else if (!strcmp(k, "cause"))
+			f = F_CAUSE;
+		else if (!strcmp(k, "resourceType"))
+			f = F_RTYPE;
+		else if (!strcmp(k, "resource"))
+			f = F_RESOURCE;
+		if (f >= 0 && n > 0)
+			return add_string(r, (enum field)f, s, n);
+		if (r->pk && !strcmp(k, r->pk)) {
+			if (!ev_json_text_ok((const char *)s, n))
+				return false; /* jansson parses it now, or warns */
+			json_decref(r->out->e.payload);
+			r->out->e.payload = json_stringn_nocheck((const char *)s, n);
+			r->payload_string = true;
+			return true;
+		}
+	}
+	return add_member(r, make(arg));
+}
+
+/* A scalar of the event object's current member (level 1). */
+static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, const int64_t *num,
+		       bool is_null)
+{
+	struct ev_yraw *o = r->out;
+	switch (r->top) {
+	case T_TIMESTAMP:
+		if (num) {
+			o->info.has_time = true;
+			o->info.epoch_ms = *num * 1000;
+		} else if (s) {
+			char buf[64];
+			if (n >= sizeof(buf))
+				return false;
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			struct instant t;
+			o->info.has_time = time_parse(buf, TIME_LENIENT, &t);
+			if (o->info.has_time)
+				o->info.epoch_ms = instant_ms(t);
+		} else {
+			o->info.has_time = false;
+		}
+		return true;
+	case T_TYPE: {
+		char buf[64];
+		if (!s || n >= sizeof(buf))
+			return false;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		o->e.type = ev_type_from_name(buf);
+		r->typed = true;
+		if (o->e.type == EV_UNKNOWN)
+			return add_string(r, F_RAW_TYPE, s, n);
+		r->details_key = ev_details_key(o->e.type);
+		r->pk = r->details_key ? ev_json_payload_key(r->details_key) : NULL;
+		return true;
+	}
+	case T_ID:
+		if (!num || *num < 1)
+			return false;
+		o->e.id = *num;
+		return true;
+	case T_PREV:
+		if (num)
+			o->e.prev = *num;
+		else if (!is_null)
+			return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* Every scalar: s for a string, num for an integer, neither for null or a boolean; is_false
+ * for `false`. make(arg) makes its jansson value when one is needed. */
+static int scalar(struct ev_yreader *r, json_t *(*make)(const void *), const void *arg,
+		  const unsigned char *s, size_t n, const int64_t *num, bool is_null, bool is_false)
+{
+	bool ok = true;
+	if (r->skip > 0) {
+	} else if (r->untr != U_OFF) {
+		ok = r->untr == U_VALUE && is_false;
+		r->untr = U_END;
+	} else if (r->sp > 0) {
+		build_add(r, make(arg));
+	} else if (r->level == 2) {
+		ok = details_scalar(r, make, arg, s, n, num);
+	} else if (r->level == 1 && r->top == T_EXTRA) {
+		ok = deliver(r, make(arg));
+	} else if (r->level == 1) {
+		ok = top_scalar(r, s, n, num, is_null);
+	} else {
+		ok = false;
+	}
+	r->mark = yajl_get_bytes_consumed(r->h);
+	return ok;
+}
+
+/* ---- callbacks ---- */
+
+struct strarg {
+	const unsigned char *s;
+	size_t n;
+};
+
+static json_t *make_null(const void *a)
+{
+	(void)a;
+	return json_null();
+}
+
+static json_t *make_bool(const void *a)
+{
+	return json_boolean(*(const int *)a);
+}
+
+static json_t *make_int(const void *a)
+{
+	return json_integer(*(const int64_t *)a);
+}
+
+static json_t *make_str(const void *a)
+{
+	const struct strarg *sa = a;
+	return json_stringn_nocheck((const char *)sa->s, sa->n);
+}
+
+static int cb_null(void *ctx)
+{
+	return scalar(ctx, make_null, NULL, NULL, 0, NULL, true, false);
+}
+
+static int cb_boolean(void *ctx, int b)
+{
+	return scalar(ctx, make_bool, &b, NULL, 0, NULL, false, !b);
+}
+
+static int cb_number(void *ctx, const char *s, size_t n)
+{
+	struct ev_yreader *r = ctx;
+	int64_t v;
+	if (!integer(s, n, &v))
+		return 0;
+	return scalar(r, make_int, &v, NULL, 0, &v, false, false);
+}
+
+static int cb_string(void *ctx, const unsigned char *s, size_t n)
+{
+	struct ev_yreader *r = ctx;
+	if (!string_ok(r, s, n))
+		return 0;
+	struct strarg sa = {s, n};
+	return scalar(r, make_str, &sa, s, n, NULL, false, false);
+}
+
+/* A container opens: the builder, the skipper, the details or the recognizer take it. */
+static int open_container(struct ev_yreader *r, bool map)
+{
+	bool ok = true;
+	if (r->skip > 0) {
+		ok = ++r->skip < DEPTH;
+	} else if (r->untr != U_OFF) {
+		ok = false;
+	} else if (r->sp > 0 || (r->level == 1 && r->top == T_EXTRA) ||
+		   (r->level == 2 && (!map || !str_ends_with(r->keys + r->dkey, "Details")))) {
+		if (r->sp + r->level >= DEPTH)
+			return 0;
+		/* The key it goes under in its parent (none for the builder's root). */
+		r->stack_key[r->sp] = r->sp > 0 ? r->pending_key : NULL;
+		r->pending_key = NULL;
+		r->stack[r->sp++] = map ? json_object() : json_array();
+	} else if (r->level == 2) {
+		r->untr = U_KEY;
+	} else if (r->level == 1 && r->top == T_DETAILS && map) {
+		r->level = 2;
+	} else if (r->level == 1 && r->top == T_DETAILS) {
+		r->skip = 1; /* details that are not an object are ignored */
+	} else if (r->level == 1 && r->top == T_IGNORE) {
+		r->skip = 1;
+	} else if (r->level == 0 && map && !r->done) {
+		r->level = 1;
+	} else {
+		ok = false;
+	}
+	r->mark = yajl_get_bytes_consumed(r->h);
+	return ok;
+}
+
+/* The details' members into extra, in order (none of them is warned about). */
+static void finish_members(struct ev_yreader *r)
+{
+	struct ev *e = &r->out->e;
+	size_t pkn = r->pk ? strlen(r->pk) : 0;
+	for (int i = 0; i < r->nmembers; i++) {
+		struct member *m = &r->members[i];
+		const char *k = r->keys + m->key;
+		json_t *v = m->v;
+		m->v = NULL;
+		if (!v) {
+			/* {"truncated": false} beside a payload is regenerated on output. */
+			if (r->payload_string && strncmp(k, r->pk, pkn) == 0)
+				continue;
+			v = json_object();
+			json_object_set_new_nocheck(v, "truncated", json_false());
+		}
+		if (!e->extra)
+			e->extra = json_object();
+		json_object_set_new_nocheck(e->extra, k, v);
+	}
+	r->nmembers = 0;
+}
+
+static int close_container(struct ev_yreader *r)
+{
+	bool ok = true;
+	if (r->skip > 0) {
+		r->skip--;
+	} else if (r->untr != U_OFF) {
+		ok = r->untr == U_END;
+		r->untr = U_OFF;
+		ok = ok && add_member(r, NULL);
+	} else if (r->sp > 0) {
+		json_t *v = r->stack[--r->sp];
+		r->pending_key = r->stack_key[r->sp];
+		json_t *done = build_add(r, v);
+		if (done)
+			ok = deliver(r, done);
+	} else if (r->level == 2) {
+		r->level = 1;
+		finish_members(r);
+	} else if (r->level == 1) {
+		r->level = 0;
+		r->done = true;
+	} else {
+		ok = false;
+	}
+	r->mark = yajl_get_bytes_consumed(r->h);
+	return ok;
+}
+
+static int cb_start_map(void *ctx)
+{
+	return open_container(ctx, true);
+}
+
+static int cb_start_array(void *ctx)
+{
+	return open_container(ctx, false);
+}
+
+static int cb_end(void *ctx)
+{
+	return close_container(ctx);
+}
+
+/* jansson keeps the last of duplicate keys, where the first was: not worth copying. */
+static bool duplicate_key(struct ev_yreader *r, const unsigned char *k, size_t n)
+{
+	for (int i = 0; i < r->nkeys; i++) {
+		const char *d = r->keys + r->dkeys[i];
+		if (strncmp(d, (const char *)k, n) == 0 && d[n] == '\0')
+			return true;
+	}
+	return false;
+}
+
+/* A key of the event object: what its value is for. */
+static bool top_key(struct ev_yreader *r, const unsigned char *k, size_t n)
+{
+	enum top t = eq(k, n, "timestamp")	   ? T_TIMESTAMP
+		     : eq(k, n, "type")		   ? T_TYPE
+		     : eq(k, n, "id")		   ? T_ID
+		     : eq(k, n, "previousEventId") ? T_PREV
+						   : T_NONE;
+	if (t == T_NONE) {
+		if (!r->typed)
+			return false; /* from_json reads the type first */
+		if (r->out->e.type == EV_UNKNOWN) {
+			t = T_EXTRA;
+			r->dkey = keys_add(r, (const char *)k, n);
+			r->dlen = n;
+			if (r->out->e.extra &&
+			    json_object_getn(r->out->e.extra, (const char *)k, n))
+				return false;
+		} else {
+			t = r->details_key && eq(k, n, r->details_key) ? T_DETAILS : T_IGNORE;
+		}
+	}
+	if (t != T_EXTRA && t != T_IGNORE) {
+		if (r->seen & (1u << t))
+			return false;
+		r->seen |= 1u << t;
+	}
+	r->top = t;
+	return true;
+}
+
+static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
+{
+	struct ev_yreader *r = ctx;
+	if (!string_ok(r, k, n))
+		return 0;
+	bool ok = true;
+	if (r->skip > 0) {
+	} else if (r->untr != U_OFF) {
+		ok = r->untr == U_KEY && eq(k, n, "truncated");
+		r->untr = U_VALUE;
+	} else if (r->sp > 0) {
+		r->pending_key = xstrndup((const char *)k, n);
+	} else if (r->level == 2) {
+		ok = !duplicate_key(r, k, n);
+		r->dkey = keys_add(r, (const char *)k, n);
+		r->dlen = n;
+		if (ok && r->nkeys < MEMBERS)
+			r->dkeys[r->nkeys++] = r->dkey;
+		else
+			ok = false;
+	} else if (r->level == 1) {
+		ok = top_key(r, k, n);
+	} else {
+		ok = false;
+	}
+	r->mark = yajl_get_bytes_consumed(r->h);
+	return ok;
+}
+
+static const yajl_callbacks callbacks = {
+    .yajl_null = cb_null,
+    .yajl_boolean = cb_boolean,
+    .yajl_number = cb_number,
+    .yajl_string = cb_string,
+    .yajl_start_map = cb_start_map,
+    .yajl_map_key = cb_map_key,
+    .yajl_end_map = cb_end,
+    .yajl_start_array = cb_start_array,
+    .yajl_end_array = cb_end,
+};
+
+/* ---- the reader ---- */
+
+/* The lookup tables ev_details_key and members_of fill on first use, filled now: readers on
+ * other threads then only read them. */
+static void warm_up(void)
+{
+	for (int t = 0; t < EV_UNKNOWN; t++) {
+		const char *key = ev_details_key((enum ev_type)t);
+		if (key)
+			(void)ev_json_payload_key(key);
+	}
+}
+
+static void handle_new(struct ev_yreader *r)
+{
+	r->h = yajl_alloc(&callbacks, NULL, r);
+	/* One handle reads event after event: each is a complete value. */
+	yajl_config(r->h, yajl_allow_multiple_values, 1);
+}
+
+struct ev_yreader *ev_yreader_new(void)
+{
+	warm_up();
+	struct ev_yreader *r = xcalloc(1, sizeof(*r));
+	handle_new(r);
+	return r;
+}
+
+void ev_yreader_free(struct ev_yreader *r)
+{
+	if (!r)
+		return;
+	yajl_free(r->h);
+	free(r->keys);
+	free(r);
+}
+
+void ev_yraw_fini(struct ev_yraw *raw)
+{
+	json_decref(raw->e.payload);
+	json_decref(raw->e.extra);
+	for (int i = 0; i < raw->nstr; i++)
+		if (raw->str[i].owned)
+			free((char *)raw->str[i].s);
+	raw->e.payload = raw->e.extra = NULL;
+	raw->nstr = 0;
+}
+
+static void reset(struct ev_yreader *r, const char *text, size_t len, struct ev_yraw *raw)
+{
+	r->text = text;
+	r->len = len;
+	r->out = raw;
+	r->mark = 0;
+	r->level = 0;
+	r->done = r->typed = r->payload_string = false;
+	r->seen = 0;
+	r->top = T_NONE;
+	r->details_key = r->pk = NULL;
+	r->nmembers = r->nkeys = 0;
+	r->keys_len = 0;
+	r->untr = U_OFF;
+	r->skip = 0;
+	memset(raw, 0, sizeof(*raw));
+	raw->e.item = -1;
+}
+
+/* Drops everything of a read that gave up; the handle starts afresh. */
+static bool give_up(struct ev_yreader *r)
+{
+	build_clear(r);
+	for (int i = 0; i < r->nmembers; i++)
+		json_decref(r->members[i].v);
+	r->nmembers = 0;
+	ev_yraw_fini(r->out);
+	yajl_free(r->h);
+	handle_new(r);
+	return false;
+}
+
+bool ev_yread(struct ev_yreader *r, const char *text, size_t len, struct ev_yraw *raw)
+{
+	reset(r, text, len, raw);
+	if (len == 0 || text[0] != '{')
+		return give_up(r);
+	yajl_status st = yajl_parse(r->h, (const unsigned char *)text, len);
+	if (st != yajl_status_ok || !r->done || yajl_get_bytes_consumed(r->h) != len || !r->typed ||
+	    !(r->seen & (1u << T_ID)))
+		return give_up(r);
+	return true;
+}
+
+void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
+		    struct ev_json_info *info)
+{
+	struct ev e = raw->e;
+	for (int i = 0; i < raw->nstr; i++) {
+		ev_str_t id = ev_log_intern_n(log, raw->str[i].s, raw->str[i].len);
+		switch ((enum field)raw->str[i].field) {
+		case F_RAW_TYPE:
+			e.raw_type = id;
+			break;
+		case F_STATE:
+			e.state = id;
+			break;
+		case F_ERROR:
+			e.error = id;
+			break;
+		case F_CAUSE:
+			e.cause = id;
+			break;
+		case F_RTYPE:
+			e.resource_type = id;
+			break;
+		case F_RESOURCE:
+			e.resource = id;
+			break;
+		}
+		if (raw->str[i].owned)
+			free((char *)raw->str[i].s);
+	}
+	*out = e;
+	*info = raw->info;
+	info->payload_text = json_is_string(e.payload);
+	raw->e.payload = raw->e.extra = NULL;
+	raw->nstr = 0;
+}
