@@ -41,19 +41,35 @@ struct member {
 	json_t *v;
 };
 
+/* What ev_from_json reads of a type's details, looked up once per reader. */
+struct type_info {
+	const char *details_key, *pk; /* pk: the payload member or NULL */
+	size_t details_len, pk_len;
+	bool has_name, has_index, evaluation;
+};
+
+/* Type names by hash (open addressing; 62 names in 128 slots). */
+#define NAME_SLOTS 128
+
 struct ev_yreader {
 	yajl_handle h;
+	struct type_info types[EV_TYPE_COUNT];
+	struct {
+		const char *name;
+		size_t len;
+		int type;
+	} names[NAME_SLOTS];
 	/* The event being read. */
 	const char *text;
 	size_t len;
+	bool high; /* the text has bytes >= 0x80 */
 	struct ev_yraw *out;
-	size_t mark;   /* bytes consumed when the last callback returned */
 	int level;     /* 0 before the event, 1 in it, 2 in its details */
 	bool done;     /* the event object closed */
 	bool typed;    /* "type" read */
 	unsigned seen; /* top members read, bit per enum top */
 	enum top top;
-	const char *details_key, *pk; /* of the type; pk: the payload member or NULL */
+	const struct type_info *ti; /* of the type, once read */
 	bool payload_string;
 	/* The current details member. */
 	size_t dkey, dlen;
@@ -135,10 +151,15 @@ static bool utf8_strict(const unsigned char *s, size_t n)
 
 static bool has_high(const unsigned char *s, size_t n)
 {
-	unsigned char acc = 0;
-	for (size_t i = 0; i < n; i++)
+	uint64_t acc = 0, w;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
 		acc |= s[i];
-	return acc & 0x80;
+	return acc & 0x8080808080808080u;
 }
 
 /* A decoded string (or key) the fast path may keep as it is. yajl hands over a pointer into
@@ -147,22 +168,20 @@ static bool string_ok(struct ev_yreader *r, const unsigned char *s, size_t n)
 {
 	const unsigned char *t = (const unsigned char *)r->text;
 	bool escaped = !(s >= t && s < t + r->len);
-	bool high = has_high(s, n);
-	if (high && !utf8_strict(s, n))
-		return false;
+	/* Without escapes the bytes are the text's: plain ASCII when the text is. */
 	if (!escaped)
-		return true;
-	if (memchr(s, '\0', n))
+		return !r->high || utf8_strict(s, n);
+	bool high = has_high(s, n);
+	if ((high && !utf8_strict(s, n)) || memchr(s, '\0', n))
 		return false;
 	/* A '?' or a 4-byte character may come from a surrogate escape yajl decoded its own
-	 * way: then the raw text since the last token decides. */
+	 * way (rare): then any surrogate escape in the event's text sends it to jansson. */
 	bool suspect = memchr(s, '?', n) != NULL;
 	for (size_t i = 0; high && !suspect && i < n; i++)
 		suspect = s[i] >= 0xF0;
 	if (!suspect)
 		return true;
-	size_t end = yajl_get_bytes_consumed(r->h);
-	for (size_t i = r->mark; i + 2 < end; i++)
+	for (size_t i = 0; i + 2 < r->len; i++)
 		if (t[i] == '\\' && t[i + 1] == 'u' && (t[i + 2] == 'd' || t[i + 2] == 'D'))
 			return false;
 	return true;
@@ -256,32 +275,43 @@ static bool add_string(struct ev_yreader *r, enum field f, const unsigned char *
 	return true;
 }
 
+/* The field a details member's string value goes to (read_typed in json.c), or -1. */
+static int typed_field(const struct type_info *ti, const unsigned char *k, size_t n)
+{
+	switch (n) {
+	case 4:
+		return ti->has_name && !memcmp(k, "name", 4) ? F_STATE : -1;
+	case 5:
+		if (!memcmp(k, "state", 5))
+			return ti->evaluation ? F_STATE : -1;
+		if (!memcmp(k, "error", 5))
+			return F_ERROR;
+		return !memcmp(k, "cause", 5) ? F_CAUSE : -1;
+	case 8:
+		return !memcmp(k, "resource", 8) ? F_RESOURCE : -1;
+	case 12:
+		return !memcmp(k, "resourceType", 12) ? F_RTYPE : -1;
+	default:
+		return -1;
+	}
+}
+
 /* A scalar value of a details member (level 2, no container open). */
 static bool details_scalar(struct ev_yreader *r, json_t *(*make)(const void *), const void *arg,
 			   const unsigned char *s, size_t n, const int64_t *num)
 {
-	const char *k = r->keys + r->dkey, *key = r->details_key;
-	if (num && !strcmp(k, "index") && ev_json_has_member(key, "index") && *num >= 0 &&
-	    *num <= INT32_MAX) {
+	const unsigned char *k = (const unsigned char *)r->keys + r->dkey;
+	size_t kn = r->dlen;
+	const struct type_info *ti = r->ti;
+	if (num && ti->has_index && eq(k, kn, "index") && *num >= 0 && *num <= INT32_MAX) {
 		r->out->e.item = (int32_t)*num;
 		return true;
 	}
 	if (s) {
-		int f = -1;
-		if ((!strcmp(k, "name") && ev_json_has_member(key, "name")) ||
-		    (!strcmp(k, "state") && !strcmp(key, "evaluationFailedEventDetails")))
-			f = F_STATE;
-		else if (!strcmp(k, "error"))
-			f = F_ERROR;
-		else if (!strcmp(k, "cause"))
-			f = F_CAUSE;
-		else if (!strcmp(k, "resourceType"))
-			f = F_RTYPE;
-		else if (!strcmp(k, "resource"))
-			f = F_RESOURCE;
+		int f = typed_field(ti, k, kn);
 		if (f >= 0 && n > 0)
 			return add_string(r, (enum field)f, s, n);
-		if (r->pk && !strcmp(k, r->pk)) {
+		if (ti->pk && kn == ti->pk_len && !memcmp(k, ti->pk, kn)) {
 			if (!ev_json_text_ok((const char *)s, n))
 				return false; /* jansson parses it now, or warns */
 			json_decref(r->out->e.payload);
@@ -291,6 +321,23 @@ static bool details_scalar(struct ev_yreader *r, json_t *(*make)(const void *), 
 		}
 	}
 	return add_member(r, make(arg));
+}
+
+static size_t name_hash(const unsigned char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 16777619u;
+	return h & (NAME_SLOTS - 1);
+}
+
+/* ev_type_from_name without a copy or a linear search. */
+static enum ev_type type_of(const struct ev_yreader *r, const unsigned char *s, size_t n)
+{
+	for (size_t i = name_hash(s, n); r->names[i].name; i = (i + 1) & (NAME_SLOTS - 1))
+		if (r->names[i].len == n && !memcmp(r->names[i].name, s, n))
+			return (enum ev_type)r->names[i].type;
+	return EV_UNKNOWN;
 }
 
 /* A scalar of the event object's current member (level 1). */
@@ -317,20 +364,13 @@ static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, c
 			o->info.has_time = false;
 		}
 		return true;
-	case T_TYPE: {
-		char buf[64];
-		if (!s || n >= sizeof(buf))
+	case T_TYPE:
+		if (!s)
 			return false;
-		memcpy(buf, s, n);
-		buf[n] = '\0';
-		o->e.type = ev_type_from_name(buf);
+		o->e.type = type_of(r, s, n);
 		r->typed = true;
-		if (o->e.type == EV_UNKNOWN)
-			return add_string(r, F_RAW_TYPE, s, n);
-		r->details_key = ev_details_key(o->e.type);
-		r->pk = r->details_key ? ev_json_payload_key(r->details_key) : NULL;
-		return true;
-	}
+		r->ti = &r->types[o->e.type];
+		return o->e.type != EV_UNKNOWN || add_string(r, F_RAW_TYPE, s, n);
 	case T_ID:
 		if (!num || *num < 1)
 			return false;
@@ -368,7 +408,6 @@ static int scalar(struct ev_yreader *r, json_t *(*make)(const void *), const voi
 	} else {
 		ok = false;
 	}
-	r->mark = yajl_get_bytes_consumed(r->h);
 	return ok;
 }
 
@@ -458,7 +497,6 @@ static int open_container(struct ev_yreader *r, bool map)
 	} else {
 		ok = false;
 	}
-	r->mark = yajl_get_bytes_consumed(r->h);
 	return ok;
 }
 
@@ -466,7 +504,8 @@ static int open_container(struct ev_yreader *r, bool map)
 static void finish_members(struct ev_yreader *r)
 {
 	struct ev *e = &r->out->e;
-	size_t pkn = r->pk ? strlen(r->pk) : 0;
+	const char *pk = r->ti->pk;
+	size_t pkn = r->ti->pk_len;
 	for (int i = 0; i < r->nmembers; i++) {
 		struct member *m = &r->members[i];
 		const char *k = r->keys + m->key;
@@ -474,7 +513,7 @@ static void finish_members(struct ev_yreader *r)
 		m->v = NULL;
 		if (!v) {
 			/* {"truncated": false} beside a payload is regenerated on output. */
-			if (r->payload_string && strncmp(k, r->pk, pkn) == 0)
+			if (r->payload_string && strncmp(k, pk, pkn) == 0)
 				continue;
 			v = json_object();
 			json_object_set_new_nocheck(v, "truncated", json_false());
@@ -510,7 +549,6 @@ static int close_container(struct ev_yreader *r)
 	} else {
 		ok = false;
 	}
-	r->mark = yajl_get_bytes_consumed(r->h);
 	return ok;
 }
 
@@ -559,7 +597,11 @@ static bool top_key(struct ev_yreader *r, const unsigned char *k, size_t n)
 			    json_object_getn(r->out->e.extra, (const char *)k, n))
 				return false;
 		} else {
-			t = r->details_key && eq(k, n, r->details_key) ? T_DETAILS : T_IGNORE;
+			const struct type_info *ti = r->ti;
+			t = ti->details_key && n == ti->details_len &&
+				    !memcmp(k, ti->details_key, n)
+				? T_DETAILS
+				: T_IGNORE;
 		}
 	}
 	if (t != T_EXTRA && t != T_IGNORE) {
@@ -596,7 +638,6 @@ static int cb_map_key(void *ctx, const unsigned char *k, size_t n)
 	} else {
 		ok = false;
 	}
-	r->mark = yajl_get_bytes_consumed(r->h);
 	return ok;
 }
 
@@ -614,14 +655,29 @@ static const yajl_callbacks callbacks = {
 
 /* ---- the reader ---- */
 
-/* The lookup tables ev_details_key and members_of fill on first use, filled now: readers on
- * other threads then only read them. */
-static void warm_up(void)
+/* The reader's own tables. The lookup tables of ev_details_key and json.c's members_of fill
+ * on first use, which happens here: readers on other threads never write to them. */
+static void tables(struct ev_yreader *r)
 {
 	for (int t = 0; t < EV_UNKNOWN; t++) {
+		const char *name = ev_type_name((enum ev_type)t);
+		size_t n = strlen(name), i = name_hash((const unsigned char *)name, n);
+		while (r->names[i].name)
+			i = (i + 1) & (NAME_SLOTS - 1);
+		r->names[i].name = name;
+		r->names[i].len = n;
+		r->names[i].type = t;
 		const char *key = ev_details_key((enum ev_type)t);
-		if (key)
-			(void)ev_json_payload_key(key);
+		struct type_info *ti = &r->types[t];
+		if (!key)
+			continue;
+		ti->details_key = key;
+		ti->details_len = strlen(key);
+		ti->pk = ev_json_payload_key(key);
+		ti->pk_len = ti->pk ? strlen(ti->pk) : 0;
+		ti->has_name = ev_json_has_member(key, "name");
+		ti->has_index = ev_json_has_member(key, "index");
+		ti->evaluation = strcmp(key, "evaluationFailedEventDetails") == 0;
 	}
 }
 
@@ -634,8 +690,8 @@ static void handle_new(struct ev_yreader *r)
 
 struct ev_yreader *ev_yreader_new(void)
 {
-	warm_up();
 	struct ev_yreader *r = xcalloc(1, sizeof(*r));
+	tables(r);
 	handle_new(r);
 	return r;
 }
@@ -665,12 +721,12 @@ static void reset(struct ev_yreader *r, const char *text, size_t len, struct ev_
 	r->text = text;
 	r->len = len;
 	r->out = raw;
-	r->mark = 0;
 	r->level = 0;
 	r->done = r->typed = r->payload_string = false;
 	r->seen = 0;
 	r->top = T_NONE;
-	r->details_key = r->pk = NULL;
+	r->ti = &r->types[EV_UNKNOWN];
+	r->high = has_high((const unsigned char *)text, len);
 	r->nmembers = r->nkeys = 0;
 	r->keys_len = 0;
 	r->untr = U_OFF;

@@ -53,6 +53,28 @@ static bool skip_string(struct scan *s)
 	}
 }
 
+/*
+ * At '"': past the closing quote, or NULL. Most strings of a history are short keys and names:
+ * a byte loop ends them faster than a call to memchr; a long one (a payload) goes on with
+ * skip_string from a point where no escape is pending.
+ */
+static const char *string_end(const char *p, const char *end)
+{
+	const char *q = p + 1, *stop = end - p > 40 ? p + 32 : end;
+	while (q < stop) {
+		char c = *q++;
+		if (c == '"')
+			return q;
+		if (c == '\\')
+			q++;
+	}
+	if (q >= end)
+		return NULL;
+	/* No escape is pending at q: skip_string looks back for backslashes as far as q. */
+	struct scan s = {q - 1, end};
+	return skip_string(&s) ? s.p : NULL;
+}
+
 const char *hist_string_end(const char *p, const char *end)
 {
 	struct scan s = {p, end};
@@ -86,10 +108,9 @@ static bool skip_value(struct scan *s)
 		if (c == '\v' || c == '\f')
 			return false;
 		if (c == '"') {
-			s->p = p;
-			if (!skip_string(s))
+			p = string_end(p, s->end);
+			if (!p)
 				return false;
-			p = s->p;
 			continue;
 		}
 		p++;
