@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,26 +54,38 @@ static bool skip_string(struct scan *s)
 	}
 }
 
+/* Nonzero when a byte of w equals the byte repeated in pat (exact: no false positives for
+ * "some byte matches", which is all it is used for). */
+static uint64_t has_byte(uint64_t w, uint64_t pat)
+{
+	uint64_t x = w ^ pat;
+	return (x - 0x0101010101010101u) & ~x & 0x8080808080808080u;
+}
+
 /*
- * At '"': past the closing quote, or NULL. Most strings of a history are short keys and names:
- * a byte loop ends them faster than a call to memchr; a long one (a payload) goes on with
- * skip_string from a point where no escape is pending.
+ * At '"': past the closing quote, or NULL. Eight bytes at a time while none is a quote or a
+ * backslash; those are handled one by one (a payload string is JSON text full of \" escapes:
+ * finding each quote with memchr and looking back for backslashes costs more).
  */
 static const char *string_end(const char *p, const char *end)
 {
-	const char *q = p + 1, *stop = end - p > 40 ? p + 32 : end;
-	while (q < stop) {
+	const char *q = p + 1;
+	for (;;) {
+		uint64_t w;
+		while (end - q >= 8) {
+			memcpy(&w, q, 8);
+			if (has_byte(w, 0x2222222222222222u) | has_byte(w, 0x5c5c5c5c5c5c5c5cu))
+				break;
+			q += 8;
+		}
+		if (q >= end)
+			return NULL;
 		char c = *q++;
 		if (c == '"')
 			return q;
 		if (c == '\\')
 			q++;
 	}
-	if (q >= end)
-		return NULL;
-	/* No escape is pending at q: skip_string looks back for backslashes as far as q. */
-	struct scan s = {q - 1, end};
-	return skip_string(&s) ? s.p : NULL;
 }
 
 const char *hist_string_end(const char *p, const char *end)
@@ -100,6 +113,10 @@ static bool skip_value(struct scan *s)
 	int depth = 0;
 	const char *p = s->p;
 	for (;;) {
+		/* Indentation: eight spaces at a time. */
+		uint64_t w;
+		while (s->end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020u))
+			p += 8;
 		while (p < s->end && !stop[(unsigned char)*p])
 			p++;
 		if (p == s->end)
