@@ -59,6 +59,10 @@ struct ev_yreader {
 		size_t len;
 		int type;
 	} names[NAME_SLOTS];
+	/* The date part (up to the T) of the last timestamp time_parse accepted, and its day. */
+	char day_text[11];
+	int64_t day;
+	bool day_ok;
 	/* The event being read. */
 	const char *text;
 	size_t len;
@@ -340,6 +344,72 @@ static enum ev_type type_of(const struct ev_yreader *r, const unsigned char *s, 
 	return EV_UNKNOWN;
 }
 
+static bool two_digits(const unsigned char *s, int *v)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return false;
+	*v = (s[0] - '0') * 10 + (s[1] - '0');
+	return true;
+}
+
+/*
+ * time_parse(TIME_LENIENT) for the usual shape, HH:MM:SS, a fraction, then Z or +00:00, after
+ * the date of the last timestamp (the events of a history share it): the same checks and sums
+ * without parsing the date again. False when the text has another shape.
+ */
+static bool quick_time(const struct ev_yreader *r, const unsigned char *s, size_t n, int64_t *ms)
+{
+	int h, mi, sec;
+	if (!r->day_ok || n < 20 || memcmp(s, r->day_text, 11) != 0 || !two_digits(s + 11, &h) ||
+	    s[13] != ':' || !two_digits(s + 14, &mi) || s[16] != ':' || !two_digits(s + 17, &sec) ||
+	    h > 23 || mi > 59 || sec > 60)
+		return false;
+	size_t i = 19;
+	int32_t nsec = 0;
+	if (s[i] == '.' || s[i] == ',') {
+		int digits = 0;
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+			if (digits < 9)
+				nsec = nsec * 10 + (s[i] - '0');
+		if (digits == 0)
+			return false;
+		for (; digits < 9; digits++)
+			nsec *= 10;
+	}
+	bool utc = (n - i == 1 && (s[i] == 'Z' || s[i] == 'z')) ||
+		   (n - i == 6 && memcmp(s + i, "+00:00", 6) == 0);
+	if (!utc)
+		return false;
+	*ms = (r->day * 86400 + h * 3600 + mi * 60 + sec) * 1000 + nsec / 1000000;
+	return true;
+}
+
+/* A timestamp string's epoch milliseconds, as ev_time_parse reads it: 1, or 0 when it is not
+ * a usable time, or -1 when it is too long to copy here (jansson decides). */
+static int read_time(struct ev_yreader *r, const unsigned char *s, size_t n, int64_t *ms)
+{
+	if (quick_time(r, s, n, ms))
+		return 1;
+	char buf[64];
+	struct instant t;
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (!time_parse(buf, TIME_LENIENT, &t))
+		return 0;
+	*ms = instant_ms(t);
+	/* Accepted, so it starts with a valid date YYYY-MM-DD and a separator. */
+	int c, y, mo, d;
+	if (n >= 20 && two_digits(s, &c) && two_digits(s + 2, &y) && two_digits(s + 5, &mo) &&
+	    two_digits(s + 8, &d)) {
+		memcpy(r->day_text, s, 11);
+		r->day = time_days_from_civil(c * 100 + y, mo, d);
+		r->day_ok = true;
+	}
+	return 1;
+}
+
 /* A scalar of the event object's current member (level 1). */
 static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, const int64_t *num,
 		       bool is_null)
@@ -351,15 +421,10 @@ static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, c
 			o->info.has_time = true;
 			o->info.epoch_ms = *num * 1000;
 		} else if (s) {
-			char buf[64];
-			if (n >= sizeof(buf))
+			int got = read_time(r, s, n, &o->info.epoch_ms);
+			if (got < 0)
 				return false;
-			memcpy(buf, s, n);
-			buf[n] = '\0';
-			struct instant t;
-			o->info.has_time = time_parse(buf, TIME_LENIENT, &t);
-			if (o->info.has_time)
-				o->info.epoch_ms = instant_ms(t);
+			o->info.has_time = got == 1;
 		} else {
 			o->info.has_time = false;
 		}

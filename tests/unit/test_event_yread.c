@@ -38,10 +38,10 @@ static void expect_same_json(const json_t *x, const json_t *y)
 	free(t);
 }
 
-/* Reads text both ways; true when yajl read it (and then it matched jansson exactly). */
-static bool fast(const char *text)
+/* Reads text both ways with reader r; true when yajl read it (and then it matched jansson
+ * exactly). */
+static bool fast_with(struct ev_yreader *r, const char *text)
 {
-	struct ev_yreader *r = ev_yreader_new();
 	struct ev_yraw raw;
 	bool ok = ev_yread(r, text, strlen(text), &raw);
 	if (ok) {
@@ -78,6 +78,13 @@ static bool fast(const char *text)
 		ev_log_free(la);
 		ev_log_free(lb);
 	}
+	return ok;
+}
+
+static bool fast(const char *text)
+{
+	struct ev_yreader *r = ev_yreader_new();
+	bool ok = fast_with(r, text);
 	ev_yreader_free(r);
 	return ok;
 }
@@ -190,6 +197,32 @@ static void test_unsure_is_left_to_jansson(void **state)
 	}
 }
 
+/* One reader remembers the date of the last timestamp: later ones of that date must still read
+ * exactly as time_parse reads them, valid or not. */
+static void test_timestamps_share_a_reader(void **state)
+{
+	(void)state;
+	static const char *const stamps[] = {
+	    "2024-05-14T10:15:01.512Z",	    "2024-05-14T10:15:01.512000+00:00",
+	    "2024-05-14T23:59:60Z",	    "2024-05-14T24:00:00Z",
+	    "2024-05-14T10:60:00Z",	    "2024-05-14T10:15:01.1234567891Z",
+	    "2024-05-14T10:15:01.Z",	    "2024-05-14T10:15:01+02:00",
+	    "2024-05-14T10:15:01z",	    "2024-05-14T10:15:01",
+	    "2024-05-14T10:15:01.5+00:00x", "2024-05-14T1:15:01.512Z",
+	    "2024-05-15T00:00:00.001Z",	    "2024-05-14 10:15:01,25Z",
+	    "2024-02-30T10:15:01Z",	    "2024-05-14T10:15:01.000000001Z",
+	};
+	struct ev_yreader *r = ev_yreader_new();
+	for (size_t i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++) {
+		char *text = xasprintf(
+		    "{\"timestamp\":\"%s\",\"type\":\"PassStateEntered\",\"id\":2}", stamps[i]);
+		if (!fast_with(r, text))
+			fail_msg("not read by yajl: %s", text);
+		free(text);
+	}
+	ev_yreader_free(r);
+}
+
 /* One reader goes on after giving up (its yajl handle is made afresh). */
 static void test_reader_recovers(void **state)
 {
@@ -213,6 +246,7 @@ int main(void)
 	    cmocka_unit_test(test_common_shapes_are_fast),
 	    cmocka_unit_test(test_rare_shapes_match),
 	    cmocka_unit_test(test_unsure_is_left_to_jansson),
+	    cmocka_unit_test(test_timestamps_share_a_reader),
 	    cmocka_unit_test(test_reader_recovers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
