@@ -28,7 +28,6 @@
 /* Members of the details object kept for the duplicate check and for extra. */
 #define MEMBERS 16
 
-enum field { F_RAW_TYPE, F_STATE, F_ERROR, F_CAUSE, F_RTYPE, F_RESOURCE };
 /* What the current member of the event object is. */
 enum top { T_NONE, T_TIMESTAMP, T_TYPE, T_ID, T_PREV, T_DETAILS, T_EXTRA, T_IGNORE };
 /* The {"truncated": false} recognizer: expecting its key, its value, its end. */
@@ -41,28 +40,10 @@ struct member {
 	json_t *v;
 };
 
-/* What ev_from_json reads of a type's details, looked up once per reader. */
-struct type_info {
-	const char *details_key, *pk; /* pk: the payload member or NULL */
-	size_t details_len, pk_len;
-	bool has_name, has_index, evaluation;
-};
-
-/* Type names by hash (open addressing; 62 names in 128 slots). */
-#define NAME_SLOTS 128
-
 struct ev_yreader {
 	yajl_handle h;
-	struct type_info types[EV_TYPE_COUNT];
-	struct {
-		const char *name;
-		size_t len;
-		int type;
-	} names[NAME_SLOTS];
-	/* The date part (up to the T) of the last timestamp time_parse accepted, and its day. */
-	char day_text[11];
-	int64_t day;
-	bool day_ok;
+	struct ev_ytables tab;
+	struct ev_ydays days;
 	/* The event being read. */
 	const char *text;
 	size_t len;
@@ -73,7 +54,7 @@ struct ev_yreader {
 	bool typed;    /* "type" read */
 	unsigned seen; /* top members read, bit per enum top */
 	enum top top;
-	const struct type_info *ti; /* of the type, once read */
+	const struct ev_ytype *ti; /* of the type, once read */
 	bool payload_string;
 	/* The current details member. */
 	size_t dkey, dlen;
@@ -118,54 +99,6 @@ static bool eq(const unsigned char *s, size_t n, const char *lit)
 
 /* ---- tokens jansson might read differently ---- */
 
-/* Strict UTF-8 as jansson checks it: no overlong forms, surrogates or values past U+10FFFF. */
-static bool utf8_strict(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		int k;
-		unsigned v;
-		if (c >= 0xC2 && c <= 0xDF)
-			k = 1, v = c & 0x1F;
-		else if (c >= 0xE0 && c <= 0xEF)
-			k = 2, v = c & 0x0F;
-		else if (c >= 0xF0 && c <= 0xF4)
-			k = 3, v = c & 0x07;
-		else
-			return false;
-		if (i + (size_t)k >= n)
-			return false;
-		for (int j = 1; j <= k; j++) {
-			if ((s[i + (size_t)j] & 0xC0) != 0x80)
-				return false;
-			v = v << 6 | (s[i + (size_t)j] & 0x3F);
-		}
-		if ((k == 2 && v < 0x800) || (k == 3 && (v < 0x10000 || v > 0x10FFFF)) ||
-		    (v >= 0xD800 && v <= 0xDFFF))
-			return false;
-		i += (size_t)k + 1;
-	}
-	return true;
-}
-
-static bool has_high(const unsigned char *s, size_t n)
-{
-	uint64_t acc = 0, w;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		acc |= w;
-	}
-	for (; i < n; i++)
-		acc |= s[i];
-	return acc & 0x8080808080808080u;
-}
-
 /* A decoded string (or key) the fast path may keep as it is. yajl hands over a pointer into
  * the text when the string has no escape, else its decoded copy. */
 static bool string_ok(struct ev_yreader *r, const unsigned char *s, size_t n)
@@ -174,9 +107,9 @@ static bool string_ok(struct ev_yreader *r, const unsigned char *s, size_t n)
 	bool escaped = !(s >= t && s < t + r->len);
 	/* Without escapes the bytes are the text's: plain ASCII when the text is. */
 	if (!escaped)
-		return !r->high || utf8_strict(s, n);
-	bool high = has_high(s, n);
-	if ((high && !utf8_strict(s, n)) || memchr(s, '\0', n))
+		return !r->high || ev_yutf8_strict(s, n);
+	bool high = ev_yhas_high(s, n);
+	if ((high && !ev_yutf8_strict(s, n)) || memchr(s, '\0', n))
 		return false;
 	/* A '?' or a 4-byte character may come from a surrogate escape yajl decoded its own
 	 * way (rare): then any surrogate escape in the event's text sends it to jansson. */
@@ -188,23 +121,6 @@ static bool string_ok(struct ev_yreader *r, const unsigned char *s, size_t n)
 	for (size_t i = 0; i + 2 < r->len; i++)
 		if (t[i] == '\\' && t[i + 1] == 'u' && (t[i + 2] == 'd' || t[i + 2] == 'D'))
 			return false;
-	return true;
-}
-
-/* A plain integer of at most 18 digits (json_int_t holds it whatever its digits). */
-static bool integer(const char *s, size_t n, int64_t *out)
-{
-	size_t i = s[0] == '-';
-	size_t digits = n - i;
-	if (digits == 0 || digits > 18 || (s[i] == '0' && digits > 1))
-		return false;
-	int64_t v = 0;
-	for (; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = s[0] == '-' ? -v : v;
 	return true;
 }
 
@@ -264,7 +180,7 @@ static bool deliver(struct ev_yreader *r, json_t *v)
 	return true;
 }
 
-static bool add_string(struct ev_yreader *r, enum field f, const unsigned char *s, size_t n)
+static bool add_string(struct ev_yreader *r, enum ev_yfield f, const unsigned char *s, size_t n)
 {
 	struct ev_yraw *o = r->out;
 	if (o->nstr == EV_YRAW_STRS || n > UINT32_MAX)
@@ -279,42 +195,21 @@ static bool add_string(struct ev_yreader *r, enum field f, const unsigned char *
 	return true;
 }
 
-/* The field a details member's string value goes to (read_typed in json.c), or -1. */
-static int typed_field(const struct type_info *ti, const unsigned char *k, size_t n)
-{
-	switch (n) {
-	case 4:
-		return ti->has_name && !memcmp(k, "name", 4) ? F_STATE : -1;
-	case 5:
-		if (!memcmp(k, "state", 5))
-			return ti->evaluation ? F_STATE : -1;
-		if (!memcmp(k, "error", 5))
-			return F_ERROR;
-		return !memcmp(k, "cause", 5) ? F_CAUSE : -1;
-	case 8:
-		return !memcmp(k, "resource", 8) ? F_RESOURCE : -1;
-	case 12:
-		return !memcmp(k, "resourceType", 12) ? F_RTYPE : -1;
-	default:
-		return -1;
-	}
-}
-
 /* A scalar value of a details member (level 2, no container open). */
 static bool details_scalar(struct ev_yreader *r, json_t *(*make)(const void *), const void *arg,
 			   const unsigned char *s, size_t n, const int64_t *num)
 {
 	const unsigned char *k = (const unsigned char *)r->keys + r->dkey;
 	size_t kn = r->dlen;
-	const struct type_info *ti = r->ti;
+	const struct ev_ytype *ti = r->ti;
 	if (num && ti->has_index && eq(k, kn, "index") && *num >= 0 && *num <= INT32_MAX) {
 		r->out->e.item = (int32_t)*num;
 		return true;
 	}
 	if (s) {
-		int f = typed_field(ti, k, kn);
+		int f = ev_ytyped_field(ti, k, kn);
 		if (f >= 0 && n > 0)
-			return add_string(r, (enum field)f, s, n);
+			return add_string(r, (enum ev_yfield)f, s, n);
 		if (ti->pk && kn == ti->pk_len && !memcmp(k, ti->pk, kn)) {
 			if (!ev_json_text_ok((const char *)s, n))
 				return false; /* jansson parses it now, or warns */
@@ -325,89 +220,6 @@ static bool details_scalar(struct ev_yreader *r, json_t *(*make)(const void *), 
 		}
 	}
 	return add_member(r, make(arg));
-}
-
-static size_t name_hash(const unsigned char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 16777619u;
-	return h & (NAME_SLOTS - 1);
-}
-
-/* ev_type_from_name without a copy or a linear search. */
-static enum ev_type type_of(const struct ev_yreader *r, const unsigned char *s, size_t n)
-{
-	for (size_t i = name_hash(s, n); r->names[i].name; i = (i + 1) & (NAME_SLOTS - 1))
-		if (r->names[i].len == n && !memcmp(r->names[i].name, s, n))
-			return (enum ev_type)r->names[i].type;
-	return EV_UNKNOWN;
-}
-
-static bool two_digits(const unsigned char *s, int *v)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return false;
-	*v = (s[0] - '0') * 10 + (s[1] - '0');
-	return true;
-}
-
-/*
- * time_parse(TIME_LENIENT) for the usual shape, HH:MM:SS, a fraction, then Z or +00:00, after
- * the date of the last timestamp (the events of a history share it): the same checks and sums
- * without parsing the date again. False when the text has another shape.
- */
-static bool quick_time(const struct ev_yreader *r, const unsigned char *s, size_t n, int64_t *ms)
-{
-	int h, mi, sec;
-	if (!r->day_ok || n < 20 || memcmp(s, r->day_text, 11) != 0 || !two_digits(s + 11, &h) ||
-	    s[13] != ':' || !two_digits(s + 14, &mi) || s[16] != ':' || !two_digits(s + 17, &sec) ||
-	    h > 23 || mi > 59 || sec > 60)
-		return false;
-	size_t i = 19;
-	int32_t nsec = 0;
-	if (s[i] == '.' || s[i] == ',') {
-		int digits = 0;
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
-			if (digits < 9)
-				nsec = nsec * 10 + (s[i] - '0');
-		if (digits == 0)
-			return false;
-		for (; digits < 9; digits++)
-			nsec *= 10;
-	}
-	bool utc = (n - i == 1 && (s[i] == 'Z' || s[i] == 'z')) ||
-		   (n - i == 6 && memcmp(s + i, "+00:00", 6) == 0);
-	if (!utc)
-		return false;
-	*ms = (r->day * 86400 + h * 3600 + mi * 60 + sec) * 1000 + nsec / 1000000;
-	return true;
-}
-
-/* A timestamp string's epoch milliseconds, as ev_time_parse reads it: 1, or 0 when it is not
- * a usable time, or -1 when it is too long to copy here (jansson decides). */
-static int read_time(struct ev_yreader *r, const unsigned char *s, size_t n, int64_t *ms)
-{
-	if (quick_time(r, s, n, ms))
-		return 1;
-	char buf[64];
-	struct instant t;
-	if (n >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (!time_parse(buf, TIME_LENIENT, &t))
-		return 0;
-	*ms = instant_ms(t);
-	/* Accepted, so it starts with a valid date YYYY-MM-DD and a separator. */
-	int c, y, mo, d;
-	if (n >= 20 && two_digits(s, &c) && two_digits(s + 2, &y) && two_digits(s + 5, &mo) &&
-	    two_digits(s + 8, &d)) {
-		memcpy(r->day_text, s, 11);
-		r->day = time_days_from_civil(c * 100 + y, mo, d);
-		r->day_ok = true;
-	}
-	return 1;
 }
 
 /* A scalar of the event object's current member (level 1). */
@@ -421,7 +233,7 @@ static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, c
 			o->info.has_time = true;
 			o->info.epoch_ms = *num * 1000;
 		} else if (s) {
-			int got = read_time(r, s, n, &o->info.epoch_ms);
+			int got = ev_ytime(&r->days, s, n, &o->info.epoch_ms);
 			if (got < 0)
 				return false;
 			o->info.has_time = got == 1;
@@ -432,10 +244,10 @@ static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, c
 	case T_TYPE:
 		if (!s)
 			return false;
-		o->e.type = type_of(r, s, n);
+		o->e.type = ev_ytype_of(&r->tab, s, n);
 		r->typed = true;
-		r->ti = &r->types[o->e.type];
-		return o->e.type != EV_UNKNOWN || add_string(r, F_RAW_TYPE, s, n);
+		r->ti = &r->tab.types[o->e.type];
+		return o->e.type != EV_UNKNOWN || add_string(r, EV_YF_RAW_TYPE, s, n);
 	case T_ID:
 		if (!num || *num < 1)
 			return false;
@@ -519,7 +331,7 @@ static int cb_number(void *ctx, const char *s, size_t n)
 {
 	struct ev_yreader *r = ctx;
 	int64_t v;
-	if (!integer(s, n, &v))
+	if (!ev_yinteger(s, n, &v))
 		return 0;
 	return scalar(r, make_int, &v, NULL, 0, &v, false, false);
 }
@@ -662,7 +474,7 @@ static bool top_key(struct ev_yreader *r, const unsigned char *k, size_t n)
 			    json_object_getn(r->out->e.extra, (const char *)k, n))
 				return false;
 		} else {
-			const struct type_info *ti = r->ti;
+			const struct ev_ytype *ti = r->ti;
 			t = ti->details_key && n == ti->details_len &&
 				    !memcmp(k, ti->details_key, n)
 				? T_DETAILS
@@ -720,32 +532,6 @@ static const yajl_callbacks callbacks = {
 
 /* ---- the reader ---- */
 
-/* The reader's own tables. The lookup tables of ev_details_key and json.c's members_of fill
- * on first use, which happens here: readers on other threads never write to them. */
-static void tables(struct ev_yreader *r)
-{
-	for (int t = 0; t < EV_UNKNOWN; t++) {
-		const char *name = ev_type_name((enum ev_type)t);
-		size_t n = strlen(name), i = name_hash((const unsigned char *)name, n);
-		while (r->names[i].name)
-			i = (i + 1) & (NAME_SLOTS - 1);
-		r->names[i].name = name;
-		r->names[i].len = n;
-		r->names[i].type = t;
-		const char *key = ev_details_key((enum ev_type)t);
-		struct type_info *ti = &r->types[t];
-		if (!key)
-			continue;
-		ti->details_key = key;
-		ti->details_len = strlen(key);
-		ti->pk = ev_json_payload_key(key);
-		ti->pk_len = ti->pk ? strlen(ti->pk) : 0;
-		ti->has_name = ev_json_has_member(key, "name");
-		ti->has_index = ev_json_has_member(key, "index");
-		ti->evaluation = strcmp(key, "evaluationFailedEventDetails") == 0;
-	}
-}
-
 static void handle_new(struct ev_yreader *r)
 {
 	r->h = yajl_alloc(&callbacks, NULL, r);
@@ -756,7 +542,7 @@ static void handle_new(struct ev_yreader *r)
 struct ev_yreader *ev_yreader_new(void)
 {
 	struct ev_yreader *r = xcalloc(1, sizeof(*r));
-	tables(r);
+	ev_ytables_init(&r->tab);
 	handle_new(r);
 	return r;
 }
@@ -770,17 +556,6 @@ void ev_yreader_free(struct ev_yreader *r)
 	free(r);
 }
 
-void ev_yraw_fini(struct ev_yraw *raw)
-{
-	json_decref(raw->e.payload);
-	json_decref(raw->e.extra);
-	for (int i = 0; i < raw->nstr; i++)
-		if (raw->str[i].owned)
-			free((char *)raw->str[i].s);
-	raw->e.payload = raw->e.extra = NULL;
-	raw->nstr = 0;
-}
-
 static void reset(struct ev_yreader *r, const char *text, size_t len, struct ev_yraw *raw)
 {
 	r->text = text;
@@ -790,8 +565,8 @@ static void reset(struct ev_yreader *r, const char *text, size_t len, struct ev_
 	r->done = r->typed = r->payload_string = false;
 	r->seen = 0;
 	r->top = T_NONE;
-	r->ti = &r->types[EV_UNKNOWN];
-	r->high = has_high((const unsigned char *)text, len);
+	r->ti = &r->tab.types[EV_UNKNOWN];
+	r->high = ev_yhas_high((const unsigned char *)text, len);
 	r->nmembers = r->nkeys = 0;
 	r->keys_len = 0;
 	r->untr = U_OFF;
@@ -823,40 +598,4 @@ bool ev_yread(struct ev_yreader *r, const char *text, size_t len, struct ev_yraw
 	    !(r->seen & (1u << T_ID)))
 		return give_up(r);
 	return true;
-}
-
-void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
-		    struct ev_json_info *info)
-{
-	struct ev e = raw->e;
-	for (int i = 0; i < raw->nstr; i++) {
-		ev_str_t id = ev_log_intern_n(log, raw->str[i].s, raw->str[i].len);
-		switch ((enum field)raw->str[i].field) {
-		case F_RAW_TYPE:
-			e.raw_type = id;
-			break;
-		case F_STATE:
-			e.state = id;
-			break;
-		case F_ERROR:
-			e.error = id;
-			break;
-		case F_CAUSE:
-			e.cause = id;
-			break;
-		case F_RTYPE:
-			e.resource_type = id;
-			break;
-		case F_RESOURCE:
-			e.resource = id;
-			break;
-		}
-		if (raw->str[i].owned)
-			free((char *)raw->str[i].s);
-	}
-	*out = e;
-	*info = raw->info;
-	info->payload_text = json_is_string(e.payload);
-	raw->e.payload = raw->e.extra = NULL;
-	raw->nstr = 0;
 }
