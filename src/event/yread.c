@@ -230,6 +230,9 @@ static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, c
 	switch (r->top) {
 	case T_TIMESTAMP:
 		if (num) {
+			/* Seconds whose milliseconds overflow: jansson's path decides. */
+			if (*num > INT64_MAX / 1000 || *num < INT64_MIN / 1000)
+				return false;
 			o->info.has_time = true;
 			o->info.epoch_ms = *num * 1000;
 		} else if (s) {

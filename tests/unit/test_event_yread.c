@@ -158,6 +158,7 @@ static void test_unsure_is_left_to_jansson(void **state)
 	       "1234567890123456789}"),
 	    EV("\"type\":\"MapStateStarted\",\"mapStateStartedEventDetails\":{\"length\":1.5}"),
 	    "{\"timestamp\":1715681702.5,\"type\":\"PassStateEntered\",\"id\":2}",
+	    "{\"timestamp\":999999999999999999,\"type\":\"PassStateEntered\",\"id\":2}",
 	    /* escapes jansson refuses or yajl decodes its own way */
 	    EV("\"type\":\"PassStateEntered\",\"stateEnteredEventDetails\":{\"name\":"
 	       "\"a\\u0000\"}"),
