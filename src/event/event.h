@@ -92,7 +92,7 @@ enum ev_type {
 #define EV_ENUM(name) EV_##name,
 	EV_TYPES(EV_ENUM)
 #undef EV_ENUM
-	EV_UNKNOWN,
+	    EV_UNKNOWN,
 	EV_TYPE_COUNT
 };
 
@@ -114,7 +114,8 @@ typedef uint32_t ev_str_t;
  *    for MapIteration* events, details.index;
  *  - payload: input (Entered, ExecutionStarted, LambdaFunctionScheduled), output (Exited,
  *    Succeeded), parameters (TaskScheduled); NULL when absent (e.g. history without data).
- *    Read it with ev_payload, never directly: an imported record may hold its text;
+ *    Read it with ev_payload, never directly: an imported record may hold its text, a
+ *    simulated one a recipe (ev_log_append_made);
  *  - error/cause: failure events;
  *  - resource_type/resource: Task* events (lambda / invoke), LambdaFunctionScheduled resource;
  *  - extra: every other detail field, AWS names (region, timeoutInSeconds, length, roleArn,
@@ -166,13 +167,39 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e);
  * ev_from_json_lazy): it is parsed on first ev_payload (an export normalises it as any payload).
  */
 int64_t ev_log_append_text(struct ev_log *log, const struct ev *e);
+
+/*
+ * A payload kept as a recipe: a producer that appends many payloads alike but for a few values
+ * (the simulated lambda:invoke envelope: its Date and request id) keeps those few bytes per
+ * event, and a maker writes the payload's JSON text from them when a reader first asks
+ * (ev_payload). Exports, views and the text form see the payload as if it had been appended
+ * whole.
+ */
+struct ev_maker {
+	/* Appends the payload's JSON text for `recipe` (borrowed, recipe_len bytes, unaligned)
+	 * to sb: text jansson accepts (JSON_DECODE_ANY), the same for the same bytes always. */
+	void (*write)(const void *recipe, struct strbuf *sb);
+	size_t recipe_len; /* 1 .. EV_RECIPE_MAX bytes */
+};
+#define EV_RECIPE_MAX 64
+/* A log takes recipes from at most this many makers. */
+#define EV_MAKERS_MAX 8
+
+/*
+ * As ev_log_append, but the payload is made from `recipe` (copied) by `maker` (borrowed: it
+ * must outlive the log, e.g. a static const) on first ev_payload; e->payload must be NULL.
+ * The record's own payload field then holds json_null() as a stand-in that says "has one".
+ * A recipe equal to the one appended just before it (the same maker) is stored once.
+ */
+int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
+			   const void *recipe);
 size_t ev_log_count(const struct ev_log *log);
 
 /*
  * The parsed payload of e (a record of log, or any record made by the caller), NULL when it
  * has none. Borrowed: lives as long as the log; do not modify it. A payload appended as text
- * is parsed on first call and cached in the log, so this writes to a const log: not for use
- * from several threads at once.
+ * or as a recipe is parsed (made) on first call and cached in the log, so this writes to a
+ * const log: not for use from several threads at once.
  */
 json_t *ev_payload(const struct ev_log *log, const struct ev *e);
 /* The event with that 1-based id, or NULL. Stable for the log's lifetime. */
@@ -216,8 +243,8 @@ struct ev_producer_ops {
 
 struct ev_producer {
 	const struct ev_producer_ops *ops;
-	void *self;	     /* borrowed */
-	struct ev_log *log;  /* borrowed: where the producer appends */
+	void *self;	    /* borrowed */
+	struct ev_log *log; /* borrowed: where the producer appends */
 };
 
 /* ---- JSON codec of one event (src/event/json.c) ----------------------------------------

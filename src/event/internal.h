@@ -13,8 +13,8 @@
  */
 bool ev_json_text_ok(const char *text, size_t len);
 
-/* True when e (a record of log) holds its payload as unparsed text (log.c). */
-bool ev_payload_is_text(const struct ev_log *log, const struct ev *e);
+/* True when e (a record of log) holds its payload as unparsed text or a recipe (log.c). */
+bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e);
 
 /* Which payload member (input, output, parameters) a details object of that key carries, or
  * NULL; whether `member` is one of its botocore members (json.c). Keys from ev_details_key. */

@@ -4,11 +4,21 @@
  * then stay at 4,096: a log of a few events (a Distributed Map child execution) costs a few
  * KiB, not a 4,096-record chunk, and the chunk of an id is still found with O(1) arithmetic.
  * Strings are interned in an open-addressing hash table that also starts small.
+ *
+ * Lazy payloads, kept as text (an import) or as a recipe (ev_log_append_made), are marked in a
+ * bitset by record and parsed into a side array on first read, all in one side structure made
+ * on the first lazy payload. Recipes sit in one byte array (a maker number, then the recipe's
+ * bytes); a list in record order says which record's is where, searched by bisection: a read
+ * is O(log n) and a record costs 8 bytes plus its recipe, only the 8 when the recipe repeats
+ * the one appended just before (a Task's Succeeded and Exited, when nothing came between).
  */
 #include "internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define FIRST_BITS   4	/* the first chunk holds 16 records */
 #define BIG_BITS     12 /* chunks stop growing at 4,096 */
@@ -19,7 +29,8 @@
 struct ev_log {
 	struct ev **chunks;
 	size_t chunk_count, chunk_cap;
-	size_t count, capacity; /* records held / room in the chunks allocated so far */
+	size_t count;		    /* records held */
+	struct ev *tail, *tail_end; /* the next free slot and the end of its chunk */
 
 	char **strings; /* strings[0] is unused: id 0 means absent */
 	size_t string_count, string_cap;
@@ -28,12 +39,29 @@ struct ev_log {
 
 	struct ev_log_meta meta;
 
-	/* Lazy payloads (payload.c): bit i set when record i holds its payload as text; the
-	 * parsed values, made on first ev_payload, by record (both NULL until needed). */
-	uint64_t *text_bits;
-	size_t text_words;
+	/* Lazy payloads; NULL until the first (a simulated child's log, of which a Distributed
+	 * Map keeps thousands at once, has none). */
+	struct lazy *lazy;
+};
+
+struct lazy {
+	/* Bit i set when record i holds its payload as text or a recipe; the parsed values,
+	 * made on first ev_payload, by record (NULL until needed). */
+	uint64_t *bits;
+	size_t words;
 	json_t **parsed;
 	size_t parsed_len;
+
+	/* Recipes: `list` names the records that have one, in record order. */
+	const struct ev_maker *makers[EV_MAKERS_MAX];
+	size_t maker_count;
+	struct made {
+		uint32_t rec; /* record index (id - 1) */
+		uint32_t at;  /* its maker's number, then the recipe, at recipes[at] */
+	} * list;
+	size_t len, cap;
+	unsigned char *recipes;
+	size_t recipes_len, recipes_cap;
 };
 
 struct ev_log *ev_log_new(void)
@@ -74,15 +102,25 @@ void ev_log_free(struct ev_log *log)
 {
 	if (!log)
 		return;
-	for (size_t i = 0; i < log->count; i++) {
-		struct ev *e = slot_of(log, i);
-		json_decref(e->payload);
-		json_decref(e->extra);
+	size_t left = log->count;
+	for (size_t c = 0; c < log->chunk_count && left; c++) {
+		size_t n = chunk_len(c) < left ? chunk_len(c) : left;
+		for (struct ev *e = log->chunks[c]; e < log->chunks[c] + n; e++) {
+			json_decref(e->payload);
+			json_decref(e->extra);
+		}
+		left -= n;
 	}
-	for (size_t i = 0; i < log->parsed_len; i++)
-		json_decref(log->parsed[i]);
-	free(log->parsed);
-	free(log->text_bits);
+	struct lazy *z = log->lazy;
+	if (z) {
+		for (size_t i = 0; i < z->parsed_len; i++)
+			json_decref(z->parsed[i]);
+		free(z->parsed);
+		free(z->bits);
+		free(z->list);
+		free(z->recipes);
+		free(z);
+	}
 	for (size_t c = 0; c < log->chunk_count; c++)
 		free(log->chunks[c]);
 	free(log->chunks);
@@ -157,74 +195,180 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 	return s && s < log->string_count ? log->strings[s] : NULL;
 }
 
+/* A big chunk is filled to its end unless the log stops there: its pages are made present in
+ * one call rather than by one page fault per 4 KiB on first touch (those faults were a tenth
+ * of a 100,000-item simulation's time, as the pool's are in base/pool.c); advice only. */
+static void prefault(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE); /* once per chunk of 4,096 records */
+	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)p + size) & ~(page - 1);
+	if (to > from)
+		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
 int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 {
-	if (log->count == log->capacity) {
+	if (log->tail == log->tail_end) {
 		if (log->chunk_count == log->chunk_cap) {
 			log->chunk_cap = log->chunk_cap ? log->chunk_cap * 2 : 4;
 			log->chunks = xrealloc(log->chunks, log->chunk_cap * sizeof(*log->chunks));
 		}
 		size_t n = chunk_len(log->chunk_count);
-		log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
-		log->capacity += n;
+		log->tail = log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
+		if (n == (size_t)1 << BIG_BITS)
+			prefault(log->tail, n * sizeof(struct ev));
+		log->tail_end = log->tail + n;
 	}
-	struct ev *slot = slot_of(log, log->count);
+	struct ev *slot = log->tail++; /* slot_of(log, log->count), without the search */
 	*slot = *e;
 	slot->id = (int64_t)++log->count;
 	return slot->id;
 }
 
+/* Marks record id as lazy. */
+static void mark_lazy(struct ev_log *log, int64_t id)
+{
+	size_t i = (size_t)id - 1, word = i / 64;
+	if (!log->lazy)
+		log->lazy = xcalloc(1, sizeof(*log->lazy));
+	struct lazy *z = log->lazy;
+	if (word >= z->words) {
+		size_t n = z->words ? z->words : 16;
+		while (n <= word)
+			n *= 2;
+		z->bits = xrealloc(z->bits, n * sizeof(uint64_t));
+		memset(z->bits + z->words, 0, (n - z->words) * sizeof(uint64_t));
+		z->words = n;
+	}
+	z->bits[word] |= (uint64_t)1 << (i % 64);
+}
+
 int64_t ev_log_append_text(struct ev_log *log, const struct ev *e)
 {
 	int64_t id = ev_log_append(log, e);
-	if (!json_is_string(e->payload))
-		return id;
-	size_t i = (size_t)id - 1, word = i / 64;
-	if (word >= log->text_words) {
-		size_t n = log->text_words ? log->text_words : 16;
-		while (n <= word)
-			n *= 2;
-		log->text_bits = xrealloc(log->text_bits, n * sizeof(uint64_t));
-		memset(log->text_bits + log->text_words, 0,
-		       (n - log->text_words) * sizeof(uint64_t));
-		log->text_words = n;
-	}
-	log->text_bits[word] |= (uint64_t)1 << (i % 64);
+	if (json_is_string(e->payload))
+		mark_lazy(log, id);
 	return id;
 }
 
-bool ev_payload_is_text(const struct ev_log *log, const struct ev *e)
+/* The number of maker mk in m, registered on first use. */
+static unsigned char maker_number(struct lazy *m, const struct ev_maker *mk)
 {
-	if (!log->text_bits || e->id < 1 || (size_t)e->id > log->count)
+	for (size_t k = 0; k < m->maker_count; k++)
+		if (m->makers[k] == mk)
+			return (unsigned char)k;
+	assert(m->maker_count < EV_MAKERS_MAX);
+	m->makers[m->maker_count] = mk;
+	return (unsigned char)m->maker_count++;
+}
+
+/* Where the recipe (maker k, n bytes) is kept: the previous one's place when equal. */
+static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe, size_t n)
+{
+	if (m->len) {
+		const unsigned char *last = m->recipes + m->list[m->len - 1].at;
+		if (last[0] == k && memcmp(last + 1, recipe, n) == 0)
+			return m->list[m->len - 1].at;
+	}
+	if (m->recipes_len + 1 + n > m->recipes_cap) {
+		m->recipes_cap = m->recipes_cap ? m->recipes_cap * 2 : 1024;
+		m->recipes = xrealloc(m->recipes, m->recipes_cap);
+	}
+	assert(m->recipes_len <= UINT32_MAX);
+	uint32_t at = (uint32_t)m->recipes_len;
+	m->recipes[at] = k;
+	memcpy(m->recipes + at + 1, recipe, n);
+	m->recipes_len += 1 + n;
+	return at;
+}
+
+int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
+			   const void *recipe)
+{
+	assert(!e->payload && maker->recipe_len > 0 && maker->recipe_len <= EV_RECIPE_MAX);
+	if (!log->lazy)
+		log->lazy = xcalloc(1, sizeof(*log->lazy));
+	struct lazy *m = log->lazy;
+	struct ev r = *e;
+	r.payload = json_null(); /* a stand-in: the record has a payload */
+	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len);
+	int64_t id = ev_log_append(log, &r);
+	assert(id - 1 <= (int64_t)UINT32_MAX);
+	if (m->len == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->list = xrealloc(m->list, m->cap * sizeof(*m->list));
+	}
+	m->list[m->len++] = (struct made){(uint32_t)(id - 1), at};
+	mark_lazy(log, id);
+	return id;
+}
+
+bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e)
+{
+	const struct lazy *z = log->lazy;
+	if (!z || e->id < 1 || (size_t)e->id > log->count)
 		return false;
 	size_t i = (size_t)e->id - 1;
-	return i / 64 < log->text_words && (log->text_bits[i / 64] >> (i % 64) & 1) &&
-	       slot_of(log, i) == e;
+	return i / 64 < z->words && (z->bits[i / 64] >> (i % 64) & 1) && slot_of(log, i) == e;
+}
+
+/* The payload of record i as its maker writes it from its recipe, parsed; NULL when out of
+ * memory. */
+static json_t *made_payload(const struct ev_log *log, size_t i)
+{
+	const struct lazy *m = log->lazy;
+	size_t lo = 0, hi = m->len; /* the list is sorted by record */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->list[mid].rec < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	assert(lo < m->len && m->list[lo].rec == i);
+	const unsigned char *r = m->recipes + m->list[lo].at;
+	struct strbuf sb;
+	sb_init(&sb);
+	m->makers[r[0]]->write(r + 1, &sb);
+	json_t *v =
+	    json_loadb(sb.data ? sb.data : "", sb.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	sb_fini(&sb);
+	return v;
 }
 
 json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 {
-	if (!e || !ev_payload_is_text(log, e))
+	if (!e || !ev_payload_is_lazy(log, e))
 		return e ? e->payload : NULL;
 	/* The cache is the log's own memory: filling it does not change what a reader sees. */
 	struct ev_log *w = (struct ev_log *)log;
 	size_t i = (size_t)e->id - 1;
-	if (i >= w->parsed_len) {
+	struct lazy *z = w->lazy;
+	if (i >= z->parsed_len) {
 		size_t n = w->count;
-		w->parsed = xrealloc(w->parsed, n * sizeof(json_t *));
-		memset(w->parsed + w->parsed_len, 0, (n - w->parsed_len) * sizeof(json_t *));
-		w->parsed_len = n;
+		z->parsed = xrealloc(z->parsed, n * sizeof(json_t *));
+		memset(z->parsed + z->parsed_len, 0, (n - z->parsed_len) * sizeof(json_t *));
+		z->parsed_len = n;
 	}
-	if (!w->parsed[i]) {
+	if (!z->parsed[i]) {
 		json_t *v =
-		    json_loadb(json_string_value(e->payload), json_string_length(e->payload),
-			       JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-		/* Checked before it was appended (ev_json_text_ok); only memory can fail. */
+		    json_is_string(e->payload)
+			? json_loadb(json_string_value(e->payload), json_string_length(e->payload),
+				     JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
+			: made_payload(log, i);
+		/* Checked before it was appended (ev_json_text_ok), or a maker's own text: only
+		 * memory can fail. */
 		if (!v)
 			return e->payload;
-		w->parsed[i] = v;
+		z->parsed[i] = v;
 	}
-	return w->parsed[i];
+	return z->parsed[i];
 }
 
 size_t ev_log_count(const struct ev_log *log)
