@@ -152,6 +152,8 @@ void ev_log_free(struct ev_log *log);
 
 /* Interns a string (copied); NULL or "" give 0. */
 ev_str_t ev_log_intern(struct ev_log *log, const char *s);
+/* The same for s[0..len) (borrowed, no NUL byte inside, need not be NUL-terminated). */
+ev_str_t ev_log_intern_n(struct ev_log *log, const char *s, size_t len);
 /* The interned string, or NULL for 0. Borrowed, lives as long as the log. */
 const char *ev_log_str(const struct ev_log *log, ev_str_t s);
 
@@ -294,6 +296,47 @@ bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct 
 bool ev_from_json_lazy(struct ev_log *log, const json_t *obj, struct ev *out,
 		       struct ev_json_info *info, struct diags *diags, const char *file,
 		       const char *pointer);
+/* ---- fast reading of one event's text with yajl's SAX parser (src/event/yread.c) ------
+ * The history import's hot path. It fills a record straight from the text, with no jansson
+ * tree, for the events it is sure of; for anything else (a syntax error, a number or an escape
+ * jansson could read differently or refuse, duplicate keys, odd shapes, anything that would
+ * warn) it gives up and the caller reads that event with jansson and ev_from_json_lazy, so the
+ * result, warnings and errors are always exactly theirs. Reading needs no log, so it may run on
+ * any thread; ev_yraw_finish (interning) runs on the log's thread.
+ */
+#define EV_YRAW_STRS 6
+
+/* One event read by ev_yread, before its strings are interned. Plain data. */
+struct ev_yraw {
+	struct ev e; /* typed strings still 0; holds references to payload and extra */
+	struct ev_json_info info;
+	int nstr;
+	struct {
+		const char *s; /* borrowed from the text, or owned when `owned` */
+		uint32_t len;
+		uint8_t field; /* which ev_str_t of e (yread.c) */
+		bool owned;
+	} str[EV_YRAW_STRS];
+};
+
+struct ev_yreader;
+/* A reader for one thread; owned by the caller (ev_yreader_free). Make the readers before
+ * starting the threads that use them (the first fills lookup tables shared by all). */
+struct ev_yreader *ev_yreader_new(void);
+void ev_yreader_free(struct ev_yreader *r);
+/*
+ * Reads one HistoryEvent object from text[0..len) (borrowed: it must outlive *raw). True with
+ * *raw filled (ev_yraw_finish or ev_yraw_fini it); false when the caller must read the event
+ * with jansson (*raw then holds nothing).
+ */
+bool ev_yread(struct ev_yreader *r, const char *text, size_t len, struct ev_yraw *raw);
+/* Interns raw's strings into log: *out and *info as ev_from_json_lazy gives them. Takes raw's
+ * references (raw is left empty). */
+void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
+		    struct ev_json_info *info);
+/* Drops what raw holds (an empty raw is a no-op). */
+void ev_yraw_fini(struct ev_yraw *raw);
+
 /* A new HistoryEvent object (owned by the caller), timestamp = start_epoch_ms + e->t_ms. */
 json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_epoch_ms);
 

@@ -157,6 +157,16 @@ static bool has_member(const char *details_key, const char *member)
 	return false;
 }
 
+const char *ev_json_payload_key(const char *details_key)
+{
+	return payload_key(details_key);
+}
+
+bool ev_json_has_member(const char *details_key, const char *member)
+{
+	return has_member(details_key, member);
+}
+
 /* ---- reading ---- */
 
 static void warn(struct diags *diags, const char *file, const char *ptr, const char *member,

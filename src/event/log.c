@@ -134,12 +134,17 @@ void ev_log_free(struct ev_log *log)
 	free(log);
 }
 
-static uint32_t hash_str(const char *s)
+static uint32_t hash_n(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
+}
+
+static uint32_t hash_str(const char *s)
+{
+	return hash_n(s, strlen(s));
 }
 
 static void table_insert(struct ev_log *log, uint32_t id)
@@ -162,18 +167,25 @@ static void table_grow(struct ev_log *log)
 
 ev_str_t ev_log_intern(struct ev_log *log, const char *s)
 {
-	if (!s || !*s)
+	return s ? ev_log_intern_n(log, s, strlen(s)) : 0;
+}
+
+ev_str_t ev_log_intern_n(struct ev_log *log, const char *s, size_t len)
+{
+	if (len == 0)
 		return 0;
 	size_t mask = log->table_size - 1;
-	for (size_t i = hash_str(s) & mask; log->table[i]; i = (i + 1) & mask)
-		if (strcmp(log->strings[log->table[i]], s) == 0)
+	for (size_t i = hash_n(s, len) & mask; log->table[i]; i = (i + 1) & mask) {
+		const char *t = log->strings[log->table[i]];
+		if (strncmp(t, s, len) == 0 && t[len] == '\0')
 			return log->table[i];
+	}
 	if (log->string_count == log->string_cap) {
 		log->string_cap *= 2;
 		log->strings = xrealloc(log->strings, log->string_cap * sizeof(char *));
 	}
 	uint32_t id = (uint32_t)log->string_count++;
-	log->strings[id] = xstrdup(s);
+	log->strings[id] = xstrndup(s, len);
 	if (log->string_count * 2 > log->table_size)
 		table_grow(log);
 	else
