@@ -157,7 +157,7 @@ void sim_block_begin(struct sim_engine *e, struct sim_run *run)
 		struct flow_error err = {0};
 		json_t *ctx = sim_context(e, run, st, NULL, 0);
 		sim_flow_env(e, run, ctx, &env);
-		b->eff_input = flow_state_input(st->json, run->input, &env, NULL, &err);
+		b->eff_input = sim_state_input(e, run, &env, NULL, &err);
 		json_decref(ctx);
 		if (!b->eff_input) {
 			sim_flow_failed(e, run, &err);

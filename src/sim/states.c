@@ -165,7 +165,7 @@ static void enter_pass(struct sim_engine *e, struct sim_run *run)
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
 	json_t *out = NULL;
-	json_t *eff = flow_state_input(st->json, run->input, &env, NULL, &err);
+	json_t *eff = sim_state_input(e, run, &env, NULL, &err);
 	if (eff) {
 		json_t *res = json_object_get(st->json, "Result");
 		out = flow_state_output(st->json, run->input, res ? res : eff, &env, NULL, &err);
@@ -395,7 +395,7 @@ static void enter_task(struct sim_engine *e, struct sim_run *run)
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
-	json_t *params = flow_state_input(run->state->json, run->input, &env, NULL, &err);
+	json_t *params = sim_state_input(e, run, &env, NULL, &err);
 	json_decref(ctx);
 	if (!params) {
 		sim_flow_failed(e, run, &err);
