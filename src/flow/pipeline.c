@@ -102,7 +102,8 @@ static json_t *jp_state_output(json_t *state, json_t *raw, json_t *result,
 {
 	if (steps)
 		record(&steps->result, result);
-	if (!check_size(result, "returned a result", env, err))
+	size_t result_size = measure(result, "returned a result", env, err);
+	if (result_size == SIZE_MAX)
 		return NULL;
 	json_t *r = json_incref(result);
 	json_t *sel = json_object_get(state, "ResultSelector");
@@ -126,7 +127,9 @@ static json_t *jp_state_output(json_t *state, json_t *raw, json_t *result,
 		return NULL;
 	if (steps)
 		record(&steps->output, out);
-	if (!check_size(out, "produced an output", env, err)) {
+	/* Without ResultSelector, ResultPath and OutputPath the output is the result, measured. */
+	if (out == result ? !size_error(result_size, "produced an output", err)
+			  : !check_size(out, "produced an output", env, err)) {
 		json_decref(out);
 		return NULL;
 	}

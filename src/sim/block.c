@@ -372,6 +372,8 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 		b->run_started_id = sim_emit(e, EV_MapRunStarted, run->last, b->state, run->item,
 					     NULL, json_pack("{s:s}", "mapRunArn", b->run_arn));
 		run->last = b->last_done = b->run_started_id;
+		if (!e->cur && !e->first_map_run_id)
+			e->first_map_run_id = b->run_started_id;
 		if (b->reader_error) {
 			run->last =
 			    sim_emit_error(e, EV_MapRunFailed, run->last, b->state, run->item,

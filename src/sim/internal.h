@@ -94,6 +94,7 @@ struct sim_state_info {
 	 * absent): Assign, InputPath, OutputPath, and a Map's ItemSelector (else its legacy
 	 * Parameters). */
 	json_t *assign, *input_path, *output_path, *item_selector;
+	json_t *wait_seconds;	/* a Wait's Seconds (borrowed), NULL when absent */
 	struct flow_plan *plan; /* the state's InputPath and Parameters, prepared (owned) */
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */
@@ -262,6 +263,7 @@ struct sim_engine {
 	enum sim_status status;
 	bool finished;
 	struct ev_log *main_log;	  /* the execution's own log (borrowed) */
+	int64_t first_map_run_id;	  /* its first MapRunStarted; 0 = none yet */
 	struct sim_child *cur;		  /* whose log e->log is: NULL = main_log */
 	int64_t t0;			  /* virtual start of e->log's execution */
 	VEC(struct sim_child *) children; /* owned, in start order */
