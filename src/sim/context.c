@@ -199,7 +199,7 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
 json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
 			size_t *size, struct flow_error *err)
 {
-	if (run->in_size.v == run->input) {
+	if (run->input && run->in_size.v == run->input) {
 		env->sized = run->input;
 		env->sized_bytes = run->in_size.n;
 	}
