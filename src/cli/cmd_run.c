@@ -337,7 +337,7 @@ static void report_unreadable(void)
 static struct hist_map_runs *map_runs_of(const struct sim_engine *e, const struct ev_log *log,
 					 const struct hist_child_source *src)
 {
-	struct hist_map_runs *runs = hist_map_runs_new(log);
+	struct hist_map_runs *runs = hist_map_runs_new_from(log, sim_first_map_run_id(e));
 	size_t *v = sorted_children(e);
 	for (size_t i = 0; i < sim_child_count(e); i++) {
 		const struct sim_child_info *c = sim_child(e, v[i]);
@@ -361,7 +361,7 @@ static bool write_children(const struct sim_engine *e, const struct ev_log *log,
 {
 	size_t n = sim_child_count(e);
 	/* A Map Run without children (a reader error) still gets its (empty) folder. */
-	struct hist_map_runs *runs = hist_map_runs_new(log);
+	struct hist_map_runs *runs = hist_map_runs_new_from(log, sim_first_map_run_id(e));
 	bool any = hist_map_run_count(runs) > 0;
 	hist_map_runs_free(runs);
 	if (!n && !any)

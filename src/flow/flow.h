@@ -97,6 +97,17 @@ json_t *flow_output_path(json_t *input, json_t *spec, const struct flow_env *env
  * paths, context paths and intrinsic calls; others are copied. */
 json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
 		      struct flow_error *err);
+/* A template prepared once for many expansions: its paths parsed, its static parts measured.
+ * tmpl is borrowed and must outlive it. */
+struct flow_template;
+struct flow_template *flow_template_new(json_t *tmpl);
+void flow_template_free(struct flow_template *t);
+/* flow_template with a prepared template. input_size: flow_json_size(input) when the caller
+ * knows it, else SIZE_MAX. When size is not NULL, *size is flow_json_size(result) when that is
+ * within FLOW_PAYLOAD_LIMIT, else some size above the limit; it is added up while building (only
+ * the values paths produced are measured, and the input not even those when its size is given). */
+json_t *flow_template_apply(const struct flow_template *t, json_t *input, size_t input_size,
+			    const struct flow_env *env, size_t *size, struct flow_error *err);
 /* ResultPath: spec NULL = "$" (result replaces input), json null = keep input, else a
  * reference path into a copy of input where result is placed (creating objects). */
 json_t *flow_result_path(json_t *input, json_t *result, json_t *spec, struct flow_error *err);
@@ -164,6 +175,17 @@ char *flow_choice_trace_text(const struct flow_choice_trace *trace, int matched)
  * struct to flow_state_output); after an error it holds the steps that succeeded. */
 json_t *flow_state_input(json_t *state, json_t *raw_input, const struct flow_env *env,
 			 struct flow_steps *steps, struct flow_error *err);
+/* flow_state_input prepared once, for a caller that runs a state many times: the state's
+ * fields read and its Parameters prepared (flow_template_new). state is borrowed and must
+ * outlive the plan; query_language as in flow_env. */
+struct flow_plan;
+struct flow_plan *flow_plan_new(json_t *state, const char *query_language);
+void flow_plan_free(struct flow_plan *plan);
+/* flow_state_input with a plan (env->query_language is not read: the plan's counts). When
+ * size is not NULL, *size is the result's size as flow_template_apply gives it, known from
+ * the size checks; env->sized may give the raw input's size. */
+json_t *flow_plan_input(const struct flow_plan *plan, json_t *raw_input, const struct flow_env *env,
+			struct flow_steps *steps, size_t *size, struct flow_error *err);
 /* The state's output from its raw input and raw result: ResultSelector, ResultPath,
  * OutputPath. Pass: result is the effective input or `Result`. Choice, Wait and Succeed
  * (no ResultPath): pass the effective input as result, so only OutputPath applies.

@@ -150,13 +150,20 @@ char *fcall_check(const struct fcall *c, size_t *offset);
  * language (JSONata) plugs in here without changing the simulator. */
 struct flow_lang {
 	const char *name;
-	json_t *(*state_input)(json_t *state, json_t *raw_input, const struct flow_env *env,
-			       struct flow_steps *steps, struct flow_error *err);
+	json_t *(*state_input)(const struct flow_plan *plan, json_t *raw_input,
+			       const struct flow_env *env, struct flow_steps *steps, size_t *size,
+			       struct flow_error *err);
 	json_t *(*state_output)(json_t *state, json_t *raw_input, json_t *result,
 				const struct flow_env *env, struct flow_steps *steps,
 				struct flow_error *err);
 	bool (*rule)(json_t *rule, json_t *input, const struct flow_env *env, bool *result,
 		     struct flow_error *err);
+};
+/* A state's input processing, prepared (pipeline.c). */
+struct flow_plan {
+	const struct flow_lang *lang;
+	json_t *input_path;	      /* borrowed; NULL = absent */
+	struct flow_template *params; /* Parameters (not a Map's: per item); NULL = none */
 };
 extern const struct flow_lang flow_lang_jsonpath;
 extern const struct flow_lang flow_lang_jsonata;
@@ -171,5 +178,9 @@ bool flow_jsonpath_rule(json_t *rule, json_t *input, const struct flow_env *env,
 char *flow_dump(json_t *v, size_t max);
 /* Jayway-style rendering of one path step: ['name'] or [3]. */
 void fpath_step_name(struct strbuf *sb, const char *name);
+
+/* ---- text ---- */
+/* The compact size of the JSON string with the n bytes at s: quotes and escapes included. */
+size_t flow_string_size(const char *s, size_t n);
 
 #endif

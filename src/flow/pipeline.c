@@ -29,6 +29,8 @@ static void record(json_t **slot, json_t *v)
 	*slot = json_incref(v);
 }
 
+static bool size_error(size_t size, const char *what, struct flow_error *err);
+
 /* `what` completes "The state ..." the way AWS words it for a task result (observed:
  * "The state/task '<arn>' returned a result with a size exceeding the maximum number of bytes
  * service limit."); the simulator adds the state's name around the cause. */
@@ -37,7 +39,23 @@ static bool check_size(json_t *v, const char *what, const struct flow_env *env,
 {
 	bool over =
 	    env && env->sized == v ? env->sized_bytes > FLOW_PAYLOAD_LIMIT : flow_exceeds_limit(v);
-	if (!over)
+	return !over || size_error(SIZE_MAX, what, err);
+}
+
+/* check_size with v's size, which it returns (as flow_json_size_upto with the limit gives
+ * it), or SIZE_MAX when over. */
+static size_t measure(json_t *v, const char *what, const struct flow_env *env,
+		      struct flow_error *err)
+{
+	size_t size =
+	    env && env->sized == v ? env->sized_bytes : flow_json_size_upto(v, FLOW_PAYLOAD_LIMIT);
+	return size_error(size, what, err) ? size : SIZE_MAX;
+}
+
+/* True when size is within the limit; else false with States.DataLimitExceeded. */
+static bool size_error(size_t size, const char *what, struct flow_error *err)
+{
+	if (size <= FLOW_PAYLOAD_LIMIT)
 		return true;
 	flow_error_set(err, "States.DataLimitExceeded",
 		       "The state/task %s with a size exceeding the maximum number of bytes "
@@ -46,34 +64,35 @@ static bool check_size(json_t *v, const char *what, const struct flow_env *env,
 	return false;
 }
 
-static json_t *jp_state_input(json_t *state, json_t *raw, const struct flow_env *env,
-			      struct flow_steps *steps, struct flow_error *err)
+static json_t *jp_state_input(const struct flow_plan *plan, json_t *raw, const struct flow_env *env,
+			      struct flow_steps *steps, size_t *size, struct flow_error *err)
 {
 	if (steps)
 		record(&steps->input, raw);
-	if (!check_size(raw, "received an input", env, err))
+	size_t raw_size = measure(raw, "received an input", env, err);
+	if (raw_size == SIZE_MAX)
 		return NULL;
-	json_t *v = flow_input_path(raw, json_object_get(state, "InputPath"), env, err);
+	json_t *v = flow_input_path(raw, plan->input_path, env, err);
 	if (!v)
 		return NULL;
 	if (steps)
 		record(&steps->after_input_path, v);
-	/* A Map state's Parameters (legacy ItemSelector) applies to each item, not here. */
-	json_t *params = json_object_get(state, "Parameters");
-	const char *type = json_string_value(json_object_get(state, "Type"));
-	if (params && !(type && strcmp(type, "Map") == 0)) {
-		json_t *p = flow_template(params, v, env, err);
+	size_t v_size = v == raw ? raw_size : SIZE_MAX;
+	if (plan->params) {
+		json_t *p = flow_template_apply(plan->params, v, v_size, env, &v_size, err);
 		json_decref(v);
 		if (!p)
 			return NULL;
 		v = p;
 		if (steps)
 			record(&steps->after_parameters, v);
-		if (!check_size(v, "built parameters", env, err)) {
+		if (!size_error(v_size, "built parameters", err)) {
 			json_decref(v);
 			return NULL;
 		}
 	}
+	if (size)
+		*size = v_size != SIZE_MAX ? v_size : flow_json_size_upto(v, FLOW_PAYLOAD_LIMIT);
 	return v;
 }
 
@@ -83,7 +102,8 @@ static json_t *jp_state_output(json_t *state, json_t *raw, json_t *result,
 {
 	if (steps)
 		record(&steps->result, result);
-	if (!check_size(result, "returned a result", env, err))
+	size_t result_size = measure(result, "returned a result", env, err);
+	if (result_size == SIZE_MAX)
 		return NULL;
 	json_t *r = json_incref(result);
 	json_t *sel = json_object_get(state, "ResultSelector");
@@ -107,7 +127,9 @@ static json_t *jp_state_output(json_t *state, json_t *raw, json_t *result,
 		return NULL;
 	if (steps)
 		record(&steps->output, out);
-	if (!check_size(out, "produced an output", env, err)) {
+	/* Without ResultSelector, ResultPath and OutputPath the output is the result, measured. */
+	if (out == result ? !size_error(result_size, "produced an output", err)
+			  : !check_size(out, "produced an output", env, err)) {
 		json_decref(out);
 		return NULL;
 	}
@@ -126,12 +148,17 @@ const struct flow_lang flow_lang_jsonpath = {
  * given, output = the result, which is JSONata's default `Output`) and its conditions fail
  * with the error JSONata evaluation would raise.
  */
-static json_t *jsonata_input(json_t *state, json_t *raw, const struct flow_env *env,
-			     struct flow_steps *steps, struct flow_error *err)
+static json_t *jsonata_input(const struct flow_plan *plan, json_t *raw, const struct flow_env *env,
+			     struct flow_steps *steps, size_t *size, struct flow_error *err)
 {
 	if (steps)
 		record(&steps->input, raw);
-	return check_size(raw, "received an input", env, err) ? json_incref(raw) : NULL;
+	size_t n = measure(raw, "received an input", env, err);
+	if (n == SIZE_MAX)
+		return NULL;
+	if (size)
+		*size = n;
+	return json_incref(raw);
 }
 
 static json_t *jsonata_output(json_t *state, json_t *raw, json_t *result,
@@ -168,10 +195,41 @@ const struct flow_lang *flow_lang_of(json_t *state, const struct flow_env *env)
 	return lang && strcmp(lang, "JSONata") == 0 ? &flow_lang_jsonata : &flow_lang_jsonpath;
 }
 
+struct flow_plan *flow_plan_new(json_t *state, const char *query_language)
+{
+	struct flow_plan *plan = xcalloc(1, sizeof(*plan));
+	struct flow_env env = {.query_language = query_language};
+	plan->lang = flow_lang_of(state, &env);
+	plan->input_path = json_object_get(state, "InputPath");
+	/* A Map state's Parameters (legacy ItemSelector) applies to each item, not here. */
+	json_t *params = json_object_get(state, "Parameters");
+	const char *type = json_string_value(json_object_get(state, "Type"));
+	if (plan->lang == &flow_lang_jsonpath && params && !(type && strcmp(type, "Map") == 0))
+		plan->params = flow_template_new(params);
+	return plan;
+}
+
+void flow_plan_free(struct flow_plan *plan)
+{
+	if (!plan)
+		return;
+	flow_template_free(plan->params);
+	free(plan);
+}
+
+json_t *flow_plan_input(const struct flow_plan *plan, json_t *raw_input, const struct flow_env *env,
+			struct flow_steps *steps, size_t *size, struct flow_error *err)
+{
+	return plan->lang->state_input(plan, raw_input, env, steps, size, err);
+}
+
 json_t *flow_state_input(json_t *state, json_t *raw_input, const struct flow_env *env,
 			 struct flow_steps *steps, struct flow_error *err)
 {
-	return flow_lang_of(state, env)->state_input(state, raw_input, env, steps, err);
+	struct flow_plan *plan = flow_plan_new(state, env ? env->query_language : NULL);
+	json_t *v = flow_plan_input(plan, raw_input, env, steps, NULL, err);
+	flow_plan_free(plan);
+	return v;
 }
 
 json_t *flow_state_output(json_t *state, json_t *raw_input, json_t *result,

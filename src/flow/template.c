@@ -44,6 +44,34 @@ json_t *flow_intrinsic(const char *expr, json_t *input, const struct flow_env *e
 	return v;
 }
 
+/* The value of a path that parsed (p borrowed), s its text, key the field's `key.$`. */
+static json_t *path_value(const char *key, const char *s, const struct fpath *p, json_t *input,
+			  const struct flow_env *env, struct flow_error *err)
+{
+	char *why = NULL;
+	json_t *v = fpath_eval(p, input, NULL, env, &why);
+	if (!v && fpath_over_budget(why)) {
+		flow_error_set(err, "States.Runtime",
+			       "The JSONPath '%s' specified for the field '%s': %s", s, key, why);
+	} else if (!v) {
+		char *shown =
+		    flow_dump(p->root == FROOT_CONTEXT && env ? env->context : input, 2000);
+		/*
+		 * The ASL spec names this States.ParameterPathFailure, but AWS raises
+		 * States.Runtime (uncatchable), worded this way: a recorded get-execution-history
+		 * shows "The JSONPath '$.JobName' specified for the field 'JobName.$' could not be
+		 * found in the input '{}'" under States.Runtime; see also floci-io/floci#2521.
+		 */
+		flow_error_set(err, "States.Runtime",
+			       "The JSONPath '%s' specified for the field '%s' could not be found "
+			       "in the input '%s'",
+			       s, key, shown);
+		free(shown);
+	}
+	free(why);
+	return v;
+}
+
 /* The value of one `key.$` field. */
 static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 			     const struct flow_env *env, struct flow_error *err)
@@ -71,67 +99,197 @@ static json_t *dynamic_value(const char *key, json_t *spec, json_t *input,
 		free(msg);
 		return NULL;
 	}
-	char *why = NULL;
-	json_t *v = fpath_eval(p, input, NULL, env, &why);
-	if (!v && fpath_over_budget(why)) {
-		flow_error_set(err, "States.Runtime",
-			       "The JSONPath '%s' specified for the field '%s': %s", s, key, why);
-	} else if (!v) {
-		char *shown =
-		    flow_dump(p->root == FROOT_CONTEXT && env ? env->context : input, 2000);
-		/*
-		 * The ASL spec names this States.ParameterPathFailure, but AWS raises
-		 * States.Runtime (uncatchable), worded this way: a recorded get-execution-history
-		 * shows "The JSONPath '$.JobName' specified for the field 'JobName.$' could not be
-		 * found in the input '{}'" under States.Runtime; see also floci-io/floci#2521.
-		 */
-		flow_error_set(err, "States.Runtime",
-			       "The JSONPath '%s' specified for the field '%s' could not be found "
-			       "in the input '%s'",
-			       s, key, shown);
-		free(shown);
-	}
-	free(why);
+	json_t *v = path_value(key, s, p, input, env, err);
 	fpath_free(p);
 	return v;
 }
 
-static json_t *expand(json_t *t, json_t *input, const struct flow_env *env, struct flow_error *err)
+/*
+ * A prepared template is a tree of nodes in the template's own order: static scalars (with
+ * their compact size), objects and arrays, and `key.$` fields, the whole input ("$") and
+ * paths that parsed told apart from the rest (intrinsics and errors, left to dynamic_value).
+ */
+enum tkind { TK_STATIC, TK_OBJECT, TK_ARRAY, TK_INPUT, TK_PATH, TK_OTHER };
+
+struct tnode {
+	enum tkind kind;
+	json_t *value;	    /* static: the value; dynamic: the spec (both borrowed) */
+	const char *key;    /* an object member's key as written (borrowed), else NULL */
+	size_t key_len;	    /* the output key's length (a dynamic key without ".$") */
+	size_t key_size;    /* the output key's compact size, colon included */
+	size_t size;	    /* TK_STATIC: the value's compact size */
+	struct fpath *path; /* TK_PATH (owned) */
+	struct tnode *kids; /* objects and arrays (owned) */
+	size_t n;
+};
+
+struct flow_template {
+	struct tnode root;
+	/* Two fields of one object give the same key ("a" and "a.$"; validation rejects it):
+	 * the built object keeps one, so sizes are measured on the result instead. */
+	bool measure;
+};
+
+static void prepare(struct flow_template *t, struct tnode *node, json_t *v);
+
+static void prepare_member(struct flow_template *t, struct tnode *node, json_t *obj,
+			   const char *key, json_t *v)
 {
-	if (json_is_array(t)) {
-		json_t *out = json_array();
-		size_t i;
-		json_t *item;
-		json_array_foreach(t, i, item)
-		{
-			json_t *v = expand(item, input, env, err);
-			if (!v) {
-				json_decref(out);
-				return NULL;
-			}
-			json_array_append_new(out, v);
-		}
-		return out;
+	size_t len = strlen(key), base;
+	node->key = key;
+	node->key_len = len;
+	if (is_dynamic_key(key, len, &base)) {
+		node->key_len = base;
+		node->value = v;
+		const char *s = json_string_value(v);
+		char *msg = NULL;
+		size_t off;
+		if (!s || is_intrinsic(s))
+			node->kind = TK_OTHER;
+		else if (strcmp(s, "$") == 0)
+			node->kind = TK_INPUT;
+		else if ((node->path = fpath_parse(s, strlen(s), &msg, &off)) != NULL)
+			node->kind = TK_PATH;
+		else
+			node->kind = TK_OTHER;
+		free(msg);
+		if (json_object_getn(obj, key, base))
+			t->measure = true;
+	} else {
+		prepare(t, node, v);
 	}
-	if (!json_is_object(t))
-		return json_incref(t);
-	/* Keys set by length without a UTF-8 check: the template's own keys, already checked by
-	 * jansson (a per-call cost in every Task's Parameters). */
-	json_t *out = json_object();
-	for (void *it = json_object_iter(t); it; it = json_object_iter_next(t, it)) {
-		const char *key = json_object_iter_key(it);
-		size_t len = strlen(key), base;
-		bool dyn = is_dynamic_key(key, len, &base);
-		json_t *item = json_object_iter_value(it);
-		json_t *v =
-		    dyn ? dynamic_value(key, item, input, env, err) : expand(item, input, env, err);
+	/* put (text.c) writes a key up to its first NUL, as the size counts it. */
+	node->key_size = flow_string_size(key, strnlen(key, node->key_len)) + 1;
+}
+
+static void prepare(struct flow_template *t, struct tnode *node, json_t *v)
+{
+	size_t i = 0;
+	node->value = v;
+	if (json_is_object(v)) {
+		node->kind = TK_OBJECT;
+		node->kids = xcalloc(json_object_size(v) + 1, sizeof(*node->kids));
+		for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it))
+			prepare_member(t, &node->kids[i++], v, json_object_iter_key(it),
+				       json_object_iter_value(it));
+	} else if (json_is_array(v)) {
+		json_t *item;
+		node->kind = TK_ARRAY;
+		node->kids = xcalloc(json_array_size(v) + 1, sizeof(*node->kids));
+		json_array_foreach(v, i, item) prepare(t, &node->kids[i], item);
+	} else {
+		node->kind = TK_STATIC;
+		node->size = flow_json_size_upto(v, FLOW_PAYLOAD_LIMIT);
+		return;
+	}
+	node->n = i;
+}
+
+static void tnode_fini(struct tnode *node)
+{
+	for (size_t i = 0; i < node->n; i++)
+		tnode_fini(&node->kids[i]);
+	free(node->kids);
+	fpath_free(node->path);
+}
+
+struct flow_template *flow_template_new(json_t *tmpl)
+{
+	struct flow_template *t = xcalloc(1, sizeof(*t));
+	prepare(t, &t->root, tmpl);
+	return t;
+}
+
+void flow_template_free(struct flow_template *t)
+{
+	if (!t)
+		return;
+	tnode_fini(&t->root);
+	free(t);
+}
+
+/* What one expansion reads: its input (with its size when known) and whether sizes count. */
+struct apply {
+	json_t *input;
+	size_t input_size; /* SIZE_MAX = not known */
+	const struct flow_env *env;
+	bool sizing;
+	struct flow_error *err;
+};
+
+static json_t *apply_node(const struct apply *a, const struct tnode *node, size_t *size);
+
+/* The compact size of a value a path produced: known for the input, else measured (up to
+ * just past the limit: a larger size only needs to be known as too large). */
+static size_t dynamic_size(const struct apply *a, json_t *v)
+{
+	if (v == a->input && a->input_size != SIZE_MAX)
+		return a->input_size;
+	if (a->env && a->env->sized == v)
+		return a->env->sized_bytes;
+	return flow_json_size_upto(v, FLOW_PAYLOAD_LIMIT);
+}
+
+static json_t *apply_member(const struct apply *a, const struct tnode *node, size_t *size)
+{
+	json_t *v;
+	switch (node->kind) {
+	case TK_INPUT:
+		v = a->input ? json_incref(a->input)
+			     : dynamic_value(node->key, node->value, NULL, a->env, a->err);
+		break;
+	case TK_PATH:
+		v = path_value(node->key, json_string_value(node->value), node->path, a->input,
+			       a->env, a->err);
+		break;
+	case TK_OTHER:
+		v = dynamic_value(node->key, node->value, a->input, a->env, a->err);
+		break;
+	default:
+		return apply_node(a, node, size);
+	}
+	if (v && a->sizing)
+		*size = dynamic_size(a, v);
+	return v;
+}
+
+static json_t *apply_node(const struct apply *a, const struct tnode *node, size_t *size)
+{
+	if (node->kind == TK_STATIC) {
+		*size = node->size;
+		return json_incref(node->value);
+	}
+	bool obj = node->kind == TK_OBJECT;
+	json_t *out = obj ? json_object() : json_array();
+	*size = node->n ? 1 + node->n : 2; /* brackets and commas */
+	for (size_t i = 0; i < node->n; i++) {
+		const struct tnode *kid = &node->kids[i];
+		size_t kid_size = 0;
+		json_t *v = obj ? apply_member(a, kid, &kid_size) : apply_node(a, kid, &kid_size);
 		if (!v) {
 			json_decref(out);
 			return NULL;
 		}
-		json_object_setn_new_nocheck(out, key, dyn ? base : len, v);
+		*size += kid_size + (obj ? kid->key_size : 0);
+		/* Keys set by length without a UTF-8 check: the template's own keys, already
+		 * checked by jansson (a per-call cost in every Task's Parameters). */
+		if (obj)
+			json_object_setn_new_nocheck(out, kid->key, kid->key_len, v);
+		else
+			json_array_append_new(out, v);
 	}
 	return out;
+}
+
+json_t *flow_template_apply(const struct flow_template *t, json_t *input, size_t input_size,
+			    const struct flow_env *env, size_t *size, struct flow_error *err)
+{
+	struct apply a = {input, input_size, env, size && !t->measure, err};
+	size_t n = 0;
+	json_t *v = apply_node(&a, &t->root, &n);
+	if (v && size)
+		*size = t->measure ? flow_json_size_upto(v, FLOW_PAYLOAD_LIMIT) : n;
+	return v;
 }
 
 json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
@@ -151,7 +309,10 @@ json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *
 json_t *flow_template(json_t *tmpl, json_t *input, const struct flow_env *env,
 		      struct flow_error *err)
 {
-	return expand(tmpl, input, env, err);
+	struct flow_template *t = flow_template_new(tmpl);
+	json_t *v = flow_template_apply(t, input, SIZE_MAX, env, NULL, err);
+	flow_template_free(t);
+	return v;
 }
 
 /* ---- validation ---- */

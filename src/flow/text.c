@@ -157,7 +157,7 @@ static bool word_has_special(uint64_t w)
 
 /* Length of put_string's output for s, without writing it. Most bytes need no escape: eight at
  * a time are checked for any that does. */
-static size_t string_size(const char *s, size_t n)
+size_t flow_string_size(const char *s, size_t n)
 {
 	size_t len = 2 + n, i = 0;
 	for (; i + 8 <= n; i += 8) {
@@ -196,7 +196,7 @@ static size_t scalar_size(json_t *v)
 	struct strbuf sb;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		return string_size(json_string_value(v), json_string_length(v));
+		return flow_string_size(json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
 		return integer_size(json_integer_value(v));
 	case JSON_TRUE:
@@ -226,7 +226,7 @@ static bool add_size(json_t *v, size_t limit, size_t *total)
 		*total += 2;
 		for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it)) {
 			const char *key = json_object_iter_key(it); /* put stops at a NUL too */
-			*total += (i++ ? 1 : 0) + 1 + string_size(key, strlen(key));
+			*total += (i++ ? 1 : 0) + 1 + flow_string_size(key, strlen(key));
 			if (*total > limit || !add_size(json_object_iter_value(it), limit, total))
 				return false;
 		}

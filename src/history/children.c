@@ -157,10 +157,15 @@ static void close_run(struct hist_map_runs *m, const struct ev *e)
 
 struct hist_map_runs *hist_map_runs_new(const struct ev_log *parent)
 {
+	return hist_map_runs_new_from(parent, 1);
+}
+
+struct hist_map_runs *hist_map_runs_new_from(const struct ev_log *parent, int64_t first_id)
+{
 	struct hist_map_runs *m = xcalloc(1, sizeof(*m));
 	m->parent = parent;
 	size_t n = ev_log_count(parent);
-	for (int64_t id = 1; id <= (int64_t)n; id++) {
+	for (int64_t id = first_id > 1 ? first_id : 1; id <= (int64_t)n; id++) {
 		const struct ev *e = ev_log_get(parent, id);
 		if (e->type == EV_MapRunStarted) {
 			const char *arn = json_string_value(json_object_get(e->extra, "mapRunArn"));

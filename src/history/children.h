@@ -62,6 +62,9 @@ struct hist_map_runs;
 
 /* The Map Runs of `parent` (borrowed, must outlive the result); owned by the caller. */
 struct hist_map_runs *hist_map_runs_new(const struct ev_log *parent);
+/* The same, reading only the events from first_id on: a producer that knows where its first
+ * MapRunStarted is spares a walk through the whole log (first_id past the end: no Map Runs). */
+struct hist_map_runs *hist_map_runs_new_from(const struct ev_log *parent, int64_t first_id);
 void hist_map_runs_free(struct hist_map_runs *m);
 
 /* Ties a child log (borrowed, must outlive m) named `name` to its Map Run. False (nothing

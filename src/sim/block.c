@@ -157,7 +157,7 @@ void sim_block_begin(struct sim_engine *e, struct sim_run *run)
 		struct flow_error err = {0};
 		json_t *ctx = sim_context(e, run, st, NULL, 0);
 		sim_flow_env(e, run, ctx, &env);
-		b->eff_input = flow_state_input(st->json, run->input, &env, NULL, &err);
+		b->eff_input = sim_state_input(e, run, &env, NULL, &err);
 		json_decref(ctx);
 		if (!b->eff_input) {
 			sim_flow_failed(e, run, &err);
@@ -372,6 +372,8 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 		b->run_started_id = sim_emit(e, EV_MapRunStarted, run->last, b->state, run->item,
 					     NULL, json_pack("{s:s}", "mapRunArn", b->run_arn));
 		run->last = b->last_done = b->run_started_id;
+		if (!e->cur && !e->first_map_run_id)
+			e->first_map_run_id = b->run_started_id;
 		if (b->reader_error) {
 			run->last =
 			    sim_emit_error(e, EV_MapRunFailed, run->last, b->state, run->item,

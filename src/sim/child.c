@@ -170,6 +170,11 @@ size_t sim_child_count(const struct sim_engine *e)
 	return e->children.len;
 }
 
+int64_t sim_first_map_run_id(const struct sim_engine *e)
+{
+	return e->first_map_run_id ? e->first_map_run_id : (int64_t)ev_log_count(e->main_log) + 1;
+}
+
 const struct sim_child_info *sim_child(const struct sim_engine *e, size_t i)
 {
 	return i < e->children.len ? &e->children.items[i]->info : NULL;

@@ -90,6 +90,8 @@ static void facts(struct sim_state_info *info, const struct asl_state *st)
 	info->item_selector = json_object_get(st->json, "ItemSelector");
 	if (!info->item_selector && st->type == ASL_MAP)
 		info->item_selector = json_object_get(st->json, "Parameters");
+	info->wait_seconds = st->type == ASL_WAIT ? json_object_get(st->json, "Seconds") : NULL;
+	info->plan = flow_plan_new(st->json, NULL); /* sim_flow_env names no query language */
 }
 
 void sim_build_info(struct sim_engine *e)
@@ -192,4 +194,14 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
 	env->context = context;
 	env->variables = run ? run->vars : NULL;
 	env->rng = &e->rng_flow;
+}
+
+json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
+			size_t *size, struct flow_error *err)
+{
+	if (run->input && run->in_size.v == run->input) {
+		env->sized = run->input;
+		env->sized_bytes = run->in_size.n;
+	}
+	return flow_plan_input(sim_info(e, run->state)->plan, run->input, env, NULL, size, err);
 }

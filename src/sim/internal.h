@@ -94,6 +94,8 @@ struct sim_state_info {
 	 * absent): Assign, InputPath, OutputPath, and a Map's ItemSelector (else its legacy
 	 * Parameters). */
 	json_t *assign, *input_path, *output_path, *item_selector;
+	json_t *wait_seconds;	/* a Wait's Seconds (borrowed), NULL when absent */
+	struct flow_plan *plan; /* the state's InputPath and Parameters, prepared (owned) */
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */
 	const struct sim_service *service;
@@ -261,6 +263,7 @@ struct sim_engine {
 	enum sim_status status;
 	bool finished;
 	struct ev_log *main_log;	  /* the execution's own log (borrowed) */
+	int64_t first_map_run_id;	  /* its first MapRunStarted; 0 = none yet */
 	struct sim_child *cur;		  /* whose log e->log is: NULL = main_log */
 	int64_t t0;			  /* virtual start of e->log's execution */
 	VEC(struct sim_child *) children; /* owned, in start order */
@@ -319,6 +322,11 @@ char *sim_runtime_cause(struct sim_run *run, const char *why);
 /* The flow/ environment of a run's state (run may be NULL: no variables). */
 void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *context,
 		  struct flow_env *env);
+/* The effective input of run's current state (flow_state_input through the state's plan),
+ * its size in *size when size is not NULL; env (from sim_flow_env) learns the input's size
+ * when the run knows it. */
+json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
+			size_t *size, struct flow_error *err);
 
 /* states.c */
 /* True when the state sets none of `fields`: that part of its data flow is the identity,

@@ -185,6 +185,9 @@ struct sim_child_info {
 	bool express;		 /* ProcessorConfig.ExecutionType EXPRESS */
 };
 size_t sim_child_count(const struct sim_engine *e);
+/* The id of the first MapRunStarted in the execution's own log, or one past its last event
+ * when it has none (so far): where a reader of its Map Runs may start. */
+int64_t sim_first_map_run_id(const struct sim_engine *e);
 /* Child i (< sim_child_count), borrowed; stable while the engine lives (it may still run). */
 const struct sim_child_info *sim_child(const struct sim_engine *e, size_t i);
 /*

@@ -165,9 +165,14 @@ static void enter_pass(struct sim_engine *e, struct sim_run *run)
 	json_t *ctx = sim_context(e, run, st, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
 	json_t *out = NULL;
-	json_t *eff = flow_state_input(st->json, run->input, &env, NULL, &err);
+	size_t eff_size;
+	json_t *eff = sim_state_input(e, run, &env, &eff_size, &err);
 	if (eff) {
 		json_t *res = json_object_get(st->json, "Result");
+		if (!res) { /* the result is eff, measured by its size checks */
+			env.sized = eff;
+			env.sized_bytes = eff_size;
+		}
 		out = flow_state_output(st->json, run->input, res ? res : eff, &env, NULL, &err);
 		if (out && !sim_assign(e, run, res ? res : eff)) {
 			json_decref(out);
@@ -305,7 +310,7 @@ static int64_t wait_delay(struct sim_engine *e, struct sim_run *run, json_t *eff
 {
 	json_t *sj = run->state->json, *v;
 	const char *path = NULL;
-	if ((v = json_object_get(sj, "Seconds")))
+	if ((v = sim_info(e, run->state)->wait_seconds))
 		return json_integer_value(v) * 1000;
 	if ((v = json_object_get(sj, "Timestamp")) && json_is_string(v))
 		path = NULL;
@@ -395,7 +400,7 @@ static void enter_task(struct sim_engine *e, struct sim_run *run)
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
-	json_t *params = flow_state_input(run->state->json, run->input, &env, NULL, &err);
+	json_t *params = sim_state_input(e, run, &env, NULL, &err);
 	json_decref(ctx);
 	if (!params) {
 		sim_flow_failed(e, run, &err);
