@@ -4,6 +4,7 @@
  */
 #include "internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +146,7 @@ static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
 
 struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st)
 {
+	assert(st); /* info_last_state starts NULL: a NULL state must not match it */
 	if (st == e->info_last_state)
 		return e->info_last;
 	size_t mask = e->map.size - 1;

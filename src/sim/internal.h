@@ -298,7 +298,8 @@ int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const st
 		 int32_t item, json_t *payload, json_t *extra);
 /* A prepared record (state name and time are filled in); takes payload/extra. */
 int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
-/* As sim_emit_ev, with the payload the invoke envelope made from r (ev_log_append_made). */
+/* As sim_emit_ev, with the payload the invoke envelope made from r (borrowed: the log copies
+ * its bytes; ev_log_append_made). */
 int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
 		      const struct sim_envelope *r);
 /* The same with error/cause (copied into the log). */
@@ -359,10 +360,10 @@ void sim_task_clear(struct sim_run *run);
 void sim_services_init(struct sim_engine *e);
 /* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
  * call, the request id `rid_bytes` (16 bytes, borrowed; NULL = a new sim_uuid from call->rng),
- * and its flow_json_size in
- * *size; the Sdk*Metadata pair of an optimized integration's result. New references. When
- * e->want_made and the payload is null, it may return NULL instead, with the envelope's recipe
- * in e->made_env and e->made set (task.c). */
+ * and its flow_json_size in *size; the Sdk*Metadata pair of an optimized integration's result.
+ * New references. When e->want_made and the payload is null, it may return NULL instead, with
+ * the envelope's recipe in e->made_env and e->made set (task.c); the payload is then the
+ * json_null() singleton, which needs no release. */
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
 			    int64_t duration_ms, const unsigned char *rid_bytes, size_t *size);
 /* Writes the JSON text of the envelope around a null Payload for the recipe (a struct

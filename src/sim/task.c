@@ -245,8 +245,9 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	}
 	/* Log lines the model writes belong to this task's Map iteration. */
 	e->invoking_item = run->item;
-	/* A dead result outside a child execution's log (spill.c stores payloads as values) may
-	 * come back as a recipe. */
+	/* A dead result may come back as a recipe, but not in a child execution's log: a
+	 * Distributed Map keeps thousands of those, and a recipe would give each the lazy-payload
+	 * side structure. */
 	e->want_made = info->dead_result && !run->child;
 	e->made = false;
 	svc->invoke(svc, &call, out);
