@@ -1,5 +1,6 @@
 /* The cell grid: creation, clipping, text, dumps. Lines and junctions are in lines.c. */
 #include "canvas/internal.h"
+#include "canvas/status.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,17 @@ char canvas_role_letter(enum canvas_role role)
 const char *canvas_role_name(enum canvas_role role)
 {
 	return (unsigned)role < CANVAS_ROLE_COUNT ? role_names[role] : "?";
+}
+
+enum canvas_role canvas_status_role(enum tl_status s)
+{
+	static const enum canvas_role roles[TL_ROW_STATUS_COUNT] = {
+	    [TL_PENDING] = CANVAS_STATE_PENDING,     [TL_RUNNING] = CANVAS_STATE_RUNNING,
+	    [TL_SUCCEEDED] = CANVAS_STATE_SUCCEEDED, [TL_CAUGHT] = CANVAS_STATE_CAUGHT,
+	    [TL_FAILED] = CANVAS_STATE_FAILED,	     [TL_TIMED_OUT] = CANVAS_STATE_TIMED_OUT,
+	    [TL_ABORTED] = CANVAS_STATE_ABORTED,
+	};
+	return (unsigned)s < TL_ROW_STATUS_COUNT ? roles[s] : CANVAS_DEFAULT;
 }
 
 struct canvas *canvas_new(int w, int h, bool ascii)

@@ -10,7 +10,8 @@
  * Contract: nothing here knows about terminals or colours. A style role names what a cell
  * shows (a border, a failed state, a catch edge); a theme in the TUI maps roles to colours, so
  * NO_COLOR and monochrome still work. Drawing outside the canvas or the clip rectangle is
- * silently clipped, never an error. Uses libc and base only.
+ * silently clipped, never an error. Uses libc and base only; canvas/status.h alone reads
+ * timeline's status enum, to say which role shows a status.
  */
 #ifndef STEPSCOPE_CANVAS_H
 #define STEPSCOPE_CANVAS_H

@@ -92,7 +92,7 @@ size_t exp_graph_mark(struct graph *g, const struct ev_log *log, const struct tl
 			continue;
 		struct graph_node *node = graph_find(g, ev_log_str(log, (ev_str_t)s));
 		if (node)
-			node->status = tl_status_role((enum tl_status)worst.items[s]);
+			node->status = canvas_status_role((enum tl_status)worst.items[s]);
 		else
 			missing++;
 	}

@@ -2,6 +2,7 @@
 #ifndef STEPSCOPE_EXPORT_INTERNAL_H
 #define STEPSCOPE_EXPORT_INTERNAL_H
 
+#include "canvas/status.h"
 #include "export/export.h"
 
 /* Appends s (borrowed, UTF-8, may be NULL) escaped for XML text and attribute values;

@@ -90,16 +90,6 @@ const char *tl_status_name(enum tl_status s)
 	return (size_t)s < ARRAY_LEN(names) ? names[s] : "?";
 }
 
-enum canvas_role tl_status_role(enum tl_status s)
-{
-	static const enum canvas_role roles[] = {
-	    CANVAS_STATE_PENDING, CANVAS_STATE_RUNNING, CANVAS_STATE_SUCCEEDED,
-	    CANVAS_STATE_CAUGHT,  CANVAS_STATE_FAILED,	CANVAS_STATE_TIMED_OUT,
-	    CANVAS_STATE_ABORTED,
-	};
-	return (size_t)s < ARRAY_LEN(roles) ? roles[s] : CANVAS_DEFAULT;
-}
-
 const char *tl_exec_status_name(enum tl_exec_status s)
 {
 	static const char *const names[] = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT",

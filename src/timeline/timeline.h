@@ -29,7 +29,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "canvas/canvas.h"
 #include "event/event.h"
 
 enum tl_status {
@@ -190,9 +189,6 @@ void tl_index_series_sample(const struct tl_index *idx, enum tl_series_kind kind
 
 /* ---- names and dump ---- */
 const char *tl_status_name(enum tl_status s);
-/* The canvas style role that shows a status (CANVAS_STATE_*): one table for the TUI and the
- * SVG export; CANVAS_DEFAULT for a value out of range. */
-enum canvas_role tl_status_role(enum tl_status s);
 const char *tl_exec_status_name(enum tl_exec_status s);
 const char *tl_state_type_name(enum tl_state_type t);
 const char *tl_span_kind_name(enum tl_span_kind k);

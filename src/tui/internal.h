@@ -2,6 +2,7 @@
 #ifndef STEPSCOPE_TUI_INTERNAL_H
 #define STEPSCOPE_TUI_INTERNAL_H
 
+#include "canvas/status.h"
 #include "graph/graph.h"
 #include "timeline/timeline.h"
 #include "tui/tui.h"
@@ -182,7 +183,7 @@ void tui_fmt_time(int64_t ms, char *buf, size_t size);
 struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_pane p,
 				struct canvas_rect r, const char *extra);
 const char *tui_pane_name(enum tui_pane p);
-/* The glyph of a status role (the role of a timeline status is tl_status_role). */
+/* The glyph of a status role (the role of a timeline status is canvas_status_role). */
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role);
 
 /* A graph of the states a finished log visited (graph_log.c); NULL when none. Owned by the

@@ -145,7 +145,7 @@ static void span_line(struct tui_app *app, struct tui_lines *l, const struct tl_
 	char num[16] = "";
 	if (sp->kind != TL_SPAN_VISIT)
 		snprintf(num, sizeof(num), " %d", sp->attempt);
-	lines_add(l, tl_status_role(st), "%s%s %s%s: %s, %s (%s)%s%s",
+	lines_add(l, canvas_status_role(st), "%s%s %s%s: %s, %s (%s)%s%s",
 		  sp->kind == TL_SPAN_VISIT ? "" : "  ", ev_log_str(app->log, sp->state), what, num,
 		  tl_status_name(st), range, dur, closed && sp->error ? " error=" : "",
 		  closed && sp->error ? ev_log_str(app->log, sp->error) : "");
@@ -169,7 +169,7 @@ static void row_lines(struct tui_app *app, struct tui_lines *l)
 	if (st == TL_PENDING)
 		lines_add(l, CANVAS_STATE_PENDING, "status: PENDING (not started at the cursor)");
 	else
-		lines_add(l, tl_status_role(st), "status: %s  %s", tl_status_name(st), range);
+		lines_add(l, canvas_status_role(st), "status: %s  %s", tl_status_name(st), range);
 	size_t n;
 	const struct tl_span *sp = tl_index_spans(app->tl, row->id, &n);
 	for (size_t i = 0; i < n && sp[i].start_ev <= pos; i++)

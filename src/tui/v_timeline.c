@@ -128,7 +128,7 @@ static void span_look(struct tui_app *app, const struct tl_span *s, enum tl_stat
 	if (st == TL_RUNNING)
 		*role = CANVAS_STATE_RUNNING;
 	else if (st != TL_SUCCEEDED)
-		*role = tl_status_role(st);
+		*role = canvas_status_role(st);
 }
 
 static void draw_span(struct tui_app *app, struct canvas *c, const struct tl_view *v, int y,
@@ -157,8 +157,8 @@ static void draw_span(struct tui_app *app, struct canvas *c, const struct tl_vie
 		canvas_put(c, x_of(v, s->run_ms), y, tui_glyph(app, 0x2744, '*'), CANVAS_INFO);
 	bool bad = st == TL_FAILED || st == TL_CAUGHT || st == TL_TIMED_OUT || st == TL_ABORTED;
 	if (bad && xe > xs && s->kind != TL_SPAN_BACKOFF)
-		canvas_put(c, xe - 1, y, tui_status_glyph(app, tl_status_role(st)),
-			   tl_status_role(st));
+		canvas_put(c, xe - 1, y, tui_status_glyph(app, canvas_status_role(st)),
+			   canvas_status_role(st));
 }
 
 static void row_label(struct tui_app *app, struct canvas *c, const struct tl_row *row, int x, int y,
@@ -167,7 +167,7 @@ static void row_label(struct tui_app *app, struct canvas *c, const struct tl_row
 	int64_t pos = (int64_t)app->play.pos;
 	enum canvas_role st = CANVAS_STATE_PENDING;
 	if (row->start_ev && row->start_ev <= pos)
-		st = row->end_ev && row->end_ev <= pos ? tl_status_role(row->status)
+		st = row->end_ev && row->end_ev <= pos ? canvas_status_role(row->status)
 						       : CANVAS_STATE_RUNNING;
 	if (row->kind == TL_ROW_TOP)
 		st = st == CANVAS_STATE_PENDING ? CANVAS_STATE_RUNNING : st;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "canvas/canvas.h"
+#include "canvas/status.h"
 
 static void assert_text(const struct canvas *c, const char *want)
 {
@@ -187,6 +188,27 @@ static void test_role_names(void **state)
 			assert_int_not_equal(canvas_role_letter(i), canvas_role_letter(j));
 }
 
+/* Every timeline status has its own state role, so the views never show two statuses alike. */
+static void test_status_roles(void **state)
+{
+	(void)state;
+	assert_int_equal(canvas_status_role(TL_PENDING), CANVAS_STATE_PENDING);
+	assert_int_equal(canvas_status_role(TL_CAUGHT), CANVAS_STATE_CAUGHT);
+	assert_int_equal(canvas_status_role(TL_TIMED_OUT), CANVAS_STATE_TIMED_OUT);
+	assert_int_equal(canvas_status_role(TL_ABORTED), CANVAS_STATE_ABORTED);
+	assert_int_equal(canvas_status_role(TL_ROW_STATUS_COUNT), CANVAS_DEFAULT);
+	assert_int_equal(canvas_status_role((enum tl_status) - 1), CANVAS_DEFAULT);
+	for (int i = 0; i < TL_ROW_STATUS_COUNT; i++) {
+		const char *name = canvas_role_name(canvas_status_role((enum tl_status)i));
+		assert_int_equal(strncmp(name, "STATE_", 6), 0);
+		/* The role is named after the status: TIMED_OUT shows as STATE_TIMED_OUT. */
+		assert_string_equal(name + 6, tl_status_name((enum tl_status)i));
+		for (int j = i + 1; j < TL_ROW_STATUS_COUNT; j++)
+			assert_int_not_equal(canvas_status_role((enum tl_status)i),
+					     canvas_status_role((enum tl_status)j));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +222,7 @@ int main(void)
 	    cmocka_unit_test(test_ascii_mode),
 	    cmocka_unit_test(test_clip),
 	    cmocka_unit_test(test_role_names),
+	    cmocka_unit_test(test_status_roles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
