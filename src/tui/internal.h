@@ -221,6 +221,15 @@ void view_help(struct tui_app *app, struct canvas *c);
 void timeline_window(struct tui_app *app, int64_t *t0, int64_t *t1);
 /* Moves the cursor to the next (dir 1) / previous (-1) span start of the selected row. */
 void timeline_jump(struct tui_app *app, int dir);
+/*
+ * The window keys the timeline and the compare view share: > < zoom in / out around the cursor
+ * `mid` (to 10 ms at the least, back to "fit all" once the window would hold `total` and a
+ * margin), h l Left Right pan by a quarter of the window (never before 0), f fit all.
+ * *w0, *w1 (borrowed) are the view's own window, both 0 for "fit all"; [t0, t1) is the window in
+ * effect. False, and nothing changed, for any other key.
+ */
+bool timeline_window_key(int64_t *w0, int64_t *w1, int64_t t0, int64_t t1, int64_t mid,
+			 int64_t total, int key);
 /* The label column width of the timeline for a pane of inner width w (the concurrency
  * chart uses it too so that times line up). */
 int timeline_label_width(int w);
