@@ -40,6 +40,16 @@ enum canvas_role canvas_status_role(enum tl_status s)
 	return (unsigned)s < TL_ROW_STATUS_COUNT ? roles[s] : CANVAS_DEFAULT;
 }
 
+enum canvas_role canvas_exec_status_role(enum tl_exec_status s)
+{
+	static const enum canvas_role roles[] = {
+	    [TL_EXEC_RUNNING] = CANVAS_STATE_RUNNING, [TL_EXEC_SUCCEEDED] = CANVAS_STATE_SUCCEEDED,
+	    [TL_EXEC_FAILED] = CANVAS_STATE_FAILED,   [TL_EXEC_TIMED_OUT] = CANVAS_STATE_TIMED_OUT,
+	    [TL_EXEC_ABORTED] = CANVAS_STATE_ABORTED,
+	};
+	return (unsigned)s < ARRAY_LEN(roles) ? roles[s] : CANVAS_DEFAULT;
+}
+
 struct canvas *canvas_new(int w, int h, bool ascii)
 {
 	struct canvas *c = xcalloc(1, sizeof(*c));

@@ -1,5 +1,6 @@
 /*
- * canvas/status — the style role that shows a timeline status.
+ * canvas/status — the style role that shows a timeline status: a row's, a span's, the
+ * execution's.
  *
  * The timeline index knows nothing of drawing (DESIGN), so the drawing side owns this mapping:
  * one table for every view that colours a status (the TUI's timeline and inspector, the SVG
@@ -13,5 +14,7 @@
 
 /* The role that shows s (CANVAS_STATE_*); CANVAS_DEFAULT for a value out of range. */
 enum canvas_role canvas_status_role(enum tl_status s);
+/* The same for the execution's status (the headers' "✓ SUCCEEDED"). */
+enum canvas_role canvas_exec_status_role(enum tl_exec_status s);
 
 #endif

@@ -266,28 +266,14 @@ const char *const *compare_help(void)
 
 /* ---- drawing ---- */
 
-static const char *status_word(enum tl_exec_status s)
-{
-	static const char *const words[] = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT",
-					    "ABORTED"};
-	return words[s];
-}
-
-static enum canvas_role status_role(enum tl_exec_status s)
-{
-	static const enum canvas_role roles[] = {CANVAS_STATE_RUNNING, CANVAS_STATE_SUCCEEDED,
-						 CANVAS_STATE_FAILED, CANVAS_STATE_TIMED_OUT,
-						 CANVAS_STATE_ABORTED};
-	return roles[s];
-}
-
 /* "A ✓ SUCCEEDED" at x; returns the columns used. */
 static int side_status(struct tui_app *s, struct canvas *c, int x, int max)
 {
 	enum tl_exec_status st = s->play.exec;
+	enum canvas_role role = canvas_exec_status_role(st);
 	int n = canvas_put(c, x, 0, (uint32_t)s->side, CANVAS_HEADER) + 1;
-	n += canvas_put(c, x + n, 0, tui_status_glyph(s, status_role(st)), status_role(st)) + 1;
-	return n + canvas_put_str_fit(c, x + n, 0, max - n, status_word(st), status_role(st));
+	n += canvas_put(c, x + n, 0, tui_status_glyph(s, role), role) + 1;
+	return n + canvas_put_str_fit(c, x + n, 0, max - n, tl_exec_status_name(st), role);
 }
 
 /*

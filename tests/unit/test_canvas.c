@@ -207,6 +207,16 @@ static void test_status_roles(void **state)
 			assert_int_not_equal(canvas_status_role((enum tl_status)i),
 					     canvas_status_role((enum tl_status)j));
 	}
+	/* The execution's statuses show like a row's of the same name. */
+	assert_int_equal(canvas_exec_status_role(TL_EXEC_RUNNING), CANVAS_STATE_RUNNING);
+	assert_int_equal(canvas_exec_status_role(TL_EXEC_FAILED), CANVAS_STATE_FAILED);
+	for (int i = TL_EXEC_RUNNING; i <= TL_EXEC_ABORTED; i++) {
+		const char *name =
+		    canvas_role_name(canvas_exec_status_role((enum tl_exec_status)i));
+		assert_string_equal(name + 6, tl_exec_status_name((enum tl_exec_status)i));
+	}
+	assert_int_equal(canvas_exec_status_role((enum tl_exec_status)(TL_EXEC_ABORTED + 1)),
+			 CANVAS_DEFAULT);
 }
 
 int main(void)
