@@ -137,11 +137,10 @@ static void put_str(FILE *out, const struct tl_index *idx, const char *key, ev_s
 
 static void dump_span(const struct tl_index *idx, const struct tl_span *sp, FILE *out)
 {
-	fprintf(out, "  %s %s %s",
-		sp->kind == TL_SPAN_VISIT     ? "visit"
-		: sp->kind == TL_SPAN_ATTEMPT ? "  attempt"
-					      : "  backoff",
-		tl_state_type_name(sp->type), sp->state ? ev_log_str(idx->log, sp->state) : "-");
+	/* Attempts and back-offs indented under their visit. */
+	fprintf(out, "  %s%s %s %s", sp->kind == TL_SPAN_VISIT ? "" : "  ",
+		tl_span_kind_name(sp->kind), tl_state_type_name(sp->type),
+		sp->state ? ev_log_str(idx->log, sp->state) : "-");
 	if (sp->kind != TL_SPAN_VISIT || sp->attempt > 1)
 		fprintf(out, " #%d", (int)sp->attempt);
 	fprintf(out, " %s ", tl_status_name(sp->status));
