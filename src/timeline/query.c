@@ -13,11 +13,6 @@ const struct tl_row *tl_index_row(const struct tl_index *idx, size_t i)
 	return i < idx->disp.len ? &idx->rows.items[idx->disp.items[i]].pub : NULL;
 }
 
-const struct tl_row *tl_index_row_by_id(const struct tl_index *idx, int32_t id)
-{
-	return id >= 0 && (size_t)id < idx->rows.len ? &idx->rows.items[id].pub : NULL;
-}
-
 size_t tl_index_status_count(const struct tl_index *idx, enum tl_status st)
 {
 	return (size_t)st < TL_ROW_STATUS_COUNT ? idx->status_count[st] : 0;

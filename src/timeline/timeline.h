@@ -150,8 +150,6 @@ int64_t tl_index_deadline(const struct tl_index *idx);
 size_t tl_index_row_count(const struct tl_index *idx);
 /* The row at display position i (O(1)); NULL when out of range. Borrowed. */
 const struct tl_row *tl_index_row(const struct tl_index *idx, size_t i);
-/* The row with that stable id; NULL when out of range. Borrowed. */
-const struct tl_row *tl_index_row_by_id(const struct tl_index *idx, int32_t id);
 /* How many rows (the top row excluded) have status st: "37 of 100 done, 2 failed". */
 size_t tl_index_status_count(const struct tl_index *idx, enum tl_status st);
 /* The spans of row id, in start order; *count gets their number. Borrowed. */
