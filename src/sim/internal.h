@@ -318,10 +318,9 @@ void sim_task_clear(struct sim_run *run);
 void sim_services_init(struct sim_engine *e);
 /* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
  * call, `request_id` (borrowed; NULL = a new one from call->rng), and its flow_json_size in
- * *size; the Sdk*Metadata pair of an optimized integration's result. New references. */
+ * *size. A new reference. */
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
 			    int64_t duration_ms, const char *request_id, size_t *size);
-json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call);
 void sim_service_fini(struct sim_engine *e);
 
 /* block.c */
