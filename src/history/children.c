@@ -358,16 +358,6 @@ const struct hist_map_run *hist_map_run(const struct hist_map_runs *m, size_t i)
 	return i < m->runs.len ? &m->runs.items[i] : NULL;
 }
 
-size_t hist_map_runs_child_count(const struct hist_map_runs *m)
-{
-	return m->children.len;
-}
-
-size_t hist_map_runs_unmatched(const struct hist_map_runs *m)
-{
-	return m->unmatched;
-}
-
 /* ---- the summary ---- */
 
 json_t *hist_map_runs_json(const struct hist_map_runs *m, bool with_children)

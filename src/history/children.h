@@ -79,9 +79,6 @@ bool hist_map_runs_load_dir(struct hist_map_runs *m, const char *dir, struct dia
 
 size_t hist_map_run_count(const struct hist_map_runs *m);
 const struct hist_map_run *hist_map_run(const struct hist_map_runs *m, size_t i);
-/* Children loaded (tied or not) and those tied to no Map Run. */
-size_t hist_map_runs_child_count(const struct hist_map_runs *m);
-size_t hist_map_runs_unmatched(const struct hist_map_runs *m);
 
 /* The summary as JSON: [{mapRunArn, state, status, error?, children {total, succeeded,
  * failed, timedOut, aborted, running}, items}] (owned by the caller); `with_children` false
