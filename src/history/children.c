@@ -268,11 +268,6 @@ static struct child *push_log(struct hist_map_runs *m, const struct ev_log *log,
 	return push_child(m, c, child_items(log));
 }
 
-bool hist_map_runs_add(struct hist_map_runs *m, const struct ev_log *child, const char *name)
-{
-	return push_log(m, child, name)->matched;
-}
-
 bool hist_map_runs_add_lazy(struct hist_map_runs *m, const char *name, enum hist_status status,
 			    size_t items, const struct hist_child_source *src, size_t key)
 {

@@ -64,11 +64,9 @@ struct hist_map_runs;
 struct hist_map_runs *hist_map_runs_new(const struct ev_log *parent);
 void hist_map_runs_free(struct hist_map_runs *m);
 
-/* Ties a child log (borrowed, must outlive m) named `name` to its Map Run. False (nothing
- * counted) when no Map Run matches. */
-bool hist_map_runs_add(struct hist_map_runs *m, const struct ev_log *child, const char *name);
-/* The same for a child known by its outcome (status, items processed) whose log src (borrowed,
- * must outlive m) loads with `key` when it is read (write_text). */
+/* Ties a child named `name`, known by its outcome (status, items processed), to its Map Run;
+ * its log src (borrowed, must outlive m) loads with `key` when it is read (write_text). False
+ * (nothing counted) when no Map Run matches. */
 bool hist_map_runs_add_lazy(struct hist_map_runs *m, const char *name, enum hist_status status,
 			    size_t items, const struct hist_child_source *src, size_t key);
 /* Imports the child history at path (its name: the file name without `.json`) and ties it;
