@@ -55,9 +55,8 @@ static void remove_stale(const char *dir, const char *const *names, size_t count
 	free(sorted);
 }
 
-/* Child i's log comes from src; `owned`: the source returns new logs, freed once written. */
-static bool export_children(const char *parent_path, const struct hist_child_source *src,
-			    bool owned, const char *const *names, size_t count, struct diags *diags)
+bool hist_export_children_from(const char *parent_path, const struct hist_child_source *src,
+			       const char *const *names, size_t count, struct diags *diags)
 {
 	char *dir = hist_children_dir(parent_path);
 	bool ok = true;
@@ -78,8 +77,7 @@ static bool export_children(const char *parent_path, const struct hist_child_sou
 		size_t len;
 		struct ev_log *log = src->load(src->ctx, i);
 		char *text = hist_export_text(log, &len);
-		if (owned)
-			ev_log_free(log);
+		ev_log_free(log);
 		char *err = NULL;
 		if (!file_write_atomic(path, text, len, &err)) {
 			diags_add(diags, DIAG_ERROR, "write", path, 0, 0, NULL, "%s", err);
@@ -93,25 +91,6 @@ static bool export_children(const char *parent_path, const struct hist_child_sou
 		remove_stale(dir, names, count);
 	free(dir);
 	return ok;
-}
-
-static struct ev_log *borrowed_log(const void *ctx, size_t key)
-{
-	return (struct ev_log *)((const struct ev_log *const *)ctx)[key];
-}
-
-bool hist_export_children(const char *parent_path, const struct ev_log *const *logs,
-			  const char *const *names, size_t count, struct diags *diags)
-{
-	/* The logs are borrowed: the source hands them out and they are not freed. */
-	struct hist_child_source src = {borrowed_log, logs};
-	return export_children(parent_path, &src, false, names, count, diags);
-}
-
-bool hist_export_children_from(const char *parent_path, const struct hist_child_source *src,
-			       const char *const *names, size_t count, struct diags *diags)
-{
-	return export_children(parent_path, src, true, names, count, diags);
 }
 
 /* ---- Map Runs ---- */

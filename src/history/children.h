@@ -28,21 +28,18 @@
 /* "<parent_path>.children", owned by the caller. */
 char *hist_children_dir(const char *parent_path);
 
-/*
- * Writes each child log (logs[i], borrowed) as `<dir>/<names[i]>.json` where dir is
- * hist_children_dir(parent_path), creating the folder; every file is written atomically.
- * A name that is not a plain file name (empty, `/`, `.`-leading) is an error.
- */
-bool hist_export_children(const char *parent_path, const struct ev_log *const *logs,
-			  const char *const *names, size_t count, struct diags *diags);
-
 /* Child logs produced on demand (a simulator keeps ended children compact): load(ctx, key)
  * returns child `key`'s log, owned by the caller. */
 struct hist_child_source {
 	struct ev_log *(*load)(const void *ctx, size_t key);
 	const void *ctx; /* borrowed */
 };
-/* hist_export_children with child i's log from src (key i), one in memory at a time. */
+/*
+ * Writes each child's log (child i's from src, key i, one in memory at a time) as
+ * `<dir>/<names[i]>.json` where dir is hist_children_dir(parent_path), creating the folder;
+ * every file is written atomically. A name that is not a plain file name (empty, `/`,
+ * `.`-leading) is an error.
+ */
 bool hist_export_children_from(const char *parent_path, const struct hist_child_source *src,
 			       const char *const *names, size_t count, struct diags *diags);
 
