@@ -197,32 +197,6 @@ void canvas_set_role(struct canvas *c, struct canvas_rect r, enum canvas_role ro
 				canvas_at(c, x, y)->role = (uint8_t)role;
 }
 
-static void put_utf8(struct strbuf *sb, uint32_t cp)
-{
-	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	sb_addn(sb, b, n);
-}
-
 char *canvas_dump_text(const struct canvas *c)
 {
 	struct strbuf sb;
@@ -233,7 +207,7 @@ char *canvas_dump_text(const struct canvas *c)
 			const struct canvas_cell *cell = canvas_cell(c, x, y);
 			if (cell->glyph == 0)
 				continue;
-			put_utf8(&sb, cell->glyph);
+			sb_add_utf8(&sb, cell->glyph);
 			if (cell->glyph != ' ')
 				keep = sb.len;
 		}

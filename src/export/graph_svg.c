@@ -104,32 +104,6 @@ size_t exp_graph_mark(struct graph *g, const struct ev_log *log, const struct tl
 
 /* ---- drawing ---- */
 
-static void put_utf8(struct strbuf *sb, uint32_t cp)
-{
-	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | cp >> 6);
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | cp >> 12);
-		b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | cp >> 18);
-		b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	sb_addn(sb, b, n);
-}
-
 static bool is_edge(const struct canvas_cell *cell)
 {
 	return cell->role == CANVAS_EDGE || cell->role == CANVAS_EDGE_CATCH ||
@@ -257,7 +231,7 @@ static void labels(struct gsvg *s)
 				if (cell->role != CANVAS_LABEL)
 					break;
 				if (cell->glyph)
-					put_utf8(&run, cell->glyph);
+					sb_add_utf8(&run, cell->glyph);
 			}
 			while (run.len && run.data[run.len - 1] == ' ')
 				run.data[--run.len] = 0;

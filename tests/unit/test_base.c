@@ -232,6 +232,26 @@ static void test_rng_streams(void **state)
 	}
 }
 
+/* One to four bytes by range (RFC 3629 section 3), each boundary on both sides. */
+static void test_utf8_encode(void **state)
+{
+	(void)state;
+	struct strbuf sb;
+	sb_init(&sb);
+	static const uint32_t cps[] = {0x41,   0x7F,   0x80,	0x7FF,	 0x800,
+				       0x2502, 0xFFFF, 0x10000, 0x10FFFF};
+	for (size_t i = 0; i < ARRAY_LEN(cps); i++)
+		sb_add_utf8(&sb, cps[i]);
+	assert_string_equal(sb_str(&sb), "A\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xE2\x94\x82"
+					 "\xEF\xBF\xBF\xF0\x90\x80\x80\xF4\x8F\xBF\xBF");
+	char b[4];
+	assert_int_equal(utf8_encode(0x1F600, b), 4); /* 😀 */
+	assert_memory_equal(b, "\xF0\x9F\x98\x80", 4);
+	assert_int_equal(utf8_encode(0, b), 1);
+	assert_int_equal(b[0], 0);
+	sb_fini(&sb);
+}
+
 static void test_suggest(void **state)
 {
 	(void)state;
@@ -292,7 +312,7 @@ int main(void)
 	    cmocka_unit_test(test_diag_print),	 cmocka_unit_test(test_diag_pointer_only),
 	    cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_atomic_stream),
 	    cmocka_unit_test(test_rng_streams),	 cmocka_unit_test(test_suggest),
-	    cmocka_unit_test(test_time_parse),
+	    cmocka_unit_test(test_utf8_encode),	 cmocka_unit_test(test_time_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
