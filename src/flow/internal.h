@@ -66,6 +66,12 @@ enum fcmp {
 	FC_EMPTY,
 };
 
+/* Whether a comparison that came out c (< 0, 0, > 0) satisfies op, one of FC_EQ ... FC_GE. */
+bool fcmp_holds(enum fcmp op, int c);
+/* The sign of a - b for two JSON numbers (borrowed): exact when both are integers, else as
+ * doubles. Choice rules and Jayway filters compare numbers alike. */
+int fnum_compare(json_t *a, json_t *b);
+
 struct fexpr {
 	enum fexpr_kind kind;
 	enum fcmp op;
