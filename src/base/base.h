@@ -161,6 +161,8 @@ bool text_line(const char *text, size_t len, int line, const char **start, size_
  * On failure returns NULL, fills *err with a message owned by the caller.
  */
 char *file_read_all(const char *path, size_t *len, char **err);
+/* The same, a failure an error in d (code "read", located at path). */
+char *file_read_diag(const char *path, size_t *len, struct diags *d);
 /*
  * Writes data to path atomically: a temporary file in the same folder, fsync, rename. On any
  * failure the previous file is untouched and *err (owned by the caller) says why.

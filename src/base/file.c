@@ -54,6 +54,17 @@ char *file_read_all(const char *path, size_t *len, char **err)
 	return data;
 }
 
+char *file_read_diag(const char *path, size_t *len, struct diags *d)
+{
+	char *err = NULL;
+	char *text = file_read_all(path, len, &err);
+	if (!text) {
+		diags_add(d, DIAG_ERROR, "read", path, 0, 0, NULL, "%s", err);
+		free(err);
+	}
+	return text;
+}
+
 /*
  * A file written under no name (O_TMPFILE) in the folder of its path, so that a process killed
  * while writing leaves nothing behind; it gets a temporary name only once written and synced,

@@ -123,6 +123,18 @@ static void test_atomic_write(void **state)
 	assert_true(file_same(path, path));
 	assert_null(file_read_all(bad, &len, &err));
 	free(err);
+	/* file_read_diag: the same read, a failure an error located at the path. */
+	struct diags d;
+	diags_init(&d);
+	data = file_read_diag(path, &len, &d);
+	assert_int_equal(len, 5);
+	free(data);
+	assert_null(file_read_diag(bad, &len, &d));
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.list.items[0].code, "read");
+	assert_string_equal(d.list.items[0].file, bad);
+	assert_non_null(strstr(d.list.items[0].message, "missing/out.json"));
+	diags_fini(&d);
 	unlink(path);
 	rmdir(dir);
 	free(bad);
