@@ -267,20 +267,7 @@ static char *name_of_path(const char *path)
 
 bool hist_map_runs_load(struct hist_map_runs *m, const char *path, struct diags *diags)
 {
-	size_t len;
-	char *err = NULL;
-	char *text = file_read_all(path, &len, &err);
-	if (!text) {
-		diags_add(diags, DIAG_ERROR, "read", path, 0, 0, NULL, "%s", err);
-		free(err);
-		return false;
-	}
-	struct hist_importer *imp = hist_importer_new();
-	struct ev_log *log = NULL;
-	if (hist_importer_add_text(imp, path, text, len, diags))
-		log = hist_importer_finish(imp, diags);
-	hist_importer_free(imp);
-	free(text);
+	struct ev_log *log = hist_import_file(path, diags);
 	if (!log)
 		return false;
 	char *name = name_of_path(path);
