@@ -362,15 +362,12 @@ static void legend(struct gsvg *s, const struct graph *g, int y)
 char *exp_graph_svg(const struct graph *g, const char *title, size_t *len)
 {
 	struct graph_layout *l = graph_layout_new(g);
-	char *oversize = graph_layout_oversize(l);
-	if (oversize) {
-		free(oversize);
+	struct canvas *c = graph_draw_whole(l, false);
+	if (!c) {
 		graph_layout_free(l);
 		return NULL;
 	}
 	int lw = graph_layout_width(l), lh = graph_layout_height(l);
-	struct canvas *c = canvas_new(lw, lh, false);
-	graph_draw(l, c, 0, 0, NULL);
 	struct gsvg s = {.c = c, .ox = MARGIN, .oy = MARGIN + TITLE_H};
 	sb_init(&s.sb);
 	int width = lw * CELL_W + 2 * MARGIN,

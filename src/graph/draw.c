@@ -263,18 +263,23 @@ void graph_draw(const struct graph_layout *l, struct canvas *c, int ox, int oy,
 	}
 }
 
-char *graph_render_text(const struct graph *g, bool ascii)
+struct canvas *graph_draw_whole(const struct graph_layout *l, bool ascii)
 {
-	struct graph_layout *l = graph_layout_new(g);
 	char *oversize = graph_layout_oversize(l);
 	if (oversize) {
 		free(oversize);
-		graph_layout_free(l);
 		return NULL;
 	}
 	struct canvas *c = canvas_new(graph_layout_width(l), graph_layout_height(l), ascii);
 	graph_draw(l, c, 0, 0, NULL);
-	char *text = canvas_dump_text(c);
+	return c;
+}
+
+char *graph_render_text(const struct graph *g, bool ascii)
+{
+	struct graph_layout *l = graph_layout_new(g);
+	struct canvas *c = graph_draw_whole(l, ascii);
+	char *text = c ? canvas_dump_text(c) : NULL;
 	canvas_free(c);
 	graph_layout_free(l);
 	return text;
