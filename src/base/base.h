@@ -184,6 +184,9 @@ bool file_atomic_commit(struct file_atomic *f, char **err);
 void file_atomic_abort(struct file_atomic *f);
 /* True when both paths name the same existing file (same device and inode). */
 bool file_same(const char *a, const char *b);
+/* The installed data folder (assets, lessons): $STEPSCOPE_DATADIR when set and not empty, else
+ * where `make install` put it; NULL when neither. Borrowed. */
+const char *file_data_dir(void);
 
 /* ---- deterministic randomness ---- */
 /*

@@ -231,3 +231,13 @@ bool file_same(const char *a, const char *b)
 		return false;
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
+
+const char *file_data_dir(void)
+{
+	const char *dir = getenv("STEPSCOPE_DATADIR");
+#ifdef STEPSCOPE_DATADIR
+	if (!dir || !*dir)
+		dir = STEPSCOPE_DATADIR;
+#endif
+	return dir && *dir ? dir : NULL;
+}

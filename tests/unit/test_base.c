@@ -135,6 +135,12 @@ static void test_atomic_write(void **state)
 	assert_string_equal(d.list.items[0].file, bad);
 	assert_non_null(strstr(d.list.items[0].message, "missing/out.json"));
 	diags_fini(&d);
+	/* The data folder: the environment's when set, else the installed one. */
+	assert_int_equal(setenv("STEPSCOPE_DATADIR", "/opt/data", 1), 0);
+	assert_string_equal(file_data_dir(), "/opt/data");
+	assert_int_equal(setenv("STEPSCOPE_DATADIR", "", 1), 0);
+	assert_true(file_data_dir() == NULL || strcmp(file_data_dir(), "") != 0);
+	unsetenv("STEPSCOPE_DATADIR");
 	unlink(path);
 	rmdir(dir);
 	free(bad);
