@@ -29,6 +29,22 @@ const char *canvas_role_name(enum canvas_role role)
 	return (unsigned)role < CANVAS_ROLE_COUNT ? role_names[role] : "?";
 }
 
+uint32_t canvas_role_glyph(enum canvas_role role, bool ascii)
+{
+	static const struct {
+		uint32_t glyph;
+		char ascii;
+	} marks[CANVAS_ROLE_COUNT] = {
+	    [CANVAS_STATE_RUNNING] = {0x25B6, '>'},  [CANVAS_STATE_SUCCEEDED] = {0x2713, '+'},
+	    [CANVAS_STATE_FAILED] = {0x2717, 'X'},   [CANVAS_STATE_CAUGHT] = {0x21AF, '!'},
+	    [CANVAS_STATE_ABORTED] = {0x25A0, '#'},  [CANVAS_STATE_TIMED_OUT] = {0x29D7, 'T'},
+	    [CANVAS_STATE_RETRYING] = {0x21BB, 'R'}, [CANVAS_STATE_WAITING] = {0x25F7, 'W'},
+	};
+	if ((unsigned)role >= CANVAS_ROLE_COUNT)
+		return 0;
+	return ascii ? (uint32_t)marks[role].ascii : marks[role].glyph;
+}
+
 enum canvas_role canvas_status_role(enum tl_status s)
 {
 	static const enum canvas_role roles[TL_ROW_STATUS_COUNT] = {

@@ -67,6 +67,12 @@ enum canvas_role {
 char canvas_role_letter(enum canvas_role role);
 /* "DEFAULT", "STATE_FAILED", ...; "?" out of range. */
 const char *canvas_role_name(enum canvas_role role);
+/*
+ * The glyph drawn beside a state's colour so that status never relies on colour alone, the same
+ * in every view and export: ▶ ✓ ✗ ↯ ■ ⧗ ↻ ◷ (ascii: > + X ! # T R W) for STATE_RUNNING,
+ * SUCCEEDED, FAILED, CAUGHT, ABORTED, TIMED_OUT, RETRYING, WAITING; 0 for any other role.
+ */
+uint32_t canvas_role_glyph(enum canvas_role role, bool ascii);
 
 /* Line styles; where styles meet in one cell the junction uses the stronger (light wins). */
 enum canvas_line {

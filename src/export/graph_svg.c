@@ -270,12 +270,15 @@ static void type_line(struct strbuf *sb, const struct graph_node *n)
  * by colour alone. */
 static void status_glyph(struct gsvg *s, const struct graph_node *n, double right, double top)
 {
-	const char *g = exp_role_glyph(n->status);
-	if (g)
-		sb_addf(&s->sb,
-			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"13\" "
-			"font-weight=\"bold\">%s</text>\n",
-			right - 4, top + 14, g);
+	uint32_t g = canvas_role_glyph(n->status, false);
+	if (!g)
+		return;
+	sb_addf(&s->sb,
+		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"13\" "
+		"font-weight=\"bold\">",
+		right - 4, top + 14);
+	sb_add_utf8(&s->sb, g);
+	sb_add(&s->sb, "</text>\n");
 }
 
 static void box(struct gsvg *s, const struct graph_box *b)
@@ -345,12 +348,14 @@ static void legend(struct gsvg *s, const struct graph *g, int y)
 			continue;
 		sb_addf(&s->sb,
 			"<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"12\" fill=\"%s\" "
-			"fill-opacity=\"0.45\" stroke=\"#333333\"/><text x=\"%d\" "
-			"y=\"%d\">%s%s%s</text>\n",
-			x, y, exp_role_fill((enum canvas_role)r), x + 22, y + 11,
-			exp_role_glyph((enum canvas_role)r) ? exp_role_glyph((enum canvas_role)r)
-							    : "",
-			exp_role_glyph((enum canvas_role)r) ? " " : "", name);
+			"fill-opacity=\"0.45\" stroke=\"#333333\"/><text x=\"%d\" y=\"%d\">",
+			x, y, exp_role_fill((enum canvas_role)r), x + 22, y + 11);
+		uint32_t glyph = canvas_role_glyph((enum canvas_role)r, false);
+		if (glyph) {
+			sb_add_utf8(&s->sb, glyph);
+			sb_addc(&s->sb, ' ');
+		}
+		sb_addf(&s->sb, "%s</text>\n", name);
 		x += 52 + 7 * (int)strlen(name);
 	}
 	sb_addf(&s->sb,

@@ -72,28 +72,10 @@ struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_
 
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role)
 {
-	switch (role) {
-	case CANVAS_STATE_RUNNING:
-		return tui_glyph(app, 0x25B6, '>');
-	case CANVAS_STATE_SUCCEEDED:
-		return tui_glyph(app, 0x2713, '+');
-	case CANVAS_STATE_FAILED:
-		return tui_glyph(app, 0x2717, 'X');
-	case CANVAS_STATE_CAUGHT:
-		return tui_glyph(app, 0x21AF, '!');
-	case CANVAS_STATE_ABORTED:
-		return tui_glyph(app, 0x25A0, '#');
-	case CANVAS_STATE_TIMED_OUT:
-		return tui_glyph(app, 0x29D7, 'T');
-	case CANVAS_STATE_RETRYING:
-		return tui_glyph(app, 0x21BB, 'R');
-	case CANVAS_STATE_WAITING:
-		return tui_glyph(app, 0x25F7, 'W');
-	case CANVAS_STATE_PENDING:
+	if (role == CANVAS_STATE_PENDING)
 		return tui_glyph(app, 0x00B7, '.');
-	default:
-		return ' ';
-	}
+	uint32_t g = canvas_role_glyph(role, app->opt.ascii);
+	return g ? g : ' ';
 }
 
 /* ---- layout ---- */

@@ -188,6 +188,24 @@ static void test_role_names(void **state)
 			assert_int_not_equal(canvas_role_letter(i), canvas_role_letter(j));
 }
 
+/* Each outcome has its own glyph in both modes, so no status relies on colour alone. */
+static void test_role_glyphs(void **state)
+{
+	(void)state;
+	assert_int_equal(canvas_role_glyph(CANVAS_STATE_FAILED, false), 0x2717);
+	assert_int_equal(canvas_role_glyph(CANVAS_STATE_FAILED, true), 'X');
+	assert_int_equal(canvas_role_glyph(CANVAS_STATE_PENDING, false), 0);
+	assert_int_equal(canvas_role_glyph(CANVAS_EDGE, true), 0);
+	for (int ascii = 0; ascii < 2; ascii++)
+		for (int i = CANVAS_STATE_RUNNING; i <= CANVAS_STATE_WAITING; i++) {
+			uint32_t g = canvas_role_glyph((enum canvas_role)i, ascii);
+			assert_true(ascii ? g > ' ' && g < 0x7F : g >= 0x2000);
+			for (int j = i + 1; j <= CANVAS_STATE_WAITING; j++)
+				assert_int_not_equal(g,
+						     canvas_role_glyph((enum canvas_role)j, ascii));
+		}
+}
+
 /* Every timeline status has its own state role, so the views never show two statuses alike. */
 static void test_status_roles(void **state)
 {
@@ -233,6 +251,7 @@ int main(void)
 	    cmocka_unit_test(test_clip),
 	    cmocka_unit_test(test_role_names),
 	    cmocka_unit_test(test_status_roles),
+	    cmocka_unit_test(test_role_glyphs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
