@@ -158,7 +158,6 @@ const char *play_speed_name(int speed);
 void play_to_end(struct tui_app *app);
 /* Fraction of Map rows finished (0..1), or -1 without rows: the run-ahead progress bar. */
 double play_progress(const struct tui_app *app);
-int play_speed_count(void);
 /* + / = one speed up, - / _ one down (both views' playback keys); false for other keys. */
 bool play_speed_key(struct tui_play *p, int key);
 /* The table's speed at or just below `speed` (a config's simulation.speed). */
@@ -170,7 +169,6 @@ int64_t play_advance_ms(struct tui_app *app, int64_t real_ms, int64_t total_ms, 
 int play_default_speed(int64_t total_ms, bool synthetic);
 /* The status role of a state at the cursor (CANVAS_DEFAULT when not reached). */
 enum canvas_role play_state_role(const struct tui_state_stat *s);
-struct tui_state_stat *play_stat(struct tui_app *app, ev_str_t name);
 /* Pushes the cursor statuses onto the graph nodes. */
 void play_color_graph(struct tui_app *app);
 
@@ -202,8 +200,6 @@ struct tui_lines {
 	int fold; /* containers deeper than this are folded ({…} N keys); < 0: none */
 };
 void lines_add(struct tui_lines *l, enum canvas_role role, const char *fmt, ...) PRINTF_LIKE(3, 4);
-/* Pretty JSON (borrowed) under a title, folded at l->fold. */
-void lines_json(struct tui_lines *l, const char *title, json_t *v);
 /* The data-flow steps of the latest visit of state node at the cursor (v_flow.c). */
 void inspect_flow(struct tui_app *app, struct tui_lines *l, const struct graph_node *n);
 
@@ -242,8 +238,6 @@ bool keys_graph(struct tui_app *app, int key);
 bool keys_timeline(struct tui_app *app, int key);
 bool keys_events(struct tui_app *app, int key);
 bool keys_scroll(struct tui_app *app, int key);
-/* Help lines of a pane: "key\tdescription", NULL-terminated; borrowed. */
-const char *const *keys_help(enum tui_pane p);
 /* Events: recomputes the filter matches (after a filter change) and extends them. */
 void events_update_matches(struct tui_app *app, bool reset);
 /* A mouse click on row `row` (0 = first inside the box) of the events pane. */

@@ -65,7 +65,8 @@ static void json_value(struct tui_lines *l, int depth, const char *key, json_t *
 	free(k);
 }
 
-void lines_json(struct tui_lines *l, const char *title, json_t *v)
+/* Pretty JSON (borrowed) under a title, folded at l->fold. */
+static void lines_json(struct tui_lines *l, const char *title, json_t *v)
 {
 	if (!v)
 		return;
