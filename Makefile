@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 BUILD ?= build
 SANITIZE ?= 0
 CC ?= cc
-PKGS := ncursesw jansson yaml-0.1 libcrypto
+PKGS := ncursesw jansson yaml-0.1 libcrypto yajl
 # `make V=1` shows full commands.
 Q := $(if $(filter 1,$(V)),,@)
 
@@ -17,8 +17,8 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 CFLAGS := -O1 -g
 endif
 
-# Library flags come from pkg-config once, through a generated file; generating it installs
-# missing libraries first (the deps target).
+# Library flags come from pkg-config once (again when this file changes, e.g. a new library),
+# through a generated file; generating it installs missing libraries first (the deps target).
 CONFIG := $(BUILD)/config.mk
 NO_CONFIG_GOALS := clean deps deps-test help
 ifeq ($(filter $(NO_CONFIG_GOALS),$(MAKECMDGOALS)),)
@@ -63,7 +63,7 @@ $(BUILD)/%.o: %.c $(CONFIG)
 	@$(if $(Q),echo "  CC      $<",:)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
-$(CONFIG):
+$(CONFIG): Makefile
 	@sh tests/tools/deps.sh build
 	@mkdir -p $(@D)
 	@printf 'PKG_CFLAGS := %s\nPKG_LIBS := %s\nCMOCKA_CFLAGS := %s\nCMOCKA_LIBS := %s\n' \

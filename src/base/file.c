@@ -70,12 +70,18 @@ char *file_read_diag(const char *path, size_t *len, struct diags *d)
  * while writing leaves nothing behind; it gets a temporary name only once written and synced,
  * and is renamed over the path. Where the file system has no O_TMPFILE, a named temporary file
  * (mkostemp) is written instead, as before.
+ *
+ * A path that names something other than a regular file (/dev/null, /dev/stdout, a FIFO) is
+ * written in place: a rename would replace the device or pipe by a plain file (as root, that
+ * breaks /dev/null for the whole machine). A symbolic link is followed, so the link stays and
+ * the file it names is replaced.
  */
 struct file_atomic {
-	char *path; /* the final path */
-	char *tmp;  /* its temporary name, NULL while it has none */
-	int fd;	    /* -1 once closed */
-	int failed; /* the errno of a failed step: the file is never put in place */
+	char *path;  /* the final path */
+	char *tmp;   /* its temporary name, NULL while it has none */
+	int fd;	     /* -1 once closed */
+	int failed;  /* the errno of a failed step: the file is never put in place */
+	bool direct; /* written in place: not a regular file */
 };
 
 /* The folder of path ("." when it has none); owned by the caller. */
@@ -87,11 +93,32 @@ static char *dir_of(const char *path)
 	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
 }
 
+/* Opens a device or pipe for writing in place; f on success, else NULL with *err. */
+static struct file_atomic *open_direct(struct file_atomic *f, char **err)
+{
+	f->direct = true;
+	f->fd = open(f->path, O_WRONLY | O_CLOEXEC);
+	if (f->fd >= 0)
+		return f;
+	*err = xasprintf("%s: %s", f->path, strerror(errno));
+	file_atomic_abort(f);
+	return NULL;
+}
+
 struct file_atomic *file_atomic_open(const char *path, char **err)
 {
 	struct file_atomic *f = xcalloc(1, sizeof(*f));
-	f->path = xstrdup(path);
-	char *dir = dir_of(path);
+	struct stat st;
+	char *target = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) ? realpath(path, NULL) : NULL;
+	f->path = target ? target : xstrdup(path);
+	if (stat(f->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (!S_ISDIR(st.st_mode))
+			return open_direct(f, err);
+		*err = xasprintf("%s: is a directory", path);
+		file_atomic_abort(f);
+		return NULL;
+	}
+	char *dir = dir_of(f->path);
 	/* Close-on-exec: child processes (command.c's Lambda handlers) must not inherit it. The
 	 * unnamed file gets its name through /proc (link_tmp): without /proc, none is made. */
 	f->fd = -1;
@@ -104,7 +131,7 @@ struct file_atomic *file_atomic_open(const char *path, char **err)
 	if (f->fd >= 0)
 		return f;
 	if (saved == EOPNOTSUPP || saved == EISDIR || saved == EINVAL) {
-		f->tmp = xasprintf("%s.tmp.XXXXXX", path);
+		f->tmp = xasprintf("%s.tmp.XXXXXX", f->path);
 		f->fd = mkostemp(f->tmp, O_CLOEXEC);
 		saved = errno;
 		if (f->fd >= 0) {
@@ -170,8 +197,9 @@ bool file_atomic_ready(struct file_atomic *f, char **err)
 		write_error(f, f->failed ? f->failed : EBADF, err);
 		return false;
 	}
-	int saved = fsync(f->fd) == 0 ? 0 : errno;
-	if (!saved && !f->tmp)
+	/* A device or pipe is not synced (most refuse) and gets no name. */
+	int saved = f->direct || fsync(f->fd) == 0 ? 0 : errno;
+	if (!saved && !f->tmp && !f->direct)
 		saved = link_tmp(f);
 	if (close(f->fd) != 0 && !saved)
 		saved = errno;
@@ -186,8 +214,9 @@ bool file_atomic_ready(struct file_atomic *f, char **err)
 
 bool file_atomic_commit(struct file_atomic *f, char **err)
 {
-	bool ok = f->fd < 0 && f->tmp && !f->failed ? true : file_atomic_ready(f, err);
-	if (ok && rename(f->tmp, f->path) != 0) {
+	bool readied = f->fd < 0 && (f->tmp || f->direct) && !f->failed;
+	bool ok = readied ? true : file_atomic_ready(f, err);
+	if (ok && !f->direct && rename(f->tmp, f->path) != 0) {
 		write_error(f, errno, err);
 		ok = false;
 	}

@@ -92,7 +92,7 @@ enum ev_type {
 #define EV_ENUM(name) EV_##name,
 	EV_TYPES(EV_ENUM)
 #undef EV_ENUM
-	EV_UNKNOWN,
+	    EV_UNKNOWN,
 	EV_TYPE_COUNT
 };
 
@@ -114,7 +114,8 @@ typedef uint32_t ev_str_t;
  *    for MapIteration* events, details.index;
  *  - payload: input (Entered, ExecutionStarted, LambdaFunctionScheduled), output (Exited,
  *    Succeeded), parameters (TaskScheduled); NULL when absent (e.g. history without data).
- *    Read it with ev_payload, never directly: an imported record may hold its text;
+ *    Read it with ev_payload, never directly: an imported record may hold its text, a
+ *    simulated one a recipe (ev_log_append_made);
  *  - error/cause: failure events;
  *  - resource_type/resource: Task* events (lambda / invoke), LambdaFunctionScheduled resource;
  *  - extra: every other detail field, AWS names (region, timeoutInSeconds, length, roleArn,
@@ -151,6 +152,8 @@ void ev_log_free(struct ev_log *log);
 
 /* Interns a string (copied); NULL or "" give 0. */
 ev_str_t ev_log_intern(struct ev_log *log, const char *s);
+/* The same for s[0..len) (borrowed, no NUL byte inside, need not be NUL-terminated). */
+ev_str_t ev_log_intern_n(struct ev_log *log, const char *s, size_t len);
 /* The interned string, or NULL for 0. Borrowed, lives as long as the log. */
 const char *ev_log_str(const struct ev_log *log, ev_str_t s);
 
@@ -164,15 +167,47 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e);
  * ev_from_json_lazy): it is parsed on first ev_payload (an export normalises it as any payload).
  */
 int64_t ev_log_append_text(struct ev_log *log, const struct ev *e);
+
+/*
+ * A payload kept as a recipe: a producer that appends many payloads alike but for a few values
+ * (the simulated lambda:invoke envelope: its Date and request id) keeps those few bytes per
+ * event, and a maker writes the payload's JSON text from them when a reader first asks
+ * (ev_payload). Exports, views and the text form see the payload as if it had been appended
+ * whole.
+ */
+struct ev_maker {
+	/* Appends the payload's JSON text for `recipe` (borrowed, recipe_len bytes, unaligned)
+	 * to sb: text jansson accepts (JSON_DECODE_ANY), the same for the same bytes always. */
+	void (*write)(const void *recipe, struct strbuf *sb);
+	size_t recipe_len; /* 1 .. EV_RECIPE_MAX bytes */
+};
+#define EV_RECIPE_MAX 64
+/* A log takes recipes from at most this many makers. */
+#define EV_MAKERS_MAX 8
+
+/*
+ * As ev_log_append, but the payload is made from `recipe` (copied) by `maker` (borrowed: it
+ * must outlive the log, e.g. a static const) on first ev_payload; e->payload must be NULL.
+ * The record's own payload field then holds json_null() as a stand-in that says "has one".
+ * A recipe equal to the one appended just before it (the same maker) is stored once.
+ */
+int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
+			   const void *recipe);
 size_t ev_log_count(const struct ev_log *log);
 
 /*
- * The parsed payload of e (a record of log, or any record made by the caller), NULL when it
- * has none. Borrowed: lives as long as the log; do not modify it. A payload appended as text
- * is parsed on first call and cached in the log, so this writes to a const log: not for use
- * from several threads at once.
+ * The parsed payload of e (a record of log, a copy of one, or any record made by the caller),
+ * NULL when it has none. Borrowed: lives as long as the log; do not modify it. A payload
+ * appended as text or as a recipe is parsed (made) on first call and cached in the log, so
+ * this writes to a const log: not for use from several threads at once.
  */
 json_t *ev_payload(const struct ev_log *log, const struct ev *e);
+/*
+ * As ev_payload, but a new reference (owned by the caller: json_decref it), and a lazy
+ * payload not parsed yet is parsed for this call only, not cached: one pass over a whole log
+ * (an export) then holds one parsed payload at a time, not all of them.
+ */
+json_t *ev_payload_new(const struct ev_log *log, const struct ev *e);
 /* The event with that 1-based id, or NULL. Stable for the log's lifetime. */
 const struct ev *ev_log_get(const struct ev_log *log, int64_t id);
 
@@ -214,8 +249,8 @@ struct ev_producer_ops {
 
 struct ev_producer {
 	const struct ev_producer_ops *ops;
-	void *self;	     /* borrowed */
-	struct ev_log *log;  /* borrowed: where the producer appends */
+	void *self;	    /* borrowed */
+	struct ev_log *log; /* borrowed: where the producer appends */
 };
 
 /* ---- JSON codec of one event (src/event/json.c) ----------------------------------------
@@ -261,6 +296,47 @@ bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct 
 bool ev_from_json_lazy(struct ev_log *log, const json_t *obj, struct ev *out,
 		       struct ev_json_info *info, struct diags *diags, const char *file,
 		       const char *pointer);
+/* ---- fast reading of one event's text with yajl's SAX parser (src/event/yread.c) ------
+ * The history import's hot path. It fills a record straight from the text, with no jansson
+ * tree, for the events it is sure of; for anything else (a syntax error, a number or an escape
+ * jansson could read differently or refuse, duplicate keys, odd shapes, anything that would
+ * warn) it gives up and the caller reads that event with jansson and ev_from_json_lazy, so the
+ * result, warnings and errors are always exactly theirs. Reading needs no log, so it may run on
+ * any thread; ev_yraw_finish (interning) runs on the log's thread.
+ */
+#define EV_YRAW_STRS 6
+
+/* One event read by ev_yread, before its strings are interned. Plain data. */
+struct ev_yraw {
+	struct ev e; /* typed strings still 0; holds references to payload and extra */
+	struct ev_json_info info;
+	int nstr;
+	struct {
+		const char *s; /* borrowed from the text, or owned when `owned` */
+		uint32_t len;
+		uint8_t field; /* which ev_str_t of e (yread.c) */
+		bool owned;
+	} str[EV_YRAW_STRS];
+};
+
+struct ev_yreader;
+/* A reader for one thread; owned by the caller (ev_yreader_free). Make the readers before
+ * starting the threads that use them (the first fills lookup tables shared by all). */
+struct ev_yreader *ev_yreader_new(void);
+void ev_yreader_free(struct ev_yreader *r);
+/*
+ * Reads one HistoryEvent object from text[0..len) (borrowed: it must outlive *raw). True with
+ * *raw filled (ev_yraw_finish or ev_yraw_fini it); false when the caller must read the event
+ * with jansson (*raw then holds nothing).
+ */
+bool ev_yread(struct ev_yreader *r, const char *text, size_t len, struct ev_yraw *raw);
+/* Interns raw's strings into log: *out and *info as ev_from_json_lazy gives them. Takes raw's
+ * references (raw is left empty). */
+void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
+		    struct ev_json_info *info);
+/* Drops what raw holds (an empty raw is a no-op). */
+void ev_yraw_fini(struct ev_yraw *raw);
+
 /* A new HistoryEvent object (owned by the caller), timestamp = start_epoch_ms + e->t_ms. */
 json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_epoch_ms);
 

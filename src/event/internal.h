@@ -13,7 +13,66 @@
  */
 bool ev_json_text_ok(const char *text, size_t len);
 
-/* True when e (a record of log) holds its payload as unparsed text (log.c). */
-bool ev_payload_is_text(const struct ev_log *log, const struct ev *e);
+/* True when e (a record of log) holds its payload as unparsed text or a recipe (log.c). */
+bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e);
+
+/* Which payload member (input, output, parameters) a details object of that key carries, or
+ * NULL; whether `member` is one of its botocore members (json.c). Keys from ev_details_key. */
+const char *ev_json_payload_key(const char *details_key);
+bool ev_json_has_member(const char *details_key, const char *member);
+
+/* ---- the yajl event reader's token rules and tables (ytoken.c, used by yread.c) ---- */
+
+/* Which ev_str_t field of a record a read string goes to. */
+enum ev_yfield {
+	EV_YF_RAW_TYPE,
+	EV_YF_STATE,
+	EV_YF_ERROR,
+	EV_YF_CAUSE,
+	EV_YF_RTYPE,
+	EV_YF_RESOURCE
+};
+
+/* What ev_from_json reads of a type's details. */
+struct ev_ytype {
+	const char *details_key, *pk; /* pk: the payload member or NULL */
+	size_t details_len, pk_len;
+	bool has_name, has_index, evaluation;
+};
+
+/* Type names by hash (open addressing; 62 names in 128 slots) and each type's facts. */
+#define EV_YNAME_SLOTS 128
+struct ev_ytables {
+	struct ev_ytype types[EV_TYPE_COUNT];
+	struct {
+		const char *name;
+		size_t len;
+		int type;
+	} names[EV_YNAME_SLOTS];
+};
+
+/* The date part (up to the T) of the last timestamp time_parse accepted, and its day. */
+struct ev_ydays {
+	char text[11];
+	int64_t day;
+	bool ok;
+};
+
+/* Fills t (also the lookup tables of ev_details_key and json.c's members_of, which fill on
+ * first use: readers on other threads then only read them). */
+void ev_ytables_init(struct ev_ytables *t);
+/* ev_type_from_name for s[0..n) (borrowed). */
+enum ev_type ev_ytype_of(const struct ev_ytables *t, const unsigned char *s, size_t n);
+/* The field a details member k[0..n) with a string value goes to (read_typed), or -1. */
+int ev_ytyped_field(const struct ev_ytype *ti, const unsigned char *k, size_t n);
+/* Strict UTF-8 as jansson checks it (no overlong forms, surrogates, beyond U+10FFFF). */
+bool ev_yutf8_strict(const unsigned char *s, size_t n);
+/* True when some byte of s[0..n) is >= 0x80. */
+bool ev_yhas_high(const unsigned char *s, size_t n);
+/* A plain integer of at most 18 digits into *out; false for anything else. */
+bool ev_yinteger(const char *s, size_t n, int64_t *out);
+/* A timestamp string's epoch milliseconds as ev_time_parse reads it: 1, or 0 when it is not a
+ * usable time, or -1 when the reader should leave the event to jansson. c: the reader's cache. */
+int ev_ytime(struct ev_ydays *c, const unsigned char *s, size_t n, int64_t *ms);
 
 #endif

@@ -157,6 +157,16 @@ static bool has_member(const char *details_key, const char *member)
 	return false;
 }
 
+const char *ev_json_payload_key(const char *details_key)
+{
+	return payload_key(details_key);
+}
+
+bool ev_json_has_member(const char *details_key, const char *member)
+{
+	return has_member(details_key, member);
+}
+
 /* ---- reading ---- */
 
 static void warn(struct diags *diags, const char *file, const char *ptr, const char *member,
@@ -371,7 +381,9 @@ static json_t *payload_string(const struct ev_log *log, const struct ev *e)
 {
 	if (json_is_true(json_object_get(e->extra, RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
-	char *text = dump_compact(ev_payload(log, e));
+	json_t *v = ev_payload_new(log, e);
+	char *text = dump_compact(v);
+	json_decref(v);
 	json_t *s = json_string(text ? text : "null");
 	free(text);
 	return s;

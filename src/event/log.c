@@ -4,11 +4,24 @@
  * then stay at 4,096: a log of a few events (a Distributed Map child execution) costs a few
  * KiB, not a 4,096-record chunk, and the chunk of an id is still found with O(1) arithmetic.
  * Strings are interned in an open-addressing hash table that also starts small.
+ *
+ * Lazy payloads, kept as text (an import) or as a recipe (ev_log_append_made), are marked in a
+ * bitset by record and parsed into a side array on first read, all in one side structure made
+ * on the first lazy payload. Recipes sit in one byte array (a maker number, then the recipe's
+ * bytes); a list in record order says which record's is where, searched by bisection: a read
+ * is O(log n) and a record costs 8 bytes in the list, a bit, and its recipe (1 + n bytes),
+ * not stored again when it equals the last recipe appended (a Task's Succeeded and Exited,
+ * when no other recipe came between).
  */
 #include "internal.h"
 
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define FIRST_BITS   4	/* the first chunk holds 16 records */
 #define BIG_BITS     12 /* chunks stop growing at 4,096 */
@@ -19,7 +32,8 @@
 struct ev_log {
 	struct ev **chunks;
 	size_t chunk_count, chunk_cap;
-	size_t count, capacity; /* records held / room in the chunks allocated so far */
+	size_t count;		    /* records held */
+	struct ev *tail, *tail_end; /* the next free slot and the end of its chunk */
 
 	char **strings; /* strings[0] is unused: id 0 means absent */
 	size_t string_count, string_cap;
@@ -28,12 +42,29 @@ struct ev_log {
 
 	struct ev_log_meta meta;
 
-	/* Lazy payloads (payload.c): bit i set when record i holds its payload as text; the
-	 * parsed values, made on first ev_payload, by record (both NULL until needed). */
-	uint64_t *text_bits;
-	size_t text_words;
+	/* Lazy payloads; NULL until the first (a simulated child's log, of which a Distributed
+	 * Map keeps thousands at once, has none). */
+	struct lazy *lazy;
+};
+
+struct lazy {
+	/* Bit i set when record i holds its payload as text or a recipe; the parsed values,
+	 * made on first ev_payload, by record (NULL until needed). */
+	uint64_t *bits;
+	size_t words;
 	json_t **parsed;
 	size_t parsed_len;
+
+	/* Recipes: `list` names the records that have one, in record order. */
+	const struct ev_maker *makers[EV_MAKERS_MAX];
+	size_t maker_count;
+	struct made {
+		uint32_t rec; /* record index (id - 1) */
+		uint32_t at;  /* its maker's number, then the recipe, at recipes[at] */
+	} * list;
+	size_t len, cap;
+	unsigned char *recipes;
+	size_t recipes_len, recipes_cap;
 };
 
 struct ev_log *ev_log_new(void)
@@ -74,15 +105,25 @@ void ev_log_free(struct ev_log *log)
 {
 	if (!log)
 		return;
-	for (size_t i = 0; i < log->count; i++) {
-		struct ev *e = slot_of(log, i);
-		json_decref(e->payload);
-		json_decref(e->extra);
+	size_t left = log->count;
+	for (size_t c = 0; c < log->chunk_count && left; c++) {
+		size_t n = chunk_len(c) < left ? chunk_len(c) : left;
+		for (struct ev *e = log->chunks[c]; e < log->chunks[c] + n; e++) {
+			json_decref(e->payload);
+			json_decref(e->extra);
+		}
+		left -= n;
 	}
-	for (size_t i = 0; i < log->parsed_len; i++)
-		json_decref(log->parsed[i]);
-	free(log->parsed);
-	free(log->text_bits);
+	struct lazy *z = log->lazy;
+	if (z) {
+		for (size_t i = 0; i < z->parsed_len; i++)
+			json_decref(z->parsed[i]);
+		free(z->parsed);
+		free(z->bits);
+		free(z->list);
+		free(z->recipes);
+		free(z);
+	}
 	for (size_t c = 0; c < log->chunk_count; c++)
 		free(log->chunks[c]);
 	free(log->chunks);
@@ -93,12 +134,17 @@ void ev_log_free(struct ev_log *log)
 	free(log);
 }
 
-static uint32_t hash_str(const char *s)
+static uint32_t hash_n(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
+}
+
+static uint32_t hash_str(const char *s)
+{
+	return hash_n(s, strlen(s));
 }
 
 static void table_insert(struct ev_log *log, uint32_t id)
@@ -121,18 +167,25 @@ static void table_grow(struct ev_log *log)
 
 ev_str_t ev_log_intern(struct ev_log *log, const char *s)
 {
-	if (!s || !*s)
+	return s ? ev_log_intern_n(log, s, strlen(s)) : 0;
+}
+
+ev_str_t ev_log_intern_n(struct ev_log *log, const char *s, size_t len)
+{
+	if (len == 0)
 		return 0;
 	size_t mask = log->table_size - 1;
-	for (size_t i = hash_str(s) & mask; log->table[i]; i = (i + 1) & mask)
-		if (strcmp(log->strings[log->table[i]], s) == 0)
+	for (size_t i = hash_n(s, len) & mask; log->table[i]; i = (i + 1) & mask) {
+		const char *t = log->strings[log->table[i]];
+		if (strncmp(t, s, len) == 0 && t[len] == '\0')
 			return log->table[i];
+	}
 	if (log->string_count == log->string_cap) {
 		log->string_cap *= 2;
 		log->strings = xrealloc(log->strings, log->string_cap * sizeof(char *));
 	}
 	uint32_t id = (uint32_t)log->string_count++;
-	log->strings[id] = xstrdup(s);
+	log->strings[id] = xstrndup(s, len);
 	if (log->string_count * 2 > log->table_size)
 		table_grow(log);
 	else
@@ -145,74 +198,219 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 	return s && s < log->string_count ? log->strings[s] : NULL;
 }
 
+/* A big chunk is filled to its end unless the log stops there: its pages are made present in
+ * one call rather than by one page fault per 4 KiB on first touch (those faults were a tenth
+ * of a 100,000-item simulation's time, as the pool's are in base/pool.c); advice only. */
+static void prefault(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE); /* once per chunk of 4,096 records */
+	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t to = ((uintptr_t)p + size) & ~(page - 1);
+	int saved = errno; /* advice only: a kernel without it changes nothing, errno included */
+	if (to > from)
+		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
+	errno = saved;
+#else
+	(void)p;
+	(void)size;
+#endif
+}
+
 int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 {
-	if (log->count == log->capacity) {
+	if (log->tail == log->tail_end) {
 		if (log->chunk_count == log->chunk_cap) {
 			log->chunk_cap = log->chunk_cap ? log->chunk_cap * 2 : 4;
 			log->chunks = xrealloc(log->chunks, log->chunk_cap * sizeof(*log->chunks));
 		}
 		size_t n = chunk_len(log->chunk_count);
-		log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
-		log->capacity += n;
+		log->tail = log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
+		if (n == (size_t)1 << BIG_BITS)
+			prefault(log->tail, n * sizeof(struct ev));
+		log->tail_end = log->tail + n;
 	}
-	struct ev *slot = slot_of(log, log->count);
+	struct ev *slot = log->tail++; /* slot_of(log, log->count), without the search */
 	*slot = *e;
 	slot->id = (int64_t)++log->count;
 	return slot->id;
 }
 
+/* Marks record id as lazy. */
+static void mark_lazy(struct ev_log *log, int64_t id)
+{
+	size_t i = (size_t)id - 1, word = i / 64;
+	if (!log->lazy)
+		log->lazy = xcalloc(1, sizeof(*log->lazy));
+	struct lazy *z = log->lazy;
+	if (word >= z->words) {
+		size_t n = z->words ? z->words : 16;
+		while (n <= word)
+			n *= 2;
+		z->bits = xrealloc(z->bits, n * sizeof(uint64_t));
+		memset(z->bits + z->words, 0, (n - z->words) * sizeof(uint64_t));
+		z->words = n;
+	}
+	z->bits[word] |= (uint64_t)1 << (i % 64);
+}
+
 int64_t ev_log_append_text(struct ev_log *log, const struct ev *e)
 {
 	int64_t id = ev_log_append(log, e);
-	if (!json_is_string(e->payload))
-		return id;
-	size_t i = (size_t)id - 1, word = i / 64;
-	if (word >= log->text_words) {
-		size_t n = log->text_words ? log->text_words : 16;
-		while (n <= word)
-			n *= 2;
-		log->text_bits = xrealloc(log->text_bits, n * sizeof(uint64_t));
-		memset(log->text_bits + log->text_words, 0,
-		       (n - log->text_words) * sizeof(uint64_t));
-		log->text_words = n;
-	}
-	log->text_bits[word] |= (uint64_t)1 << (i % 64);
+	if (json_is_string(e->payload))
+		mark_lazy(log, id);
 	return id;
 }
 
-bool ev_payload_is_text(const struct ev_log *log, const struct ev *e)
+/* A limit of the recipe store is passed: no silent truncation of an index, ever. */
+static void recipe_limit(const char *what)
 {
-	if (!log->text_bits || e->id < 1 || (size_t)e->id > log->count)
+	fprintf(stderr, "stepscope: event log: %s\n", what);
+	abort();
+}
+
+/* The number of maker mk in m, registered on first use. */
+static unsigned char maker_number(struct lazy *m, const struct ev_maker *mk)
+{
+	for (size_t k = 0; k < m->maker_count; k++)
+		if (m->makers[k] == mk)
+			return (unsigned char)k;
+	if (m->maker_count >= EV_MAKERS_MAX)
+		recipe_limit("more payload makers than EV_MAKERS_MAX");
+	m->makers[m->maker_count] = mk;
+	return (unsigned char)m->maker_count++;
+}
+
+/* Where the recipe (maker k, n bytes) is kept: the previous one's place when equal. */
+static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe, size_t n)
+{
+	if (m->len) {
+		const unsigned char *last = m->recipes + m->list[m->len - 1].at;
+		if (last[0] == k && memcmp(last + 1, recipe, n) == 0)
+			return m->list[m->len - 1].at;
+	}
+	if (m->recipes_len + 1 + n > m->recipes_cap) {
+		m->recipes_cap = m->recipes_cap ? m->recipes_cap * 2 : 1024;
+		m->recipes = xrealloc(m->recipes, m->recipes_cap);
+	}
+	if (m->recipes_len > UINT32_MAX)
+		recipe_limit("over 4 GiB of payload recipes");
+	uint32_t at = (uint32_t)m->recipes_len;
+	m->recipes[at] = k;
+	memcpy(m->recipes + at + 1, recipe, n);
+	m->recipes_len += 1 + n;
+	return at;
+}
+
+int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
+			   const void *recipe)
+{
+	assert(!e->payload && maker->recipe_len > 0 && maker->recipe_len <= EV_RECIPE_MAX);
+	if (!log->lazy)
+		log->lazy = xcalloc(1, sizeof(*log->lazy));
+	struct lazy *m = log->lazy;
+	struct ev r = *e;
+	r.payload = json_null(); /* a stand-in: the record has a payload */
+	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len);
+	int64_t id = ev_log_append(log, &r);
+	if (id - 1 > (int64_t)UINT32_MAX)
+		recipe_limit("a payload recipe past record 2^32");
+	if (m->len == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 256;
+		m->list = xrealloc(m->list, m->cap * sizeof(*m->list));
+	}
+	m->list[m->len++] = (struct made){(uint32_t)(id - 1), at};
+	mark_lazy(log, id);
+	return id;
+}
+
+/* e is record i of the log, or a copy of it (recon.c reads copies): same id, type, time,
+ * state and payload pointer. */
+static bool is_record(const struct ev_log *log, size_t i, const struct ev *e)
+{
+	const struct ev *r = slot_of(log, i);
+	return r == e || (r->type == e->type && r->t_ms == e->t_ms && r->state == e->state &&
+			  r->payload == e->payload);
+}
+
+bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e)
+{
+	const struct lazy *z = log->lazy;
+	if (!z || e->id < 1 || (size_t)e->id > log->count)
 		return false;
 	size_t i = (size_t)e->id - 1;
-	return i / 64 < log->text_words && (log->text_bits[i / 64] >> (i % 64) & 1) &&
-	       slot_of(log, i) == e;
+	return i / 64 < z->words && (z->bits[i / 64] >> (i % 64) & 1) && is_record(log, i, e);
+}
+
+/* The payload of record i as its maker writes it from its recipe, parsed; NULL when out of
+ * memory. */
+static json_t *made_payload(const struct ev_log *log, size_t i)
+{
+	const struct lazy *m = log->lazy;
+	size_t lo = 0, hi = m->len; /* the list is sorted by record */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->list[mid].rec < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	assert(lo < m->len && m->list[lo].rec == i);
+	const unsigned char *r = m->recipes + m->list[lo].at;
+	struct strbuf sb;
+	sb_init(&sb);
+	m->makers[r[0]]->write(r + 1, &sb);
+	json_t *v =
+	    json_loadb(sb.data ? sb.data : "", sb.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	sb_fini(&sb);
+	return v;
+}
+
+/* The lazy payload of record i (e), parsed or made now; NULL when out of memory. Owned by the
+ * caller. */
+static json_t *lazy_value(const struct ev_log *log, size_t i, const struct ev *e)
+{
+	/* Checked before it was appended (ev_json_text_ok), or a maker's own text: only memory
+	 * can fail. */
+	return json_is_string(e->payload)
+		   ? json_loadb(json_string_value(e->payload), json_string_length(e->payload),
+				JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
+		   : made_payload(log, i);
 }
 
 json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 {
-	if (!e || !ev_payload_is_text(log, e))
+	if (!e || !ev_payload_is_lazy(log, e))
 		return e ? e->payload : NULL;
 	/* The cache is the log's own memory: filling it does not change what a reader sees. */
 	struct ev_log *w = (struct ev_log *)log;
 	size_t i = (size_t)e->id - 1;
-	if (i >= w->parsed_len) {
+	struct lazy *z = w->lazy;
+	if (i >= z->parsed_len) {
 		size_t n = w->count;
-		w->parsed = xrealloc(w->parsed, n * sizeof(json_t *));
-		memset(w->parsed + w->parsed_len, 0, (n - w->parsed_len) * sizeof(json_t *));
-		w->parsed_len = n;
+		z->parsed = xrealloc(z->parsed, n * sizeof(json_t *));
+		memset(z->parsed + z->parsed_len, 0, (n - z->parsed_len) * sizeof(json_t *));
+		z->parsed_len = n;
 	}
-	if (!w->parsed[i]) {
-		json_t *v =
-		    json_loadb(json_string_value(e->payload), json_string_length(e->payload),
-			       JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-		/* Checked before it was appended (ev_json_text_ok); only memory can fail. */
+	if (!z->parsed[i]) {
+		json_t *v = lazy_value(log, i, e);
 		if (!v)
 			return e->payload;
-		w->parsed[i] = v;
+		z->parsed[i] = v;
 	}
-	return w->parsed[i];
+	return z->parsed[i];
+}
+
+json_t *ev_payload_new(const struct ev_log *log, const struct ev *e)
+{
+	if (!e || !ev_payload_is_lazy(log, e))
+		return e ? json_incref(e->payload) : NULL;
+	size_t i = (size_t)e->id - 1;
+	const struct lazy *z = log->lazy;
+	if (i < z->parsed_len && z->parsed[i])
+		return json_incref(z->parsed[i]);
+	json_t *v = lazy_value(log, i, e);
+	return v ? v : json_incref(e->payload);
 }
 
 size_t ev_log_count(const struct ev_log *log)

@@ -127,7 +127,9 @@ static json_int_t payload_bytes(const struct ev_log *log, int64_t id)
 	if (json_is_string(e->payload) && e->extra &&
 	    json_is_true(json_object_get(e->extra, "x-stepscope-raw")))
 		return (json_int_t)json_string_length(e->payload);
-	char *s = doc_dumps(ev_payload(log, e), JSON_COMPACT | JSON_ENCODE_ANY);
+	json_t *v = ev_payload_new(log, e); /* not cached: a trace reads every payload once */
+	char *s = doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(v);
 	json_int_t n = s ? (json_int_t)strlen(s) : 0;
 	free(s);
 	return n;

@@ -11,6 +11,10 @@
  * helper also frees the values it made, once the caller is done with them: glibc's malloc
  * slows down markedly when one thread frees what another allocated.
  *
+ * Each event is read by yajl's SAX parser into a record (ev_yread, src/event/yread.c); an event
+ * that reader is not sure of is parsed by jansson as before and the caller's function gets
+ * the jansson value instead. STEPSCOPE_IMPORT=jansson makes every event go through jansson.
+ *
  * Before jansson sees an event, the whitespace between its tokens is dropped: the AWS CLI
  * indents by four spaces (a third of a file) and jansson pays for every byte. Whitespace that
  * separates two word characters is kept as one space, so no invalid text (`tr ue`, `1 2`)
@@ -33,7 +37,10 @@ enum { FREE, HELPER, DONE, CALLER, USED };
 struct slot {
 	struct hist_piece piece;
 	_Atomic int state;
-	json_t *value; /* the helper's parse; the caller takes it in state DONE */
+	/* The helper's read, which the caller takes in state DONE: raw when fast, else value. */
+	bool fast;
+	json_t *value;
+	struct ev_yraw raw;
 };
 
 /* A batch is shared by the caller and the helper: the last one to let go frees it. */
@@ -55,6 +62,7 @@ struct hist_batcher {
 	struct hist_batch *garbage;	/* under mu: batches for the helper to let go of */
 	char *buf[2]; /* scratch for squeezing: [0] the caller's, [1] the helper's */
 	size_t cap[2];
+	struct ev_yreader *yr[2]; /* [0] the caller's, [1] the helper's; NULL: jansson only */
 };
 
 static bool is_ws(char c)
@@ -111,6 +119,26 @@ static json_t *parse_piece(struct hist_batcher *b, int who, const struct hist_pi
 	return json_loadb(b->buf[who], n, JSON_DECODE_ANY, NULL);
 }
 
+/* Reads one event with the scratch of `who`: true with *raw filled (yajl), else false with
+ * *value (jansson's parse, NULL when it refuses the text). */
+static bool read_piece(struct hist_batcher *b, int who, const struct hist_piece *pc,
+		       struct ev_yraw *raw, json_t **value)
+{
+	*value = NULL;
+	if (b->yr[who] && ev_yread(b->yr[who], pc->start, pc->len, raw))
+		return true;
+	*value = parse_piece(b, who, pc);
+	return false;
+}
+
+static void slot_fini(struct slot *sl)
+{
+	if (sl->fast)
+		ev_yraw_fini(&sl->raw);
+	else
+		json_decref(sl->value);
+}
+
 static void batch_release(struct hist_batch *bt)
 {
 	if (!bt || atomic_fetch_sub(&bt->refs, 1) != 1)
@@ -119,7 +147,7 @@ static void batch_release(struct hist_batch *bt)
 	for (size_t i = 0; i < bt->count; i++) {
 		int st = atomic_load(&bt->slots[i].state);
 		if (st == DONE || st == USED)
-			json_decref(bt->slots[i].value);
+			slot_fini(&bt->slots[i]);
 	}
 	free(bt);
 }
@@ -131,11 +159,12 @@ static void help(struct hist_batcher *b, struct hist_batch *bt)
 		int expect = FREE;
 		if (!atomic_compare_exchange_strong(&bt->slots[i].state, &expect, HELPER))
 			break;
-		json_t *v = parse_piece(b, 1, &bt->slots[i].piece);
-		bt->slots[i].value = v;
+		/* Once the caller has taken the slot over it never reads these fields. */
+		struct slot *sl = &bt->slots[i];
+		sl->fast = read_piece(b, 1, &sl->piece, &sl->raw, &sl->value);
 		expect = HELPER;
-		if (!atomic_compare_exchange_strong(&bt->slots[i].state, &expect, DONE)) {
-			json_decref(v); /* the caller took it over */
+		if (!atomic_compare_exchange_strong(&sl->state, &expect, DONE)) {
+			slot_fini(sl); /* the caller took it over */
 			break;
 		}
 	}
@@ -181,6 +210,12 @@ static void *helper(void *arg)
 struct hist_batcher *hist_batcher_new(void)
 {
 	struct hist_batcher *b = xcalloc(1, sizeof(*b));
+	const char *mode = getenv("STEPSCOPE_IMPORT");
+	if (!mode || strcmp(mode, "jansson") != 0) {
+		/* Both made here: the first one fills tables the helper then only reads. */
+		b->yr[0] = ev_yreader_new();
+		b->yr[1] = ev_yreader_new();
+	}
 	pthread_mutex_init(&b->mu, NULL);
 	pthread_cond_init(&b->cv, NULL);
 	return b;
@@ -204,6 +239,8 @@ void hist_batcher_free(struct hist_batcher *b)
 	pthread_mutex_destroy(&b->mu);
 	free(b->buf[0]);
 	free(b->buf[1]);
+	ev_yreader_free(b->yr[0]);
+	ev_yreader_free(b->yr[1]);
 	free(b);
 }
 
@@ -235,19 +272,23 @@ static void offer(struct hist_batcher *b, struct hist_batch *bt)
 	pthread_mutex_unlock(&b->mu);
 }
 
-/* An event for the caller: the helper's parse when it is done (*theirs), else its own. */
-static json_t *take(struct hist_batcher *b, struct slot *sl, bool *theirs)
+/* An event for the caller: the helper's read when it is done (true: *raw or *value point into
+ * the slot), else its own (false: into mine, or *value). */
+static bool take(struct hist_batcher *b, struct slot *sl, struct ev_yraw *mine,
+		 struct ev_yraw **raw, json_t **value)
 {
 	int st = atomic_load(&sl->state);
-	*theirs = false;
 	for (;;) {
 		if (st == DONE) {
-			*theirs = true;
-			return sl->value;
+			*raw = sl->fast ? &sl->raw : NULL;
+			*value = sl->value;
+			return true;
 		}
 		/* FREE or HELPER: the caller takes it (a helper mid-parse drops its copy). */
-		if (atomic_compare_exchange_weak(&sl->state, &st, CALLER))
-			return parse_piece(b, 0, &sl->piece);
+		if (atomic_compare_exchange_weak(&sl->state, &st, CALLER)) {
+			*raw = read_piece(b, 0, &sl->piece, mine, value) ? mine : NULL;
+			return false;
+		}
 	}
 }
 
@@ -262,6 +303,7 @@ struct hist_batch *hist_batcher_submit(struct hist_batcher *b, const struct hist
 		bt->slots[i].piece = pieces[i];
 		atomic_init(&bt->slots[i].state, FREE);
 		bt->slots[i].value = NULL;
+		bt->slots[i].fast = false;
 	}
 	offer(b, bt);
 	return bt;
@@ -282,14 +324,19 @@ void hist_batcher_drop(struct hist_batch *bt)
 bool hist_batcher_deliver(struct hist_batcher *b, struct hist_batch *bt, size_t first,
 			  hist_stream_event_fn fn, void *ctx)
 {
-	bool ok = true, theirs, any = false;
+	bool ok = true, any = false;
 	for (size_t i = 0; i < bt->count && ok; i++) {
-		json_t *v = take(b, &bt->slots[i], &theirs);
-		ok = v && fn(ctx, v, first + i);
-		if (theirs)
+		struct ev_yraw mine, *raw;
+		json_t *v;
+		bool theirs = take(b, &bt->slots[i], &mine, &raw, &v);
+		ok = (raw || v) && fn(ctx, raw ? NULL : v, raw, first + i);
+		if (theirs) {
 			atomic_store(&bt->slots[i].state, USED); /* freed with the batch */
-		else
+		} else if (raw) {
+			ev_yraw_fini(raw);
+		} else {
 			json_decref(v);
+		}
 		any = any || theirs;
 	}
 	if (!any) {

@@ -39,12 +39,42 @@ struct hist_importer {
 	struct hist_describe desc;
 	size_t pages, pages_with_token;
 	size_t warned[W_KIND_COUNT];
+	/* Kept as events arrive, so finishing the usual history skips whole passes: ids strictly
+	 * ascending (no sort, no duplicates), every previousEventId below its id and not negative
+	 * (nothing to warn about when ids are dense), how many events lack a usable time. */
+	bool ascending, links_ok;
+	size_t no_time;
 };
+
+/* Appends p (taken) and keeps the facts above. */
+static void push(struct hist_importer *imp, const struct pending *p)
+{
+	if (imp->evs.len > 0 && imp->evs.items[imp->evs.len - 1].e.id >= p->e.id)
+		imp->ascending = false;
+	if (p->e.prev < 0 || p->e.prev >= p->e.id)
+		imp->links_ok = false;
+	imp->no_time += !p->has_time;
+	VEC_PUSH(imp->evs, *p);
+}
+
+/* The facts above from scratch (after events were dropped). */
+static void recount(struct hist_importer *imp)
+{
+	size_t n = imp->evs.len;
+	imp->evs.len = 0;
+	imp->ascending = imp->links_ok = true;
+	imp->no_time = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct pending p = imp->evs.items[i];
+		push(imp, &p);
+	}
+}
 
 struct hist_importer *hist_importer_new(void)
 {
 	struct hist_importer *imp = xcalloc(1, sizeof(*imp));
 	imp->log = ev_log_new();
+	imp->ascending = imp->links_ok = true;
 	return imp;
 }
 
@@ -96,7 +126,7 @@ static bool add_event(struct hist_importer *imp, const json_t *obj, int32_t page
 	p.has_time = info.has_time;
 	p.payload_text = info.payload_text;
 	p.epoch_ms = info.epoch_ms;
-	VEC_PUSH(imp->evs, p);
+	push(imp, &p);
 	return true;
 }
 
@@ -165,9 +195,28 @@ struct streamed {
 	struct diags *diags;
 };
 
-static bool stream_event(void *ctx, const json_t *event, size_t index)
+/* An event yajl read (ev_yread): as add_event gives it, with no diagnostics possible. */
+static void add_raw(struct hist_importer *imp, struct ev_yraw *raw, size_t index)
+{
+	struct pending p = {.seq = (uint32_t)imp->evs.len,
+			    .doc = (uint32_t)(imp->names.len - 1),
+			    .page = -1,
+			    .index = (uint32_t)index};
+	struct ev_json_info info;
+	ev_yraw_finish(imp->log, raw, &p.e, &info);
+	p.has_time = info.has_time;
+	p.payload_text = info.payload_text;
+	p.epoch_ms = info.epoch_ms;
+	push(imp, &p);
+}
+
+static bool stream_event(void *ctx, const json_t *event, struct ev_yraw *raw, size_t index)
 {
 	struct streamed *st = ctx;
+	if (raw) {
+		add_raw(st->imp, raw, index);
+		return true;
+	}
 	return add_event(st->imp, event, -1, index, st->diags);
 }
 
@@ -179,6 +228,7 @@ static void roll_back(struct hist_importer *imp, size_t mark)
 		json_decref(imp->evs.items[i].e.extra);
 	}
 	imp->evs.len = mark;
+	recount(imp);
 }
 
 /*
@@ -307,9 +357,14 @@ static void drop_duplicates(struct hist_importer *imp, struct diags *diags)
 			json_decref(v[i].e.extra);
 			continue;
 		}
-		v[out++] = v[i];
+		if (out != i)
+			v[out] = v[i];
+		out++;
 	}
-	imp->evs.len = out;
+	if (out != imp->evs.len) {
+		imp->evs.len = out;
+		recount(imp);
+	}
 }
 
 /* Position (0-based) of the event with that recorded id in the sorted array, or -1. */
@@ -332,6 +387,9 @@ static void renumber(struct hist_importer *imp, struct diags *diags)
 	struct pending *v = imp->evs.items;
 	size_t n = imp->evs.len;
 	bool dense = v[n - 1].e.id == (int64_t)n;
+	/* Ids 1..n with every link pointing back (the usual history): nothing changes. */
+	if (dense && imp->links_ok)
+		return;
 	for (size_t i = 0; i < n && !dense; i++) {
 		int64_t want = i == 0 ? 1 : v[i - 1].e.id + 1;
 		if (v[i].e.id != want)
@@ -370,18 +428,16 @@ static void renumber(struct hist_importer *imp, struct diags *diags)
 	free(prev);
 }
 
-static void set_times(struct hist_importer *imp, struct diags *diags)
+/* Decides between recorded and order-based time (the times themselves are set by
+ * time_at, in the final pass); true for order-based. */
+static bool set_times(struct hist_importer *imp, struct diags *diags)
 {
 	struct pending *v = imp->evs.items;
-	size_t n = imp->evs.len, missing = 0;
-	for (size_t i = 0; i < n; i++)
-		missing += !v[i].has_time;
+	size_t n = imp->evs.len, missing = imp->no_time;
 	struct ev_log_meta *meta = ev_log_meta(imp->log);
 	if (missing == 0) {
 		meta->start_epoch_ms = v[0].epoch_ms;
-		for (size_t i = 0; i < n; i++)
-			v[i].e.t_ms = v[i].epoch_ms - v[0].epoch_ms;
-		return;
+		return false;
 	}
 	diags_add(
 	    diags, DIAG_WARNING, "synthetic-time", imp->names.items[v[0].doc], 0, 0, NULL,
@@ -390,8 +446,14 @@ static void set_times(struct hist_importer *imp, struct diags *diags)
 	    missing, n, HIST_SYNTHETIC_STEP_MS);
 	meta->synthetic_time = true;
 	meta->start_epoch_ms = imp->desc.has_start ? imp->desc.start_epoch_ms : 0;
-	for (size_t i = 0; i < n; i++)
-		v[i].e.t_ms = (int64_t)i * HIST_SYNTHETIC_STEP_MS;
+	return true;
+}
+
+/* Event i's time: milliseconds since the first event, or order-based. */
+static void time_at(struct pending *v, size_t i, bool synthetic)
+{
+	v[i].e.t_ms =
+	    synthetic ? (int64_t)i * HIST_SYNTHETIC_STEP_MS : v[i].epoch_ms - v[0].epoch_ms;
 }
 
 static void report_caps(struct hist_importer *imp, struct diags *diags)
@@ -426,17 +488,25 @@ struct ev_log *hist_importer_finish(struct hist_importer *imp, struct diags *dia
 			  "no history events found");
 		return NULL;
 	}
-	order(imp);
-	drop_duplicates(imp, diags);
+	/* Strictly ascending ids: already in order, no duplicates. */
+	if (!imp->ascending) {
+		order(imp);
+		drop_duplicates(imp, diags);
+	}
 	check_shape(imp, diags);
 	renumber(imp, diags);
-	set_times(imp, diags);
+	bool synthetic = set_times(imp, diags);
 	report_caps(imp, diags);
 	hist_describe_apply(&imp->desc, imp->log);
 	struct hist_recon *r = hist_recon_new();
 	struct pending *v = imp->evs.items;
 	size_t n = imp->evs.len;
+	/* One pass: times (each set before the event is seen as the next one), reconstruction,
+	 * appending. */
+	time_at(v, 0, synthetic);
 	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			time_at(v, i + 1, synthetic);
 		hist_recon_feed(r, &v[i].e, i + 1 < n ? &v[i + 1].e : NULL);
 		if (v[i].payload_text)
 			ev_log_append_text(imp->log, &v[i].e);
@@ -445,6 +515,8 @@ struct ev_log *hist_importer_finish(struct hist_importer *imp, struct diags *dia
 	}
 	hist_recon_free(r);
 	imp->evs.len = 0; /* the log owns the payloads now */
+	imp->ascending = imp->links_ok = true;
+	imp->no_time = 0;
 	struct ev_log *log = imp->log;
 	imp->log = ev_log_new();
 	return log;

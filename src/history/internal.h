@@ -13,8 +13,13 @@ void hist_describe_fini(struct hist_describe *d);
 /* Copies the execution and state machine names into the log's meta. */
 void hist_describe_apply(const struct hist_describe *d, struct ev_log *log);
 
-/* Called with every event object (borrowed) of a streamed page and its index; false stops. */
-typedef bool (*hist_stream_event_fn)(void *ctx, const json_t *event, size_t index);
+/*
+ * Called with every event of a streamed page and its index; false stops. The event is either
+ * raw (yajl's record, ev_yread: the function may take its references with ev_yraw_finish) or,
+ * when that reader was unsure, event (jansson's object, borrowed); the other is NULL.
+ */
+typedef bool (*hist_stream_event_fn)(void *ctx, const json_t *event, struct ev_yraw *raw,
+				     size_t index);
 /*
  * Reads text as one history page {"events": [...], ...}, one event at a time (stream.c).
  * False when the text is not exactly such a page of valid JSON: then the caller parses it
@@ -46,7 +51,7 @@ void hist_batcher_free(struct hist_batcher *b);
 struct hist_batch *hist_batcher_submit(struct hist_batcher *b, const struct hist_piece *pieces,
 				       size_t count);
 /*
- * Calls fn with each event's value in order (index first + i) on the calling thread, then
+ * Calls fn with each event in order (index first + i) on the calling thread, then
  * frees the batch (taken). False when jansson refuses an event or fn returns false. Batches
  * are delivered in the order they were submitted.
  */

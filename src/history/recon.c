@@ -12,6 +12,7 @@
  */
 #include "history.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,14 +72,41 @@ void hist_recon_free(struct hist_recon *r)
 
 /* ---- event classes ---- */
 
+/* The kinds below that are worked out from type names, once per type (reconstruction asks for
+ * them several times per event of a million-event history). */
+enum { K_ENTERED = 1, K_EXITED = 2, K_TASK = 4, K_FAILURE = 8 };
+static unsigned char kinds[EV_TYPE_COUNT];
+static pthread_once_t kinds_once = PTHREAD_ONCE_INIT;
+
+static bool name_is_task_event(enum ev_type t);
+static bool name_is_failure(enum ev_type t);
+
+static void kinds_init(void)
+{
+	for (int i = 0; i < EV_TYPE_COUNT; i++) {
+		enum ev_type t = (enum ev_type)i;
+		const char *n = ev_type_name(t);
+		kinds[i] = (unsigned char)((str_ends_with(n, "StateEntered") ? K_ENTERED : 0) |
+					   (str_ends_with(n, "StateExited") ? K_EXITED : 0) |
+					   (name_is_task_event(t) ? K_TASK : 0) |
+					   (name_is_failure(t) ? K_FAILURE : 0));
+	}
+}
+
+static bool has_kind(enum ev_type t, unsigned k)
+{
+	pthread_once(&kinds_once, kinds_init);
+	return (unsigned)t < EV_TYPE_COUNT && (kinds[t] & k);
+}
+
 static bool is_entered(enum ev_type t)
 {
-	return str_ends_with(ev_type_name(t), "StateEntered");
+	return has_kind(t, K_ENTERED);
 }
 
 static bool is_exited(enum ev_type t)
 {
-	return str_ends_with(ev_type_name(t), "StateExited");
+	return has_kind(t, K_EXITED);
 }
 
 static bool is_execution(enum ev_type t)
@@ -109,6 +137,11 @@ static bool is_parallel_container(enum ev_type t)
 /* Task, Lambda and Activity events: they belong to the visit of their predecessor. */
 static bool is_task_event(enum ev_type t)
 {
+	return has_kind(t, K_TASK);
+}
+
+static bool name_is_task_event(enum ev_type t)
+{
 	const char *n = ev_type_name(t);
 	return t != EV_TaskStateAborted && t != EV_TaskStateEntered && t != EV_TaskStateExited &&
 	       (strncmp(n, "Task", 4) == 0 || strncmp(n, "LambdaFunction", 14) == 0 ||
@@ -122,6 +155,11 @@ static bool is_scheduled(enum ev_type t)
 }
 
 static bool is_failure(enum ev_type t)
+{
+	return has_kind(t, K_FAILURE);
+}
+
+static bool name_is_failure(enum ev_type t)
 {
 	const char *n = ev_type_name(t);
 	return t != EV_ExecutionFailed && t != EV_ExecutionTimedOut && !is_map_iteration(t) &&

@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,57 @@ static bool skip_string(struct scan *s)
 	}
 }
 
+/* Nonzero when a byte of w equals the byte repeated in pat (exact: no false positives for
+ * "some byte matches", which is all it is used for). */
+static uint64_t has_byte(uint64_t w, uint64_t pat)
+{
+	uint64_t x = w ^ pat;
+	return (x - 0x0101010101010101u) & ~x & 0x8080808080808080u;
+}
+
+/* The offset of the first byte has_byte found in m (nonzero). Little-endian: its lowest set
+ * bit, which is always a true match; otherwise -1 (the caller looks byte by byte). */
+static int first_match(uint64_t m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+	return __builtin_ctzll(m) >> 3;
+#else
+	(void)m;
+	return -1;
+#endif
+}
+
+/*
+ * At '"': past the closing quote, or NULL. Eight bytes at a time up to the next quote or
+ * backslash (a payload string is JSON text full of \" escapes: finding each quote with memchr
+ * and looking back for backslashes costs more).
+ */
+static const char *string_end(const char *p, const char *end)
+{
+	const char *q = p + 1;
+	for (;;) {
+		uint64_t w, m = 0;
+		while (end - q >= 8) {
+			memcpy(&w, q, 8);
+			m = has_byte(w, 0x2222222222222222u) | has_byte(w, 0x5c5c5c5c5c5c5c5cu);
+			if (m)
+				break;
+			q += 8;
+		}
+		int k = m ? first_match(m) : -1;
+		if (k >= 0)
+			q += k;
+		else
+			while (q < end && *q != '"' && *q != '\\')
+				q++;
+		if (q >= end)
+			return NULL;
+		if (*q == '"')
+			return q + 1;
+		q += 2; /* a backslash and the character it escapes */
+	}
+}
+
 const char *hist_string_end(const char *p, const char *end)
 {
 	struct scan s = {p, end};
@@ -72,21 +124,27 @@ static bool skip_value(struct scan *s)
 		return true;
 	}
 	/* The bytes that matter inside a container; the loop skips the others in a tight run. */
+	/* \v and \f too: yajl takes them for whitespace, jansson refuses them (so does this). */
 	static const unsigned char stop[256] = {
-	    ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1};
+	    ['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1, ['\v'] = 1, ['\f'] = 1};
 	int depth = 0;
 	const char *p = s->p;
 	for (;;) {
+		/* Indentation: eight spaces at a time. */
+		uint64_t w;
+		while (s->end - p >= 8 && (memcpy(&w, p, 8), w == 0x2020202020202020u))
+			p += 8;
 		while (p < s->end && !stop[(unsigned char)*p])
 			p++;
 		if (p == s->end)
 			return false;
 		char c = *p;
+		if (c == '\v' || c == '\f')
+			return false;
 		if (c == '"') {
-			s->p = p;
-			if (!skip_string(s))
+			p = string_end(p, s->end);
+			if (!p)
 				return false;
-			p = s->p;
 			continue;
 		}
 		p++;

@@ -258,9 +258,7 @@ static json_t *item_input(struct sim_engine *e, struct sim_block *b, size_t i,
 	json_t *item = json_array_get(b->items, i);
 	if (b->batched)
 		return json_incref(item); /* ItemSelector was applied before batching */
-	json_t *sel = json_object_get(b->state->json, "ItemSelector");
-	if (!sel)
-		sel = json_object_get(b->state->json, "Parameters");
+	json_t *sel = sim_info(e, b->state)->item_selector; /* ItemSelector, else Parameters */
 	if (!sel)
 		return json_incref(item);
 	struct flow_env env;

@@ -84,6 +84,12 @@ static void facts(struct sim_state_info *info, const struct asl_state *st)
 	info->fixed_timeouts = sim_plain(st, paths, ARRAY_LEN(paths));
 	info->timeout_ms = seconds_ms(st, "TimeoutSeconds");
 	info->heartbeat_ms = seconds_ms(st, "HeartbeatSeconds");
+	info->assign = json_object_get(st->json, "Assign");
+	info->input_path = json_object_get(st->json, "InputPath");
+	info->output_path = json_object_get(st->json, "OutputPath");
+	info->item_selector = json_object_get(st->json, "ItemSelector");
+	if (!info->item_selector && st->type == ASL_MAP)
+		info->item_selector = json_object_get(st->json, "Parameters");
 }
 
 void sim_build_info(struct sim_engine *e)
@@ -137,10 +143,14 @@ static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
 
 struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st)
 {
+	if (st == e->info_last_state)
+		return e->info_last;
 	size_t mask = e->map.size - 1;
 	for (size_t h = ptr_hash(st, mask); e->map.keys[h]; h = (h + 1) & mask)
-		if (e->map.keys[h] == st)
-			return &e->info[e->map.vals[h]];
+		if (e->map.keys[h] == st) {
+			e->info_last_state = st;
+			return e->info_last = &e->info[e->map.vals[h]];
+		}
 	abort(); /* every state of the machine is in the map */
 }
 

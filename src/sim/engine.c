@@ -38,7 +38,7 @@ static bool closing(enum ev_type t)
 	       t == EV_ExecutionAborted;
 }
 
-static int64_t append(struct sim_engine *e, struct ev *ev, bool text)
+static int64_t append(struct sim_engine *e, struct ev *ev, const struct sim_envelope *made)
 {
 	int64_t limit = e->opt.history_event_limit;
 	/* A child execution's history has its own limit on AWS; only the parent's is enforced. */
@@ -51,7 +51,8 @@ static int64_t append(struct sim_engine *e, struct ev *ev, bool text)
 		return 0;
 	}
 	ev->t_ms = e->now - e->t0;
-	return text ? ev_log_append_text(e->log, ev) : ev_log_append(e->log, ev);
+	return made ? ev_log_append_made(e->log, ev, &sim_envelope_maker, made)
+		    : ev_log_append(e->log, ev);
 }
 
 int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
@@ -67,14 +68,15 @@ int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state 
 	/* State names are interned once in the execution's log; a child's log interns its own. */
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev, false);
+	return append(e, ev, NULL);
 }
 
-int64_t sim_emit_text(struct sim_engine *e, struct ev *ev, const struct asl_state *st)
+int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+		      const struct sim_envelope *r)
 {
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev, true);
+	return append(e, ev, r);
 }
 
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
@@ -121,7 +123,6 @@ static void run_free(struct sim_engine *e, struct sim_run *r)
 	sim_task_clear(r);
 	json_decref(r->input);
 	json_decref(r->output);
-	json_decref(r->exit_text);
 	json_decref(r->vars);
 	json_decref(r->assigned);
 	free(r->retry_counts);
@@ -284,6 +285,7 @@ void sim_free(struct sim_engine *e)
 		run_free(e, e->runs);
 	}
 	simq_fini(&e->q);
+	json_decref(e->cold_extra);
 	sim_children_free(e);
 	for (size_t i = 0; i < e->state_count; i++) {
 		json_decref(e->info[i].sched_extra);
@@ -365,7 +367,8 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 			run_free(e, run);
 		return;
 	}
-	sim_use_child(e, run->child);
+	if (run->child != e->cur) /* most work is the top execution's: no switch of logs */
+		sim_use_child(e, run->child);
 	switch ((enum sim_act)it->act) {
 	case ACT_ENTER:
 		sim_enter(e, run);
@@ -388,7 +391,8 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 	case ACT_EXEC_TIMEOUT:
 		break;
 	}
-	sim_use_child(e, NULL);
+	if (e->cur)
+		sim_use_child(e, NULL);
 }
 
 static void hit_limit(struct sim_engine *e)
@@ -438,8 +442,8 @@ bool sim_step(struct sim_engine *e)
 void sim_advance_to(struct sim_engine *e, int64_t t_ms)
 {
 	for (;;) {
-		const struct simq_item *it = simq_peek(&e->q);
-		if (e->finished || !it || it->t > t_ms)
+		struct simq_item it;
+		if (e->finished || !simq_peek(&e->q, &it) || it.t > t_ms)
 			break;
 		process_one(e);
 	}
@@ -465,8 +469,8 @@ int64_t sim_now(const struct sim_engine *e)
 
 int64_t sim_next_time(const struct sim_engine *e)
 {
-	const struct simq_item *it = simq_peek(&e->q);
-	return e->finished || !it ? -1 : it->t;
+	struct simq_item it;
+	return e->finished || !simq_peek(&e->q, &it) ? -1 : it.t;
 }
 
 enum sim_status sim_status(const struct sim_engine *e)

@@ -24,15 +24,20 @@
 /* ---- queue ---- */
 struct simq_item {
 	int64_t t;
-	uint64_t seq;
 	void *target; /* struct sim_run *, or NULL for engine-level work */
 	uint32_t gen;
 	int act;
 };
+/* An item as a bucket keeps it: its time is the bucket's, its sequence its place there. */
+struct simq_entry {
+	void *target;
+	uint32_t gen;
+	int32_t act;
+};
 /* The work due at one instant, in push order: items[head, len). */
 struct simq_bucket {
 	int64_t t;
-	struct simq_item *items;
+	struct simq_entry *items;
 	size_t head, len, cap;
 };
 struct simq {
@@ -42,13 +47,13 @@ struct simq {
 	size_t *heap, heap_len, heap_cap; /* live buckets, a binary min-heap by time */
 	size_t *slots, slot_cap; /* time -> live bucket (SIZE_MAX = empty), a power of two */
 	size_t len;		 /* items queued */
-	uint64_t next_seq;
+	size_t last;		 /* the live bucket pushed to last, SIZE_MAX = none */
 };
 void simq_init(struct simq *q);
 void simq_fini(struct simq *q);
 void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen);
-/* The earliest item (borrowed) or NULL. */
-const struct simq_item *simq_peek(const struct simq *q);
+/* The earliest item in *out; false when the queue is empty. */
+bool simq_peek(const struct simq *q, struct simq_item *out);
 bool simq_pop(struct simq *q, struct simq_item *out);
 size_t simq_len(const struct simq *q);
 
@@ -82,9 +87,13 @@ struct sim_state_info {
 	/* dead_result: a Task whose result nobody reads after the history: its output is its
 	 * result (plain_output), it ends its branch, and that branch is an INLINE Map's
 	 * iteration whose Map discards its results (ResultPath null, no ResultSelector, no
-	 * Assign). Its lambda:invoke envelope may be kept as text only (task.c, service.c). */
+	 * Assign). Its lambda:invoke envelope may be kept as a recipe only (task.c, service.c). */
 	bool dead_result;
 	int64_t timeout_ms, heartbeat_ms;
+	/* Fields read on every visit, looked up once (borrowed from the state's JSON, NULL when
+	 * absent): Assign, InputPath, OutputPath, and a Map's ItemSelector (else its legacy
+	 * Parameters). */
+	json_t *assign, *input_path, *output_path, *item_selector;
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */
 	const struct sim_service *service;
@@ -127,30 +136,50 @@ struct sim_child {
 	size_t spill_len;
 };
 
+/*
+ * A dead lambda:invoke result as a recipe (service.c): the envelope around a null Payload
+ * differs between calls only in its Date and request id, so the log keeps those 24 bytes
+ * and makes the envelope when someone reads it (ev_log_append_made).
+ */
+struct sim_envelope {
+	int64_t date_ms;       /* epoch ms of the Date header (whole seconds are shown) */
+	unsigned char rid[16]; /* the request id, a sim_uuid, as its 16 bytes */
+};
+
 struct sim_run {
+	/* What a dispatch reads first (engine.c), together at the start: with 100,000 live
+	 * iterations each dispatch's first touch of its run misses the cache, so one line
+	 * should serve the rest. */
+	uint32_t pending; /* queued work naming this run */
+	uint32_t gen;
+	int32_t item; /* innermost Map iteration index, -1 outside */
+	enum task_kind task_kind;
+	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
+	bool inside;	  /* Entered emitted, state not left yet */
+	bool exit_caught; /* Exited after a Catch: no *StateSucceeded */
+	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
+	 * Succeeded event's (exit_made); output is then a shared null whose out_size is the
+	 * envelope text's length (out_dead). */
+	bool exit_made, out_dead;
+	bool retry_live;  /* retry_counts hold this visit's counts (else all are 0) */
+	bool callback;	  /* .waitForTaskToken / .sync / activity */
+	bool result_made; /* the result is the envelope made from `recipe` (outcome.result NULL) */
+	bool timed_out, heartbeat_expired;
+	bool failed_in_task;	 /* the run failed because a task failed, uncaught */
+	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
+	const struct asl_state *state; /* the current state */
+	const struct asl_state *next;  /* the state ACT_ENTER enters */
+	struct sim_block *parent;      /* NULL for the top-level run */
+
 	struct sim_run *prev_live, *next_live; /* engine's list of runs */
 	struct sim_run *prev_sib, *next_sib;   /* the parent block's running children */
 	struct sim_run *next_dead;	       /* released during this dispatch */
-	struct sim_block *parent;	       /* NULL for the top-level run */
 	size_t index;			       /* iteration / branch index in parent */
-	int32_t item;			       /* innermost Map iteration index, -1 outside */
-	uint32_t gen;
-	uint32_t pending;	 /* queued work naming this run */
-	bool dead;		 /* finished or aborted; freed when pending reaches 0 */
-	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 
-	const struct asl_state *state; /* the current state */
-	const struct asl_state *next;  /* the state ACT_ENTER enters */
-	bool inside;		       /* Entered emitted, state not left yet */
-	json_t *input;		       /* raw input of the current/next state (owned) */
-	json_t *output;		       /* output waiting for ACT_EXIT (owned) */
-	/* A dead result's Exited payload: its JSON text as a string (owned, NULL = output's);
-	 * output is then a shared null whose out_size is the text's length (out_dead). */
-	json_t *exit_text;
-	bool out_dead;
+	json_t *input;			    /* raw input of the current/next state (owned) */
+	json_t *output;			    /* output waiting for ACT_EXIT (owned) */
 	struct sim_sized in_size, out_size; /* of input / output, when known */
 	const struct asl_state *exit_next;  /* where ACT_EXIT goes; NULL = end of run */
-	bool exit_caught;		    /* Exited after a Catch: no *StateSucceeded */
 	int64_t last;			    /* last event of this run's causal chain */
 	int64_t entered_id;		    /* the current state's Entered event */
 
@@ -159,19 +188,14 @@ struct sim_run {
 
 	int64_t *retry_counts; /* per retrier, for the current visit */
 	size_t retry_cap;
-	bool retry_live; /* retry_counts hold this visit's counts (else all are 0) */
 
 	/* Task */
-	enum task_kind task_kind;
 	const struct sim_state_info *task_info; /* the Task's, with its resource strings */
 	json_t *params;				/* effective input of the task (owned) */
 	int64_t timeout_ms, heartbeat_ms;	/* 0 = none */
 	int64_t task_started_ms;
-	bool callback;		    /* .waitForTaskToken / .sync / activity */
 	struct sim_outcome outcome; /* pending result of the running attempt */
-	bool result_text;	    /* outcome.result is the envelope's JSON text (a string) */
-	bool timed_out, heartbeat_expired;
-	bool failed_in_task; /* the run failed because a task failed, uncaught */
+	struct sim_envelope recipe; /* the result, when result_made or exit_made */
 
 	/* Map / Parallel */
 	struct sim_block *block;
@@ -224,6 +248,9 @@ struct sim_engine {
 
 	struct ptrmap map;
 	struct sim_state_info *info;
+	/* sim_info's last answer: one dispatch asks about the same state several times. */
+	const struct asl_state *info_last_state;
+	struct sim_state_info *info_last;
 	const struct asl_state **all_states;
 	size_t state_count;
 
@@ -239,6 +266,10 @@ struct sim_engine {
 	VEC(struct sim_child *) children; /* owned, in start order */
 	struct sim_spill *spill;	  /* ended children's histories (spill.c), owned */
 	json_t *child_started_extra;	  /* children's ExecutionStarted details, owned */
+	/* The last cold start's TaskStarted details and their init duration: calls of one
+	 * function start cold with the same duration, so their events share one value. */
+	json_t *cold_extra; /* owned, NULL = none yet */
+	double cold_extra_ms;
 	bool limit_hit;
 	json_t *output;
 	char *error, *cause;
@@ -248,8 +279,9 @@ struct sim_engine {
 	struct sim_logbook *logs; /* CloudWatch lines (logs.c); owned, NULL before the first */
 	int32_t invoking_item;	  /* Map iteration of the task a model is invoking */
 	/* The task being invoked has a dead result: a lambda:invoke model may answer with the
-	 * envelope's text (a JSON string) and say so in text_made. */
-	bool want_text, text_made;
+	 * envelope's recipe (made_env) and say so in `made`, leaving the result NULL. */
+	bool want_made, made;
+	struct sim_envelope made_env;
 };
 
 /* context.c */
@@ -263,8 +295,9 @@ int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const st
 		 int32_t item, json_t *payload, json_t *extra);
 /* A prepared record (state name and time are filled in); takes payload/extra. */
 int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
-/* As sim_emit_ev, but a string ev->payload is the payload's JSON text (ev_log_append_text). */
-int64_t sim_emit_text(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
+/* As sim_emit_ev, with the payload the invoke envelope made from r (ev_log_append_made). */
+int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+		      const struct sim_envelope *r);
 /* The same with error/cause (copied into the log). */
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 		       const struct asl_state *st, int32_t item, const char *error,
@@ -317,10 +350,15 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run);
 void sim_task_clear(struct sim_run *run);
 void sim_services_init(struct sim_engine *e);
 /* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
- * call, `request_id` (borrowed; NULL = a new one from call->rng), and its flow_json_size in
- * *size. A new reference. */
+ * call, the request id `rid_bytes` (16 bytes, borrowed; NULL = a new sim_uuid from call->rng),
+ * and its flow_json_size in *size. A new reference. When e->want_made and the payload is
+ * null, it may return NULL instead, with the envelope's recipe in e->made_env and e->made set
+ * (task.c). */
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
-			    int64_t duration_ms, const char *request_id, size_t *size);
+			    int64_t duration_ms, const unsigned char *rid_bytes, size_t *size);
+/* Writes the JSON text of the envelope around a null Payload for the recipe (a struct
+ * sim_envelope, borrowed, maybe unaligned): what the log's made payloads come from. */
+extern const struct ev_maker sim_envelope_maker;
 void sim_service_fini(struct sim_engine *e);
 
 /* block.c */
@@ -424,5 +462,9 @@ void sim_logs_free(struct sim_engine *e);
 /* time.c */
 /* An RFC 4122 version 4 UUID from rng into buf (at least 37 bytes). */
 void sim_uuid(struct rng *rng, char *buf);
+/* The same uuid as its 16 bytes (the rng advances as by sim_uuid), and back to sim_uuid's text
+ * (buf receives 37 bytes). */
+void sim_uuid_bytes(struct rng *rng, unsigned char out[16]);
+void sim_uuid_text(const unsigned char b[16], char *buf);
 
 #endif

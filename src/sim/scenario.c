@@ -199,9 +199,20 @@ static char *runtime_error_json(const char *type, const char *message, const cha
 
 /* What one invocation did, for its log lines. */
 struct run {
-	struct sim_lambda_log log;
+	struct sim_lambda_log log; /* its request_id: rid_text, set when it is needed */
+	unsigned char rid[16];
+	char rid_text[40]; /* "" until rid_of */
 	char *output, *error_line;
 };
+
+/* The request id as text, written on first use: most calls need only its bytes (the envelope
+ * keeps them), only logs and errors show it. */
+static const char *rid_of(struct run *r)
+{
+	if (!r->rid_text[0])
+		sim_uuid_text(r->rid, r->rid_text);
+	return r->rid_text;
+}
 
 /* Runs the handler: the seed's prints its event and returns None; a command is a real one.
  * Fills out->result or out->error/cause. */
@@ -226,8 +237,8 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 				r->log.run_ms = (double)to - r->log.init_ms;
 			}
 			out->error = error;
-			out->cause = runtime_error_json(late ? "Sandbox.Timedout" : error, why,
-							r->log.request_id);
+			out->cause =
+			    runtime_error_json(late ? "Sandbox.Timedout" : error, why, rid_of(r));
 			if (!late)
 				r->error_line = xasprintf("[ERROR] %s: %s", error, why);
 			free(why);
@@ -240,8 +251,8 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 		r->output = sb_take(&sb);
 	}
 	if (invoke)
-		out->result = sim_invoke_envelope(m->e, call, payload, out->duration_ms,
-						  r->log.request_id, &out->result_size);
+		out->result = sim_invoke_envelope(m->e, call, payload, out->duration_ms, r->rid,
+						  &out->result_size);
 	else
 		out->result = payload;
 }
@@ -282,14 +293,12 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		VEC_PUSH(st->streams, sim_log_stream_name(m->e, call->now_ms, &st->log_rng));
 	if (model->cold_start.mode == CFG_COLD_FIRST_PER_INSTANCE)
 		cold = !warm;
-	char rid[40];
-	sim_uuid(call->rng, rid); /* the envelope's and the log's RequestId */
 	struct run r = {.log = {.function = fn,
 				.stream = logs ? st->streams.items[slot] : NULL,
-				.request_id = rid,
 				.start_ms = call->now_ms,
 				.run_ms = ms,
 				.memory_mb = model->memory_mb}};
+	sim_uuid_bytes(call->rng, r.rid); /* the envelope's and the log's RequestId */
 	if (cold) {
 		dur += (int64_t)llround(model->cold_start.init_ms);
 		st->busy_until.items[slot] = call->now_ms + dur; /* busy while it initialises */
@@ -303,7 +312,7 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		char *msg = xasprintf("Task timed out after %.2f seconds",
 				      (double)model->timeout_ms / 1000.0);
 		out->error = xstrdup("Lambda.Unknown");
-		out->cause = runtime_error_json("Sandbox.Timedout", msg, rid);
+		out->cause = runtime_error_json("Sandbox.Timedout", msg, rid_of(&r));
 		free(msg);
 		r.log.timed_out = true;
 		r.log.run_ms = (double)model->timeout_ms - r.log.init_ms;
@@ -312,7 +321,7 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		out->error = xstrdup(type);
 		out->cause = model->errors.cause
 				 ? xstrdup(model->errors.cause)
-				 : runtime_error_json(type, "Injected by the scenario", rid);
+				 : runtime_error_json(type, "Injected by the scenario", rid_of(&r));
 		r.error_line = xasprintf("[ERROR] %s: %s", type,
 					 model->errors.cause ? model->errors.cause
 							     : "Injected by the scenario");
@@ -322,8 +331,10 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	r.log.total_ms = out->duration_ms;
 	r.log.output = r.output;
 	r.log.error_line = r.error_line;
-	if (logs)
+	if (logs) {
+		r.log.request_id = rid_of(&r);
 		sim_lambda_logs(m->e, &r.log);
+	}
 	free(r.output);
 	free(r.error_line);
 }

@@ -77,6 +77,7 @@ struct envelope_consts {
 	size_t date_size; /* flow_json_size(date) */
 	json_t *date, *date_arr;
 	size_t fixed_size; /* an envelope's size without its variable values; 0 = not yet known */
+	size_t text_parts; /* the constant parts of a recipe's envelope text; 0 = not yet known */
 };
 
 static json_t *arr1(json_t *v)
@@ -161,59 +162,70 @@ static json_t *id_string(const char *id, size_t *size)
 }
 
 /* The envelope around a null Payload as the JSON text json_dumps(JSON_COMPACT) writes for the
- * tree sim_invoke_envelope builds (same keys, same order), as a string: for a dead result,
- * which only the history shows (ev_log_append_text parses it if someone reads it). */
-static json_t *envelope_text(const struct envelope_consts *k, const char *request_id)
+ * tree sim_invoke_envelope builds (same keys, same order): between these parts, the Date
+ * twice, then the request id three times. */
+static const char *const envelope_part[] = {
+    "{\"ExecutedVersion\":\"$LATEST\",\"Payload\":null,\"SdkHttpMetadata\":{"
+    "\"AllHttpHeaders\":{\"Connection\":[\"keep-alive\"],\"Content-Length\":[\"4\"],"
+    "\"Content-Type\":[\"application/json\"],\"Date\":[\"",
+    "\"],\"X-Amz-Executed-Version\":[\"$LATEST\"],"
+    "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"x-amzn-RequestId\":[\"",
+    "\"]},\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
+    "\"Content-Type\":\"application/json\",\"Date\":\"",
+    "\",\"X-Amz-Executed-Version\":\"$LATEST\",\"x-amzn-Remapped-Content-Length\":\"0\","
+    "\"x-amzn-RequestId\":\"",
+    "\"},\"HttpStatusCode\":200},\"SdkResponseMetadata\":{\"RequestId\":\"",
+    "\"},\"StatusCode\":200}"};
+
+#define UUID_LEN 36 /* 8-4-4-4-12 hex digits */
+
+/* The length of the envelope's text with a Date of date_len bytes. */
+static size_t envelope_len(struct envelope_consts *k, size_t date_len)
 {
-	static const char *const part[] = {
-	    "{\"ExecutedVersion\":\"$LATEST\",\"Payload\":null,\"SdkHttpMetadata\":{"
-	    "\"AllHttpHeaders\":{\"Connection\":[\"keep-alive\"],\"Content-Length\":[\"4\"],"
-	    "\"Content-Type\":[\"application/json\"],\"Date\":[\"",
-	    "\"],\"X-Amz-Executed-Version\":[\"$LATEST\"],"
-	    "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"x-amzn-RequestId\":[\"",
-	    "\"]},\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
-	    "\"Content-Type\":\"application/json\",\"Date\":\"",
-	    "\",\"X-Amz-Executed-Version\":\"$LATEST\",\"x-amzn-Remapped-Content-Length\":\"0\","
-	    "\"x-amzn-RequestId\":\"",
-	    "\"},\"HttpStatusCode\":200},\"SdkResponseMetadata\":{\"RequestId\":\"",
-	    "\"},\"StatusCode\":200}"};
-	struct strbuf rid, sb;
-	sb_init(&rid);
-	sim_json_escape(&rid, request_id, strlen(request_id));
-	const char *date = json_string_value(k->date);
-	size_t date_len = json_string_length(k->date);
-	/* Between the parts: the Date twice (as http_date writes it: nothing to escape), then
-	 * the request id. */
-	const char *var[] = {date, rid.data, date, rid.data, rid.data};
-	size_t var_len[] = {date_len, rid.len, date_len, rid.len, rid.len};
-	sb_init(&sb);
-	for (size_t i = 0; i < ARRAY_LEN(part); i++) {
-		sb_add(&sb, part[i]);
-		if (i < ARRAY_LEN(var))
-			sb_addn(&sb, var[i], var_len[i]);
-	}
-	json_t *s = json_stringn_nocheck(sb.data, sb.len);
-	sb_fini(&sb);
-	sb_fini(&rid);
-	return s;
+	if (!k->text_parts)
+		for (size_t i = 0; i < ARRAY_LEN(envelope_part); i++)
+			k->text_parts += strlen(envelope_part[i]);
+	return k->text_parts + 2 * date_len + 3 * UUID_LEN;
 }
 
+static void envelope_write(const void *recipe, struct strbuf *sb)
+{
+	struct sim_envelope r;
+	memcpy(&r, recipe, sizeof(r));
+	char date[40], rid[UUID_LEN + 1];
+	http_date(r.date_ms, date, sizeof(date)); /* nothing to escape in either */
+	sim_uuid_text(r.rid, rid);
+	const char *var[] = {date, rid, date, rid, rid};
+	for (size_t i = 0; i < ARRAY_LEN(envelope_part); i++) {
+		sb_add(sb, envelope_part[i]);
+		if (i < ARRAY_LEN(var))
+			sb_add(sb, var[i]);
+	}
+}
+
+const struct ev_maker sim_envelope_maker = {envelope_write, sizeof(struct sim_envelope)};
+
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
-			    int64_t duration_ms, const char *request_id, size_t *size)
+			    int64_t duration_ms, const unsigned char *rid_bytes, size_t *size)
 {
 	struct envelope_consts *k = consts(e);
-	char id[40];
-	if (!request_id) {
-		sim_uuid(call->rng, id);
-		request_id = id;
+	int64_t date_ms = e->opt.start_epoch_ms + call->now_ms + duration_ms;
+	date_value(e, k, date_ms);
+	unsigned char own[16];
+	if (!rid_bytes) {
+		sim_uuid_bytes(call->rng, own);
+		rid_bytes = own;
 	}
-	date_value(e, k, e->opt.start_epoch_ms + call->now_ms + duration_ms);
-	if (e->want_text && json_is_null(payload)) {
-		json_t *text = envelope_text(k, request_id);
-		e->text_made = true;
-		*size = json_string_length(text);
-		return text;
+	if (e->want_made && json_is_null(payload)) {
+		/* A dead result (task.c): the log keeps its recipe, no tree, no text. */
+		e->made_env.date_ms = date_ms;
+		memcpy(e->made_env.rid, rid_bytes, sizeof(e->made_env.rid));
+		e->made = true;
+		*size = envelope_len(k, json_string_length(k->date));
+		return NULL;
 	}
+	char request_id[UUID_LEN + 1];
+	sim_uuid_text(rid_bytes, request_id);
 	json_t *len, *len_arr;
 	size_t len_size; /* flow_json_size(len): its digits and two quotes */
 	if (json_is_null(payload)) {

@@ -150,7 +150,7 @@ static void encode(const struct ev_log *log, struct strbuf *sb, struct sim_spill
 					 e->resource_type, e->resource, e->raw_type};
 		for (size_t k = 0; k < ARRAY_LEN(strs); k++)
 			put_str(sb, ev_log_str(log, strs[k]));
-		put_value(&x, e->payload, false);
+		put_value(&x, ev_payload(log, e), false); /* a lazy one as its value */
 		put_value(&x, e->extra, true);
 	}
 }

@@ -50,7 +50,7 @@ static bool assign_from(struct sim_engine *e, struct sim_run *run, json_t *assig
 bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value)
 {
 	struct flow_error err = {0};
-	if (assign_from(e, run, json_object_get(run->state->json, "Assign"), value, &err))
+	if (assign_from(e, run, sim_info(e, run->state)->assign, value, &err))
 		return true;
 	sim_flow_failed(e, run, &err);
 	return false;
@@ -77,8 +77,7 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 {
 	json_decref(run->output);
 	run->output = output;
-	json_decref(run->exit_text);
-	run->exit_text = NULL;
+	run->exit_made = false;
 	run->out_dead = false;
 	run->out_size = (struct sim_sized){size != SIZE_MAX ? output : NULL, size};
 	run->exit_next = next;
@@ -113,14 +112,14 @@ static void runtime_failed(struct sim_engine *e, struct sim_run *run, const char
 /* InputPath then OutputPath: Wait, Succeed (Choice adds its rules in between). */
 static json_t *io_paths(struct sim_engine *e, struct sim_run *run, json_t *eff)
 {
-	if (!json_object_get(run->state->json, "OutputPath"))
+	json_t *path = sim_info(e, run->state)->output_path;
+	if (!path)
 		return json_incref(eff); /* absent = "$" */
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
-	json_t *out =
-	    flow_output_path(eff, json_object_get(run->state->json, "OutputPath"), &env, &err);
+	json_t *out = flow_output_path(eff, path, &env, &err);
 	json_decref(ctx);
 	if (!out)
 		sim_flow_failed(e, run, &err);
@@ -129,14 +128,14 @@ static json_t *io_paths(struct sim_engine *e, struct sim_run *run, json_t *eff)
 
 static json_t *input_path(struct sim_engine *e, struct sim_run *run)
 {
-	if (!json_object_get(run->state->json, "InputPath"))
+	json_t *path = sim_info(e, run->state)->input_path;
+	if (!path)
 		return json_incref(run->input); /* absent = "$" */
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
-	json_t *eff =
-	    flow_input_path(run->input, json_object_get(run->state->json, "InputPath"), &env, &err);
+	json_t *eff = flow_input_path(run->input, path, &env, &err);
 	json_decref(ctx);
 	if (!eff)
 		sim_flow_failed(e, run, &err);
@@ -465,14 +464,11 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	}
 	json_decref(run->assigned);
 	run->assigned = NULL;
-	if (run->exit_text) { /* a dead result: its text, shared with the Succeeded event */
-		struct ev ev = {.type = exited_type[st->type],
-				.prev = prev,
-				.item = run->item,
-				.payload = run->exit_text,
-				.extra = extra};
-		run->exit_text = NULL;
-		run->last = sim_emit_text(e, &ev, st);
+	if (run->exit_made) { /* a dead result: its envelope, as the Succeeded event's */
+		struct ev ev = {
+		    .type = exited_type[st->type], .prev = prev, .item = run->item, .extra = extra};
+		run->exit_made = false;
+		run->last = sim_emit_made(e, &ev, st, &run->recipe);
 	} else {
 		run->last = sim_emit(e, exited_type[st->type], prev, st, run->item,
 				     json_incref(run->output), extra);

@@ -21,7 +21,7 @@ void sim_task_clear(struct sim_run *run)
 	free(run->outcome.error);
 	free(run->outcome.cause);
 	memset(&run->outcome, 0, sizeof(run->outcome));
-	run->result_text = false;
+	run->result_made = false;
 }
 
 static bool is_legacy_lambda(const char *r)
@@ -246,13 +246,26 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	/* Log lines the model writes belong to this task's Map iteration. */
 	e->invoking_item = run->item;
 	/* A dead result outside a child execution's log (spill.c stores payloads as values) may
-	 * come back as text. */
-	e->want_text = info->dead_result && !run->child;
-	e->text_made = false;
+	 * come back as a recipe. */
+	e->want_made = info->dead_result && !run->child;
+	e->made = false;
 	svc->invoke(svc, &call, out);
-	run->result_text = e->text_made && json_is_string(out->result);
-	e->want_text = e->text_made = false;
+	run->result_made = e->made && !out->result;
+	if (run->result_made)
+		run->recipe = e->made_env;
+	e->want_made = e->made = false;
 	e->invoking_item = -1;
+}
+
+/* The details of a cold start of init_ms (borrowed: the engine's until the next other one). */
+static json_t *cold_extra(struct sim_engine *e, double init_ms)
+{
+	if (!e->cold_extra || e->cold_extra_ms != init_ms) {
+		json_decref(e->cold_extra);
+		e->cold_extra = json_pack("{s:f}", EV_KEY_COLD_START, init_ms);
+		e->cold_extra_ms = init_ms;
+	}
+	return e->cold_extra;
 }
 
 void sim_task_start(struct sim_engine *e, struct sim_run *run)
@@ -267,7 +280,7 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	free(run->outcome.error);
 	free(run->outcome.cause);
 	memset(&run->outcome, 0, sizeof(run->outcome));
-	run->result_text = false;
+	run->result_made = false;
 	/* The model answers first (at the same instant), so the Started event can say whether
 	 * the call started cold: AWS does not record it, the timeline shows it. */
 	invoke(e, run, n);
@@ -275,7 +288,7 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	if (run->task_kind == TASK_ACTIVITY)
 		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
 	else if (run->outcome.init_ms > 0)
-		ev.extra = json_pack("{s:f}", EV_KEY_COLD_START, run->outcome.init_ms);
+		ev.extra = json_incref(cold_extra(e, run->outcome.init_ms));
 	run->last = sim_emit_ev(e, &ev, run->state);
 	if (run->callback && run->task_kind == TASK_SERVICE) {
 		struct ev sub = task_ev(e, run, EV_TaskSubmitted);
@@ -327,11 +340,10 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	}
 	json_t *result = out->result ? out->result : json_null();
 	out->result = NULL;
-	bool text = run->result_text;
-	run->result_text = false;
-	size_t size = text		 ? json_string_length(result)
-		      : out->result_size ? out->result_size
-					 : flow_json_size_upto(result, FLOW_PAYLOAD_LIMIT);
+	bool made = run->result_made;
+	run->result_made = false;
+	size_t size =
+	    out->result_size ? out->result_size : flow_json_size_upto(result, FLOW_PAYLOAD_LIMIT);
 	if (size > FLOW_PAYLOAD_LIMIT) {
 		/* Caught by States.ALL on AWS (aws-facts b.8, observed). */
 		char *cause = xasprintf("The state/task '%s' returned a result with a size "
@@ -343,16 +355,16 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 		return;
 	}
 	struct ev ev = task_ev(e, run, family[run->task_kind][2]);
-	ev.payload = json_incref(result);
-	if (text) {
-		/* Nobody reads a dead result (internal.h): Succeeded and Exited share its text,
-		 * and the iteration's output is a null of the text's size. */
-		run->last = sim_emit_text(e, &ev, st);
-		sim_leave_sized(e, run, json_null(), size, st->next);
-		run->exit_text = result;
+	if (made) {
+		/* Nobody reads a dead result (internal.h): Succeeded and Exited share its recipe,
+		 * and the iteration's output is a null of the envelope text's size. */
+		run->last = sim_emit_made(e, &ev, st, &run->recipe);
+		sim_leave_sized(e, run, result, size, st->next);
+		run->exit_made = true;
 		run->out_dead = true;
 		return;
 	}
+	ev.payload = json_incref(result);
 	run->last = sim_emit_ev(e, &ev, st);
 	if (run->task_info->plain_output) {
 		sim_leave_sized(e, run, result, size, st->next); /* the result is the output */

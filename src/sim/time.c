@@ -28,32 +28,34 @@ void sim_format_timestamp(int64_t epoch_ms, char *buf, size_t size)
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
 }
 
-/* Two hex digits of `bits`'s byte at `shift` at p; returns p + 2. */
-static char *hex_byte(char *p, uint64_t bits, int shift)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned v = (unsigned)(bits >> shift) & 0xffu;
-	p[0] = hex[v >> 4];
-	p[1] = hex[v & 0xf];
-	return p + 2;
-}
-
-void sim_uuid(struct rng *rng, char *buf)
+void sim_uuid_bytes(struct rng *rng, unsigned char out[16])
 {
 	uint64_t a = rng_next(rng), b = rng_next(rng);
 	a = (a & ~0xf000ULL) | 0x4000ULL;			 /* version 4 */
 	b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10 */
-	/* "%08x-%04x-%04x-%04x-%012llx" of a then b, a byte at a time: one per Lambda call. */
-	char *p = buf;
-	for (int s = 56; s >= 0; s -= 8) {
-		p = hex_byte(p, a, s);
-		if (s == 32 || s == 16 || s == 0)
-			*p++ = '-';
+	for (int i = 0; i < 8; i++) {
+		out[i] = (unsigned char)(a >> (56 - 8 * i));
+		out[8 + i] = (unsigned char)(b >> (56 - 8 * i));
 	}
-	for (int s = 56; s >= 0; s -= 8) {
-		p = hex_byte(p, b, s);
-		if (s == 48)
+}
+
+void sim_uuid_text(const unsigned char b[16], char *buf)
+{
+	/* "%08x-%04x-%04x-%04x-%012llx", a byte at a time: one per Lambda call. */
+	static const char hex[] = "0123456789abcdef";
+	char *p = buf;
+	for (int i = 0; i < 16; i++) {
+		*p++ = hex[b[i] >> 4];
+		*p++ = hex[b[i] & 0xf];
+		if (i == 3 || i == 5 || i == 7 || i == 9)
 			*p++ = '-';
 	}
 	*p = '\0';
+}
+
+void sim_uuid(struct rng *rng, char *buf)
+{
+	unsigned char b[16];
+	sim_uuid_bytes(rng, b);
+	sim_uuid_text(b, buf);
 }

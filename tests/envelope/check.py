@@ -2,7 +2,9 @@
 kept.asl.json: every event must be the same, byte for byte in its payload text, except the
 output of the Map's MapStateExited and of ExecutionSucceeded, where the reference keeps the
 Map's results in $.r. With `result`, two `stepscope run --json` results: the same but their
-output. Prints what differs; exits 1 then."""
+output. With `trace`, two --trace-out files: the same but the process name and the Map's
+output size, and every Task's output is an envelope's size. Prints what differs; exits 1
+then."""
 import json
 import sys
 
@@ -50,7 +52,38 @@ def results(dead_path, kept_path):
     return 0
 
 
+def traces(dead_path, kept_path):
+    dead = json.load(open(dead_path))["traceEvents"]
+    kept = json.load(open(kept_path))["traceEvents"]
+    if len(dead) != len(kept):
+        print("%d trace events, the reference has %d" % (len(dead), len(kept)))
+        return 1
+    tasks = 0
+    for a, b in zip(dead, kept):
+        if a.get("name") == "process_name":
+            continue
+        if a.get("args", {}).get("type") == "Map":
+            a, b = json.loads(json.dumps(a)), json.loads(json.dumps(b))
+            a["args"].pop("output_bytes", None)
+            b["args"].pop("output_bytes", None)
+        if a != b:
+            print("trace differs:\n  %s\n  %s" % (json.dumps(a), json.dumps(b)))
+            return 1
+        if a.get("args", {}).get("type") == "Task" and a.get("cat") == "visit":
+            tasks += 1
+            # The compact envelope text with 29-byte Dates and 36-byte request ids.
+            if a["args"].get("output_bytes") != 726:
+                print("a Task's output is %s bytes, not 726" % a["args"].get("output_bytes"))
+                return 1
+    if tasks == 0:
+        print("no Task span in the trace")
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "trace":
+        sys.exit(traces(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "result":
         sys.exit(results(sys.argv[2], sys.argv[3]))
     sys.exit(main(sys.argv[1], sys.argv[2]))

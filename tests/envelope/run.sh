@@ -1,10 +1,14 @@
 #!/bin/sh
 # A lambda:invoke result that nobody reads (the Task ends an INLINE Map iteration and the Map
-# has "ResultPath": null) is kept as its envelope's text only (src/sim: dead_result). That must
-# not change a byte: each case runs dead.asl.json and kept.asl.json (the same machine with
+# has "ResultPath": null) is kept as its envelope's recipe only, a Date and a request id that
+# the event log makes the envelope from when read (src/sim: dead_result, ev_log_append_made).
+# That must not change a byte: each case runs dead.asl.json and kept.asl.json (the same machine with
 # "ResultPath": "$.r", where every result is kept as a value) and compares the exported
 # histories (check.py) and the --json results but their output. The Map's result is still
 # measured at its true size: over 256 KiB it fails with States.DataLimitExceeded in both.
+# The other readers of a made payload must see the same too: the text form (--events), the
+# trace export's payload sizes, and --explain, which replays a Task's data flow and compares
+# it with the recorded output.
 # https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html
 # https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (256 KiB payloads)
 . tests/tools/golden.sh
@@ -54,7 +58,42 @@ check_case() {
 	fi
 }
 
+# reads NAME INPUT [run arguments...]: the other readers of the made payloads.
+check_reads() {
+	name=$1 input=$2
+	shift 2
+	for m in dead kept; do
+		"$STEPSCOPE" run --events --trace-out "$GOLDEN_TMP/$m.t.json" --input "$input" "$@" \
+			"$here/$m.asl.json" >"$GOLDEN_TMP/$m.ev.txt" 2>&1
+		"$STEPSCOPE" run --explain 'LambdaInvoke#1' --input "$input" "$@" \
+			"$here/$m.asl.json" >"$GOLDEN_TMP/$m.x.txt" 2>&1
+	done
+	if ! cmp -s "$GOLDEN_TMP/dead.ev.txt" "$GOLDEN_TMP/kept.ev.txt"; then
+		echo "FAIL $name: --events differs"
+		diff "$GOLDEN_TMP/dead.ev.txt" "$GOLDEN_TMP/kept.ev.txt" | head -10
+		return
+	fi
+	if ! grep -q '"Payload":null' "$GOLDEN_TMP/dead.x.txt" ||
+		! grep -q '^  output matches the recorded one$' "$GOLDEN_TMP/dead.x.txt" ||
+		! cmp -s "$GOLDEN_TMP/dead.x.txt" "$GOLDEN_TMP/kept.x.txt"; then
+		echo "FAIL $name: --explain differs or does not match the recorded output"
+		diff "$GOLDEN_TMP/dead.x.txt" "$GOLDEN_TMP/kept.x.txt" | head -10
+		return
+	fi
+	if why=$(python3 "$here/check.py" trace "$GOLDEN_TMP/dead.t.json" \
+		"$GOLDEN_TMP/kept.t.json"); then
+		echo "ok $name"
+	else
+		echo "FAIL $name: $why"
+	fi
+}
+
 items 4 2 3 >"$GOLDEN_TMP/small.json"
+check_reads small-reads "$GOLDEN_TMP/small.json"
+check_reads small-reads-scenario "$GOLDEN_TMP/small.json" --set lambda.accountConcurrency=0
+# Dates that cross seconds, midnight and a year, and another seed's request ids.
+check_case new-year SUCCEEDED "$GOLDEN_TMP/small.json" --seed 7 \
+	--start-time 2031-12-31T23:59:58.500Z
 check_case small SUCCEEDED "$GOLDEN_TMP/small.json"
 check_case small-scenario SUCCEEDED "$GOLDEN_TMP/small.json" --set lambda.accountConcurrency=0
 # 250 envelopes of 726 bytes and 50 padded items: about 190 KB of results, under the limit.

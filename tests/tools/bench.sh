@@ -164,8 +164,9 @@ ev=$(echo "$r" | sed -n 's/.*"events":\([0-9]*\).*/\1/p')
 ms=$(echo "$r" | sed -n 's/.*"ms":\([0-9.]*\).*/\1/p')
 kb=$(($(echo "$r" | sed -n 's/.*"bytes":\([0-9]*\).*/\1/p') / 1024))
 pms=$(echo "$r" | sed -n 's/.*"parseMs":\([0-9.]*\).*/\1/p')
+jms=$(echo "$r" | sed -n 's/.*"janssonMs":\([0-9.]*\).*/\1/p')
 row import "${ev:-0}" "${ev:-0}" "${ms:-0}" "$RSS" \
-	"in-process, best of 3; file ${kb} KiB; jansson alone ${pms:-?} ms"
+	"in-process, best of 3; file ${kb} KiB; yajl alone ${pms:-?} ms, jansson alone ${jms:-?} ms"
 measure replay-cli-25k $BIN replay --json "$W/history-25k.json"
 row replay-cli "${ev:-0}" "${ev:-0}" "$MS" "$RSS" "stepscope replay --json, whole process"
 measure import-1m build/replay_bench synth 1000000
@@ -175,7 +176,7 @@ ms=$(echo "$r" | sed -n 's/.*"ms":\([0-9.]*\).*/\1/p')
 kb=$(($(echo "$r" | sed -n 's/.*"bytes":\([0-9]*\).*/\1/p') / 1024))
 pms=$(echo "$r" | sed -n 's/.*"parseMs":\([0-9.]*\).*/\1/p')
 row import-synth "${ev:-0}" "${ev:-0}" "${ms:-0}" "$RSS" \
-	"in-process; synthetic, ${kb} KiB; jansson alone ${pms:-?} ms"
+	"in-process; synthetic, ${kb} KiB; yajl alone ${pms:-?} ms"
 
 # ---- TUI: a full 200x50 frame (the default panes: graph, timeline, concurrency, events) of a
 # 100,000-item run at its end, timed inside the process by `stepscope tui --bench`.

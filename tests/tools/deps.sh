@@ -6,7 +6,7 @@
 set -u
 what=${1:-build}
 
-build_pkgs="ncursesw jansson yaml-0.1 libcrypto"
+build_pkgs="ncursesw jansson yaml-0.1 libcrypto yajl"
 
 missing_build() {
 	command -v pkg-config >/dev/null 2>&1 || { echo pkg-config; return; }
@@ -31,10 +31,10 @@ missing=$(missing_"$what" | sort -u | tr '\n' ' ')
 [ -z "$missing" ] && exit 0
 
 # Package names per package manager, for everything any goal may need.
-apt_pkgs="pkg-config libncurses-dev libjansson-dev libyaml-dev libssl-dev"
-dnf_pkgs="pkgconf-pkg-config ncurses-devel jansson-devel libyaml-devel openssl-devel"
-apk_pkgs="pkgconf ncurses-dev jansson-dev yaml-dev openssl-dev"
-brew_pkgs="pkg-config ncurses jansson libyaml openssl@3"
+apt_pkgs="pkg-config libncurses-dev libjansson-dev libyaml-dev libssl-dev libyajl-dev"
+dnf_pkgs="pkgconf-pkg-config ncurses-devel jansson-devel libyaml-devel openssl-devel yajl-devel"
+apk_pkgs="pkgconf ncurses-dev jansson-dev yaml-dev openssl-dev yajl-dev"
+brew_pkgs="pkg-config ncurses jansson libyaml openssl@3 yajl"
 if [ "$what" != build ]; then
 	# clang: the -Werror build check and the fuzzers; python3: structural checks of outputs.
 	apt_pkgs="$apt_pkgs libcmocka-dev tmux clang python3"
@@ -60,7 +60,7 @@ elif command -v brew >/dev/null 2>&1; then
 	cmd="brew install $brew_pkgs"
 else
 	echo "stepscope: missing: $missing" >&2
-	echo "stepscope: no known package manager; install ncurses (wide), jansson, libyaml, OpenSSL (libcrypto), pkg-config, cmocka and tmux" >&2
+	echo "stepscope: no known package manager; install ncurses (wide), jansson, libyaml, yajl, OpenSSL (libcrypto), pkg-config, cmocka and tmux" >&2
 	exit 1
 fi
 cmd=$(printf '%s' "$cmd" | sed 's/^ *//')

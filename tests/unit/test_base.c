@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -228,6 +230,59 @@ static void test_atomic_stream(void **state)
 	free(path);
 }
 
+/* A FIFO (like /dev/null or /dev/stdout, not a regular file) is written in place and stays a
+ * FIFO: a rename over it would replace it by a plain file. A symbolic link stays a link and
+ * the file it names gets the data. A directory is refused. */
+static void test_atomic_special(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/stepscope-test-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char *fifo = xasprintf("%s/pipe", dir), *err = NULL;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	pid_t reader = fork();
+	assert_true(reader >= 0);
+	if (reader == 0) { /* counts the bytes it reads; exits with the count */
+		int fd = open(fifo, O_RDONLY);
+		char buf[64];
+		ssize_t n, total = 0;
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			total += n;
+		_exit((int)total);
+	}
+	assert_true(file_write_atomic(fifo, "hello", 5, &err));
+	int status = 0;
+	assert_int_equal(waitpid(reader, &status, 0), reader);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 5);
+	struct stat st;
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(entries(dir), 1);
+
+	char *target = xasprintf("%s/target.json", dir), *link = xasprintf("%s/link.json", dir);
+	assert_true(file_write_atomic(target, "old", 3, &err));
+	assert_int_equal(symlink("target.json", link), 0);
+	assert_true(file_write_atomic(link, "new", 3, &err));
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	size_t len;
+	char *data = file_read_all(target, &len, &err);
+	assert_string_equal(data, "new");
+	free(data);
+
+	assert_false(file_write_atomic(dir, "x", 1, &err));
+	assert_non_null(strstr(err, "is a directory"));
+	free(err);
+	unlink(link);
+	unlink(target);
+	unlink(fifo);
+	rmdir(dir);
+	free(link);
+	free(target);
+	free(fifo);
+}
+
 static void test_rng_streams(void **state)
 {
 	(void)state;
@@ -326,11 +381,12 @@ static void test_time_parse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_strbuf),	 cmocka_unit_test(test_text_position),
-	    cmocka_unit_test(test_diag_print),	 cmocka_unit_test(test_diag_pointer_only),
-	    cmocka_unit_test(test_atomic_write), cmocka_unit_test(test_atomic_stream),
-	    cmocka_unit_test(test_rng_streams),	 cmocka_unit_test(test_suggest),
-	    cmocka_unit_test(test_utf8_encode),	 cmocka_unit_test(test_time_parse),
+	    cmocka_unit_test(test_strbuf),	   cmocka_unit_test(test_text_position),
+	    cmocka_unit_test(test_diag_print),	   cmocka_unit_test(test_diag_pointer_only),
+	    cmocka_unit_test(test_atomic_write),   cmocka_unit_test(test_atomic_stream),
+	    cmocka_unit_test(test_atomic_special), cmocka_unit_test(test_rng_streams),
+	    cmocka_unit_test(test_suggest),	   cmocka_unit_test(test_utf8_encode),
+	    cmocka_unit_test(test_time_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,10 @@
 /*
  * Unit tests of lazy payloads (src/event/payload.c, log.c): the conservative syntax check
  * never accepts what jansson refuses, an imported payload stays text until ev_payload parses
- * it once, and an export writes that text back untouched. Payloads are JSON text inside JSON
- * strings: https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
+ * it once, and an export writes that text back untouched; a payload appended as a recipe
+ * (ev_log_append_made) reads, exports and prints exactly as the same payload appended whole.
+ * Payloads are JSON text inside JSON strings:
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,9 +133,11 @@ static void test_accessor(void **state)
 	assert_true(json_is_array(json_object_get(p, "a")));
 	assert_ptr_equal(ev_payload(log, e1), p);
 	assert_ptr_equal(ev_payload(log, e2), e2->payload);
-	/* A copy outside the log is not one of its records: its payload is taken as it is. */
+	/* A copy of a record reads as the record; one with another payload is the caller's own. */
 	struct ev copy = *e1;
-	assert_ptr_equal(ev_payload(log, &copy), e1->payload);
+	assert_ptr_equal(ev_payload(log, &copy), p);
+	copy.payload = e2->payload;
+	assert_ptr_equal(ev_payload(log, &copy), e2->payload);
 	assert_null(ev_payload(log, NULL));
 	/* The export normalises the recorded text to compact JSON, as for any payload. */
 	json_t *out = ev_to_json(log, e1, 0);
@@ -179,13 +184,190 @@ static void test_import(void **state)
 	diags_fini(&d);
 }
 
+/* A maker for the tests: recipe = {n, flag} as two bytes. */
+static int writes; /* how many times a maker wrote a payload */
+
+static void pair_write(const void *recipe, struct strbuf *sb)
+{
+	const unsigned char *r = recipe;
+	char buf[64];
+	snprintf(buf, sizeof(buf), "{\"n\": %u, \"flag\": %s, \"s\": \"caf\u00e9\"}", r[0],
+		 r[1] ? "true" : "false");
+	sb_add(sb, buf);
+	writes++;
+}
+
+static void list_write(const void *recipe, struct strbuf *sb)
+{
+	const unsigned char *r = recipe;
+	char buf[32];
+	snprintf(buf, sizeof(buf), "[%u,%u,%u]", r[0], r[1], r[2]);
+	sb_add(sb, buf);
+	writes++;
+}
+
+static const struct ev_maker pair_maker = {pair_write, 2};
+static const struct ev_maker list_maker = {list_write, 3};
+
+/* Appends the same events to `made` (recipes) and to `whole` (the parsed payloads). */
+static void fill(struct ev_log *made, struct ev_log *whole)
+{
+	static const unsigned char recipes[][3] = {{1, 0, 0}, {1, 0, 0}, {2, 1, 0}, {7, 8, 9}};
+	for (size_t i = 0; i < ARRAY_LEN(recipes); i++) {
+		const struct ev_maker *m = i < 3 ? &pair_maker : &list_maker;
+		struct ev e = {.type = i % 2 ? EV_TaskStateExited : EV_TaskSucceeded,
+			       .prev = (int64_t)i,
+			       .t_ms = 100 * (int64_t)i,
+			       .item = (int32_t)i};
+		e.state = ev_log_intern(made, "T");
+		assert_int_equal(ev_log_append_made(made, &e, m, recipes[i]), 2 * (int64_t)i + 1);
+		struct strbuf sb;
+		sb_init(&sb);
+		m->write(recipes[i], &sb);
+		e.state = ev_log_intern(whole, "T");
+		e.payload = json_loads(sb.data, 0, NULL);
+		assert_non_null(e.payload);
+		sb_fini(&sb);
+		assert_int_equal(ev_log_append(whole, &e), 2 * (int64_t)i + 1);
+		/* A plain record between them: lookups must skip it. */
+		struct ev plain = {.type = EV_PassStateEntered, .item = -1};
+		plain.payload = json_integer((json_int_t)i);
+		ev_log_append(made, &plain);
+		plain.payload = json_integer((json_int_t)i);
+		ev_log_append(whole, &plain);
+	}
+}
+
+static void test_made(void **state)
+{
+	(void)state;
+	struct ev_log *made = ev_log_new(), *whole = ev_log_new();
+	fill(made, whole);
+	writes = 0;
+	assert_int_equal(ev_log_count(made), ev_log_count(whole));
+	for (int64_t id = 1; id <= (int64_t)ev_log_count(made); id++) {
+		const struct ev *a = ev_log_get(made, id), *b = ev_log_get(whole, id);
+		/* The record says it has a payload before anything is made. */
+		assert_non_null(a->payload);
+		json_t *p = ev_payload(made, a);
+		assert_true(json_equal(p, ev_payload(whole, b)));
+		assert_ptr_equal(ev_payload(made, a), p); /* made once, then cached */
+		/* Export and text form: byte for byte as the record appended whole. */
+		json_t *ja = ev_to_json(made, a, 1715681700000),
+		       *jb = ev_to_json(whole, b, 1715681700000);
+		char *ta = json_dumps(ja, JSON_COMPACT), *tb = json_dumps(jb, JSON_COMPACT);
+		assert_string_equal(ta, tb);
+		free(ta);
+		free(tb);
+		json_decref(ja);
+		json_decref(jb);
+		struct strbuf la, lb;
+		sb_init(&la);
+		sb_init(&lb);
+		ev_format_line(made, a, &la);
+		ev_format_line(whole, b, &lb);
+		assert_string_equal(la.data, lb.data);
+		sb_fini(&la);
+		sb_fini(&lb);
+	}
+	assert_int_equal(writes, 4); /* each made record once, plain ones never */
+	assert_int_equal(
+	    json_integer_value(json_object_get(ev_payload(made, ev_log_get(made, 5)), "n")), 2);
+	assert_int_equal(
+	    json_integer_value(json_array_get(ev_payload(made, ev_log_get(made, 7)), 2)), 9);
+	/* A copy of a record (recon.c reads copies) reads as the record; a record the caller made
+	 * with another id's number but other fields is not one of the log's. */
+	struct ev copy = *ev_log_get(made, 1);
+	assert_ptr_equal(ev_payload(made, &copy), ev_payload(made, ev_log_get(made, 1)));
+	assert_false(json_is_null(ev_payload(made, &copy))); /* made, not the stand-in */
+	struct ev other = copy;
+	other.t_ms += 1;
+	assert_ptr_equal(ev_payload(made, &other), other.payload);
+	ev_log_free(made);
+	ev_log_free(whole);
+}
+
+/* The whole history export of a log with recipes equals that of the same log made whole. */
+static void test_made_export(void **state)
+{
+	(void)state;
+	struct ev_log *made = ev_log_new(), *whole = ev_log_new();
+	fill(made, whole);
+	size_t na = 0, nb = 0;
+	char *a = hist_export_text(made, &na), *b = hist_export_text(whole, &nb);
+	assert_int_equal(na, nb);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "\"output\": \"[7,8,9]\""));
+	free(a);
+	free(b);
+	ev_log_free(made);
+	ev_log_free(whole);
+}
+
+/* ev_payload_new: a new reference, equal to ev_payload's value; a lazy payload not read yet is
+ * not cached by it (a later ev_payload makes its own), one already cached is shared. */
+static void test_payload_new(void **state)
+{
+	(void)state;
+	struct ev_log *made = ev_log_new(), *whole = ev_log_new();
+	fill(made, whole);
+	writes = 0;
+	const struct ev *a = ev_log_get(made, 5);
+	json_t *fresh = ev_payload_new(made, a);
+	assert_int_equal(writes, 1);
+	assert_true(json_equal(fresh, ev_payload(whole, ev_log_get(whole, 5))));
+	json_t *cached = ev_payload(made, a);
+	assert_int_equal(writes, 2); /* not cached by ev_payload_new */
+	assert_ptr_not_equal(fresh, cached);
+	json_t *again = ev_payload_new(made, a);
+	assert_ptr_equal(again, cached); /* cached now: shared, one more reference */
+	assert_int_equal(writes, 2);
+	json_decref(again);
+	json_decref(fresh);
+	json_t *plain = ev_payload_new(whole, ev_log_get(whole, 5));
+	assert_ptr_equal(plain, ev_payload(whole, ev_log_get(whole, 5)));
+	json_decref(plain);
+	assert_null(ev_payload_new(made, NULL));
+	ev_log_free(made);
+	ev_log_free(whole);
+}
+
+/* Many recipes (past the first arrays' growth), read back out of order. */
+static void test_made_many(void **state)
+{
+	(void)state;
+	struct ev_log *log = ev_log_new();
+	enum { N = 20000 };
+	for (int i = 0; i < N; i++) {
+		struct ev e = {.type = EV_TaskSucceeded, .item = i};
+		unsigned char r[2] = {(unsigned char)(i % 251), (unsigned char)(i / 251 % 2)};
+		if (i % 3 == 0) {
+			e.payload = json_true();
+			ev_log_append(log, &e);
+		} else {
+			ev_log_append_made(log, &e, &pair_maker, r);
+		}
+	}
+	for (int i = N - 1; i >= 0; i -= 7) {
+		const struct ev *e = ev_log_get(log, i + 1);
+		json_t *p = ev_payload(log, e);
+		if (i % 3 == 0) {
+			assert_true(json_is_true(p));
+			continue;
+		}
+		assert_int_equal(json_integer_value(json_object_get(p, "n")), i % 251);
+		assert_true(json_boolean_value(json_object_get(p, "flag")) == (i / 251 % 2 == 1));
+	}
+	ev_log_free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_check),
-	    cmocka_unit_test(test_check_prefixes),
-	    cmocka_unit_test(test_accessor),
-	    cmocka_unit_test(test_import),
+	    cmocka_unit_test(test_check),	cmocka_unit_test(test_check_prefixes),
+	    cmocka_unit_test(test_accessor),	cmocka_unit_test(test_import),
+	    cmocka_unit_test(test_made),	cmocka_unit_test(test_made_export),
+	    cmocka_unit_test(test_payload_new), cmocka_unit_test(test_made_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

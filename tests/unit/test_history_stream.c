@@ -17,10 +17,11 @@
 #include "history/history.h"
 #include "history/internal.h"
 
-static bool count_event(void *ctx, const json_t *event, size_t index)
+static bool count_event(void *ctx, const json_t *event, struct ev_yraw *raw, size_t index)
 {
 	size_t *n = ctx;
-	assert_true(json_is_object(event));
+	/* Either yajl's record or jansson's object, never both. */
+	assert_true(raw ? event == NULL : json_is_object(event));
 	assert_int_equal(index, *n);
 	(*n)++;
 	return true;

@@ -23,13 +23,13 @@ static void test_queue_order(void **state)
 	struct simq_item prev = {.t = -1}, it;
 	size_t n = 0;
 	while (simq_pop(&q, &it)) {
-		/* (time, sequence) order: ties keep the order they were pushed in. */
-		assert_true(it.t > prev.t || (it.t == prev.t && it.seq > prev.seq));
+		/* (time, sequence) order: ties keep the order they were pushed in (act = i). */
+		assert_true(it.t > prev.t || (it.t == prev.t && it.act > prev.act));
 		prev = it;
 		n++;
 	}
 	assert_int_equal(n, 5000);
-	assert_null(simq_peek(&q));
+	assert_false(simq_peek(&q, &it));
 	simq_fini(&q);
 }
 
@@ -77,9 +77,10 @@ static void test_queue_interleaved(void **state)
 			if (ref[i].t < ref[best].t ||
 			    (ref[i].t == ref[best].t && ref[i].act < ref[best].act))
 				best = i;
-		const struct simq_item *peek = simq_peek(&q);
-		assert_non_null(peek);
-		assert_int_equal(peek->act, ref[best].act);
+		struct simq_item peek;
+		assert_true(simq_peek(&q, &peek));
+		assert_int_equal(peek.act, ref[best].act);
+		assert_int_equal(peek.t, ref[best].t);
 		struct simq_item it;
 		assert_true(simq_pop(&q, &it));
 		assert_int_equal(it.t, ref[best].t);
@@ -338,7 +339,11 @@ static void test_envelope_size(void **state)
 	    .state = "T", .resource = "arn:aws:states:::lambda:invoke", .rng = &r};
 	const char *payloads[] = {"null", "{\"a\": [1, 2.5, \"x\\\"y\"]}", "\"\\u0001\u00e9\"",
 				  "[]", "12345678901"};
-	const char *ids[] = {NULL, "id-1", "a\"b"};
+	static const unsigned char id1[16] = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0x4d, 0xef,
+					      0x80, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07};
+	static const unsigned char id2[16] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x4f, 0xff,
+					      0xbf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	const unsigned char *ids[] = {NULL, id1, id2};
 	for (size_t i = 0; i < ARRAY_LEN(payloads); i++) {
 		for (size_t j = 0; j < ARRAY_LEN(ids); j++) {
 			json_t *p = json_loads(payloads[i], JSON_DECODE_ANY, NULL);
@@ -349,6 +354,62 @@ static void test_envelope_size(void **state)
 			assert_int_equal(size, flow_json_size(env));
 			json_decref(env);
 		}
+	}
+	sim_free(e);
+	ev_log_free(log);
+	asl_machine_free(m);
+	diags_fini(&d);
+}
+
+/* A dead result's envelope kept as a recipe (service.c, ev_log_append_made) is, once made, the
+ * envelope built whole for the same request id and Date, and its reported size is its text's
+ * length. Lambda's invoke response:
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html */
+static void test_envelope_recipe(void **state)
+{
+	static const char def[] = "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": "
+				  "\"Pass\", \"End\": true}}}";
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_text("m.json", def, strlen(def), NULL, &d);
+	assert_non_null(m);
+	struct ev_log *log = ev_log_new();
+	struct sim_engine *e = sim_new(m, NULL, NULL, log, &d);
+	assert_non_null(e);
+	struct rng r1, r2;
+	rng_seed(&r1, 11);
+	rng_seed(&r2, 11);
+	struct sim_call call = {
+	    .state = "T", .resource = "arn:aws:states:::lambda:invoke", .rng = &r1};
+	/* Dates across a second, a day and a year boundary. */
+	const int64_t now[] = {0, 999, 1000, 86399999, 31535999500};
+	for (size_t i = 0; i < ARRAY_LEN(now); i++) {
+		call.now_ms = now[i];
+		call.rng = &r1;
+		size_t made_size = 0, size = 0;
+		e->want_made = true;
+		e->made = false;
+		assert_null(sim_invoke_envelope(e, &call, json_null(), 250, NULL, &made_size));
+		assert_true(e->made);
+		struct sim_envelope recipe = e->made_env;
+		e->want_made = e->made = false;
+		call.rng = &r2; /* the same request id, built whole */
+		json_t *whole = sim_invoke_envelope(e, &call, json_null(), 250, NULL, &size);
+		assert_non_null(whole);
+		struct strbuf sb;
+		sb_init(&sb);
+		sim_envelope_maker.write(&recipe, &sb);
+		char *text = json_dumps(whole, JSON_COMPACT);
+		assert_string_equal(sb.data, text);
+		assert_int_equal(made_size, sb.len);
+		assert_int_equal(size, sb.len);
+		free(text);
+		sb_fini(&sb);
+		/* Appended as a recipe, ev_payload reads the same value. */
+		struct ev ev = {.type = EV_TaskSucceeded, .item = -1};
+		int64_t id = ev_log_append_made(log, &ev, &sim_envelope_maker, &recipe);
+		assert_true(json_equal(ev_payload(log, ev_log_get(log, id)), whole));
+		json_decref(whole);
 	}
 	sim_free(e);
 	ev_log_free(log);
@@ -371,6 +432,7 @@ int main(void)
 	    cmocka_unit_test(test_mock_errors),
 	    cmocka_unit_test(test_json_size),
 	    cmocka_unit_test(test_envelope_size),
+	    cmocka_unit_test(test_envelope_recipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -294,6 +294,65 @@ static void test_custom_service_data_limit(void **state)
 	asl_machine_free(m);
 }
 
+static bool match_cold(const struct sim_service *svc, const char *r)
+{
+	(void)svc;
+	return strcmp(r, "arn:aws:states:::cold:get") == 0;
+}
+
+/* Calls 0 and 1 start cold after 245 ms, call 2 warm, call 3 cold after 100 ms. */
+static void invoke_cold(const struct sim_service *svc, const struct sim_call *call,
+			struct sim_outcome *out)
+{
+	(void)svc;
+	static const double init[] = {245, 245, 0, 100};
+	out->init_ms = init[call->invocation % 4];
+	out->duration_ms = 10 + (int64_t)out->init_ms;
+	out->result = json_object();
+}
+
+/* A cold start's init duration rides on its TaskStarted event (EV_KEY_COLD_START, for the
+ * timeline); calls with the same duration share one details value, a warm call has none. */
+static void test_cold_start_details(void **state)
+{
+	(void)state;
+	struct asl_machine *m = load(
+	    "{\"StartAt\": \"M\", \"States\": {\"M\": {\"Type\": \"Map\", \"End\": true, "
+	    "\"MaxConcurrency\": 1, \"ItemProcessor\": {\"StartAt\": \"T\", \"States\": {\"T\": "
+	    "{\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::cold:get\", \"End\": "
+	    "true}}}}}}");
+	struct ev_log *log = ev_log_new();
+	struct diags d;
+	diags_init(&d);
+	json_t *input = json_pack("[i, i, i, i]", 1, 2, 3, 4);
+	struct sim_engine *e = sim_new(m, input, NULL, log, &d);
+	json_decref(input);
+	static const struct sim_service cold = {"cold", match_cold, invoke_cold, NULL};
+	sim_add_service(e, &cold);
+	sim_run(e);
+	assert_int_equal(sim_status(e), SIM_SUCCEEDED);
+	const struct ev *started[4];
+	size_t n = 0;
+	for (int64_t id = 1; id <= (int64_t)ev_log_count(log); id++)
+		if (ev_log_get(log, id)->type == EV_TaskStarted && n < 4)
+			started[n++] = ev_log_get(log, id);
+	assert_int_equal(n, 4);
+	const double want[] = {245, 245, 0, 100};
+	for (size_t i = 0; i < 4; i++) {
+		json_t *ms = json_object_get(started[i]->extra, EV_KEY_COLD_START);
+		if (want[i] == 0)
+			assert_null(ms);
+		else
+			assert_true(json_real_value(ms) == want[i]);
+	}
+	assert_ptr_equal(started[0]->extra, started[1]->extra);
+	assert_ptr_not_equal(started[0]->extra, started[3]->extra);
+	sim_free(e);
+	ev_log_free(log);
+	diags_fini(&d);
+	asl_machine_free(m);
+}
+
 /* The Map's result size is the sum of its iterations' (measured once, where each was produced):
  * exactly 262,144 bytes passes, one more fails with States.DataLimitExceeded, whether the Map's
  * output is its result or its result is checked before ResultPath discards it. 3 results
@@ -414,6 +473,7 @@ int main(void)
 	    cmocka_unit_test(test_inline_cap),
 	    cmocka_unit_test(test_many_items),
 	    cmocka_unit_test(test_custom_service_data_limit),
+	    cmocka_unit_test(test_cold_start_details),
 	    cmocka_unit_test(test_map_result_limit),
 	    cmocka_unit_test(test_result_writer),
 	};
