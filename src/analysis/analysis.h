@@ -140,10 +140,6 @@ int32_t an_scenario_limit(const struct an_scenario *sc);
  */
 struct ev_log *an_scenario_run(struct an_scenario *sc, uint64_t seed, struct diags *d);
 
-/* Imports a recorded history file (borrowed path); the log is owned by the caller. NULL with
- * errors in d. */
-struct ev_log *an_history_load(const char *path, struct diags *d);
-
 /* ---- sweep grid ---- */
 /*
  * Splits a --set argument "KEY=V1,V2,..." at its top-level commas (not inside [] {} or

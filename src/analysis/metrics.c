@@ -100,9 +100,7 @@ void an_measure(const struct ev_log *log, const struct cfg_scenario *s, struct a
 	struct tl_index *idx = tl_index_new(log);
 	tl_index_update(idx);
 	const struct tl_outcome *o = tl_index_outcome(idx);
-	static const char *const names[] = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT",
-					    "ABORTED"};
-	snprintf(out->status, sizeof(out->status), "%s", names[o->status]);
+	snprintf(out->status, sizeof(out->status), "%s", tl_exec_status_name(o->status));
 	int64_t end = o->end_ms >= 0 ? o->end_ms : o->last_ms;
 	out->makespan_ms = end > o->start_ms ? end - o->start_ms : 0;
 	struct tl_series_stats st;

@@ -1,7 +1,7 @@
 /*
  * One scenario, assembled the way `stepscope run` does it (config, --set, the seed machine
- * with its knobs or another definition, input, the table's items) and run once per seed; and
- * recorded histories read from files. Errors are returned in diags, never printed here.
+ * with its knobs or another definition, input, the table's items) and run once per seed.
+ * Errors are returned in diags, never printed here.
  */
 #include "analysis/internal.h"
 
@@ -10,7 +10,6 @@
 
 #include "asl/asl.h"
 #include "config/config.h"
-#include "history/history.h"
 #include "sim/assemble.h"
 
 struct an_scenario {
@@ -121,24 +120,5 @@ struct ev_log *an_scenario_run(struct an_scenario *sc, uint64_t seed, struct dia
 	sim_run(e);
 	sim_free(e);
 	sim_scenario_models_free(models);
-	return log;
-}
-
-struct ev_log *an_history_load(const char *path, struct diags *d)
-{
-	size_t len;
-	char *err = NULL;
-	char *text = file_read_all(path, &len, &err);
-	if (!text) {
-		diags_add(d, DIAG_ERROR, "read", path, 0, 0, NULL, "%s", err);
-		free(err);
-		return NULL;
-	}
-	struct hist_importer *imp = hist_importer_new();
-	struct ev_log *log = NULL;
-	if (hist_importer_add_text(imp, path, text, len, d))
-		log = hist_importer_finish(imp, d);
-	hist_importer_free(imp);
-	free(text);
 	return log;
 }

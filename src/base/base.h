@@ -86,6 +86,8 @@ void sb_fini(struct strbuf *sb);
 void sb_add(struct strbuf *sb, const char *s);
 void sb_addn(struct strbuf *sb, const char *s, size_t n);
 void sb_addc(struct strbuf *sb, char c);
+/* Appends code point cp (below 0x110000) as UTF-8 (utf8_encode). */
+void sb_add_utf8(struct strbuf *sb, uint32_t cp);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 void sb_clear(struct strbuf *sb);
@@ -159,6 +161,8 @@ bool text_line(const char *text, size_t len, int line, const char **start, size_
  * On failure returns NULL, fills *err with a message owned by the caller.
  */
 char *file_read_all(const char *path, size_t *len, char **err);
+/* The same, a failure an error in d (code "read", located at path). */
+char *file_read_diag(const char *path, size_t *len, struct diags *d);
 /*
  * Writes data to path atomically: a temporary file in the same folder, fsync, rename. On any
  * failure the previous file is untouched and *err (owned by the caller) says why.
@@ -180,6 +184,9 @@ bool file_atomic_commit(struct file_atomic *f, char **err);
 void file_atomic_abort(struct file_atomic *f);
 /* True when both paths name the same existing file (same device and inode). */
 bool file_same(const char *a, const char *b);
+/* The installed data folder (assets, lessons): $STEPSCOPE_DATADIR when set and not empty, else
+ * where `make install` put it; NULL when neither. Borrowed. */
+const char *file_data_dir(void);
 
 /* ---- deterministic randomness ---- */
 /*
@@ -222,6 +229,9 @@ int64_t time_days_from_civil(int64_t y, int m, int d);
 void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /* ---- small helpers ---- */
+/* Writes code point cp (below 0x110000) as UTF-8 to out; returns the bytes written (1 to 4).
+ * Surrogates are encoded like any other code point (the caller decides whether to allow them). */
+size_t utf8_encode(uint32_t cp, char out[4]);
 bool str_ends_with(const char *s, const char *suffix);
 /* Levenshtein distance capped at `cap` (returns cap+1 beyond), for "did you mean". */
 size_t str_distance(const char *a, const char *b, size_t cap);

@@ -54,6 +54,17 @@ char *file_read_all(const char *path, size_t *len, char **err)
 	return data;
 }
 
+char *file_read_diag(const char *path, size_t *len, struct diags *d)
+{
+	char *err = NULL;
+	char *text = file_read_all(path, len, &err);
+	if (!text) {
+		diags_add(d, DIAG_ERROR, "read", path, 0, 0, NULL, "%s", err);
+		free(err);
+	}
+	return text;
+}
+
 /*
  * A file written under no name (O_TMPFILE) in the folder of its path, so that a process killed
  * while writing leaves nothing behind; it gets a temporary name only once written and synced,
@@ -248,4 +259,14 @@ bool file_same(const char *a, const char *b)
 	if (stat(a, &sa) != 0 || stat(b, &sb) != 0)
 		return false;
 	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+const char *file_data_dir(void)
+{
+	const char *dir = getenv("STEPSCOPE_DATADIR");
+#ifdef STEPSCOPE_DATADIR
+	if (!dir || !*dir)
+		dir = STEPSCOPE_DATADIR;
+#endif
+	return dir && *dir ? dir : NULL;
 }

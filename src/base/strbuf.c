@@ -47,6 +47,12 @@ void sb_addc(struct strbuf *sb, char c)
 	sb_addn(sb, &c, 1);
 }
 
+void sb_add_utf8(struct strbuf *sb, uint32_t cp)
+{
+	char b[4];
+	sb_addn(sb, b, utf8_encode(cp, b));
+}
+
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list copy;

@@ -1,5 +1,6 @@
 /* The cell grid: creation, clipping, text, dumps. Lines and junctions are in lines.c. */
 #include "canvas/internal.h"
+#include "canvas/status.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,43 @@ char canvas_role_letter(enum canvas_role role)
 const char *canvas_role_name(enum canvas_role role)
 {
 	return (unsigned)role < CANVAS_ROLE_COUNT ? role_names[role] : "?";
+}
+
+uint32_t canvas_role_glyph(enum canvas_role role, bool ascii)
+{
+	static const struct {
+		uint32_t glyph;
+		char ascii;
+	} marks[CANVAS_ROLE_COUNT] = {
+	    [CANVAS_STATE_RUNNING] = {0x25B6, '>'},  [CANVAS_STATE_SUCCEEDED] = {0x2713, '+'},
+	    [CANVAS_STATE_FAILED] = {0x2717, 'X'},   [CANVAS_STATE_CAUGHT] = {0x21AF, '!'},
+	    [CANVAS_STATE_ABORTED] = {0x25A0, '#'},  [CANVAS_STATE_TIMED_OUT] = {0x29D7, 'T'},
+	    [CANVAS_STATE_RETRYING] = {0x21BB, 'R'}, [CANVAS_STATE_WAITING] = {0x25F7, 'W'},
+	};
+	if ((unsigned)role >= CANVAS_ROLE_COUNT)
+		return 0;
+	return ascii ? (uint32_t)marks[role].ascii : marks[role].glyph;
+}
+
+enum canvas_role canvas_status_role(enum tl_status s)
+{
+	static const enum canvas_role roles[TL_ROW_STATUS_COUNT] = {
+	    [TL_PENDING] = CANVAS_STATE_PENDING,     [TL_RUNNING] = CANVAS_STATE_RUNNING,
+	    [TL_SUCCEEDED] = CANVAS_STATE_SUCCEEDED, [TL_CAUGHT] = CANVAS_STATE_CAUGHT,
+	    [TL_FAILED] = CANVAS_STATE_FAILED,	     [TL_TIMED_OUT] = CANVAS_STATE_TIMED_OUT,
+	    [TL_ABORTED] = CANVAS_STATE_ABORTED,
+	};
+	return (unsigned)s < TL_ROW_STATUS_COUNT ? roles[s] : CANVAS_DEFAULT;
+}
+
+enum canvas_role canvas_exec_status_role(enum tl_exec_status s)
+{
+	static const enum canvas_role roles[] = {
+	    [TL_EXEC_RUNNING] = CANVAS_STATE_RUNNING, [TL_EXEC_SUCCEEDED] = CANVAS_STATE_SUCCEEDED,
+	    [TL_EXEC_FAILED] = CANVAS_STATE_FAILED,   [TL_EXEC_TIMED_OUT] = CANVAS_STATE_TIMED_OUT,
+	    [TL_EXEC_ABORTED] = CANVAS_STATE_ABORTED,
+	};
+	return (unsigned)s < ARRAY_LEN(roles) ? roles[s] : CANVAS_DEFAULT;
 }
 
 struct canvas *canvas_new(int w, int h, bool ascii)
@@ -175,32 +213,6 @@ void canvas_set_role(struct canvas *c, struct canvas_rect r, enum canvas_role ro
 				canvas_at(c, x, y)->role = (uint8_t)role;
 }
 
-static void put_utf8(struct strbuf *sb, uint32_t cp)
-{
-	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | (cp >> 6));
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | (cp >> 12));
-		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | (cp >> 18));
-		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	sb_addn(sb, b, n);
-}
-
 char *canvas_dump_text(const struct canvas *c)
 {
 	struct strbuf sb;
@@ -211,7 +223,7 @@ char *canvas_dump_text(const struct canvas *c)
 			const struct canvas_cell *cell = canvas_cell(c, x, y);
 			if (cell->glyph == 0)
 				continue;
-			put_utf8(&sb, cell->glyph);
+			sb_add_utf8(&sb, cell->glyph);
 			if (cell->glyph != ' ')
 				keep = sb.len;
 		}

@@ -10,7 +10,8 @@
  * Contract: nothing here knows about terminals or colours. A style role names what a cell
  * shows (a border, a failed state, a catch edge); a theme in the TUI maps roles to colours, so
  * NO_COLOR and monochrome still work. Drawing outside the canvas or the clip rectangle is
- * silently clipped, never an error. Uses libc and base only.
+ * silently clipped, never an error. Uses libc and base only; canvas/status.h alone reads
+ * timeline's status enum, to say which role shows a status.
  */
 #ifndef STEPSCOPE_CANVAS_H
 #define STEPSCOPE_CANVAS_H
@@ -66,6 +67,12 @@ enum canvas_role {
 char canvas_role_letter(enum canvas_role role);
 /* "DEFAULT", "STATE_FAILED", ...; "?" out of range. */
 const char *canvas_role_name(enum canvas_role role);
+/*
+ * The glyph drawn beside a state's colour so that status never relies on colour alone, the same
+ * in every view and export: ▶ ✓ ✗ ↯ ■ ⧗ ↻ ◷ (ascii: > + X ! # T R W) for STATE_RUNNING,
+ * SUCCEEDED, FAILED, CAUGHT, ABORTED, TIMED_OUT, RETRYING, WAITING; 0 for any other role.
+ */
+uint32_t canvas_role_glyph(enum canvas_role role, bool ascii);
 
 /* Line styles; where styles meet in one cell the junction uses the stronger (light wins). */
 enum canvas_line {

@@ -242,7 +242,7 @@ static bool load_side(const struct compare_args *ca, struct side *sd, const char
 		return false;
 	}
 	if (k == SIDE_HISTORY) {
-		sd->log = an_history_load(sd->arg, &d);
+		sd->log = hist_import_file(sd->arg, &d);
 	} else {
 		VEC(const char *) sets = {0};
 		for (size_t i = 0; i < ca->sets.len; i++)

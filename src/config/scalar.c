@@ -149,12 +149,8 @@ static char *default_data_path(const char *resolved, const char *v)
 		return xstrdup(resolved);
 	if (exists(v))
 		return xstrdup(v);
-	const char *datadir = getenv("STEPSCOPE_DATADIR");
-#ifdef STEPSCOPE_DATADIR
-	if (!datadir || !*datadir)
-		datadir = STEPSCOPE_DATADIR;
-#endif
-	if (datadir && *datadir) {
+	const char *datadir = file_data_dir();
+	if (datadir) {
 		const char *rel = strncmp(v, "assets/", 7) == 0 ? v + 7 : v;
 		char *installed = xasprintf("%s/%s", datadir, rel);
 		if (exists(installed))

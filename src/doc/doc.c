@@ -50,13 +50,9 @@ struct doc *doc_parse(const char *name, const char *text, size_t len, enum doc_f
 struct doc *doc_load_file(const char *path, struct diags *diags)
 {
 	size_t len;
-	char *err = NULL;
-	char *text = file_read_all(path, &len, &err);
-	if (!text) {
-		diags_add(diags, DIAG_ERROR, "read", path, 0, 0, NULL, "%s", err);
-		free(err);
+	char *text = file_read_diag(path, &len, diags);
+	if (!text)
 		return NULL;
-	}
 	enum doc_format fmt = DOC_AUTO;
 	if (str_ends_with(path, ".json"))
 		fmt = DOC_JSON;

@@ -52,25 +52,6 @@ static unsigned hex4(const char *p)
 	return v;
 }
 
-static void add_utf8(struct strbuf *sb, unsigned cp)
-{
-	if (cp < 0x80) {
-		sb_addc(sb, (char)cp);
-	} else if (cp < 0x800) {
-		sb_addc(sb, (char)(0xC0 | (cp >> 6)));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		sb_addc(sb, (char)(0xE0 | (cp >> 12)));
-		sb_addc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3F)));
-	} else {
-		sb_addc(sb, (char)(0xF0 | (cp >> 18)));
-		sb_addc(sb, (char)(0x80 | ((cp >> 12) & 0x3F)));
-		sb_addc(sb, (char)(0x80 | ((cp >> 6) & 0x3F)));
-		sb_addc(sb, (char)(0x80 | (cp & 0x3F)));
-	}
-}
-
 /* Reads a string starting at its opening quote; decodes into out when not NULL. */
 static void read_string(struct scan *sc, struct strbuf *out)
 {
@@ -95,7 +76,7 @@ static void read_string(struct scan *sc, struct strbuf *out)
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 			}
 			if (out)
-				add_utf8(out, cp);
+				sb_add_utf8(out, cp);
 			continue;
 		}
 		static const char from[] = "bfnrt", to[] = "\b\f\n\r\t";

@@ -114,31 +114,6 @@ const char *exp_role_name(enum canvas_role r)
 	}
 }
 
-/* The graph module's status glyphs (graph/draw.c), so the SVG reads like the terminal. */
-const char *exp_role_glyph(enum canvas_role r)
-{
-	switch (r) {
-	case CANVAS_STATE_RUNNING:
-		return "\xE2\x96\xB6"; /* ▶ */
-	case CANVAS_STATE_SUCCEEDED:
-		return "\xE2\x9C\x93"; /* ✓ */
-	case CANVAS_STATE_FAILED:
-		return "\xE2\x9C\x97"; /* ✗ */
-	case CANVAS_STATE_CAUGHT:
-		return "\xE2\x86\xAF"; /* ↯ */
-	case CANVAS_STATE_ABORTED:
-		return "\xE2\x96\xA0"; /* ■ */
-	case CANVAS_STATE_TIMED_OUT:
-		return "\xE2\xA7\x97"; /* ⧗ */
-	case CANVAS_STATE_RETRYING:
-		return "\xE2\x86\xBB"; /* ↻ */
-	case CANVAS_STATE_WAITING:
-		return "\xE2\x97\xB7"; /* ◷ */
-	default:
-		return NULL;
-	}
-}
-
 void exp_format_ms(struct strbuf *sb, int64_t ms)
 {
 	const char *sign = ms < 0 ? "-" : "";

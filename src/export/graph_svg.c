@@ -92,7 +92,7 @@ size_t exp_graph_mark(struct graph *g, const struct ev_log *log, const struct tl
 			continue;
 		struct graph_node *node = graph_find(g, ev_log_str(log, (ev_str_t)s));
 		if (node)
-			node->status = tl_status_role((enum tl_status)worst.items[s]);
+			node->status = canvas_status_role((enum tl_status)worst.items[s]);
 		else
 			missing++;
 	}
@@ -103,32 +103,6 @@ size_t exp_graph_mark(struct graph *g, const struct ev_log *log, const struct tl
 }
 
 /* ---- drawing ---- */
-
-static void put_utf8(struct strbuf *sb, uint32_t cp)
-{
-	char b[4];
-	size_t n;
-	if (cp < 0x80) {
-		b[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (char)(0xC0 | cp >> 6);
-		b[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (char)(0xE0 | cp >> 12);
-		b[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		b[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		b[0] = (char)(0xF0 | cp >> 18);
-		b[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		b[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		b[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	sb_addn(sb, b, n);
-}
 
 static bool is_edge(const struct canvas_cell *cell)
 {
@@ -257,7 +231,7 @@ static void labels(struct gsvg *s)
 				if (cell->role != CANVAS_LABEL)
 					break;
 				if (cell->glyph)
-					put_utf8(&run, cell->glyph);
+					sb_add_utf8(&run, cell->glyph);
 			}
 			while (run.len && run.data[run.len - 1] == ' ')
 				run.data[--run.len] = 0;
@@ -296,12 +270,15 @@ static void type_line(struct strbuf *sb, const struct graph_node *n)
  * by colour alone. */
 static void status_glyph(struct gsvg *s, const struct graph_node *n, double right, double top)
 {
-	const char *g = exp_role_glyph(n->status);
-	if (g)
-		sb_addf(&s->sb,
-			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"13\" "
-			"font-weight=\"bold\">%s</text>\n",
-			right - 4, top + 14, g);
+	uint32_t g = canvas_role_glyph(n->status, false);
+	if (!g)
+		return;
+	sb_addf(&s->sb,
+		"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" font-size=\"13\" "
+		"font-weight=\"bold\">",
+		right - 4, top + 14);
+	sb_add_utf8(&s->sb, g);
+	sb_add(&s->sb, "</text>\n");
 }
 
 static void box(struct gsvg *s, const struct graph_box *b)
@@ -371,12 +348,14 @@ static void legend(struct gsvg *s, const struct graph *g, int y)
 			continue;
 		sb_addf(&s->sb,
 			"<rect x=\"%d\" y=\"%d\" width=\"16\" height=\"12\" fill=\"%s\" "
-			"fill-opacity=\"0.45\" stroke=\"#333333\"/><text x=\"%d\" "
-			"y=\"%d\">%s%s%s</text>\n",
-			x, y, exp_role_fill((enum canvas_role)r), x + 22, y + 11,
-			exp_role_glyph((enum canvas_role)r) ? exp_role_glyph((enum canvas_role)r)
-							    : "",
-			exp_role_glyph((enum canvas_role)r) ? " " : "", name);
+			"fill-opacity=\"0.45\" stroke=\"#333333\"/><text x=\"%d\" y=\"%d\">",
+			x, y, exp_role_fill((enum canvas_role)r), x + 22, y + 11);
+		uint32_t glyph = canvas_role_glyph((enum canvas_role)r, false);
+		if (glyph) {
+			sb_add_utf8(&s->sb, glyph);
+			sb_addc(&s->sb, ' ');
+		}
+		sb_addf(&s->sb, "%s</text>\n", name);
 		x += 52 + 7 * (int)strlen(name);
 	}
 	sb_addf(&s->sb,
@@ -388,15 +367,12 @@ static void legend(struct gsvg *s, const struct graph *g, int y)
 char *exp_graph_svg(const struct graph *g, const char *title, size_t *len)
 {
 	struct graph_layout *l = graph_layout_new(g);
-	char *oversize = graph_layout_oversize(l);
-	if (oversize) {
-		free(oversize);
+	struct canvas *c = graph_draw_whole(l, false);
+	if (!c) {
 		graph_layout_free(l);
 		return NULL;
 	}
 	int lw = graph_layout_width(l), lh = graph_layout_height(l);
-	struct canvas *c = canvas_new(lw, lh, false);
-	graph_draw(l, c, 0, 0, NULL);
 	struct gsvg s = {.c = c, .ox = MARGIN, .oy = MARGIN + TITLE_H};
 	sb_init(&s.sb);
 	int width = lw * CELL_W + 2 * MARGIN,

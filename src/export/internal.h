@@ -2,6 +2,7 @@
 #ifndef STEPSCOPE_EXPORT_INTERNAL_H
 #define STEPSCOPE_EXPORT_INTERNAL_H
 
+#include "canvas/status.h"
 #include "export/export.h"
 
 /* Appends s (borrowed, UTF-8, may be NULL) escaped for XML text and attribute values;
@@ -13,8 +14,6 @@ const char *exp_status_fill(enum tl_status s);
 const char *exp_role_fill(enum canvas_role r);
 /* A human name of a status role: "succeeded", "not reached", ...; NULL for the default. */
 const char *exp_role_name(enum canvas_role r);
-/* The glyph the terminal puts beside a node of that status (UTF-8, static), or NULL. */
-const char *exp_role_glyph(enum canvas_role r);
 /* "1.25 s" / "350 ms" (no trailing zeros) for a duration or time in ms, appended to sb. */
 void exp_format_ms(struct strbuf *sb, int64_t ms);
 /* The standard SVG prologue with the given pixel size, and a white background. */

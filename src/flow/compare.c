@@ -1,7 +1,8 @@
 /*
  * Choice comparisons. Strings compare like Java's String.compareTo (UTF-16 code units), which
  * the Choice page names; numbers compare exactly when both are integers; timestamps compare as
- * instants (RFC 3339 with an uppercase T, and Z or a numeric offset, any fraction).
+ * instants (RFC 3339 with an uppercase T, and Z or a numeric offset, any fraction). The number
+ * order and fcmp_holds serve the JSONPath filters (path_eval.c) too.
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
  */
 #include "flow/rule.h"
@@ -94,7 +95,7 @@ bool rule_string_matches(const char *s, const char *pat)
 	return *pat == '\0';
 }
 
-static int compare_numbers(json_t *a, json_t *b)
+int fnum_compare(json_t *a, json_t *b)
 {
 	if (json_is_integer(a) && json_is_integer(b)) {
 		json_int_t x = json_integer_value(a), y = json_integer_value(b);
@@ -104,7 +105,7 @@ static int compare_numbers(json_t *a, json_t *b)
 	return (x > y) - (x < y);
 }
 
-static bool apply(enum fcmp op, int c)
+bool fcmp_holds(enum fcmp op, int c)
 {
 	switch (op) {
 	case FC_EQ:
@@ -128,13 +129,14 @@ bool rule_compare(const struct rule_op *op, json_t *v, json_t *rhs)
 	switch (op->type) {
 	case RT_STRING:
 		return json_is_string(v) && json_is_string(rhs) &&
-		       apply(op->op, java_compare(json_string_value(v), json_string_value(rhs)));
+		       fcmp_holds(op->op,
+				  java_compare(json_string_value(v), json_string_value(rhs)));
 	case RT_MATCH:
 		return json_is_string(v) && json_is_string(rhs) &&
 		       rule_string_matches(json_string_value(v), json_string_value(rhs));
 	case RT_NUMBER:
 		return json_is_number(v) && json_is_number(rhs) &&
-		       apply(op->op, compare_numbers(v, rhs));
+		       fcmp_holds(op->op, fnum_compare(v, rhs));
 	case RT_BOOLEAN:
 		return json_is_boolean(v) && json_is_boolean(rhs) &&
 		       json_boolean_value(v) == json_boolean_value(rhs);
@@ -143,9 +145,9 @@ bool rule_compare(const struct rule_op *op, json_t *v, json_t *rhs)
 		    !rule_timestamp(json_string_value(v), &a) ||
 		    !rule_timestamp(json_string_value(rhs), &b))
 			return false;
-		return apply(op->op, a.seconds != b.seconds
-					 ? (a.seconds > b.seconds ? 1 : -1)
-					 : (a.nanos > b.nanos) - (a.nanos < b.nanos));
+		return fcmp_holds(op->op, a.seconds != b.seconds
+					      ? (a.seconds > b.seconds ? 1 : -1)
+					      : (a.nanos > b.nanos) - (a.nanos < b.nanos));
 	default:
 		return false;
 	}

@@ -66,6 +66,12 @@ enum fcmp {
 	FC_EMPTY,
 };
 
+/* Whether a comparison that came out c (< 0, 0, > 0) satisfies op, one of FC_EQ ... FC_GE. */
+bool fcmp_holds(enum fcmp op, int c);
+/* The sign of a - b for two JSON numbers (borrowed): exact when both are integers, else as
+ * doubles. Choice rules and Jayway filters compare numbers alike. */
+int fnum_compare(json_t *a, json_t *b);
+
 struct fexpr {
 	enum fexpr_kind kind;
 	enum fcmp op;
@@ -174,6 +180,10 @@ bool flow_jsonpath_rule(json_t *rule, json_t *input, const struct flow_env *env,
 			struct flow_error *err);
 
 /* ---- helpers ---- */
+/* Hands a parse or check failure to the caller of a function with optional `message` and
+ * `offset` outputs: msg (taken; NULL = no failure) goes to *message, or is freed when message
+ * is NULL, and off to *offset when offset is not NULL. Returns true when msg is NULL. */
+bool flow_hand_error(char *msg, size_t off, char **message, size_t *offset);
 /* Compact JSON text of v (owned by the caller), shortened to at most `max` bytes with "...". */
 char *flow_dump(json_t *v, size_t max);
 /* Jayway-style rendering of one path step: ['name'] or [3]. */

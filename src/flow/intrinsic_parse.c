@@ -266,14 +266,8 @@ struct fcall *fcall_parse(const char *s, char **message, size_t *offset)
 			c = NULL;
 		}
 	}
-	if (!c) {
-		if (message)
-			*message = p.msg;
-		else
-			free(p.msg);
-		if (offset)
-			*offset = p.off;
-	}
+	if (!c)
+		flow_hand_error(p.msg, p.off, message, offset);
 	return c;
 }
 
@@ -285,13 +279,5 @@ bool flow_check_intrinsic(const char *expr, char **message, size_t *offset)
 	if (c)
 		msg = fcall_check(c, &off);
 	fcall_free(c);
-	if (!msg)
-		return true;
-	if (message)
-		*message = msg;
-	else
-		free(msg);
-	if (offset)
-		*offset = off;
-	return false;
+	return flow_hand_error(msg, off, message, offset);
 }

@@ -301,20 +301,10 @@ static json_t *operand(struct walk *w, const struct fexpr *e, json_t *cur)
 	return v;
 }
 
-static int cmp_numbers(json_t *a, json_t *b)
-{
-	if (json_is_integer(a) && json_is_integer(b)) {
-		json_int_t x = json_integer_value(a), y = json_integer_value(b);
-		return (x > y) - (x < y);
-	}
-	double x = json_number_value(a), y = json_number_value(b);
-	return (x > y) - (x < y);
-}
-
 static bool values_equal(json_t *a, json_t *b)
 {
 	if (json_is_number(a) && json_is_number(b))
-		return cmp_numbers(a, b) == 0;
+		return fnum_compare(a, b) == 0;
 	return json_equal(a, b);
 }
 
@@ -383,21 +373,12 @@ static bool compare(struct budget *bg, enum fcmp op, json_t *a, json_t *b)
 	}
 	int c;
 	if (a && b && json_is_number(a) && json_is_number(b))
-		c = cmp_numbers(a, b);
+		c = fnum_compare(a, b);
 	else if (a && b && json_is_string(a) && json_is_string(b))
 		c = strcmp(json_string_value(a), json_string_value(b));
 	else
 		return false;
-	switch (op) {
-	case FC_LT:
-		return c < 0;
-	case FC_LE:
-		return c <= 0;
-	case FC_GT:
-		return c > 0;
-	default:
-		return c >= 0;
-	}
+	return fcmp_holds(op, c);
 }
 
 static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)

@@ -329,14 +329,8 @@ struct fpath *fpath_parse(const char *s, size_t len, char **message, size_t *off
 {
 	struct pp p = {.s = s, .len = len};
 	struct fpath *path = pp_path(&p, false);
-	if (!path) {
-		if (message)
-			*message = p.msg;
-		else
-			free(p.msg);
-		if (offset)
-			*offset = p.off;
-	}
+	if (!path)
+		flow_hand_error(p.msg, p.off, message, offset);
 	return path;
 }
 

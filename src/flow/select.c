@@ -29,6 +29,19 @@ void flow_error_fini(struct flow_error *err)
 	err->name = err->cause = NULL;
 }
 
+bool flow_hand_error(char *msg, size_t off, char **message, size_t *offset)
+{
+	if (!msg)
+		return true;
+	if (message)
+		*message = msg;
+	else
+		free(msg);
+	if (offset)
+		*offset = off;
+	return false;
+}
+
 bool flow_check_path(const char *path, bool reference, char **message, size_t *offset)
 {
 	char *msg = NULL;
@@ -43,15 +56,7 @@ bool flow_check_path(const char *path, bool reference, char **message, size_t *o
 		}
 	}
 	fpath_free(p);
-	if (!msg)
-		return true;
-	if (message)
-		*message = msg;
-	else
-		free(msg);
-	if (offset)
-		*offset = off;
-	return false;
+	return flow_hand_error(msg, off, message, offset);
 }
 
 json_t *flow_select(json_t *input, const char *path, const struct flow_env *env,

@@ -146,31 +146,6 @@ const struct graph_box *graph_layout_hit(const struct graph_layout *l, int x, in
 	return best;
 }
 
-/* A glyph beside the border so status never relies on colour alone. */
-static uint32_t status_glyph(enum canvas_role r, bool ascii)
-{
-	switch (r) {
-	case CANVAS_STATE_RUNNING:
-		return ascii ? '>' : 0x25B6;
-	case CANVAS_STATE_SUCCEEDED:
-		return ascii ? '+' : 0x2713;
-	case CANVAS_STATE_FAILED:
-		return ascii ? 'X' : 0x2717;
-	case CANVAS_STATE_CAUGHT:
-		return ascii ? '!' : 0x21AF;
-	case CANVAS_STATE_ABORTED:
-		return ascii ? '#' : 0x25A0;
-	case CANVAS_STATE_TIMED_OUT:
-		return ascii ? 'T' : 0x29D7;
-	case CANVAS_STATE_RETRYING:
-		return ascii ? 'R' : 0x21BB;
-	case CANVAS_STATE_WAITING:
-		return ascii ? 'W' : 0x25F7;
-	default:
-		return 0;
-	}
-}
-
 static void draw_node(struct canvas *c, const struct op *op, int ox, int oy,
 		      const struct graph_node *selected, int phase)
 {
@@ -187,7 +162,7 @@ static void draw_node(struct canvas *c, const struct op *op, int ox, int oy,
 			   sel ? CANVAS_LINE_DOUBLE : CANVAS_LINE_LIGHT, border);
 		return;
 	}
-	uint32_t g = status_glyph(n->status, ascii);
+	uint32_t g = canvas_role_glyph(n->status, ascii);
 	if (g)
 		canvas_put(c, x + w - 2, y, g, n->status);
 	if (op->kind == OP_FRAME) {
@@ -263,18 +238,23 @@ void graph_draw(const struct graph_layout *l, struct canvas *c, int ox, int oy,
 	}
 }
 
-char *graph_render_text(const struct graph *g, bool ascii)
+struct canvas *graph_draw_whole(const struct graph_layout *l, bool ascii)
 {
-	struct graph_layout *l = graph_layout_new(g);
 	char *oversize = graph_layout_oversize(l);
 	if (oversize) {
 		free(oversize);
-		graph_layout_free(l);
 		return NULL;
 	}
 	struct canvas *c = canvas_new(graph_layout_width(l), graph_layout_height(l), ascii);
 	graph_draw(l, c, 0, 0, NULL);
-	char *text = canvas_dump_text(c);
+	return c;
+}
+
+char *graph_render_text(const struct graph *g, bool ascii)
+{
+	struct graph_layout *l = graph_layout_new(g);
+	struct canvas *c = graph_draw_whole(l, ascii);
+	char *text = c ? canvas_dump_text(c) : NULL;
 	canvas_free(c);
 	graph_layout_free(l);
 	return text;

@@ -154,6 +154,9 @@ const struct graph_box *graph_layout_hit(const struct graph_layout *l, int x, in
  */
 void graph_draw(const struct graph_layout *l, struct canvas *c, int ox, int oy,
 		const struct graph_node *selected);
+/* A canvas the size of the whole drawing with l (borrowed) drawn on it, owned by the caller;
+ * NULL when graph_layout_oversize refuses the layout. */
+struct canvas *graph_draw_whole(const struct graph_layout *l, bool ascii);
 /* Lays out, draws on a fitting canvas and dumps the text; owned by the caller. NULL when
  * graph_layout_oversize refuses the layout. */
 char *graph_render_text(const struct graph *g, bool ascii);

@@ -55,9 +55,8 @@ static void remove_stale(const char *dir, const char *const *names, size_t count
 	free(sorted);
 }
 
-/* Child i's log comes from src; `owned`: the source returns new logs, freed once written. */
-static bool export_children(const char *parent_path, const struct hist_child_source *src,
-			    bool owned, const char *const *names, size_t count, struct diags *diags)
+bool hist_export_children_from(const char *parent_path, const struct hist_child_source *src,
+			       const char *const *names, size_t count, struct diags *diags)
 {
 	char *dir = hist_children_dir(parent_path);
 	bool ok = true;
@@ -78,8 +77,7 @@ static bool export_children(const char *parent_path, const struct hist_child_sou
 		size_t len;
 		struct ev_log *log = src->load(src->ctx, i);
 		char *text = hist_export_text(log, &len);
-		if (owned)
-			ev_log_free(log);
+		ev_log_free(log);
 		char *err = NULL;
 		if (!file_write_atomic(path, text, len, &err)) {
 			diags_add(diags, DIAG_ERROR, "write", path, 0, 0, NULL, "%s", err);
@@ -93,25 +91,6 @@ static bool export_children(const char *parent_path, const struct hist_child_sou
 		remove_stale(dir, names, count);
 	free(dir);
 	return ok;
-}
-
-static struct ev_log *borrowed_log(const void *ctx, size_t key)
-{
-	return (struct ev_log *)((const struct ev_log *const *)ctx)[key];
-}
-
-bool hist_export_children(const char *parent_path, const struct ev_log *const *logs,
-			  const char *const *names, size_t count, struct diags *diags)
-{
-	/* The logs are borrowed: the source hands them out and they are not freed. */
-	struct hist_child_source src = {borrowed_log, logs};
-	return export_children(parent_path, &src, false, names, count, diags);
-}
-
-bool hist_export_children_from(const char *parent_path, const struct hist_child_source *src,
-			       const char *const *names, size_t count, struct diags *diags)
-{
-	return export_children(parent_path, src, true, names, count, diags);
 }
 
 /* ---- Map Runs ---- */
@@ -273,11 +252,6 @@ static struct child *push_log(struct hist_map_runs *m, const struct ev_log *log,
 	return push_child(m, c, child_items(log));
 }
 
-bool hist_map_runs_add(struct hist_map_runs *m, const struct ev_log *child, const char *name)
-{
-	return push_log(m, child, name)->matched;
-}
-
 bool hist_map_runs_add_lazy(struct hist_map_runs *m, const char *name, enum hist_status status,
 			    size_t items, const struct hist_child_source *src, size_t key)
 {
@@ -298,20 +272,7 @@ static char *name_of_path(const char *path)
 
 bool hist_map_runs_load(struct hist_map_runs *m, const char *path, struct diags *diags)
 {
-	size_t len;
-	char *err = NULL;
-	char *text = file_read_all(path, &len, &err);
-	if (!text) {
-		diags_add(diags, DIAG_ERROR, "read", path, 0, 0, NULL, "%s", err);
-		free(err);
-		return false;
-	}
-	struct hist_importer *imp = hist_importer_new();
-	struct ev_log *log = NULL;
-	if (hist_importer_add_text(imp, path, text, len, diags))
-		log = hist_importer_finish(imp, diags);
-	hist_importer_free(imp);
-	free(text);
+	struct ev_log *log = hist_import_file(path, diags);
 	if (!log)
 		return false;
 	char *name = name_of_path(path);
@@ -361,16 +322,6 @@ size_t hist_map_run_count(const struct hist_map_runs *m)
 const struct hist_map_run *hist_map_run(const struct hist_map_runs *m, size_t i)
 {
 	return i < m->runs.len ? &m->runs.items[i] : NULL;
-}
-
-size_t hist_map_runs_child_count(const struct hist_map_runs *m)
-{
-	return m->children.len;
-}
-
-size_t hist_map_runs_unmatched(const struct hist_map_runs *m)
-{
-	return m->unmatched;
 }
 
 /* ---- the summary ---- */

@@ -28,21 +28,18 @@
 /* "<parent_path>.children", owned by the caller. */
 char *hist_children_dir(const char *parent_path);
 
-/*
- * Writes each child log (logs[i], borrowed) as `<dir>/<names[i]>.json` where dir is
- * hist_children_dir(parent_path), creating the folder; every file is written atomically.
- * A name that is not a plain file name (empty, `/`, `.`-leading) is an error.
- */
-bool hist_export_children(const char *parent_path, const struct ev_log *const *logs,
-			  const char *const *names, size_t count, struct diags *diags);
-
 /* Child logs produced on demand (a simulator keeps ended children compact): load(ctx, key)
  * returns child `key`'s log, owned by the caller. */
 struct hist_child_source {
 	struct ev_log *(*load)(const void *ctx, size_t key);
 	const void *ctx; /* borrowed */
 };
-/* hist_export_children with child i's log from src (key i), one in memory at a time. */
+/*
+ * Writes each child's log (child i's from src, key i, one in memory at a time) as
+ * `<dir>/<names[i]>.json` where dir is hist_children_dir(parent_path), creating the folder;
+ * every file is written atomically. A name that is not a plain file name (empty, `/`,
+ * `.`-leading) is an error.
+ */
 bool hist_export_children_from(const char *parent_path, const struct hist_child_source *src,
 			       const char *const *names, size_t count, struct diags *diags);
 
@@ -67,11 +64,9 @@ struct hist_map_runs *hist_map_runs_new(const struct ev_log *parent);
 struct hist_map_runs *hist_map_runs_new_from(const struct ev_log *parent, int64_t first_id);
 void hist_map_runs_free(struct hist_map_runs *m);
 
-/* Ties a child log (borrowed, must outlive m) named `name` to its Map Run. False (nothing
- * counted) when no Map Run matches. */
-bool hist_map_runs_add(struct hist_map_runs *m, const struct ev_log *child, const char *name);
-/* The same for a child known by its outcome (status, items processed) whose log src (borrowed,
- * must outlive m) loads with `key` when it is read (write_text). */
+/* Ties a child named `name`, known by its outcome (status, items processed), to its Map Run;
+ * its log src (borrowed, must outlive m) loads with `key` when it is read (write_text). False
+ * (nothing counted) when no Map Run matches. */
 bool hist_map_runs_add_lazy(struct hist_map_runs *m, const char *name, enum hist_status status,
 			    size_t items, const struct hist_child_source *src, size_t key);
 /* Imports the child history at path (its name: the file name without `.json`) and ties it;
@@ -82,9 +77,6 @@ bool hist_map_runs_load_dir(struct hist_map_runs *m, const char *dir, struct dia
 
 size_t hist_map_run_count(const struct hist_map_runs *m);
 const struct hist_map_run *hist_map_run(const struct hist_map_runs *m, size_t i);
-/* Children loaded (tied or not) and those tied to no Map Run. */
-size_t hist_map_runs_child_count(const struct hist_map_runs *m);
-size_t hist_map_runs_unmatched(const struct hist_map_runs *m);
 
 /* The summary as JSON: [{mapRunArn, state, status, error?, children {total, succeeded,
  * failed, timedOut, aborted, running}, items}] (owned by the caller); `with_children` false

@@ -67,6 +67,8 @@ const struct hist_describe *hist_importer_describe(const struct hist_importer *i
 /* Convenience for tests: one text in, a log out (NULL on error). */
 struct ev_log *hist_import_text(const char *name, const char *text, size_t len,
 				struct diags *diags);
+/* The same for a file (borrowed path); an unreadable file is an error in diags. */
+struct ev_log *hist_import_file(const char *path, struct diags *diags);
 
 /* ---- reconstruction ----
  * What every event gets, so a simulator can record the same (the round-trip contract):

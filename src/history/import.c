@@ -531,3 +531,14 @@ struct ev_log *hist_import_text(const char *name, const char *text, size_t len, 
 	hist_importer_free(imp);
 	return log;
 }
+
+struct ev_log *hist_import_file(const char *path, struct diags *diags)
+{
+	size_t len;
+	char *text = file_read_diag(path, &len, diags);
+	if (!text)
+		return NULL;
+	struct ev_log *log = hist_import_text(path, text, len, diags);
+	free(text);
+	return log;
+}

@@ -26,12 +26,8 @@ char *lesson_dir(void)
 {
 	if (is_dir("assets/lessons"))
 		return xstrdup("assets/lessons");
-	const char *datadir = getenv("STEPSCOPE_DATADIR");
-#ifdef STEPSCOPE_DATADIR
-	if (!datadir || !*datadir)
-		datadir = STEPSCOPE_DATADIR;
-#endif
-	if (datadir && *datadir) {
+	const char *datadir = file_data_dir();
+	if (datadir) {
 		char *p = xasprintf("%s/lessons", datadir);
 		if (is_dir(p))
 			return p;

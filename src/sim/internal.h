@@ -360,16 +360,14 @@ void sim_task_clear(struct sim_run *run);
 void sim_services_init(struct sim_engine *e);
 /* service.c: the lambda:invoke envelope around payload (taken), its Date at the end of the
  * call, the request id `rid_bytes` (16 bytes, borrowed; NULL = a new sim_uuid from call->rng),
- * and its flow_json_size in *size; the Sdk*Metadata pair of an optimized integration's result.
- * New references. When e->want_made and the payload is null, it may return NULL instead, with
- * the envelope's recipe in e->made_env and e->made set (task.c); the payload is then the
- * json_null() singleton, which needs no release. */
+ * and its flow_json_size in *size. A new reference. When e->want_made and the payload is
+ * null, it may return NULL instead, with the envelope's recipe in e->made_env and e->made set
+ * (task.c); the payload is then the json_null() singleton, which needs no release. */
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
 			    int64_t duration_ms, const unsigned char *rid_bytes, size_t *size);
 /* Writes the JSON text of the envelope around a null Payload for the recipe (a struct
  * sim_envelope, borrowed, maybe unaligned): what the log's made payloads come from. */
 extern const struct ev_maker sim_envelope_maker;
-json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call);
 void sim_service_fini(struct sim_engine *e);
 
 /* block.c */

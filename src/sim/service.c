@@ -139,23 +139,6 @@ static void date_value(struct sim_engine *e, struct envelope_consts *k, int64_t 
 	k->date_size = flow_json_size(k->date);
 }
 
-json_t *sim_sdk_metadata(struct sim_engine *e, const struct sim_call *call)
-{
-	struct envelope_consts *k = consts(e);
-	char id[40];
-	sim_uuid(call->rng, id);
-	date_value(e, k, e->opt.start_epoch_ms + call->now_ms);
-	json_t *rid = json_string(id);
-	json_t *all = json_pack("{s:O, s:O, s:O, s:[O]}", "Connection", k->keep_arr, "Content-Type",
-				k->ctype_arr, "Date", k->date_arr, "x-amzn-RequestId", rid);
-	json_t *hdr = json_pack("{s:O, s:O, s:O, s:O}", "Connection", k->keep, "Content-Type",
-				k->ctype, "Date", k->date, "x-amzn-RequestId", rid);
-	json_t *res = json_pack("{s:{s:o, s:o, s:i}, s:{s:o}}", "SdkHttpMetadata", "AllHttpHeaders",
-				all, "HttpHeaders", hdr, "HttpStatusCode", 200,
-				"SdkResponseMetadata", "RequestId", rid);
-	return res;
-}
-
 /* The sizes of the values that differ between envelopes: Content-Length and Date twice each,
  * the request id three times, the payload once. */
 static size_t variable_size(json_t *payload, size_t len_size, size_t date_size, size_t rid_size)

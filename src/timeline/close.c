@@ -7,7 +7,10 @@
  */
 #include "timeline/internal.h"
 
-bool tl_open_visit(const struct tl_index *idx, int32_t row, enum tl_state_type fam, ev_str_t state)
+/* Whether row's open visit, if any, is of family fam (TL_STATE_UNKNOWN: any) and of `state`
+ * (0 on either side: any). */
+static bool tl_open_visit(const struct tl_index *idx, int32_t row, enum tl_state_type fam,
+			  ev_str_t state)
 {
 	const struct tl_rowrec *r = &idx->rows.items[row];
 	if (r->cur_visit < 0)

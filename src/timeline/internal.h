@@ -133,7 +133,6 @@ void tl_span_end(struct tl_index *idx, int32_t row, int32_t span, enum tl_status
 		 int64_t ev);
 
 /* close.c */
-bool tl_open_visit(const struct tl_index *idx, int32_t row, enum tl_state_type fam, ev_str_t state);
 int32_t tl_find_visit(const struct tl_index *idx, int32_t row, enum tl_state_type fam,
 		      ev_str_t state);
 int32_t tl_find_map_run(const struct tl_index *idx, int32_t row, ev_str_t state);
@@ -151,7 +150,5 @@ void tl_end_branch(struct tl_index *idx, int32_t row, bool run_failed, int64_t t
 /* series.c */
 void tl_series_fini(struct tl_series *s);
 void tl_series_add(struct tl_series *s, int64_t t, int32_t delta);
-int32_t tl_series_value_at(const struct tl_series *s, int64_t t);
-int32_t tl_series_range_max(const struct tl_series *s, size_t lo, size_t hi);
 
 #endif

@@ -13,11 +13,6 @@ const struct tl_row *tl_index_row(const struct tl_index *idx, size_t i)
 	return i < idx->disp.len ? &idx->rows.items[idx->disp.items[i]].pub : NULL;
 }
 
-const struct tl_row *tl_index_row_by_id(const struct tl_index *idx, int32_t id)
-{
-	return id >= 0 && (size_t)id < idx->rows.len ? &idx->rows.items[id].pub : NULL;
-}
-
 size_t tl_index_status_count(const struct tl_index *idx, enum tl_status st)
 {
 	return (size_t)st < TL_ROW_STATUS_COUNT ? idx->status_count[st] : 0;
@@ -90,16 +85,6 @@ const char *tl_status_name(enum tl_status s)
 	return (size_t)s < ARRAY_LEN(names) ? names[s] : "?";
 }
 
-enum canvas_role tl_status_role(enum tl_status s)
-{
-	static const enum canvas_role roles[] = {
-	    CANVAS_STATE_PENDING, CANVAS_STATE_RUNNING, CANVAS_STATE_SUCCEEDED,
-	    CANVAS_STATE_CAUGHT,  CANVAS_STATE_FAILED,	CANVAS_STATE_TIMED_OUT,
-	    CANVAS_STATE_ABORTED,
-	};
-	return (size_t)s < ARRAY_LEN(roles) ? roles[s] : CANVAS_DEFAULT;
-}
-
 const char *tl_exec_status_name(enum tl_exec_status s)
 {
 	static const char *const names[] = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT",
@@ -147,11 +132,10 @@ static void put_str(FILE *out, const struct tl_index *idx, const char *key, ev_s
 
 static void dump_span(const struct tl_index *idx, const struct tl_span *sp, FILE *out)
 {
-	fprintf(out, "  %s %s %s",
-		sp->kind == TL_SPAN_VISIT     ? "visit"
-		: sp->kind == TL_SPAN_ATTEMPT ? "  attempt"
-					      : "  backoff",
-		tl_state_type_name(sp->type), sp->state ? ev_log_str(idx->log, sp->state) : "-");
+	/* Attempts and back-offs indented under their visit. */
+	fprintf(out, "  %s%s %s %s", sp->kind == TL_SPAN_VISIT ? "" : "  ",
+		tl_span_kind_name(sp->kind), tl_state_type_name(sp->type),
+		sp->state ? ev_log_str(idx->log, sp->state) : "-");
 	if (sp->kind != TL_SPAN_VISIT || sp->attempt > 1)
 		fprintf(out, " #%d", (int)sp->attempt);
 	fprintf(out, " %s ", tl_status_name(sp->status));

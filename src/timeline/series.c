@@ -78,14 +78,14 @@ static long last_at_or_before(const struct tl_series *s, int64_t x)
 	return (long)lo - 1;
 }
 
-int32_t tl_series_value_at(const struct tl_series *s, int64_t t)
+static int32_t tl_series_value_at(const struct tl_series *s, int64_t t)
 {
 	long i = last_at_or_before(s, t);
 	return i < 0 ? 0 : s->v.items[i];
 }
 
 /* The maximum of points [lo, hi), hi > lo. */
-int32_t tl_series_range_max(const struct tl_series *s, size_t lo, size_t hi)
+static int32_t tl_series_range_max(const struct tl_series *s, size_t lo, size_t hi)
 {
 	int32_t m = INT32_MIN;
 	while (lo < hi && lo % BLK) {

@@ -29,7 +29,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "canvas/canvas.h"
 #include "event/event.h"
 
 enum tl_status {
@@ -151,8 +150,6 @@ int64_t tl_index_deadline(const struct tl_index *idx);
 size_t tl_index_row_count(const struct tl_index *idx);
 /* The row at display position i (O(1)); NULL when out of range. Borrowed. */
 const struct tl_row *tl_index_row(const struct tl_index *idx, size_t i);
-/* The row with that stable id; NULL when out of range. Borrowed. */
-const struct tl_row *tl_index_row_by_id(const struct tl_index *idx, int32_t id);
 /* How many rows (the top row excluded) have status st: "37 of 100 done, 2 failed". */
 size_t tl_index_status_count(const struct tl_index *idx, enum tl_status st);
 /* The spans of row id, in start order; *count gets their number. Borrowed. */
@@ -190,9 +187,6 @@ void tl_index_series_sample(const struct tl_index *idx, enum tl_series_kind kind
 
 /* ---- names and dump ---- */
 const char *tl_status_name(enum tl_status s);
-/* The canvas style role that shows a status (CANVAS_STATE_*): one table for the TUI and the
- * SVG export; CANVAS_DEFAULT for a value out of range. */
-enum canvas_role tl_status_role(enum tl_status s);
 const char *tl_exec_status_name(enum tl_exec_status s);
 const char *tl_state_type_name(enum tl_state_type t);
 const char *tl_span_kind_name(enum tl_span_kind k);

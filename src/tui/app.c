@@ -175,24 +175,7 @@ static void prompt_key(struct tui_app *app, int key)
 		if (n > 0)
 			app->input[n - 1] = '\0';
 	} else if (key >= 32 && key < 0x110000 && n + 4 < sizeof(app->input)) {
-		/* UTF-8 encode the code point. */
-		char *o = app->input + n;
-		if (key < 0x80) {
-			*o++ = (char)key;
-		} else if (key < 0x800) {
-			*o++ = (char)(0xC0 | (key >> 6));
-			*o++ = (char)(0x80 | (key & 0x3F));
-		} else if (key < 0x10000) {
-			*o++ = (char)(0xE0 | (key >> 12));
-			*o++ = (char)(0x80 | ((key >> 6) & 0x3F));
-			*o++ = (char)(0x80 | (key & 0x3F));
-		} else {
-			*o++ = (char)(0xF0 | (key >> 18));
-			*o++ = (char)(0x80 | ((key >> 12) & 0x3F));
-			*o++ = (char)(0x80 | ((key >> 6) & 0x3F));
-			*o++ = (char)(0x80 | (key & 0x3F));
-		}
-		*o = '\0';
+		app->input[n + utf8_encode((uint32_t)key, app->input + n)] = '\0';
 	}
 }
 

@@ -72,28 +72,10 @@ struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_
 
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role)
 {
-	switch (role) {
-	case CANVAS_STATE_RUNNING:
-		return tui_glyph(app, 0x25B6, '>');
-	case CANVAS_STATE_SUCCEEDED:
-		return tui_glyph(app, 0x2713, '+');
-	case CANVAS_STATE_FAILED:
-		return tui_glyph(app, 0x2717, 'X');
-	case CANVAS_STATE_CAUGHT:
-		return tui_glyph(app, 0x21AF, '!');
-	case CANVAS_STATE_ABORTED:
-		return tui_glyph(app, 0x25A0, '#');
-	case CANVAS_STATE_TIMED_OUT:
-		return tui_glyph(app, 0x29D7, 'T');
-	case CANVAS_STATE_RETRYING:
-		return tui_glyph(app, 0x21BB, 'R');
-	case CANVAS_STATE_WAITING:
-		return tui_glyph(app, 0x25F7, 'W');
-	case CANVAS_STATE_PENDING:
+	if (role == CANVAS_STATE_PENDING)
 		return tui_glyph(app, 0x00B7, '.');
-	default:
-		return ' ';
-	}
+	uint32_t g = canvas_role_glyph(role, app->opt.ascii);
+	return g ? g : ' ';
 }
 
 /* ---- layout ---- */
@@ -158,21 +140,6 @@ static void layout(struct tui_app *app, struct canvas_rect body)
 
 /* ---- header and status bar ---- */
 
-static const char *exec_word(enum tl_exec_status s)
-{
-	static const char *const words[] = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT",
-					    "ABORTED"};
-	return words[s];
-}
-
-static enum canvas_role exec_role(enum tl_exec_status s)
-{
-	static const enum canvas_role roles[] = {CANVAS_STATE_RUNNING, CANVAS_STATE_SUCCEEDED,
-						 CANVAS_STATE_FAILED, CANVAS_STATE_TIMED_OUT,
-						 CANVAS_STATE_ABORTED};
-	return roles[s];
-}
-
 /* Status, clock, speed and events first (they must always fit), then the names. */
 static void header(struct tui_app *app, struct canvas *c, int w)
 {
@@ -188,11 +155,11 @@ static void header(struct tui_app *app, struct canvas *c, int w)
 	bool fin = pr->ops->finished(pr->self);
 	int x = 1 + canvas_put_str(c, 1, 0, "stepscope ", CANVAS_HEADER);
 	enum tl_exec_status st = app->play.exec;
-	uint32_t g = st == TL_EXEC_RUNNING && !app->play.playing
-			 ? tui_glyph(app, 0x2016, '=')
-			 : tui_status_glyph(app, exec_role(st));
-	x += canvas_put(c, x, 0, g, exec_role(st));
-	x += canvas_put_str(c, x + 1, 0, exec_word(st), exec_role(st)) + 1;
+	enum canvas_role role = canvas_exec_status_role(st);
+	uint32_t g = st == TL_EXEC_RUNNING && !app->play.playing ? tui_glyph(app, 0x2016, '=')
+								 : tui_status_glyph(app, role);
+	x += canvas_put(c, x, 0, g, role);
+	x += canvas_put_str(c, x + 1, 0, tl_exec_status_name(st), role) + 1;
 	snprintf(line, sizeof(line), " %s t=%s / %s%s %s %s %s %s %zu/%zu events %s %s", bar, now,
 		 total, fin ? "" : "+", bar, app->play.playing ? "playing" : "paused",
 		 play_speed_name(app->play.speed), bar, app->play.pos, ev_log_count(app->log), bar,

@@ -2,6 +2,7 @@
 #ifndef STEPSCOPE_TUI_INTERNAL_H
 #define STEPSCOPE_TUI_INTERNAL_H
 
+#include "canvas/status.h"
 #include "graph/graph.h"
 #include "timeline/timeline.h"
 #include "tui/tui.h"
@@ -157,7 +158,6 @@ const char *play_speed_name(int speed);
 void play_to_end(struct tui_app *app);
 /* Fraction of Map rows finished (0..1), or -1 without rows: the run-ahead progress bar. */
 double play_progress(const struct tui_app *app);
-int play_speed_count(void);
 /* + / = one speed up, - / _ one down (both views' playback keys); false for other keys. */
 bool play_speed_key(struct tui_play *p, int key);
 /* The table's speed at or just below `speed` (a config's simulation.speed). */
@@ -169,7 +169,6 @@ int64_t play_advance_ms(struct tui_app *app, int64_t real_ms, int64_t total_ms, 
 int play_default_speed(int64_t total_ms, bool synthetic);
 /* The status role of a state at the cursor (CANVAS_DEFAULT when not reached). */
 enum canvas_role play_state_role(const struct tui_state_stat *s);
-struct tui_state_stat *play_stat(struct tui_app *app, ev_str_t name);
 /* Pushes the cursor statuses onto the graph nodes. */
 void play_color_graph(struct tui_app *app);
 
@@ -182,7 +181,7 @@ void tui_fmt_time(int64_t ms, char *buf, size_t size);
 struct canvas_rect tui_pane_box(struct tui_app *app, struct canvas *c, enum tui_pane p,
 				struct canvas_rect r, const char *extra);
 const char *tui_pane_name(enum tui_pane p);
-/* The glyph of a status role (the role of a timeline status is tl_status_role). */
+/* The glyph of a status role (the role of a timeline status is canvas_status_role). */
 uint32_t tui_status_glyph(const struct tui_app *app, enum canvas_role role);
 
 /* A graph of the states a finished log visited (graph_log.c); NULL when none. Owned by the
@@ -201,8 +200,6 @@ struct tui_lines {
 	int fold; /* containers deeper than this are folded ({…} N keys); < 0: none */
 };
 void lines_add(struct tui_lines *l, enum canvas_role role, const char *fmt, ...) PRINTF_LIKE(3, 4);
-/* Pretty JSON (borrowed) under a title, folded at l->fold. */
-void lines_json(struct tui_lines *l, const char *title, json_t *v);
 /* The data-flow steps of the latest visit of state node at the cursor (v_flow.c). */
 void inspect_flow(struct tui_app *app, struct tui_lines *l, const struct graph_node *n);
 
@@ -220,6 +217,15 @@ void view_help(struct tui_app *app, struct canvas *c);
 void timeline_window(struct tui_app *app, int64_t *t0, int64_t *t1);
 /* Moves the cursor to the next (dir 1) / previous (-1) span start of the selected row. */
 void timeline_jump(struct tui_app *app, int dir);
+/*
+ * The window keys the timeline and the compare view share: > < zoom in / out around the cursor
+ * `mid` (to 10 ms at the least, back to "fit all" once the window would hold `total` and a
+ * margin), h l Left Right pan by a quarter of the window (never before 0), f fit all.
+ * *w0, *w1 (borrowed) are the view's own window, both 0 for "fit all"; [t0, t1) is the window in
+ * effect. False, and nothing changed, for any other key.
+ */
+bool timeline_window_key(int64_t *w0, int64_t *w1, int64_t t0, int64_t t1, int64_t mid,
+			 int64_t total, int key);
 /* The label column width of the timeline for a pane of inner width w (the concurrency
  * chart uses it too so that times line up). */
 int timeline_label_width(int w);
@@ -232,8 +238,6 @@ bool keys_graph(struct tui_app *app, int key);
 bool keys_timeline(struct tui_app *app, int key);
 bool keys_events(struct tui_app *app, int key);
 bool keys_scroll(struct tui_app *app, int key);
-/* Help lines of a pane: "key\tdescription", NULL-terminated; borrowed. */
-const char *const *keys_help(enum tui_pane p);
 /* Events: recomputes the filter matches (after a filter change) and extends them. */
 void events_update_matches(struct tui_app *app, bool reset);
 /* A mouse click on row `row` (0 = first inside the box) of the events pane. */

@@ -37,15 +37,10 @@ int play_nearest_speed(double speed)
 	return best;
 }
 
-int play_speed_count(void)
-{
-	return (int)ARRAY_LEN(speeds);
-}
-
 bool play_speed_key(struct tui_play *p, int key)
 {
 	if (key == '+' || key == '=')
-		p->speed += p->speed + 1 < play_speed_count();
+		p->speed += (size_t)p->speed + 1 < ARRAY_LEN(speeds);
 	else if (key == '-' || key == '_')
 		p->speed -= p->speed > 0;
 	else
@@ -53,7 +48,8 @@ bool play_speed_key(struct tui_play *p, int key)
 	return true;
 }
 
-struct tui_state_stat *play_stat(struct tui_app *app, ev_str_t name)
+/* The counters of state `name`, grown on first use. */
+static struct tui_state_stat *play_stat(struct tui_app *app, ev_str_t name)
 {
 	struct tui_play *p = &app->play;
 	while (p->states.len <= name) {

@@ -164,32 +164,6 @@ static void window(struct tui_app *app, int64_t *t0, int64_t *t1)
 	*t1 = total > 0 ? total + total / 50 + 1 : 1000;
 }
 
-static void zoom(struct tui_app *app, int dir)
-{
-	int64_t t0, t1;
-	window(app, &t0, &t1);
-	int64_t ns = dir > 0 ? (t1 - t0) / 2 : (t1 - t0) * 2, total = longer_total(app);
-	if (ns < 10)
-		ns = 10;
-	if (dir < 0 && ns >= total + total / 50 + 1) {
-		app->cw0 = app->cw1 = 0; /* back to "fit both" */
-		return;
-	}
-	app->cw0 = app->play.t - ns / 2 < 0 ? 0 : app->play.t - ns / 2;
-	app->cw1 = app->cw0 + ns;
-}
-
-static void pan(struct tui_app *app, int dir)
-{
-	int64_t t0, t1;
-	window(app, &t0, &t1);
-	int64_t d = (t1 - t0) / 4 * dir;
-	if (t0 + d < 0)
-		d = -t0;
-	app->cw0 = t0 + d;
-	app->cw1 = t1 + d;
-}
-
 static bool playback(struct tui_app *app, int key)
 {
 	struct tui_play *p = &app->play;
@@ -231,19 +205,6 @@ bool compare_key(struct tui_app *app, int key)
 	case TUI_KEY_BACKTAB:
 		app->cside ^= 1;
 		return true;
-	case '>':
-	case '<':
-		zoom(app, key == '>' ? 1 : -1);
-		return true;
-	case 'h':
-	case 'l':
-	case TUI_KEY_LEFT:
-	case TUI_KEY_RIGHT:
-		pan(app, key == 'h' || key == TUI_KEY_LEFT ? -1 : 1);
-		return true;
-	case 'f':
-		app->cw0 = app->cw1 = 0;
-		return true;
 	case 'j':
 	case 'k':
 	case TUI_KEY_DOWN:
@@ -253,8 +214,12 @@ bool compare_key(struct tui_app *app, int key)
 	case TUI_KEY_ESC:
 		/* Rows belong to the selected side (its own timeline keys). */
 		return keys_timeline(sel, key);
-	default:
-		return false;
+	default: {
+		int64_t t0, t1;
+		window(app, &t0, &t1);
+		return timeline_window_key(&app->cw0, &app->cw1, t0, t1, app->play.t,
+					   longer_total(app), key);
+	}
 	}
 }
 
@@ -301,28 +266,14 @@ const char *const *compare_help(void)
 
 /* ---- drawing ---- */
 
-static const char *status_word(enum tl_exec_status s)
-{
-	static const char *const words[] = {"RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT",
-					    "ABORTED"};
-	return words[s];
-}
-
-static enum canvas_role status_role(enum tl_exec_status s)
-{
-	static const enum canvas_role roles[] = {CANVAS_STATE_RUNNING, CANVAS_STATE_SUCCEEDED,
-						 CANVAS_STATE_FAILED, CANVAS_STATE_TIMED_OUT,
-						 CANVAS_STATE_ABORTED};
-	return roles[s];
-}
-
 /* "A ✓ SUCCEEDED" at x; returns the columns used. */
 static int side_status(struct tui_app *s, struct canvas *c, int x, int max)
 {
 	enum tl_exec_status st = s->play.exec;
+	enum canvas_role role = canvas_exec_status_role(st);
 	int n = canvas_put(c, x, 0, (uint32_t)s->side, CANVAS_HEADER) + 1;
-	n += canvas_put(c, x + n, 0, tui_status_glyph(s, status_role(st)), status_role(st)) + 1;
-	return n + canvas_put_str_fit(c, x + n, 0, max - n, status_word(st), status_role(st));
+	n += canvas_put(c, x + n, 0, tui_status_glyph(s, role), role) + 1;
+	return n + canvas_put_str_fit(c, x + n, 0, max - n, tl_exec_status_name(st), role);
 }
 
 /*

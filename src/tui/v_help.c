@@ -47,7 +47,8 @@ static const char *const logs_help[] = {"j k Down Up\tscroll back / forward", "P
 static const char *const inspect_help[] = {"j k Down Up\tscroll", "PgUp PgDn\tpage",
 					   "Enter\tunfold / fold the JSON", "Esc\tclose", NULL};
 
-const char *const *keys_help(enum tui_pane p)
+/* Help lines of a pane: "key\tdescription", NULL-terminated; borrowed. */
+static const char *const *keys_help(enum tui_pane p)
 {
 	switch (p) {
 	case PANE_GRAPH:

@@ -65,7 +65,8 @@ static void json_value(struct tui_lines *l, int depth, const char *key, json_t *
 	free(k);
 }
 
-void lines_json(struct tui_lines *l, const char *title, json_t *v)
+/* Pretty JSON (borrowed) under a title, folded at l->fold. */
+static void lines_json(struct tui_lines *l, const char *title, json_t *v)
 {
 	if (!v)
 		return;
@@ -145,7 +146,7 @@ static void span_line(struct tui_app *app, struct tui_lines *l, const struct tl_
 	char num[16] = "";
 	if (sp->kind != TL_SPAN_VISIT)
 		snprintf(num, sizeof(num), " %d", sp->attempt);
-	lines_add(l, tl_status_role(st), "%s%s %s%s: %s, %s (%s)%s%s",
+	lines_add(l, canvas_status_role(st), "%s%s %s%s: %s, %s (%s)%s%s",
 		  sp->kind == TL_SPAN_VISIT ? "" : "  ", ev_log_str(app->log, sp->state), what, num,
 		  tl_status_name(st), range, dur, closed && sp->error ? " error=" : "",
 		  closed && sp->error ? ev_log_str(app->log, sp->error) : "");
@@ -169,7 +170,7 @@ static void row_lines(struct tui_app *app, struct tui_lines *l)
 	if (st == TL_PENDING)
 		lines_add(l, CANVAS_STATE_PENDING, "status: PENDING (not started at the cursor)");
 	else
-		lines_add(l, tl_status_role(st), "status: %s  %s", tl_status_name(st), range);
+		lines_add(l, canvas_status_role(st), "status: %s  %s", tl_status_name(st), range);
 	size_t n;
 	const struct tl_span *sp = tl_index_spans(app->tl, row->id, &n);
 	for (size_t i = 0; i < n && sp[i].start_ev <= pos; i++)

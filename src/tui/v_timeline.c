@@ -128,7 +128,7 @@ static void span_look(struct tui_app *app, const struct tl_span *s, enum tl_stat
 	if (st == TL_RUNNING)
 		*role = CANVAS_STATE_RUNNING;
 	else if (st != TL_SUCCEEDED)
-		*role = tl_status_role(st);
+		*role = canvas_status_role(st);
 }
 
 static void draw_span(struct tui_app *app, struct canvas *c, const struct tl_view *v, int y,
@@ -157,8 +157,8 @@ static void draw_span(struct tui_app *app, struct canvas *c, const struct tl_vie
 		canvas_put(c, x_of(v, s->run_ms), y, tui_glyph(app, 0x2744, '*'), CANVAS_INFO);
 	bool bad = st == TL_FAILED || st == TL_CAUGHT || st == TL_TIMED_OUT || st == TL_ABORTED;
 	if (bad && xe > xs && s->kind != TL_SPAN_BACKOFF)
-		canvas_put(c, xe - 1, y, tui_status_glyph(app, tl_status_role(st)),
-			   tl_status_role(st));
+		canvas_put(c, xe - 1, y, tui_status_glyph(app, canvas_status_role(st)),
+			   canvas_status_role(st));
 }
 
 static void row_label(struct tui_app *app, struct canvas *c, const struct tl_row *row, int x, int y,
@@ -167,7 +167,7 @@ static void row_label(struct tui_app *app, struct canvas *c, const struct tl_row
 	int64_t pos = (int64_t)app->play.pos;
 	enum canvas_role st = CANVAS_STATE_PENDING;
 	if (row->start_ev && row->start_ev <= pos)
-		st = row->end_ev && row->end_ev <= pos ? tl_status_role(row->status)
+		st = row->end_ev && row->end_ev <= pos ? canvas_status_role(row->status)
 						       : CANVAS_STATE_RUNNING;
 	if (row->kind == TL_ROW_TOP)
 		st = st == CANVAS_STATE_PENDING ? CANVAS_STATE_RUNNING : st;
@@ -322,32 +322,41 @@ void timeline_jump(struct tui_app *app, int dir)
 			 dir > 0 ? "later" : "earlier");
 }
 
-static void zoom(struct tui_app *app, int dir)
+bool timeline_window_key(int64_t *w0, int64_t *w1, int64_t t0, int64_t t1, int64_t mid,
+			 int64_t total, int key)
 {
-	int64_t t0, t1;
-	timeline_window(app, &t0, &t1);
-	int64_t span = t1 - t0, mid = app->play.t;
-	int64_t ns = dir > 0 ? span / 2 : span * 2;
-	if (ns < 10)
-		ns = 10;
-	int64_t total = play_total(app);
-	if (dir < 0 && ns >= total + total / 50 + 1) {
-		app->t0 = app->t1 = 0; /* back to "fit all" */
-		return;
+	int dir = key == '>' || key == 'l' || key == TUI_KEY_RIGHT ? 1 : -1;
+	switch (key) {
+	case '>':
+	case '<': {
+		int64_t ns = dir > 0 ? (t1 - t0) / 2 : (t1 - t0) * 2;
+		if (ns < 10)
+			ns = 10;
+		if (dir < 0 && ns >= total + total / 50 + 1) {
+			*w0 = *w1 = 0; /* back to "fit all" */
+			return true;
+		}
+		*w0 = mid - ns / 2 < 0 ? 0 : mid - ns / 2;
+		*w1 = *w0 + ns;
+		return true;
 	}
-	app->t0 = mid - ns / 2 < 0 ? 0 : mid - ns / 2;
-	app->t1 = app->t0 + ns;
-}
-
-static void pan(struct tui_app *app, int dir)
-{
-	int64_t t0, t1;
-	timeline_window(app, &t0, &t1);
-	int64_t d = (t1 - t0) / 4 * dir;
-	if (t0 + d < 0)
-		d = -t0;
-	app->t0 = t0 + d;
-	app->t1 = t1 + d;
+	case 'h':
+	case 'l':
+	case TUI_KEY_LEFT:
+	case TUI_KEY_RIGHT: {
+		int64_t d = (t1 - t0) / 4 * dir;
+		if (t0 + d < 0)
+			d = -t0;
+		*w0 = t0 + d;
+		*w1 = t1 + d;
+		return true;
+	}
+	case 'f':
+		*w0 = *w1 = 0;
+		return true;
+	default:
+		return false;
+	}
 }
 
 bool keys_timeline(struct tui_app *app, int key)
@@ -377,25 +386,16 @@ bool keys_timeline(struct tui_app *app, int key)
 	case TUI_KEY_PGUP:
 		app->trow = app->trow > page ? app->trow - page : 0;
 		return true;
-	case 'h':
-	case TUI_KEY_LEFT:
-	case 'l':
-	case TUI_KEY_RIGHT:
-		pan(app, key == 'h' || key == TUI_KEY_LEFT ? -1 : 1);
-		return true;
-	case '>':
-	case '<':
-		zoom(app, key == '>' ? 1 : -1);
-		return true;
-	case 'f':
-		app->t0 = app->t1 = 0;
-		return true;
 	case TUI_KEY_ENTER:
 		app->hidden[PANE_INSPECT] = false;
 		app->inspect_from = PANE_TIMELINE;
 		app->iscroll = 0;
 		return true;
-	default:
-		return false;
+	default: {
+		int64_t t0, t1;
+		timeline_window(app, &t0, &t1);
+		return timeline_window_key(&app->t0, &app->t1, t0, t1, app->play.t, play_total(app),
+					   key);
+	}
 	}
 }

@@ -125,6 +125,24 @@ static void test_atomic_write(void **state)
 	assert_true(file_same(path, path));
 	assert_null(file_read_all(bad, &len, &err));
 	free(err);
+	/* file_read_diag: the same read, a failure an error located at the path. */
+	struct diags d;
+	diags_init(&d);
+	data = file_read_diag(path, &len, &d);
+	assert_int_equal(len, 5);
+	free(data);
+	assert_null(file_read_diag(bad, &len, &d));
+	assert_int_equal(d.errors, 1);
+	assert_string_equal(d.list.items[0].code, "read");
+	assert_string_equal(d.list.items[0].file, bad);
+	assert_non_null(strstr(d.list.items[0].message, "missing/out.json"));
+	diags_fini(&d);
+	/* The data folder: the environment's when set, else the installed one. */
+	assert_int_equal(setenv("STEPSCOPE_DATADIR", "/opt/data", 1), 0);
+	assert_string_equal(file_data_dir(), "/opt/data");
+	assert_int_equal(setenv("STEPSCOPE_DATADIR", "", 1), 0);
+	assert_true(file_data_dir() == NULL || strcmp(file_data_dir(), "") != 0);
+	unsetenv("STEPSCOPE_DATADIR");
 	unlink(path);
 	rmdir(dir);
 	free(bad);
@@ -287,6 +305,26 @@ static void test_rng_streams(void **state)
 	}
 }
 
+/* One to four bytes by range (RFC 3629 section 3), each boundary on both sides. */
+static void test_utf8_encode(void **state)
+{
+	(void)state;
+	struct strbuf sb;
+	sb_init(&sb);
+	static const uint32_t cps[] = {0x41,   0x7F,   0x80,	0x7FF,	 0x800,
+				       0x2502, 0xFFFF, 0x10000, 0x10FFFF};
+	for (size_t i = 0; i < ARRAY_LEN(cps); i++)
+		sb_add_utf8(&sb, cps[i]);
+	assert_string_equal(sb_str(&sb), "A\x7F\xC2\x80\xDF\xBF\xE0\xA0\x80\xE2\x94\x82"
+					 "\xEF\xBF\xBF\xF0\x90\x80\x80\xF4\x8F\xBF\xBF");
+	char b[4];
+	assert_int_equal(utf8_encode(0x1F600, b), 4); /* 😀 */
+	assert_memory_equal(b, "\xF0\x9F\x98\x80", 4);
+	assert_int_equal(utf8_encode(0, b), 1);
+	assert_int_equal(b[0], 0);
+	sb_fini(&sb);
+}
+
 static void test_suggest(void **state)
 {
 	(void)state;
@@ -347,7 +385,8 @@ int main(void)
 	    cmocka_unit_test(test_diag_print),	   cmocka_unit_test(test_diag_pointer_only),
 	    cmocka_unit_test(test_atomic_write),   cmocka_unit_test(test_atomic_stream),
 	    cmocka_unit_test(test_atomic_special), cmocka_unit_test(test_rng_streams),
-	    cmocka_unit_test(test_suggest),	   cmocka_unit_test(test_time_parse),
+	    cmocka_unit_test(test_suggest),	   cmocka_unit_test(test_utf8_encode),
+	    cmocka_unit_test(test_time_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "canvas/canvas.h"
+#include "canvas/status.h"
 
 static void assert_text(const struct canvas *c, const char *want)
 {
@@ -187,6 +188,55 @@ static void test_role_names(void **state)
 			assert_int_not_equal(canvas_role_letter(i), canvas_role_letter(j));
 }
 
+/* Each outcome has its own glyph in both modes, so no status relies on colour alone. */
+static void test_role_glyphs(void **state)
+{
+	(void)state;
+	assert_int_equal(canvas_role_glyph(CANVAS_STATE_FAILED, false), 0x2717);
+	assert_int_equal(canvas_role_glyph(CANVAS_STATE_FAILED, true), 'X');
+	assert_int_equal(canvas_role_glyph(CANVAS_STATE_PENDING, false), 0);
+	assert_int_equal(canvas_role_glyph(CANVAS_EDGE, true), 0);
+	for (int ascii = 0; ascii < 2; ascii++)
+		for (int i = CANVAS_STATE_RUNNING; i <= CANVAS_STATE_WAITING; i++) {
+			uint32_t g = canvas_role_glyph((enum canvas_role)i, ascii);
+			assert_true(ascii ? g > ' ' && g < 0x7F : g >= 0x2000);
+			for (int j = i + 1; j <= CANVAS_STATE_WAITING; j++)
+				assert_int_not_equal(g,
+						     canvas_role_glyph((enum canvas_role)j, ascii));
+		}
+}
+
+/* Every timeline status has its own state role, so the views never show two statuses alike. */
+static void test_status_roles(void **state)
+{
+	(void)state;
+	assert_int_equal(canvas_status_role(TL_PENDING), CANVAS_STATE_PENDING);
+	assert_int_equal(canvas_status_role(TL_CAUGHT), CANVAS_STATE_CAUGHT);
+	assert_int_equal(canvas_status_role(TL_TIMED_OUT), CANVAS_STATE_TIMED_OUT);
+	assert_int_equal(canvas_status_role(TL_ABORTED), CANVAS_STATE_ABORTED);
+	assert_int_equal(canvas_status_role(TL_ROW_STATUS_COUNT), CANVAS_DEFAULT);
+	assert_int_equal(canvas_status_role((enum tl_status) - 1), CANVAS_DEFAULT);
+	for (int i = 0; i < TL_ROW_STATUS_COUNT; i++) {
+		const char *name = canvas_role_name(canvas_status_role((enum tl_status)i));
+		assert_int_equal(strncmp(name, "STATE_", 6), 0);
+		/* The role is named after the status: TIMED_OUT shows as STATE_TIMED_OUT. */
+		assert_string_equal(name + 6, tl_status_name((enum tl_status)i));
+		for (int j = i + 1; j < TL_ROW_STATUS_COUNT; j++)
+			assert_int_not_equal(canvas_status_role((enum tl_status)i),
+					     canvas_status_role((enum tl_status)j));
+	}
+	/* The execution's statuses show like a row's of the same name. */
+	assert_int_equal(canvas_exec_status_role(TL_EXEC_RUNNING), CANVAS_STATE_RUNNING);
+	assert_int_equal(canvas_exec_status_role(TL_EXEC_FAILED), CANVAS_STATE_FAILED);
+	for (int i = TL_EXEC_RUNNING; i <= TL_EXEC_ABORTED; i++) {
+		const char *name =
+		    canvas_role_name(canvas_exec_status_role((enum tl_exec_status)i));
+		assert_string_equal(name + 6, tl_exec_status_name((enum tl_exec_status)i));
+	}
+	assert_int_equal(canvas_exec_status_role((enum tl_exec_status)(TL_EXEC_ABORTED + 1)),
+			 CANVAS_DEFAULT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +250,8 @@ int main(void)
 	    cmocka_unit_test(test_ascii_mode),
 	    cmocka_unit_test(test_clip),
 	    cmocka_unit_test(test_role_names),
+	    cmocka_unit_test(test_status_roles),
+	    cmocka_unit_test(test_role_glyphs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

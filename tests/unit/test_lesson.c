@@ -17,6 +17,31 @@
 
 #include "lesson/lesson.h"
 
+/* The shipped lesson NAME, loaded without errors (d gets none); owned by the caller. */
+static struct lesson *load_shipped(const char *name, struct diags *d)
+{
+	char *path = lesson_find(name);
+	assert_non_null(path);
+	struct lesson *l = lesson_load(path, d);
+	assert_non_null(l);
+	free(path);
+	return l;
+}
+
+/* Loads a lesson file holding `text`, which must fail; d (initialised by the caller) gets the
+ * errors, sorted by position. */
+static void load_broken(const char *text, struct diags *d)
+{
+	char path[] = "/tmp/lessonXXXXXX.yaml";
+	int fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_null(lesson_load(path, d));
+	diags_sort(d);
+	unlink(path);
+}
+
 static void test_shipped_lessons_load(void **state)
 {
 	(void)state;
@@ -48,10 +73,7 @@ static void test_retries_scenario(void **state)
 	(void)state;
 	struct diags d;
 	diags_init(&d);
-	char *path = lesson_find("retries");
-	assert_non_null(path);
-	struct lesson *l = lesson_load(path, &d);
-	assert_non_null(l);
+	struct lesson *l = load_shipped("retries", &d);
 	assert_string_equal(l->name, "retries");
 	assert_int_equal(l->step_count, 2);
 	const struct lesson_step *s = &l->steps[0];
@@ -68,16 +90,12 @@ static void test_retries_scenario(void **state)
 	/* Paths are resolved beside the lesson file. */
 	assert_string_equal(l->steps[1].definition, "assets/lessons/retry-jitter.asl.json");
 	lesson_free(l);
-	free(path);
 	diags_fini(&d);
 }
 
 static void test_errors_located(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/lessonXXXXXX.yaml";
-	int fd = mkstemps(path, 5);
-	assert_true(fd >= 0);
 	const char *text = "title: t\n"
 			   "steps:\n"
 			   "  - title: s\n"
@@ -85,18 +103,14 @@ static void test_errors_located(void **state)
 			   "    pauseAt:\n"
 			   "      - {t: 5, event: \"ExecutionSucceeded\"}\n"
 			   "    window: -3\n";
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
 	struct diags d;
 	diags_init(&d);
-	assert_null(lesson_load(path, &d));
+	load_broken(text, &d);
 	assert_int_equal(d.errors, 3);
-	diags_sort(&d);
 	assert_int_equal(d.list.items[0].line, 3); /* the step: window must be > 0 */
 	assert_int_equal(d.list.items[1].line, 4); /* items */
 	assert_int_equal(d.list.items[2].line, 6); /* both t and event */
 	diags_fini(&d);
-	unlink(path);
 }
 
 /* `versus:` (a side-by-side step): its sets become --set strings applied after the step's. */
@@ -105,10 +119,7 @@ static void test_versus(void **state)
 	(void)state;
 	struct diags d;
 	diags_init(&d);
-	char *path = lesson_find("one-at-a-time");
-	assert_non_null(path);
-	struct lesson *l = lesson_load(path, &d);
-	assert_non_null(l);
+	struct lesson *l = load_shipped("one-at-a-time", &d);
 	assert_int_equal(l->step_count, 3);
 	assert_null(l->steps[0].versus);
 	const struct lesson_versus *v = l->steps[2].versus;
@@ -120,7 +131,6 @@ static void test_versus(void **state)
 	assert_null(v->input);
 	assert_string_equal(l->steps[2].sets[0], "stepfunc.maxConcurrency=1");
 	lesson_free(l);
-	free(path);
 	diags_fini(&d);
 }
 
@@ -128,28 +138,21 @@ static void test_versus(void **state)
 static void test_versus_errors(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/lessonXXXXXX.yaml";
-	int fd = mkstemps(path, 5);
-	assert_true(fd >= 0);
 	const char *text = "title: t\n"
 			   "steps:\n"
 			   "  - title: a\n"
 			   "    versus: 3\n"
 			   "  - title: b\n"
 			   "    versus: {set: {stepfunc.maxConcurrency: 2}, sets: {}}\n";
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
 	struct diags d;
 	diags_init(&d);
-	assert_null(lesson_load(path, &d));
+	load_broken(text, &d);
 	assert_int_equal(d.errors, 2);
-	diags_sort(&d);
 	assert_int_equal(d.list.items[0].line, 4);
 	assert_non_null(strstr(d.list.items[0].message, "'versus' is a mapping"));
 	assert_int_equal(d.list.items[1].line, 6);
 	assert_non_null(strstr(d.list.items[1].message, "unknown key 'sets'"));
 	diags_fini(&d);
-	unlink(path);
 }
 
 static void test_generate(void **state)

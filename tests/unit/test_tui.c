@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "tui/internal.h"
 #include "tui/tui.h"
 
 /* ---- a live producer: N items, C at a time, one batch every 100 ms ---- */
@@ -479,6 +480,40 @@ static void test_compare_zoom_mouse(void **state)
 	pair_free(f);
 }
 
+/* The window keys both timelines share, on a bare window: zoom, the way back to "fit all",
+ * panning that stops at 0, f, and a key that is not theirs. */
+static void test_window_keys(void **state)
+{
+	(void)state;
+	int64_t w0 = 0, w1 = 0;
+	/* Fit all of a 1000 ms run shows [0, 1021); > halves it around the cursor at 600. */
+	assert_true(timeline_window_key(&w0, &w1, 0, 1021, 600, 1000, '>'));
+	assert_int_equal(w0, 345);
+	assert_int_equal(w1, 855);
+	/* Panning left by a quarter twice would go before 0: it stops there. */
+	assert_true(timeline_window_key(&w0, &w1, w0, w1, 600, 1000, 'h'));
+	assert_int_equal(w0, 218);
+	assert_true(timeline_window_key(&w0, &w1, w0, w1, 600, 1000, TUI_KEY_LEFT));
+	assert_int_equal(w0, 91);
+	assert_true(timeline_window_key(&w0, &w1, w0, w1, 600, 1000, 'h'));
+	assert_int_equal(w0, 0);
+	assert_int_equal(w1, 510);
+	assert_true(timeline_window_key(&w0, &w1, w0, w1, 600, 1000, 'l'));
+	assert_int_equal(w0, 127);
+	/* < doubles it (1020 ms) ... which does not yet hold 1000 + 2% + 1: one more goes back. */
+	assert_true(timeline_window_key(&w0, &w1, w0, w1, 600, 1000, '<'));
+	assert_int_equal(w1 - w0, 1020);
+	assert_true(timeline_window_key(&w0, &w1, w0, w1, 600, 1000, '<'));
+	assert_true(w0 == 0 && w1 == 0);
+	/* Zooming in stops at 10 ms; f fits all again; other keys change nothing. */
+	assert_true(timeline_window_key(&w0, &w1, 100, 112, 105, 1000, '>'));
+	assert_int_equal(w1 - w0, 10);
+	assert_false(timeline_window_key(&w0, &w1, 100, 112, 105, 1000, 'j'));
+	assert_int_equal(w1 - w0, 10);
+	assert_true(timeline_window_key(&w0, &w1, 100, 112, 105, 1000, 'f'));
+	assert_true(w0 == 0 && w1 == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -487,6 +522,7 @@ int main(void)
 	    cmocka_unit_test(test_keys),	 cmocka_unit_test(test_play),
 	    cmocka_unit_test(test_mouse),	 cmocka_unit_test(test_compare_cursor),
 	    cmocka_unit_test(test_compare_play), cmocka_unit_test(test_compare_zoom_mouse),
+	    cmocka_unit_test(test_window_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
