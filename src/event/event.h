@@ -266,8 +266,10 @@ struct ev_producer {
  */
 
 /* Epoch milliseconds from a history timestamp: an ISO 8601 string (`Z` or +-hh:mm, 0-9
- * fraction digits, AWS CLI v2) or a number of epoch seconds (CLI v1, wire). False when the
- * value is none of those (e.g. the scrubbed placeholder "timestamp"). */
+ * fraction digits, AWS CLI v2) or a number of epoch seconds (CLI v1, wire) within
+ * +-EV_MAX_EPOCH_S. False when the value is none of those (e.g. the scrubbed placeholder
+ * "timestamp"). */
+#define EV_MAX_EPOCH_S 100000000000000LL
 bool ev_time_parse(const json_t *value, int64_t *epoch_ms);
 /* As AWS CLI v2 prints it in UTC: "2024-05-14T10:15:01.512000+00:00", no fraction when the
  * milliseconds are zero. buf receives at most 40 bytes. */

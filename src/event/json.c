@@ -35,12 +35,17 @@ static bool parse_iso(const char *s, int64_t *epoch_ms)
 bool ev_time_parse(const json_t *value, int64_t *epoch_ms)
 {
 	if (json_is_integer(value)) {
-		*epoch_ms = (int64_t)json_integer_value(value) * 1000;
+		/* As for reals below: past 1e14 s (three million years) it is no timestamp, and
+		 * its milliseconds could overflow. */
+		json_int_t v = json_integer_value(value);
+		if (v > EV_MAX_EPOCH_S || v < -EV_MAX_EPOCH_S)
+			return false;
+		*epoch_ms = (int64_t)v * 1000;
 		return true;
 	}
 	if (json_is_real(value)) {
 		double v = json_real_value(value);
-		if (!isfinite(v) || fabs(v) > 1e14)
+		if (!isfinite(v) || fabs(v) > (double)EV_MAX_EPOCH_S)
 			return false;
 		*epoch_ms = (int64_t)llround(v * 1000.0);
 		return true;

@@ -48,6 +48,7 @@ struct ev_yreader {
 	const char *text;
 	size_t len;
 	bool high; /* the text has bytes >= 0x80 */
+	int surrogates; /* the text has a \uD... escape: 1 yes, 0 no, -1 not looked yet */
 	struct ev_yraw *out;
 	int level;     /* 0 before the event, 1 in it, 2 in its details */
 	bool done;     /* the event object closed */
@@ -118,10 +119,13 @@ static bool string_ok(struct ev_yreader *r, const unsigned char *s, size_t n)
 		suspect = s[i] >= 0xF0;
 	if (!suspect)
 		return true;
-	for (size_t i = 0; i + 2 < r->len; i++)
-		if (t[i] == '\\' && t[i + 1] == 'u' && (t[i + 2] == 'd' || t[i + 2] == 'D'))
-			return false;
-	return true;
+	if (r->surrogates < 0) { /* once per event: many suspect strings must not rescan it */
+		r->surrogates = 0;
+		for (size_t i = 0; i + 2 < r->len && !r->surrogates; i++)
+			r->surrogates = t[i] == '\\' && t[i + 1] == 'u' &&
+					(t[i + 2] == 'd' || t[i + 2] == 'D');
+	}
+	return !r->surrogates;
 }
 
 /* ---- building extra values ---- */
@@ -230,8 +234,8 @@ static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, c
 	switch (r->top) {
 	case T_TIMESTAMP:
 		if (num) {
-			/* Seconds whose milliseconds overflow: jansson's path decides. */
-			if (*num > INT64_MAX / 1000 || *num < INT64_MIN / 1000)
+			/* Seconds out of range (ev_time_parse): jansson's path decides. */
+			if (*num > EV_MAX_EPOCH_S || *num < -EV_MAX_EPOCH_S)
 				return false;
 			o->info.has_time = true;
 			o->info.epoch_ms = *num * 1000;
@@ -535,9 +539,30 @@ static const yajl_callbacks callbacks = {
 
 /* ---- the reader ---- */
 
+static void *y_malloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	return xmalloc(n);
+}
+
+static void *y_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	return xrealloc(p, n);
+}
+
+static void y_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+/* yajl 2 has no reset: after a read that gave up, the handle is made afresh. Its memory comes
+ * from xmalloc, which aborts on exhaustion as everywhere else. */
 static void handle_new(struct ev_yreader *r)
 {
-	r->h = yajl_alloc(&callbacks, NULL, r);
+	static yajl_alloc_funcs funcs = {y_malloc, y_realloc, y_free, NULL};
+	r->h = yajl_alloc(&callbacks, &funcs, r);
 	/* One handle reads event after event: each is a complete value. */
 	yajl_config(r->h, yajl_allow_multiple_values, 1);
 }
@@ -570,6 +595,7 @@ static void reset(struct ev_yreader *r, const char *text, size_t len, struct ev_
 	r->top = T_NONE;
 	r->ti = &r->tab.types[EV_UNKNOWN];
 	r->high = ev_yhas_high((const unsigned char *)text, len);
+	r->surrogates = -1;
 	r->nmembers = r->nkeys = 0;
 	r->keys_len = 0;
 	r->untr = U_OFF;
