@@ -47,14 +47,12 @@ struct hist_importer {
 	 * (nothing to warn about when ids are dense), how many events lack a usable time. */
 	bool ascending, links_ok;
 	size_t no_time;
-	/*
-	 * Live reconstruction: while a streamed page brings the usual history (ids 1, 2, 3, ...
-	 * with links back and timestamps, nothing before it), each event is reconstructed as the
-	 * next one arrives, on the thread that delivers events, so that work overlaps the parsing
-	 * helper instead of following it. Its results go to live_state / live_item (e itself stays
-	 * as read); finishing uses them when nothing broke the pattern, else reconstructs as
-	 * before. `live` is NULL once the pattern broke; live_n events are done.
-	 */
+	/* Live reconstruction: while a streamed page brings the usual history (ids 1, 2, 3, ...
+	 * with links back and timestamps, nothing before it), each event is reconstructed when
+	 * the next one arrives, on the thread that delivers events: that work overlaps the parsing
+	 * helper instead of following it. Results go to live_state / live_item (e stays as read);
+	 * finishing uses them if nothing broke the pattern, else reconstructs as before. `live`
+	 * is NULL once the pattern broke; live_n events are done. */
 	struct hist_recon *live;
 	bool streaming; /* pushes come from a streamed page */
 	size_t live_n;
@@ -528,6 +526,14 @@ static void check_shape(struct hist_importer *imp, struct diags *diags)
 			  "every page has a nextToken: the last page of the history is missing");
 }
 
+static void append(struct ev_log *log, const struct pending *p)
+{
+	if (p->payload_text)
+		ev_log_append_text(log, &p->e);
+	else
+		ev_log_append(log, &p->e);
+}
+
 /* One pass: times (each set before the event is seen as the next one), reconstruction,
  * appending. */
 static void append_reconstructed(struct hist_importer *imp, bool synthetic)
@@ -540,10 +546,7 @@ static void append_reconstructed(struct hist_importer *imp, bool synthetic)
 		if (i + 1 < n)
 			time_at(v, i + 1, synthetic);
 		hist_recon_feed(r, &v[i].e, i + 1 < n ? &v[i + 1].e : NULL);
-		if (v[i].payload_text)
-			ev_log_append_text(imp->log, &v[i].e);
-		else
-			ev_log_append(imp->log, &v[i].e);
+		append(imp->log, &v[i]);
 	}
 	hist_recon_free(r);
 }
@@ -557,10 +560,7 @@ static void append_live(struct hist_importer *imp)
 		v[i].e.t_ms = v[i].epoch_ms - v[0].epoch_ms;
 		v[i].e.state = v[i].live_state;
 		v[i].e.item = v[i].live_item;
-		if (v[i].payload_text)
-			ev_log_append_text(imp->log, &v[i].e);
-		else
-			ev_log_append(imp->log, &v[i].e);
+		append(imp->log, &v[i]);
 	}
 }
 
