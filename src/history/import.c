@@ -28,6 +28,9 @@ struct pending {
 	uint32_t doc;	   /* index into names */
 	int32_t page;	   /* -1: the document is one page */
 	uint32_t index;	   /* position in its events array */
+	/* What the live reconstruction (below) made of e's state and item. */
+	ev_str_t live_state;
+	int32_t live_item;
 };
 
 enum warn_kind { W_DUPLICATE, W_GAP, W_LINK, W_KIND_COUNT };
@@ -44,7 +47,38 @@ struct hist_importer {
 	 * (nothing to warn about when ids are dense), how many events lack a usable time. */
 	bool ascending, links_ok;
 	size_t no_time;
+	/* Live reconstruction: while a streamed page brings the usual history (ids 1, 2, 3, ...
+	 * with links back and timestamps, nothing before it), each event is reconstructed when
+	 * the next one arrives, on the thread that delivers events: that work overlaps the parsing
+	 * helper instead of following it. Results go to live_state / live_item (e stays as read);
+	 * finishing uses them if nothing broke the pattern, else reconstructs as before. `live`
+	 * is NULL once the pattern broke; live_n events are done. */
+	struct hist_recon *live;
+	bool streaming; /* pushes come from a streamed page */
+	size_t live_n;
 };
+
+static void live_stop(struct hist_importer *imp)
+{
+	hist_recon_free(imp->live);
+	imp->live = NULL;
+}
+
+/* Event i through the live reconstruction, with its successor (if any) already pushed: the
+ * same call finishing would make (time set as time_at does, ids and links untouched). */
+static void live_feed(struct hist_importer *imp, size_t i)
+{
+	struct pending *v = imp->evs.items;
+	struct ev e = v[i].e;
+	e.t_ms = v[i].epoch_ms - v[0].epoch_ms;
+	struct ev *next = i + 1 < imp->evs.len ? &v[i + 1].e : NULL;
+	if (next)
+		next->t_ms = v[i + 1].epoch_ms - v[0].epoch_ms;
+	hist_recon_feed(imp->live, &e, next);
+	v[i].live_state = e.state;
+	v[i].live_item = e.item;
+	imp->live_n = i + 1;
+}
 
 /* Appends p (taken) and keeps the facts above. */
 static void push(struct hist_importer *imp, const struct pending *p)
@@ -54,13 +88,19 @@ static void push(struct hist_importer *imp, const struct pending *p)
 	if (p->e.prev < 0 || p->e.prev >= p->e.id)
 		imp->links_ok = false;
 	imp->no_time += !p->has_time;
+	if (imp->live && (!imp->streaming || p->e.id != (int64_t)imp->evs.len + 1 ||
+			  !imp->links_ok || !p->has_time))
+		live_stop(imp);
 	VEC_PUSH(imp->evs, *p);
+	if (imp->live && imp->evs.len > 1)
+		live_feed(imp, imp->evs.len - 2);
 }
 
 /* The facts above from scratch (after events were dropped). */
 static void recount(struct hist_importer *imp)
 {
 	size_t n = imp->evs.len;
+	live_stop(imp);
 	imp->evs.len = 0;
 	imp->ascending = imp->links_ok = true;
 	imp->no_time = 0;
@@ -91,6 +131,7 @@ void hist_importer_free(struct hist_importer *imp)
 		free(imp->names.items[i]);
 	VEC_FREE(imp->names);
 	hist_describe_fini(&imp->desc);
+	hist_recon_free(imp->live);
 	ev_log_free(imp->log);
 	free(imp);
 }
@@ -244,7 +285,12 @@ static bool add_streamed(struct hist_importer *imp, const char *text, size_t len
 	diags_init(&side);
 	struct streamed st = {imp, &side};
 	bool has_token = false;
+	/* Live reconstruction only for a page that starts the history (one document). */
+	if (mark == 0 && imp->names.len == 1)
+		imp->live = hist_recon_new();
+	imp->streaming = true;
 	bool ok = hist_stream_page(text, len, stream_event, &st, &has_token) && side.errors == 0;
+	imp->streaming = false;
 	if (ok) {
 		imp->pages++;
 		imp->pages_with_token += has_token;
@@ -480,6 +526,44 @@ static void check_shape(struct hist_importer *imp, struct diags *diags)
 			  "every page has a nextToken: the last page of the history is missing");
 }
 
+static void append(struct ev_log *log, const struct pending *p)
+{
+	if (p->payload_text)
+		ev_log_append_text(log, &p->e);
+	else
+		ev_log_append(log, &p->e);
+}
+
+/* One pass: times (each set before the event is seen as the next one), reconstruction,
+ * appending. */
+static void append_reconstructed(struct hist_importer *imp, bool synthetic)
+{
+	struct hist_recon *r = hist_recon_new();
+	struct pending *v = imp->evs.items;
+	size_t n = imp->evs.len;
+	time_at(v, 0, synthetic);
+	for (size_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			time_at(v, i + 1, synthetic);
+		hist_recon_feed(r, &v[i].e, i + 1 < n ? &v[i + 1].e : NULL);
+		append(imp->log, &v[i]);
+	}
+	hist_recon_free(r);
+}
+
+/* The same, with the reconstruction already done live (ids and links were left as read). */
+static void append_live(struct hist_importer *imp)
+{
+	struct pending *v = imp->evs.items;
+	size_t n = imp->evs.len;
+	for (size_t i = 0; i < n; i++) {
+		v[i].e.t_ms = v[i].epoch_ms - v[0].epoch_ms;
+		v[i].e.state = v[i].live_state;
+		v[i].e.item = v[i].live_item;
+		append(imp->log, &v[i]);
+	}
+}
+
 struct ev_log *hist_importer_finish(struct hist_importer *imp, struct diags *diags)
 {
 	if (imp->evs.len == 0) {
@@ -498,22 +582,14 @@ struct ev_log *hist_importer_finish(struct hist_importer *imp, struct diags *dia
 	bool synthetic = set_times(imp, diags);
 	report_caps(imp, diags);
 	hist_describe_apply(&imp->desc, imp->log);
-	struct hist_recon *r = hist_recon_new();
-	struct pending *v = imp->evs.items;
 	size_t n = imp->evs.len;
-	/* One pass: times (each set before the event is seen as the next one), reconstruction,
-	 * appending. */
-	time_at(v, 0, synthetic);
-	for (size_t i = 0; i < n; i++) {
-		if (i + 1 < n)
-			time_at(v, i + 1, synthetic);
-		hist_recon_feed(r, &v[i].e, i + 1 < n ? &v[i + 1].e : NULL);
-		if (v[i].payload_text)
-			ev_log_append_text(imp->log, &v[i].e);
-		else
-			ev_log_append(imp->log, &v[i].e);
+	if (imp->live && imp->live_n + 1 == n && !synthetic) {
+		live_feed(imp, n - 1);
+		append_live(imp);
+	} else {
+		append_reconstructed(imp, synthetic);
 	}
-	hist_recon_free(r);
+	live_stop(imp);
 	imp->evs.len = 0; /* the log owns the payloads now */
 	imp->ascending = imp->links_ok = true;
 	imp->no_time = 0;
