@@ -235,10 +235,26 @@ static void params_release(const void *recipe)
 static const struct ev_maker params_maker = {params_write, sizeof(struct params_recipe),
 					     params_release};
 
+/* The built parameters (borrowed: run's). A pure template's are dropped once the call has
+ * them (the log keeps its recipe) and made again here for a retry: the same state and input
+ * give the same value. */
+static json_t *task_params(struct sim_engine *e, struct sim_run *run)
+{
+	if (!run->params) {
+		struct flow_env env = {0};
+		struct flow_error err = {0};
+		run->params =
+		    flow_plan_input(run->task_info->plan, run->input, &env, NULL, NULL, &err);
+		assert(run->params); /* it succeeded the first time */
+		flow_error_fini(&err);
+	}
+	return run->params;
+}
+
 static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run, struct ev *ev)
 {
 	if (!run->task_info->params_recipe || e->cur || !run->input) {
-		ev->payload = json_incref(run->params);
+		ev->payload = json_incref(task_params(e, run));
 		return sim_emit_ev(e, ev, run->state);
 	}
 	struct params_recipe r = {json_incref(run->state->json), json_incref(run->input)};
@@ -310,7 +326,7 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	}
 	struct sim_call call = {.state = st->name,
 				.resource = st->resource ? st->resource : "",
-				.parameters = run->params,
+				.parameters = task_params(e, run),
 				.invocation = n,
 				.now_ms = e->now,
 				.rng = &e->rng_service};
@@ -371,6 +387,12 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	/* The model answers first (at the same instant), so the Started event can say whether
 	 * the call started cold: AWS does not record it, the timeline shows it. */
 	invoke(e, run, n);
+	/* The built parameters of a pure template need not live through the call: with every
+	 * iteration of a large Map in flight at once they were the most of its memory. */
+	if (run->task_info->params_recipe && run->input) {
+		json_decref(run->params);
+		run->params = NULL;
+	}
 	struct ev ev = task_ev(e, run, family[run->task_kind][1]);
 	if (run->task_kind == TASK_ACTIVITY)
 		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
