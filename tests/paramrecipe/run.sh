@@ -73,5 +73,8 @@ check_case small SUCCEEDED "$GOLDEN_TMP/small.json"
 check_case forty SUCCEEDED "$GOLDEN_TMP/forty.json"
 check_case forty-scenario SUCCEEDED "$GOLDEN_TMP/forty.json" --set lambda.accountConcurrency=0 \
 	--seed 7
+# Retries schedule a Task again: a pure one's parameters are made again from its input.
+check_case retries SUCCEEDED "$GOLDEN_TMP/forty.json" \
+	--set 'lambda.default.errors={invocations: "0-2", error: Lambda.ServiceException, cause: x}'
 # The history's event limit drops events (and their recipes' references) past the limit.
 check_case event-limit FAILED "$GOLDEN_TMP/forty.json" --set simulation.historyEventLimit=60
