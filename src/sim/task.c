@@ -103,6 +103,14 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	sim_task_clear(run);
 	run->params = params;
 	struct sim_state_info *info = sim_info(e, run->state);
+	/* A pure template's parameters were built to check them (a path that finds nothing,
+	 * the payload limit); the log keeps a recipe and the call makes them again (task_params),
+	 * so they need not wait in memory meanwhile: a Map with every iteration in flight at once
+	 * held them all. */
+	if (info->params_recipe && run->input) {
+		json_decref(run->params);
+		run->params = NULL;
+	}
 	classify(e, info, run->state->resource ? run->state->resource : "");
 	run->task_info = info;
 	run->task_kind = info->kind;
@@ -235,16 +243,15 @@ static void params_release(const void *recipe)
 static const struct ev_maker params_maker = {params_write, sizeof(struct params_recipe),
 					     params_release};
 
-/* The built parameters (borrowed: run's). A pure template's are dropped once the call has
- * them (the log keeps its recipe) and made again here for a retry: the same state and input
- * give the same value. */
+/* The built parameters (borrowed: run's). A pure template's are dropped once checked and
+ * again once the call has them (the log keeps its recipe), and made here when the call (or a
+ * child execution's log) needs them: the same state and input give the same value. */
 static json_t *task_params(struct sim_engine *e, struct sim_run *run)
 {
 	if (!run->params) {
 		struct flow_env env = {0};
 		struct flow_error err = {0};
-		run->params =
-		    flow_plan_input(run->task_info->plan, run->input, &env, NULL, NULL, &err);
+		run->params = sim_state_input(e, run, &env, NULL, &err); /* pure: no context */
 		assert(run->params); /* it succeeded the first time */
 		flow_error_fini(&err);
 	}
