@@ -180,6 +180,11 @@ struct ev_maker {
 	 * to sb: text jansson accepts (JSON_DECODE_ANY), the same for the same bytes always. */
 	void (*write)(const void *recipe, struct strbuf *sb);
 	size_t recipe_len; /* 1 .. EV_RECIPE_MAX bytes */
+	/* Optional (NULL: the recipe is plain bytes). A recipe may hold references (a jansson
+	 * value it re-expands from): the log takes them on append and drops them by calling
+	 * release once per appended recipe, when the log is freed or, for a recipe stored once
+	 * with the one before it (see ev_log_append_made), at once. */
+	void (*release)(const void *recipe);
 };
 #define EV_RECIPE_MAX 64
 /* A log takes recipes from at most this many makers. */
@@ -190,6 +195,7 @@ struct ev_maker {
  * must outlive the log, e.g. a static const) on first ev_payload; e->payload must be NULL.
  * The record's own payload field then holds json_null() as a stand-in that says "has one".
  * A recipe equal to the one appended just before it (the same maker) is stored once.
+ * With maker->release, the log takes the references the recipe holds (see struct ev_maker).
  */
 int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
 			   const void *recipe);

@@ -101,6 +101,17 @@ static struct ev *slot_of(const struct ev_log *log, size_t i)
 	return &log->chunks[k][i - (((size_t)1 << FIRST_BITS) * (((size_t)1 << k) - 1))];
 }
 
+/* Drops the references recipes hold (makers with a release). */
+static void release_recipes(struct lazy *z)
+{
+	for (size_t at = 0; at < z->recipes_len;) {
+		const struct ev_maker *mk = z->makers[z->recipes[at]];
+		if (mk->release)
+			mk->release(z->recipes + at + 1);
+		at += 1 + mk->recipe_len;
+	}
+}
+
 void ev_log_free(struct ev_log *log)
 {
 	if (!log)
@@ -116,6 +127,7 @@ void ev_log_free(struct ev_log *log)
 	}
 	struct lazy *z = log->lazy;
 	if (z) {
+		release_recipes(z);
 		for (size_t i = 0; i < z->parsed_len; i++)
 			json_decref(z->parsed[i]);
 		free(z->parsed);
@@ -311,7 +323,10 @@ int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct 
 	struct lazy *m = log->lazy;
 	struct ev r = *e;
 	r.payload = json_null(); /* a stand-in: the record has a payload */
+	size_t before = m->recipes_len;
 	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len);
+	if (m->recipes_len == before && maker->release) /* stored once: one reference kept */
+		maker->release(recipe);
 	int64_t id = ev_log_append(log, &r);
 	if (id - 1 > (int64_t)UINT32_MAX)
 		recipe_limit("a payload recipe past record 2^32");

@@ -93,6 +93,7 @@ static void facts(struct sim_state_info *info, const struct asl_state *st)
 		info->item_selector = json_object_get(st->json, "Parameters");
 	info->wait_seconds = st->type == ASL_WAIT ? json_object_get(st->json, "Seconds") : NULL;
 	info->plan = flow_plan_new(st->json, NULL); /* sim_flow_env names no query language */
+	info->params_recipe = sim_params_pure(st);
 }
 
 void sim_build_info(struct sim_engine *e)

@@ -38,7 +38,8 @@ static bool closing(enum ev_type t)
 	       t == EV_ExecutionAborted;
 }
 
-static int64_t append(struct sim_engine *e, struct ev *ev, const struct sim_envelope *made)
+static int64_t append(struct sim_engine *e, struct ev *ev, const struct ev_maker *maker,
+		      const void *recipe)
 {
 	int64_t limit = e->opt.history_event_limit;
 	/* A child execution's history has its own limit on AWS; only the parent's is enforced. */
@@ -48,11 +49,12 @@ static int64_t append(struct sim_engine *e, struct ev *ev, const struct sim_enve
 		e->limit_hit = true;
 		json_decref(ev->payload);
 		json_decref(ev->extra);
+		if (maker && maker->release)
+			maker->release(recipe);
 		return 0;
 	}
 	ev->t_ms = e->now - e->t0;
-	return made ? ev_log_append_made(e->log, ev, &sim_envelope_maker, made)
-		    : ev_log_append(e->log, ev);
+	return maker ? ev_log_append_made(e->log, ev, maker, recipe) : ev_log_append(e->log, ev);
 }
 
 int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
@@ -68,15 +70,21 @@ int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state 
 	/* State names are interned once in the execution's log; a child's log interns its own. */
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev, NULL);
+	return append(e, ev, NULL, NULL);
 }
 
 int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
 		      const struct sim_envelope *r)
 {
+	return sim_emit_recipe(e, ev, st, &sim_envelope_maker, r);
+}
+
+int64_t sim_emit_recipe(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+			const struct ev_maker *maker, const void *recipe)
+{
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev, r);
+	return append(e, ev, maker, recipe);
 }
 
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,

@@ -89,6 +89,9 @@ struct sim_state_info {
 	 * iteration whose Map discards its results (ResultPath null, no ResultSelector, no
 	 * Assign). Its lambda:invoke envelope may be kept as a recipe only (task.c, service.c). */
 	bool dead_result;
+	/* params_recipe: a Task whose InputPath and Parameters read only the state input (no
+	 * context, variable or intrinsic): TaskScheduled keeps them as a recipe (task.c). */
+	bool params_recipe;
 	int64_t timeout_ms, heartbeat_ms;
 	/* Fields read on every visit, looked up once (borrowed from the state's JSON, NULL when
 	 * absent): Assign, InputPath, OutputPath, and a Map's ItemSelector (else its legacy
@@ -302,6 +305,14 @@ int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state 
  * its bytes; ev_log_append_made). */
 int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
 		      const struct sim_envelope *r);
+/* As sim_emit_ev, with the payload made by maker (borrowed, static) from recipe (copied; the
+ * log takes the references it holds, released even when the event is dropped at the limit).
+ * Only for the execution's own log (not a child's: spill.c stores payloads as values). */
+/* task.c: whether a Task's InputPath and Parameters read only the state input (its
+ * TaskScheduled parameters can be made again from the state and the input alone). */
+bool sim_params_pure(const struct asl_state *st);
+int64_t sim_emit_recipe(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+			const struct ev_maker *maker, const void *recipe);
 /* The same with error/cause (copied into the log). */
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 		       const struct asl_state *st, int32_t item, const char *error,

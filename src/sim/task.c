@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "doc/doc.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,14 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	sim_task_clear(run);
 	run->params = params;
 	struct sim_state_info *info = sim_info(e, run->state);
+	/* A pure template's parameters were built to check them (a path that finds nothing,
+	 * the payload limit); the log keeps a recipe and the call makes them again (task_params),
+	 * so they need not wait in memory meanwhile: a Map with every iteration in flight at once
+	 * held them all. */
+	if (info->params_recipe && run->input) {
+		json_decref(run->params);
+		run->params = NULL;
+	}
 	classify(e, info, run->state->resource ? run->state->resource : "");
 	run->task_info = info;
 	run->task_kind = info->kind;
@@ -157,10 +166,111 @@ static const enum ev_type family[3][5] = {
 		       EV_ActivityFailed, EV_ActivityTimedOut},
 };
 
+/* ---- TaskScheduled's parameters as a recipe ----
+ * The log keeps the state's JSON and the raw input (two references) instead of the built
+ * Parameters object, and builds it again when read: the built object's keys and hashtable
+ * per event were most of what a long run keeps. Only for a pure template (the same state and
+ * input give the same parameters); the task itself still gets the built object. */
+struct params_recipe {
+	json_t *state, *input; /* references the log holds */
+};
+
+/* A path that reads the state input: `$`, `$.a`, `$[0]` (not `$$`, a variable or an
+ * intrinsic). */
+static bool input_path(const char *p)
+{
+	return p && p[0] == '$' && (p[1] == '\0' || p[1] == '.' || p[1] == '[');
+}
+
+static bool template_pure(json_t *v)
+{
+	const char *key;
+	json_t *sub;
+	size_t i;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, sub) if (!template_pure(sub)) return false;
+		return true;
+	}
+	json_object_foreach(v, key, sub)
+	{
+		size_t n = strlen(key);
+		bool dollar = n >= 2 && strcmp(key + n - 2, ".$") == 0;
+		if (dollar ? !input_path(json_string_value(sub)) : !template_pure(sub))
+			return false;
+	}
+	return true;
+}
+
+bool sim_params_pure(const struct asl_state *st)
+{
+	json_t *params = json_object_get(st->json, "Parameters");
+	json_t *in = json_object_get(st->json, "InputPath");
+	return st->type == ASL_TASK && st->query_language == ASL_JSONPATH &&
+	       json_is_object(params) && template_pure(params) &&
+	       (!in || json_is_null(in) || input_path(json_string_value(in)));
+}
+
+static int add_text(const char *buffer, size_t size, void *sb)
+{
+	sb_addn(sb, buffer, size);
+	return 0;
+}
+
+static void params_write(const void *recipe, struct strbuf *sb)
+{
+	struct params_recipe r;
+	memcpy(&r, recipe, sizeof(r));
+	struct flow_env env = {0};
+	struct flow_error err = {0};
+	json_t *v = flow_state_input(r.state, r.input, &env, NULL, &err);
+	/* The same expansion succeeded when the event was appended. */
+	assert(v);
+	/* Written straight into sb: json_dumps' text would come from jansson's allocator. */
+	if (!v || json_dump_callback(v, add_text, sb, JSON_COMPACT | JSON_ENCODE_ANY) != 0)
+		sb_add(sb, "null");
+	json_decref(v);
+	flow_error_fini(&err);
+}
+
+static void params_release(const void *recipe)
+{
+	struct params_recipe r;
+	memcpy(&r, recipe, sizeof(r));
+	json_decref(r.state);
+	json_decref(r.input);
+}
+
+static const struct ev_maker params_maker = {params_write, sizeof(struct params_recipe),
+					     params_release};
+
+/* The built parameters (borrowed: run's). A pure template's are dropped once checked and
+ * again once the call has them (the log keeps its recipe), and made here when the call (or a
+ * child execution's log) needs them: the same state and input give the same value. */
+static json_t *task_params(struct sim_engine *e, struct sim_run *run)
+{
+	if (!run->params) {
+		struct flow_env env = {0};
+		struct flow_error err = {0};
+		run->params = sim_state_input(e, run, &env, NULL, &err); /* pure: no context */
+		assert(run->params); /* it succeeded the first time */
+		flow_error_fini(&err);
+	}
+	return run->params;
+}
+
+static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run, struct ev *ev)
+{
+	if (!run->task_info->params_recipe || e->cur || !run->input) {
+		ev->payload = json_incref(task_params(e, run));
+		return sim_emit_ev(e, ev, run->state);
+	}
+	struct params_recipe r = {json_incref(run->state->json), json_incref(run->input)};
+	return sim_emit_recipe(e, ev, run->state, &params_maker, &r);
+}
+
 void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 {
 	struct ev ev = task_ev(e, run, family[run->task_kind][0]);
-	ev.payload = json_incref(run->params);
 	/* The details are the same on every visit unless a *Path sets the timeouts: one
 	 * shared value per state (no allocation per event). */
 	struct sim_state_info *info = sim_info(e, run->state);
@@ -182,7 +292,7 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 		extra = NULL;
 	}
 	ev.extra = extra;
-	run->last = sim_emit_ev(e, &ev, run->state);
+	run->last = emit_scheduled(e, run, &ev);
 	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_START);
 }
 
@@ -223,7 +333,7 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	}
 	struct sim_call call = {.state = st->name,
 				.resource = st->resource ? st->resource : "",
-				.parameters = run->params,
+				.parameters = task_params(e, run),
 				.invocation = n,
 				.now_ms = e->now,
 				.rng = &e->rng_service};
@@ -285,6 +395,12 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	/* The model answers first (at the same instant), so the Started event can say whether
 	 * the call started cold: AWS does not record it, the timeline shows it. */
 	invoke(e, run, n);
+	/* The built parameters of a pure template need not live through the call: with every
+	 * iteration of a large Map in flight at once they were the most of its memory. */
+	if (run->task_info->params_recipe && run->input) {
+		json_decref(run->params);
+		run->params = NULL;
+	}
 	struct ev ev = task_ev(e, run, family[run->task_kind][1]);
 	if (run->task_kind == TASK_ACTIVITY)
 		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
