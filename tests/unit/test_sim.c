@@ -322,17 +322,39 @@ static void test_json_size(void **state)
 
 /* The lambda:invoke envelope reports its own compact size (the payload limit check trusts it):
  * it must equal flow_json_size for any payload, request id and Date. */
-static void test_envelope_size(void **state)
+/* An engine on a one-Pass machine, for calling the services directly. */
+struct bare {
+	struct diags d;
+	struct asl_machine *m;
+	struct ev_log *log;
+	struct sim_engine *e;
+};
+
+static void bare_init(struct bare *b)
 {
 	static const char def[] = "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": "
 				  "\"Pass\", \"End\": true}}}";
-	struct diags d;
-	diags_init(&d);
-	struct asl_machine *m = asl_load_text("m.json", def, strlen(def), NULL, &d);
-	assert_non_null(m);
-	struct ev_log *log = ev_log_new();
-	struct sim_engine *e = sim_new(m, NULL, NULL, log, &d);
-	assert_non_null(e);
+	diags_init(&b->d);
+	b->m = asl_load_text("m.json", def, strlen(def), NULL, &b->d);
+	assert_non_null(b->m);
+	b->log = ev_log_new();
+	b->e = sim_new(b->m, NULL, NULL, b->log, &b->d);
+	assert_non_null(b->e);
+}
+
+static void bare_fini(struct bare *b)
+{
+	sim_free(b->e);
+	ev_log_free(b->log);
+	asl_machine_free(b->m);
+	diags_fini(&b->d);
+}
+
+static void test_envelope_size(void **state)
+{
+	struct bare b;
+	bare_init(&b);
+	struct sim_engine *e = b.e;
 	struct rng r;
 	rng_seed(&r, 7);
 	struct sim_call call = {
@@ -355,10 +377,7 @@ static void test_envelope_size(void **state)
 			json_decref(env);
 		}
 	}
-	sim_free(e);
-	ev_log_free(log);
-	asl_machine_free(m);
-	diags_fini(&d);
+	bare_fini(&b);
 }
 
 /* A dead result's envelope kept as a recipe (service.c, ev_log_append_made) is, once made, the
@@ -367,15 +386,10 @@ static void test_envelope_size(void **state)
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html */
 static void test_envelope_recipe(void **state)
 {
-	static const char def[] = "{\"StartAt\": \"P\", \"States\": {\"P\": {\"Type\": "
-				  "\"Pass\", \"End\": true}}}";
-	struct diags d;
-	diags_init(&d);
-	struct asl_machine *m = asl_load_text("m.json", def, strlen(def), NULL, &d);
-	assert_non_null(m);
-	struct ev_log *log = ev_log_new();
-	struct sim_engine *e = sim_new(m, NULL, NULL, log, &d);
-	assert_non_null(e);
+	struct bare b;
+	bare_init(&b);
+	struct sim_engine *e = b.e;
+	struct ev_log *log = b.log;
 	struct rng r1, r2;
 	rng_seed(&r1, 11);
 	rng_seed(&r2, 11);
@@ -411,10 +425,7 @@ static void test_envelope_recipe(void **state)
 		assert_true(json_equal(ev_payload(log, ev_log_get(log, id)), whole));
 		json_decref(whole);
 	}
-	sim_free(e);
-	ev_log_free(log);
-	asl_machine_free(m);
-	diags_fini(&d);
+	bare_fini(&b);
 }
 
 int main(void)
