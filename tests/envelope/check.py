@@ -11,11 +11,19 @@ import sys
 OUTPUT_MAY_DIFFER = {"MapStateExited", "ExecutionSucceeded"}
 
 
-def main(dead_path, kept_path):
-    dead = json.load(open(dead_path))["events"]
-    kept = json.load(open(kept_path))["events"]
+def load_pair(dead_path, kept_path, key, what):
+    """The lists under `key` of both files; None (after saying why) when their lengths differ."""
+    dead = json.load(open(dead_path))[key]
+    kept = json.load(open(kept_path))[key]
     if len(dead) != len(kept):
-        print("%d events, the reference has %d" % (len(dead), len(kept)))
+        print("%d %s, the reference has %d" % (len(dead), what, len(kept)))
+        return None, None
+    return dead, kept
+
+
+def main(dead_path, kept_path):
+    dead, kept = load_pair(dead_path, kept_path, "events", "events")
+    if dead is None:
         return 1
     tasks = 0
     for a, b in zip(dead, kept):
@@ -53,10 +61,8 @@ def results(dead_path, kept_path):
 
 
 def traces(dead_path, kept_path):
-    dead = json.load(open(dead_path))["traceEvents"]
-    kept = json.load(open(kept_path))["traceEvents"]
-    if len(dead) != len(kept):
-        print("%d trace events, the reference has %d" % (len(dead), len(kept)))
+    dead, kept = load_pair(dead_path, kept_path, "traceEvents", "trace events")
+    if dead is None:
         return 1
     tasks = 0
     for a, b in zip(dead, kept):
