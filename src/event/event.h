@@ -177,8 +177,12 @@ int64_t ev_log_append_text(struct ev_log *log, const struct ev *e);
  */
 struct ev_maker {
 	/* Appends the payload's JSON text for `recipe` (borrowed, recipe_len bytes, unaligned)
-	 * to sb: text jansson accepts (JSON_DECODE_ANY), the same for the same bytes always. */
+	 * to sb: text jansson accepts (JSON_DECODE_ANY), the same for the same bytes always.
+	 * NULL when `make` builds the value instead. */
 	void (*write)(const void *recipe, struct strbuf *sb);
+	/* Or the payload itself (a new reference, the same value for the same bytes always):
+	 * for a value whose text jansson could not read back (nested past its 2,048 levels). */
+	json_t *(*make)(const void *recipe);
 	size_t recipe_len; /* 1 .. EV_RECIPE_MAX bytes */
 	/* Optional (NULL: the recipe is plain bytes). A recipe may hold references (a jansson
 	 * value it re-expands from): the log takes them on append and drops them by calling

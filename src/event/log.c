@@ -372,6 +372,8 @@ static json_t *made_payload(const struct ev_log *log, size_t i)
 	}
 	assert(lo < m->len && m->list[lo].rec == i);
 	const unsigned char *r = m->recipes + m->list[lo].at;
+	if (m->makers[r[0]]->make)
+		return m->makers[r[0]]->make(r + 1);
 	struct strbuf sb;
 	sb_init(&sb);
 	m->makers[r[0]]->write(r + 1, &sb);

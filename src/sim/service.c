@@ -203,7 +203,8 @@ static void envelope_write(const void *recipe, struct strbuf *sb)
 	}
 }
 
-const struct ev_maker sim_envelope_maker = {envelope_write, sizeof(struct sim_envelope), NULL};
+const struct ev_maker sim_envelope_maker = {.write = envelope_write,
+					    .recipe_len = sizeof(struct sim_envelope)};
 
 json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, json_t *payload,
 			    int64_t duration_ms, const unsigned char *rid_bytes, size_t *size)

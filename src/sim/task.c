@@ -175,11 +175,13 @@ struct params_recipe {
 	json_t *state, *input; /* references the log holds */
 };
 
-/* A path that reads the state input: `$`, `$.a`, `$[0]` (not `$$`, a variable or an
- * intrinsic). */
+/* A path that reads the state input only: `$`, `$.a`, `$[0]`; not `$$`, a variable or an
+ * intrinsic, and no other `$` anywhere (a filter may compare with `$$.Execution.Name` or
+ * `$var`; a literal '$' in a filter is turned away too, which only costs the recipe). */
 static bool input_path(const char *p)
 {
-	return p && p[0] == '$' && (p[1] == '\0' || p[1] == '.' || p[1] == '[');
+	return p && p[0] == '$' && (p[1] == '\0' || p[1] == '.' || p[1] == '[') &&
+	       !strchr(p + 1, '$');
 }
 
 static bool template_pure(json_t *v)
@@ -210,13 +212,8 @@ bool sim_params_pure(const struct asl_state *st)
 	       (!in || json_is_null(in) || input_path(json_string_value(in)));
 }
 
-static int add_text(const char *buffer, size_t size, void *sb)
-{
-	sb_addn(sb, buffer, size);
-	return 0;
-}
-
-static void params_write(const void *recipe, struct strbuf *sb)
+/* The value itself, not its text: parameters may nest deeper than jansson reads back. */
+static json_t *params_make(const void *recipe)
 {
 	struct params_recipe r;
 	memcpy(&r, recipe, sizeof(r));
@@ -225,11 +222,8 @@ static void params_write(const void *recipe, struct strbuf *sb)
 	json_t *v = flow_state_input(r.state, r.input, &env, NULL, &err);
 	/* The same expansion succeeded when the event was appended. */
 	assert(v);
-	/* Written straight into sb: json_dumps' text would come from jansson's allocator. */
-	if (!v || json_dump_callback(v, add_text, sb, JSON_COMPACT | JSON_ENCODE_ANY) != 0)
-		sb_add(sb, "null");
-	json_decref(v);
 	flow_error_fini(&err);
+	return v ? v : json_null();
 }
 
 static void params_release(const void *recipe)
@@ -240,8 +234,8 @@ static void params_release(const void *recipe)
 	json_decref(r.input);
 }
 
-static const struct ev_maker params_maker = {params_write, sizeof(struct params_recipe),
-					     params_release};
+static const struct ev_maker params_maker = {
+    .make = params_make, .recipe_len = sizeof(struct params_recipe), .release = params_release};
 
 /* The built parameters (borrowed: run's). A pure template's are dropped once checked and
  * again once the call has them (the log keeps its recipe), and made here when the call (or a

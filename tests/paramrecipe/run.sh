@@ -78,3 +78,31 @@ check_case retries SUCCEEDED "$GOLDEN_TMP/forty.json" \
 	--set 'lambda.default.errors={invocations: "0-2", error: Lambda.ServiceException, cause: x}'
 # The history's event limit drops events (and their recipes' references) past the limit.
 check_case event-limit FAILED "$GOLDEN_TMP/forty.json" --set simulation.historyEventLimit=60
+
+# A path is pure only when nothing in it reads beyond the state input: a filter comparing
+# with a variable or the context object (`$min`, `$$.State.Name`) keeps its value.
+# https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+echo '{"xs":[{"n":1,"id":"a"},{"n":2,"id":"T"},{"n":3,"id":"c"}]}' >"$GOLDEN_TMP/xs.json"
+"$STEPSCOPE" run --history-out "$GOLDEN_TMP/filters.h.json" --input "$GOLDEN_TMP/xs.json" \
+	"$here/filters.asl.json" >/dev/null 2>&1
+if python3 - "$GOLDEN_TMP/filters.h.json" <<'PY'; then echo "ok filters"; else echo "FAIL filters: wrong parameters"; fi
+import json, sys
+ev = [e for e in json.load(open(sys.argv[1]))["events"] if e["type"] == "TaskScheduled"]
+p = json.loads(ev[0]["taskScheduledEventDetails"]["parameters"])["Payload"]
+sys.exit(0 if [x["id"] for x in p["big"]] == ["T", "c"] and [x["id"] for x in p["mine"]] == ["T"] else 1)
+PY
+
+# Parameters nested past jansson's 2,048 parse levels (a deep input under a nested template)
+# are still recorded whole: a recipe makes the value, it does not parse text back.
+python3 -c 'import sys; sys.stdout.write("{\"v\":" + "{\"a\":" * 2040 + "1" + "}" * 2040 + "}")' \
+	>"$GOLDEN_TMP/deep.json"
+"$STEPSCOPE" run --history-out "$GOLDEN_TMP/deep.h.json" --input "$GOLDEN_TMP/deep.json" \
+	"$here/deep.asl.json" >/dev/null 2>&1
+if python3 - "$GOLDEN_TMP/deep.h.json" <<'PY'; then echo "ok deep"; else echo "FAIL deep: parameters lost"; fi
+import sys
+sys.setrecursionlimit(10000)
+import json
+ev = [e for e in json.load(open(sys.argv[1]))["events"] if e["type"] == "TaskScheduled"]
+text = ev[0]["taskScheduledEventDetails"]["parameters"]
+sys.exit(0 if text.startswith('{"FunctionName":"f","Payload":{"l1":') and text.count('{"a":') == 2040 else 1)
+PY

@@ -206,8 +206,8 @@ static void list_write(const void *recipe, struct strbuf *sb)
 	writes++;
 }
 
-static const struct ev_maker pair_maker = {pair_write, 2, NULL};
-static const struct ev_maker list_maker = {list_write, 3, NULL};
+static const struct ev_maker pair_maker = {.write = pair_write, .recipe_len = 2};
+static const struct ev_maker list_maker = {.write = list_write, .recipe_len = 3};
 
 /* Appends the same events to `made` (recipes) and to `whole` (the parsed payloads). */
 static void fill(struct ev_log *made, struct ev_log *whole)
