@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "asl_build.h"
 #include "asl/asl.h"
 #include "sim/internal.h"
 #include "doc/doc.h"
@@ -191,16 +192,6 @@ static void test_spill_file_and_memory(void **state)
 }
 
 /* ---- ResultWriter ---- */
-
-static struct asl_machine *load(const char *text)
-{
-	struct diags d;
-	diags_init(&d);
-	struct asl_machine *m = asl_load_text("t.json", text, strlen(text), NULL, &d);
-	diags_fini(&d);
-	assert_non_null(m);
-	return m;
-}
 
 /*
  * Items [5, 1, 4, 2, 9, 3]: each child waits its item's seconds, so they end out of index

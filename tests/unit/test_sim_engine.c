@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asl_build.h"
 #include "asl/asl.h"
 #include "sim/sim.h"
 #include "doc/doc.h"
@@ -235,16 +236,6 @@ static void test_many_items(void **state)
 	assert_int_equal(sim_status(f.e), SIM_FAILED);
 	assert_string_equal(sim_error(f.e), "States.DataLimitExceeded");
 	stop(&f);
-}
-
-static struct asl_machine *load(const char *text)
-{
-	struct diags d;
-	diags_init(&d);
-	struct asl_machine *m = asl_load_text("t.json", text, strlen(text), NULL, &d);
-	diags_fini(&d);
-	assert_non_null(m);
-	return m;
 }
 
 /* A custom service model (the open interface): a result above AWS's 256 KiB limit fails the
