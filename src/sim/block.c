@@ -137,6 +137,12 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 		mc = cap;
 	b->limit = (size_t)mc;
 	b->count = json_array_size(b->items);
+	if (b->count > INT32_MAX) {
+		/* Iteration indexes are 32-bit in runs and events; such an array (2^31 items,
+		 * tens of GB) cannot be a state's input on AWS either (256 KiB). */
+		runtime_fail(e, run, "The Map state has more than 2147483647 items");
+		return false;
+	}
 	return true;
 }
 
@@ -417,7 +423,7 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 	if (b->writer) {
 		json_decref(output);
 	} else {
-		size_t size = sim_sized_of(child->out_size, output);
+		size_t size = sim_sized_of(child->out_sized, child->out_bytes, output);
 		if (child->out_dead) { /* a null standing for size bytes of text */
 			b->dead++;
 			b->dead_bytes += size;

@@ -202,9 +202,9 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
 json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
 			size_t *size, struct flow_error *err)
 {
-	if (run->input && run->in_size.v == run->input) {
+	if (run->input && run->in_sized == run->input) {
 		env->sized = run->input;
-		env->sized_bytes = run->in_size.n;
+		env->sized_bytes = run->in_bytes;
 	}
 	return flow_plan_input(sim_info(e, run->state)->plan, run->input, env, NULL, size, err);
 }

@@ -4,6 +4,7 @@
  */
 #include "internal.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,25 +109,20 @@ struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size
 			    int32_t item, int64_t prev)
 {
 	struct sim_run *r = xcalloc(1, sizeof(*r));
+	assert(index <= INT32_MAX && prev >= 0 && prev <= INT32_MAX); /* see struct sim_run */
 	r->parent = parent;
-	r->index = index;
+	r->index = (uint32_t)index;
 	r->item = item;
-	r->last = prev;
-	r->next_live = e->runs;
-	if (e->runs)
-		e->runs->prev_live = r;
-	e->runs = r;
+	r->last = (int32_t)prev;
+	e->run_count++;
 	return r;
 }
 
 static void run_free(struct sim_engine *e, struct sim_run *r)
 {
-	if (r->prev_live)
-		r->prev_live->next_live = r->next_live;
-	else
-		e->runs = r->next_live;
-	if (r->next_live)
-		r->next_live->prev_live = r->prev_live;
+	e->run_count--;
+	if (r == e->top)
+		e->top = NULL; /* sim_free looks at it */
 	sim_block_free(e, r->block);
 	sim_task_clear(r);
 	json_decref(r->input);
@@ -141,6 +137,7 @@ void sim_run_release(struct sim_engine *e, struct sim_run *run)
 {
 	if (run->dead)
 		return;
+	assert(!run->prev_sib && !run->next_sib); /* out of its block's list: next_dead is free */
 	run->dead = true;
 	run->gen++;
 	/* Callers up the stack may still hold it: free after the dispatch. */
@@ -156,6 +153,43 @@ static void bury(struct sim_engine *e)
 		if (!r->pending)
 			run_free(e, r);
 	}
+}
+
+static bool in_graveyard(const struct sim_engine *e, const struct sim_run *run)
+{
+	for (const struct sim_run *r = e->graveyard; r; r = r->next_dead)
+		if (r == run)
+			return true;
+	return false;
+}
+
+/* A live run and, first, its block's running children (live too: a run leaves that list just
+ * before it is released). */
+static void free_live(struct sim_engine *e, struct sim_run *r)
+{
+	for (struct sim_block *b = r->block; b && b->head;) {
+		struct sim_run *c = b->head;
+		b->head = c->next_sib;
+		free_live(e, c);
+	}
+	run_free(e, r);
+}
+
+/* Every run not freed yet (internal.h, Lifetimes): the dead ones as the queue lets go of
+ * them, then the graveyard, then the live tree from the top run. */
+static void free_runs(struct sim_engine *e)
+{
+	struct sim_run *top = e->top && !e->top->dead ? e->top : NULL; /* e->top: not freed yet */
+	struct simq_item it;
+	while (simq_pop(&e->q, &it)) {
+		struct sim_run *r = it.target;
+		if (r && !--r->pending && r->dead && !in_graveyard(e, r))
+			run_free(e, r);
+	}
+	bury(e);
+	if (top)
+		free_live(e, top);
+	assert(e->run_count == 0);
 }
 
 static void finish(struct sim_engine *e, enum sim_status status, const char *error,
@@ -287,11 +321,7 @@ void sim_free(struct sim_engine *e)
 {
 	if (!e)
 		return;
-	e->graveyard = NULL;
-	while (e->runs) {
-		e->runs->pending = 0;
-		run_free(e, e->runs);
-	}
+	free_runs(e);
 	simq_fini(&e->q);
 	json_decref(e->cold_extra);
 	sim_children_free(e);
@@ -351,14 +381,6 @@ void sim_abort(struct sim_engine *e, const char *error, const char *cause)
 	finish(e, SIM_ABORTED, error, cause);
 	sim_run_release(e, top);
 	bury(e);
-}
-
-static bool in_graveyard(const struct sim_engine *e, const struct sim_run *run)
-{
-	for (const struct sim_run *r = e->graveyard; r; r = r->next_dead)
-		if (r == run)
-			return true;
-	return false;
 }
 
 static void dispatch(struct sim_engine *e, const struct simq_item *it)

@@ -3,10 +3,12 @@
  * a Map iteration or a Parallel branch), blocks (one activation of a Map or Parallel state
  * with its child runs), and the engine that owns them.
  *
- * Lifetimes: the engine owns every run (linked in e->runs) and every run owns its block. A
- * queued piece of work names its run and the run's generation; aborting a run bumps the
- * generation, so stale work is skipped when popped. A finished run goes to the graveyard
- * and is freed after the current dispatch, once no queued work names it any more.
+ * Lifetimes: the engine owns every run and every run owns its block. A queued piece of work
+ * names its run and the run's generation; aborting a run bumps the generation, so stale work
+ * is skipped when popped. A finished run goes to the graveyard and is freed after the current
+ * dispatch, once no queued work names it any more. So a run not freed yet is reached from
+ * e->top through the blocks' running children while it lives, and from the queue or the
+ * graveyard once dead: sim_free finds them all that way.
  *
  * Files: engine.c (lifecycle, loop, emission, run ends), context.c (per-state facts, `$$`),
  * states.c (enter/exit, Pass, Choice, Wait, Fail, Retry/Catch, Assign), task.c, block.c (Map
@@ -111,19 +113,14 @@ struct sim_state_info {
 	ev_str_t res_type_id, res_name_id, resource_id; /* interned in the execution's log */
 };
 
-/*
- * A value's compact JSON size (flow_json_size), remembered so that the payload limit check does
- * not measure it again: valid while `v` is the very value its holder keeps a reference to (the
- * reference keeps the address from being reused). Payload values are never changed once made.
- */
-struct sim_sized {
-	const json_t *v; /* NULL = nothing known */
-	size_t n;
-};
-/* s.n when s is about v, else SIZE_MAX. */
-static inline size_t sim_sized_of(struct sim_sized s, const json_t *v)
+/* A value's compact JSON size (flow_json_size) is remembered beside the value it is about (a
+ * run's in_sized/in_bytes, out_sized/out_bytes) so that the payload limit check does not measure
+ * it again: valid while the run keeps its reference to that very value (the reference keeps the
+ * address from being reused). Payload values are never changed once made. */
+/* n when known is about v, else SIZE_MAX (unknown: measure). */
+static inline size_t sim_sized_of(const json_t *known, uint32_t n, const json_t *v)
 {
-	return v && s.v == v ? s.n : SIZE_MAX;
+	return v && known == v ? n : SIZE_MAX;
 }
 
 struct sim_block;
@@ -151,60 +148,82 @@ struct sim_envelope {
 	unsigned char rid[16]; /* the request id, a sim_uuid, as its 16 bytes */
 };
 
+/*
+ * One path of execution. All iterations of a large inline Map are alive at once (100,000 in
+ * `make bench`), so every byte here counts: ids, indexes and sizes are stored in 32 bits, the
+ * flags are bits, and fields whose lives never overlap share storage (each place says why).
+ */
 struct sim_run {
-	/* What a dispatch reads first (engine.c), together at the start: with 100,000 live
-	 * iterations each dispatch's first touch of its run misses the cache, so one line
-	 * should serve the rest. */
+	/* What a dispatch reads first (engine.c, states.c), together in the first cache line:
+	 * with 100,000 live iterations each dispatch's first touch of its run misses the cache,
+	 * so one line should serve the rest. */
 	uint32_t pending; /* queued work naming this run */
 	uint32_t gen;
-	int32_t item; /* innermost Map iteration index, -1 outside */
-	enum task_kind task_kind;
-	bool dead;	  /* finished or aborted; freed when pending reaches 0 */
-	bool inside;	  /* Entered emitted, state not left yet */
-	bool exit_caught; /* Exited after a Catch: no *StateSucceeded */
+	int32_t item;	/* innermost Map iteration index, -1 outside */
+	uint32_t index; /* iteration / branch index in parent (begin_map refuses 2^31 items) */
+	/* Event ids: a log never holds 2^31 events (ev_log_append), nor could it in memory. */
+	int32_t last;	      /* last event of this run's causal chain */
+	int32_t entered_id;   /* the current state's Entered event */
+	bool dead : 1;	      /* finished or aborted; freed when pending reaches 0 */
+	bool inside : 1;      /* Entered emitted, state not left yet */
+	bool exit_caught : 1; /* Exited after a Catch: no *StateSucceeded */
 	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
-	 * Succeeded event's (exit_made); output is then a shared null whose out_size is the
+	 * Succeeded event's (exit_made); output is then a shared null whose out_bytes is the
 	 * envelope text's length (out_dead). */
-	bool exit_made, out_dead;
-	bool retry_live;  /* retry_counts hold this visit's counts (else all are 0) */
-	bool callback;	  /* .waitForTaskToken / .sync / activity */
-	bool result_made; /* the result is the envelope made from `recipe` (outcome.result NULL) */
-	bool timed_out, heartbeat_expired;
-	bool failed_in_task;	 /* the run failed because a task failed, uncaught */
+	bool exit_made : 1, out_dead : 1;
+	bool retry_live : 1;  /* retry_counts hold this visit's counts (else all are 0) */
+	bool result_made : 1; /* the result is the envelope made from `recipe` (no result) */
+	bool timed_out : 1, heartbeat_expired : 1;
+	bool failed_in_task : 1; /* the run failed because a task failed, uncaught */
+	bool has_recipe : 1;	 /* the answer union below holds `recipe`, not pointers */
+	uint32_t retry_cap;	 /* retry_counts' length */
 	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 	const struct asl_state *state; /* the current state */
 	const struct asl_state *next;  /* the state ACT_ENTER enters */
 	struct sim_block *parent;      /* NULL for the top-level run */
 
-	struct sim_run *prev_live, *next_live; /* engine's list of runs */
-	struct sim_run *prev_sib, *next_sib;   /* the parent block's running children */
-	struct sim_run *next_dead;	       /* released during this dispatch */
-	size_t index;			       /* iteration / branch index in parent */
+	/* The parent block's running children. A run leaves that list before it is released
+	 * (unlink_child; the top run is in none), so once dead its next_sib is free to link the
+	 * graveyard (sim_run_release asserts it). */
+	struct sim_run *prev_sib;
+	union {
+		struct sim_run *next_sib;  /* while alive */
+		struct sim_run *next_dead; /* released during this dispatch */
+	};
 
-	json_t *input;			    /* raw input of the current/next state (owned) */
-	json_t *output;			    /* output waiting for ACT_EXIT (owned) */
-	struct sim_sized in_size, out_size; /* of input / output, when known */
-	const struct asl_state *exit_next;  /* where ACT_EXIT goes; NULL = end of run */
-	int64_t last;			    /* last event of this run's causal chain */
-	int64_t entered_id;		    /* the current state's Entered event */
+	json_t *input;	/* raw input of the current/next state (owned) */
+	json_t *output; /* output waiting for ACT_EXIT (owned) */
+	/* The compact sizes of input and output when known (sim_sized_of): in_sized / out_sized
+	 * name the value the size is about (NULL = unknown); sizes from 2^32 on are not kept. */
+	const json_t *in_sized, *out_sized;
+	uint32_t in_bytes, out_bytes;
+	const struct asl_state *exit_next; /* where ACT_EXIT goes; NULL = end of run */
 
 	json_t *vars;	  /* workflow variables in scope (owned, NULL = none) */
 	json_t *assigned; /* Assign of the current state, applied when it exits (owned) */
 
-	int64_t *retry_counts; /* per retrier, for the current visit */
-	size_t retry_cap;
+	uint32_t *retry_counts;	 /* per retrier, for the current visit (< MaxAttempts) */
+	struct sim_block *block; /* Map / Parallel: the last activation's (owned) */
 
 	/* Task */
-	const struct sim_state_info *task_info; /* the Task's, with its resource strings */
+	const struct sim_state_info *task_info; /* the Task's: kind, resource strings */
 	json_t *params;				/* effective input of the task (owned) */
 	int64_t timeout_ms, heartbeat_ms;	/* 0 = none */
-	int64_t task_started_ms;
-	struct sim_outcome outcome; /* pending result of the running attempt */
-	struct sim_envelope recipe; /* the result, when result_made or exit_made */
-
-	/* Map / Parallel */
-	struct sim_block *block;
+	/* The running attempt's answer (task.c, from ACT_TASK_START on): its result, or its
+	 * error and cause (all owned); or, when has_recipe (a dead result: result_made, then
+	 * exit_made), the recipe of its lambda:invoke envelope instead. */
+	union {
+		struct {
+			json_t *result;	     /* raw result on success */
+			char *error, *cause; /* on failure (cause may be NULL) */
+		};
+		struct sim_envelope recipe;
+	};
+	uint32_t result_size; /* flow_json_size(result) when the model knew it, else 0 */
 };
+/* Why a bound: see the top of struct sim_run (34 MB at 336 bytes for 100,000 iterations);
+ * a new field should find room in the padding or share storage before growing this. */
+_Static_assert(sizeof(struct sim_run) <= 224, "struct sim_run grew: see its comment");
 
 struct sim_block {
 	struct sim_run *owner;
@@ -247,8 +266,8 @@ struct sim_engine {
 
 	struct simq q;
 	int64_t now;
-	struct sim_run *runs; /* live list */
-	struct sim_run *top;
+	size_t run_count;	   /* runs not freed yet (sim_free checks that it frees them all) */
+	struct sim_run *top;	   /* NULL once freed */
 	struct sim_run *graveyard; /* released runs, freed after the current dispatch */
 
 	struct ptrmap map;

@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "doc/doc.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,9 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 	run->output = output;
 	run->exit_made = false;
 	run->out_dead = false;
-	run->out_size = (struct sim_sized){size != SIZE_MAX ? output : NULL, size};
+	/* Sizes from 2^32 on are not kept (over the payload limit anyway): measured again. */
+	run->out_sized = size < UINT32_MAX ? output : NULL;
+	run->out_bytes = size < UINT32_MAX ? (uint32_t)size : 0;
 	run->exit_next = next;
 	sim_schedule(e, run, e->opt.step_ms, ACT_EXIT);
 }
@@ -87,7 +90,7 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
 	       const struct asl_state *next)
 {
-	sim_leave_sized(e, run, output, sim_sized_of(run->in_size, output), next);
+	sim_leave_sized(e, run, output, sim_sized_of(run->in_sized, run->in_bytes, output), next);
 }
 
 /* A data-flow error of the current state: runtime errors get AWS's located cause. */
@@ -389,7 +392,8 @@ static void enter_wait(struct sim_engine *e, struct sim_run *run)
 	json_decref(run->output);
 	run->output = out;
 	run->out_dead = false;
-	run->out_size = run->in_size.v == out ? run->in_size : (struct sim_sized){0};
+	run->out_sized = run->in_sized == out ? out : NULL;
+	run->out_bytes = run->in_bytes;
 	run->exit_next = run->state->next;
 	sim_schedule(e, run, delay, ACT_EXIT);
 }
@@ -485,7 +489,8 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	if (next) {
 		json_decref(run->input);
 		run->input = out;
-		run->in_size = run->out_size.v == out ? run->out_size : (struct sim_sized){0};
+		run->in_sized = run->out_sized == out ? out : NULL;
+		run->in_bytes = run->out_bytes;
 		run->next = next;
 		sim_schedule(e, run, e->opt.step_ms, ACT_ENTER);
 	} else {
@@ -507,7 +512,8 @@ static void retry_counts_ready(struct sim_run *run, size_t n)
 	if (run->retry_live)
 		return;
 	if (run->retry_cap < n) {
-		run->retry_cap = n;
+		assert(n <= UINT32_MAX); /* a Retry array that long could not be parsed */
+		run->retry_cap = (uint32_t)n;
 		run->retry_counts =
 		    xrealloc(run->retry_counts, run->retry_cap * sizeof(*run->retry_counts));
 	}

@@ -13,16 +13,29 @@
 
 #define NEVER INT64_MAX
 
+/* Lets go of the attempt's answer (a recipe holds no pointers). */
+static void answer_clear(struct sim_run *run)
+{
+	if (!run->has_recipe) {
+		json_decref(run->result);
+		free(run->error);
+		free(run->cause);
+	}
+	/* The three pointers cover the whole union (the recipe too). */
+	_Static_assert(sizeof(run->recipe) <= 3 * sizeof(void *), "answer union");
+	run->result = NULL;
+	run->error = run->cause = NULL;
+	run->has_recipe = false;
+	run->result_made = false;
+	run->result_size = 0;
+}
+
 void sim_task_clear(struct sim_run *run)
 {
 	run->task_info = NULL;
 	json_decref(run->params);
 	run->params = NULL;
-	json_decref(run->outcome.result);
-	free(run->outcome.error);
-	free(run->outcome.cause);
-	memset(&run->outcome, 0, sizeof(run->outcome));
-	run->result_made = false;
+	answer_clear(run);
 }
 
 static bool is_legacy_lambda(const char *r)
@@ -113,8 +126,6 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	}
 	classify(e, info, run->state->resource ? run->state->resource : "");
 	run->task_info = info;
-	run->task_kind = info->kind;
-	run->callback = info->callback;
 	if (info->fixed_timeouts) {
 		run->timeout_ms = info->timeout_ms;
 		run->heartbeat_ms = info->heartbeat_ms;
@@ -135,7 +146,7 @@ static json_t *timeouts_extra(struct sim_run *run, json_t *extra)
 	if (run->timeout_ms > 0)
 		json_object_set_new(extra, "timeoutInSeconds",
 				    json_integer(run->timeout_ms / 1000));
-	if (run->heartbeat_ms > 0 && run->task_kind != TASK_LAMBDA_LEGACY)
+	if (run->heartbeat_ms > 0 && run->task_info->kind != TASK_LAMBDA_LEGACY)
 		json_object_set_new(extra, "heartbeatInSeconds",
 				    json_integer(run->heartbeat_ms / 1000));
 	return extra;
@@ -145,10 +156,10 @@ static struct ev task_ev(struct sim_engine *e, struct sim_run *run, enum ev_type
 {
 	struct ev ev = {.type = type, .prev = run->last, .item = run->item};
 	const struct sim_state_info *info = run->task_info;
-	if (run->task_kind == TASK_SERVICE && !e->cur) {
+	if (info->kind == TASK_SERVICE && !e->cur) {
 		ev.resource_type = info->res_type_id;
 		ev.resource = info->res_name_id;
-	} else if (run->task_kind == TASK_SERVICE) { /* a child execution's log */
+	} else if (info->kind == TASK_SERVICE) { /* a child execution's log */
 		ev.resource_type = ev_log_intern(e->log, info->res_type);
 		ev.resource = ev_log_intern(e->log, info->res_name);
 	}
@@ -264,21 +275,21 @@ static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run, struct 
 
 void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 {
-	struct ev ev = task_ev(e, run, family[run->task_kind][0]);
+	struct ev ev = task_ev(e, run, family[run->task_info->kind][0]);
 	/* The details are the same on every visit unless a *Path sets the timeouts: one
 	 * shared value per state (no allocation per event). */
 	struct sim_state_info *info = sim_info(e, run->state);
 	bool fixed = info->fixed_timeouts;
 	json_t *extra = fixed && info->sched_extra ? json_incref(info->sched_extra) : NULL;
 	if (!extra) {
-		if (run->task_kind == TASK_SERVICE)
+		if (info->kind == TASK_SERVICE)
 			extra = timeouts_extra(run, json_pack("{s:s}", "region", e->region));
 		else
 			extra = timeouts_extra(run, json_object());
 		if (fixed && !info->sched_extra)
 			info->sched_extra = json_incref(extra);
 	}
-	if (run->task_kind != TASK_SERVICE)
+	if (info->kind != TASK_SERVICE)
 		ev.resource = e->cur ? ev_log_intern(e->log, run->state->resource)
 				     : run->task_info->resource_id;
 	if (!json_object_size(extra)) {
@@ -293,14 +304,15 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 static bool is_lambda(const struct sim_run *run)
 {
 	const char *type = run->task_info ? run->task_info->res_type : NULL;
-	return run->task_kind == TASK_LAMBDA_LEGACY || (type && strcmp(type, "lambda") == 0);
+	return (run->task_info && run->task_info->kind == TASK_LAMBDA_LEGACY) ||
+	       (type && strcmp(type, "lambda") == 0);
 }
 
-/* Fills run->outcome from the mock config or the matching service model. */
-static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
+/* Fills out from the mock config or the matching service model. True when the model made
+ * a dead result's envelope as a recipe (e->made_env) instead of a result. */
+static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct sim_outcome *out)
 {
 	const struct asl_state *st = run->state;
-	struct sim_outcome *out = &run->outcome;
 	json_t *ret = NULL;
 	const char *error = NULL, *cause = NULL;
 	switch (sim_mock_lookup(e->opt.mock, st->name, n, &ret, &error, &cause)) {
@@ -308,20 +320,20 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 		out->duration_ms =
 		    is_lambda(run) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
 		out->result = json_incref(ret);
-		return;
+		return false;
 	case SIM_MOCK_THROW:
 		out->duration_ms =
 		    is_lambda(run) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
 		out->error = xstrdup(error);
 		out->cause = cause ? xstrdup(cause) : NULL;
-		return;
+		return false;
 	case SIM_MOCK_UNCOVERED:
 		out->duration_ms = 0;
 		out->error = xstrdup("States.Runtime");
 		out->cause = xasprintf("The mock config has no response for invocation %lld of "
 				       "state '%s'",
 				       (long long)n, st->name);
-		return;
+		return false;
 	case SIM_MOCK_NONE:
 		break;
 	}
@@ -345,7 +357,7 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	if (!svc) {
 		out->duration_ms = e->opt.generic_duration_ms;
 		out->result = json_object();
-		return;
+		return false;
 	}
 	/* Log lines the model writes belong to this task's Map iteration. */
 	e->invoking_item = run->item;
@@ -355,11 +367,30 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	e->want_made = info->dead_result && !run->child;
 	e->made = false;
 	svc->invoke(svc, &call, out);
-	run->result_made = e->made && !out->result;
-	if (run->result_made)
-		run->recipe = e->made_env;
+	bool made = e->made && !out->result;
 	e->want_made = e->made = false;
 	e->invoking_item = -1;
+	return made;
+}
+
+/* Keeps what the attempt needs until ACT_TASK_DONE: an error goes first (sim_task_done), so a
+ * recipe is kept only without one. out's pointers are taken. */
+static void keep_answer(struct sim_engine *e, struct sim_run *run, struct sim_outcome *out,
+			bool made)
+{
+	/* Saturated: any size from FLOW_PAYLOAD_LIMIT on fails alike. */
+	_Static_assert(FLOW_PAYLOAD_LIMIT < UINT32_MAX, "result_size is 32-bit");
+	run->result_size = out->result_size < UINT32_MAX ? (uint32_t)out->result_size : UINT32_MAX;
+	if (made && !out->error) {
+		free(out->cause);
+		run->recipe = e->made_env;
+		run->has_recipe = true;
+		run->result_made = true;
+		return;
+	}
+	run->result = out->result;
+	run->error = out->error;
+	run->cause = out->cause;
 }
 
 /* The details of a cold start of init_ms (borrowed: the engine's until the next other one). */
@@ -375,41 +406,38 @@ static json_t *cold_extra(struct sim_engine *e, double init_ms)
 
 void sim_task_start(struct sim_engine *e, struct sim_run *run)
 {
-	run->task_started_ms = e->now;
 	struct sim_state_info *info = sim_info(e, run->state);
 	int64_t n = info->invocations++;
 	info->stats.invocations++;
 	if (is_lambda(run))
 		e->lambda_invocations++;
-	json_decref(run->outcome.result);
-	free(run->outcome.error);
-	free(run->outcome.cause);
-	memset(&run->outcome, 0, sizeof(run->outcome));
-	run->result_made = false;
+	answer_clear(run);
 	/* The model answers first (at the same instant), so the Started event can say whether
 	 * the call started cold: AWS does not record it, the timeline shows it. */
-	invoke(e, run, n);
+	struct sim_outcome out = {0};
+	bool made = invoke(e, run, n, &out);
+	keep_answer(e, run, &out, made);
 	/* The built parameters of a pure template need not live through the call: with every
 	 * iteration of a large Map in flight at once they were the most of its memory. */
 	if (run->task_info->params_recipe && run->input) {
 		json_decref(run->params);
 		run->params = NULL;
 	}
-	struct ev ev = task_ev(e, run, family[run->task_kind][1]);
-	if (run->task_kind == TASK_ACTIVITY)
+	struct ev ev = task_ev(e, run, family[run->task_info->kind][1]);
+	if (info->kind == TASK_ACTIVITY)
 		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
-	else if (run->outcome.init_ms > 0)
-		ev.extra = json_incref(cold_extra(e, run->outcome.init_ms));
+	else if (out.init_ms > 0)
+		ev.extra = json_incref(cold_extra(e, out.init_ms));
 	run->last = sim_emit_ev(e, &ev, run->state);
-	if (run->callback && run->task_kind == TASK_SERVICE) {
+	if (info->callback && info->kind == TASK_SERVICE) {
 		struct ev sub = task_ev(e, run, EV_TaskSubmitted);
 		sub.payload = json_object();
 		run->last = sim_emit_ev(e, &sub, run->state);
 	}
 	/* Timeouts count from the start (aws-facts b.4); heartbeats matter for callbacks. */
-	int64_t done = run->outcome.duration_ms >= 0 ? run->outcome.duration_ms : NEVER;
+	int64_t done = out.duration_ms >= 0 ? out.duration_ms : NEVER;
 	int64_t to = run->timeout_ms > 0 ? run->timeout_ms : NEVER;
-	int64_t hb = run->callback && run->heartbeat_ms > 0 ? run->heartbeat_ms : NEVER;
+	int64_t hb = info->callback && run->heartbeat_ms > 0 ? run->heartbeat_ms : NEVER;
 	int64_t limit = to < hb ? to : hb;
 	run->timed_out = limit < done;
 	run->heartbeat_expired = run->timed_out && hb < to;
@@ -421,7 +449,7 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 static void task_failed(struct sim_engine *e, struct sim_run *run, const char *error,
 			const char *cause)
 {
-	struct ev ev = task_ev(e, run, family[run->task_kind][3]);
+	struct ev ev = task_ev(e, run, family[run->task_info->kind][3]);
 	ev.error = ev_log_intern(e->log, error);
 	ev.cause = ev_log_intern(e->log, cause);
 	run->last = sim_emit_ev(e, &ev, run->state);
@@ -433,28 +461,30 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 {
 	const struct asl_state *st = run->state;
 	if (run->timed_out) {
-		struct ev ev = task_ev(e, run, family[run->task_kind][4]);
+		struct ev ev = task_ev(e, run, family[run->task_info->kind][4]);
 		ev.error = ev_log_intern(e->log, "States.Timeout");
 		run->last = sim_emit_ev(e, &ev, st);
 		run->failed_in_task = true;
 		sim_handle_error(e, run, "States.Timeout", NULL);
 		return;
 	}
-	struct sim_outcome *out = &run->outcome;
-	if (out->error) {
-		char *error = out->error, *cause = out->cause;
-		out->error = out->cause = NULL;
+	bool made = run->result_made; /* then no error, and the recipe instead of a result */
+	if (!made && run->error) {
+		char *error = run->error, *cause = run->cause;
+		run->error = run->cause = NULL;
 		task_failed(e, run, error, cause);
 		free(error);
 		free(cause);
 		return;
 	}
-	json_t *result = out->result ? out->result : json_null();
-	out->result = NULL;
-	bool made = run->result_made;
+	json_t *result = json_null();
+	if (!made && run->result) {
+		result = run->result;
+		run->result = NULL;
+	}
 	run->result_made = false;
 	size_t size =
-	    out->result_size ? out->result_size : flow_json_size_upto(result, FLOW_PAYLOAD_LIMIT);
+	    run->result_size ? run->result_size : flow_json_size_upto(result, FLOW_PAYLOAD_LIMIT);
 	if (size > FLOW_PAYLOAD_LIMIT) {
 		/* Caught by States.ALL on AWS (aws-facts b.8, observed). */
 		char *cause = xasprintf("The state/task '%s' returned a result with a size "
@@ -465,7 +495,7 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 		free(cause);
 		return;
 	}
-	struct ev ev = task_ev(e, run, family[run->task_kind][2]);
+	struct ev ev = task_ev(e, run, family[run->task_info->kind][2]);
 	if (made) {
 		/* Nobody reads a dead result (internal.h): Succeeded and Exited share its recipe,
 		 * and the iteration's output is a null of the envelope text's size. */
