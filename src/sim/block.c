@@ -423,7 +423,8 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 	if (b->writer) {
 		json_decref(output);
 	} else {
-		size_t size = sim_sized_of(child->out_sized, child->out_bytes, output);
+		/* output is what the child's ACT_EXIT handed on, which out_bytes is about */
+		size_t size = output && child->out_known ? child->out_bytes : SIZE_MAX;
 		if (child->out_dead) { /* a null standing for size bytes of text */
 			b->dead++;
 			b->dead_bytes += size;

@@ -202,7 +202,7 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
 json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
 			size_t *size, struct flow_error *err)
 {
-	if (run->input && run->in_sized == run->input) {
+	if (run->input && run->in_known) {
 		env->sized = run->input;
 		env->sized_bytes = run->in_bytes;
 	}

@@ -113,16 +113,6 @@ struct sim_state_info {
 	ev_str_t res_type_id, res_name_id, resource_id; /* interned in the execution's log */
 };
 
-/* A value's compact JSON size (flow_json_size) is remembered beside the value it is about (a
- * run's in_sized/in_bytes, out_sized/out_bytes) so that the payload limit check does not measure
- * it again: valid while the run keeps its reference to that very value (the reference keeps the
- * address from being reused). Payload values are never changed once made. */
-/* n when known is about v, else SIZE_MAX (unknown: measure). */
-static inline size_t sim_sized_of(const json_t *known, uint32_t n, const json_t *v)
-{
-	return v && known == v ? n : SIZE_MAX;
-}
-
 struct sim_block;
 
 /* A Distributed Map child execution (child.c). */
@@ -176,11 +166,18 @@ struct sim_run {
 	bool timed_out : 1, heartbeat_expired : 1;
 	bool failed_in_task : 1; /* the run failed because a task failed, uncaught */
 	bool has_recipe : 1;	 /* the answer union below holds `recipe`, not pointers */
+	/* The compact JSON sizes (flow_json_size) of input and output, remembered so that the
+	 * payload limit check does not measure them again: in_bytes is input's when in_known,
+	 * out_bytes output's when out_known (after ACT_EXIT: the output it handed on). Each
+	 * change of input or output sets its bit; sizes from 2^32 on are not kept. */
+	bool in_known : 1, out_known : 1;
 	uint32_t retry_cap;	 /* retry_counts' length */
 	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 	const struct asl_state *state; /* the current state */
-	const struct asl_state *next;  /* the state ACT_ENTER enters */
-	struct sim_block *parent;      /* NULL for the top-level run */
+	/* The state ACT_ENTER enters; from sim_enter to ACT_EXIT (sim_leave sets it) the one
+	 * ACT_EXIT moves on to, NULL = the end of the run. */
+	const struct asl_state *next;
+	struct sim_block *parent; /* NULL for the top-level run */
 
 	/* The parent block's running children. A run leaves that list before it is released
 	 * (unlink_child; the top run is in none), so once dead its next_sib is free to link the
@@ -193,11 +190,7 @@ struct sim_run {
 
 	json_t *input;	/* raw input of the current/next state (owned) */
 	json_t *output; /* output waiting for ACT_EXIT (owned) */
-	/* The compact sizes of input and output when known (sim_sized_of): in_sized / out_sized
-	 * name the value the size is about (NULL = unknown); sizes from 2^32 on are not kept. */
-	const json_t *in_sized, *out_sized;
 	uint32_t in_bytes, out_bytes;
-	const struct asl_state *exit_next; /* where ACT_EXIT goes; NULL = end of run */
 
 	json_t *vars;	  /* workflow variables in scope (owned, NULL = none) */
 	json_t *assigned; /* Assign of the current state, applied when it exits (owned) */
@@ -206,9 +199,8 @@ struct sim_run {
 	struct sim_block *block; /* Map / Parallel: the last activation's (owned) */
 
 	/* Task */
-	const struct sim_state_info *task_info; /* the Task's: kind, resource strings */
-	json_t *params;				/* effective input of the task (owned) */
-	int64_t timeout_ms, heartbeat_ms;	/* 0 = none */
+	json_t *params;			  /* effective input of the task (owned) */
+	int64_t timeout_ms, heartbeat_ms; /* 0 = none */
 	/* The running attempt's answer (task.c, from ACT_TASK_START on): its result, or its
 	 * error and cause (all owned); or, when has_recipe (a dead result: result_made, then
 	 * exit_made), the recipe of its lambda:invoke envelope instead. */
@@ -223,7 +215,7 @@ struct sim_run {
 };
 /* Why a bound: see the top of struct sim_run (34 MB at 336 bytes for 100,000 iterations);
  * a new field should find room in the padding or share storage before growing this. */
-_Static_assert(sizeof(struct sim_run) <= 224, "struct sim_run grew: see its comment");
+_Static_assert(sizeof(struct sim_run) <= 192, "struct sim_run grew: see its comment");
 
 struct sim_block {
 	struct sim_run *owner;

@@ -81,16 +81,17 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 	run->exit_made = false;
 	run->out_dead = false;
 	/* Sizes from 2^32 on are not kept (over the payload limit anyway): measured again. */
-	run->out_sized = size < UINT32_MAX ? output : NULL;
-	run->out_bytes = size < UINT32_MAX ? (uint32_t)size : 0;
-	run->exit_next = next;
+	run->out_known = output && size < UINT32_MAX;
+	run->out_bytes = run->out_known ? (uint32_t)size : 0;
+	run->next = next;
 	sim_schedule(e, run, e->opt.step_ms, ACT_EXIT);
 }
 
 void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
 	       const struct asl_state *next)
 {
-	sim_leave_sized(e, run, output, sim_sized_of(run->in_sized, run->in_bytes, output), next);
+	bool known = output && output == run->input && run->in_known;
+	sim_leave_sized(e, run, output, known ? run->in_bytes : SIZE_MAX, next);
 }
 
 /* A data-flow error of the current state: runtime errors get AWS's located cause. */
@@ -392,9 +393,9 @@ static void enter_wait(struct sim_engine *e, struct sim_run *run)
 	json_decref(run->output);
 	run->output = out;
 	run->out_dead = false;
-	run->out_sized = run->in_sized == out ? out : NULL;
+	run->out_known = out == run->input && run->in_known;
 	run->out_bytes = run->in_bytes;
-	run->exit_next = run->state->next;
+	run->next = run->state->next;
 	sim_schedule(e, run, delay, ACT_EXIT);
 }
 
@@ -485,13 +486,12 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	run->inside = false;
 	json_t *out = run->output;
 	run->output = NULL;
-	const struct asl_state *next = run->exit_next;
+	const struct asl_state *next = run->next;
 	if (next) {
 		json_decref(run->input);
 		run->input = out;
-		run->in_sized = run->out_sized == out ? out : NULL;
+		run->in_known = out && run->out_known;
 		run->in_bytes = run->out_bytes;
-		run->next = next;
 		sim_schedule(e, run, e->opt.step_ms, ACT_ENTER);
 	} else {
 		sim_run_succeed(e, run, out);

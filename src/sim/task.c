@@ -32,7 +32,6 @@ static void answer_clear(struct sim_run *run)
 
 void sim_task_clear(struct sim_run *run)
 {
-	run->task_info = NULL;
 	json_decref(run->params);
 	run->params = NULL;
 	answer_clear(run);
@@ -125,7 +124,6 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 		run->params = NULL;
 	}
 	classify(e, info, run->state->resource ? run->state->resource : "");
-	run->task_info = info;
 	if (info->fixed_timeouts) {
 		run->timeout_ms = info->timeout_ms;
 		run->heartbeat_ms = info->heartbeat_ms;
@@ -141,21 +139,22 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_SCHEDULE);
 }
 
-static json_t *timeouts_extra(struct sim_run *run, json_t *extra)
+static json_t *timeouts_extra(const struct sim_run *run, enum task_kind kind, json_t *extra)
 {
 	if (run->timeout_ms > 0)
 		json_object_set_new(extra, "timeoutInSeconds",
 				    json_integer(run->timeout_ms / 1000));
-	if (run->heartbeat_ms > 0 && run->task_info->kind != TASK_LAMBDA_LEGACY)
+	if (run->heartbeat_ms > 0 && kind != TASK_LAMBDA_LEGACY)
 		json_object_set_new(extra, "heartbeatInSeconds",
 				    json_integer(run->heartbeat_ms / 1000));
 	return extra;
 }
 
-static struct ev task_ev(struct sim_engine *e, struct sim_run *run, enum ev_type type)
+/* info: the Task state's (sim_info). */
+static struct ev task_ev(struct sim_engine *e, const struct sim_run *run,
+			 const struct sim_state_info *info, enum ev_type type)
 {
 	struct ev ev = {.type = type, .prev = run->last, .item = run->item};
-	const struct sim_state_info *info = run->task_info;
 	if (info->kind == TASK_SERVICE && !e->cur) {
 		ev.resource_type = info->res_type_id;
 		ev.resource = info->res_name_id;
@@ -263,9 +262,10 @@ static json_t *task_params(struct sim_engine *e, struct sim_run *run)
 	return run->params;
 }
 
-static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run, struct ev *ev)
+static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run,
+			      const struct sim_state_info *info, struct ev *ev)
 {
-	if (!run->task_info->params_recipe || e->cur || !run->input) {
+	if (!info->params_recipe || e->cur || !run->input) {
 		ev->payload = json_incref(task_params(e, run));
 		return sim_emit_ev(e, ev, run->state);
 	}
@@ -275,37 +275,37 @@ static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run, struct 
 
 void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 {
-	struct ev ev = task_ev(e, run, family[run->task_info->kind][0]);
 	/* The details are the same on every visit unless a *Path sets the timeouts: one
 	 * shared value per state (no allocation per event). */
 	struct sim_state_info *info = sim_info(e, run->state);
+	struct ev ev = task_ev(e, run, info, family[info->kind][0]);
 	bool fixed = info->fixed_timeouts;
 	json_t *extra = fixed && info->sched_extra ? json_incref(info->sched_extra) : NULL;
 	if (!extra) {
 		if (info->kind == TASK_SERVICE)
-			extra = timeouts_extra(run, json_pack("{s:s}", "region", e->region));
+			extra = timeouts_extra(run, info->kind,
+					       json_pack("{s:s}", "region", e->region));
 		else
-			extra = timeouts_extra(run, json_object());
+			extra = timeouts_extra(run, info->kind, json_object());
 		if (fixed && !info->sched_extra)
 			info->sched_extra = json_incref(extra);
 	}
 	if (info->kind != TASK_SERVICE)
-		ev.resource = e->cur ? ev_log_intern(e->log, run->state->resource)
-				     : run->task_info->resource_id;
+		ev.resource =
+		    e->cur ? ev_log_intern(e->log, run->state->resource) : info->resource_id;
 	if (!json_object_size(extra)) {
 		json_decref(extra);
 		extra = NULL;
 	}
 	ev.extra = extra;
-	run->last = emit_scheduled(e, run, &ev);
+	run->last = emit_scheduled(e, run, info, &ev);
 	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_START);
 }
 
-static bool is_lambda(const struct sim_run *run)
+static bool is_lambda(const struct sim_state_info *info)
 {
-	const char *type = run->task_info ? run->task_info->res_type : NULL;
-	return (run->task_info && run->task_info->kind == TASK_LAMBDA_LEGACY) ||
-	       (type && strcmp(type, "lambda") == 0);
+	return info->kind == TASK_LAMBDA_LEGACY ||
+	       (info->res_type && strcmp(info->res_type, "lambda") == 0);
 }
 
 /* Fills out from the mock config or the matching service model. True when the model made
@@ -313,17 +313,18 @@ static bool is_lambda(const struct sim_run *run)
 static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct sim_outcome *out)
 {
 	const struct asl_state *st = run->state;
+	struct sim_state_info *info = sim_info(e, st);
 	json_t *ret = NULL;
 	const char *error = NULL, *cause = NULL;
 	switch (sim_mock_lookup(e->opt.mock, st->name, n, &ret, &error, &cause)) {
 	case SIM_MOCK_RETURN:
 		out->duration_ms =
-		    is_lambda(run) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
+		    is_lambda(info) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
 		out->result = json_incref(ret);
 		return false;
 	case SIM_MOCK_THROW:
 		out->duration_ms =
-		    is_lambda(run) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
+		    is_lambda(info) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
 		out->error = xstrdup(error);
 		out->cause = cause ? xstrdup(cause) : NULL;
 		return false;
@@ -343,7 +344,6 @@ static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct 
 				.invocation = n,
 				.now_ms = e->now,
 				.rng = &e->rng_service};
-	struct sim_state_info *info = sim_info(e, st);
 	if (!info->service || info->services_len != e->services.len) {
 		info->service = NULL;
 		info->services_len = e->services.len;
@@ -409,7 +409,7 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	struct sim_state_info *info = sim_info(e, run->state);
 	int64_t n = info->invocations++;
 	info->stats.invocations++;
-	if (is_lambda(run))
+	if (is_lambda(info))
 		e->lambda_invocations++;
 	answer_clear(run);
 	/* The model answers first (at the same instant), so the Started event can say whether
@@ -419,18 +419,18 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	keep_answer(e, run, &out, made);
 	/* The built parameters of a pure template need not live through the call: with every
 	 * iteration of a large Map in flight at once they were the most of its memory. */
-	if (run->task_info->params_recipe && run->input) {
+	if (info->params_recipe && run->input) {
 		json_decref(run->params);
 		run->params = NULL;
 	}
-	struct ev ev = task_ev(e, run, family[run->task_info->kind][1]);
+	struct ev ev = task_ev(e, run, info, family[info->kind][1]);
 	if (info->kind == TASK_ACTIVITY)
 		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
 	else if (out.init_ms > 0)
 		ev.extra = json_incref(cold_extra(e, out.init_ms));
 	run->last = sim_emit_ev(e, &ev, run->state);
 	if (info->callback && info->kind == TASK_SERVICE) {
-		struct ev sub = task_ev(e, run, EV_TaskSubmitted);
+		struct ev sub = task_ev(e, run, info, EV_TaskSubmitted);
 		sub.payload = json_object();
 		run->last = sim_emit_ev(e, &sub, run->state);
 	}
@@ -446,10 +446,10 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 		sim_schedule(e, run, at, ACT_TASK_DONE);
 }
 
-static void task_failed(struct sim_engine *e, struct sim_run *run, const char *error,
-			const char *cause)
+static void task_failed(struct sim_engine *e, struct sim_run *run,
+			const struct sim_state_info *info, const char *error, const char *cause)
 {
-	struct ev ev = task_ev(e, run, family[run->task_info->kind][3]);
+	struct ev ev = task_ev(e, run, info, family[info->kind][3]);
 	ev.error = ev_log_intern(e->log, error);
 	ev.cause = ev_log_intern(e->log, cause);
 	run->last = sim_emit_ev(e, &ev, run->state);
@@ -460,8 +460,9 @@ static void task_failed(struct sim_engine *e, struct sim_run *run, const char *e
 void sim_task_done(struct sim_engine *e, struct sim_run *run)
 {
 	const struct asl_state *st = run->state;
+	const struct sim_state_info *info = sim_info(e, st);
 	if (run->timed_out) {
-		struct ev ev = task_ev(e, run, family[run->task_info->kind][4]);
+		struct ev ev = task_ev(e, run, info, family[info->kind][4]);
 		ev.error = ev_log_intern(e->log, "States.Timeout");
 		run->last = sim_emit_ev(e, &ev, st);
 		run->failed_in_task = true;
@@ -472,7 +473,7 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	if (!made && run->error) {
 		char *error = run->error, *cause = run->cause;
 		run->error = run->cause = NULL;
-		task_failed(e, run, error, cause);
+		task_failed(e, run, info, error, cause);
 		free(error);
 		free(cause);
 		return;
@@ -491,11 +492,11 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 					"exceeding the maximum number of bytes service limit.",
 					st->resource ? st->resource : st->name);
 		json_decref(result);
-		task_failed(e, run, "States.DataLimitExceeded", cause);
+		task_failed(e, run, info, "States.DataLimitExceeded", cause);
 		free(cause);
 		return;
 	}
-	struct ev ev = task_ev(e, run, family[run->task_info->kind][2]);
+	struct ev ev = task_ev(e, run, info, family[info->kind][2]);
 	if (made) {
 		/* Nobody reads a dead result (internal.h): Succeeded and Exited share its recipe,
 		 * and the iteration's output is a null of the envelope text's size. */
@@ -507,7 +508,7 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	}
 	ev.payload = json_incref(result);
 	run->last = sim_emit_ev(e, &ev, st);
-	if (run->task_info->plain_output) {
+	if (info->plain_output) {
 		sim_leave_sized(e, run, result, size, st->next); /* the result is the output */
 		return;
 	}
