@@ -140,8 +140,9 @@ struct sim_envelope {
 
 /*
  * One path of execution. All iterations of a large inline Map are alive at once (100,000 in
- * `make bench`), so every byte here counts: ids, indexes and sizes are stored in 32 bits, the
- * flags are bits, and fields whose lives never overlap share storage (each place says why).
+ * `make bench`), so every byte here counts: ids, indexes and sizes are stored in 32 bits, most
+ * flags are bits, what the state info knows is read there (sim_info), and fields whose lives
+ * never overlap share storage (each place says why).
  */
 struct sim_run {
 	/* What a dispatch reads first (engine.c, states.c), together in the first cache line:
@@ -151,11 +152,13 @@ struct sim_run {
 	uint32_t gen;
 	int32_t item;	/* innermost Map iteration index, -1 outside */
 	uint32_t index; /* iteration / branch index in parent (begin_map refuses 2^31 items) */
-	/* Event ids: a log never holds 2^31 events (ev_log_append), nor could it in memory. */
-	int32_t last;	      /* last event of this run's causal chain */
-	int32_t entered_id;   /* the current state's Entered event */
-	bool dead : 1;	      /* finished or aborted; freed when pending reaches 0 */
-	bool inside : 1;      /* Entered emitted, state not left yet */
+	/* Event ids (int64_t in the functions' signatures): a log never holds 2^31 events,
+	 * whose records alone would take over 128 GB. */
+	int32_t last;	    /* last event of this run's causal chain */
+	int32_t entered_id; /* the current state's Entered event */
+	/* The flags: the two read and written most as bytes, the others as bits. */
+	bool dead;	      /* finished or aborted; freed when pending reaches 0 */
+	bool inside;	      /* Entered emitted, state not left yet */
 	bool exit_caught : 1; /* Exited after a Catch: no *StateSucceeded */
 	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
 	 * Succeeded event's (exit_made); output is then a shared null whose out_bytes is the
@@ -169,7 +172,8 @@ struct sim_run {
 	/* The compact JSON sizes (flow_json_size) of input and output, remembered so that the
 	 * payload limit check does not measure them again: in_bytes is input's when in_known,
 	 * out_bytes output's when out_known (after ACT_EXIT: the output it handed on). Each
-	 * change of input or output sets its bit; sizes from 2^32 on are not kept. */
+	 * change of input or output sets its bit, never for NULL; sizes from 2^32 on are not
+	 * kept. */
 	bool in_known : 1, out_known : 1;
 	uint32_t retry_cap;	 /* retry_counts' length */
 	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
@@ -195,7 +199,7 @@ struct sim_run {
 	json_t *vars;	  /* workflow variables in scope (owned, NULL = none) */
 	json_t *assigned; /* Assign of the current state, applied when it exits (owned) */
 
-	uint32_t *retry_counts;	 /* per retrier, for the current visit (< MaxAttempts) */
+	uint32_t *retry_counts;	 /* per retrier, this visit's (<= MaxAttempts <= 99,999,999) */
 	struct sim_block *block; /* Map / Parallel: the last activation's (owned) */
 
 	/* Task */
@@ -213,8 +217,9 @@ struct sim_run {
 	};
 	uint32_t result_size; /* flow_json_size(result) when the model knew it, else 0 */
 };
-/* Why a bound: see the top of struct sim_run (34 MB at 336 bytes for 100,000 iterations);
- * a new field should find room in the padding or share storage before growing this. */
+/* Why a bound: every byte is paid 100,000 times over in `make bench` (336 bytes were 34 MB,
+ * each MB first touched costs the kernel ~0.3 ms); 192 is three cache lines. A new field should
+ * find room in the padding (5 spare flag bits, 4 bytes at the end) or share storage first. */
 _Static_assert(sizeof(struct sim_run) <= 192, "struct sim_run grew: see its comment");
 
 struct sim_block {

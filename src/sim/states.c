@@ -90,7 +90,7 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
 	       const struct asl_state *next)
 {
-	bool known = output && output == run->input && run->in_known;
+	bool known = run->in_known && output == run->input; /* in_known: input is not NULL */
 	sim_leave_sized(e, run, output, known ? run->in_bytes : SIZE_MAX, next);
 }
 
@@ -490,7 +490,7 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	if (next) {
 		json_decref(run->input);
 		run->input = out;
-		run->in_known = out && run->out_known;
+		run->in_known = run->out_known; /* about out: set with a value only */
 		run->in_bytes = run->out_bytes;
 		sim_schedule(e, run, e->opt.step_ms, ACT_ENTER);
 	} else {
