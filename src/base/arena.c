@@ -6,12 +6,17 @@
  * fault and one clear per page, about 40% of the run (perf: clear_page, do_anonymous_page);
  * mapped here, in 2 MiB-aligned stretches advised into huge pages (MADV_HUGEPAGE: Linux's
  * default THP mode, "madvise", gives huge pages only to memory that asks), it is one fault per
- * 2 MiB, and the run took a third less time (issue #4 note). Stretches double from 2 MiB up to
- * 64 MiB, so a small user maps little and a big one maps a few dozen times.
+ * 2 MiB, and the run took a third less time (issue #4 note). An arena's first 2 MiB are
+ * malloc'd (a small simulation, of which a sweep runs thousands, or a child execution's log
+ * must not cost a huge page each); then stretches double from 2 MiB up to 16 MiB, so a big
+ * user maps a few dozen times and never holds much address space it does not use (RLIMIT_AS
+ * and strict overcommit count it all).
  *
  * Pages are made present 2 MiB at a time ahead of use (MADV_POPULATE_WRITE) for systems
  * without huge pages, where the per-page faults would otherwise come back. Everything here is
- * advice: a kernel that refuses it changes nothing but the speed.
+ * advice: a kernel that refuses it changes nothing but the speed, and a refused mapping falls
+ * back to malloc (big_realloc, whose block kind follows from its size, aborts as out of
+ * memory instead).
  *
  * Under AddressSanitizer or valgrind (mem_checked) every block is a plain malloc block and a
  * slab's objects are malloc'd and freed one by one, so that those tools see each of them.
@@ -47,9 +52,16 @@
 
 #define HUGE_PAGE ((size_t)2 << 20)
 #define MAP_FIRST HUGE_PAGE
-#define MAP_MAX	  ((size_t)64 << 20)
-#define ALIGN	  ((size_t)64)
-/* Each mapping (or checked-mode block) starts with this header, padded to ALIGN. */
+/* Larger stretches would save few mmap calls and count whole against RLIMIT_AS. */
+#define MAP_MAX ((size_t)16 << 20)
+/* An arena's first 2 MiB come from malloc, in stretches doubling from 64 KiB: a small
+ * simulation (a sweep runs thousands) or a child's log must not cost a huge page each. */
+#define SMALL_FIRST ((size_t)64 << 10)
+#define SMALL_TOTAL HUGE_PAGE
+#define ALIGN	    ((size_t)64)
+/* Sizes past this are refused as out of memory before any arithmetic can wrap. */
+#define SIZE_LIMIT (SIZE_MAX / 4)
+/* Each stretch starts with this header, padded to ALIGN. */
 struct arena_map {
 	struct arena_map *next;
 	size_t size; /* bytes mapped, header included; 0 for a malloc block */
@@ -69,44 +81,54 @@ bool mem_checked(void)
 	return c;
 }
 
+bool mem_tool(void)
+{
+	return UNDER_ASAN || RUNNING_ON_VALGRIND;
+}
+
 static size_t round_up(size_t n, size_t to)
 {
 	return (n + to - 1) & ~(to - 1);
 }
 
 /* A mapping of `size` bytes (a multiple of HUGE_PAGE) starting on a HUGE_PAGE boundary, or
- * NULL when the system refuses it. */
+ * NULL when the system refuses it. errno is left as it was: the caller falls back. */
 static void *map_aligned(size_t size)
 {
+	int saved = errno;
 	char *p = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		       -1, 0);
-	if (p == MAP_FAILED)
+	if (p == MAP_FAILED) {
+		errno = saved;
 		return NULL;
+	}
 	char *a = (char *)round_up((uintptr_t)p, HUGE_PAGE);
 	if (a > p)
 		munmap(p, (size_t)(a - p));
-	if (a + size < p + size + HUGE_PAGE)
-		munmap(a + size, (size_t)(p + size + HUGE_PAGE - (a + size)));
+	munmap(a + size, (size_t)(p + HUGE_PAGE - a)); /* a - p < HUGE_PAGE: never empty */
 #ifdef MADV_HUGEPAGE
 	madvise(a, size, MADV_HUGEPAGE);
 #endif
+	errno = saved;
 	return a;
 }
 
+/* Makes the pages of [from, to) present (from page-aligned); advice only, errno kept. */
 static void populate(char *from, char *to)
 {
 #ifdef MADV_POPULATE_WRITE
+	int saved = errno;
 	if (to > from)
 		madvise(from, (size_t)(to - from), MADV_POPULATE_WRITE);
+	errno = saved;
 #else
 	(void)from;
 	(void)to;
 #endif
 }
 
-/* Makes current a new stretch holding at least `need` bytes after its header: mapped, or
- * malloc'd when the system refuses every mapping (a strict overcommit limit, say). */
-static void grow(struct arena *a, size_t need)
+/* A mapped stretch for `need` bytes after its header, or NULL when the system refuses. */
+static struct arena_map *map_stretch(struct arena *a, size_t need)
 {
 	size_t least = round_up(need + HEAD, HUGE_PAGE);
 	size_t size = a->mapped ? a->mapped * 2 : MAP_FIRST;
@@ -114,23 +136,37 @@ static void grow(struct arena *a, size_t need)
 		size = MAP_MAX;
 	if (size < least)
 		size = least;
-	char *p = map_aligned(size);
-	if (!p && size > least)
-		p = map_aligned(size = least);
-	struct arena_map *m;
-	if (p) {
-		m = (struct arena_map *)p;
+	struct arena_map *m = map_aligned(size);
+	if (!m && size > least) /* refused (strict overcommit, RLIMIT_AS): as small as will do */
+		m = map_aligned(size = least);
+	if (m)
 		m->size = a->mapped = size;
+	return m;
+}
+
+/* Makes current a new stretch holding at least `need` bytes after its header: malloc'd for
+ * the first SMALL_TOTAL bytes or when the system refuses a mapping, else mapped. */
+static void grow(struct arena *a, size_t need)
+{
+	if (need > SIZE_LIMIT)
+		out_of_memory(need);
+	struct arena_map *m = a->total >= SMALL_TOTAL ? map_stretch(a, need) : NULL;
+	size_t size;
+	if (m) {
+		size = m->size;
+		a->populated = (char *)m; /* HUGE_PAGE-aligned: bump populates from here */
 	} else {
-		size = HEAD + need;
-		m = xmalloc(size);
+		size_t want = a->total ? a->total : SMALL_FIRST;
+		size = HEAD + (need > want ? need : want);
+		m = xcalloc(1, size); /* zero-filled, as blocks are promised */
 		m->size = 0;
-		p = (char *)m;
+		a->populated = (char *)m + size; /* nothing to make present */
 	}
 	m->next = a->maps;
 	a->maps = m;
-	a->next = a->populated = p + HEAD;
-	a->end = p + size;
+	a->next = (char *)m + HEAD;
+	a->end = (char *)m + size;
+	a->total += size;
 }
 
 /* The next `size` bytes (a multiple of 8) of the current stretch, made present ahead. */
@@ -141,19 +177,19 @@ static void *bump(struct arena *a, size_t size)
 	char *p = a->next;
 	a->next += size;
 	if (a->next > a->populated) {
-		int saved = errno; /* advice only: errno unchanged */
 		char *to = (char *)round_up((uintptr_t)a->next, HUGE_PAGE);
 		if (to > a->end)
 			to = a->end;
 		populate(a->populated, to);
 		a->populated = to;
-		errno = saved;
 	}
 	return p;
 }
 
 void *arena_alloc(struct arena *a, size_t size)
 {
+	if (size > SIZE_LIMIT)
+		out_of_memory(size);
 	size = round_up(size ? size : 1, ALIGN);
 	if (mem_checked()) {
 		struct arena_map *m = xcalloc(1, HEAD + size);
@@ -161,8 +197,10 @@ void *arena_alloc(struct arena *a, size_t size)
 		a->maps = m;
 		return (char *)m + HEAD;
 	}
-	/* Blocks start on ALIGN boundaries: the stretch's first does, and sizes are rounded. */
-	a->next = a->next ? (char *)round_up((uintptr_t)a->next, ALIGN) : NULL;
+	/* Blocks start on ALIGN boundaries in a mapped stretch: its first does, sizes are
+	 * rounded (a malloc'd stretch gives malloc's alignment). */
+	if (a->next)
+		a->next = (char *)round_up((uintptr_t)a->next, ALIGN);
 	return bump(a, size);
 }
 
@@ -170,13 +208,19 @@ void arena_fini(struct arena *a)
 {
 	for (struct arena_map *m = a->maps, *next; m; m = next) {
 		next = m->next;
-		if (m->size && !mem_checked())
+		if (m->size)
 			munmap(m, m->size);
 		else
 			free(m);
 	}
 	memset(a, 0, sizeof(*a));
 }
+
+/* Under a memory checker each object is its own block, on a list so that slab_fini frees
+ * those still held; the header keeps malloc's 16-byte alignment. */
+struct slab_obj {
+	struct slab_obj *prev, *next;
+};
 
 void slab_init(struct slab *s, size_t size)
 {
@@ -186,8 +230,14 @@ void slab_init(struct slab *s, size_t size)
 
 void *slab_alloc(struct slab *s)
 {
-	if (mem_checked())
-		return xcalloc(1, s->size);
+	if (mem_checked()) {
+		struct slab_obj *o = xcalloc(1, sizeof(*o) + s->size);
+		o->next = s->live;
+		if (s->live)
+			s->live->prev = o;
+		s->live = o;
+		return o + 1;
+	}
 	void *p = s->free;
 	if (!p)
 		return bump(&s->arena, s->size);
@@ -201,7 +251,14 @@ void slab_free(struct slab *s, void *p)
 	if (!p)
 		return;
 	if (mem_checked()) {
-		free(p);
+		struct slab_obj *o = (struct slab_obj *)p - 1;
+		if (o->prev)
+			o->prev->next = o->next;
+		else
+			s->live = o->next;
+		if (o->next)
+			o->next->prev = o->prev;
+		free(o);
 		return;
 	}
 	*(void **)p = s->free;
@@ -210,8 +267,13 @@ void slab_free(struct slab *s, void *p)
 
 void slab_fini(struct slab *s)
 {
+	for (struct slab_obj *o = s->live, *next; o; o = next) {
+		next = o->next;
+		free(o);
+	}
 	arena_fini(&s->arena);
 	s->free = NULL;
+	s->live = NULL;
 }
 
 /* ---- growing arrays ---- */
@@ -224,6 +286,8 @@ static bool is_mapped(size_t size)
 
 void *big_realloc(void *p, size_t old_size, size_t new_size)
 {
+	if (new_size > SIZE_LIMIT)
+		out_of_memory(new_size);
 	bool was_mapped = is_mapped(old_size), mapped = is_mapped(new_size);
 	if (!was_mapped && !mapped)
 		return xrealloc(p, new_size);

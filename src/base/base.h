@@ -67,8 +67,9 @@ void pool_share(void);
  * plain malloc blocks, so those tools see each one. */
 struct arena {
 	char *next, *end, *populated; /* the current stretch: free part, pages made present */
-	struct arena_map *maps;	      /* every stretch, to unmap */
+	struct arena_map *maps;	      /* every stretch, to unmap or free */
 	size_t mapped;		      /* size of the last mapping (they double) */
+	size_t total;		      /* bytes of every stretch so far */
 };
 /* `size` bytes, zero-filled, aligned for any object (64 bytes where mapped); owned by the
  * arena (freed by arena_fini only). */
@@ -77,8 +78,9 @@ void arena_fini(struct arena *a);
 
 struct slab {
 	struct arena arena;
-	size_t size; /* of each object */
-	void *free;  /* freed objects, linked through their first word */
+	size_t size;	       /* of each object */
+	void *free;	       /* freed objects, linked through their first word */
+	struct slab_obj *live; /* under a memory checker: the objects held */
 };
 void slab_init(struct slab *s, size_t size);
 /* A zero-filled object of the slab's size, 8-byte aligned; owned by the slab: give it back
@@ -96,9 +98,13 @@ void slab_fini(struct slab *s);
 void *big_realloc(void *p, size_t old_size, size_t new_size);
 void big_free(void *p, size_t size);
 
-/* True under AddressSanitizer or valgrind: tools that must see every block (the pool, arenas
- * and slabs then use plain malloc, and commands free everything before they exit). */
+/* True under AddressSanitizer, or valgrind unless STEPSCOPE_POOL=1 (callgrind then measures
+ * the real thing): the pool, arenas and slabs then use plain malloc, so the tool sees every
+ * block. */
 bool mem_checked(void);
+/* True under AddressSanitizer or valgrind whatever STEPSCOPE_POOL says: commands then free
+ * everything before they exit, so that leak checks stay exact. */
+bool mem_tool(void);
 
 /* ---- growable vector: struct { T *items; size_t len, cap; } ---- */
 #define VEC(T)                                                                                     \

@@ -52,7 +52,7 @@ int cli_usage_hint(const char *cmd);
 struct ev_log;
 struct hist_importer;
 /*
- * A command's last use of a big log (taken): frees it under a memory checker (mem_checked),
+ * A command's last use of a big log (taken): frees it under a memory checker (mem_tool),
  * else leaves it to the process's end. A log holds memory only (no file, no lock), and
  * freeing one walks every record: a tenth of a 100,000-item run's time, for memory the
  * system takes back at once when the process exits.

@@ -40,6 +40,6 @@ bool cli_outputs_ok(const char *cmd, const char *const *names, const char *const
 
 void cli_log_done(struct ev_log *log)
 {
-	if (mem_checked())
+	if (mem_tool())
 		ev_log_free(log);
 }
