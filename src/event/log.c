@@ -229,22 +229,45 @@ static void prefault(void *p, size_t size)
 #endif
 }
 
+/* Records start on a cache line (sizeof(struct ev) is 64): malloc gives 16-byte alignment, so
+ * a 4,096-record chunk (mmapped, 16 bytes past a page) would split every record over two
+ * lines. */
+static struct ev *chunk_alloc(size_t n)
+{
+	size_t size = n * sizeof(struct ev); /* a multiple of 64, as aligned_alloc needs */
+	struct ev *p = aligned_alloc(64, size);
+	if (!p) {
+		fprintf(stderr, "stepscope: out of memory (%zu bytes)\n", size);
+		abort();
+	}
+	return p;
+}
+
+/* The log holds EV_ID_MAX records: fatal, as running out of memory is (event.h). */
+static void id_limit(void)
+{
+	fprintf(stderr, "stepscope: event log: more than %d events (EV_ID_MAX)\n", EV_ID_MAX);
+	abort();
+}
+
 int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 {
+	if (log->count >= EV_ID_MAX)
+		id_limit();
 	if (log->tail == log->tail_end) {
 		if (log->chunk_count == log->chunk_cap) {
 			log->chunk_cap = log->chunk_cap ? log->chunk_cap * 2 : 4;
 			log->chunks = xrealloc(log->chunks, log->chunk_cap * sizeof(*log->chunks));
 		}
 		size_t n = chunk_len(log->chunk_count);
-		log->tail = log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
+		log->tail = log->chunks[log->chunk_count++] = chunk_alloc(n);
 		if (n == (size_t)1 << BIG_BITS)
 			prefault(log->tail, n * sizeof(struct ev));
 		log->tail_end = log->tail + n;
 	}
 	struct ev *slot = log->tail++; /* slot_of(log, log->count), without the search */
 	*slot = *e;
-	slot->id = (int64_t)++log->count;
+	slot->id = (int32_t)++log->count;
 	return slot->id;
 }
 
