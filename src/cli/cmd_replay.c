@@ -565,7 +565,7 @@ static int replay(const struct replay_opts *o)
 		}
 		hist_map_runs_free(ch.runs);
 	}
-	ev_log_free(log);
+	cli_log_done(log);
 	hist_importer_free(imp);
 	return rc;
 }
