@@ -108,7 +108,7 @@ void sim_schedule(struct sim_engine *e, struct sim_run *run, int64_t delay, enum
 struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size_t index,
 			    int32_t item, int64_t prev)
 {
-	struct sim_run *r = xcalloc(1, sizeof(*r));
+	struct sim_run *r = slab_alloc(&e->run_slab);
 	assert(index <= INT32_MAX && prev >= 0 && prev <= INT32_MAX); /* see struct sim_run */
 	r->parent = parent;
 	r->index = (uint32_t)index;
@@ -130,7 +130,7 @@ static void run_free(struct sim_engine *e, struct sim_run *r)
 	json_decref(r->vars);
 	json_decref(r->assigned);
 	free(r->retry_counts);
-	free(r);
+	slab_free(&e->run_slab, r);
 }
 
 void sim_run_release(struct sim_engine *e, struct sim_run *run)
@@ -293,6 +293,7 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 		sim_options_init(&e->opt);
 	e->input = input ? json_incref(input) : json_object();
 	simq_init(&e->q);
+	slab_init(&e->run_slab, sizeof(struct sim_run));
 	sim_build_info(e);
 	if (!refuse_jsonata(m, e, diags)) {
 		sim_free(e);
@@ -322,6 +323,7 @@ void sim_free(struct sim_engine *e)
 	if (!e)
 		return;
 	free_runs(e);
+	slab_fini(&e->run_slab);
 	simq_fini(&e->q);
 	json_decref(e->cold_extra);
 	sim_children_free(e);

@@ -263,8 +263,9 @@ struct sim_engine {
 
 	struct simq q;
 	int64_t now;
-	size_t run_count;	   /* runs not freed yet (sim_free checks that it frees them all) */
-	struct sim_run *top;	   /* NULL once freed */
+	size_t run_count;     /* runs not freed yet (sim_free checks that it frees them all) */
+	struct slab run_slab; /* where runs live: 100,000 iterations may be in flight at once */
+	struct sim_run *top;  /* NULL once freed */
 	struct sim_run *graveyard; /* released runs, freed after the current dispatch */
 
 	struct ptrmap map;
