@@ -156,26 +156,29 @@ struct sim_run {
 	 * whose records alone would take over 128 GB. */
 	int32_t last;	    /* last event of this run's causal chain */
 	int32_t entered_id; /* the current state's Entered event */
-	/* The flags: the two read and written most as bytes, the others as bits. */
-	bool dead;	      /* finished or aborted; freed when pending reaches 0 */
-	bool inside;	      /* Entered emitted, state not left yet */
-	bool exit_caught : 1; /* Exited after a Catch: no *StateSucceeded */
+	/* The flags: those every state visit reads or writes as bytes (a bit-field's write is a
+	 * read-modify-write), the others as bits. */
+	bool dead;   /* finished or aborted; freed when pending reaches 0 */
+	bool inside; /* Entered emitted, state not left yet */
 	/* A dead result: the Exited payload is the envelope made from `recipe`, as the Task's
 	 * Succeeded event's (exit_made); output is then a shared null whose out_bytes is the
 	 * envelope text's length (out_dead). */
-	bool exit_made : 1, out_dead : 1;
-	bool retry_live : 1;  /* retry_counts hold this visit's counts (else all are 0) */
-	bool result_made : 1; /* the result is the envelope made from `recipe` (no result) */
-	bool timed_out : 1, heartbeat_expired : 1;
-	bool failed_in_task : 1; /* the run failed because a task failed, uncaught */
-	bool has_recipe : 1;	 /* the answer union below holds `recipe`, not pointers */
+	bool exit_made, out_dead;
 	/* The compact JSON sizes (flow_json_size) of input and output, remembered so that the
 	 * payload limit check does not measure them again: in_bytes is input's when in_known,
 	 * out_bytes output's when out_known (after ACT_EXIT: the output it handed on). Each
-	 * change of input or output sets its bit, never for NULL; sizes from 2^32 on are not
+	 * change of input or output sets its flag, never for NULL; sizes from 2^32 on are not
 	 * kept. */
-	bool in_known : 1, out_known : 1;
-	uint32_t retry_cap;	 /* retry_counts' length */
+	bool in_known, out_known;
+	/* The running attempt ends in its timeout; heartbeat_expired: its heartbeat's (read by
+	 * Retry and Catch after the attempt). */
+	bool timed_out;
+	bool exit_caught : 1; /* Exited after a Catch: no *StateSucceeded */
+	bool retry_live : 1;  /* retry_counts hold this visit's counts (else all are 0) */
+	bool result_made : 1; /* the result is the envelope made from `recipe` (no result) */
+	bool heartbeat_expired : 1;
+	bool failed_in_task : 1; /* the run failed because a task failed, uncaught */
+	bool has_recipe : 1;	 /* the answer union below holds `recipe`, not pointers */
 	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
 	const struct asl_state *state; /* the current state */
 	/* The state ACT_ENTER enters; from sim_enter to ACT_EXIT (sim_leave sets it) the one
@@ -216,10 +219,11 @@ struct sim_run {
 		struct sim_envelope recipe;
 	};
 	uint32_t result_size; /* flow_json_size(result) when the model knew it, else 0 */
+	uint32_t retry_cap;   /* retry_counts' length */
 };
 /* Why a bound: every byte is paid 100,000 times over in `make bench` (336 bytes were 34 MB,
  * each MB first touched costs the kernel ~0.3 ms); 192 is three cache lines. A new field should
- * find room in the padding (5 spare flag bits, 4 bytes at the end) or share storage first. */
+ * find room in the padding (2 spare flag bits) or share storage first. */
 _Static_assert(sizeof(struct sim_run) <= 192, "struct sim_run grew: see its comment");
 
 struct sim_block {

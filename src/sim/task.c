@@ -382,7 +382,8 @@ static void keep_answer(struct sim_engine *e, struct sim_run *run, struct sim_ou
 	_Static_assert(FLOW_PAYLOAD_LIMIT < UINT32_MAX, "result_size is 32-bit");
 	run->result_size = out->result_size < UINT32_MAX ? (uint32_t)out->result_size : UINT32_MAX;
 	if (made && !out->error) {
-		free(out->cause);
+		if (out->cause) /* none but in theory: a model may give one without an error */
+			free(out->cause);
 		run->recipe = e->made_env;
 		run->has_recipe = true;
 		run->result_made = true;
@@ -440,7 +441,7 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	int64_t hb = info->callback && run->heartbeat_ms > 0 ? run->heartbeat_ms : NEVER;
 	int64_t limit = to < hb ? to : hb;
 	run->timed_out = limit < done;
-	run->heartbeat_expired = run->timed_out && hb < to;
+	run->heartbeat_expired = limit < done && hb < to;
 	int64_t at = done < limit ? done : limit;
 	if (at != NEVER)
 		sim_schedule(e, run, at, ACT_TASK_DONE);
