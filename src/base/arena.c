@@ -21,6 +21,9 @@
  * Under AddressSanitizer or valgrind (mem_checked) every block is a plain malloc block and a
  * slab's objects are malloc'd and freed one by one, so that those tools see each of them.
  */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* mremap */
+#endif
 #include "base.h"
 
 #include <errno.h>
@@ -297,10 +300,21 @@ void *big_realloc(void *p, size_t old_size, size_t new_size)
 			munmap((char *)p + new_map, old_map - new_map);
 		return p;
 	}
-	/* A copy at each doubling: as much copying as the array's final size, once. */
 	void *q = mapped ? map_aligned(new_map) : xmalloc(new_size);
 	if (!q)
 		out_of_memory(new_map); /* the size alone says what a block is: no fallback */
+#if defined(MREMAP_MAYMOVE) && defined(MREMAP_FIXED)
+	/* Linux moves the pages into the new aligned place, huge ones whole: no copy, and the
+	 * array is never resident twice (a copy doubled the peak of the log's recipes). */
+	if (was_mapped && mapped) {
+		int saved = errno;
+		void *moved = mremap(p, old_map, new_map, MREMAP_MAYMOVE | MREMAP_FIXED, q);
+		errno = saved;
+		if (moved == q)
+			return q;
+	}
+#endif
+	/* Else a copy at each doubling: as much copying as the array's final size, once. */
 	size_t keep = old_size < new_size ? old_size : new_size;
 	if (keep)
 		memcpy(q, p, keep);
