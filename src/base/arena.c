@@ -160,8 +160,11 @@ static void grow(struct arena *a, size_t need)
 		a->populated = (char *)m; /* HUGE_PAGE-aligned: bump populates from here */
 	} else {
 		size_t want = a->total ? a->total : SMALL_FIRST;
-		size = HEAD + (need > want ? need : want);
-		m = xcalloc(1, size); /* zero-filled, as blocks are promised */
+		size = round_up(HEAD + (need > want ? need : want), ALIGN);
+		m = aligned_alloc(ALIGN, size); /* blocks are 64-byte aligned here too */
+		if (!m)
+			out_of_memory(size);
+		memset(m, 0, size); /* zero-filled, as blocks are promised */
 		m->size = 0;
 		a->populated = (char *)m + size; /* nothing to make present */
 	}
@@ -195,7 +198,10 @@ void *arena_alloc(struct arena *a, size_t size)
 		out_of_memory(size);
 	size = round_up(size ? size : 1, ALIGN);
 	if (mem_checked()) {
-		struct arena_map *m = xcalloc(1, HEAD + size);
+		struct arena_map *m = aligned_alloc(ALIGN, HEAD + size);
+		if (!m)
+			out_of_memory(HEAD + size);
+		memset(m, 0, HEAD + size);
 		m->next = a->maps;
 		a->maps = m;
 		return (char *)m + HEAD;
