@@ -21,6 +21,9 @@
  * Under AddressSanitizer or valgrind (mem_checked) every block is a plain malloc block and a
  * slab's objects are malloc'd and freed one by one, so that those tools see each of them.
  */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* mremap */
+#endif
 #include "base.h"
 
 #include <errno.h>
@@ -157,8 +160,11 @@ static void grow(struct arena *a, size_t need)
 		a->populated = (char *)m; /* HUGE_PAGE-aligned: bump populates from here */
 	} else {
 		size_t want = a->total ? a->total : SMALL_FIRST;
-		size = HEAD + (need > want ? need : want);
-		m = xcalloc(1, size); /* zero-filled, as blocks are promised */
+		size = round_up(HEAD + (need > want ? need : want), ALIGN);
+		m = aligned_alloc(ALIGN, size); /* blocks are 64-byte aligned here too */
+		if (!m)
+			out_of_memory(size);
+		memset(m, 0, size); /* zero-filled, as blocks are promised */
 		m->size = 0;
 		a->populated = (char *)m + size; /* nothing to make present */
 	}
@@ -192,7 +198,10 @@ void *arena_alloc(struct arena *a, size_t size)
 		out_of_memory(size);
 	size = round_up(size ? size : 1, ALIGN);
 	if (mem_checked()) {
-		struct arena_map *m = xcalloc(1, HEAD + size);
+		struct arena_map *m = aligned_alloc(ALIGN, HEAD + size);
+		if (!m)
+			out_of_memory(HEAD + size);
+		memset(m, 0, HEAD + size);
 		m->next = a->maps;
 		a->maps = m;
 		return (char *)m + HEAD;
@@ -297,10 +306,21 @@ void *big_realloc(void *p, size_t old_size, size_t new_size)
 			munmap((char *)p + new_map, old_map - new_map);
 		return p;
 	}
-	/* A copy at each doubling: as much copying as the array's final size, once. */
 	void *q = mapped ? map_aligned(new_map) : xmalloc(new_size);
 	if (!q)
 		out_of_memory(new_map); /* the size alone says what a block is: no fallback */
+#if defined(MREMAP_MAYMOVE) && defined(MREMAP_FIXED)
+	/* Linux moves the pages into the new aligned place, huge ones whole: no copy, and the
+	 * array is never resident twice (a copy doubled the peak of the log's recipes). */
+	if (was_mapped && mapped) {
+		int saved = errno;
+		void *moved = mremap(p, old_map, new_map, MREMAP_MAYMOVE | MREMAP_FIXED, q);
+		errno = saved;
+		if (moved == q)
+			return q;
+	}
+#endif
+	/* Else a copy at each doubling: as much copying as the array's final size, once. */
 	size_t keep = old_size < new_size ? old_size : new_size;
 	if (keep)
 		memcpy(q, p, keep);

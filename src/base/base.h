@@ -71,8 +71,8 @@ struct arena {
 	size_t mapped;		      /* size of the last mapping (they double) */
 	size_t total;		      /* bytes of every stretch so far */
 };
-/* `size` bytes, zero-filled, aligned for any object (64 bytes where mapped); owned by the
- * arena (freed by arena_fini only). */
+/* `size` bytes, zero-filled, 64-byte aligned (a cache line); owned by the arena (freed by
+ * arena_fini only). */
 void *arena_alloc(struct arena *a, size_t size);
 void arena_fini(struct arena *a);
 

@@ -137,7 +137,8 @@ struct ev {
 /* One record per 64-byte cache line: a 100,000-item simulation keeps 1.1M records, so every
  * byte here is 1 MB of memory to fault in and zero, and a record read (timeline, export) touches
  * one line, not two. ids are int32_t for it: see EV_ID_MAX. */
-_Static_assert(sizeof(struct ev) == 64, "struct ev must stay one 64-byte cache line");
+_Static_assert(sizeof(struct ev) == 64 || sizeof(void *) < 8,
+	       "struct ev must stay one 64-byte cache line");
 
 /*
  * `extra` keys that start with this prefix are stepscope's own annotations (e.g. a simulated

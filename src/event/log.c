@@ -212,15 +212,13 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 
 /* Records start on a cache line (sizeof(struct ev) is 64), so a record read touches one line,
  * not two: malloc gives 16-byte alignment only. (The big chunks come from the arena, whose
- * mapped blocks are 64-byte aligned.) */
+ * blocks are 64-byte aligned too.) */
 static struct ev *chunk_alloc(size_t n)
 {
 	size_t size = n * sizeof(struct ev); /* a multiple of 64, as aligned_alloc needs */
 	struct ev *p = aligned_alloc(64, size);
-	if (!p) {
-		fprintf(stderr, "stepscope: out of memory (%zu bytes)\n", size);
-		abort();
-	}
+	if (!p)
+		out_of_memory(size);
 	return p;
 }
 
