@@ -214,6 +214,7 @@ struct apply {
 	size_t input_size; /* SIZE_MAX = not known */
 	const struct flow_env *env;
 	bool sizing;
+	bool build; /* false: only find and measure the values (flow_template_check) */
 	struct flow_error *err;
 };
 
@@ -260,7 +261,8 @@ static json_t *apply_node(const struct apply *a, const struct tnode *node, size_
 		return json_incref(node->value);
 	}
 	bool obj = node->kind == TK_OBJECT;
-	json_t *out = obj ? json_object() : json_array();
+	/* A check builds no containers: json_null() (a static value) stands for success. */
+	json_t *out = !a->build ? json_null() : obj ? json_object() : json_array();
 	*size = node->n ? 1 + node->n : 2; /* brackets and commas */
 	for (size_t i = 0; i < node->n; i++) {
 		const struct tnode *kid = &node->kids[i];
@@ -271,9 +273,11 @@ static json_t *apply_node(const struct apply *a, const struct tnode *node, size_
 			return NULL;
 		}
 		*size += kid_size + (obj ? kid->key_size : 0);
+		if (!a->build)
+			json_decref(v);
 		/* Keys set by length without a UTF-8 check: the template's own keys, already
 		 * checked by jansson (a per-call cost in every Task's Parameters). */
-		if (obj)
+		else if (obj)
 			json_object_setn_new_nocheck(out, kid->key, kid->key_len, v);
 		else
 			json_array_append_new(out, v);
@@ -284,12 +288,28 @@ static json_t *apply_node(const struct apply *a, const struct tnode *node, size_
 json_t *flow_template_apply(const struct flow_template *t, json_t *input, size_t input_size,
 			    const struct flow_env *env, size_t *size, struct flow_error *err)
 {
-	struct apply a = {input, input_size, env, size && !t->measure, err};
+	struct apply a = {input, input_size, env, size && !t->measure, true, err};
 	size_t n = 0;
 	json_t *v = apply_node(&a, &t->root, &n);
 	if (v && size)
 		*size = t->measure ? flow_json_size_upto(v, FLOW_PAYLOAD_LIMIT) : n;
 	return v;
+}
+
+bool flow_template_check(const struct flow_template *t, json_t *input, size_t input_size,
+			 const struct flow_env *env, size_t *size, struct flow_error *err)
+{
+	if (t->measure) { /* the size is the built object's */
+		json_t *v = flow_template_apply(t, input, input_size, env, size, err);
+		json_decref(v);
+		return v != NULL;
+	}
+	struct apply a = {input, input_size, env, true, false, err};
+	size_t n = 0;
+	json_t *v = apply_node(&a, &t->root, &n);
+	json_decref(v);
+	*size = n;
+	return v != NULL;
 }
 
 json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,

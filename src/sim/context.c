@@ -208,3 +208,13 @@ json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_e
 	}
 	return flow_plan_input(sim_info(e, run->state)->plan, run->input, env, NULL, size, err);
 }
+
+bool sim_state_check(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
+		     struct flow_error *err)
+{
+	if (run->input && run->in_size.v == run->input) {
+		env->sized = run->input;
+		env->sized_bytes = run->in_size.n;
+	}
+	return flow_plan_check(sim_info(e, run->state)->plan, run->input, env, err);
+}

@@ -339,6 +339,9 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
  * when the run knows it. */
 json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
 			size_t *size, struct flow_error *err);
+/* Whether sim_state_input would succeed (else err), without making the value. */
+bool sim_state_check(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
+		     struct flow_error *err);
 
 /* states.c */
 /* True when the state sets none of `fields`: that part of its data flow is the identity,
@@ -363,6 +366,7 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 		     const struct asl_state *next);
 
 /* task.c */
+/* params: the built parameters (taken), or NULL when they are made at the call. */
 void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params);
 void sim_task_schedule(struct sim_engine *e, struct sim_run *run);
 void sim_task_start(struct sim_engine *e, struct sim_run *run);

@@ -103,14 +103,9 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	sim_task_clear(run);
 	run->params = params;
 	struct sim_state_info *info = sim_info(e, run->state);
-	/* A pure template's parameters were built to check them (a path that finds nothing,
-	 * the payload limit); the log keeps a recipe and the call makes them again (task_params),
-	 * so they need not wait in memory meanwhile: a Map with every iteration in flight at once
-	 * held them all. */
-	if (info->params_recipe && run->input) {
-		json_decref(run->params);
-		run->params = NULL;
-	}
+	/* A pure template's parameters were only checked (params is NULL): the log keeps a
+	 * recipe and the call makes them (task_params), so they need not wait in memory
+	 * meanwhile: a Map with every iteration in flight at once held them all. */
 	classify(e, info, run->state->resource ? run->state->resource : "");
 	run->task_info = info;
 	run->task_kind = info->kind;

@@ -1,7 +1,8 @@
 /*
  * Unit tests of prepared templates and state plans (flow_template_new/apply, flow_plan_*):
  * they build what flow_template and flow_state_input build, and the size they add up while
- * building is the size the payload limit check would measure.
+ * building (or only checking: flow_template_check, flow_plan_check) is the size the payload
+ * limit check would measure.
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
  * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (256 KiB payloads)
  */
@@ -50,6 +51,10 @@ static void check_template(json_t *tmpl, json_t *input, size_t input_size)
 	assert_int_equal(size > FLOW_PAYLOAD_LIMIT, flow_exceeds_limit(got));
 	if (size <= FLOW_PAYLOAD_LIMIT)
 		assert_int_equal(size, flow_json_size(got));
+	/* A check without building adds up the same size. */
+	size_t checked = 0;
+	assert_true(flow_template_check(t, input, input_size, NULL, &checked, &err));
+	assert_int_equal(checked, size);
 	json_decref(got);
 	json_decref(want);
 	flow_template_free(t);
@@ -99,6 +104,10 @@ static void test_template_errors(void **state)
 	assert_string_equal(err.name, "States.Runtime");
 	assert_non_null(strstr(err.cause, "'$.missing' specified for the field 'k.$'"));
 	flow_error_fini(&err);
+	assert_false(flow_template_check(t, input, SIZE_MAX, NULL, &size, &err));
+	assert_string_equal(err.name, "States.Runtime");
+	assert_non_null(strstr(err.cause, "'$.missing' specified for the field 'k.$'"));
+	flow_error_fini(&err);
 	flow_template_free(t);
 	json_decref(tmpl);
 	tmpl = parse("{\"k.$\": 5}");
@@ -126,6 +135,7 @@ static void test_plan_limit(void **state)
 	json_t *p = flow_plan_input(plan, in, NULL, NULL, &size, &err);
 	assert_non_null(p);
 	assert_int_equal(size, FLOW_PAYLOAD_LIMIT);
+	assert_true(flow_plan_check(plan, in, NULL, &err));
 	json_decref(p);
 	json_decref(in);
 	/* One byte more: the raw input is already over. */
@@ -144,6 +154,10 @@ static void test_plan_limit(void **state)
 	in = json_object();
 	json_object_set_new(in, "v", long_string(FLOW_PAYLOAD_LIMIT / 2));
 	assert_null(flow_plan_input(plan, in, NULL, NULL, &size, &err));
+	assert_string_equal(err.name, "States.DataLimitExceeded");
+	assert_non_null(strstr(err.cause, "built parameters"));
+	flow_error_fini(&err);
+	assert_false(flow_plan_check(plan, in, NULL, &err));
 	assert_string_equal(err.name, "States.DataLimitExceeded");
 	assert_non_null(strstr(err.cause, "built parameters"));
 	flow_error_fini(&err);
