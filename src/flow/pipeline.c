@@ -250,6 +250,24 @@ bool flow_plan_check(const struct flow_plan *plan, json_t *raw_input, const stru
 	return v != NULL;
 }
 
+json_t *flow_plan_field(const struct flow_plan *plan, json_t *raw_input, const struct flow_env *env,
+			const char *key)
+{
+	struct flow_error err = {0};
+	json_t *f = NULL;
+	if (plan->lang == &flow_lang_jsonpath && plan->params) {
+		json_t *v = flow_input_path(raw_input, plan->input_path, env, &err);
+		f = v ? flow_template_field(plan->params, v, env, key, &err) : NULL;
+		json_decref(v);
+	} else {
+		json_t *v = flow_plan_input(plan, raw_input, env, NULL, NULL, &err);
+		f = json_incref(json_object_get(v, key));
+		json_decref(v);
+	}
+	flow_error_fini(&err);
+	return f;
+}
+
 json_t *flow_state_input(json_t *state, json_t *raw_input, const struct flow_env *env,
 			 struct flow_steps *steps, struct flow_error *err)
 {

@@ -312,6 +312,20 @@ bool flow_template_check(const struct flow_template *t, json_t *input, size_t in
 	return v != NULL;
 }
 
+json_t *flow_template_field(const struct flow_template *t, json_t *input,
+			    const struct flow_env *env, const char *key, struct flow_error *err)
+{
+	const struct tnode *root = &t->root, *hit = NULL;
+	size_t n = strlen(key), size = 0;
+	for (size_t i = 0; root->kind == TK_OBJECT && i < root->n; i++)
+		if (root->kids[i].key_len == n && memcmp(root->kids[i].key, key, n) == 0)
+			hit = &root->kids[i]; /* the last one, as the built object keeps it */
+	if (!hit)
+		return NULL;
+	struct apply a = {input, SIZE_MAX, env, false, true, err};
+	return apply_member(&a, hit, &size);
+}
+
 json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,
 			struct flow_error *err)
 {

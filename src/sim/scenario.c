@@ -95,25 +95,15 @@ static bool injected(const struct cfg_errors *er, int64_t n, struct rng *r)
 	return false;
 }
 
-/* json_object_get for a task's parameters, which hold a few fields: comparing the keys costs
- * less than hashing one (lambda:invoke reads two fields on every call). */
-static json_t *param(json_t *params, const char *key)
+/* The function a Lambda task calls: the legacy ARN, or lambda:invoke's FunctionName, whose
+ * value *ref holds (the caller's to release). */
+static const char *function_of(struct sim_scenario_models *m, const struct sim_call *call,
+			       json_t **ref)
 {
-	if (json_object_size(params) > 8)
-		return json_object_get(params, key);
-	size_t n = strlen(key);
-	for (void *it = json_object_iter(params); it; it = json_object_iter_next(params, it))
-		if (json_object_iter_key_len(it) == n &&
-		    memcmp(json_object_iter_key(it), key, n) == 0)
-			return json_object_iter_value(it);
-	return NULL;
-}
-
-/* The function a Lambda task calls: the legacy ARN, or lambda:invoke's FunctionName. */
-static const char *function_of(struct sim_scenario_models *m, const struct sim_call *call)
-{
+	*ref = NULL;
 	if (is_invoke(m, call->resource)) {
-		const char *fn = json_string_value(param(call->parameters, "FunctionName"));
+		*ref = sim_call_field(call, "FunctionName");
+		const char *fn = json_string_value(*ref);
 		return fn ? fn : "";
 	}
 	return call->resource;
@@ -233,7 +223,8 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 			const struct sim_call *call, struct sim_outcome *out, struct run *r)
 {
 	bool invoke = is_invoke(m, call->resource);
-	json_t *event = invoke ? param(call->parameters, "Payload") : call->parameters;
+	json_t *event =
+	    invoke ? sim_call_field(call, "Payload") : json_incref(sim_call_parameters(call));
 	if (!event)
 		event = json_null();
 	json_t *payload = json_null();
@@ -255,6 +246,7 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 			if (!late)
 				r->error_line = xasprintf("[ERROR] %s: %s", error, why);
 			free(why);
+			json_decref(event);
 			return;
 		}
 	} else if (m->e->opt.record_logs) {
@@ -263,6 +255,7 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 		sim_py_repr(&sb, event);
 		r->output = sb_take(&sb);
 	}
+	json_decref(event);
 	if (invoke)
 		out->result = sim_invoke_envelope(m->e, call, payload, out->duration_ms, r->rid,
 						  &out->result_size);
@@ -274,7 +267,8 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 			  struct sim_outcome *out)
 {
 	struct sim_scenario_models *m = svc->ctx;
-	const char *fn = function_of(m, call);
+	json_t *fn_ref;
+	const char *fn = function_of(m, call, &fn_ref);
 	if (!m->last_fn || strcmp(m->last_fn, fn) != 0) {
 		free(m->last_fn);
 		m->last_fn = xstrdup(fn);
@@ -293,6 +287,7 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		out->duration_ms = 0;
 		out->error = xstrdup("Lambda.TooManyRequestsException");
 		out->cause = xstrdup("Rate Exceeded.");
+		json_decref(fn_ref);
 		return;
 	}
 	bool cold = false;
@@ -350,6 +345,7 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	}
 	free(r.output);
 	free(r.error_line);
+	json_decref(fn_ref);
 }
 
 static bool match_services(const struct sim_service *svc, const char *r)
@@ -381,8 +377,8 @@ struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct 
 	m->e = e;
 	m->s = s;
 	m->ddb = sim_ddb_new(e, s->ddb.table_name, s->ddb.partition_key_name, table_item);
-	m->services = (struct sim_service){"services", match_services, invoke_services, m};
-	m->lambda = (struct sim_service){"lambda (scenario)", match_lambda, invoke_lambda, m};
+	m->services = (struct sim_service){"services", match_services, invoke_services, m, false};
+	m->lambda = (struct sim_service){"lambda (scenario)", match_lambda, invoke_lambda, m, true};
 	sim_add_service(e, sim_ddb_service(m->ddb));
 	sim_add_service(e, &m->lambda);
 	sim_add_service(e, &m->services); /* explicit services entries win */

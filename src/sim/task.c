@@ -247,6 +247,36 @@ static json_t *task_params(struct sim_engine *e, struct sim_run *run)
 	return run->params;
 }
 
+json_t *sim_call_parameters(const struct sim_call *call)
+{
+	return call->parameters || !call->run ? call->parameters
+					      : task_params(call->engine, call->run);
+}
+
+/* json_object_get for a task's parameters, which hold a few fields: comparing the keys costs
+ * less than hashing one (lambda:invoke reads two fields on every call). */
+static json_t *param(json_t *params, const char *key)
+{
+	if (json_object_size(params) > 8)
+		return json_object_get(params, key);
+	size_t n = strlen(key);
+	for (void *it = json_object_iter(params); it; it = json_object_iter_next(params, it))
+		if (json_object_iter_key_len(it) == n &&
+		    memcmp(json_object_iter_key(it), key, n) == 0)
+			return json_object_iter_value(it);
+	return NULL;
+}
+
+json_t *sim_call_field(const struct sim_call *call, const char *key)
+{
+	const struct sim_run *run = call->run;
+	if (call->parameters || !run || run->params)
+		return json_incref(param(sim_call_parameters(call), key));
+	/* A pure template (task_params): no context, no variables. */
+	struct flow_env env = {0};
+	return flow_plan_field(sim_info(call->engine, run->state)->plan, run->input, &env, key);
+}
+
 static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run, struct ev *ev)
 {
 	if (!run->task_info->params_recipe || e->cur || !run->input) {
@@ -322,10 +352,11 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 	}
 	struct sim_call call = {.state = st->name,
 				.resource = st->resource ? st->resource : "",
-				.parameters = task_params(e, run),
 				.invocation = n,
 				.now_ms = e->now,
-				.rng = &e->rng_service};
+				.rng = &e->rng_service,
+				.engine = e,
+				.run = run};
 	struct sim_state_info *info = sim_info(e, st);
 	if (!info->service || info->services_len != e->services.len) {
 		info->service = NULL;
@@ -342,6 +373,10 @@ static void invoke(struct sim_engine *e, struct sim_run *run, int64_t n)
 		out->result = json_object();
 		return;
 	}
+	/* A pure template's fields can be made one by one (sim_call_field): a lambda:invoke
+	 * reads two and need not build the object (its hashtable) for them. */
+	if (!svc->fields_only || !info->params_recipe || !run->input)
+		call.parameters = task_params(e, run);
 	/* Log lines the model writes belong to this task's Map iteration. */
 	e->invoking_item = run->item;
 	/* A dead result may come back as a recipe, but not in a child execution's log: a

@@ -55,6 +55,17 @@ static void check_template(json_t *tmpl, json_t *input, size_t input_size)
 	size_t checked = 0;
 	assert_true(flow_template_check(t, input, input_size, NULL, &checked, &err));
 	assert_int_equal(checked, size);
+	/* Each field made alone is the built one; a name it lacks gives NULL. */
+	const char *key;
+	json_t *member;
+	json_object_foreach(json_is_object(got) ? got : NULL, key, member)
+	{
+		json_t *field = flow_template_field(t, input, NULL, key, &err);
+		assert_non_null(field);
+		assert_true(json_equal(field, member));
+		json_decref(field);
+	}
+	assert_null(flow_template_field(t, input, NULL, "absent", &err));
 	json_decref(got);
 	json_decref(want);
 	flow_template_free(t);
@@ -166,6 +177,38 @@ static void test_plan_limit(void **state)
 	json_decref(st);
 }
 
+/* One field of a plan's parameters, after its InputPath, or of its effective input. */
+static void test_plan_field(void **state)
+{
+	(void)state;
+	json_t *st = parse("{\"Type\": \"Task\", \"InputPath\": \"$.a\", \"Parameters\": "
+			   "{\"F\": \"fn\", \"P.$\": \"$\", \"Q.$\": \"$.b\"}}");
+	json_t *in = parse("{\"a\": {\"b\": [1, 2]}}");
+	struct flow_plan *plan = flow_plan_new(st, NULL);
+	json_t *f = flow_plan_field(plan, in, NULL, "F");
+	assert_string_equal(json_string_value(f), "fn");
+	json_decref(f);
+	f = flow_plan_field(plan, in, NULL, "P");
+	assert_ptr_equal(f, json_object_get(in, "a"));
+	json_decref(f);
+	f = flow_plan_field(plan, in, NULL, "Q");
+	assert_true(json_equal(f, json_object_get(json_object_get(in, "a"), "b")));
+	json_decref(f);
+	assert_null(flow_plan_field(plan, in, NULL, "P.$"));
+	flow_plan_free(plan);
+	json_decref(st);
+	/* Without Parameters: the effective input's field. */
+	st = parse("{\"Type\": \"Task\", \"InputPath\": \"$.a\"}");
+	plan = flow_plan_new(st, NULL);
+	f = flow_plan_field(plan, in, NULL, "b");
+	assert_true(json_equal(f, json_object_get(json_object_get(in, "a"), "b")));
+	json_decref(f);
+	assert_null(flow_plan_field(plan, in, NULL, "a"));
+	flow_plan_free(plan);
+	json_decref(st);
+	json_decref(in);
+}
+
 /* A Map's Parameters is its per-item selector: the plan passes the input through. */
 static void test_plan_map(void **state)
 {
@@ -191,9 +234,8 @@ static void test_plan_map(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_template_sizes),
-	    cmocka_unit_test(test_template_errors),
-	    cmocka_unit_test(test_plan_limit),
+	    cmocka_unit_test(test_template_sizes), cmocka_unit_test(test_template_errors),
+	    cmocka_unit_test(test_plan_limit),	   cmocka_unit_test(test_plan_field),
 	    cmocka_unit_test(test_plan_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
