@@ -217,22 +217,31 @@ static const char *rid_of(struct run *r)
 	return r->rid_text;
 }
 
+/* The event the handler gets (a new reference): lambda:invoke's Payload, else the
+ * parameters. */
+static json_t *event_of(const struct sim_call *call, bool invoke)
+{
+	json_t *event =
+	    invoke ? sim_call_field(call, "Payload") : json_incref(sim_call_parameters(call));
+	return event ? event : json_null();
+}
+
 /* Runs the handler: the seed's prints its event and returns None; a command is a real one.
- * Fills out->result or out->error/cause. */
+ * Fills out->result or out->error/cause. The event is made only for a command or the logs:
+ * the seed's handler without logs never reads it. */
 static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_fn *model,
 			const struct sim_call *call, struct sim_outcome *out, struct run *r)
 {
 	bool invoke = is_invoke(m, call->resource);
-	json_t *event =
-	    invoke ? sim_call_field(call, "Payload") : json_incref(sim_call_parameters(call));
-	if (!event)
-		event = json_null();
 	json_t *payload = json_null();
 	if (model->command.argc) {
 		char *error, *why;
 		int64_t to = model->timeout_ms > 0 ? model->timeout_ms : 3000;
-		if (!sim_run_command(model->command.argv, m->s->dir, event, to, &payload, &error,
-				     &why, &r->output)) {
+		json_t *event = event_of(call, invoke);
+		bool ran = sim_run_command(model->command.argv, m->s->dir, event, to, &payload,
+					   &error, &why, &r->output);
+		json_decref(event);
+		if (!ran) {
 			/* A handler past the function's timeout is Lambda's Sandbox.Timedout. */
 			bool late = strncmp(why, "Task timed out", 14) == 0;
 			r->log.timed_out = late;
@@ -246,16 +255,16 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 			if (!late)
 				r->error_line = xasprintf("[ERROR] %s: %s", error, why);
 			free(why);
-			json_decref(event);
 			return;
 		}
 	} else if (m->e->opt.record_logs) {
 		struct strbuf sb;
 		sb_init(&sb);
+		json_t *event = event_of(call, invoke);
 		sim_py_repr(&sb, event);
+		json_decref(event);
 		r->output = sb_take(&sb);
 	}
-	json_decref(event);
 	if (invoke)
 		out->result = sim_invoke_envelope(m->e, call, payload, out->duration_ms, r->rid,
 						  &out->result_size);
