@@ -128,6 +128,10 @@ struct flow_template {
 	/* Two fields of one object give the same key ("a" and "a.$"; validation rejects it):
 	 * the built object keeps one, so sizes are measured on the result instead. */
 	bool measure;
+	/* Only static values and the whole input ("$"): an expansion of an input cannot fail and
+	 * its size is fixed + inputs x the input's size (flow_template_check adds nothing up). */
+	bool closed;
+	size_t fixed, inputs;
 };
 
 static void prepare(struct flow_template *t, struct tnode *node, json_t *v);
@@ -193,10 +197,38 @@ static void tnode_fini(struct tnode *node)
 	fpath_free(node->path);
 }
 
+/* Adds node's size without its inputs to *fixed (as apply_node adds it up) and counts its
+ * inputs; false when it holds a path or anything else that may fail or vary in size. */
+static bool fixed_size(const struct tnode *node, size_t *fixed, size_t *inputs)
+{
+	switch (node->kind) {
+	case TK_STATIC:
+		*fixed += node->size;
+		return true;
+	case TK_INPUT:
+		(*inputs)++;
+		return true;
+	case TK_PATH:
+	case TK_OTHER:
+		return false;
+	case TK_OBJECT:
+	case TK_ARRAY:
+		break;
+	}
+	*fixed += node->n ? 1 + node->n : 2; /* brackets and commas */
+	for (size_t i = 0; i < node->n; i++) {
+		*fixed += node->kind == TK_OBJECT ? node->kids[i].key_size : 0;
+		if (!fixed_size(&node->kids[i], fixed, inputs))
+			return false;
+	}
+	return true;
+}
+
 struct flow_template *flow_template_new(json_t *tmpl)
 {
 	struct flow_template *t = xcalloc(1, sizeof(*t));
 	prepare(t, &t->root, tmpl);
+	t->closed = !t->measure && fixed_size(&t->root, &t->fixed, &t->inputs);
 	return t;
 }
 
@@ -305,6 +337,10 @@ bool flow_template_check(const struct flow_template *t, json_t *input, size_t in
 		return v != NULL;
 	}
 	struct apply a = {input, input_size, env, true, false, err};
+	if (t->closed && input) {
+		*size = t->fixed + (t->inputs ? t->inputs * dynamic_size(&a, input) : 0);
+		return true;
+	}
 	size_t n = 0;
 	json_t *v = apply_node(&a, &t->root, &n);
 	json_decref(v);

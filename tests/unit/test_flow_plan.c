@@ -86,6 +86,8 @@ static void test_template_sizes(void **state)
 	    /* "a" and "a.$" give one key (validation rejects it; the runtime keeps one) */
 	    "{\"a\": 1, \"a.$\": \"$.s\", \"b\": 2}",
 	    "{\"a.$\": \"$.s\", \"a\": {\"deep\": [1]}}",
+	    /* statics and the whole input only: the size is known without a walk */
+	    "{\"a\": {\"x\": [1, \"s\", []]}, \"p.$\": \"$\", \"q\": [{\"r.$\": \"$\"}, {}]}",
 	};
 	json_t *input = parse("{\"s\": \"text with \\\"quotes\\\"\", \"n\": -12, \"big\": 1}");
 	for (size_t i = 0; i < sizeof(tmpls) / sizeof(tmpls[0]); i++) {
@@ -98,6 +100,10 @@ static void test_template_sizes(void **state)
 	json_object_set_new(input, "big", long_string(FLOW_PAYLOAD_LIMIT));
 	json_t *tmpl = parse("{\"p.$\": \"$.big\", \"all.$\": \"$\"}");
 	check_template(tmpl, input, SIZE_MAX);
+	json_decref(tmpl);
+	tmpl = parse("{\"all.$\": \"$\", \"again\": {\"all.$\": \"$\"}}");
+	check_template(tmpl, input, SIZE_MAX);
+	check_template(tmpl, input, flow_json_size_upto(input, FLOW_PAYLOAD_LIMIT));
 	json_decref(tmpl);
 	json_decref(input);
 }
