@@ -256,7 +256,9 @@ json_t *flow_plan_field(const struct flow_plan *plan, json_t *raw_input, const s
 	struct flow_error err = {0};
 	json_t *f = NULL;
 	if (plan->lang == &flow_lang_jsonpath && plan->params) {
-		json_t *v = flow_input_path(raw_input, plan->input_path, env, &err);
+		json_t *v = plan->input_path
+				? flow_input_path(raw_input, plan->input_path, env, &err)
+				: json_incref(raw_input);
 		f = v ? flow_template_field(plan->params, v, env, key, &err) : NULL;
 		json_decref(v);
 	} else {

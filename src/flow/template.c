@@ -356,8 +356,8 @@ json_t *flow_template_field(const struct flow_template *t, json_t *input,
 	for (size_t i = 0; root->kind == TK_OBJECT && i < root->n; i++)
 		if (root->kids[i].key_len == n && memcmp(root->kids[i].key, key, n) == 0)
 			hit = &root->kids[i]; /* the last one, as the built object keeps it */
-	if (!hit)
-		return NULL;
+	if (!hit || hit->kind == TK_STATIC)
+		return hit ? json_incref(hit->value) : NULL;
 	struct apply a = {input, SIZE_MAX, env, false, true, err};
 	return apply_member(&a, hit, &size);
 }
