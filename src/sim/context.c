@@ -145,11 +145,9 @@ static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
 	}
 }
 
-struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st)
+struct sim_state_info *sim_info_find(struct sim_engine *e, const struct asl_state *st)
 {
 	assert(st); /* info_last_state starts NULL: a NULL state must not match it */
-	if (st == e->info_last_state)
-		return e->info_last;
 	size_t mask = e->map.size - 1;
 	for (size_t h = ptr_hash(st, mask); e->map.keys[h]; h = (h + 1) & mask)
 		if (e->map.keys[h] == st) {
