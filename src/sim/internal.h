@@ -106,7 +106,8 @@ struct sim_state_info {
 	/* Task: how the resource shows in history, worked out on the first visit (task.c) */
 	bool classified;
 	enum task_kind kind;
-	bool callback;					/* .waitForTaskToken / .sync / activity */
+	bool callback; /* .waitForTaskToken / .sync / activity */
+	bool lambda;   /* a Lambda call: legacy ARN or lambda:* (the durations, the count) */
 	char *res_type, *res_name;			/* owned */
 	ev_str_t res_type_id, res_name_id, resource_id; /* interned in the execution's log */
 };

@@ -97,11 +97,10 @@ static bool injected(const struct cfg_errors *er, int64_t n, struct rng *r)
 
 /* The function a Lambda task calls: the legacy ARN, or lambda:invoke's FunctionName, whose
  * value *ref holds (the caller's to release). */
-static const char *function_of(struct sim_scenario_models *m, const struct sim_call *call,
-			       json_t **ref)
+static const char *function_of(const struct sim_call *call, bool invoke, json_t **ref)
 {
 	*ref = NULL;
-	if (is_invoke(m, call->resource)) {
+	if (invoke) {
 		*ref = sim_call_field(call, "FunctionName");
 		const char *fn = json_string_value(*ref);
 		return fn ? fn : "";
@@ -206,6 +205,7 @@ struct run {
 	unsigned char rid[16];
 	char rid_text[40]; /* "" until rid_of */
 	char *output, *error_line;
+	bool invoke; /* an optimized lambda:invoke (is_invoke) */
 };
 
 /* The request id as text, written on first use: most calls need only its bytes (the envelope
@@ -232,7 +232,7 @@ static json_t *event_of(const struct sim_call *call, bool invoke)
 static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_fn *model,
 			const struct sim_call *call, struct sim_outcome *out, struct run *r)
 {
-	bool invoke = is_invoke(m, call->resource);
+	bool invoke = r->invoke;
 	json_t *payload = json_null();
 	if (model->command.argc) {
 		char *error, *why;
@@ -277,7 +277,8 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 {
 	struct sim_scenario_models *m = svc->ctx;
 	json_t *fn_ref;
-	const char *fn = function_of(m, call, &fn_ref);
+	bool invoke = is_invoke(m, call->resource);
+	const char *fn = function_of(call, invoke, &fn_ref);
 	if (!m->last_fn || strcmp(m->last_fn, fn) != 0) {
 		free(m->last_fn);
 		m->last_fn = xstrdup(fn);
@@ -310,7 +311,8 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		VEC_PUSH(st->streams, sim_log_stream_name(m->e, call->now_ms, &st->log_rng));
 	if (model->cold_start.mode == CFG_COLD_FIRST_PER_INSTANCE)
 		cold = !warm;
-	struct run r = {.log = {.function = fn,
+	struct run r = {.invoke = invoke,
+			.log = {.function = fn,
 				.stream = logs ? st->streams.items[slot] : NULL,
 				.start_ms = call->now_ms,
 				.run_ms = ms,

@@ -57,6 +57,8 @@ static void classify(struct sim_engine *e, struct sim_state_info *info, const ch
 		info->res_type_id = ev_log_intern(e->main_log, info->res_type);
 		info->res_name_id = ev_log_intern(e->main_log, info->res_name);
 	}
+	info->lambda = info->kind == TASK_LAMBDA_LEGACY ||
+		       (info->res_type && strcmp(info->res_type, "lambda") == 0);
 	info->resource_id = ev_log_intern(e->main_log, res);
 }
 
@@ -317,8 +319,7 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 
 static bool is_lambda(const struct sim_run *run)
 {
-	const char *type = run->task_info ? run->task_info->res_type : NULL;
-	return run->task_kind == TASK_LAMBDA_LEGACY || (type && strcmp(type, "lambda") == 0);
+	return run->task_info ? run->task_info->lambda : run->task_kind == TASK_LAMBDA_LEGACY;
 }
 
 /* Fills run->outcome from the mock config or the matching service model. */
