@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void out_of_memory(size_t size)
+void out_of_memory(size_t size)
 {
 	fprintf(stderr, "stepscope: out of memory (%zu bytes)\n", size);
 	abort();

@@ -4,7 +4,8 @@
  * Owns: allocation that aborts on exhaustion (xmalloc and friends), the diagnostic record
  * and list used for every user-facing error, a growable string builder, a growable vector
  * macro, line/column lookup in source text, a seeded PRNG with independent streams, and
- * whole-file read / atomic write, and the small-block pool jansson allocates from.
+ * whole-file read / atomic write, the small-block pool jansson allocates from, and arenas
+ * and slabs for big long-lived memory.
  *
  * Contract: out of memory is not a user error; it prints one line and aborts, so callers
  * never check allocation results. Everything else reports through `struct diag`.
@@ -28,6 +29,8 @@
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- allocation: abort on exhaustion; results owned by the caller ---- */
+/* Prints the one out-of-memory line and aborts: what every allocator here does on failure. */
+_Noreturn void out_of_memory(size_t size);
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
@@ -54,6 +57,54 @@ void pool_thread_exit(void);
  * calls it now and then (the history importer, after each import), else those pile up on its
  * lists while the maker cuts new spans. */
 void pool_share(void);
+
+/* ---- big, long-lived memory in transparent huge pages (arena.c) ----
+ * An arena hands out blocks cut one after the other from stretches mapped 2 MiB-aligned and
+ * advised into huge pages (one page fault per 2 MiB instead of per 4 KiB: a third of a large
+ * simulation's time); they all live until arena_fini. A slab hands out objects of one size
+ * from an arena and reuses freed ones. Both are plain data: zero-initialise them (or
+ * slab_init) and call *_fini once. Under ASan or valgrind (mem_checked) blocks and objects are
+ * plain malloc blocks, so those tools see each one. */
+struct arena {
+	char *next, *end, *populated; /* the current stretch: free part, pages made present */
+	struct arena_map *maps;	      /* every stretch, to unmap or free */
+	size_t mapped;		      /* size of the last mapping (they double) */
+	size_t total;		      /* bytes of every stretch so far */
+};
+/* `size` bytes, zero-filled, 64-byte aligned (a cache line); owned by the arena (freed by
+ * arena_fini only). */
+void *arena_alloc(struct arena *a, size_t size);
+void arena_fini(struct arena *a);
+
+struct slab {
+	struct arena arena;
+	size_t size;	       /* of each object */
+	void *free;	       /* freed objects, linked through their first word */
+	struct slab_obj *live; /* under a memory checker: the objects held */
+};
+void slab_init(struct slab *s, size_t size);
+/* A zero-filled object of the slab's size, 8-byte aligned; owned by the slab: give it back
+ * with slab_free (NULL: no-op) or let slab_fini free it with every other. */
+void *slab_alloc(struct slab *s);
+void slab_free(struct slab *s, void *p);
+void slab_fini(struct slab *s);
+
+/*
+ * A growing array of a few MB (the log's recipes, the queue's buckets) in huge pages too: a
+ * block of new_size bytes holding the first bytes of p (taken; NULL with old_size 0). The
+ * sizes must be exactly the block's sizes so far: from 1 MiB up it is mapped, not malloc'd.
+ * Free it with big_free and its size (NULL: no-op).
+ */
+void *big_realloc(void *p, size_t old_size, size_t new_size);
+void big_free(void *p, size_t size);
+
+/* True under AddressSanitizer, or valgrind unless STEPSCOPE_POOL=1 (callgrind then measures
+ * the real thing): the pool, arenas and slabs then use plain malloc, so the tool sees every
+ * block. */
+bool mem_checked(void);
+/* True under AddressSanitizer or valgrind whatever STEPSCOPE_POOL says: commands then free
+ * everything before they exit, so that leak checks stay exact. */
+bool mem_tool(void);
 
 /* ---- growable vector: struct { T *items; size_t len, cap; } ---- */
 #define VEC(T)                                                                                     \

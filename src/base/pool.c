@@ -8,7 +8,7 @@
  * Blocks up to POOL_MAX bytes come from 64 KiB spans of one size class each, cut from one
  * reserved stretch of address space; a block's class is in its span's header, so blocks carry
  * no header of their own. The stretch is mapped PROT_NONE (no commit charge, even under
- * strict overcommit) and made writable a megabyte at a time as spans are handed out; where
+ * strict overcommit) and made writable 2 MiB (a huge page) at a time as spans are handed out; where
  * RLIMIT_AS is finite the stretch is at most a quarter of it, so malloc keeps the rest. Freed
  * blocks go on a per-thread free list (_Thread_local: the history importer parses on two
  * threads; a block freed by another thread than its maker's simply joins that thread's
@@ -39,26 +39,6 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_UNDER_ASAN 1
-#endif
-#endif
-#ifndef POOL_UNDER_ASAN
-#define POOL_UNDER_ASAN 0
-#endif
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#endif
-#endif
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND 0
-#endif
-
 #define POOL_GRAIN   8
 #define POOL_MAX     256
 #define POOL_CLASSES (POOL_MAX / POOL_GRAIN)
@@ -69,8 +49,9 @@
 /* Address space only (PROT_NONE): 64 GiB, or less down to 16 MiB if refused or limited. */
 #define REGION_MAX ((size_t)1 << 36)
 #define REGION_MIN ((size_t)1 << 24)
-/* The stretch is made writable (and its pages present) this much at a time. */
-#define COMMIT_SIZE ((size_t)1 << 20)
+/* The stretch is made writable (and its pages present) this much at a time: one huge page,
+ * which the stretch asks for (see arena.c). It starts on a COMMIT_SIZE boundary. */
+#define COMMIT_SIZE ((size_t)2 << 20)
 
 static char *region; /* span-aligned; NULL while the pool is off */
 static size_t region_size;
@@ -97,10 +78,8 @@ bool pool_init(void)
 {
 	if (region)
 		return true;
-	/* STEPSCOPE_POOL=1 keeps it on under valgrind, for callgrind's instruction counts. */
 	const char *env = getenv("STEPSCOPE_POOL");
-	bool forced = env && strcmp(env, "1") == 0;
-	if (POOL_UNDER_ASAN || (RUNNING_ON_VALGRIND && !forced) || (env && strcmp(env, "0") == 0))
+	if (mem_checked() || (env && strcmp(env, "0") == 0))
 		return false;
 	/* The largest reservation the system grants (valgrind's address space is smaller), and
 	 * at most a quarter of a finite RLIMIT_AS (ulimit -v), which counts even PROT_NONE. */
@@ -111,13 +90,16 @@ bool pool_init(void)
 			max /= 2;
 	void *p = MAP_FAILED;
 	for (region_size = max; p == MAP_FAILED && region_size >= REGION_MIN;)
-		if ((p = mmap(NULL, region_size + SPAN_SIZE, PROT_NONE,
+		if ((p = mmap(NULL, region_size + COMMIT_SIZE, PROT_NONE,
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) == MAP_FAILED)
 			region_size /= 2;
 	if (p == MAP_FAILED)
 		return false; /* address space limited: malloc it is */
-	uintptr_t a = ((uintptr_t)p + SPAN_SIZE - 1) & ~(uintptr_t)(SPAN_SIZE - 1);
+	uintptr_t a = ((uintptr_t)p + COMMIT_SIZE - 1) & ~(uintptr_t)(COMMIT_SIZE - 1);
 	region = (char *)a;
+#ifdef MADV_HUGEPAGE
+	madvise(region, region_size, MADV_HUGEPAGE); /* advice only */
+#endif
 	return true;
 }
 
@@ -131,7 +113,7 @@ static bool in_region(const void *p)
 	return region && (uintptr_t)p - (uintptr_t)region < region_size;
 }
 
-/* Under lock: makes region writable up to at least `need` bytes, a megabyte at a time;
+/* Under lock: makes region writable up to at least `need` bytes, COMMIT_SIZE at a time;
  * false when the system refuses (ENOMEM under strict overcommit or RLIMIT_AS). */
 static bool commit_to(size_t need)
 {

@@ -52,6 +52,13 @@ int cli_usage_hint(const char *cmd);
 struct ev_log;
 struct hist_importer;
 /*
+ * A command's last use of a big log (taken): frees it under a memory checker (mem_tool),
+ * else leaves it to the process's end. A log holds memory only (no file, no lock), and
+ * freeing one walks every record: a tenth of a 100,000-item run's time, for memory the
+ * system takes back at once when the process exits.
+ */
+void cli_log_done(struct ev_log *log);
+/*
  * Imports history files (several pages or executions) into imp (borrowed) and returns the log,
  * owned by the caller, or NULL after printing why. With quiet, warnings of the last step (e.g.
  * placeholder timestamps) are not printed.

@@ -332,13 +332,13 @@ static int replay_check_definition(const struct ev_log *log, const char *path)
 		const struct asl_state *st = asl_machine_find(m, name);
 		if (!st)
 			fprintf(stderr,
-				"%s: warning: the history visits state \"%s\" (event %" PRId64
+				"%s: warning: the history visits state \"%s\" (event %" PRId32
 				"), which the definition lacks\n",
 				path, name, e->id);
 		else if (!same_kind(e->type, st))
 			fprintf(stderr,
 				"%s: warning: state \"%s\" is a %s in the definition but the "
-				"history shows %s (event %" PRId64 ")\n",
+				"history shows %s (event %" PRId32 ")\n",
 				path, name, asl_state_type_name(st->type), ev_type_name(e->type),
 				e->id);
 	}
@@ -565,7 +565,7 @@ static int replay(const struct replay_opts *o)
 		}
 		hist_map_runs_free(ch.runs);
 	}
-	ev_log_free(log);
+	cli_log_done(log);
 	hist_importer_free(imp);
 	return rc;
 }

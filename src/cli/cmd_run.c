@@ -581,7 +581,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 	teardown_mode();
 	sim_free(e);
 	sim_scenario_models_free(models);
-	ev_log_free(log);
+	cli_log_done(log);
 	diags_fini(&d);
 	return rc;
 }

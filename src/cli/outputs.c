@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "event/event.h"
 
 static bool same_file(const char *a, const char *b)
 {
@@ -35,4 +36,10 @@ bool cli_outputs_ok(const char *cmd, const char *const *names, const char *const
 		}
 	}
 	return true;
+}
+
+void cli_log_done(struct ev_log *log)
+{
+	if (mem_tool())
+		ev_log_free(log);
 }

@@ -122,9 +122,9 @@ typedef uint32_t ev_str_t;
  *    mapRunArn, assignedVariables, truncated flags...), NULL when none.
  */
 struct ev {
-	int64_t id;   /* 1-based, dense */
-	int64_t prev; /* previousEventId; 0 = none */
-	int64_t t_ms; /* since execution start */
+	int32_t id;   /* 1-based, dense: at most EV_ID_MAX */
+	int32_t prev; /* previousEventId; 0 = none */
+	int64_t t_ms; /* since execution start (virtual time may span years) */
 	enum ev_type type;
 	int32_t item;
 	ev_str_t state;
@@ -134,6 +134,11 @@ struct ev {
 	json_t *payload;   /* one reference owned by the log */
 	json_t *extra;	   /* one reference owned by the log */
 };
+/* One record per 64-byte cache line: a 100,000-item simulation keeps 1.1M records, so every
+ * byte here is 1 MB of memory to fault in and zero, and a record read (timeline, export) touches
+ * one line, not two. ids are int32_t for it: see EV_ID_MAX. */
+_Static_assert(sizeof(struct ev) == 64 || sizeof(void *) < 8,
+	       "struct ev must stay one 64-byte cache line");
 
 /*
  * `extra` keys that start with this prefix are stepscope's own annotations (e.g. a simulated
@@ -158,8 +163,16 @@ ev_str_t ev_log_intern_n(struct ev_log *log, const char *s, size_t len);
 const char *ev_log_str(const struct ev_log *log, ev_str_t s);
 
 /*
+ * The most events a log holds (ids are int32_t, one record per cache line). Appending past it
+ * is a fatal error, like running out of memory (one line on stderr, abort): the records alone
+ * would take 128 GiB, so no real run or history gets there, and a wrapped id would corrupt
+ * every causal link silently. The history import refuses a larger history with an error first.
+ */
+#define EV_ID_MAX INT32_MAX
+
+/*
  * Appends an event: `e->id` is assigned (count + 1) and returned. The log takes the references
- * held in e->payload and e->extra (the caller must not decref them).
+ * held in e->payload and e->extra (the caller must not decref them). Fatal past EV_ID_MAX.
  */
 int64_t ev_log_append(struct ev_log *log, const struct ev *e);
 /*
@@ -287,16 +300,22 @@ void ev_time_format(int64_t epoch_ms, char buf[40]);
 
 /* What ev_from_json read besides the record itself. */
 struct ev_json_info {
+	int64_t epoch_ms; /* valid when has_time */
+	/* id and previousEventId as recorded (prev 0 when absent or null), whatever their size:
+	 * a history may carry any JSON integer there, and the import warns with them and orders by
+	 * them before it renumbers (src/history/import.c). */
+	int64_t id, prev;
 	bool has_time;	   /* the timestamp parsed */
-	int64_t epoch_ms;  /* valid when has_time */
 	bool payload_text; /* ev_from_json_lazy kept the payload as text: use ev_log_append_text */
 };
 
 /*
- * Reads one HistoryEvent object (borrowed) into *out (id and prev as recorded; t_ms 0; item
- * -1 unless MapIteration*). Strings are interned in log. Problems are reported at
- * `file` + JSON pointer `pointer` (both borrowed, may be NULL): a missing/invalid type or id is
- * an error (returns false, *out untouched); an unparsable payload or odd member is a warning.
+ * Reads one HistoryEvent object (borrowed) into *out (t_ms 0; item -1 unless MapIteration*;
+ * id and prev as recorded when they fit (id <= EV_ID_MAX, prev an int32_t), else 0: the
+ * recorded values are always in info->id and info->prev). Strings are interned in log.
+ * Problems are reported at `file` + JSON pointer `pointer` (both borrowed, may be NULL): a
+ * missing/invalid type or id is an error (returns false, *out untouched); an unparsable payload
+ * or odd member is a warning.
  */
 bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct ev_json_info *info,
 		  struct diags *diags, const char *file, const char *pointer);
@@ -320,7 +339,8 @@ bool ev_from_json_lazy(struct ev_log *log, const json_t *obj, struct ev *out,
 
 /* One event read by ev_yread, before its strings are interned. Plain data. */
 struct ev_yraw {
-	struct ev e; /* typed strings still 0; holds references to payload and extra */
+	struct ev e; /* typed strings and ids still 0 (ids: info); holds references to payload
+		      * and extra */
 	struct ev_json_info info;
 	int nstr;
 	struct {

@@ -288,6 +288,12 @@ static bool member_error(struct diags *diags, const char *file, const char *ptr,
 	return false;
 }
 
+void ev_json_set_ids(struct ev *e, const struct ev_json_info *info)
+{
+	e->id = info->id >= 1 && info->id <= EV_ID_MAX ? (int32_t)info->id : 0;
+	e->prev = info->prev >= INT32_MIN && info->prev <= INT32_MAX ? (int32_t)info->prev : 0;
+}
+
 /* `text`: NULL to parse payloads now, else lazy reading (ev_from_json_lazy). */
 static bool from_json(struct ev_log *log, const json_t *obj, struct ev *out,
 		      struct ev_json_info *info, struct diags *diags, const char *file,
@@ -307,8 +313,10 @@ static bool from_json(struct ev_log *log, const json_t *obj, struct ev *out,
 	if (prev && !json_is_integer(prev) && !json_is_null(prev))
 		return member_error(diags, file, pointer, "previousEventId",
 				    "\"previousEventId\" must be an integer");
-	struct ev e = {.id = json_integer_value(id), .item = -1};
-	e.prev = json_is_integer(prev) ? json_integer_value(prev) : 0;
+	struct ev e = {.item = -1};
+	info->id = json_integer_value(id);
+	info->prev = json_is_integer(prev) ? json_integer_value(prev) : 0;
+	ev_json_set_ids(&e, info);
 	e.type = ev_type_from_name(json_string_value(type));
 	info->has_time = ev_time_parse(json_object_get(obj, "timestamp"), &info->epoch_ms);
 	const char *k;

@@ -16,15 +16,13 @@
 #include "internal.h"
 
 #include <assert.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #define FIRST_BITS   4	/* the first chunk holds 16 records */
 #define BIG_BITS     12 /* chunks stop growing at 4,096 */
+#define BIG_LEN	     ((size_t)1 << BIG_BITS)
 #define SMALL_CHUNKS (BIG_BITS - FIRST_BITS + 1)
 /* Records held by the growing chunks 0..SMALL_CHUNKS-1: 16 * (2^9 - 1) = 8,176. */
 #define SMALL_TOTAL (((size_t)1 << FIRST_BITS) * (((size_t)1 << SMALL_CHUNKS) - 1))
@@ -34,6 +32,7 @@ struct ev_log {
 	size_t chunk_count, chunk_cap;
 	size_t count;		    /* records held */
 	struct ev *tail, *tail_end; /* the next free slot and the end of its chunk */
+	struct arena big;	    /* where the chunks of 4,096 records are cut (huge pages) */
 
 	char **strings; /* strings[0] is unused: id 0 means absent */
 	size_t string_count, string_cap;
@@ -132,12 +131,13 @@ void ev_log_free(struct ev_log *log)
 			json_decref(z->parsed[i]);
 		free(z->parsed);
 		free(z->bits);
-		free(z->list);
-		free(z->recipes);
+		big_free(z->list, z->cap * sizeof(*z->list));
+		big_free(z->recipes, z->recipes_cap);
 		free(z);
 	}
-	for (size_t c = 0; c < log->chunk_count; c++)
+	for (size_t c = 0; c < log->chunk_count && chunk_len(c) < BIG_LEN; c++)
 		free(log->chunks[c]);
+	arena_fini(&log->big);
 	free(log->chunks);
 	for (size_t s = 1; s < log->string_count; s++)
 		free(log->strings[s]);
@@ -210,42 +210,60 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 	return s && s < log->string_count ? log->strings[s] : NULL;
 }
 
-/* A big chunk is filled to its end unless the log stops there: its pages are made present in
- * one call rather than by one page fault per 4 KiB on first touch (those faults were a tenth
- * of a 100,000-item simulation's time, as the pool's are in base/pool.c); advice only. */
-static void prefault(void *p, size_t size)
+/* Records start on a cache line (sizeof(struct ev) is 64), so a record read touches one line,
+ * not two: malloc gives 16-byte alignment only. (The big chunks come from the arena, whose
+ * blocks are 64-byte aligned too.) */
+static struct ev *chunk_alloc(size_t n)
 {
-#ifdef MADV_POPULATE_WRITE
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE); /* once per chunk of 4,096 records */
-	uintptr_t from = ((uintptr_t)p + page - 1) & ~(page - 1);
-	uintptr_t to = ((uintptr_t)p + size) & ~(page - 1);
-	int saved = errno; /* advice only: a kernel without it changes nothing, errno included */
-	if (to > from)
-		madvise((void *)from, to - from, MADV_POPULATE_WRITE);
-	errno = saved;
+	size_t size = n * sizeof(struct ev); /* a multiple of 64, as aligned_alloc needs */
+	struct ev *p = aligned_alloc(64, size);
+	if (!p)
+		out_of_memory(size);
+	return p;
+}
+
+/* The log holds EV_ID_MAX records: fatal, as running out of memory is (event.h). */
+static void id_limit(void)
+{
+	fprintf(stderr, "stepscope: event log: more than %d events (EV_ID_MAX)\n", EV_ID_MAX);
+	abort();
+}
+
+/* Out of line: the hot path of appending then saves no registers (a tenth of its cost). */
+#if defined(__GNUC__)
+#define RARE __attribute__((noinline, cold))
 #else
-	(void)p;
-	(void)size;
+#define RARE
 #endif
+
+/* A new chunk for the next records (appending's rare path, kept out of its way). The last
+ * chunk ends at record EV_ID_MAX, so appending checks the limit here only. */
+static RARE void next_chunk(struct ev_log *log)
+{
+	if (log->count >= EV_ID_MAX)
+		id_limit();
+	if (log->chunk_count == log->chunk_cap) {
+		log->chunk_cap = log->chunk_cap ? log->chunk_cap * 2 : 4;
+		log->chunks = xrealloc(log->chunks, log->chunk_cap * sizeof(*log->chunks));
+	}
+	/* Big chunks, filled to their end unless the log stops there, come from the arena:
+	 * huge pages, made present ahead (base/arena.c). */
+	size_t n = chunk_len(log->chunk_count);
+	log->tail = log->chunks[log->chunk_count++] =
+	    n < BIG_LEN ? chunk_alloc(n) : arena_alloc(&log->big, n * sizeof(struct ev));
+	size_t room = (size_t)EV_ID_MAX - log->count;
+	log->tail_end = log->tail + (n < room ? n : room);
 }
 
 int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 {
-	if (log->tail == log->tail_end) {
-		if (log->chunk_count == log->chunk_cap) {
-			log->chunk_cap = log->chunk_cap ? log->chunk_cap * 2 : 4;
-			log->chunks = xrealloc(log->chunks, log->chunk_cap * sizeof(*log->chunks));
-		}
-		size_t n = chunk_len(log->chunk_count);
-		log->tail = log->chunks[log->chunk_count++] = xmalloc(n * sizeof(struct ev));
-		if (n == (size_t)1 << BIG_BITS)
-			prefault(log->tail, n * sizeof(struct ev));
-		log->tail_end = log->tail + n;
-	}
+	if (log->tail == log->tail_end)
+		next_chunk(log);
 	struct ev *slot = log->tail++; /* slot_of(log, log->count), without the search */
 	*slot = *e;
-	slot->id = (int64_t)++log->count;
-	return slot->id;
+	int32_t id = (int32_t)++log->count;
+	slot->id = id;
+	return id;
 }
 
 /* Marks record id as lazy. */
@@ -302,8 +320,9 @@ static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe,
 			return m->list[m->len - 1].at;
 	}
 	if (m->recipes_len + 1 + n > m->recipes_cap) {
-		m->recipes_cap = m->recipes_cap ? m->recipes_cap * 2 : 1024;
-		m->recipes = xrealloc(m->recipes, m->recipes_cap);
+		size_t cap = m->recipes_cap ? m->recipes_cap * 2 : 1024;
+		m->recipes = big_realloc(m->recipes, m->recipes_cap, cap);
+		m->recipes_cap = cap;
 	}
 	if (m->recipes_len > UINT32_MAX)
 		recipe_limit("over 4 GiB of payload recipes");
@@ -331,8 +350,9 @@ int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct 
 	if (id - 1 > (int64_t)UINT32_MAX)
 		recipe_limit("a payload recipe past record 2^32");
 	if (m->len == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 256;
-		m->list = xrealloc(m->list, m->cap * sizeof(*m->list));
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		m->list = big_realloc(m->list, m->cap * sizeof(*m->list), cap * sizeof(*m->list));
+		m->cap = cap;
 	}
 	m->list[m->len++] = (struct made){(uint32_t)(id - 1), at};
 	mark_lazy(log, id);

@@ -12,7 +12,7 @@ void ev_format_line(const struct ev_log *log, const struct ev *e, struct strbuf 
 		ms = -ms;
 	char stamp[32];
 	snprintf(stamp, sizeof(stamp), "%s%" PRId64 ".%03" PRId64, sign, ms / 1000, ms % 1000);
-	sb_addf(sb, "[%8s] %" PRId64 " <- %" PRId64 " ", stamp, e->id, e->prev);
+	sb_addf(sb, "[%8s] %" PRId32 " <- %" PRId32 " ", stamp, e->id, e->prev);
 	if (e->type == EV_UNKNOWN && e->raw_type)
 		sb_addf(sb, "%s?", ev_log_str(log, e->raw_type));
 	else

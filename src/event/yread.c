@@ -258,11 +258,11 @@ static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, c
 	case T_ID:
 		if (!num || *num < 1)
 			return false;
-		o->e.id = *num;
+		o->info.id = *num;
 		return true;
 	case T_PREV:
 		if (num)
-			o->e.prev = *num;
+			o->info.prev = *num;
 		else if (!is_null)
 			return false;
 		return true;

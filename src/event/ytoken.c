@@ -217,6 +217,7 @@ void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
 		    struct ev_json_info *info)
 {
 	struct ev e = raw->e;
+	ev_json_set_ids(&e, &raw->info);
 	for (int i = 0; i < raw->nstr; i++) {
 		ev_str_t id = ev_log_intern_n(log, raw->str[i].s, raw->str[i].len);
 		switch ((enum ev_yfield)raw->str[i].field) {

@@ -20,7 +20,10 @@
 #define WARN_CAP 10
 
 struct pending {
-	struct ev e;
+	struct ev e; /* its id and prev are final only once renumber ran */
+	/* id and previousEventId as recorded (ev_json_info): any int64_t, while e's are int32_t.
+	 * Ordering, duplicates, links and warnings go by these, as the history wrote them. */
+	int64_t id, prev;
 	int64_t epoch_ms;
 	bool has_time;
 	bool payload_text; /* e.payload is unparsed text (ev_from_json_lazy) */
@@ -80,16 +83,17 @@ static void live_feed(struct hist_importer *imp, size_t i)
 	imp->live_n = i + 1;
 }
 
-/* Appends p (taken) and keeps the facts above. */
+/* Appends p (taken) and keeps the facts above. While live reconstruction goes on, ids are
+ * 1, 2, 3, ... and links point back: e's ids as read are the recorded ones. */
 static void push(struct hist_importer *imp, const struct pending *p)
 {
-	if (imp->evs.len > 0 && imp->evs.items[imp->evs.len - 1].e.id >= p->e.id)
+	if (imp->evs.len > 0 && imp->evs.items[imp->evs.len - 1].id >= p->id)
 		imp->ascending = false;
-	if (p->e.prev < 0 || p->e.prev >= p->e.id)
+	if (p->prev < 0 || p->prev >= p->id)
 		imp->links_ok = false;
 	imp->no_time += !p->has_time;
-	if (imp->live && (!imp->streaming || p->e.id != (int64_t)imp->evs.len + 1 ||
-			  !imp->links_ok || !p->has_time))
+	if (imp->live && (!imp->streaming || p->id != (int64_t)imp->evs.len + 1 || !imp->links_ok ||
+			  !p->has_time))
 		live_stop(imp);
 	VEC_PUSH(imp->evs, *p);
 	if (imp->live && imp->evs.len > 1)
@@ -164,6 +168,8 @@ static bool add_event(struct hist_importer *imp, const json_t *obj, int32_t page
 	struct ev_json_info info;
 	if (!ev_from_json_lazy(imp->log, obj, &p.e, &info, diags, file, ptr))
 		return false;
+	p.id = info.id;
+	p.prev = info.prev;
 	p.has_time = info.has_time;
 	p.payload_text = info.payload_text;
 	p.epoch_ms = info.epoch_ms;
@@ -245,6 +251,8 @@ static void add_raw(struct hist_importer *imp, struct ev_yraw *raw, size_t index
 			    .index = (uint32_t)index};
 	struct ev_json_info info;
 	ev_yraw_finish(imp->log, raw, &p.e, &info);
+	p.id = info.id;
+	p.prev = info.prev;
 	p.has_time = info.has_time;
 	p.payload_text = info.payload_text;
 	p.epoch_ms = info.epoch_ms;
@@ -363,8 +371,8 @@ static void warn_at(struct hist_importer *imp, enum warn_kind kind, const struct
 static int cmp_pending(const void *a, const void *b)
 {
 	const struct pending *x = a, *y = b;
-	if (x->e.id != y->e.id)
-		return x->e.id < y->e.id ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -375,8 +383,8 @@ static void order(struct hist_importer *imp)
 	size_t n = imp->evs.len;
 	bool asc = true, desc = true;
 	for (size_t i = 1; i < n && (asc || desc); i++) {
-		asc = asc && v[i - 1].e.id < v[i].e.id;
-		desc = desc && v[i - 1].e.id > v[i].e.id;
+		asc = asc && v[i - 1].id < v[i].id;
+		desc = desc && v[i - 1].id > v[i].id;
 	}
 	if (asc)
 		return;
@@ -396,9 +404,9 @@ static void drop_duplicates(struct hist_importer *imp, struct diags *diags)
 	struct pending *v = imp->evs.items;
 	size_t out = 0;
 	for (size_t i = 0; i < imp->evs.len; i++) {
-		if (out > 0 && v[out - 1].e.id == v[i].e.id) {
+		if (out > 0 && v[out - 1].id == v[i].id) {
 			warn_at(imp, W_DUPLICATE, &v[i], diags,
-				"duplicate event id %" PRId64 " (kept the first one)", v[i].e.id);
+				"duplicate event id %" PRId64 " (kept the first one)", v[i].id);
 			json_decref(v[i].e.payload);
 			json_decref(v[i].e.extra);
 			continue;
@@ -419,39 +427,40 @@ static int64_t find_id(const struct pending *v, size_t n, int64_t id)
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].e.id < id)
+		if (v[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < n && v[lo].e.id == id ? (int64_t)lo : -1;
+	return lo < n && v[lo].id == id ? (int64_t)lo : -1;
 }
 
-/* Dense ids from 1; previousEventId follows the renumbering; broken links become 0. */
+/* Dense ids from 1; previousEventId follows the renumbering; broken links become 0. Sets the
+ * records' ids and links (n <= EV_ID_MAX: every new one fits). */
 static void renumber(struct hist_importer *imp, struct diags *diags)
 {
 	struct pending *v = imp->evs.items;
 	size_t n = imp->evs.len;
-	bool dense = v[n - 1].e.id == (int64_t)n;
-	/* Ids 1..n with every link pointing back (the usual history): nothing changes. */
+	bool dense = v[n - 1].id == (int64_t)n;
+	/* Ids 1..n with every link pointing back (the usual history): nothing changes, and the
+	 * records already hold those ids and links (they fit, ev_from_json). */
 	if (dense && imp->links_ok)
 		return;
 	for (size_t i = 0; i < n && !dense; i++) {
-		int64_t want = i == 0 ? 1 : v[i - 1].e.id + 1;
-		if (v[i].e.id != want)
+		int64_t want = i == 0 ? 1 : v[i - 1].id + 1;
+		if (v[i].id != want)
 			warn_at(imp, W_GAP, &v[i], diags,
 				"event ids %" PRId64 "..%" PRId64 " are missing (ids renumbered)",
-				want, v[i].e.id - 1);
+				want, v[i].id - 1);
 	}
-	/* New prev values go to a side array: the search needs the recorded ids intact. */
-	int64_t *prev = dense ? NULL : xmalloc(n * sizeof(*prev));
+	/* The recorded ids and links stay intact for the search; the records get the new ones. */
 	for (size_t i = 0; i < n; i++) {
-		int64_t p = v[i].e.prev, np = p;
-		if (p < 0 || p >= v[i].e.id) {
+		int64_t p = v[i].prev, np = p;
+		if (p < 0 || p >= v[i].id) {
 			warn_at(imp, W_LINK, &v[i], diags,
 				"event %" PRId64 ": previousEventId %" PRId64
 				" does not point at an earlier event (ignored)",
-				v[i].e.id, p);
+				v[i].id, p);
 			np = 0;
 		} else if (p > 0 && !dense) {
 			int64_t pos = find_id(v, n, p);
@@ -459,19 +468,12 @@ static void renumber(struct hist_importer *imp, struct diags *diags)
 				warn_at(imp, W_LINK, &v[i], diags,
 					"event %" PRId64 ": previousEventId %" PRId64
 					" names no event in the history (ignored)",
-					v[i].e.id, p);
+					v[i].id, p);
 			np = pos < 0 ? 0 : pos + 1;
 		}
-		if (prev)
-			prev[i] = np;
-		else
-			v[i].e.prev = np;
+		v[i].e.prev = (int32_t)np; /* 0 <= np < i + 1 */
+		v[i].e.id = (int32_t)i + 1;
 	}
-	for (size_t i = 0; prev && i < n; i++) {
-		v[i].e.prev = prev[i];
-		v[i].e.id = (int64_t)i + 1;
-	}
-	free(prev);
 }
 
 /* Decides between recorded and order-based time (the times themselves are set by
@@ -520,7 +522,7 @@ static void check_shape(struct hist_importer *imp, struct diags *diags)
 			  NULL,
 			  "the history does not start with ExecutionStarted (first id %" PRId64
 			  " is %s): events may be missing",
-			  first->e.id, ev_type_name(first->e.type));
+			  first->id, ev_type_name(first->e.type));
 	if (imp->pages > 0 && imp->pages_with_token >= imp->pages)
 		diags_add(diags, DIAG_WARNING, "incomplete", imp->names.items[0], 0, 0, NULL,
 			  "every page has a nextToken: the last page of the history is missing");
@@ -570,6 +572,13 @@ struct ev_log *hist_importer_finish(struct hist_importer *imp, struct diags *dia
 		diags_add(diags, DIAG_ERROR, "no-events",
 			  imp->names.len ? imp->names.items[0] : NULL, 0, 0, NULL,
 			  "no history events found");
+		return NULL;
+	}
+	/* A log's ids are int32_t (event.h); no real history comes near (AWS keeps 25,000). */
+	if (imp->evs.len > EV_ID_MAX) {
+		diags_add(diags, DIAG_ERROR, "too-many-events", imp->names.items[0], 0, 0, NULL,
+			  "%zu history events: stepscope holds at most %d", imp->evs.len,
+			  EV_ID_MAX);
 		return NULL;
 	}
 	/* Strictly ascending ids: already in order, no duplicates. */

@@ -378,7 +378,7 @@ void hist_recon_feed(struct hist_recon *r, struct ev *e, const struct ev *next)
 {
 	/* Ids are dense by contract; a caller that broke it gets the next id, not a crash. */
 	if ((size_t)e->id != r->ev_frame.len + 1)
-		e->id = (int64_t)r->ev_frame.len + 1;
+		e->id = (int32_t)r->ev_frame.len + 1;
 	if (e->prev < 0 || e->prev >= e->id)
 		e->prev = 0;
 	int32_t frame, visit, opens = -1;

@@ -101,7 +101,7 @@ int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size_t index,
 			    int32_t item, int64_t prev)
 {
-	struct sim_run *r = xcalloc(1, sizeof(*r));
+	struct sim_run *r = slab_alloc(&e->run_slab);
 	r->parent = parent;
 	r->index = index;
 	r->item = item;
@@ -128,7 +128,7 @@ static void run_free(struct sim_engine *e, struct sim_run *r)
 	json_decref(r->vars);
 	json_decref(r->assigned);
 	free(r->retry_counts);
-	free(r);
+	slab_free(&e->run_slab, r);
 }
 
 void sim_run_release(struct sim_engine *e, struct sim_run *run)
@@ -253,6 +253,7 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 		sim_options_init(&e->opt);
 	e->input = input ? json_incref(input) : json_object();
 	simq_init(&e->q);
+	slab_init(&e->run_slab, sizeof(struct sim_run));
 	sim_build_info(e);
 	if (!refuse_jsonata(m, e, diags)) {
 		sim_free(e);
@@ -286,6 +287,7 @@ void sim_free(struct sim_engine *e)
 		e->runs->pending = 0;
 		run_free(e, e->runs);
 	}
+	slab_fini(&e->run_slab);
 	simq_fini(&e->q);
 	json_decref(e->cold_extra);
 	sim_children_free(e);

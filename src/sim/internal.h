@@ -249,6 +249,7 @@ struct sim_engine {
 	struct simq q;
 	int64_t now;
 	struct sim_run *runs; /* live list */
+	struct slab run_slab; /* where runs live: 100,000 iterations may be in flight at once */
 	struct sim_run *top;
 	struct sim_run *graveyard; /* released runs, freed after the current dispatch */
 

@@ -26,7 +26,7 @@ void simq_init(struct simq *q)
 void simq_fini(struct simq *q)
 {
 	for (size_t i = 0; i < q->bucket_count; i++)
-		free(q->buckets[i].items);
+		big_free(q->buckets[i].items, q->buckets[i].cap * sizeof(*q->buckets[i].items));
 	free(q->buckets);
 	free(q->heap);
 	free(q->free_list);
@@ -169,8 +169,10 @@ void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen)
 		k->len -= k->head;
 		k->head = 0;
 	} else if (k->len == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 8;
-		k->items = xrealloc(k->items, k->cap * sizeof(*k->items));
+		size_t cap = k->cap ? k->cap * 2 : 8;
+		k->items =
+		    big_realloc(k->items, k->cap * sizeof(*k->items), cap * sizeof(*k->items));
+		k->cap = cap;
 	}
 	k->items[k->len++] = (struct simq_entry){.target = target, .gen = gen, .act = act};
 	q->len++;

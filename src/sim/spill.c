@@ -248,7 +248,10 @@ static struct ev_log *decode(const unsigned char *p, size_t len)
 	for (uint64_t i = 0; i < n && !d.bad; i++) {
 		struct ev e = {0};
 		e.type = (enum ev_type)get_varint(&d);
-		e.prev = get_signed(&d);
+		int64_t prev = get_signed(&d);
+		if (prev < INT32_MIN || prev > INT32_MAX)
+			d.bad = true; /* never written (struct ev): a damaged record */
+		e.prev = (int32_t)prev;
 		e.t_ms = get_signed(&d);
 		e.item = (int32_t)get_signed(&d);
 		e.state = get_str(&d);

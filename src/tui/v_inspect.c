@@ -185,7 +185,7 @@ static void event_lines(struct tui_app *app, struct tui_lines *l)
 	char t[24];
 	tui_fmt_time(e->t_ms, t, sizeof(t));
 	lines_add(l, CANVAS_TITLE, "%s", ev_type_name(e->type));
-	lines_add(l, CANVAS_DEFAULT, "id %" PRId64 " <- %" PRId64 "   t=%s", e->id, e->prev, t);
+	lines_add(l, CANVAS_DEFAULT, "id %" PRId32 " <- %" PRId32 "   t=%s", e->id, e->prev, t);
 	if (e->state)
 		lines_add(l, CANVAS_DEFAULT, "state: %s", ev_log_str(app->log, e->state));
 	if (e->item >= 0)

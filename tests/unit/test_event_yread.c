@@ -57,6 +57,7 @@ static bool fast_with(struct ev_yreader *r, const char *text)
 		assert_int_equal(d.list.len, 0);
 		assert_int_equal(a.id, b.id);
 		assert_int_equal(a.prev, b.prev);
+		assert_true(ia.id == ib.id && ia.prev == ib.prev);
 		assert_int_equal(a.type, b.type);
 		assert_int_equal(a.item, b.item);
 		expect_same_str(la, a.state, lb, b.state);
@@ -224,6 +225,67 @@ static void test_timestamps_share_a_reader(void **state)
 	ev_yreader_free(r);
 }
 
+/* Reads text with yajl (it must be sure of it) and with jansson: both give the recorded ids in
+ * info and id/prev in the record, each only when it fits int32_t (else 0). */
+static void expect_ids(const char *text, int64_t id, int64_t prev, int32_t rec_id, int32_t rec_prev)
+{
+	assert_true(fast(text));
+	struct ev_yreader *r = ev_yreader_new();
+	struct ev_yraw raw;
+	assert_true(ev_yread(r, text, strlen(text), &raw));
+	struct ev_log *log = ev_log_new();
+	struct ev e;
+	struct ev_json_info info;
+	ev_yraw_finish(log, &raw, &e, &info);
+	assert_true(info.id == id && info.prev == prev);
+	assert_true(e.id == rec_id && e.prev == rec_prev);
+	json_t *obj = json_loads(text, 0, NULL);
+	struct diags d;
+	diags_init(&d);
+	assert_true(ev_from_json(log, obj, &e, &info, &d, "f", "/events/0"));
+	assert_true(info.id == id && info.prev == prev);
+	assert_true(e.id == rec_id && e.prev == rec_prev);
+	json_decref(obj);
+	diags_fini(&d);
+	ev_log_free(log);
+	ev_yreader_free(r);
+}
+
+/* A hostile or odd history may carry ids and links no log holds (struct ev keeps int32_t):
+ * the readers keep them as recorded for the import, which warns and renumbers by them. */
+static void test_wide_ids(void **state)
+{
+	(void)state;
+	expect_ids("{\"type\":\"PassStateEntered\",\"id\":2147483647,\"previousEventId\":"
+		   "-2147483648}",
+		   INT32_MAX, INT32_MIN, INT32_MAX, INT32_MIN);
+	expect_ids("{\"type\":\"PassStateEntered\",\"id\":2147483648,\"previousEventId\":"
+		   "2147483648}",
+		   2147483648LL, 2147483648LL, 0, 0);
+	expect_ids("{\"type\":\"PassStateEntered\",\"id\":4294967298,\"previousEventId\":"
+		   "-2147483649}",
+		   4294967298LL, -2147483649LL, 0, 0);
+	expect_ids("{\"type\":\"PassStateEntered\",\"id\":999999999999999999,"
+		   "\"previousEventId\":4294967297}",
+		   999999999999999999LL, 4294967297LL, 0, 0);
+	expect_ids("{\"type\":\"PassStateEntered\",\"id\":3,\"previousEventId\":null}", 3, 0, 3, 0);
+	/* Past 18 digits yajl leaves the event to jansson, which reads any int64_t. */
+	const char *big = "{\"type\":\"PassStateEntered\",\"id\":9223372036854775807,"
+			  "\"previousEventId\":-9223372036854775808}";
+	assert_false(fast(big));
+	struct ev_log *log = ev_log_new();
+	json_t *obj = json_loads(big, 0, NULL);
+	struct ev e;
+	struct ev_json_info info;
+	struct diags d;
+	diags_init(&d);
+	assert_true(ev_from_json(log, obj, &e, &info, &d, "f", "/events/0"));
+	assert_true(info.id == INT64_MAX && info.prev == INT64_MIN && e.id == 0 && e.prev == 0);
+	json_decref(obj);
+	diags_fini(&d);
+	ev_log_free(log);
+}
+
 /* One reader goes on after giving up (its yajl handle is made afresh). */
 static void test_reader_recovers(void **state)
 {
@@ -236,7 +298,7 @@ static void test_reader_recovers(void **state)
 	ev_yraw_fini(&raw);
 	assert_false(ev_yread(r, bad, strlen(bad), &raw));
 	assert_true(ev_yread(r, good, strlen(good), &raw));
-	assert_int_equal(raw.e.id, 2);
+	assert_int_equal(raw.info.id, 2);
 	ev_yraw_fini(&raw);
 	ev_yreader_free(r);
 }
@@ -248,6 +310,7 @@ int main(void)
 	    cmocka_unit_test(test_rare_shapes_match),
 	    cmocka_unit_test(test_unsure_is_left_to_jansson),
 	    cmocka_unit_test(test_timestamps_share_a_reader),
+	    cmocka_unit_test(test_wide_ids),
 	    cmocka_unit_test(test_reader_recovers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,337 @@
+/*
+ * Arenas and slabs: big, long-lived memory in transparent huge pages.
+ *
+ * A 100,000-item simulation keeps 1.1M event records and 100,000 live iterations: well over
+ * 100 MB, first touched once and kept to the end. With 4 KiB pages the kernel took one page
+ * fault and one clear per page, about 40% of the run (perf: clear_page, do_anonymous_page);
+ * mapped here, in 2 MiB-aligned stretches advised into huge pages (MADV_HUGEPAGE: Linux's
+ * default THP mode, "madvise", gives huge pages only to memory that asks), it is one fault per
+ * 2 MiB, and the run took a third less time (issue #4 note). An arena's first 2 MiB are
+ * malloc'd (a small simulation, of which a sweep runs thousands, or a child execution's log
+ * must not cost a huge page each); then stretches double from 2 MiB up to 16 MiB, so a big
+ * user maps a few dozen times and never holds much address space it does not use (RLIMIT_AS
+ * and strict overcommit count it all).
+ *
+ * Pages are made present 2 MiB at a time ahead of use (MADV_POPULATE_WRITE) for systems
+ * without huge pages, where the per-page faults would otherwise come back. Everything here is
+ * advice: a kernel that refuses it changes nothing but the speed, and a refused mapping falls
+ * back to malloc (big_realloc, whose block kind follows from its size, aborts as out of
+ * memory instead).
+ *
+ * Under AddressSanitizer or valgrind (mem_checked) every block is a plain malloc block and a
+ * slab's objects are malloc'd and freed one by one, so that those tools see each of them.
+ */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* mremap */
+#endif
+#include "base.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
+
+#define HUGE_PAGE ((size_t)2 << 20)
+#define MAP_FIRST HUGE_PAGE
+/* Larger stretches would save few mmap calls and count whole against RLIMIT_AS. */
+#define MAP_MAX ((size_t)16 << 20)
+/* An arena's first 2 MiB come from malloc, in stretches doubling from 64 KiB: a small
+ * simulation (a sweep runs thousands) or a child's log must not cost a huge page each. */
+#define SMALL_FIRST ((size_t)64 << 10)
+#define SMALL_TOTAL HUGE_PAGE
+#define ALIGN	    ((size_t)64)
+/* Sizes past this are refused as out of memory before any arithmetic can wrap. */
+#define SIZE_LIMIT (SIZE_MAX / 4)
+/* Each stretch starts with this header, padded to ALIGN. */
+struct arena_map {
+	struct arena_map *next;
+	size_t size; /* bytes mapped, header included; 0 for a malloc block */
+};
+#define HEAD ((sizeof(struct arena_map) + ALIGN - 1) & ~(ALIGN - 1))
+
+bool mem_checked(void)
+{
+	/* STEPSCOPE_POOL=1 under valgrind keeps the real allocators (callgrind measures them). */
+	static atomic_int checked = -1;
+	int c = atomic_load_explicit(&checked, memory_order_relaxed);
+	if (c < 0) {
+		const char *env = getenv("STEPSCOPE_POOL");
+		c = UNDER_ASAN || (RUNNING_ON_VALGRIND && !(env && strcmp(env, "1") == 0));
+		atomic_store_explicit(&checked, c, memory_order_relaxed);
+	}
+	return c;
+}
+
+bool mem_tool(void)
+{
+	return UNDER_ASAN || RUNNING_ON_VALGRIND;
+}
+
+static size_t round_up(size_t n, size_t to)
+{
+	return (n + to - 1) & ~(to - 1);
+}
+
+/* A mapping of `size` bytes (a multiple of HUGE_PAGE) starting on a HUGE_PAGE boundary, or
+ * NULL when the system refuses it. errno is left as it was: the caller falls back. */
+static void *map_aligned(size_t size)
+{
+	int saved = errno;
+	char *p = mmap(NULL, size + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	if (p == MAP_FAILED) {
+		errno = saved;
+		return NULL;
+	}
+	char *a = (char *)round_up((uintptr_t)p, HUGE_PAGE);
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	munmap(a + size, (size_t)(p + HUGE_PAGE - a)); /* a - p < HUGE_PAGE: never empty */
+#ifdef MADV_HUGEPAGE
+	madvise(a, size, MADV_HUGEPAGE);
+#endif
+	errno = saved;
+	return a;
+}
+
+/* Makes the pages of [from, to) present (from page-aligned); advice only, errno kept. */
+static void populate(char *from, char *to)
+{
+#ifdef MADV_POPULATE_WRITE
+	int saved = errno;
+	if (to > from)
+		madvise(from, (size_t)(to - from), MADV_POPULATE_WRITE);
+	errno = saved;
+#else
+	(void)from;
+	(void)to;
+#endif
+}
+
+/* A mapped stretch for `need` bytes after its header, or NULL when the system refuses. */
+static struct arena_map *map_stretch(struct arena *a, size_t need)
+{
+	size_t least = round_up(need + HEAD, HUGE_PAGE);
+	size_t size = a->mapped ? a->mapped * 2 : MAP_FIRST;
+	if (size > MAP_MAX)
+		size = MAP_MAX;
+	if (size < least)
+		size = least;
+	struct arena_map *m = map_aligned(size);
+	if (!m && size > least) /* refused (strict overcommit, RLIMIT_AS): as small as will do */
+		m = map_aligned(size = least);
+	if (m)
+		m->size = a->mapped = size;
+	return m;
+}
+
+/* Makes current a new stretch holding at least `need` bytes after its header: malloc'd for
+ * the first SMALL_TOTAL bytes or when the system refuses a mapping, else mapped. */
+static void grow(struct arena *a, size_t need)
+{
+	if (need > SIZE_LIMIT)
+		out_of_memory(need);
+	struct arena_map *m = a->total >= SMALL_TOTAL ? map_stretch(a, need) : NULL;
+	size_t size;
+	if (m) {
+		size = m->size;
+		a->populated = (char *)m; /* HUGE_PAGE-aligned: bump populates from here */
+	} else {
+		size_t want = a->total ? a->total : SMALL_FIRST;
+		size = round_up(HEAD + (need > want ? need : want), ALIGN);
+		m = aligned_alloc(ALIGN, size); /* blocks are 64-byte aligned here too */
+		if (!m)
+			out_of_memory(size);
+		memset(m, 0, size); /* zero-filled, as blocks are promised */
+		m->size = 0;
+		a->populated = (char *)m + size; /* nothing to make present */
+	}
+	m->next = a->maps;
+	a->maps = m;
+	a->next = (char *)m + HEAD;
+	a->end = (char *)m + size;
+	a->total += size;
+}
+
+/* The next `size` bytes (a multiple of 8) of the current stretch, made present ahead. */
+static void *bump(struct arena *a, size_t size)
+{
+	if (!a->next || a->next > a->end || (size_t)(a->end - a->next) < size)
+		grow(a, size);
+	char *p = a->next;
+	a->next += size;
+	if (a->next > a->populated) {
+		char *to = (char *)round_up((uintptr_t)a->next, HUGE_PAGE);
+		if (to > a->end)
+			to = a->end;
+		populate(a->populated, to);
+		a->populated = to;
+	}
+	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	if (size > SIZE_LIMIT)
+		out_of_memory(size);
+	size = round_up(size ? size : 1, ALIGN);
+	if (mem_checked()) {
+		struct arena_map *m = aligned_alloc(ALIGN, HEAD + size);
+		if (!m)
+			out_of_memory(HEAD + size);
+		memset(m, 0, HEAD + size);
+		m->next = a->maps;
+		a->maps = m;
+		return (char *)m + HEAD;
+	}
+	/* Blocks start on ALIGN boundaries in a mapped stretch: its first does, sizes are
+	 * rounded (a malloc'd stretch gives malloc's alignment). */
+	if (a->next)
+		a->next = (char *)round_up((uintptr_t)a->next, ALIGN);
+	return bump(a, size);
+}
+
+void arena_fini(struct arena *a)
+{
+	for (struct arena_map *m = a->maps, *next; m; m = next) {
+		next = m->next;
+		if (m->size)
+			munmap(m, m->size);
+		else
+			free(m);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+/* Under a memory checker each object is its own block, on a list so that slab_fini frees
+ * those still held; the header keeps malloc's 16-byte alignment. */
+struct slab_obj {
+	struct slab_obj *prev, *next;
+};
+
+void slab_init(struct slab *s, size_t size)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = round_up(size < sizeof(void *) ? sizeof(void *) : size, sizeof(void *));
+}
+
+void *slab_alloc(struct slab *s)
+{
+	if (mem_checked()) {
+		struct slab_obj *o = xcalloc(1, sizeof(*o) + s->size);
+		o->next = s->live;
+		if (s->live)
+			s->live->prev = o;
+		s->live = o;
+		return o + 1;
+	}
+	void *p = s->free;
+	if (!p)
+		return bump(&s->arena, s->size);
+	s->free = *(void **)p;
+	memset(p, 0, s->size);
+	return p;
+}
+
+void slab_free(struct slab *s, void *p)
+{
+	if (!p)
+		return;
+	if (mem_checked()) {
+		struct slab_obj *o = (struct slab_obj *)p - 1;
+		if (o->prev)
+			o->prev->next = o->next;
+		else
+			s->live = o->next;
+		if (o->next)
+			o->next->prev = o->prev;
+		free(o);
+		return;
+	}
+	*(void **)p = s->free;
+	s->free = p;
+}
+
+void slab_fini(struct slab *s)
+{
+	for (struct slab_obj *o = s->live, *next; o; o = next) {
+		next = o->next;
+		free(o);
+	}
+	arena_fini(&s->arena);
+	s->free = NULL;
+	s->live = NULL;
+}
+
+/* ---- growing arrays ---- */
+#define BIG_MIN ((size_t)1 << 20)
+
+static bool is_mapped(size_t size)
+{
+	return size >= BIG_MIN && !mem_checked();
+}
+
+void *big_realloc(void *p, size_t old_size, size_t new_size)
+{
+	if (new_size > SIZE_LIMIT)
+		out_of_memory(new_size);
+	bool was_mapped = is_mapped(old_size), mapped = is_mapped(new_size);
+	if (!was_mapped && !mapped)
+		return xrealloc(p, new_size);
+	size_t old_map = round_up(old_size, HUGE_PAGE), new_map = round_up(new_size, HUGE_PAGE);
+	if (was_mapped && mapped && new_map <= old_map) {
+		if (new_map < old_map)
+			munmap((char *)p + new_map, old_map - new_map);
+		return p;
+	}
+	void *q = mapped ? map_aligned(new_map) : xmalloc(new_size);
+	if (!q)
+		out_of_memory(new_map); /* the size alone says what a block is: no fallback */
+#if defined(MREMAP_MAYMOVE) && defined(MREMAP_FIXED)
+	/* Linux moves the pages into the new aligned place, huge ones whole: no copy, and the
+	 * array is never resident twice (a copy doubled the peak of the log's recipes). */
+	if (was_mapped && mapped) {
+		int saved = errno;
+		void *moved = mremap(p, old_map, new_map, MREMAP_MAYMOVE | MREMAP_FIXED, q);
+		errno = saved;
+		if (moved == q)
+			return q;
+	}
+#endif
+	/* Else a copy at each doubling: as much copying as the array's final size, once. */
+	size_t keep = old_size < new_size ? old_size : new_size;
+	if (keep)
+		memcpy(q, p, keep);
+	big_free(p, old_size);
+	return q;
+}
+
+void big_free(void *p, size_t size)
+{
+	if (is_mapped(size))
+		munmap(p, round_up(size, HUGE_PAGE));
+	else
+		free(p);
+}
