@@ -108,6 +108,14 @@ void flow_template_free(struct flow_template *t);
  * the values paths produced are measured, and the input not even those when its size is given). */
 json_t *flow_template_apply(const struct flow_template *t, json_t *input, size_t input_size,
 			    const struct flow_env *env, size_t *size, struct flow_error *err);
+/* flow_template_apply without the result: the same errors and *size (not NULL), but only
+ * the values paths produce are made (and dropped), not the objects and arrays around them. */
+bool flow_template_check(const struct flow_template *t, json_t *input, size_t input_size,
+			 const struct flow_env *env, size_t *size, struct flow_error *err);
+/* The value of one field of the object t makes (a new reference; NULL when it makes none of
+ * that name, or with err set), without making the others. */
+json_t *flow_template_field(const struct flow_template *t, json_t *input,
+			    const struct flow_env *env, const char *key, struct flow_error *err);
 /* ResultPath: spec NULL = "$" (result replaces input), json null = keep input, else a
  * reference path into a copy of input where result is placed (creating objects). */
 json_t *flow_result_path(json_t *input, json_t *result, json_t *spec, struct flow_error *err);
@@ -186,6 +194,15 @@ void flow_plan_free(struct flow_plan *plan);
  * the size checks; env->sized may give the raw input's size. */
 json_t *flow_plan_input(const struct flow_plan *plan, json_t *raw_input, const struct flow_env *env,
 			struct flow_steps *steps, size_t *size, struct flow_error *err);
+/* Whether flow_plan_input would succeed (else the same error), without making its result:
+ * a Task whose parameters are made again at the call only needs them checked on entry. */
+bool flow_plan_check(const struct flow_plan *plan, json_t *raw_input, const struct flow_env *env,
+		     struct flow_error *err);
+/* One field of the object flow_plan_input makes (a new reference), NULL when it has none of
+ * that name or fails: for a caller that reads a few fields of parameters already checked
+ * (flow_plan_check), only those are made. */
+json_t *flow_plan_field(const struct flow_plan *plan, json_t *raw_input, const struct flow_env *env,
+			const char *key);
 /* The state's output from its raw input and raw result: ResultSelector, ResultPath,
  * OutputPath. Pass: result is the effective input or `Result`. Choice, Wait and Succeed
  * (no ResultPath): pass the effective input as result, so only OutputPath applies.

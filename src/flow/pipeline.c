@@ -64,8 +64,10 @@ static bool size_error(size_t size, const char *what, struct flow_error *err)
 	return false;
 }
 
-static json_t *jp_state_input(const struct flow_plan *plan, json_t *raw, const struct flow_env *env,
-			      struct flow_steps *steps, size_t *size, struct flow_error *err)
+/* build false (flow_plan_check): the parameters are checked and measured but not made, and
+ * json_null() stands for success. */
+static json_t *jp_input(const struct flow_plan *plan, json_t *raw, const struct flow_env *env,
+			struct flow_steps *steps, size_t *size, struct flow_error *err, bool build)
 {
 	if (steps)
 		record(&steps->input, raw);
@@ -78,6 +80,15 @@ static json_t *jp_state_input(const struct flow_plan *plan, json_t *raw, const s
 	if (steps)
 		record(&steps->after_input_path, v);
 	size_t v_size = v == raw ? raw_size : SIZE_MAX;
+	if (plan->params && !build) {
+		bool ok = flow_template_check(plan->params, v, v_size, env, &v_size, err);
+		json_decref(v);
+		if (!ok || !size_error(v_size, "built parameters", err))
+			return NULL;
+		if (size)
+			*size = v_size;
+		return json_null();
+	}
 	if (plan->params) {
 		json_t *p = flow_template_apply(plan->params, v, v_size, env, &v_size, err);
 		json_decref(v);
@@ -94,6 +105,12 @@ static json_t *jp_state_input(const struct flow_plan *plan, json_t *raw, const s
 	if (size)
 		*size = v_size != SIZE_MAX ? v_size : flow_json_size_upto(v, FLOW_PAYLOAD_LIMIT);
 	return v;
+}
+
+static json_t *jp_state_input(const struct flow_plan *plan, json_t *raw, const struct flow_env *env,
+			      struct flow_steps *steps, size_t *size, struct flow_error *err)
+{
+	return jp_input(plan, raw, env, steps, size, err, true);
 }
 
 static json_t *jp_state_output(json_t *state, json_t *raw, json_t *result,
@@ -221,6 +238,36 @@ json_t *flow_plan_input(const struct flow_plan *plan, json_t *raw_input, const s
 			struct flow_steps *steps, size_t *size, struct flow_error *err)
 {
 	return plan->lang->state_input(plan, raw_input, env, steps, size, err);
+}
+
+bool flow_plan_check(const struct flow_plan *plan, json_t *raw_input, const struct flow_env *env,
+		     struct flow_error *err)
+{
+	json_t *v = plan->lang == &flow_lang_jsonpath
+			? jp_input(plan, raw_input, env, NULL, NULL, err, false)
+			: flow_plan_input(plan, raw_input, env, NULL, NULL, err);
+	json_decref(v);
+	return v != NULL;
+}
+
+json_t *flow_plan_field(const struct flow_plan *plan, json_t *raw_input, const struct flow_env *env,
+			const char *key)
+{
+	struct flow_error err = {0};
+	json_t *f = NULL;
+	if (plan->lang == &flow_lang_jsonpath && plan->params) {
+		json_t *v = plan->input_path
+				? flow_input_path(raw_input, plan->input_path, env, &err)
+				: json_incref(raw_input);
+		f = v ? flow_template_field(plan->params, v, env, key, &err) : NULL;
+		json_decref(v);
+	} else {
+		json_t *v = flow_plan_input(plan, raw_input, env, NULL, NULL, &err);
+		f = json_incref(json_object_get(v, key));
+		json_decref(v);
+	}
+	flow_error_fini(&err);
+	return f;
 }
 
 json_t *flow_state_input(json_t *state, json_t *raw_input, const struct flow_env *env,

@@ -128,6 +128,10 @@ struct flow_template {
 	/* Two fields of one object give the same key ("a" and "a.$"; validation rejects it):
 	 * the built object keeps one, so sizes are measured on the result instead. */
 	bool measure;
+	/* Only static values and the whole input ("$"): an expansion of an input cannot fail and
+	 * its size is fixed + inputs x the input's size (flow_template_check adds nothing up). */
+	bool closed;
+	size_t fixed, inputs;
 };
 
 static void prepare(struct flow_template *t, struct tnode *node, json_t *v);
@@ -193,10 +197,38 @@ static void tnode_fini(struct tnode *node)
 	fpath_free(node->path);
 }
 
+/* Adds node's size without its inputs to *fixed (as apply_node adds it up) and counts its
+ * inputs; false when it holds a path or anything else that may fail or vary in size. */
+static bool fixed_size(const struct tnode *node, size_t *fixed, size_t *inputs)
+{
+	switch (node->kind) {
+	case TK_STATIC:
+		*fixed += node->size;
+		return true;
+	case TK_INPUT:
+		(*inputs)++;
+		return true;
+	case TK_PATH:
+	case TK_OTHER:
+		return false;
+	case TK_OBJECT:
+	case TK_ARRAY:
+		break;
+	}
+	*fixed += node->n ? 1 + node->n : 2; /* brackets and commas */
+	for (size_t i = 0; i < node->n; i++) {
+		*fixed += node->kind == TK_OBJECT ? node->kids[i].key_size : 0;
+		if (!fixed_size(&node->kids[i], fixed, inputs))
+			return false;
+	}
+	return true;
+}
+
 struct flow_template *flow_template_new(json_t *tmpl)
 {
 	struct flow_template *t = xcalloc(1, sizeof(*t));
 	prepare(t, &t->root, tmpl);
+	t->closed = !t->measure && fixed_size(&t->root, &t->fixed, &t->inputs);
 	return t;
 }
 
@@ -214,6 +246,7 @@ struct apply {
 	size_t input_size; /* SIZE_MAX = not known */
 	const struct flow_env *env;
 	bool sizing;
+	bool build; /* false: only find and measure the values (flow_template_check) */
 	struct flow_error *err;
 };
 
@@ -260,7 +293,8 @@ static json_t *apply_node(const struct apply *a, const struct tnode *node, size_
 		return json_incref(node->value);
 	}
 	bool obj = node->kind == TK_OBJECT;
-	json_t *out = obj ? json_object() : json_array();
+	/* A check builds no containers: json_null() (a static value) stands for success. */
+	json_t *out = !a->build ? json_null() : obj ? json_object() : json_array();
 	*size = node->n ? 1 + node->n : 2; /* brackets and commas */
 	for (size_t i = 0; i < node->n; i++) {
 		const struct tnode *kid = &node->kids[i];
@@ -271,9 +305,11 @@ static json_t *apply_node(const struct apply *a, const struct tnode *node, size_
 			return NULL;
 		}
 		*size += kid_size + (obj ? kid->key_size : 0);
+		if (!a->build)
+			json_decref(v);
 		/* Keys set by length without a UTF-8 check: the template's own keys, already
 		 * checked by jansson (a per-call cost in every Task's Parameters). */
-		if (obj)
+		else if (obj)
 			json_object_setn_new_nocheck(out, kid->key, kid->key_len, v);
 		else
 			json_array_append_new(out, v);
@@ -284,12 +320,46 @@ static json_t *apply_node(const struct apply *a, const struct tnode *node, size_
 json_t *flow_template_apply(const struct flow_template *t, json_t *input, size_t input_size,
 			    const struct flow_env *env, size_t *size, struct flow_error *err)
 {
-	struct apply a = {input, input_size, env, size && !t->measure, err};
+	struct apply a = {input, input_size, env, size && !t->measure, true, err};
 	size_t n = 0;
 	json_t *v = apply_node(&a, &t->root, &n);
 	if (v && size)
 		*size = t->measure ? flow_json_size_upto(v, FLOW_PAYLOAD_LIMIT) : n;
 	return v;
+}
+
+bool flow_template_check(const struct flow_template *t, json_t *input, size_t input_size,
+			 const struct flow_env *env, size_t *size, struct flow_error *err)
+{
+	if (t->measure) { /* the size is the built object's */
+		json_t *v = flow_template_apply(t, input, input_size, env, size, err);
+		json_decref(v);
+		return v != NULL;
+	}
+	struct apply a = {input, input_size, env, true, false, err};
+	if (t->closed && input) {
+		*size = t->fixed + (t->inputs ? t->inputs * dynamic_size(&a, input) : 0);
+		return true;
+	}
+	size_t n = 0;
+	json_t *v = apply_node(&a, &t->root, &n);
+	json_decref(v);
+	*size = n;
+	return v != NULL;
+}
+
+json_t *flow_template_field(const struct flow_template *t, json_t *input,
+			    const struct flow_env *env, const char *key, struct flow_error *err)
+{
+	const struct tnode *root = &t->root, *hit = NULL;
+	size_t n = strlen(key), size = 0;
+	for (size_t i = 0; root->kind == TK_OBJECT && i < root->n; i++)
+		if (root->kids[i].key_len == n && memcmp(root->kids[i].key, key, n) == 0)
+			hit = &root->kids[i]; /* the last one, as the built object keeps it */
+	if (!hit || hit->kind == TK_STATIC)
+		return hit ? json_incref(hit->value) : NULL;
+	struct apply a = {input, SIZE_MAX, env, false, true, err};
+	return apply_member(&a, hit, &size);
 }
 
 json_t *flow_expression(const char *expr, json_t *input, const struct flow_env *env,

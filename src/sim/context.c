@@ -145,11 +145,9 @@ static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
 	}
 }
 
-struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st)
+struct sim_state_info *sim_info_find(struct sim_engine *e, const struct asl_state *st)
 {
 	assert(st); /* info_last_state starts NULL: a NULL state must not match it */
-	if (st == e->info_last_state)
-		return e->info_last;
 	size_t mask = e->map.size - 1;
 	for (size_t h = ptr_hash(st, mask); e->map.keys[h]; h = (h + 1) & mask)
 		if (e->map.keys[h] == st) {
@@ -199,12 +197,25 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
 	env->rng = &e->rng_flow;
 }
 
-json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
-			size_t *size, struct flow_error *err)
+/* The input's size, when the run knows it, so that the payload check does not measure it. */
+static void known_input_size(const struct sim_run *run, struct flow_env *env)
 {
 	if (run->input && run->in_known) {
 		env->sized = run->input;
 		env->sized_bytes = run->in_bytes;
 	}
+}
+
+json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
+			size_t *size, struct flow_error *err)
+{
+	known_input_size(run, env);
 	return flow_plan_input(sim_info(e, run->state)->plan, run->input, env, NULL, size, err);
+}
+
+bool sim_state_check(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
+		     struct flow_error *err)
+{
+	known_input_size(run, env);
+	return flow_plan_check(sim_info(e, run->state)->plan, run->input, env, err);
 }

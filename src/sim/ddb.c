@@ -537,7 +537,7 @@ struct sim_ddb *sim_ddb_new(struct sim_engine *e, const char *table, const char 
 {
 	struct sim_ddb *d = xcalloc(1, sizeof(*d));
 	d->e = e;
-	d->svc = (struct sim_service){"dynamodb", match_ddb, invoke_ddb, d};
+	d->svc = (struct sim_service){"dynamodb", match_ddb, invoke_ddb, d, false};
 	if (table) {
 		struct ddb_table *t = table_add(d, table);
 		t->pk = xstrdup(pk);

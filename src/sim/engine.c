@@ -99,12 +99,6 @@ int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 }
 
 /* ---- runs ---- */
-void sim_schedule(struct sim_engine *e, struct sim_run *run, int64_t delay, enum sim_act act)
-{
-	run->pending++;
-	simq_push(&e->q, e->now + (delay > 0 ? delay : 0), act, run, run->gen);
-}
-
 struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size_t index,
 			    int32_t item, int64_t prev)
 {

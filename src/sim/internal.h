@@ -108,7 +108,8 @@ struct sim_state_info {
 	/* Task: how the resource shows in history, worked out on the first visit (task.c) */
 	bool classified;
 	enum task_kind kind;
-	bool callback;					/* .waitForTaskToken / .sync / activity */
+	bool callback; /* .waitForTaskToken / .sync / activity */
+	bool lambda;   /* a Lambda call: legacy ARN or lambda:* (the durations, the count) */
 	char *res_type, *res_name;			/* owned */
 	ev_str_t res_type_id, res_name_id, resource_id; /* interned in the execution's log */
 };
@@ -314,7 +315,12 @@ struct sim_engine {
 /* context.c */
 /* Builds e->info for every state of the machine. */
 void sim_build_info(struct sim_engine *e);
-struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st);
+struct sim_state_info *sim_info_find(struct sim_engine *e, const struct asl_state *st);
+/* Inline for its common answer, the last one (about ten asks per Map iteration). */
+static inline struct sim_state_info *sim_info(struct sim_engine *e, const struct asl_state *st)
+{
+	return st == e->info_last_state && st ? e->info_last : sim_info_find(e, st);
+}
 
 /* engine.c */
 /* Appends an event; takes payload/extra. Returns its id (0 when dropped at the limit). */
@@ -338,7 +344,13 @@ int64_t sim_emit_recipe(struct sim_engine *e, struct ev *ev, const struct asl_st
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 		       const struct asl_state *st, int32_t item, const char *error,
 		       const char *cause);
-void sim_schedule(struct sim_engine *e, struct sim_run *run, int64_t delay, enum sim_act act);
+/* Queues act for run, delay ms from now (inline: about ten per Map iteration). */
+static inline void sim_schedule(struct sim_engine *e, struct sim_run *run, int64_t delay,
+				enum sim_act act)
+{
+	run->pending++;
+	simq_push(&e->q, e->now + (delay > 0 ? delay : 0), act, run, run->gen);
+}
 struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size_t index,
 			    int32_t item, int64_t prev);
 /* Marks a run finished; it is freed once nothing queued names it. */
@@ -360,6 +372,9 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
  * when the run knows it. */
 json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
 			size_t *size, struct flow_error *err);
+/* Whether sim_state_input would succeed (else err), without making the value. */
+bool sim_state_check(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
+		     struct flow_error *err);
 
 /* states.c */
 /* True when the state sets none of `fields`: that part of its data flow is the identity,
@@ -384,6 +399,7 @@ void sim_leave_sized(struct sim_engine *e, struct sim_run *run, json_t *output, 
 		     const struct asl_state *next);
 
 /* task.c */
+/* params: the built parameters (taken), or NULL when they are made at the call. */
 void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params);
 void sim_task_schedule(struct sim_engine *e, struct sim_run *run);
 void sim_task_start(struct sim_engine *e, struct sim_run *run);

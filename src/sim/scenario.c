@@ -95,25 +95,14 @@ static bool injected(const struct cfg_errors *er, int64_t n, struct rng *r)
 	return false;
 }
 
-/* json_object_get for a task's parameters, which hold a few fields: comparing the keys costs
- * less than hashing one (lambda:invoke reads two fields on every call). */
-static json_t *param(json_t *params, const char *key)
+/* The function a Lambda task calls: the legacy ARN, or lambda:invoke's FunctionName, whose
+ * value *ref holds (the caller's to release). */
+static const char *function_of(const struct sim_call *call, bool invoke, json_t **ref)
 {
-	if (json_object_size(params) > 8)
-		return json_object_get(params, key);
-	size_t n = strlen(key);
-	for (void *it = json_object_iter(params); it; it = json_object_iter_next(params, it))
-		if (json_object_iter_key_len(it) == n &&
-		    memcmp(json_object_iter_key(it), key, n) == 0)
-			return json_object_iter_value(it);
-	return NULL;
-}
-
-/* The function a Lambda task calls: the legacy ARN, or lambda:invoke's FunctionName. */
-static const char *function_of(struct sim_scenario_models *m, const struct sim_call *call)
-{
-	if (is_invoke(m, call->resource)) {
-		const char *fn = json_string_value(param(call->parameters, "FunctionName"));
+	*ref = NULL;
+	if (invoke) {
+		*ref = sim_call_field(call, "FunctionName");
+		const char *fn = json_string_value(*ref);
 		return fn ? fn : "";
 	}
 	return call->resource;
@@ -216,6 +205,7 @@ struct run {
 	unsigned char rid[16];
 	char rid_text[40]; /* "" until rid_of */
 	char *output, *error_line;
+	bool invoke; /* an optimized lambda:invoke (is_invoke) */
 };
 
 /* The request id as text, written on first use: most calls need only its bytes (the envelope
@@ -227,21 +217,31 @@ static const char *rid_of(struct run *r)
 	return r->rid_text;
 }
 
+/* The event the handler gets (a new reference): lambda:invoke's Payload, else the
+ * parameters. */
+static json_t *event_of(const struct sim_call *call, bool invoke)
+{
+	json_t *event =
+	    invoke ? sim_call_field(call, "Payload") : json_incref(sim_call_parameters(call));
+	return event ? event : json_null();
+}
+
 /* Runs the handler: the seed's prints its event and returns None; a command is a real one.
- * Fills out->result or out->error/cause. */
+ * Fills out->result or out->error/cause. The event is made only for a command or the logs:
+ * the seed's handler without logs never reads it. */
 static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_fn *model,
 			const struct sim_call *call, struct sim_outcome *out, struct run *r)
 {
-	bool invoke = is_invoke(m, call->resource);
-	json_t *event = invoke ? param(call->parameters, "Payload") : call->parameters;
-	if (!event)
-		event = json_null();
+	bool invoke = r->invoke;
 	json_t *payload = json_null();
 	if (model->command.argc) {
 		char *error, *why;
 		int64_t to = model->timeout_ms > 0 ? model->timeout_ms : 3000;
-		if (!sim_run_command(model->command.argv, m->s->dir, event, to, &payload, &error,
-				     &why, &r->output)) {
+		json_t *event = event_of(call, invoke);
+		bool ran = sim_run_command(model->command.argv, m->s->dir, event, to, &payload,
+					   &error, &why, &r->output);
+		json_decref(event);
+		if (!ran) {
 			/* A handler past the function's timeout is Lambda's Sandbox.Timedout. */
 			bool late = strncmp(why, "Task timed out", 14) == 0;
 			r->log.timed_out = late;
@@ -260,7 +260,9 @@ static void run_handler(struct sim_scenario_models *m, const struct cfg_lambda_f
 	} else if (m->e->opt.record_logs) {
 		struct strbuf sb;
 		sb_init(&sb);
+		json_t *event = event_of(call, invoke);
 		sim_py_repr(&sb, event);
+		json_decref(event);
 		r->output = sb_take(&sb);
 	}
 	if (invoke)
@@ -274,7 +276,9 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 			  struct sim_outcome *out)
 {
 	struct sim_scenario_models *m = svc->ctx;
-	const char *fn = function_of(m, call);
+	json_t *fn_ref;
+	bool invoke = is_invoke(m, call->resource);
+	const char *fn = function_of(call, invoke, &fn_ref);
 	if (!m->last_fn || strcmp(m->last_fn, fn) != 0) {
 		free(m->last_fn);
 		m->last_fn = xstrdup(fn);
@@ -293,6 +297,7 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		out->duration_ms = 0;
 		out->error = xstrdup("Lambda.TooManyRequestsException");
 		out->cause = xstrdup("Rate Exceeded.");
+		json_decref(fn_ref);
 		return;
 	}
 	bool cold = false;
@@ -306,7 +311,8 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 		VEC_PUSH(st->streams, sim_log_stream_name(m->e, call->now_ms, &st->log_rng));
 	if (model->cold_start.mode == CFG_COLD_FIRST_PER_INSTANCE)
 		cold = !warm;
-	struct run r = {.log = {.function = fn,
+	struct run r = {.invoke = invoke,
+			.log = {.function = fn,
 				.stream = logs ? st->streams.items[slot] : NULL,
 				.start_ms = call->now_ms,
 				.run_ms = ms,
@@ -350,6 +356,7 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	}
 	free(r.output);
 	free(r.error_line);
+	json_decref(fn_ref);
 }
 
 static bool match_services(const struct sim_service *svc, const char *r)
@@ -381,8 +388,8 @@ struct sim_scenario_models *sim_use_scenario(struct sim_engine *e, const struct 
 	m->e = e;
 	m->s = s;
 	m->ddb = sim_ddb_new(e, s->ddb.table_name, s->ddb.partition_key_name, table_item);
-	m->services = (struct sim_service){"services", match_services, invoke_services, m};
-	m->lambda = (struct sim_service){"lambda (scenario)", match_lambda, invoke_lambda, m};
+	m->services = (struct sim_service){"services", match_services, invoke_services, m, false};
+	m->lambda = (struct sim_service){"lambda (scenario)", match_lambda, invoke_lambda, m, true};
 	sim_add_service(e, sim_ddb_service(m->ddb));
 	sim_add_service(e, &m->lambda);
 	sim_add_service(e, &m->services); /* explicit services entries win */

@@ -297,9 +297,10 @@ static void invoke_optimized(const struct sim_service *svc, const struct sim_cal
 
 void sim_services_init(struct sim_engine *e)
 {
-	e->builtin[0] = (struct sim_service){"generic", match_any, invoke_generic, e};
-	e->builtin[1] = (struct sim_service){"lambda", match_legacy, invoke_legacy, e};
-	e->builtin[2] = (struct sim_service){"lambda:invoke", match_invoke, invoke_optimized, e};
+	e->builtin[0] = (struct sim_service){"generic", match_any, invoke_generic, e, false};
+	e->builtin[1] = (struct sim_service){"lambda", match_legacy, invoke_legacy, e, false};
+	e->builtin[2] =
+	    (struct sim_service){"lambda:invoke", match_invoke, invoke_optimized, e, false};
 	for (size_t i = 0; i < ARRAY_LEN(e->builtin); i++)
 		sim_add_service(e, &e->builtin[i]);
 }

@@ -53,12 +53,15 @@ enum sim_mock_answer sim_mock_lookup(const struct sim_mock *m, const char *state
 /* ---- service models ---- */
 /* One task invocation as the engine asks a model to perform it. All borrowed. */
 struct sim_call {
-	const char *state;    /* the Task state's name */
-	const char *resource; /* the Resource ARN */
-	json_t *parameters;   /* the effective input (after InputPath/Parameters) */
-	int64_t invocation;   /* 0-based count of this state's invocations so far */
-	int64_t now_ms;	      /* virtual time the task started */
-	struct rng *rng;      /* the model's own stream */
+	const char *state;	   /* the Task state's name */
+	const char *resource;	   /* the Resource ARN */
+	json_t *parameters;	   /* the effective input (after InputPath/Parameters); NULL for a
+				    * fields_only service: read it with sim_call_field/_parameters */
+	int64_t invocation;	   /* 0-based count of this state's invocations so far */
+	int64_t now_ms;		   /* virtual time the task started */
+	struct rng *rng;	   /* the model's own stream */
+	struct sim_engine *engine; /* the engine and the Task's run, which make the parameters */
+	struct sim_run *run;	   /* for sim_call_field; NULL = parameters only */
 };
 
 /* The model's answer; the engine takes result/error/cause (malloc'd strings). */
@@ -78,7 +81,16 @@ struct sim_service {
 	void (*invoke)(const struct sim_service *svc, const struct sim_call *call,
 		       struct sim_outcome *out);
 	void *ctx; /* borrowed, for the model's own data */
+	/* invoke reads the call's parameters only through sim_call_field and
+	 * sim_call_parameters: a Task's parameters need not be made whole (a lambda:invoke
+	 * reads two fields). */
+	bool fields_only;
 };
+
+/* One top-level field of call's parameters (a new reference), NULL when they have none. */
+json_t *sim_call_field(const struct sim_call *call, const char *key);
+/* call's whole parameters (borrowed: valid during the call). */
+json_t *sim_call_parameters(const struct sim_call *call);
 
 /* ---- options ---- */
 struct sim_options {

@@ -405,9 +405,14 @@ static void enter_task(struct sim_engine *e, struct sim_run *run)
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
-	json_t *params = sim_state_input(e, run, &env, NULL, &err);
+	/* A pure template's parameters are made again at the call (task.c): here they are
+	 * only checked (a path that finds nothing, the payload limit). */
+	json_t *params = NULL;
+	bool ok = sim_info(e, run->state)->params_recipe && run->input
+		      ? sim_state_check(e, run, &env, &err)
+		      : (params = sim_state_input(e, run, &env, NULL, &err)) != NULL;
 	json_decref(ctx);
-	if (!params) {
+	if (!ok) {
 		sim_flow_failed(e, run, &err);
 		return;
 	}

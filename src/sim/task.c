@@ -69,6 +69,8 @@ static void classify(struct sim_engine *e, struct sim_state_info *info, const ch
 		info->res_type_id = ev_log_intern(e->main_log, info->res_type);
 		info->res_name_id = ev_log_intern(e->main_log, info->res_name);
 	}
+	info->lambda = info->kind == TASK_LAMBDA_LEGACY ||
+		       (info->res_type && strcmp(info->res_type, "lambda") == 0);
 	info->resource_id = ev_log_intern(e->main_log, res);
 }
 
@@ -115,14 +117,9 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	sim_task_clear(run);
 	run->params = params;
 	struct sim_state_info *info = sim_info(e, run->state);
-	/* A pure template's parameters were built to check them (a path that finds nothing,
-	 * the payload limit); the log keeps a recipe and the call makes them again (task_params),
-	 * so they need not wait in memory meanwhile: a Map with every iteration in flight at once
-	 * held them all. */
-	if (info->params_recipe && run->input) {
-		json_decref(run->params);
-		run->params = NULL;
-	}
+	/* A pure template's parameters were only checked (params is NULL): the log keeps a
+	 * recipe and the call makes them (task_params), so they need not wait in memory
+	 * meanwhile: a Map with every iteration in flight at once held them all. */
 	classify(e, info, run->state->resource ? run->state->resource : "");
 	if (info->fixed_timeouts) {
 		run->timeout_ms = info->timeout_ms;
@@ -150,9 +147,10 @@ static json_t *timeouts_extra(const struct sim_run *run, enum task_kind kind, js
 	return extra;
 }
 
-/* info: the Task state's (sim_info). */
-static struct ev task_ev(struct sim_engine *e, const struct sim_run *run,
-			 const struct sim_state_info *info, enum ev_type type)
+/* info: the Task state's (sim_info). Inline: built in place in its caller, not returned
+ * through a copy (three per Task). */
+static inline struct ev task_ev(struct sim_engine *e, const struct sim_run *run,
+				const struct sim_state_info *info, enum ev_type type)
 {
 	struct ev ev = {.type = type, .prev = run->last, .item = run->item};
 	if (info->kind == TASK_SERVICE && !e->cur) {
@@ -262,6 +260,36 @@ static json_t *task_params(struct sim_engine *e, struct sim_run *run)
 	return run->params;
 }
 
+json_t *sim_call_parameters(const struct sim_call *call)
+{
+	return call->parameters || !call->run ? call->parameters
+					      : task_params(call->engine, call->run);
+}
+
+/* json_object_get for a task's parameters, which hold a few fields: comparing the keys costs
+ * less than hashing one (lambda:invoke reads two fields on every call). */
+static json_t *param(json_t *params, const char *key)
+{
+	if (json_object_size(params) > 8)
+		return json_object_get(params, key);
+	size_t n = strlen(key);
+	for (void *it = json_object_iter(params); it; it = json_object_iter_next(params, it))
+		if (json_object_iter_key_len(it) == n &&
+		    memcmp(json_object_iter_key(it), key, n) == 0)
+			return json_object_iter_value(it);
+	return NULL;
+}
+
+json_t *sim_call_field(const struct sim_call *call, const char *key)
+{
+	const struct sim_run *run = call->run;
+	if (call->parameters || !run || run->params)
+		return json_incref(param(sim_call_parameters(call), key));
+	/* A pure template (task_params): no context, no variables. */
+	struct flow_env env = {0};
+	return flow_plan_field(sim_info(call->engine, run->state)->plan, run->input, &env, key);
+}
+
 static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run,
 			      const struct sim_state_info *info, struct ev *ev)
 {
@@ -304,8 +332,7 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 
 static bool is_lambda(const struct sim_state_info *info)
 {
-	return info->kind == TASK_LAMBDA_LEGACY ||
-	       (info->res_type && strcmp(info->res_type, "lambda") == 0);
+	return info->lambda; /* classify: a legacy Lambda ARN or lambda:* */
 }
 
 /* Fills out from the mock config or the matching service model. True when the model made
@@ -340,10 +367,11 @@ static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct 
 	}
 	struct sim_call call = {.state = st->name,
 				.resource = st->resource ? st->resource : "",
-				.parameters = task_params(e, run),
 				.invocation = n,
 				.now_ms = e->now,
-				.rng = &e->rng_service};
+				.rng = &e->rng_service,
+				.engine = e,
+				.run = run};
 	if (!info->service || info->services_len != e->services.len) {
 		info->service = NULL;
 		info->services_len = e->services.len;
@@ -359,6 +387,10 @@ static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct 
 		out->result = json_object();
 		return false;
 	}
+	/* A pure template's fields can be made one by one (sim_call_field): a lambda:invoke
+	 * reads two and need not build the object (its hashtable) for them. */
+	if (!svc->fields_only || !info->params_recipe || !run->input)
+		call.parameters = task_params(e, run);
 	/* Log lines the model writes belong to this task's Map iteration. */
 	e->invoking_item = run->item;
 	/* A dead result may come back as a recipe, but not in a child execution's log: a

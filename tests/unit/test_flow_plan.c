@@ -1,7 +1,8 @@
 /*
  * Unit tests of prepared templates and state plans (flow_template_new/apply, flow_plan_*):
  * they build what flow_template and flow_state_input build, and the size they add up while
- * building is the size the payload limit check would measure.
+ * building (or only checking: flow_template_check, flow_plan_check) is the size the payload
+ * limit check would measure.
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
  * https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (256 KiB payloads)
  */
@@ -50,6 +51,21 @@ static void check_template(json_t *tmpl, json_t *input, size_t input_size)
 	assert_int_equal(size > FLOW_PAYLOAD_LIMIT, flow_exceeds_limit(got));
 	if (size <= FLOW_PAYLOAD_LIMIT)
 		assert_int_equal(size, flow_json_size(got));
+	/* A check without building adds up the same size. */
+	size_t checked = 0;
+	assert_true(flow_template_check(t, input, input_size, NULL, &checked, &err));
+	assert_int_equal(checked, size);
+	/* Each field made alone is the built one; a name it lacks gives NULL. */
+	const char *key;
+	json_t *member;
+	json_object_foreach(json_is_object(got) ? got : NULL, key, member)
+	{
+		json_t *field = flow_template_field(t, input, NULL, key, &err);
+		assert_non_null(field);
+		assert_true(json_equal(field, member));
+		json_decref(field);
+	}
+	assert_null(flow_template_field(t, input, NULL, "absent", &err));
 	json_decref(got);
 	json_decref(want);
 	flow_template_free(t);
@@ -70,6 +86,8 @@ static void test_template_sizes(void **state)
 	    /* "a" and "a.$" give one key (validation rejects it; the runtime keeps one) */
 	    "{\"a\": 1, \"a.$\": \"$.s\", \"b\": 2}",
 	    "{\"a.$\": \"$.s\", \"a\": {\"deep\": [1]}}",
+	    /* statics and the whole input only: the size is known without a walk */
+	    "{\"a\": {\"x\": [1, \"s\", []]}, \"p.$\": \"$\", \"q\": [{\"r.$\": \"$\"}, {}]}",
 	};
 	json_t *input = parse("{\"s\": \"text with \\\"quotes\\\"\", \"n\": -12, \"big\": 1}");
 	for (size_t i = 0; i < sizeof(tmpls) / sizeof(tmpls[0]); i++) {
@@ -82,6 +100,10 @@ static void test_template_sizes(void **state)
 	json_object_set_new(input, "big", long_string(FLOW_PAYLOAD_LIMIT));
 	json_t *tmpl = parse("{\"p.$\": \"$.big\", \"all.$\": \"$\"}");
 	check_template(tmpl, input, SIZE_MAX);
+	json_decref(tmpl);
+	tmpl = parse("{\"all.$\": \"$\", \"again\": {\"all.$\": \"$\"}}");
+	check_template(tmpl, input, SIZE_MAX);
+	check_template(tmpl, input, flow_json_size_upto(input, FLOW_PAYLOAD_LIMIT));
 	json_decref(tmpl);
 	json_decref(input);
 }
@@ -96,6 +118,10 @@ static void test_template_errors(void **state)
 	struct flow_error err = {0};
 	size_t size = 0;
 	assert_null(flow_template_apply(t, input, SIZE_MAX, NULL, &size, &err));
+	assert_string_equal(err.name, "States.Runtime");
+	assert_non_null(strstr(err.cause, "'$.missing' specified for the field 'k.$'"));
+	flow_error_fini(&err);
+	assert_false(flow_template_check(t, input, SIZE_MAX, NULL, &size, &err));
 	assert_string_equal(err.name, "States.Runtime");
 	assert_non_null(strstr(err.cause, "'$.missing' specified for the field 'k.$'"));
 	flow_error_fini(&err);
@@ -126,6 +152,7 @@ static void test_plan_limit(void **state)
 	json_t *p = flow_plan_input(plan, in, NULL, NULL, &size, &err);
 	assert_non_null(p);
 	assert_int_equal(size, FLOW_PAYLOAD_LIMIT);
+	assert_true(flow_plan_check(plan, in, NULL, &err));
 	json_decref(p);
 	json_decref(in);
 	/* One byte more: the raw input is already over. */
@@ -147,9 +174,45 @@ static void test_plan_limit(void **state)
 	assert_string_equal(err.name, "States.DataLimitExceeded");
 	assert_non_null(strstr(err.cause, "built parameters"));
 	flow_error_fini(&err);
+	assert_false(flow_plan_check(plan, in, NULL, &err));
+	assert_string_equal(err.name, "States.DataLimitExceeded");
+	assert_non_null(strstr(err.cause, "built parameters"));
+	flow_error_fini(&err);
 	json_decref(in);
 	flow_plan_free(plan);
 	json_decref(st);
+}
+
+/* One field of a plan's parameters, after its InputPath, or of its effective input. */
+static void test_plan_field(void **state)
+{
+	(void)state;
+	json_t *st = parse("{\"Type\": \"Task\", \"InputPath\": \"$.a\", \"Parameters\": "
+			   "{\"F\": \"fn\", \"P.$\": \"$\", \"Q.$\": \"$.b\"}}");
+	json_t *in = parse("{\"a\": {\"b\": [1, 2]}}");
+	struct flow_plan *plan = flow_plan_new(st, NULL);
+	json_t *f = flow_plan_field(plan, in, NULL, "F");
+	assert_string_equal(json_string_value(f), "fn");
+	json_decref(f);
+	f = flow_plan_field(plan, in, NULL, "P");
+	assert_ptr_equal(f, json_object_get(in, "a"));
+	json_decref(f);
+	f = flow_plan_field(plan, in, NULL, "Q");
+	assert_true(json_equal(f, json_object_get(json_object_get(in, "a"), "b")));
+	json_decref(f);
+	assert_null(flow_plan_field(plan, in, NULL, "P.$"));
+	flow_plan_free(plan);
+	json_decref(st);
+	/* Without Parameters: the effective input's field. */
+	st = parse("{\"Type\": \"Task\", \"InputPath\": \"$.a\"}");
+	plan = flow_plan_new(st, NULL);
+	f = flow_plan_field(plan, in, NULL, "b");
+	assert_true(json_equal(f, json_object_get(json_object_get(in, "a"), "b")));
+	json_decref(f);
+	assert_null(flow_plan_field(plan, in, NULL, "a"));
+	flow_plan_free(plan);
+	json_decref(st);
+	json_decref(in);
 }
 
 /* A Map's Parameters is its per-item selector: the plan passes the input through. */
@@ -177,9 +240,8 @@ static void test_plan_map(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_template_sizes),
-	    cmocka_unit_test(test_template_errors),
-	    cmocka_unit_test(test_plan_limit),
+	    cmocka_unit_test(test_template_sizes), cmocka_unit_test(test_template_errors),
+	    cmocka_unit_test(test_plan_limit),	   cmocka_unit_test(test_plan_field),
 	    cmocka_unit_test(test_plan_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -270,7 +270,7 @@ static void test_custom_service_data_limit(void **state)
 	struct diags d;
 	diags_init(&d);
 	struct sim_engine *e = sim_new(m, NULL, NULL, log, &d);
-	static const struct sim_service big = {"big", match_big, invoke_big, NULL};
+	static const struct sim_service big = {"big", match_big, invoke_big, NULL, false};
 	sim_add_service(e, &big);
 	sim_run(e);
 	assert_int_equal(sim_status(e), SIM_SUCCEEDED);
@@ -318,7 +318,7 @@ static void test_cold_start_details(void **state)
 	json_t *input = json_pack("[i, i, i, i]", 1, 2, 3, 4);
 	struct sim_engine *e = sim_new(m, input, NULL, log, &d);
 	json_decref(input);
-	static const struct sim_service cold = {"cold", match_cold, invoke_cold, NULL};
+	static const struct sim_service cold = {"cold", match_cold, invoke_cold, NULL, false};
 	sim_add_service(e, &cold);
 	sim_run(e);
 	assert_int_equal(sim_status(e), SIM_SUCCEEDED);
@@ -383,7 +383,7 @@ static void run_blobs(const char *result_path, int extra, enum sim_status want)
 	struct diags d;
 	diags_init(&d);
 	struct sim_engine *e = sim_new(m, input, NULL, log, &d);
-	static const struct sim_service blob = {"blob", match_blob, invoke_blob, NULL};
+	static const struct sim_service blob = {"blob", match_blob, invoke_blob, NULL, false};
 	sim_add_service(e, &blob);
 	blob_extra = extra;
 	sim_run(e);
