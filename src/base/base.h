@@ -102,6 +102,10 @@ void big_free(void *p, size_t size);
  * the real thing): the pool, arenas and slabs then use plain malloc, so the tool sees every
  * block. */
 bool mem_checked(void);
+/* Whether arenas and the pool ask for transparent huge pages: yes, unless the system hands
+ * free 2 MiB blocks back to a hypervisor (free page reporting), where a huge page costs more
+ * than it saves; STEPSCOPE_HUGEPAGES=1 or 0 decides instead. */
+bool mem_huge_pages(void);
 /* True under AddressSanitizer or valgrind whatever STEPSCOPE_POOL says: commands then free
  * everything before they exit, so that leak checks stay exact. */
 bool mem_tool(void);

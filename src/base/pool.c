@@ -98,7 +98,8 @@ bool pool_init(void)
 	uintptr_t a = ((uintptr_t)p + COMMIT_SIZE - 1) & ~(uintptr_t)(COMMIT_SIZE - 1);
 	region = (char *)a;
 #ifdef MADV_HUGEPAGE
-	madvise(region, region_size, MADV_HUGEPAGE); /* advice only */
+	if (mem_huge_pages())
+		madvise(region, region_size, MADV_HUGEPAGE); /* advice only */
 #endif
 	return true;
 }
