@@ -64,10 +64,12 @@ static bool is_end(enum ev_type t)
 static const char *lambda_function(const struct ev_log *log, const struct ev *sch)
 {
 	if (sch->type == EV_LambdaFunctionScheduled)
-		return ev_log_str(log, sch->resource) ? ev_log_str(log, sch->resource) : "";
+		return ev_log_str(log, ev_resource(log, sch))
+			   ? ev_log_str(log, ev_resource(log, sch))
+			   : "";
 	if (sch->type != EV_TaskScheduled)
 		return NULL;
-	const char *rt = ev_log_str(log, sch->resource_type);
+	const char *rt = ev_log_str(log, ev_resource_type(log, sch));
 	if (!rt || strcmp(rt, "lambda") != 0)
 		return NULL;
 	json_t *fn = json_object_get(ev_payload(log, sch), "FunctionName");
@@ -86,7 +88,7 @@ static void add_lambda(const struct ev_log *log, const struct cfg_scenario *s, c
 	const char *fn = sch ? lambda_function(log, sch) : NULL;
 	if (!fn)
 		return;
-	const char *err = ev_log_str(log, end->error);
+	const char *err = ev_log_str(log, ev_error(log, end));
 	if (err && strcmp(err, AN_THROTTLE_ERROR) == 0)
 		return; /* throttled requests are not billed */
 	int64_t mem = 128;

@@ -54,11 +54,12 @@ static void count_events(const struct ev_log *log, struct an_metrics *m)
 		const struct ev *e = ev_log_get(log, (int64_t)i);
 		if (is_entered(e->type))
 			m->transitions++;
-		const char *rt = ev_log_str(log, e->resource_type);
+		struct ev_detail d = ev_detail(log, e);
+		const char *rt = ev_log_str(log, d.resource_type);
 		if (e->type == EV_LambdaFunctionScheduled ||
 		    (e->type == EV_TaskScheduled && rt && strcmp(rt, "lambda") == 0))
 			m->invocations++;
-		const char *err = ev_log_str(log, e->error);
+		const char *err = ev_log_str(log, d.error);
 		if (err && strcmp(err, AN_THROTTLE_ERROR) == 0 &&
 		    (e->type == EV_TaskFailed || e->type == EV_LambdaFunctionFailed))
 			m->throttles++;

@@ -55,8 +55,9 @@ static void print_json(FILE *out, const struct ev_log *log, const struct hist_de
 		json_t *v = oc->end->payload ? ev_payload(log, oc->end) : json_null();
 		json_object_set(o, "output", v);
 	} else {
-		json_object_set_new(o, "error", str_or_null(log, oc->end ? oc->end->error : 0));
-		json_object_set_new(o, "cause", str_or_null(log, oc->end ? oc->end->cause : 0));
+		struct ev_detail end = oc->end ? ev_detail(log, oc->end) : (struct ev_detail){0};
+		json_object_set_new(o, "error", str_or_null(log, end.error));
+		json_object_set_new(o, "cause", str_or_null(log, end.cause));
 	}
 	json_object_set_new(
 	    o, "startDate",
@@ -140,10 +141,11 @@ static const char *str_or(const char *s)
 /* "lambda:invoke", "lambda function NAME" (legacy ARN resource), "activity NAME". */
 static char *task_key(const struct ev_log *log, const struct ev *e)
 {
-	const char *res = ev_log_str(log, e->resource);
+	const char *res = ev_log_str(log, ev_resource(log, e));
 	const char *tail = res && strrchr(res, ':') ? strrchr(res, ':') + 1 : res;
 	if (e->type == EV_TaskScheduled)
-		return xasprintf("%s:%s", str_or(ev_log_str(log, e->resource_type)), str_or(res));
+		return xasprintf("%s:%s", str_or(ev_log_str(log, ev_resource_type(log, e))),
+				 str_or(res));
 	if (e->type == EV_LambdaFunctionScheduled) {
 		const char *fn = res ? strstr(res, ":function:") : NULL;
 		return xasprintf("lambda function %s", fn ? fn + 10 : tail ? tail : "?");
@@ -232,10 +234,11 @@ static void print_header(FILE *out, const struct ev_log *log, const struct hist_
 	if (meta->execution_name)
 		fprintf(out, "execution:         %s\n", ev_log_str(log, meta->execution_name));
 	fprintf(out, "status:            %s\n", hist_status_name(oc->status));
-	if (oc->end && oc->end->error)
-		fprintf(out, "error:             %s\n", ev_log_str(log, oc->end->error));
-	if (oc->end && oc->end->cause) {
-		const char *c = ev_log_str(log, oc->end->cause);
+	struct ev_detail end = oc->end ? ev_detail(log, oc->end) : (struct ev_detail){0};
+	if (end.error)
+		fprintf(out, "error:             %s\n", ev_log_str(log, end.error));
+	if (end.cause) {
+		const char *c = ev_log_str(log, end.cause);
 		int len = (int)strcspn(c, "\n");
 		fprintf(out, "cause:             %.*s%s\n", len > 200 ? 200 : len, c,
 			len > 200 || c[len] ? " ..." : "");

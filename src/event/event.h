@@ -107,38 +107,55 @@ const char *ev_details_key(enum ev_type type);
 typedef uint32_t ev_str_t;
 
 /*
+ * The rare typed strings of an event, kept once per log (see ev_log_detail): only failure
+ * events, Task/Lambda events and EV_UNKNOWN ones have any, and a simulation's are mostly
+ * alike (every Task event of a state has the same resource), so a record names its set by a
+ * small id instead of carrying five strings. Plain data; all 0 when absent.
+ *  - error/cause: failure events;
+ *  - resource_type/resource: Task* events (lambda / invoke), LambdaFunctionScheduled resource;
+ *  - raw_type: EV_UNKNOWN: the type name as recorded.
+ */
+struct ev_detail {
+	ev_str_t error, cause;
+	ev_str_t resource_type, resource;
+	ev_str_t raw_type;
+};
+
+/*
  * One history event. Which fields are set depends on the type (aws-facts a.4):
  *  - state: the state the event belongs to (state events: the state's name; MapIteration*:
  *    the Map's name; Task/Lambda events: the Task state's name, known to the producer);
  *  - item: the Map iteration index the event happened in (innermost), -1 outside any Map;
  *    for MapIteration* events, details.index;
+ *  - detail: the event's struct ev_detail, interned in its log (ev_log_detail; read it with
+ *    ev_detail), 0 when all its fields are absent. Like a string id it means something in
+ *    the log it was interned in only: a producer that copies a record to another log
+ *    interns the detail there again;
  *  - payload: input (Entered, ExecutionStarted, LambdaFunctionScheduled), output (Exited,
  *    Succeeded), parameters (TaskScheduled); NULL when absent (e.g. history without data).
  *    Read it with ev_payload, never directly: an imported record may hold its text, a
  *    simulated one a recipe (ev_log_append_made);
- *  - error/cause: failure events;
- *  - resource_type/resource: Task* events (lambda / invoke), LambdaFunctionScheduled resource;
  *  - extra: every other detail field, AWS names (region, timeoutInSeconds, length, roleArn,
  *    mapRunArn, assignedVariables, truncated flags...), NULL when none.
  */
 struct ev {
+	int64_t t_ms; /* since execution start (virtual time may span years) */
 	int32_t id;   /* 1-based, dense: at most EV_ID_MAX */
 	int32_t prev; /* previousEventId; 0 = none */
-	int64_t t_ms; /* since execution start (virtual time may span years) */
 	enum ev_type type;
 	int32_t item;
 	ev_str_t state;
-	ev_str_t error, cause;
-	ev_str_t resource_type, resource;
-	ev_str_t raw_type; /* EV_UNKNOWN: the type name as recorded */
-	json_t *payload;   /* one reference owned by the log */
-	json_t *extra;	   /* one reference owned by the log */
+	uint32_t detail; /* interned struct ev_detail; 0 = none */
+	json_t *payload; /* one reference owned by the log */
+	json_t *extra;	 /* one reference owned by the log */
 };
-/* One record per 64-byte cache line: a 100,000-item simulation keeps 1.1M records, so every
- * byte here is 1 MB of memory to fault in and zero, and a record read (timeline, export) touches
- * one line, not two. ids are int32_t for it: see EV_ID_MAX. */
-_Static_assert(sizeof(struct ev) == 64 || sizeof(void *) < 8,
-	       "struct ev must stay one 64-byte cache line");
+/* 48 bytes: a 100,000-item simulation keeps 1.1M records, so every byte here is 1 MB of
+ * memory to fault in, zero and unmap (about 0.4 ms per MB on a VM); the five rare strings
+ * (20 bytes a record) went to the log's detail table for it. Records are no longer one per
+ * cache line: a record read may touch two lines, a cost readers (timeline, export) do not
+ * notice beside the memory saved. ids are int32_t for it too: see EV_ID_MAX. 32-bit systems
+ * have smaller pointers, hence the second case. */
+_Static_assert(sizeof(struct ev) == 48 || sizeof(void *) < 8, "struct ev must stay 48 bytes");
 
 /*
  * `extra` keys that start with this prefix are stepscope's own annotations (e.g. a simulated
@@ -162,10 +179,41 @@ ev_str_t ev_log_intern_n(struct ev_log *log, const char *s, size_t len);
 /* The interned string, or NULL for 0. Borrowed, lives as long as the log. */
 const char *ev_log_str(const struct ev_log *log, ev_str_t s);
 
+/* Interns a detail set (borrowed; its strings interned in this log): equal sets get one id;
+ * all fields 0 gives 0. Ids are dense from 1 and never change. */
+uint32_t ev_log_detail(struct ev_log *log, const struct ev_detail *d);
+/* The detail set of e (a record of log, a copy of one, or one made by the caller with an id
+ * from ev_log_detail on this log), by value: all 0 when e->detail is 0 (or not an id of this
+ * log). */
+struct ev_detail ev_detail(const struct ev_log *log, const struct ev *e);
+/* One field of e's detail set, for readers: a string id of log, 0 when absent. */
+static inline ev_str_t ev_error(const struct ev_log *log, const struct ev *e)
+{
+	return e->detail ? ev_detail(log, e).error : 0;
+}
+static inline ev_str_t ev_cause(const struct ev_log *log, const struct ev *e)
+{
+	return e->detail ? ev_detail(log, e).cause : 0;
+}
+static inline ev_str_t ev_resource_type(const struct ev_log *log, const struct ev *e)
+{
+	return e->detail ? ev_detail(log, e).resource_type : 0;
+}
+static inline ev_str_t ev_resource(const struct ev_log *log, const struct ev *e)
+{
+	return e->detail ? ev_detail(log, e).resource : 0;
+}
+static inline ev_str_t ev_raw_type(const struct ev_log *log, const struct ev *e)
+{
+	return e->detail ? ev_detail(log, e).raw_type : 0;
+}
+/* The number of detail sets interned, plus one (id 0): for tests and measurements. */
+size_t ev_log_detail_count(const struct ev_log *log);
+
 /*
- * The most events a log holds (ids are int32_t, one record per cache line). Appending past it
+ * The most events a log holds (ids are int32_t, to keep records small). Appending past it
  * is a fatal error, like running out of memory (one line on stderr, abort): the records alone
- * would take 128 GiB, so no real run or history gets there, and a wrapped id would corrupt
+ * would take 96 GiB, so no real run or history gets there, and a wrapped id would corrupt
  * every causal link silently. The history import refuses a larger history with an error first.
  */
 #define EV_ID_MAX INT32_MAX

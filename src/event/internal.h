@@ -26,7 +26,7 @@ void ev_json_set_ids(struct ev *e, const struct ev_json_info *info);
 
 /* ---- the yajl event reader's token rules and tables (ytoken.c, used by yread.c) ---- */
 
-/* Which ev_str_t field of a record a read string goes to. */
+/* Which ev_str_t field of a record (state) or of its struct ev_detail a read string goes to. */
 enum ev_yfield {
 	EV_YF_RAW_TYPE,
 	EV_YF_STATE,

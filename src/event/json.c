@@ -215,7 +215,7 @@ static bool is_untruncated(const json_t *v)
 
 /* Maps a typed member to its field; false when the member belongs in extra. */
 static bool read_typed(struct ev_log *log, const char *key, const char *k, const json_t *v,
-		       struct ev *out)
+		       struct ev *out, struct ev_detail *d)
 {
 	bool evaluation = strcmp(key, "evaluationFailedEventDetails") == 0;
 	if (json_is_integer(v) && strcmp(k, "index") == 0 && has_member(key, "index") &&
@@ -231,13 +231,13 @@ static bool read_typed(struct ev_log *log, const char *key, const char *k, const
 	    (strcmp(k, "state") == 0 && evaluation))
 		dst = &out->state;
 	else if (strcmp(k, "error") == 0)
-		dst = &out->error;
+		dst = &d->error;
 	else if (strcmp(k, "cause") == 0)
-		dst = &out->cause;
+		dst = &d->cause;
 	else if (strcmp(k, "resourceType") == 0)
-		dst = &out->resource_type;
+		dst = &d->resource_type;
 	else if (strcmp(k, "resource") == 0)
-		dst = &out->resource;
+		dst = &d->resource;
 	if (!dst || *s == '\0')
 		return false;
 	*dst = ev_log_intern(log, s);
@@ -245,7 +245,8 @@ static bool read_typed(struct ev_log *log, const char *key, const char *k, const
 }
 
 static void read_details(struct ev_log *log, const char *key, const json_t *details, struct ev *out,
-			 struct diags *diags, const char *file, const char *ptr, bool *text)
+			 struct ev_detail *d, struct diags *diags, const char *file,
+			 const char *ptr, bool *text)
 {
 	const char *pk = payload_key(key);
 	const json_t *payload = pk ? json_object_get(details, pk) : NULL;
@@ -257,7 +258,7 @@ static void read_details(struct ev_log *log, const char *key, const json_t *deta
 	json_t *v;
 	json_object_foreach((json_t *)details, k, v)
 	{
-		if (read_typed(log, key, k, v, out))
+		if (read_typed(log, key, k, v, out, d))
 			continue;
 		if (pk && strcmp(k, pk) == 0 && json_is_string(v)) {
 			out->payload = read_payload(v, &out->extra, diags, file, dptr, k, text);
@@ -314,6 +315,7 @@ static bool from_json(struct ev_log *log, const json_t *obj, struct ev *out,
 		return member_error(diags, file, pointer, "previousEventId",
 				    "\"previousEventId\" must be an integer");
 	struct ev e = {.item = -1};
+	struct ev_detail d = {0};
 	info->id = json_integer_value(id);
 	info->prev = json_is_integer(prev) ? json_integer_value(prev) : 0;
 	ev_json_set_ids(&e, info);
@@ -322,7 +324,7 @@ static bool from_json(struct ev_log *log, const json_t *obj, struct ev *out,
 	const char *k;
 	json_t *v;
 	if (e.type == EV_UNKNOWN) {
-		e.raw_type = ev_log_intern(log, json_string_value(type));
+		d.raw_type = ev_log_intern(log, json_string_value(type));
 		json_object_foreach((json_t *)obj, k, v)
 		{
 			if (!strcmp(k, "timestamp") || !strcmp(k, "type") || !strcmp(k, "id") ||
@@ -336,8 +338,9 @@ static bool from_json(struct ev_log *log, const json_t *obj, struct ev *out,
 		const char *key = ev_details_key(e.type);
 		const json_t *details = key ? json_object_get(obj, key) : NULL;
 		if (json_is_object(details))
-			read_details(log, key, details, &e, diags, file, pointer, text);
+			read_details(log, key, details, &e, &d, diags, file, pointer, text);
 	}
+	e.detail = ev_log_detail(log, &d);
 	*out = e;
 	return true;
 }
@@ -403,26 +406,26 @@ static json_t *payload_string(const struct ev_log *log, const struct ev *e)
 }
 
 /* The typed field a member maps to, or NULL (index and payload are handled apart). */
-static const ev_str_t *typed_field(const struct ev *e, const char *m)
+static const ev_str_t *typed_field(const struct ev *e, const struct ev_detail *d, const char *m)
 {
 	if (!strcmp(m, "name") || !strcmp(m, "state"))
 		return &e->state;
 	if (!strcmp(m, "error"))
-		return &e->error;
+		return &d->error;
 	if (!strcmp(m, "cause"))
-		return &e->cause;
+		return &d->cause;
 	if (!strcmp(m, "resourceType"))
-		return &e->resource_type;
+		return &d->resource_type;
 	if (!strcmp(m, "resource"))
-		return &e->resource;
+		return &d->resource;
 	return NULL;
 }
 
-static void write_member(const struct ev_log *log, const struct ev *e, const char *key,
-			 const char *m, json_t *d)
+static void write_member(const struct ev_log *log, const struct ev *e, const struct ev_detail *ed,
+			 const char *key, const char *m, json_t *d)
 {
 	const char *pk = payload_key(key);
-	const ev_str_t *typed = typed_field(e, m);
+	const ev_str_t *typed = typed_field(e, ed, m);
 	json_t *x = json_object_get(e->extra, m);
 	/* A typed field wins; extra holds what did not fit it (e.g. "" or a non-string). */
 	if (typed && *typed)
@@ -443,7 +446,8 @@ json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_e
 	char stamp[40];
 	ev_time_format(start_epoch_ms + e->t_ms, stamp);
 	json_object_set_new(obj, "timestamp", json_string(stamp));
-	const char *type = e->type == EV_UNKNOWN && e->raw_type ? ev_log_str(log, e->raw_type)
+	struct ev_detail ed = ev_detail(log, e);
+	const char *type = e->type == EV_UNKNOWN && ed.raw_type ? ev_log_str(log, ed.raw_type)
 								: ev_type_name(e->type);
 	json_object_set_new(obj, "type", json_string(type));
 	json_object_set_new(obj, "id", json_integer(e->id));
@@ -457,7 +461,7 @@ json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_e
 	json_t *d = json_object();
 	const char *const *members = members_of(key);
 	for (int i = 0; i < 8 && members[i]; i++)
-		write_member(log, e, key, members[i], d);
+		write_member(log, e, &ed, key, members[i], d);
 	const char *k;
 	json_t *v;
 	json_object_foreach(e->extra, k, v)

@@ -3,7 +3,8 @@
  * appending never moves them. Chunk sizes grow geometrically (16, 32, ... 4,096 records),
  * then stay at 4,096: a log of a few events (a Distributed Map child execution) costs a few
  * KiB, not a 4,096-record chunk, and the chunk of an id is still found with O(1) arithmetic.
- * Strings are interned in an open-addressing hash table that also starts small.
+ * Strings are interned in an open-addressing hash table that also starts small; so are
+ * detail sets (struct ev_detail), which a record names by id.
  *
  * Lazy payloads, kept as text (an import) or as a recipe (ev_log_append_made), are marked in a
  * bitset by record and parsed into a side array on first read, all in one side structure made
@@ -38,6 +39,11 @@ struct ev_log {
 	size_t string_count, string_cap;
 	uint32_t *table; /* hash slots holding string ids, 0 = empty */
 	size_t table_size;
+
+	struct ev_detail *details; /* details[0] is all 0: id 0 means none */
+	size_t detail_count, detail_cap;
+	uint32_t *dtable; /* hash slots holding detail ids, 0 = empty; NULL until the first */
+	size_t dtable_size;
 
 	struct ev_log_meta meta;
 
@@ -74,6 +80,7 @@ struct ev_log *ev_log_new(void)
 	log->strings = xcalloc(log->string_cap, sizeof(char *));
 	log->table_size = 16;
 	log->table = xcalloc(log->table_size, sizeof(uint32_t));
+	log->detail_count = 1;
 	return log;
 }
 
@@ -143,6 +150,8 @@ void ev_log_free(struct ev_log *log)
 		free(log->strings[s]);
 	free(log->strings);
 	free(log->table);
+	free(log->details);
+	free(log->dtable);
 	free(log);
 }
 
@@ -210,12 +219,89 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 	return s && s < log->string_count ? log->strings[s] : NULL;
 }
 
-/* Records start on a cache line (sizeof(struct ev) is 64), so a record read touches one line,
- * not two: malloc gives 16-byte alignment only. (The big chunks come from the arena, whose
- * blocks are 64-byte aligned too.) */
+static uint32_t hash_detail(const struct ev_detail *d)
+{
+	const ev_str_t f[] = {d->error, d->cause, d->resource_type, d->resource, d->raw_type};
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		h = (h ^ f[i]) * 16777619u;
+	return h ^ h >> 15;
+}
+
+static bool detail_equal(const struct ev_detail *a, const struct ev_detail *b)
+{
+	return a->error == b->error && a->cause == b->cause &&
+	       a->resource_type == b->resource_type && a->resource == b->resource &&
+	       a->raw_type == b->raw_type;
+}
+
+static void dtable_insert(struct ev_log *log, uint32_t id)
+{
+	size_t mask = log->dtable_size - 1;
+	size_t i = hash_detail(&log->details[id]) & mask;
+	while (log->dtable[i])
+		i = (i + 1) & mask;
+	log->dtable[i] = id;
+}
+
+/* Rehashes into a table twice the size (16 slots at first). */
+static void dtable_grow(struct ev_log *log)
+{
+	free(log->dtable);
+	log->dtable_size = log->dtable_size ? log->dtable_size * 2 : 16;
+	log->dtable = xcalloc(log->dtable_size, sizeof(uint32_t));
+	for (uint32_t id = 1; id < log->detail_count; id++)
+		dtable_insert(log, id);
+}
+
+uint32_t ev_log_detail(struct ev_log *log, const struct ev_detail *d)
+{
+	static const struct ev_detail none;
+	if (detail_equal(d, &none))
+		return 0;
+	if (log->dtable) {
+		size_t mask = log->dtable_size - 1;
+		for (size_t i = hash_detail(d) & mask; log->dtable[i]; i = (i + 1) & mask)
+			if (detail_equal(&log->details[log->dtable[i]], d))
+				return log->dtable[i];
+	}
+	if (log->detail_count >= log->detail_cap) {
+		log->detail_cap = log->detail_cap ? log->detail_cap * 2 : 8;
+		log->details = xrealloc(log->details, log->detail_cap * sizeof(*log->details));
+		log->details[0] = none;
+	}
+	if (log->detail_count > UINT32_MAX - 1) {
+		fprintf(stderr, "stepscope: event log: more than 2^32 detail sets\n");
+		abort();
+	}
+	uint32_t id = (uint32_t)log->detail_count++;
+	log->details[id] = *d;
+	if (log->detail_count * 2 > log->dtable_size)
+		dtable_grow(log);
+	else
+		dtable_insert(log, id);
+	return id;
+}
+
+struct ev_detail ev_detail(const struct ev_log *log, const struct ev *e)
+{
+	if (e->detail && e->detail < log->detail_count)
+		return log->details[e->detail];
+	return (struct ev_detail){0};
+}
+
+size_t ev_log_detail_count(const struct ev_log *log)
+{
+	return log->detail_count;
+}
+
+/* Chunks start on a cache line (malloc gives 16-byte alignment only), so every fourth record
+ * (48 bytes each) starts one and a record touches at most two lines. (The big chunks come from
+ * the arena, whose blocks are 64-byte aligned too.) */
 static struct ev *chunk_alloc(size_t n)
 {
-	size_t size = n * sizeof(struct ev); /* a multiple of 64, as aligned_alloc needs */
+	size_t size = n * sizeof(struct ev); /* n is a multiple of 16: a multiple of 64 bytes, as
+					      * aligned_alloc needs */
 	struct ev *p = aligned_alloc(64, size);
 	if (!p)
 		out_of_memory(size);

@@ -13,8 +13,9 @@ void ev_format_line(const struct ev_log *log, const struct ev *e, struct strbuf 
 	char stamp[32];
 	snprintf(stamp, sizeof(stamp), "%s%" PRId64 ".%03" PRId64, sign, ms / 1000, ms % 1000);
 	sb_addf(sb, "[%8s] %" PRId32 " <- %" PRId32 " ", stamp, e->id, e->prev);
-	if (e->type == EV_UNKNOWN && e->raw_type)
-		sb_addf(sb, "%s?", ev_log_str(log, e->raw_type));
+	struct ev_detail d = ev_detail(log, e);
+	if (e->type == EV_UNKNOWN && d.raw_type)
+		sb_addf(sb, "%s?", ev_log_str(log, d.raw_type));
 	else
 		sb_add(sb, ev_type_name(e->type));
 	const char *state = ev_log_str(log, e->state);
@@ -22,7 +23,7 @@ void ev_format_line(const struct ev_log *log, const struct ev *e, struct strbuf 
 		sb_addf(sb, " %s", state);
 	if (e->item >= 0)
 		sb_addf(sb, " #%" PRId32, e->item);
-	const char *error = ev_log_str(log, e->error);
+	const char *error = ev_log_str(log, d.error);
 	if (error)
 		sb_addf(sb, " error=%s", error);
 }

@@ -217,32 +217,34 @@ void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
 		    struct ev_json_info *info)
 {
 	struct ev e = raw->e;
+	struct ev_detail d = {0};
 	ev_json_set_ids(&e, &raw->info);
 	for (int i = 0; i < raw->nstr; i++) {
 		ev_str_t id = ev_log_intern_n(log, raw->str[i].s, raw->str[i].len);
 		switch ((enum ev_yfield)raw->str[i].field) {
 		case EV_YF_RAW_TYPE:
-			e.raw_type = id;
+			d.raw_type = id;
 			break;
 		case EV_YF_STATE:
 			e.state = id;
 			break;
 		case EV_YF_ERROR:
-			e.error = id;
+			d.error = id;
 			break;
 		case EV_YF_CAUSE:
-			e.cause = id;
+			d.cause = id;
 			break;
 		case EV_YF_RTYPE:
-			e.resource_type = id;
+			d.resource_type = id;
 			break;
 		case EV_YF_RESOURCE:
-			e.resource = id;
+			d.resource = id;
 			break;
 		}
 		if (raw->str[i].owned)
 			free((char *)raw->str[i].s);
 	}
+	e.detail = ev_log_detail(log, &d);
 	*out = e;
 	*info = raw->info;
 	info->payload_text = json_is_string(e.payload);

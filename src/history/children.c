@@ -129,7 +129,7 @@ static void close_run(struct hist_map_runs *m, const struct ev *e)
 		r->status = e->type == EV_MapRunSucceeded ? HIST_SUCCEEDED
 			    : e->type == EV_MapRunFailed  ? HIST_FAILED
 							  : HIST_ABORTED;
-		r->error = ev_log_str(m->parent, e->error);
+		r->error = ev_log_str(m->parent, ev_error(m->parent, e));
 		return;
 	}
 }

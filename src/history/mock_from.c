@@ -60,7 +60,8 @@ static void started(struct builder *b, const struct ev *e)
 
 static json_t *throw_of(const struct ev_log *log, const struct ev *e, const char *default_error)
 {
-	const char *error = ev_log_str(log, e->error), *cause = ev_log_str(log, e->cause);
+	const char *error = ev_log_str(log, ev_error(log, e)),
+		   *cause = ev_log_str(log, ev_cause(log, e));
 	json_t *t = json_object();
 	json_object_set_new(t, "Error", json_string(error ? error : default_error));
 	json_object_set_new(t, "Cause", json_string(cause ? cause : ""));

@@ -93,9 +93,16 @@ int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 		       const char *cause)
 {
 	struct ev ev = {.type = type, .prev = prev, .item = item};
-	ev.error = ev_log_intern(e->log, error);
-	ev.cause = ev_log_intern(e->log, cause);
+	sim_ev_set_error(e, &ev, error, cause);
 	return sim_emit_ev(e, &ev, st);
+}
+
+void sim_ev_set_error(struct sim_engine *e, struct ev *ev, const char *error, const char *cause)
+{
+	struct ev_detail d = ev_detail(e->log, ev);
+	d.error = ev_log_intern(e->log, error);
+	d.cause = ev_log_intern(e->log, cause);
+	ev->detail = ev_log_detail(e->log, &d);
 }
 
 /* ---- runs ---- */

@@ -110,8 +110,11 @@ struct sim_state_info {
 	enum task_kind kind;
 	bool callback; /* .waitForTaskToken / .sync / activity */
 	bool lambda;   /* a Lambda call: legacy ARN or lambda:* (the durations, the count) */
-	char *res_type, *res_name;			/* owned */
-	ev_str_t res_type_id, res_name_id, resource_id; /* interned in the execution's log */
+	char *res_type, *res_name; /* owned */
+	/* The struct ev_detail of its events, interned in the execution's (main) log: every
+	 * event's (resourceType, resource) for a service Task, the Scheduled event's (resource)
+	 * for others (task.c: task_detail). */
+	uint32_t res_detail;
 };
 
 struct sim_block;
@@ -344,6 +347,9 @@ int64_t sim_emit_recipe(struct sim_engine *e, struct ev *ev, const struct asl_st
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 		       const struct asl_state *st, int32_t item, const char *error,
 		       const char *cause);
+/* Sets ev's error and cause (borrowed, copied into e's current log; NULL for none), keeping
+ * its other detail fields. */
+void sim_ev_set_error(struct sim_engine *e, struct ev *ev, const char *error, const char *cause);
 /* Queues act for run, delay ms from now (inline: about ten per Map iteration). */
 static inline void sim_schedule(struct sim_engine *e, struct sim_run *run, int64_t delay,
 				enum sim_act act)

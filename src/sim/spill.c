@@ -146,8 +146,9 @@ static void encode(const struct ev_log *log, struct strbuf *sb, struct sim_spill
 		put_varint(sb, zigzag(e->prev));
 		put_varint(sb, zigzag(e->t_ms));
 		put_varint(sb, zigzag(e->item));
-		const ev_str_t strs[] = {e->state,	   e->error,	e->cause,
-					 e->resource_type, e->resource, e->raw_type};
+		struct ev_detail dt = ev_detail(log, e); /* by its strings: ids are the log's */
+		const ev_str_t strs[] = {e->state,	   dt.error,	dt.cause,
+					 dt.resource_type, dt.resource, dt.raw_type};
 		for (size_t k = 0; k < ARRAY_LEN(strs); k++)
 			put_str(sb, ev_log_str(log, strs[k]));
 		put_value(&x, ev_payload(log, e), false); /* a lazy one as its value */
@@ -255,11 +256,13 @@ static struct ev_log *decode(const unsigned char *p, size_t len)
 		e.t_ms = get_signed(&d);
 		e.item = (int32_t)get_signed(&d);
 		e.state = get_str(&d);
-		e.error = get_str(&d);
-		e.cause = get_str(&d);
-		e.resource_type = get_str(&d);
-		e.resource = get_str(&d);
-		e.raw_type = get_str(&d);
+		struct ev_detail dt = {0};
+		dt.error = get_str(&d);
+		dt.cause = get_str(&d);
+		dt.resource_type = get_str(&d);
+		dt.resource = get_str(&d);
+		dt.raw_type = get_str(&d);
+		e.detail = ev_log_detail(d.log, &dt);
 		e.payload = get_value(&d);
 		e.extra = get_value(&d);
 		ev_log_append(d.log, &e);

@@ -47,6 +47,20 @@ static bool is_activity(const char *r)
 	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:") && strstr(r, ":activity:");
 }
 
+/* The detail of info's Task events in log (see sim_state_info.res_detail); res: the state's
+ * Resource (borrowed). */
+static uint32_t task_detail(struct ev_log *log, const struct sim_state_info *info, const char *res)
+{
+	struct ev_detail d = {0};
+	if (info->kind == TASK_SERVICE) {
+		d.resource_type = ev_log_intern(log, info->res_type);
+		d.resource = ev_log_intern(log, info->res_name);
+	} else {
+		d.resource = ev_log_intern(log, res);
+	}
+	return ev_log_detail(log, &d);
+}
+
 /* Once per Task state: its kind, whether it waits for a callback, its history strings. */
 static void classify(struct sim_engine *e, struct sim_state_info *info, const char *res)
 {
@@ -66,12 +80,10 @@ static void classify(struct sim_engine *e, struct sim_state_info *info, const ch
 		}
 		info->callback = str_ends_with(info->res_name, ".waitForTaskToken") ||
 				 strstr(info->res_name, ".sync") != NULL;
-		info->res_type_id = ev_log_intern(e->main_log, info->res_type);
-		info->res_name_id = ev_log_intern(e->main_log, info->res_name);
 	}
 	info->lambda = info->kind == TASK_LAMBDA_LEGACY ||
 		       (info->res_type && strcmp(info->res_type, "lambda") == 0);
-	info->resource_id = ev_log_intern(e->main_log, res);
+	info->res_detail = task_detail(e->main_log, info, res);
 }
 
 /* TimeoutSeconds / HeartbeatSeconds or their Path forms (`name` + "Path"), in ms; -1 after
@@ -153,13 +165,9 @@ static inline struct ev task_ev(struct sim_engine *e, const struct sim_run *run,
 				const struct sim_state_info *info, enum ev_type type)
 {
 	struct ev ev = {.type = type, .prev = run->last, .item = run->item};
-	if (info->kind == TASK_SERVICE && !e->cur) {
-		ev.resource_type = info->res_type_id;
-		ev.resource = info->res_name_id;
-	} else if (info->kind == TASK_SERVICE) { /* a child execution's log */
-		ev.resource_type = ev_log_intern(e->log, info->res_type);
-		ev.resource = ev_log_intern(e->log, info->res_name);
-	}
+	if (info->kind == TASK_SERVICE) /* else a child execution's log */
+		ev.detail =
+		    !e->cur ? info->res_detail : task_detail(e->log, info, run->state->resource);
 	return ev;
 }
 
@@ -319,8 +327,8 @@ void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
 			info->sched_extra = json_incref(extra);
 	}
 	if (info->kind != TASK_SERVICE)
-		ev.resource =
-		    e->cur ? ev_log_intern(e->log, run->state->resource) : info->resource_id;
+		ev.detail =
+		    e->cur ? task_detail(e->log, info, run->state->resource) : info->res_detail;
 	if (!json_object_size(extra)) {
 		json_decref(extra);
 		extra = NULL;
@@ -483,8 +491,7 @@ static void task_failed(struct sim_engine *e, struct sim_run *run,
 			const struct sim_state_info *info, const char *error, const char *cause)
 {
 	struct ev ev = task_ev(e, run, info, family[info->kind][3]);
-	ev.error = ev_log_intern(e->log, error);
-	ev.cause = ev_log_intern(e->log, cause);
+	sim_ev_set_error(e, &ev, error, cause);
 	run->last = sim_emit_ev(e, &ev, run->state);
 	run->failed_in_task = true;
 	sim_handle_error(e, run, error, cause);
@@ -496,7 +503,7 @@ void sim_task_done(struct sim_engine *e, struct sim_run *run)
 	const struct sim_state_info *info = sim_info(e, st);
 	if (run->timed_out) {
 		struct ev ev = task_ev(e, run, info, family[info->kind][4]);
-		ev.error = ev_log_intern(e->log, "States.Timeout");
+		sim_ev_set_error(e, &ev, "States.Timeout", NULL);
 		run->last = sim_emit_ev(e, &ev, st);
 		run->failed_in_task = true;
 		sim_handle_error(e, run, "States.Timeout", NULL);

@@ -208,8 +208,8 @@ static void on_attempt(struct step *s, enum tl_role role)
 		visit->error = visit->cause = 0; /* a retry succeeded */
 		tl_close_attempt(s->idx, row, TL_SUCCEEDED, s->t, s->e->id);
 	} else if (role == R_ATT_FAIL || role == R_ATT_TIMEOUT) {
-		sp->error = visit->error = s->e->error;
-		sp->cause = visit->cause = s->e->cause;
+		sp->error = visit->error = ev_error(s->idx->log, s->e);
+		sp->cause = visit->cause = ev_cause(s->idx->log, s->e);
 		tl_close_attempt(s->idx, row, role == R_ATT_FAIL ? TL_FAILED : TL_TIMED_OUT, s->t,
 				 s->e->id);
 		if (role == R_ATT_TIMEOUT)
@@ -231,7 +231,7 @@ static void on_run_start(struct step *s, enum tl_state_type fam)
 		int64_t ft = s->p ? s->p->t_ms : s->t;
 		ft = ft > s->t ? s->t : ft;
 		int64_t fev = s->p ? s->p->id : s->e->id;
-		r->spans.items[r->cur_attempt].error = s->p ? s->p->error : 0;
+		r->spans.items[r->cur_attempt].error = s->p ? ev_error(s->idx->log, s->p) : 0;
 		if (r->cur_run >= 0)
 			tl_close_run_rows(idx, r->cur_run, TL_CASCADE_ABORT, ft, fev);
 		tl_close_attempt(idx, row, TL_FAILED, ft, fev);
@@ -259,9 +259,9 @@ static void on_run_end(struct step *s, enum tl_state_type fam, bool ok)
 	struct tl_rowrec *r = row_of(s, row);
 	int32_t a = r->cur_attempt, run = r->cur_run;
 	s->at = (struct tl_place){row, a >= 0 ? a : r->cur_visit};
-	if (!ok && s->e->error) {
-		r->spans.items[r->cur_visit].error = s->e->error;
-		r->spans.items[r->cur_visit].cause = s->e->cause;
+	if (!ok && ev_error(s->idx->log, s->e)) {
+		r->spans.items[r->cur_visit].error = ev_error(s->idx->log, s->e);
+		r->spans.items[r->cur_visit].cause = ev_cause(s->idx->log, s->e);
 	}
 	if (run >= 0) {
 		if (idx->runs.items[run].parallel) {
@@ -277,8 +277,8 @@ static void on_run_end(struct step *s, enum tl_state_type fam, bool ok)
 	}
 	r = row_of(s, row);
 	if (a >= 0) {
-		r->spans.items[a].error = s->e->error;
-		r->spans.items[a].cause = s->e->cause;
+		r->spans.items[a].error = ev_error(s->idx->log, s->e);
+		r->spans.items[a].cause = ev_cause(s->idx->log, s->e);
 		tl_close_attempt(idx, row, ok ? TL_SUCCEEDED : TL_FAILED, s->t, s->e->id);
 	}
 }
@@ -391,8 +391,8 @@ static void on_execution(struct step *s, enum tl_role role)
 		if (ends[i].role != role)
 			continue;
 		o->status = ends[i].exec;
-		o->error = s->e->error;
-		o->cause = s->e->cause;
+		o->error = ev_error(s->idx->log, s->e);
+		o->cause = ev_cause(s->idx->log, s->e);
 		o->end_ms = s->t;
 		o->end_ev = s->e->id;
 		if (idx->rows.items[0].pub.status == TL_PENDING)
@@ -416,9 +416,9 @@ static void blame(struct tl_index *idx, const struct ev *e, struct tl_place at)
 		return;
 	r->blamed = true;
 	struct tl_span *v = &r->spans.items[r->cur_visit];
-	if (e->error && !v->error) {
-		v->error = e->error;
-		v->cause = e->cause;
+	if (ev_error(idx->log, e) && !v->error) {
+		v->error = ev_error(idx->log, e);
+		v->cause = ev_cause(idx->log, e);
 	}
 }
 
@@ -488,9 +488,9 @@ static void consume(struct tl_index *idx, const struct ev *e)
 			s.at = (struct tl_place){row, r->cur_visit};
 			if (e->type == EV_MapRunStarted && r->cur_run >= 0)
 				drop_pending(idx, r->cur_run);
-			if (e->error) {
-				r->spans.items[r->cur_visit].error = e->error;
-				r->spans.items[r->cur_visit].cause = e->cause;
+			if (ev_error(idx->log, e)) {
+				r->spans.items[r->cur_visit].error = ev_error(idx->log, e);
+				r->spans.items[r->cur_visit].cause = ev_cause(idx->log, e);
 			}
 		}
 		break;

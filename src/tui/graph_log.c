@@ -122,7 +122,7 @@ static void entered(const struct ev_log *log, places_t *pl, const struct ev *e, 
 	bool failure = strstr(pn, "Failed") || strstr(pn, "TimedOut");
 	add_edge_once(me->g, from->node->index, me->node->index,
 		      failure ? GRAPH_EDGE_CATCH : GRAPH_EDGE_NEXT,
-		      failure && p->error ? ev_log_str(log, p->error) : NULL);
+		      failure ? ev_log_str(log, ev_error(log, p)) : NULL);
 }
 
 static bool ends_with_exited(const char *name)

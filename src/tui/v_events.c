@@ -38,7 +38,8 @@ static bool word_matches(const struct tui_app *app, const struct ev *e, const ch
 		if (k == 5 && !strncmp(w, "state", 5))
 			return contains_ci(ev_log_str(app->log, e->state), v, vn);
 		if (k == 5 && !strncmp(w, "error", 5))
-			return e->error && contains_ci(ev_log_str(app->log, e->error), v, vn);
+			return ev_error(app->log, e) &&
+			       contains_ci(ev_log_str(app->log, ev_error(app->log, e)), v, vn);
 		if (k == 4 && !strncmp(w, "item", 4))
 			return e->item >= 0 && e->item == atoi(v);
 	}

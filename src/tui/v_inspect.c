@@ -190,19 +190,20 @@ static void event_lines(struct tui_app *app, struct tui_lines *l)
 		lines_add(l, CANVAS_DEFAULT, "state: %s", ev_log_str(app->log, e->state));
 	if (e->item >= 0)
 		lines_add(l, CANVAS_DEFAULT, "item: %d", e->item);
-	if (e->error)
-		lines_add(l, CANVAS_ERROR, "error: %s", ev_log_str(app->log, e->error));
-	if (e->cause) {
+	struct ev_detail d = ev_detail(app->log, e);
+	if (d.error)
+		lines_add(l, CANVAS_ERROR, "error: %s", ev_log_str(app->log, d.error));
+	if (d.cause) {
 		/* Lambda causes are often JSON themselves: show them structured. */
-		json_t *cj = json_loads(ev_log_str(app->log, e->cause), 0, NULL);
+		json_t *cj = json_loads(ev_log_str(app->log, d.cause), 0, NULL);
 		if (json_is_object(cj))
 			lines_json(l, "cause:", cj);
 		else
-			lines_add(l, CANVAS_ERROR, "cause: %s", ev_log_str(app->log, e->cause));
+			lines_add(l, CANVAS_ERROR, "cause: %s", ev_log_str(app->log, d.cause));
 		json_decref(cj);
 	}
-	if (e->resource)
-		lines_add(l, CANVAS_DEFAULT, "resource: %s", ev_log_str(app->log, e->resource));
+	if (d.resource)
+		lines_add(l, CANVAS_DEFAULT, "resource: %s", ev_log_str(app->log, d.resource));
 	lines_json(l, "payload:", ev_payload(app->log, e));
 	lines_json(l, "details:", e->extra);
 }

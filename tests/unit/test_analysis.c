@@ -76,11 +76,12 @@ static void add(struct ev_log *log, enum ev_type t, int64_t prev, int64_t ms, co
 	e.item = -1;
 	e.state = ev_log_intern(log, state);
 	e.payload = payload;
-	e.error = ev_log_intern(log, error);
+	struct ev_detail d = {.error = ev_log_intern(log, error)};
 	if (t == EV_TaskScheduled) {
-		e.resource_type = ev_log_intern(log, "lambda");
-		e.resource = ev_log_intern(log, "invoke");
+		d.resource_type = ev_log_intern(log, "lambda");
+		d.resource = ev_log_intern(log, "invoke");
 	}
+	e.detail = ev_log_detail(log, &d);
 	ev_log_append(log, &e);
 }
 

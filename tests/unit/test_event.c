@@ -50,6 +50,54 @@ static void test_intern(void **state)
 	ev_log_free(log);
 }
 
+/* Detail sets are interned: equal ones share an id (a simulation's Task events all name one),
+ * all-absent is 0, and a record reads its own back (a copy of it too). */
+static void test_detail(void **state)
+{
+	(void)state;
+	struct ev_log *log = ev_log_new();
+	struct ev_detail none = {0};
+	assert_int_equal(ev_log_detail(log, &none), 0);
+	struct ev_detail task = {.resource_type = ev_log_intern(log, "lambda"),
+				 .resource = ev_log_intern(log, "invoke")};
+	uint32_t t = ev_log_detail(log, &task);
+	assert_true(t != 0);
+	struct ev_detail failed = task;
+	failed.error = ev_log_intern(log, "States.TaskFailed");
+	uint32_t f = ev_log_detail(log, &failed);
+	assert_true(f != 0 && f != t);
+	/* Many distinct sets (the table grows), then the first ones again. */
+	char name[32];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "E%d", i);
+		struct ev_detail d = {.error = ev_log_intern(log, name)};
+		assert_int_equal(ev_log_detail(log, &d), f + 1 + (uint32_t)i);
+	}
+	assert_int_equal(ev_log_detail_count(log), 3003);
+	struct ev_detail again = {.resource_type = ev_log_intern(log, "lambda"),
+				  .resource = ev_log_intern(log, "invoke")};
+	assert_int_equal(ev_log_detail(log, &again), t);
+	assert_int_equal(ev_log_detail(log, &failed), f);
+
+	struct ev e = {.type = EV_TaskFailed, .item = -1, .detail = f};
+	const struct ev *r = ev_log_get(log, ev_log_append(log, &e));
+	struct ev copy = *r;
+	struct ev_detail got = ev_detail(log, &copy);
+	assert_string_equal(ev_log_str(log, got.error), "States.TaskFailed");
+	assert_string_equal(ev_log_str(log, ev_resource_type(log, r)), "lambda");
+	assert_string_equal(ev_log_str(log, ev_resource(log, r)), "invoke");
+	assert_int_equal(ev_cause(log, r), 0);
+	assert_int_equal(ev_raw_type(log, r), 0);
+	/* No detail, or an id this log never gave: all absent. */
+	struct ev plain = {.type = EV_PassStateEntered, .item = -1};
+	got = ev_detail(log, &plain);
+	assert_true(!got.error && !got.cause && !got.resource_type && !got.resource &&
+		    !got.raw_type);
+	plain.detail = 999999;
+	assert_int_equal(ev_error(log, &plain), 0);
+	ev_log_free(log);
+}
+
 static void test_append_and_text(void **state)
 {
 	(void)state;
@@ -72,8 +120,9 @@ static void test_append_and_text(void **state)
 	ev_format_line(log, ev_log_get(log, 7), &sb);
 	assert_string_equal(sb_str(&sb), "[   2.013] 7 <- 1 TaskScheduled LambdaInvoke #0");
 	sb_clear(&sb);
+	struct ev_detail fd = {.error = ev_log_intern(log, "States.Timeout")};
 	struct ev f = {.type = EV_ExecutionFailed, .prev = 7, .t_ms = 20000, .item = -1,
-		       .error = ev_log_intern(log, "States.Timeout")};
+		       .detail = ev_log_detail(log, &fd)};
 	ev_log_append(log, &f);
 	ev_format_line(log, ev_log_get(log, 10002), &sb);
 	assert_string_equal(sb_str(&sb), "[  20.000] 10002 <- 7 ExecutionFailed error=States.Timeout");
@@ -86,6 +135,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_intern),
+		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_append_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,11 +61,12 @@ static bool fast_with(struct ev_yreader *r, const char *text)
 		assert_int_equal(a.type, b.type);
 		assert_int_equal(a.item, b.item);
 		expect_same_str(la, a.state, lb, b.state);
-		expect_same_str(la, a.error, lb, b.error);
-		expect_same_str(la, a.cause, lb, b.cause);
-		expect_same_str(la, a.resource_type, lb, b.resource_type);
-		expect_same_str(la, a.resource, lb, b.resource);
-		expect_same_str(la, a.raw_type, lb, b.raw_type);
+		struct ev_detail da = ev_detail(la, &a), db = ev_detail(lb, &b);
+		expect_same_str(la, da.error, lb, db.error);
+		expect_same_str(la, da.cause, lb, db.cause);
+		expect_same_str(la, da.resource_type, lb, db.resource_type);
+		expect_same_str(la, da.resource, lb, db.resource);
+		expect_same_str(la, da.raw_type, lb, db.raw_type);
 		expect_same_json(a.payload, b.payload);
 		expect_same_json(a.extra, b.extra);
 		assert_int_equal(ia.has_time, ib.has_time);

@@ -179,7 +179,7 @@ static void test_unknown_type(void **state)
 	assert_non_null(log);
 	const struct ev *e = ev_log_get(log, 2);
 	assert_int_equal(e->type, EV_UNKNOWN);
-	assert_string_equal(ev_log_str(log, e->raw_type), "FancyNewEvent");
+	assert_string_equal(ev_log_str(log, ev_raw_type(log, e)), "FancyNewEvent");
 	char *text = events_text(log);
 	assert_non_null(strstr(text, "2 <- 1 FancyNewEvent?"));
 	free(text);

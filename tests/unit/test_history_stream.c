@@ -48,9 +48,12 @@ static void expect_same_log(const struct ev_log *a, const struct ev_log *b)
 		assert_int_equal(x->prev, y->prev);
 		assert_int_equal(x->t_ms, y->t_ms);
 		assert_int_equal(x->item, y->item);
-		const ev_str_t xs[] = {x->state, x->error, x->cause, x->resource_type, x->resource};
-		const ev_str_t ys[] = {y->state, y->error, y->cause, y->resource_type, y->resource};
-		for (size_t i = 0; i < 5; i++) {
+		struct ev_detail dx = ev_detail(a, x), dy = ev_detail(b, y);
+		const ev_str_t xs[] = {x->state,	 dx.error,    dx.cause,
+				       dx.resource_type, dx.resource, dx.raw_type};
+		const ev_str_t ys[] = {y->state,	 dy.error,    dy.cause,
+				       dy.resource_type, dy.resource, dy.raw_type};
+		for (size_t i = 0; i < 6; i++) {
 			const char *s = ev_log_str(a, xs[i]), *t = ev_log_str(b, ys[i]);
 			assert_true((!s && !t) || (s && t && strcmp(s, t) == 0));
 		}

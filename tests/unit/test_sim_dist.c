@@ -84,22 +84,24 @@ static struct ev_log *sample_log(json_t *shared)
 			.payload = json_incref(shared),
 			.extra = json_pack("{s:s}", "roleArn", "r")};
 	ev_log_append(log, &e1);
+	struct ev_detail d2 = {.error = ev_log_intern(log, "E"),
+			       .cause = ev_log_intern(log, "why\nnot"),
+			       .resource_type = ev_log_intern(log, "lambda"),
+			       .resource = ev_log_intern(log, "invoke")};
 	struct ev e2 = {.type = EV_TaskFailed,
 			.prev = 1,
 			.t_ms = 2075,
 			.item = 7,
 			.state = ev_log_intern(log, "Task"),
-			.error = ev_log_intern(log, "E"),
-			.cause = ev_log_intern(log, "why\nnot"),
-			.resource_type = ev_log_intern(log, "lambda"),
-			.resource = ev_log_intern(log, "invoke"),
+			.detail = ev_log_detail(log, &d2),
 			.payload = tricky()};
 	ev_log_append(log, &e2);
+	struct ev_detail d3 = {.raw_type = ev_log_intern(log, "SomethingNew")};
 	struct ev e3 = {.type = EV_UNKNOWN,
 			.prev = 2,
 			.t_ms = -5,
 			.item = -1,
-			.raw_type = ev_log_intern(log, "SomethingNew"),
+			.detail = ev_log_detail(log, &d3),
 			.payload = json_incref(shared)};
 	ev_log_append(log, &e3);
 	return log;
@@ -121,10 +123,11 @@ static void assert_same_log(const struct ev_log *a, const struct ev_log *b)
 		assert_int_equal(x->t_ms, y->t_ms);
 		assert_int_equal(x->type, y->type);
 		assert_int_equal(x->item, y->item);
-		const ev_str_t sa[] = {x->state,	 x->error,    x->cause,
-				       x->resource_type, x->resource, x->raw_type};
-		const ev_str_t sb[] = {y->state,	 y->error,    y->cause,
-				       y->resource_type, y->resource, y->raw_type};
+		struct ev_detail da = ev_detail(a, x), db = ev_detail(b, y);
+		const ev_str_t sa[] = {x->state,	 da.error,    da.cause,
+				       da.resource_type, da.resource, da.raw_type};
+		const ev_str_t sb[] = {y->state,	 db.error,    db.cause,
+				       db.resource_type, db.resource, db.raw_type};
 		for (size_t k = 0; k < ARRAY_LEN(sa); k++) {
 			const char *p = ev_log_str(a, sa[k]), *q = ev_log_str(b, sb[k]);
 			assert_true((p == NULL) == (q == NULL));

@@ -317,6 +317,16 @@ static void test_redrive(void **state)
 	ev_log_free(log);
 }
 
+/* The detail of e (a record of `from`) interned in `to`: ids belong to their log. */
+static uint32_t copy_detail(struct ev_log *to, const struct ev_log *from, const struct ev *e)
+{
+	struct ev_detail d = ev_detail(from, e);
+	ev_str_t *f[] = {&d.error, &d.cause, &d.resource_type, &d.resource, &d.raw_type};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		*f[i] = ev_log_intern(to, ev_log_str(from, *f[i]));
+	return ev_log_detail(to, &d);
+}
+
 /* Appending in pieces and updating after each gives the same index as one update. */
 static void test_incremental(void **state)
 {
@@ -331,7 +341,7 @@ static void test_incremental(void **state)
 	for (size_t id = 1; id <= total; id++) {
 		struct ev e = *ev_log_get(full, (int64_t)id);
 		e.state = ev_log_intern(log, ev_log_str(full, e.state));
-		e.error = ev_log_intern(log, ev_log_str(full, e.error));
+		e.detail = copy_detail(log, full, &e);
 		e.payload = json_incref(e.payload);
 		e.extra = json_incref(e.extra);
 		ev_log_append(log, &e);
@@ -351,7 +361,7 @@ static void test_incremental(void **state)
 	for (size_t id = 1; id <= total; id++) {
 		struct ev e = *ev_log_get(full, (int64_t)id);
 		e.state = ev_log_intern(log, ev_log_str(full, e.state));
-		e.error = ev_log_intern(log, ev_log_str(full, e.error));
+		e.detail = copy_detail(log, full, &e);
 		e.payload = json_incref(e.payload);
 		e.extra = json_incref(e.extra);
 		ev_log_append(log, &e);

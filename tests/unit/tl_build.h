@@ -23,7 +23,8 @@ static inline int64_t add_err(struct ev_log *log, enum ev_type type, int64_t pre
 {
 	struct ev e = {.type = type, .prev = prev, .t_ms = t, .item = item};
 	e.state = ev_log_intern(log, state);
-	e.error = ev_log_intern(log, error);
+	struct ev_detail d = {.error = ev_log_intern(log, error)};
+	e.detail = ev_log_detail(log, &d);
 	return ev_log_append(log, &e);
 }
 
