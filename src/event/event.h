@@ -183,8 +183,9 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s);
  * all fields 0 gives 0. Ids are dense from 1 and never change. */
 uint32_t ev_log_detail(struct ev_log *log, const struct ev_detail *d);
 /* The detail set of e (a record of log, a copy of one, or one made by the caller with an id
- * from ev_log_detail on this log), by value: all 0 when e->detail is 0 (or not an id of this
- * log). */
+ * from ev_log_detail on this log), by value: all 0 when e->detail is 0 or at or past the
+ * log's count of sets (an id of another log below that count reads another set, as string ids
+ * do). */
 struct ev_detail ev_detail(const struct ev_log *log, const struct ev *e);
 /* One field of e's detail set, for readers: a string id of log, 0 when absent. */
 static inline ev_str_t ev_error(const struct ev_log *log, const struct ev *e)

@@ -7,8 +7,8 @@
  * timeout markers.
  *
  * Contract: the index borrows a log and reads only its `struct ev` records (type, id, prev,
- * t_ms, state, item, error, cause, payload, extra), so it never knows which producer filled the
- * log. `tl_index_update` consumes the events appended since its last call in O(new events)
+ * t_ms, state, item, payload, extra, and error and cause through ev_error / ev_cause), so it
+ * never knows which producer filled the log. `tl_index_update` consumes the events appended since its last call in O(new events)
  * (amortized), never a rebuild. Structure comes from the causal `prev` chain (aws-facts a.5):
  * an iteration belongs to the Map visit found by walking up from its predecessor's row; the
  * `item` field is only a hint. Times are clamped to be non-decreasing in log order.
