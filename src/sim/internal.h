@@ -56,8 +56,27 @@ void simq_fini(struct simq *q);
 void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen);
 /* The earliest item in *out; false when the queue is empty. */
 bool simq_peek(const struct simq *q, struct simq_item *out);
-bool simq_pop(struct simq *q, struct simq_item *out);
-size_t simq_len(const struct simq *q);
+/* Drops bucket b, just emptied by simq_pop (out of line: rare next to the pops it ends). */
+void simq_drop(struct simq *q, size_t b);
+/* Takes the earliest item into *out; false when the queue is empty. Inline: the engine pops
+ * once per dispatch (10,000 items: 90,000 pops; 70.11M -> 67.05M instructions in all). */
+static inline bool simq_pop(struct simq *q, struct simq_item *out)
+{
+	if (!q->len)
+		return false;
+	size_t b = q->heap[0];
+	struct simq_bucket *k = &q->buckets[b];
+	const struct simq_entry *x = &k->items[k->head++];
+	*out = (struct simq_item){.t = k->t, .target = x->target, .gen = x->gen, .act = x->act};
+	q->len--;
+	if (k->head == k->len)
+		simq_drop(q, b);
+	return true;
+}
+static inline size_t simq_len(const struct simq *q)
+{
+	return q->len;
+}
 
 /* ---- work kinds ---- */
 enum sim_act {
