@@ -53,7 +53,24 @@ struct simq {
 };
 void simq_init(struct simq *q);
 void simq_fini(struct simq *q);
-void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen);
+/* simq_push's other cases: a new bucket, a full one. */
+void simq_push_slow(struct simq *q, int64_t t, int act, void *target, uint32_t gen);
+/* Queues work at time t, after everything queued at t before. Inline for the common case, one
+ * more item at the time pushed to last (a Map's iterations all step at the same instants):
+ * 10,000 items, 90,000 pushes. */
+static inline void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen)
+{
+	if (q->last != SIZE_MAX) {
+		struct simq_bucket *k = &q->buckets[q->last];
+		if (k->t == t && k->len < k->cap) {
+			k->items[k->len++] =
+			    (struct simq_entry){.target = target, .gen = gen, .act = act};
+			q->len++;
+			return;
+		}
+	}
+	simq_push_slow(q, t, act, target, gen);
+}
 /* The earliest item in *out; false when the queue is empty. */
 bool simq_peek(const struct simq *q, struct simq_item *out);
 /* Drops bucket b, just emptied by simq_pop (out of line: rare next to the pops it ends). */

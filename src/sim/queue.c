@@ -152,7 +152,7 @@ static size_t bucket_new(struct simq *q, int64_t t)
 	return b;
 }
 
-void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen)
+void simq_push_slow(struct simq *q, int64_t t, int act, void *target, uint32_t gen)
 {
 	/* Pushes come in runs to one time (a Map's N iterations "one step from now"). */
 	size_t b = q->last;
