@@ -24,68 +24,68 @@
 #include "base/base.h"
 
 /* All 62 AWS history event types (botocore stepfunctions 2016-11-23), then EV_UNKNOWN. */
-#define EV_TYPES(X)                                                                        \
-	X(ActivityFailed)                                                                  \
-	X(ActivityScheduled)                                                               \
-	X(ActivityScheduleFailed)                                                          \
-	X(ActivityStarted)                                                                 \
-	X(ActivitySucceeded)                                                               \
-	X(ActivityTimedOut)                                                                \
-	X(ChoiceStateEntered)                                                              \
-	X(ChoiceStateExited)                                                               \
-	X(ExecutionAborted)                                                                \
-	X(ExecutionFailed)                                                                 \
-	X(ExecutionStarted)                                                                \
-	X(ExecutionSucceeded)                                                              \
-	X(ExecutionTimedOut)                                                               \
-	X(FailStateEntered)                                                                \
-	X(LambdaFunctionFailed)                                                            \
-	X(LambdaFunctionScheduled)                                                         \
-	X(LambdaFunctionScheduleFailed)                                                    \
-	X(LambdaFunctionStarted)                                                           \
-	X(LambdaFunctionStartFailed)                                                       \
-	X(LambdaFunctionSucceeded)                                                         \
-	X(LambdaFunctionTimedOut)                                                          \
-	X(MapIterationAborted)                                                             \
-	X(MapIterationFailed)                                                              \
-	X(MapIterationStarted)                                                             \
-	X(MapIterationSucceeded)                                                           \
-	X(MapStateAborted)                                                                 \
-	X(MapStateEntered)                                                                 \
-	X(MapStateExited)                                                                  \
-	X(MapStateFailed)                                                                  \
-	X(MapStateStarted)                                                                 \
-	X(MapStateSucceeded)                                                               \
-	X(ParallelStateAborted)                                                            \
-	X(ParallelStateEntered)                                                            \
-	X(ParallelStateExited)                                                             \
-	X(ParallelStateFailed)                                                             \
-	X(ParallelStateStarted)                                                            \
-	X(ParallelStateSucceeded)                                                          \
-	X(PassStateEntered)                                                                \
-	X(PassStateExited)                                                                 \
-	X(SucceedStateEntered)                                                             \
-	X(SucceedStateExited)                                                              \
-	X(TaskFailed)                                                                      \
-	X(TaskScheduled)                                                                   \
-	X(TaskStarted)                                                                     \
-	X(TaskStartFailed)                                                                 \
-	X(TaskStateAborted)                                                                \
-	X(TaskStateEntered)                                                                \
-	X(TaskStateExited)                                                                 \
-	X(TaskSubmitFailed)                                                                \
-	X(TaskSubmitted)                                                                   \
-	X(TaskSucceeded)                                                                   \
-	X(TaskTimedOut)                                                                    \
-	X(WaitStateAborted)                                                                \
-	X(WaitStateEntered)                                                                \
-	X(WaitStateExited)                                                                 \
-	X(MapRunAborted)                                                                   \
-	X(MapRunFailed)                                                                    \
-	X(MapRunStarted)                                                                   \
-	X(MapRunSucceeded)                                                                 \
-	X(ExecutionRedriven)                                                               \
-	X(MapRunRedriven)                                                                  \
+#define EV_TYPES(X)                                                                                \
+	X(ActivityFailed)                                                                          \
+	X(ActivityScheduled)                                                                       \
+	X(ActivityScheduleFailed)                                                                  \
+	X(ActivityStarted)                                                                         \
+	X(ActivitySucceeded)                                                                       \
+	X(ActivityTimedOut)                                                                        \
+	X(ChoiceStateEntered)                                                                      \
+	X(ChoiceStateExited)                                                                       \
+	X(ExecutionAborted)                                                                        \
+	X(ExecutionFailed)                                                                         \
+	X(ExecutionStarted)                                                                        \
+	X(ExecutionSucceeded)                                                                      \
+	X(ExecutionTimedOut)                                                                       \
+	X(FailStateEntered)                                                                        \
+	X(LambdaFunctionFailed)                                                                    \
+	X(LambdaFunctionScheduled)                                                                 \
+	X(LambdaFunctionScheduleFailed)                                                            \
+	X(LambdaFunctionStarted)                                                                   \
+	X(LambdaFunctionStartFailed)                                                               \
+	X(LambdaFunctionSucceeded)                                                                 \
+	X(LambdaFunctionTimedOut)                                                                  \
+	X(MapIterationAborted)                                                                     \
+	X(MapIterationFailed)                                                                      \
+	X(MapIterationStarted)                                                                     \
+	X(MapIterationSucceeded)                                                                   \
+	X(MapStateAborted)                                                                         \
+	X(MapStateEntered)                                                                         \
+	X(MapStateExited)                                                                          \
+	X(MapStateFailed)                                                                          \
+	X(MapStateStarted)                                                                         \
+	X(MapStateSucceeded)                                                                       \
+	X(ParallelStateAborted)                                                                    \
+	X(ParallelStateEntered)                                                                    \
+	X(ParallelStateExited)                                                                     \
+	X(ParallelStateFailed)                                                                     \
+	X(ParallelStateStarted)                                                                    \
+	X(ParallelStateSucceeded)                                                                  \
+	X(PassStateEntered)                                                                        \
+	X(PassStateExited)                                                                         \
+	X(SucceedStateEntered)                                                                     \
+	X(SucceedStateExited)                                                                      \
+	X(TaskFailed)                                                                              \
+	X(TaskScheduled)                                                                           \
+	X(TaskStarted)                                                                             \
+	X(TaskStartFailed)                                                                         \
+	X(TaskStateAborted)                                                                        \
+	X(TaskStateEntered)                                                                        \
+	X(TaskStateExited)                                                                         \
+	X(TaskSubmitFailed)                                                                        \
+	X(TaskSubmitted)                                                                           \
+	X(TaskSucceeded)                                                                           \
+	X(TaskTimedOut)                                                                            \
+	X(WaitStateAborted)                                                                        \
+	X(WaitStateEntered)                                                                        \
+	X(WaitStateExited)                                                                         \
+	X(MapRunAborted)                                                                           \
+	X(MapRunFailed)                                                                            \
+	X(MapRunStarted)                                                                           \
+	X(MapRunSucceeded)                                                                         \
+	X(ExecutionRedriven)                                                                       \
+	X(MapRunRedriven)                                                                          \
 	X(EvaluationFailed)
 
 enum ev_type {
@@ -216,6 +216,14 @@ struct ev_maker {
  */
 int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
 			   const void *recipe);
+/*
+ * As ev_log_append_made, and a recipe equal to record `like`'s (an id of this log; 0 or any id
+ * without a recipe: none) is stored once too: a producer that knows which earlier record was
+ * made alike names it (the simulator's Task Succeeded and Exited events share an envelope,
+ * with other iterations' records between them).
+ */
+int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
+				const struct ev_maker *maker, const void *recipe, int64_t like);
 size_t ev_log_count(const struct ev_log *log);
 
 /*

@@ -368,6 +368,10 @@ int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state 
  * its bytes; ev_log_append_made). */
 int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
 		      const struct sim_envelope *r);
+/* The same, when record `like` (an id of the current log, 0 = none) may have been made from an
+ * equal envelope: the log then keeps one copy (ev_log_append_made_like). */
+int64_t sim_emit_made_like(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+			   const struct sim_envelope *r, int64_t like);
 /* As sim_emit_ev, with the payload made by maker (borrowed, static) from recipe (copied; the
  * log takes the references it holds, released even when the event is dropped at the limit).
  * Only for the execution's own log (not a child's: spill.c stores payloads as values). */
