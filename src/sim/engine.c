@@ -44,8 +44,9 @@ static int64_t append(struct sim_engine *e, struct ev *ev, const struct ev_maker
 {
 	int64_t limit = e->opt.history_event_limit;
 	/* A child execution's history has its own limit on AWS; only the parent's is enforced. */
-	if (!e->cur && !closing(ev->type) &&
-	    (e->limit_hit || (limit > 0 && (int64_t)ev_log_count(e->log) + 1 >= limit))) {
+	/* The limit first: mostly far off (or none), when the rest need not be asked. */
+	if ((e->limit_hit || (limit > 0 && (int64_t)ev_log_count(e->log) + 1 >= limit)) &&
+	    !e->cur && !closing(ev->type)) {
 		/* The last slot is kept for ExecutionFailed (see sim_step). */
 		e->limit_hit = true;
 		json_decref(ev->payload);
