@@ -10,8 +10,9 @@
  * on the first lazy payload. Recipes sit in one byte array (a maker number, then the recipe's
  * bytes); a list in record order says which record's is where, searched by bisection: a read
  * is O(log n) and a record costs 8 bytes in the list, a bit, and its recipe (1 + n bytes),
- * not stored again when it equals the last recipe appended (a Task's Succeeded and Exited,
- * when no other recipe came between).
+ * not stored again when it equals the last recipe appended or the one of a record the
+ * producer names (ev_log_append_made_like: a Task's Exited names its Succeeded, with 100,000
+ * iterations' records between them).
  */
 #include "internal.h"
 
