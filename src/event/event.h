@@ -265,6 +265,14 @@ struct ev_maker {
  */
 int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
 			   const void *recipe);
+/*
+ * As ev_log_append_made, and a recipe equal to record `like`'s (an id of this log; 0 or any id
+ * without a recipe: none) is stored once too: a producer that knows which earlier record was
+ * made alike names it (the simulator's Task Succeeded and Exited events share an envelope,
+ * with other iterations' records between them).
+ */
+int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
+				const struct ev_maker *maker, const void *recipe, int64_t like);
 size_t ev_log_count(const struct ev_log *log);
 
 /*

@@ -11,8 +11,9 @@
  * on the first lazy payload. Recipes sit in one byte array (a maker number, then the recipe's
  * bytes); a list in record order says which record's is where, searched by bisection: a read
  * is O(log n) and a record costs 8 bytes in the list, a bit, and its recipe (1 + n bytes),
- * not stored again when it equals the last recipe appended (a Task's Succeeded and Exited,
- * when no other recipe came between).
+ * not stored again when it equals the last recipe appended or the one of a record the
+ * producer names (ev_log_append_made_like: a Task's Exited names its Succeeded, with 100,000
+ * iterations' records between them).
  */
 #include "internal.h"
 
@@ -68,6 +69,7 @@ struct lazy {
 		uint32_t at;  /* its maker's number, then the recipe, at recipes[at] */
 	} * list;
 	size_t len, cap;
+	size_t near; /* where made_near found the last record it was asked about */
 	unsigned char *recipes;
 	size_t recipes_len, recipes_cap;
 };
@@ -397,14 +399,55 @@ static unsigned char maker_number(struct lazy *m, const struct ev_maker *mk)
 	return (unsigned char)m->maker_count++;
 }
 
-/* Where the recipe (maker k, n bytes) is kept: the previous one's place when equal. */
-static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe, size_t n)
+/* The place in the list of record i's recipe, or m->len when it has none. */
+static size_t made_index(const struct lazy *m, size_t i)
 {
-	if (m->len) {
-		const unsigned char *last = m->recipes + m->list[m->len - 1].at;
-		if (last[0] == k && memcmp(last + 1, recipe, n) == 0)
-			return m->list[m->len - 1].at;
+	size_t lo = 0, hi = m->len; /* the list is sorted by record */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->list[mid].rec < i)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
+	return lo < m->len && m->list[lo].rec == i ? lo : m->len;
+}
+
+/* made_index for a producer's hint: hints mostly come in record order, a few entries apart
+ * (the simulator names each iteration's Succeeded record as its Exited is appended), so a short
+ * walk on from the last one found usually ends the search. */
+static size_t made_near(struct lazy *m, size_t i)
+{
+	size_t x = m->near;
+	for (size_t steps = 0; x < m->len && m->list[x].rec <= i && steps < 16; x++, steps++)
+		if (m->list[x].rec == i)
+			return m->near = x;
+	x = made_index(m, i);
+	if (x < m->len)
+		m->near = x;
+	return x;
+}
+
+/* Whether the recipe kept at `at` is maker k's `recipe` (n bytes). */
+static bool same_recipe(const struct lazy *m, uint32_t at, unsigned char k, const void *recipe,
+			size_t n)
+{
+	const unsigned char *kept = m->recipes + at;
+	return kept[0] == k && memcmp(kept + 1, recipe, n) == 0;
+}
+
+/* Where the recipe (maker k, n bytes) is kept: the previous one's place or record like's
+ * (an index, or SIZE_MAX) when equal. */
+static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe, size_t n,
+			    size_t like)
+{
+	if (like != SIZE_MAX) { /* named by the producer: the likelier */
+		size_t x = made_near(m, like);
+		if (x < m->len && same_recipe(m, m->list[x].at, k, recipe, n))
+			return m->list[x].at;
+	}
+	if (m->len && same_recipe(m, m->list[m->len - 1].at, k, recipe, n))
+		return m->list[m->len - 1].at;
 	if (m->recipes_len + 1 + n > m->recipes_cap) {
 		size_t cap = m->recipes_cap ? m->recipes_cap * 2 : 1024;
 		m->recipes = big_realloc(m->recipes, m->recipes_cap, cap);
@@ -422,6 +465,12 @@ static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe,
 int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
 			   const void *recipe)
 {
+	return ev_log_append_made_like(log, e, maker, recipe, 0);
+}
+
+int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
+				const struct ev_maker *maker, const void *recipe, int64_t like)
+{
 	assert(!e->payload && maker->recipe_len > 0 && maker->recipe_len <= EV_RECIPE_MAX);
 	if (!log->lazy)
 		log->lazy = xcalloc(1, sizeof(*log->lazy));
@@ -429,7 +478,8 @@ int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct 
 	struct ev r = *e;
 	r.payload = json_null(); /* a stand-in: the record has a payload */
 	size_t before = m->recipes_len;
-	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len);
+	size_t near = like > 0 && like <= (int64_t)log->count ? (size_t)like - 1 : SIZE_MAX;
+	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len, near);
 	if (m->recipes_len == before && maker->release) /* stored once: one reference kept */
 		maker->release(recipe);
 	int64_t id = ev_log_append(log, &r);
@@ -468,15 +518,8 @@ bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e)
 static json_t *made_payload(const struct ev_log *log, size_t i)
 {
 	const struct lazy *m = log->lazy;
-	size_t lo = 0, hi = m->len; /* the list is sorted by record */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->list[mid].rec < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	assert(lo < m->len && m->list[lo].rec == i);
+	size_t lo = made_index(m, i);
+	assert(lo < m->len);
 	const unsigned char *r = m->recipes + m->list[lo].at;
 	if (m->makers[r[0]]->make)
 		return m->makers[r[0]]->make(r + 1);

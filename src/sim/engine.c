@@ -40,12 +40,13 @@ static bool closing(enum ev_type t)
 }
 
 static int64_t append(struct sim_engine *e, struct ev *ev, const struct ev_maker *maker,
-		      const void *recipe)
+		      const void *recipe, int64_t like)
 {
 	int64_t limit = e->opt.history_event_limit;
 	/* A child execution's history has its own limit on AWS; only the parent's is enforced. */
-	if (!e->cur && !closing(ev->type) &&
-	    (e->limit_hit || (limit > 0 && (int64_t)ev_log_count(e->log) + 1 >= limit))) {
+	/* The limit first: mostly far off (or none), when the rest need not be asked. */
+	if ((e->limit_hit || (limit > 0 && (int64_t)ev_log_count(e->log) + 1 >= limit)) &&
+	    !e->cur && !closing(ev->type)) {
 		/* The last slot is kept for ExecutionFailed (see sim_step). */
 		e->limit_hit = true;
 		json_decref(ev->payload);
@@ -55,7 +56,8 @@ static int64_t append(struct sim_engine *e, struct ev *ev, const struct ev_maker
 		return 0;
 	}
 	ev->t_ms = e->now - e->t0;
-	return maker ? ev_log_append_made(e->log, ev, maker, recipe) : ev_log_append(e->log, ev);
+	return maker ? ev_log_append_made_like(e->log, ev, maker, recipe, like)
+		     : ev_log_append(e->log, ev);
 }
 
 int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
@@ -71,7 +73,7 @@ int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state 
 	/* State names are interned once in the execution's log; a child's log interns its own. */
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev, NULL, NULL);
+	return append(e, ev, NULL, NULL, 0);
 }
 
 int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
@@ -80,12 +82,20 @@ int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_stat
 	return sim_emit_recipe(e, ev, st, &sim_envelope_maker, r);
 }
 
+int64_t sim_emit_made_like(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+			   const struct sim_envelope *r, int64_t like)
+{
+	if (st)
+		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
+	return append(e, ev, &sim_envelope_maker, r, like);
+}
+
 int64_t sim_emit_recipe(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
 			const struct ev_maker *maker, const void *recipe)
 {
 	if (st)
 		ev->state = e->cur ? ev_log_intern(e->log, st->name) : sim_info(e, st)->name;
-	return append(e, ev, maker, recipe);
+	return append(e, ev, maker, recipe, 0);
 }
 
 int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,

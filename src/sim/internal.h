@@ -53,11 +53,47 @@ struct simq {
 };
 void simq_init(struct simq *q);
 void simq_fini(struct simq *q);
-void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen);
+/* simq_push's other cases: a new bucket, a full one. */
+void simq_push_slow(struct simq *q, int64_t t, int act, void *target, uint32_t gen);
+/* Queues work at time t, after everything queued at t before. Inline for the common case, one
+ * more item at the time pushed to last (a Map's iterations all step at the same instants):
+ * 10,000 items, 90,000 pushes. */
+static inline void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen)
+{
+	if (q->last != SIZE_MAX) {
+		struct simq_bucket *k = &q->buckets[q->last];
+		if (k->t == t && k->len < k->cap) {
+			k->items[k->len++] =
+			    (struct simq_entry){.target = target, .gen = gen, .act = act};
+			q->len++;
+			return;
+		}
+	}
+	simq_push_slow(q, t, act, target, gen);
+}
 /* The earliest item in *out; false when the queue is empty. */
 bool simq_peek(const struct simq *q, struct simq_item *out);
-bool simq_pop(struct simq *q, struct simq_item *out);
-size_t simq_len(const struct simq *q);
+/* Drops bucket b, just emptied by simq_pop (out of line: rare next to the pops it ends). */
+void simq_drop(struct simq *q, size_t b);
+/* Takes the earliest item into *out; false when the queue is empty. Inline: the engine pops
+ * once per dispatch (10,000 items: 90,000 pops; 70.11M -> 67.05M instructions in all). */
+static inline bool simq_pop(struct simq *q, struct simq_item *out)
+{
+	if (!q->len)
+		return false;
+	size_t b = q->heap[0];
+	struct simq_bucket *k = &q->buckets[b];
+	const struct simq_entry *x = &k->items[k->head++];
+	*out = (struct simq_item){.t = k->t, .target = x->target, .gen = x->gen, .act = x->act};
+	q->len--;
+	if (k->head == k->len)
+		simq_drop(q, b);
+	return true;
+}
+static inline size_t simq_len(const struct simq *q)
+{
+	return q->len;
+}
 
 /* ---- work kinds ---- */
 enum sim_act {
@@ -335,6 +371,10 @@ int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state 
  * its bytes; ev_log_append_made). */
 int64_t sim_emit_made(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
 		      const struct sim_envelope *r);
+/* The same, when record `like` (an id of the current log, 0 = none) may have been made from an
+ * equal envelope: the log then keeps one copy (ev_log_append_made_like). */
+int64_t sim_emit_made_like(struct sim_engine *e, struct ev *ev, const struct asl_state *st,
+			   const struct sim_envelope *r, int64_t like);
 /* As sim_emit_ev, with the payload made by maker (borrowed, static) from recipe (copied; the
  * log takes the references it holds, released even when the event is dropped at the limit).
  * Only for the execution's own log (not a child's: spill.c stores payloads as values). */

@@ -152,7 +152,7 @@ static size_t bucket_new(struct simq *q, int64_t t)
 	return b;
 }
 
-void simq_push(struct simq *q, int64_t t, int act, void *target, uint32_t gen)
+void simq_push_slow(struct simq *q, int64_t t, int act, void *target, uint32_t gen)
 {
 	/* Pushes come in runs to one time (a Map's N iterations "one step from now"). */
 	size_t b = q->last;
@@ -188,27 +188,12 @@ bool simq_peek(const struct simq *q, struct simq_item *out)
 	return true;
 }
 
-bool simq_pop(struct simq *q, struct simq_item *out)
+void simq_drop(struct simq *q, size_t b)
 {
-	if (!q->len)
-		return false;
-	size_t b = q->heap[0];
-	struct simq_bucket *k = &q->buckets[b];
-	const struct simq_entry *x = &k->items[k->head++];
-	*out = (struct simq_item){.t = k->t, .target = x->target, .gen = x->gen, .act = x->act};
-	q->len--;
-	if (k->head == k->len) {
-		/* Empty: out of the heap and the table, kept for another time. */
-		slot_remove(q, k->t);
-		heap_pop(q);
-		q->free_list[q->free_len++] = b;
-		if (q->last == b)
-			q->last = NONE;
-	}
-	return true;
-}
-
-size_t simq_len(const struct simq *q)
-{
-	return q->len;
+	/* Empty: out of the heap and the table, kept for another time. */
+	slot_remove(q, q->buckets[b].t);
+	heap_pop(q);
+	q->free_list[q->free_len++] = b;
+	if (q->last == b)
+		q->last = NONE;
 }

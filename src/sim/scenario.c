@@ -47,20 +47,26 @@ struct sim_scenario_models {
 	/* The last function invoked and its model: a Map calls one function many times, and the
 	 * lookup (a copy of its name, a pattern search) cost more than the call. */
 	char *last_fn;
+	json_t *last_fn_ref; /* the JSON string last_fn was read from (a reference kept), or NULL */
 	const struct cfg_lambda_fn *last_model;
 	size_t last_state;   /* index in states */
 	char *last_resource; /* the last resource asked about, and whether it is lambda:invoke */
+	const char *last_resource_at; /* where it was read: a state's, alive as long as m */
 	bool last_invoke;
 };
 
 /* Whether resource is an optimized lambda:invoke: the same few resources each time. */
 static bool is_invoke(struct sim_scenario_models *m, const char *resource)
 {
+	/* The same string as last time (a state's Resource): no comparison. */
+	if (resource == m->last_resource_at)
+		return m->last_invoke;
 	if (!m->last_resource || strcmp(m->last_resource, resource) != 0) {
 		free(m->last_resource);
 		m->last_resource = xstrdup(resource);
 		m->last_invoke = strstr(resource, ":states:::lambda:invoke") != NULL;
 	}
+	m->last_resource_at = resource;
 	return m->last_invoke;
 }
 
@@ -279,12 +285,18 @@ static void invoke_lambda(const struct sim_service *svc, const struct sim_call *
 	json_t *fn_ref;
 	bool invoke = is_invoke(m, call->resource);
 	const char *fn = function_of(call, invoke, &fn_ref);
-	if (!m->last_fn || strcmp(m->last_fn, fn) != 0) {
-		free(m->last_fn);
-		m->last_fn = xstrdup(fn);
-		m->last_model = cfg_lambda_for(m->s, fn);
-		const char *key = m->last_model->pattern ? m->last_model->pattern : fn;
-		m->last_state = (size_t)(model_state(m, "lambda", key) - m->states.items);
+	/* The same JSON string as last time (a static FunctionName: the template's own, kept
+	 * alive by last_fn_ref) needs no comparison. */
+	if (!fn_ref || fn_ref != m->last_fn_ref) {
+		if (!m->last_fn || strcmp(m->last_fn, fn) != 0) {
+			free(m->last_fn);
+			m->last_fn = xstrdup(fn);
+			m->last_model = cfg_lambda_for(m->s, fn);
+			const char *key = m->last_model->pattern ? m->last_model->pattern : fn;
+			m->last_state = (size_t)(model_state(m, "lambda", key) - m->states.items);
+		}
+		json_decref(m->last_fn_ref);
+		m->last_fn_ref = json_incref(fn_ref);
 	}
 	const struct cfg_lambda_fn *model = m->last_model;
 	struct model_state *st = &m->states.items[m->last_state];
@@ -417,6 +429,7 @@ void sim_scenario_models_free(struct sim_scenario_models *m)
 	}
 	VEC_FREE(m->states);
 	free(m->last_fn);
+	json_decref(m->last_fn_ref);
 	free(m->last_resource);
 	sim_ddb_free(m->ddb);
 	free(m);

@@ -483,7 +483,9 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 		struct ev ev = {
 		    .type = exited_type[st->type], .prev = prev, .item = run->item, .extra = extra};
 		run->exit_made = false;
-		run->last = sim_emit_made(e, &ev, st, &run->recipe);
+		/* prev is the Succeeded event, whose recipe this is (other iterations' events
+		 * come between them): stored once. */
+		run->last = sim_emit_made_like(e, &ev, st, &run->recipe, prev);
 	} else {
 		run->last = sim_emit(e, exited_type[st->type], prev, st, run->item,
 				     json_incref(run->output), extra);

@@ -332,6 +332,56 @@ static void test_payload_new(void **state)
 	ev_log_free(whole);
 }
 
+/* A maker whose recipes hold a reference: counts the releases (one per stored recipe). */
+static int releases;
+static void counted_release(const void *recipe)
+{
+	(void)recipe;
+	releases++;
+}
+static const struct ev_maker counted_maker = {
+    .write = pair_write, .recipe_len = 2, .release = counted_release};
+
+/* ev_log_append_made_like: a recipe equal to the named record's is stored once (its reference
+ * let go of at once), with other records between them; a wrong or absent name stores it. */
+static void test_made_like(void **state)
+{
+	(void)state;
+	struct ev_log *log = ev_log_new();
+	static const unsigned char a[2] = {3, 1}, b[2] = {4, 0};
+	struct ev e = {.type = EV_TaskSucceeded, .item = -1};
+	releases = 0;
+	int64_t first = ev_log_append_made(log, &e, &counted_maker, a); /* 1 */
+	for (int i = 0; i < 40; i++) /* records between them: more than the short walk */
+		ev_log_append_made(log, &e, &counted_maker, i % 2 ? a : b);
+	assert_int_equal(releases, 0); /* a and b alternate: each stored */
+	e.type = EV_TaskStateExited;
+	int64_t same = ev_log_append_made_like(log, &e, &counted_maker, a, first);
+	assert_int_equal(releases, 1); /* equal to record 1's: stored once */
+	/* Not equal to the named record's (nor to the last one's): stored. */
+	int64_t other = ev_log_append_made_like(log, &e, &counted_maker, b, first);
+	int64_t none = ev_log_append_made_like(log, &e, &counted_maker, a, 0);
+	int64_t past = ev_log_append_made_like(log, &e, &counted_maker, b, 999);
+	assert_int_equal(releases, 1);
+	assert_int_equal(same, 42);
+	json_t *pa = ev_payload(log, ev_log_get(log, first)),
+	       *pb = ev_payload(log, ev_log_get(log, 2));
+	assert_false(json_equal(pa, pb));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, same)), pa));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, other)), pb));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, none)), pa));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, past)), pb));
+	/* A hint far ahead of the last one found, then one behind it: found by the search. */
+	int64_t ahead = ev_log_append_made_like(log, &e, &counted_maker, a, 41); /* 41 holds a */
+	int64_t behind = ev_log_append_made_like(log, &e, &counted_maker, b, 2);
+	assert_int_equal(releases, 3);
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, ahead)), pa));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, behind)), pb));
+	assert_int_equal(behind, 47);
+	ev_log_free(log);
+	assert_int_equal(releases, 3 + 44); /* 47 records, 3 of them shared */
+}
+
 /* Many recipes (past the first arrays' growth), read back out of order. */
 static void test_made_many(void **state)
 {
@@ -368,6 +418,7 @@ int main(void)
 	    cmocka_unit_test(test_accessor),	cmocka_unit_test(test_import),
 	    cmocka_unit_test(test_made),	cmocka_unit_test(test_made_export),
 	    cmocka_unit_test(test_payload_new), cmocka_unit_test(test_made_many),
+	    cmocka_unit_test(test_made_like),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
