@@ -249,7 +249,7 @@ struct ev_maker {
 	/* Optional (NULL: the recipe is plain bytes). A recipe may hold references (a jansson
 	 * value it re-expands from): the log takes them on append and drops them by calling
 	 * release once per appended recipe, when the log is freed or, for a recipe stored once
-	 * with the one before it or a named one (see ev_log_append_made and _made_like), at once. */
+	 * with the one before it or a named one (ev_log_append_made, _made_like), at once. */
 	void (*release)(const void *recipe);
 };
 #define EV_RECIPE_MAX 64
