@@ -64,6 +64,113 @@ static struct fexpr *parse_list(struct pp *p)
 	return e;
 }
 
+/*
+ * glibc's regcomp copies a repeated part once for every repetition it may need (x{1000} is a
+ * thousand copies, (x{100}){100} ten thousand) and repeats a repetition of a repetition again
+ * (fuzzing found `/.++++...+*\/`: 2 GB while compiling). So the compiled size is estimated
+ * first: one per atom, a repeated part counted as often as it may repeat (twice for * + ?),
+ * groups as their contents. A quantifier right after another is refused as Java's Pattern,
+ * which AWS's JSONPath filters use, refuses it, except a lazy `?` (`a*?`: for a whole-string
+ * match it matches what `a*` does); possessive forms (`a*+`) are not supported.
+ */
+#define REGEX_MAX_SIZE	 10000
+#define REGEX_MAX_GROUPS 64
+
+/* The repetition count of the interval at *c (just past `{`): its larger bound, the lower one
+ * plus one for `{m,}`; *c is left on the `}`. -1 when this `{` is no interval. */
+static long interval_times(const char **c)
+{
+	const char *q = *c;
+	long lo = 0, hi = -1;
+	if (!isdigit((unsigned char)*q))
+		return -1;
+	while (isdigit((unsigned char)*q) && lo <= REGEX_MAX_SIZE)
+		lo = lo * 10 + (*q++ - '0');
+	if (*q == ',') {
+		hi = 0;
+		if (!isdigit((unsigned char)*++q))
+			hi = lo + 1;
+		while (isdigit((unsigned char)*q) && hi <= REGEX_MAX_SIZE)
+			hi = hi * 10 + (*q++ - '0');
+	}
+	if (*q != '}')
+		return -1;
+	*c = q;
+	return hi > lo ? hi : lo;
+}
+
+/* The end of the bracket expression starting at c (on `[`), or NULL when it is not closed. */
+static const char *bracket_end(const char *c)
+{
+	c++;
+	if (*c == '^')
+		c++;
+	if (*c == ']')
+		c++;
+	for (; *c && *c != ']'; c++)
+		if (*c == '[' && (c[1] == ':' || c[1] == '=' || c[1] == '.')) {
+			char close = c[1];
+			for (c += 2; *c && !(*c == close && c[1] == ']'); c++)
+				;
+			if (!*c)
+				return NULL;
+			c++;
+		}
+	return *c ? c : NULL;
+}
+
+/* False when re (a POSIX extended regex) would compile too big, or stacks quantifiers. */
+static bool regex_size_ok(const char *re)
+{
+	size_t outer[REGEX_MAX_GROUPS], depth = 0, cur = 0, last = 0;
+	bool after_quantifier = false;
+	for (const char *c = re; *c; c++) {
+		bool quantifier = *c == '*' || *c == '+' || *c == '?';
+		long times = quantifier ? 2 : -1;
+		if (*c == '{') {
+			const char *q = c + 1;
+			if ((times = interval_times(&q)) >= 0) {
+				quantifier = true;
+				c = q;
+			}
+		}
+		if (quantifier) {
+			if (after_quantifier && *c == '?' && c[-1] != '?')
+				continue; /* lazy: the same whole-string matches */
+			if (after_quantifier || times > REGEX_MAX_SIZE ||
+			    (times > 1 && last > REGEX_MAX_SIZE / (size_t)(times - 1)))
+				return false;
+			cur += last * (size_t)(times > 1 ? times - 1 : 0);
+			after_quantifier = true;
+		} else {
+			after_quantifier = false;
+			if (*c == '(') {
+				if (depth == REGEX_MAX_GROUPS)
+					return false;
+				outer[depth++] = cur;
+				cur = 0;
+				continue;
+			}
+			if (*c == ')' && depth) {
+				last = cur;
+				cur = outer[--depth] + last;
+			} else if (*c == '|') {
+				last = 0;
+			} else {
+				if (*c == '[' && !(c = bracket_end(c)))
+					return true; /* regcomp refuses it */
+				if (*c == '\\' && c[1])
+					c++;
+				last = 1;
+				cur++;
+			}
+		}
+		if (cur > REGEX_MAX_SIZE)
+			return false;
+	}
+	return true;
+}
+
 /* `=~ /regex/flags`: Java's Pattern.matches (the whole string), compiled as a POSIX extended
  * regex with \d and \D spelled out (glibc knows \w, \s and their negations). */
 static struct fexpr *parse_regex(struct pp *p, struct fexpr *a)
@@ -101,12 +208,16 @@ static struct fexpr *parse_regex(struct pp *p, struct fexpr *a)
 		if (p->s[p->pos++] == 'i')
 			flags |= REG_ICASE;
 	regex_t *rx = xmalloc(sizeof(*rx));
-	bool ok = closed && regcomp(rx, sb_str(&re), flags) == 0;
+	bool small = closed && regex_size_ok(sb_str(&re));
+	bool ok = small && regcomp(rx, sb_str(&re), flags) == 0;
 	sb_fini(&re);
 	if (!ok) {
 		pp_fail(p, start,
-			closed ? "unsupported regular expression"
-			       : "unterminated regular expression");
+			!closed ? "unterminated regular expression"
+			: small
+			    ? "unsupported regular expression"
+			    : "regular expression too complex (a quantifier on a quantifier, or "
+			      "more than 10000 parts once repetitions are counted)");
 		free(rx);
 		fexpr_free(a);
 		return NULL;
