@@ -66,37 +66,45 @@ static struct fexpr *parse_list(struct pp *p)
 
 /*
  * glibc's regcomp copies a repeated part once for every repetition it may need (x{1000} is a
- * thousand copies, (x{100}){100} ten thousand) and repeats a repetition of a repetition again
- * (fuzzing found `/.++++...+*\/`: 2 GB while compiling). So the compiled size is estimated
- * first: one per atom, a repeated part counted as often as it may repeat (twice for * + ?),
- * groups as their contents. A quantifier right after another is refused as Java's Pattern,
- * which AWS's JSONPath filters use, refuses it, except a lazy `?` (`a*?`: for a whole-string
- * match it matches what `a*` does); possessive forms (`a*+`) are not supported.
+ * thousand copies, (x{100}){100} ten thousand), repeats a repetition of a repetition again
+ * (fuzzing found `/.++++...+*\/`: 2 GB while compiling), and for every optional copy keeps the
+ * list of parts reachable by skipping the others (.{0,9000}: 1.2 GB; (a?){4999}: 16 s to
+ * match 1,000 characters). So a pattern is measured first: its parts, a repeated part counted
+ * as often as it may repeat, and its optional copies; both have a budget. A quantifier right
+ * after another is refused as Java's Pattern, which AWS's JSONPath filters use, refuses it;
+ * a lazy `?` after a quantifier is dropped (for a whole-string match `x+?` matches what `x+`
+ * does; glibc would read it as `(x+)?`); possessive forms (`x*+`) and backreferences (`\1`:
+ * the wrapping group would shift their numbers, and glibc matches them in exponential time)
+ * are not supported.
  */
-#define REGEX_MAX_SIZE	 10000
-#define REGEX_MAX_GROUPS 64
+#define REGEX_MAX_SIZE	   10000
+#define REGEX_MAX_OPTIONAL 1000
+#define REGEX_MAX_GROUPS   64
 
-/* The repetition count of the interval at *c (just past `{`): its larger bound, the lower one
- * plus one for `{m,}`; *c is left on the `}`. -1 when this `{` is no interval. */
-static long interval_times(const char **c)
+enum regex_verdict { REGEX_OK, REGEX_TOO_BIG, REGEX_UNSUPPORTED };
+
+/* The interval at *c (just past `{`): its bounds, max -1 for `{m,}`; *c is left on the `}`.
+ * False when this `{` is no interval (glibc then reads or refuses it as it will). */
+static bool interval(const char **c, long *min, long *max)
 {
 	const char *q = *c;
-	long lo = 0, hi = -1;
-	if (!isdigit((unsigned char)*q))
-		return -1;
+	long lo = 0, hi;
+	if (!isdigit((unsigned char)*q) && *q != ',')
+		return false;
 	while (isdigit((unsigned char)*q) && lo <= REGEX_MAX_SIZE)
 		lo = lo * 10 + (*q++ - '0');
+	hi = lo;
 	if (*q == ',') {
-		hi = 0;
-		if (!isdigit((unsigned char)*++q))
-			hi = lo + 1;
+		hi = isdigit((unsigned char)*++q) ? 0 : -1; /* `{,n}` is glibc's {0,n} */
 		while (isdigit((unsigned char)*q) && hi <= REGEX_MAX_SIZE)
 			hi = hi * 10 + (*q++ - '0');
 	}
 	if (*q != '}')
-		return -1;
+		return false;
 	*c = q;
-	return hi > lo ? hi : lo;
+	*min = lo;
+	*max = hi;
+	return true;
 }
 
 /* The end of the bracket expression starting at c (on `[`), or NULL when it is not closed. */
@@ -119,56 +127,89 @@ static const char *bracket_end(const char *c)
 	return *c ? c : NULL;
 }
 
-/* False when re (a POSIX extended regex) would compile too big, or stacks quantifiers. */
-static bool regex_size_ok(const char *re)
+/* A part's measure: its size and its optional copies. */
+struct regex_cost {
+	size_t size, optional;
+};
+
+/* Applies a quantifier of bounds [min, max] (max -1: unbounded) to `last` within `cur`. */
+static bool regex_repeat(struct regex_cost *cur, struct regex_cost last, long min, long max)
 {
-	size_t outer[REGEX_MAX_GROUPS], depth = 0, cur = 0, last = 0;
-	bool after_quantifier = false;
+	size_t times = (size_t)(max < 0 ? min + 1 : max > min ? max : min);
+	size_t extra = times > 1 ? times - 1 : 0;
+	size_t optional = max < 0 ? 1 : (size_t)(max - min);
+	if (times > REGEX_MAX_SIZE || (extra && last.size > REGEX_MAX_SIZE / extra) ||
+	    (extra && last.optional > REGEX_MAX_OPTIONAL / extra) ||
+	    (optional && last.size > REGEX_MAX_OPTIONAL / optional))
+		return false;
+	cur->size += last.size * extra;
+	cur->optional += last.optional * extra + last.size * optional;
+	return cur->size <= REGEX_MAX_SIZE && cur->optional <= REGEX_MAX_OPTIONAL;
+}
+
+/* Copies re (a POSIX extended regex) to out without its lazy `?`s, measuring it. */
+static enum regex_verdict regex_rewrite(const char *re, struct strbuf *out)
+{
+	struct regex_cost outer[REGEX_MAX_GROUPS], cur = {0, 0}, last = {0, 0};
+	size_t depth = 0;
+	bool after_quantifier = false, lazy_used = false;
 	for (const char *c = re; *c; c++) {
+		const char *from = c;
+		long min = 0, max = -1;
 		bool quantifier = *c == '*' || *c == '+' || *c == '?';
-		long times = quantifier ? 2 : -1;
-		if (*c == '{') {
+		if (*c == '+')
+			min = 1;
+		else if (*c == '?')
+			max = 1;
+		else if (*c == '{') {
 			const char *q = c + 1;
-			if ((times = interval_times(&q)) >= 0) {
-				quantifier = true;
+			if ((quantifier = interval(&q, &min, &max)))
 				c = q;
-			}
 		}
 		if (quantifier) {
-			if (after_quantifier && *c == '?' && c[-1] != '?')
-				continue; /* lazy: the same whole-string matches */
-			if (after_quantifier || times > REGEX_MAX_SIZE ||
-			    (times > 1 && last > REGEX_MAX_SIZE / (size_t)(times - 1)))
-				return false;
-			cur += last * (size_t)(times > 1 ? times - 1 : 0);
-			after_quantifier = true;
-		} else {
-			after_quantifier = false;
-			if (*c == '(') {
-				if (depth == REGEX_MAX_GROUPS)
-					return false;
-				outer[depth++] = cur;
-				cur = 0;
+			if (after_quantifier && *from == '?' && !lazy_used) {
+				lazy_used = true; /* dropped: the same whole-string matches */
 				continue;
 			}
-			if (*c == ')' && depth) {
-				last = cur;
-				cur = outer[--depth] + last;
-			} else if (*c == '|') {
-				last = 0;
-			} else {
-				if (*c == '[' && !(c = bracket_end(c)))
-					return true; /* regcomp refuses it */
-				if (*c == '\\' && c[1])
-					c++;
-				last = 1;
-				cur++;
-			}
+			if (after_quantifier)
+				return REGEX_TOO_BIG;
+			if (!regex_repeat(&cur, last, min, max))
+				return REGEX_TOO_BIG;
+			after_quantifier = true;
+			lazy_used = false;
+			sb_addn(out, from, (size_t)(c - from) + 1);
+			continue;
 		}
-		if (cur > REGEX_MAX_SIZE)
-			return false;
+		after_quantifier = lazy_used = false;
+		if (*c == '(') {
+			if (depth == REGEX_MAX_GROUPS)
+				return REGEX_TOO_BIG;
+			outer[depth++] = cur;
+			cur = (struct regex_cost){0, 0};
+			last = cur;
+		} else if (*c == ')' && depth) {
+			last = cur;
+			cur = outer[--depth];
+			cur.size += last.size;
+			cur.optional += last.optional;
+		} else if (*c == '|') {
+			last = (struct regex_cost){0, 0};
+		} else {
+			if (*c == '[' && !(c = bracket_end(c)))
+				return REGEX_UNSUPPORTED;
+			if (*c == '\\' && c[1]) {
+				if (c[1] >= '1' && c[1] <= '9')
+					return REGEX_UNSUPPORTED; /* a backreference */
+				c++;
+			}
+			last = (struct regex_cost){1, 0};
+			cur.size++;
+		}
+		sb_addn(out, from, (size_t)(c - from) + 1);
+		if (cur.size > REGEX_MAX_SIZE)
+			return REGEX_TOO_BIG;
 	}
-	return true;
+	return REGEX_OK;
 }
 
 /* `=~ /regex/flags`: Java's Pattern.matches (the whole string), compiled as a POSIX extended
@@ -208,16 +249,19 @@ static struct fexpr *parse_regex(struct pp *p, struct fexpr *a)
 		if (p->s[p->pos++] == 'i')
 			flags |= REG_ICASE;
 	regex_t *rx = xmalloc(sizeof(*rx));
-	bool small = closed && regex_size_ok(sb_str(&re));
-	bool ok = small && regcomp(rx, sb_str(&re), flags) == 0;
+	struct strbuf plain;
+	sb_init(&plain);
+	enum regex_verdict v = closed ? regex_rewrite(sb_str(&re), &plain) : REGEX_UNSUPPORTED;
+	bool ok = closed && v == REGEX_OK && regcomp(rx, sb_str(&plain), flags) == 0;
 	sb_fini(&re);
+	sb_fini(&plain);
 	if (!ok) {
 		pp_fail(p, start,
-			!closed ? "unterminated regular expression"
-			: small
-			    ? "unsupported regular expression"
-			    : "regular expression too complex (a quantifier on a quantifier, or "
-			      "more than 10000 parts once repetitions are counted)");
+			!closed		     ? "unterminated regular expression"
+			: v == REGEX_TOO_BIG ? "regular expression too complex (a quantifier on a "
+					       "quantifier, more than 10000 parts or 1000 optional "
+					       "parts once repetitions are counted)"
+					     : "unsupported regular expression");
 		free(rx);
 		fexpr_free(a);
 		return NULL;
