@@ -36,17 +36,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
@@ -84,7 +73,7 @@ bool mem_checked(void)
 	int c = atomic_load_explicit(&checked, memory_order_relaxed);
 	if (c < 0) {
 		const char *env = getenv("STEPSCOPE_POOL");
-		c = UNDER_ASAN || (RUNNING_ON_VALGRIND && !(env && strcmp(env, "1") == 0));
+		c = BASE_UNDER_ASAN || (RUNNING_ON_VALGRIND && !(env && strcmp(env, "1") == 0));
 		atomic_store_explicit(&checked, c, memory_order_relaxed);
 	}
 	return c;
@@ -92,7 +81,7 @@ bool mem_checked(void)
 
 bool mem_tool(void)
 {
-	return UNDER_ASAN || RUNNING_ON_VALGRIND;
+	return BASE_UNDER_ASAN || RUNNING_ON_VALGRIND;
 }
 
 /* True when the system hands 2 MiB free blocks back to its hypervisor (virtio free page

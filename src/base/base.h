@@ -28,6 +28,18 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* 1 when built with AddressSanitizer (gcc or clang), else 0. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BASE_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BASE_UNDER_ASAN 1
+#endif
+#endif
+#ifndef BASE_UNDER_ASAN
+#define BASE_UNDER_ASAN 0
+#endif
+
 /* ---- allocation: abort on exhaustion; results owned by the caller ---- */
 /* Prints the one out-of-memory line and aborts: what every allocator here does on failure. */
 _Noreturn void out_of_memory(size_t size);

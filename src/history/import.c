@@ -151,6 +151,17 @@ static bool shape_error(struct diags *diags, const char *file, const char *point
 	return false;
 }
 
+/* Pushes p with what its reader said of it (the ids as recorded, its time, a lazy payload). */
+static void push_read(struct hist_importer *imp, struct pending *p, const struct ev_json_info *info)
+{
+	p->id = info->id;
+	p->prev = info->prev;
+	p->has_time = info->has_time;
+	p->payload_text = info->payload_text;
+	p->epoch_ms = info->epoch_ms;
+	push(imp, p);
+}
+
 /* Reads the event at `index` of its events array (page -1: the document is one page). */
 static bool add_event(struct hist_importer *imp, const json_t *obj, int32_t page, size_t index,
 		      struct diags *diags)
@@ -168,12 +179,7 @@ static bool add_event(struct hist_importer *imp, const json_t *obj, int32_t page
 	struct ev_json_info info;
 	if (!ev_from_json_lazy(imp->log, obj, &p.e, &info, diags, file, ptr))
 		return false;
-	p.id = info.id;
-	p.prev = info.prev;
-	p.has_time = info.has_time;
-	p.payload_text = info.payload_text;
-	p.epoch_ms = info.epoch_ms;
-	push(imp, &p);
+	push_read(imp, &p, &info);
 	return true;
 }
 
@@ -251,12 +257,7 @@ static void add_raw(struct hist_importer *imp, struct ev_yraw *raw, size_t index
 			    .index = (uint32_t)index};
 	struct ev_json_info info;
 	ev_yraw_finish(imp->log, raw, &p.e, &info);
-	p.id = info.id;
-	p.prev = info.prev;
-	p.has_time = info.has_time;
-	p.payload_text = info.payload_text;
-	p.epoch_ms = info.epoch_ms;
-	push(imp, &p);
+	push_read(imp, &p, &info);
 }
 
 static bool stream_event(void *ctx, const json_t *event, struct ev_yraw *raw, size_t index)

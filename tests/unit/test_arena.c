@@ -22,22 +22,11 @@
 
 #include "base/base.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 /* Writable anonymous mappings can be refused, as strict overcommit near its limit does: this
  * mmap replaces libc's for the arena (malloc maps through libc's own, untouched). Not under
  * ASan, which intercepts mmap itself (and keeps arenas on malloc anyway). */
 static int refuse_maps, refused;
-#if !UNDER_ASAN
+#if !BASE_UNDER_ASAN
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	if (refuse_maps && (flags & MAP_ANONYMOUS) && (prot & PROT_WRITE)) {

@@ -26,17 +26,6 @@
 
 static bool pool_on;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-
 #define MIB ((size_t)1 << 20)
 
 /* The process's address space now, from /proc (0 where unreadable). */
@@ -87,7 +76,7 @@ static int rlimit_child(size_t limit)
 static void test_rlimit(void **state)
 {
 	(void)state;
-	if (UNDER_ASAN) {
+	if (BASE_UNDER_ASAN) {
 		/* ASan's shadow needs terabytes of address space: no limit here, the pool is off.
 		 */
 		assert_false(pool_init());
