@@ -107,18 +107,25 @@ const char *ev_details_key(enum ev_type type);
 typedef uint32_t ev_str_t;
 
 /*
- * The rare typed strings of an event, kept once per log (see ev_log_detail): only failure
- * events, Task/Lambda events and EV_UNKNOWN ones have any, and a simulation's are mostly
- * alike (every Task event of a state has the same resource), so a record names its set by a
- * small id instead of carrying five strings. Plain data; all 0 when absent.
+ * The rare details of an event, kept once per log (see ev_log_detail): only failure events,
+ * Task/Lambda events, EV_UNKNOWN ones and those with other AWS details have any, and a
+ * simulation's are mostly alike (every Task event of a state has the same resource and the
+ * same shared timeouts object), so a record names its set by a small id instead of carrying
+ * five strings and a pointer. Plain data; all 0 (NULL) when absent.
  *  - error/cause: failure events;
  *  - resource_type/resource: Task* events (lambda / invoke), LambdaFunctionScheduled resource;
- *  - raw_type: EV_UNKNOWN: the type name as recorded.
+ *  - raw_type: EV_UNKNOWN: the type name as recorded;
+ *  - extra: every other detail field, AWS names (region, timeoutInSeconds, length, roleArn,
+ *    mapRunArn, assignedVariables, truncated flags...), NULL when none. Sets are told apart
+ *    by this pointer, not by its contents: a producer that shares one value among its events
+ *    (the simulator's per-state details) shares one set, one made per event (an import) gets
+ *    a set of its own. Do not modify a value once it is in a set.
  */
 struct ev_detail {
 	ev_str_t error, cause;
 	ev_str_t resource_type, resource;
 	ev_str_t raw_type;
+	json_t *extra; /* borrowed: the log holds one reference per set (ev_log_detail) */
 };
 
 /*
@@ -127,16 +134,15 @@ struct ev_detail {
  *    the Map's name; Task/Lambda events: the Task state's name, known to the producer);
  *  - item: the Map iteration index the event happened in (innermost), -1 outside any Map;
  *    for MapIteration* events, details.index;
- *  - detail: the event's struct ev_detail, interned in its log (ev_log_detail; read it with
- *    ev_detail), 0 when all its fields are absent. Like a string id it means something in
- *    the log it was interned in only: a producer that copies a record to another log
- *    interns the detail there again;
+ *  - detail: the event's struct ev_detail (error, cause, resource, the other AWS details in
+ *    `extra`...), interned in its log (ev_log_detail; read it with ev_detail, ev_extra...), 0
+ *    when all its fields are absent. Like a string id it means something in the log it was
+ *    interned in only: a producer that copies a record to another log interns the detail
+ *    there again (the log then takes its own reference to the extra);
  *  - payload: input (Entered, ExecutionStarted, LambdaFunctionScheduled), output (Exited,
  *    Succeeded), parameters (TaskScheduled); NULL when absent (e.g. history without data).
  *    Read it with ev_payload, never directly: an imported record may hold its text, a
- *    simulated one a recipe (ev_log_append_made);
- *  - extra: every other detail field, AWS names (region, timeoutInSeconds, length, roleArn,
- *    mapRunArn, assignedVariables, truncated flags...), NULL when none.
+ *    simulated one a recipe (ev_log_append_made).
  */
 struct ev {
 	int64_t t_ms; /* since execution start (virtual time may span years) */
@@ -147,19 +153,19 @@ struct ev {
 	ev_str_t state;
 	uint32_t detail; /* interned struct ev_detail; 0 = none */
 	json_t *payload; /* one reference owned by the log */
-	json_t *extra;	 /* one reference owned by the log */
 };
-/* 48 bytes: a 100,000-item simulation keeps 1.1M records, so every byte here is 1 MB of
+/* 40 bytes: a 100,000-item simulation keeps 1.1M records, so every byte here is 1 MB of
  * memory to fault in, zero and unmap (about 0.4 ms per MB on a VM); the five rare strings
- * (20 bytes a record) went to the log's detail table for it. Records are no longer one per
- * cache line: a record read may touch two lines, a cost readers (timeline, export) do not
- * notice beside the memory saved. ids are int32_t for it too: see EV_ID_MAX. 32-bit systems
- * have smaller pointers, hence the second case. */
-_Static_assert(sizeof(struct ev) == 48 || sizeof(void *) < 8, "struct ev must stay 48 bytes");
+ * (20 bytes a record) and the pointer to the other details (8 bytes, NULL in most records)
+ * went to the log's detail table for it. Records are no longer one per cache line: a record
+ * read may touch two lines, a cost readers (timeline, export) do not notice beside the memory
+ * saved. ids are int32_t for it too: see EV_ID_MAX. 32-bit systems have smaller pointers,
+ * hence the second case. */
+_Static_assert(sizeof(struct ev) == 40 || sizeof(void *) < 8, "struct ev must stay 40 bytes");
 
 /*
- * `extra` keys that start with this prefix are stepscope's own annotations (e.g. a simulated
- * Lambda cold start); exports never write them, since AWS histories do not have them.
+ * Extra keys (ev_extra) that start with this prefix are stepscope's own annotations (e.g. a
+ * simulated Lambda cold start); exports never write them, since AWS histories do not have them.
  */
 #define EV_PRIVATE_PREFIX "x-stepscope-"
 /* The init duration (ms, a number) of a simulated cold start, on TaskStarted or
@@ -179,8 +185,11 @@ ev_str_t ev_log_intern_n(struct ev_log *log, const char *s, size_t len);
 /* The interned string, or NULL for 0. Borrowed, lives as long as the log. */
 const char *ev_log_str(const struct ev_log *log, ev_str_t s);
 
-/* Interns a detail set (borrowed; its strings interned in this log): equal sets get one id;
- * all fields 0 gives 0. Ids are dense from 1 and never change. */
+/* Interns a detail set (borrowed; its strings interned in this log): equal sets (the same
+ * strings and the same extra pointer) get one id; all fields 0 gives 0. Ids are dense from 1
+ * and never change. A new set's extra gets one reference owned by the log (the caller keeps
+ * its own): so a shared extra costs nothing per event, and its pointer is never reused for
+ * another value while the log lives. */
 uint32_t ev_log_detail(struct ev_log *log, const struct ev_detail *d);
 /* The detail set of e (a record of log, a copy of one, or one made by the caller with an id
  * from ev_log_detail on this log), by value: all 0 when e->detail is 0 or at or past the
@@ -208,6 +217,12 @@ static inline ev_str_t ev_raw_type(const struct ev_log *log, const struct ev *e)
 {
 	return e->detail ? ev_detail(log, e).raw_type : 0;
 }
+/* e's other AWS details (see struct ev_detail), NULL when none. Borrowed: lives as long as the
+ * log; do not modify it. */
+static inline json_t *ev_extra(const struct ev_log *log, const struct ev *e)
+{
+	return e->detail ? ev_detail(log, e).extra : NULL;
+}
 /* The number of detail sets interned, plus one (id 0): for tests and measurements. */
 size_t ev_log_detail_count(const struct ev_log *log);
 
@@ -220,8 +235,8 @@ size_t ev_log_detail_count(const struct ev_log *log);
 #define EV_ID_MAX INT32_MAX
 
 /*
- * Appends an event: `e->id` is assigned (count + 1) and returned. The log takes the references
- * held in e->payload and e->extra (the caller must not decref them). Fatal past EV_ID_MAX.
+ * Appends an event: `e->id` is assigned (count + 1) and returned. The log takes the reference
+ * held in e->payload (the caller must not decref it). Fatal past EV_ID_MAX.
  */
 int64_t ev_log_append(struct ev_log *log, const struct ev *e);
 /*
@@ -337,7 +352,8 @@ struct ev_producer {
  * One `struct ev` <-> one AWS HistoryEvent object as `aws stepfunctions
  * get-execution-history --output json` prints it (aws-facts a.2-a.4). Typed fields map to the
  * details members (name/state -> state, index -> item, error, cause, resourceType, resource,
- * input|output|parameters -> payload); every other details member is kept in `extra` and
+ * input|output|parameters -> payload); every other details member is kept in the detail set's
+ * `extra` (one new object per event that has any) and
  * merged back in botocore member order on output. `inputDetails`/`outputDetails` equal to
  * {"truncated": false} are not stored (they are regenerated beside a payload); any other value
  * is kept in extra. A payload string that is not valid JSON is kept as a JSON string with
@@ -394,10 +410,11 @@ bool ev_from_json_lazy(struct ev_log *log, const json_t *obj, struct ev *out,
  */
 #define EV_YRAW_STRS 6
 
-/* One event read by ev_yread, before its strings are interned. Plain data. */
+/* One event read by ev_yread, before its strings and details are interned. Plain data. */
 struct ev_yraw {
-	struct ev e; /* typed strings and ids still 0 (ids: info); holds references to payload
-		      * and extra */
+	struct ev e;   /* typed strings, detail and ids still 0 (ids: info); holds a reference to
+			* the payload */
+	json_t *extra; /* the detail's extra to be, NULL when none; a reference held */
 	struct ev_json_info info;
 	int nstr;
 	struct {

@@ -261,7 +261,7 @@ static void read_details(struct ev_log *log, const char *key, const json_t *deta
 		if (read_typed(log, key, k, v, out, d))
 			continue;
 		if (pk && strcmp(k, pk) == 0 && json_is_string(v)) {
-			out->payload = read_payload(v, &out->extra, diags, file, dptr, k, text);
+			out->payload = read_payload(v, &d->extra, diags, file, dptr, k, text);
 			continue;
 		}
 		/* {"truncated": false} beside a payload is regenerated on output. */
@@ -272,9 +272,9 @@ static void read_details(struct ev_log *log, const char *key, const json_t *deta
 		if (str_ends_with(k, "Details") && json_is_true(json_object_get(v, "truncated")))
 			warn(diags, file, dptr, k, "payload truncated by AWS (kept as recorded)",
 			     NULL);
-		if (!out->extra)
-			out->extra = json_object();
-		json_object_set(out->extra, k, v);
+		if (!d->extra)
+			d->extra = json_object();
+		json_object_set(d->extra, k, v);
 	}
 	if (dptr != buf)
 		free(dptr);
@@ -330,9 +330,9 @@ static bool from_json(struct ev_log *log, const json_t *obj, struct ev *out,
 			if (!strcmp(k, "timestamp") || !strcmp(k, "type") || !strcmp(k, "id") ||
 			    !strcmp(k, "previousEventId"))
 				continue;
-			if (!e.extra)
-				e.extra = json_object();
-			json_object_set(e.extra, k, v);
+			if (!d.extra)
+				d.extra = json_object();
+			json_object_set(d.extra, k, v);
 		}
 	} else {
 		const char *key = ev_details_key(e.type);
@@ -341,6 +341,7 @@ static bool from_json(struct ev_log *log, const json_t *obj, struct ev *out,
 			read_details(log, key, details, &e, &d, diags, file, pointer, text);
 	}
 	e.detail = ev_log_detail(log, &d);
+	json_decref(d.extra); /* the log holds its own */
 	*out = e;
 	return true;
 }
@@ -395,7 +396,7 @@ static char *dump_compact(const json_t *v)
  * was read as when it is not JSON (kept raw). */
 static json_t *payload_string(const struct ev_log *log, const struct ev *e)
 {
-	if (json_is_true(json_object_get(e->extra, RAW_MARK)) && json_is_string(e->payload))
+	if (json_is_true(json_object_get(ev_extra(log, e), RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
 	json_t *v = ev_payload_new(log, e);
 	char *text = dump_compact(v);
@@ -426,7 +427,7 @@ static void write_member(const struct ev_log *log, const struct ev *e, const str
 {
 	const char *pk = payload_key(key);
 	const ev_str_t *typed = typed_field(e, ed, m);
-	json_t *x = json_object_get(e->extra, m);
+	json_t *x = json_object_get(ed->extra, m);
 	/* A typed field wins; extra holds what did not fit it (e.g. "" or a non-string). */
 	if (typed && *typed)
 		set_str(d, m, log, *typed);
@@ -454,8 +455,8 @@ json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_e
 	json_object_set_new(obj, "previousEventId", json_integer(e->prev));
 	const char *key = ev_details_key(e->type);
 	if (e->type == EV_UNKNOWN || !key) {
-		if (e->type == EV_UNKNOWN && e->extra)
-			json_object_update(obj, e->extra);
+		if (e->type == EV_UNKNOWN && ed.extra)
+			json_object_update(obj, ed.extra);
 		return obj;
 	}
 	json_t *d = json_object();
@@ -464,7 +465,7 @@ json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_e
 		write_member(log, e, &ed, key, members[i], d);
 	const char *k;
 	json_t *v;
-	json_object_foreach(e->extra, k, v)
+	json_object_foreach(ed.extra, k, v)
 	{
 		if (!has_member(key, k) && !is_private(k))
 			json_object_set(d, k, v);

@@ -4,7 +4,8 @@
  * then stay at 4,096: a log of a few events (a Distributed Map child execution) costs a few
  * KiB, not a 4,096-record chunk, and the chunk of an id is still found with O(1) arithmetic.
  * Strings are interned in an open-addressing hash table that also starts small; so are
- * detail sets (struct ev_detail), which a record names by id.
+ * detail sets (struct ev_detail), which a record names by id; the log holds one reference to
+ * each set's extra, dropped when it is freed.
  *
  * Lazy payloads, kept as text (an import) or as a recipe (ev_log_append_made), are marked in a
  * bitset by record and parsed into a side array on first read, all in one side structure made
@@ -127,10 +128,8 @@ void ev_log_free(struct ev_log *log)
 	size_t left = log->count;
 	for (size_t c = 0; c < log->chunk_count && left; c++) {
 		size_t n = chunk_len(c) < left ? chunk_len(c) : left;
-		for (struct ev *e = log->chunks[c]; e < log->chunks[c] + n; e++) {
+		for (struct ev *e = log->chunks[c]; e < log->chunks[c] + n; e++)
 			json_decref(e->payload);
-			json_decref(e->extra);
-		}
 		left -= n;
 	}
 	struct lazy *z = log->lazy;
@@ -152,6 +151,8 @@ void ev_log_free(struct ev_log *log)
 		free(log->strings[s]);
 	free(log->strings);
 	free(log->table);
+	for (size_t d = 1; d < log->detail_count; d++)
+		json_decref(log->details[d].extra);
 	free(log->details);
 	free(log->dtable);
 	free(log);
@@ -221,9 +222,14 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 	return s && s < log->string_count ? log->strings[s] : NULL;
 }
 
+/* By the extra's pointer, not its contents (event.h). Pointers of values made one after
+ * another differ in their middle bits and never in the lowest four, and the loop's multiply
+ * only carries bits upwards: a Fibonacci multiply brings them to the top half first. */
 static uint32_t hash_detail(const struct ev_detail *d)
 {
-	const ev_str_t f[] = {d->error, d->cause, d->resource_type, d->resource, d->raw_type};
+	uint64_t x = (uint64_t)(uintptr_t)d->extra * 0x9e3779b97f4a7c15u;
+	const uint32_t f[] = {d->error,	   d->cause,	d->resource_type,
+			      d->resource, d->raw_type, (uint32_t)(x >> 32)};
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		h = (h ^ f[i]) * 16777619u;
@@ -234,7 +240,7 @@ static bool detail_equal(const struct ev_detail *a, const struct ev_detail *b)
 {
 	return a->error == b->error && a->cause == b->cause &&
 	       a->resource_type == b->resource_type && a->resource == b->resource &&
-	       a->raw_type == b->raw_type;
+	       a->raw_type == b->raw_type && a->extra == b->extra;
 }
 
 static void dtable_insert(struct ev_log *log, uint32_t id)
@@ -278,6 +284,7 @@ uint32_t ev_log_detail(struct ev_log *log, const struct ev_detail *d)
 	}
 	uint32_t id = (uint32_t)log->detail_count++;
 	log->details[id] = *d;
+	json_incref(d->extra); /* the log's own reference (event.h) */
 	if (log->detail_count * 2 > log->dtable_size)
 		dtable_grow(log);
 	else
@@ -297,13 +304,13 @@ size_t ev_log_detail_count(const struct ev_log *log)
 	return log->detail_count;
 }
 
-/* Chunks start on a cache line (malloc gives 16-byte alignment only), so every fourth record
- * (48 bytes each) starts one and a record touches at most two lines. (The big chunks come from
+/* Chunks start on a cache line (malloc gives 16-byte alignment only), so every eighth record
+ * (40 bytes each) starts one and a record touches at most two lines. (The big chunks come from
  * the arena, whose blocks are 64-byte aligned too.) */
 static struct ev *chunk_alloc(size_t n)
 {
 	size_t size = n * sizeof(struct ev); /* n is a multiple of 16: a multiple of 64 bytes, as
-					      * aligned_alloc needs */
+					      * aligned_alloc needs (16 * 40 = 640) */
 	struct ev *p = aligned_alloc(64, size);
 	if (!p)
 		out_of_memory(size);

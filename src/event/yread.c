@@ -177,10 +177,10 @@ static bool deliver(struct ev_yreader *r, json_t *v)
 		return add_member(r, v);
 	/* An unknown type's member: extra keeps it under its key (jansson keeps the last of
 	 * duplicate keys; the duplicate check made sure there is none). */
-	struct ev *e = &r->out->e;
-	if (!e->extra)
-		e->extra = json_object();
-	json_object_set_new_nocheck(e->extra, r->keys + r->dkey, v);
+	struct ev_yraw *o = r->out;
+	if (!o->extra)
+		o->extra = json_object();
+	json_object_set_new_nocheck(o->extra, r->keys + r->dkey, v);
 	return true;
 }
 
@@ -387,7 +387,7 @@ static int open_container(struct ev_yreader *r, bool map)
 /* The details' members into extra, in order (none of them is warned about). */
 static void finish_members(struct ev_yreader *r)
 {
-	struct ev *e = &r->out->e;
+	struct ev_yraw *o = r->out;
 	const char *pk = r->ti->pk;
 	size_t pkn = r->ti->pk_len;
 	for (int i = 0; i < r->nmembers; i++) {
@@ -402,9 +402,9 @@ static void finish_members(struct ev_yreader *r)
 			v = json_object();
 			json_object_set_new_nocheck(v, "truncated", json_false());
 		}
-		if (!e->extra)
-			e->extra = json_object();
-		json_object_set_new_nocheck(e->extra, k, v);
+		if (!o->extra)
+			o->extra = json_object();
+		json_object_set_new_nocheck(o->extra, k, v);
 	}
 	r->nmembers = 0;
 }
@@ -477,8 +477,7 @@ static bool top_key(struct ev_yreader *r, const unsigned char *k, size_t n)
 			t = T_EXTRA;
 			r->dkey = keys_add(r, (const char *)k, n);
 			r->dlen = n;
-			if (r->out->e.extra &&
-			    json_object_getn(r->out->e.extra, (const char *)k, n))
+			if (r->out->extra && json_object_getn(r->out->extra, (const char *)k, n))
 				return false;
 		} else {
 			const struct ev_ytype *ti = r->ti;

@@ -205,11 +205,11 @@ void ev_ytables_init(struct ev_ytables *r)
 void ev_yraw_fini(struct ev_yraw *raw)
 {
 	json_decref(raw->e.payload);
-	json_decref(raw->e.extra);
+	json_decref(raw->extra);
 	for (int i = 0; i < raw->nstr; i++)
 		if (raw->str[i].owned)
 			free((char *)raw->str[i].s);
-	raw->e.payload = raw->e.extra = NULL;
+	raw->e.payload = raw->extra = NULL;
 	raw->nstr = 0;
 }
 
@@ -217,7 +217,7 @@ void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
 		    struct ev_json_info *info)
 {
 	struct ev e = raw->e;
-	struct ev_detail d = {0};
+	struct ev_detail d = {.extra = raw->extra};
 	ev_json_set_ids(&e, &raw->info);
 	for (int i = 0; i < raw->nstr; i++) {
 		ev_str_t id = ev_log_intern_n(log, raw->str[i].s, raw->str[i].len);
@@ -245,9 +245,10 @@ void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
 			free((char *)raw->str[i].s);
 	}
 	e.detail = ev_log_detail(log, &d);
+	json_decref(raw->extra); /* the log holds its own */
 	*out = e;
 	*info = raw->info;
 	info->payload_text = json_is_string(e.payload);
-	raw->e.payload = raw->e.extra = NULL;
+	raw->e.payload = raw->extra = NULL;
 	raw->nstr = 0;
 }

@@ -147,7 +147,8 @@ struct hist_map_runs *hist_map_runs_new_from(const struct ev_log *parent, int64_
 	for (int64_t id = first_id > 1 ? first_id : 1; id <= (int64_t)n; id++) {
 		const struct ev *e = ev_log_get(parent, id);
 		if (e->type == EV_MapRunStarted) {
-			const char *arn = json_string_value(json_object_get(e->extra, "mapRunArn"));
+			const char *arn =
+			    json_string_value(json_object_get(ev_extra(parent, e), "mapRunArn"));
 			struct hist_map_run r = {.arn = arn ? arn : "",
 						 .state = ev_log_str(parent, e->state),
 						 .started_id = id,

@@ -126,10 +126,8 @@ void hist_importer_free(struct hist_importer *imp)
 {
 	if (!imp)
 		return;
-	for (size_t i = 0; i < imp->evs.len; i++) {
+	for (size_t i = 0; i < imp->evs.len; i++)
 		json_decref(imp->evs.items[i].e.payload);
-		json_decref(imp->evs.items[i].e.extra);
-	}
 	VEC_FREE(imp->evs);
 	for (size_t i = 0; i < imp->names.len; i++)
 		free(imp->names.items[i]);
@@ -273,10 +271,9 @@ static bool stream_event(void *ctx, const json_t *event, struct ev_yraw *raw, si
 /* Drops the events added since `mark` (a streamed page the whole-document path redoes). */
 static void roll_back(struct hist_importer *imp, size_t mark)
 {
-	for (size_t i = mark; i < imp->evs.len; i++) {
+	/* Their detail sets stay in the log (unused; freed with it). */
+	for (size_t i = mark; i < imp->evs.len; i++)
 		json_decref(imp->evs.items[i].e.payload);
-		json_decref(imp->evs.items[i].e.extra);
-	}
 	imp->evs.len = mark;
 	recount(imp);
 }
@@ -409,7 +406,6 @@ static void drop_duplicates(struct hist_importer *imp, struct diags *diags)
 			warn_at(imp, W_DUPLICATE, &v[i], diags,
 				"duplicate event id %" PRId64 " (kept the first one)", v[i].id);
 			json_decref(v[i].e.payload);
-			json_decref(v[i].e.extra);
 			continue;
 		}
 		if (out != i)

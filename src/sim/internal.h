@@ -116,6 +116,12 @@ struct sim_state_info {
 	bool uses_context;   /* the state's JSON mentions `$$` */
 	int64_t invocations; /* task invocations so far (mock numbering) */
 	json_t *sched_extra; /* shared *Scheduled details (region, timeouts); owned */
+	/* The detail sets of its Task events with those details, interned in the main log (0:
+	 * not yet): *Scheduled with sched_extra; *Started with the engine's cold_extra when
+	 * that is cold_for (borrowed: the main log holds a reference to every value it interned,
+	 * so the pointer cannot name another value). Cached so the usual event does not hash. */
+	uint32_t sched_detail, cold_detail;
+	const json_t *cold_for;
 	/* Read once from the definition (context.c) rather than on every visit. identity_pass:
 	 * a Pass without InputPath, Parameters, Result, ResultPath or OutputPath; plain_output:
 	 * no ResultSelector, ResultPath, OutputPath or Assign; fixed_timeouts: no
@@ -362,10 +368,11 @@ static inline struct sim_state_info *sim_info(struct sim_engine *e, const struct
 }
 
 /* engine.c */
-/* Appends an event; takes payload/extra. Returns its id (0 when dropped at the limit). */
+/* Appends an event; takes payload and extra (NULL: none; see sim_ev_set_extra). Returns its id
+ * (0 when dropped at the limit). */
 int64_t sim_emit(struct sim_engine *e, enum ev_type type, int64_t prev, const struct asl_state *st,
 		 int32_t item, json_t *payload, json_t *extra);
-/* A prepared record (state name and time are filled in); takes payload/extra. */
+/* A prepared record (state name and time are filled in); takes its payload. */
 int64_t sim_emit_ev(struct sim_engine *e, struct ev *ev, const struct asl_state *st);
 /* As sim_emit_ev, with the payload the invoke envelope made from r (borrowed: the log copies
  * its bytes; ev_log_append_made). */
@@ -390,6 +397,10 @@ int64_t sim_emit_error(struct sim_engine *e, enum ev_type type, int64_t prev,
 /* Sets ev's error and cause (borrowed, copied into e's current log; NULL for none), keeping
  * its other detail fields. */
 void sim_ev_set_error(struct sim_engine *e, struct ev *ev, const char *error, const char *cause);
+/* Sets ev's extra details (taken: the log keeps its own reference; NULL for none), keeping its
+ * other detail fields. The detail set is told apart by the pointer (event.h): a value shared
+ * by many events interns to one set, but a hot path caches the id instead of asking. */
+void sim_ev_set_extra(struct sim_engine *e, struct ev *ev, json_t *extra);
 /* Queues act for run, delay ms from now (inline: about ten per Map iteration). */
 static inline void sim_schedule(struct sim_engine *e, struct sim_run *run, int64_t delay,
 				enum sim_act act)

@@ -152,7 +152,7 @@ static void encode(const struct ev_log *log, struct strbuf *sb, struct sim_spill
 		for (size_t k = 0; k < ARRAY_LEN(strs); k++)
 			put_str(sb, ev_log_str(log, strs[k]));
 		put_value(&x, ev_payload(log, e), false); /* a lazy one as its value */
-		put_value(&x, e->extra, true);
+		put_value(&x, dt.extra, true);
 	}
 }
 
@@ -262,9 +262,10 @@ static struct ev_log *decode(const unsigned char *p, size_t len)
 		dt.resource_type = get_str(&d);
 		dt.resource = get_str(&d);
 		dt.raw_type = get_str(&d);
-		e.detail = ev_log_detail(d.log, &dt);
 		e.payload = get_value(&d);
-		e.extra = get_value(&d);
+		dt.extra = get_value(&d); /* a repeated one is the same value: one detail set */
+		e.detail = ev_log_detail(d.log, &dt);
+		json_decref(dt.extra); /* the log holds its own */
 		ev_log_append(d.log, &e);
 	}
 	if (d.p != d.end)

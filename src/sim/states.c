@@ -480,8 +480,9 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	json_decref(run->assigned);
 	run->assigned = NULL;
 	if (run->exit_made) { /* a dead result: its envelope, as the Succeeded event's */
-		struct ev ev = {
-		    .type = exited_type[st->type], .prev = prev, .item = run->item, .extra = extra};
+		struct ev ev = {.type = exited_type[st->type], .prev = prev, .item = run->item};
+		if (extra)
+			sim_ev_set_extra(e, &ev, extra);
 		run->exit_made = false;
 		/* prev is the Succeeded event, whose recipe this is (other iterations' events
 		 * come between them): stored once. */

@@ -309,31 +309,49 @@ static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run,
 	return sim_emit_recipe(e, ev, run->state, &params_maker, &r);
 }
 
-void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
+/* The *Scheduled details of run's visit (a new reference; possibly empty). */
+static json_t *sched_extra(struct sim_engine *e, const struct sim_run *run,
+			   const struct sim_state_info *info)
+{
+	if (info->kind == TASK_SERVICE)
+		return timeouts_extra(run, info->kind, json_pack("{s:s}", "region", e->region));
+	return timeouts_extra(run, info->kind, json_object());
+}
+
+/* The detail set of run's *Scheduled event; ev: as task_ev made it. */
+static uint32_t sched_detail(struct sim_engine *e, struct sim_run *run, struct sim_state_info *info,
+			     struct ev *ev)
 {
 	/* The details are the same on every visit unless a *Path sets the timeouts: one
-	 * shared value per state (no allocation per event). */
-	struct sim_state_info *info = sim_info(e, run->state);
-	struct ev ev = task_ev(e, run, info, family[info->kind][0]);
+	 * shared value per state (no allocation per event), and in the main log one detail set
+	 * (no hashing either). */
 	bool fixed = info->fixed_timeouts;
+	if (fixed && !e->cur && info->sched_detail)
+		return info->sched_detail;
+	if (info->kind != TASK_SERVICE)
+		ev->detail =
+		    e->cur ? task_detail(e->log, info, run->state->resource) : info->res_detail;
 	json_t *extra = fixed && info->sched_extra ? json_incref(info->sched_extra) : NULL;
 	if (!extra) {
-		if (info->kind == TASK_SERVICE)
-			extra = timeouts_extra(run, info->kind,
-					       json_pack("{s:s}", "region", e->region));
-		else
-			extra = timeouts_extra(run, info->kind, json_object());
+		extra = sched_extra(e, run, info);
 		if (fixed && !info->sched_extra)
 			info->sched_extra = json_incref(extra);
 	}
-	if (info->kind != TASK_SERVICE)
-		ev.detail =
-		    e->cur ? task_detail(e->log, info, run->state->resource) : info->res_detail;
 	if (!json_object_size(extra)) {
 		json_decref(extra);
 		extra = NULL;
 	}
-	ev.extra = extra;
+	sim_ev_set_extra(e, ev, extra);
+	if (fixed && !e->cur)
+		info->sched_detail = ev->detail;
+	return ev->detail;
+}
+
+void sim_task_schedule(struct sim_engine *e, struct sim_run *run)
+{
+	struct sim_state_info *info = sim_info(e, run->state);
+	struct ev ev = task_ev(e, run, info, family[info->kind][0]);
+	ev.detail = sched_detail(e, run, info, &ev);
 	run->last = emit_scheduled(e, run, info, &ev);
 	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_START);
 }
@@ -445,6 +463,23 @@ static json_t *cold_extra(struct sim_engine *e, double init_ms)
 	return e->cold_extra;
 }
 
+/* The detail set of a *Started event (ev, as task_ev made it) that started cold. */
+static uint32_t cold_detail(struct sim_engine *e, struct sim_state_info *info, const struct ev *ev,
+			    double init_ms)
+{
+	json_t *x = cold_extra(e, init_ms);
+	if (!e->cur && info->cold_for == x) /* see sim_state_info.cold_for */
+		return info->cold_detail;
+	struct ev_detail d = ev_detail(e->log, ev);
+	d.extra = x;
+	uint32_t id = ev_log_detail(e->log, &d);
+	if (!e->cur) {
+		info->cold_for = x;
+		info->cold_detail = id;
+	}
+	return id;
+}
+
 void sim_task_start(struct sim_engine *e, struct sim_run *run)
 {
 	struct sim_state_info *info = sim_info(e, run->state);
@@ -466,9 +501,9 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	}
 	struct ev ev = task_ev(e, run, info, family[info->kind][1]);
 	if (info->kind == TASK_ACTIVITY)
-		ev.extra = json_pack("{s:s}", "workerName", "stepscope");
+		sim_ev_set_extra(e, &ev, json_pack("{s:s}", "workerName", "stepscope"));
 	else if (out.init_ms > 0)
-		ev.extra = json_incref(cold_extra(e, out.init_ms));
+		ev.detail = cold_detail(e, info, &ev, out.init_ms);
 	run->last = sim_emit_ev(e, &ev, run->state);
 	if (info->callback && info->kind == TASK_SERVICE) {
 		struct ev sub = task_ev(e, run, info, EV_TaskSubmitted);

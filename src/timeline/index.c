@@ -199,7 +199,7 @@ static void on_attempt(struct step *s, enum tl_role role)
 	if (role == R_ATT_RUN && sp->run_ms < 0) {
 		sp->run_ms = s->t;
 		/* Simulations mark cold starts (AWS histories do not record them). */
-		json_t *cold = json_object_get(s->e->extra, EV_KEY_COLD_START);
+		json_t *cold = json_object_get(ev_extra(s->idx->log, s->e), EV_KEY_COLD_START);
 		if (json_is_number(cold))
 			sp->cold_ms = (int64_t)json_number_value(cold);
 		tl_series_add(&s->idx->series[TL_SERIES_TASKS], s->t, 1);
@@ -238,7 +238,7 @@ static void on_run_start(struct step *s, enum tl_state_type fam)
 	}
 	int32_t a = open_attempt(s, row, fam);
 	size_t reserve = 0;
-	json_t *len = s->e->extra ? json_object_get(s->e->extra, "length") : NULL;
+	json_t *len = json_object_get(ev_extra(idx->log, s->e), "length");
 	if (fam == TL_STATE_MAP && json_is_integer(len) && json_integer_value(len) > 0)
 		reserve = (size_t)json_integer_value(len);
 	if (reserve > (1u << 22)) /* a corrupt length must not exhaust memory */

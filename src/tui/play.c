@@ -151,7 +151,7 @@ static void apply_map(struct tui_app *app, struct tui_state_stat *s, const struc
 {
 	switch (e->type) {
 	case EV_MapStateStarted: {
-		json_t *len = e->extra ? json_object_get(e->extra, "length") : NULL;
+		json_t *len = json_object_get(ev_extra(app->log, e), "length");
 		s->length = json_is_integer(len) ? (int32_t)json_integer_value(len) : 0;
 		s->it_run = s->it_ok = s->it_fail = s->it_abort = 0;
 		break;

@@ -205,7 +205,7 @@ static void event_lines(struct tui_app *app, struct tui_lines *l)
 	if (d.resource)
 		lines_add(l, CANVAS_DEFAULT, "resource: %s", ev_log_str(app->log, d.resource));
 	lines_json(l, "payload:", ev_payload(app->log, e));
-	lines_json(l, "details:", e->extra);
+	lines_json(l, "details:", d.extra);
 }
 
 /* One line of pretty JSON: keys, strings and literals get their own roles. */

@@ -98,6 +98,51 @@ static void test_detail(void **state)
 	ev_log_free(log);
 }
 
+/* Extra details belong to the detail set, told apart by pointer: one shared value (the
+ * simulator's per-state details) is one set however many records name it, an equal value made
+ * apart is another set, and the log holds one reference per set, not per record. */
+static void test_detail_extra(void **state)
+{
+	(void)state;
+	struct ev_log *log = ev_log_new();
+	ev_str_t res = ev_log_intern(log, "invoke");
+	json_t *shared = json_pack("{s:s}", "region", "us-east-1");
+	struct ev_detail d = {.resource = res, .extra = shared};
+	uint32_t a = ev_log_detail(log, &d);
+	assert_true(a != 0);
+	assert_int_equal(shared->refcount, 2); /* ours and the log's */
+	for (int i = 0; i < 1000; i++) {
+		struct ev e = {
+		    .type = EV_TaskScheduled, .item = i, .detail = ev_log_detail(log, &d)};
+		ev_log_append(log, &e);
+	}
+	assert_int_equal(shared->refcount, 2);
+	assert_int_equal(ev_log_detail_count(log), 2);
+	const struct ev *r = ev_log_get(log, 1000);
+	assert_int_equal(r->detail, a);
+	assert_ptr_equal(ev_extra(log, r), shared);
+	assert_int_equal(ev_resource(log, r), res);
+	/* The same strings without the extra, and an equal extra made apart: two more sets. */
+	struct ev_detail bare = {.resource = res};
+	uint32_t b = ev_log_detail(log, &bare);
+	json_t *twin = json_deep_copy(shared);
+	struct ev_detail other = {.resource = res, .extra = twin};
+	uint32_t c = ev_log_detail(log, &other);
+	assert_true(b != a && c != a && c != b);
+	/* Extra alone is a set too (not 0). */
+	struct ev_detail only = {.extra = twin};
+	assert_true(ev_log_detail(log, &only) != 0);
+	struct ev plain = {.type = EV_PassStateEntered, .item = -1};
+	assert_null(ev_extra(log, &plain));
+	/* The caller's references go; the log's keep the values alive until it is freed. */
+	json_decref(twin);
+	json_decref(shared);
+	assert_int_equal(shared->refcount, 1);
+	assert_string_equal(json_string_value(json_object_get(ev_extra(log, r), "region")),
+			    "us-east-1");
+	ev_log_free(log);
+}
+
 static void test_append_and_text(void **state)
 {
 	(void)state;
@@ -136,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_detail),
+		cmocka_unit_test(test_detail_extra),
 		cmocka_unit_test(test_append_and_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

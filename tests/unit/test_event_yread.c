@@ -68,7 +68,7 @@ static bool fast_with(struct ev_yreader *r, const char *text)
 		expect_same_str(la, da.resource, lb, db.resource);
 		expect_same_str(la, da.raw_type, lb, db.raw_type);
 		expect_same_json(a.payload, b.payload);
-		expect_same_json(a.extra, b.extra);
+		expect_same_json(da.extra, db.extra);
 		assert_int_equal(ia.has_time, ib.has_time);
 		assert_int_equal(ia.payload_text, ib.payload_text);
 		if (ia.has_time)

@@ -494,7 +494,6 @@ static void test_codec_roundtrip(void **state)
 		free(text);
 		json_decref(out);
 		json_decref(e.payload);
-		json_decref(e.extra);
 		json_decref(in);
 		diags_fini(&d);
 	}

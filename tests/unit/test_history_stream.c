@@ -59,7 +59,7 @@ static void expect_same_log(const struct ev_log *a, const struct ev_log *b)
 		}
 		json_t *xp = ev_payload(a, x), *yp = ev_payload(b, y);
 		assert_true((!xp && !yp) || json_equal(xp, yp));
-		assert_true((!x->extra && !y->extra) || json_equal(x->extra, y->extra));
+		assert_true((!dx.extra && !dy.extra) || json_equal(dx.extra, dy.extra));
 	}
 }
 
@@ -223,7 +223,8 @@ static void test_indented_events(void **state)
 	const struct ev *e1 = ev_log_get(log, 1), *e2 = ev_log_get(log, 2);
 	assert_string_equal(json_string_value(e1->payload), "{ \"a b\" : [ 1 , 2 ] }");
 	assert_string_equal(ev_log_str(log, e2->state), "  P  ");
-	assert_string_equal(json_string_value(json_object_get(e1->extra, "roleArn")), "r  \"  x");
+	assert_string_equal(json_string_value(json_object_get(ev_extra(log, e1), "roleArn")),
+			    "r  \"  x");
 	ev_log_free(log);
 	diags_fini(&d);
 	free(page);

@@ -73,7 +73,8 @@ static void test_children_have_their_own_logs(void **state)
 	assert_int_equal(sim_child_count(f.e), 4);
 	const struct ev *run_started = ev_log_get(f.log, 4);
 	assert_int_equal(run_started->type, EV_MapRunStarted);
-	const char *run_arn = json_string_value(json_object_get(run_started->extra, "mapRunArn"));
+	const char *run_arn =
+	    json_string_value(json_object_get(ev_extra(f.log, run_started), "mapRunArn"));
 	const char *run_id = strrchr(run_arn, ':') + 1;
 	for (size_t i = 0; i < 4; i++) {
 		const struct sim_child_info *c = sim_child(f.e, i);

@@ -79,10 +79,13 @@ static struct ev_log *sample_log(json_t *shared)
 	m->synthetic_time = true;
 	m->execution_name = ev_log_intern(log, "child_00001");
 	m->state_machine_name = ev_log_intern(log, "sm/Label");
+	json_t *role = json_pack("{s:s}", "roleArn", "r");
+	struct ev_detail d1 = {.extra = role};
 	struct ev e1 = {.type = EV_ExecutionStarted,
 			.item = -1,
-			.payload = json_incref(shared),
-			.extra = json_pack("{s:s}", "roleArn", "r")};
+			.detail = ev_log_detail(log, &d1),
+			.payload = json_incref(shared)};
+	json_decref(role); /* the log holds its own */
 	ev_log_append(log, &e1);
 	struct ev_detail d2 = {.error = ev_log_intern(log, "E"),
 			       .cause = ev_log_intern(log, "why\nnot"),
@@ -135,7 +138,7 @@ static void assert_same_log(const struct ev_log *a, const struct ev_log *b)
 				assert_string_equal(p, q);
 		}
 		assert_true((x->payload == NULL) == (y->payload == NULL));
-		assert_true((x->extra == NULL) == (y->extra == NULL));
+		assert_true((da.extra == NULL) == (db.extra == NULL));
 		if (x->payload) {
 			/* Equal, and the same text (integers stay integers, reals exact). */
 			assert_true(json_equal(x->payload, y->payload));
@@ -145,8 +148,8 @@ static void assert_same_log(const struct ev_log *a, const struct ev_log *b)
 			free(tx);
 			free(ty);
 		}
-		if (x->extra)
-			assert_true(json_equal(x->extra, y->extra));
+		if (da.extra)
+			assert_true(json_equal(da.extra, db.extra));
 	}
 }
 

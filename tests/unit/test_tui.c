@@ -30,8 +30,11 @@ static int64_t put(struct ev_log *log, enum ev_type type, int64_t prev, int64_t 
 {
 	struct ev e = {.type = type, .prev = prev, .t_ms = t, .item = item};
 	e.state = ev_log_intern(log, state);
-	if (type == EV_MapStateStarted)
-		e.extra = json_pack("{s:i}", "length", item);
+	if (type == EV_MapStateStarted) {
+		struct ev_detail d = {.extra = json_pack("{s:i}", "length", item)};
+		e.detail = ev_log_detail(log, &d);
+		json_decref(d.extra);
+	}
 	if (type == EV_MapStateStarted)
 		e.item = -1;
 	return ev_log_append(log, &e);

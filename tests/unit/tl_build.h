@@ -43,7 +43,9 @@ static inline int64_t map_started(struct ev_log *log, int64_t prev, int64_t t, c
 {
 	struct ev e = {.type = EV_MapStateStarted, .prev = prev, .t_ms = t, .item = item};
 	e.state = ev_log_intern(log, state);
-	e.extra = json_pack("{s:i}", "length", length);
+	struct ev_detail d = {.extra = json_pack("{s:i}", "length", length)};
+	e.detail = ev_log_detail(log, &d);
+	json_decref(d.extra); /* the log holds its own */
 	return ev_log_append(log, &e);
 }
 
