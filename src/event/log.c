@@ -222,18 +222,16 @@ const char *ev_log_str(const struct ev_log *log, ev_str_t s)
 	return s && s < log->string_count ? log->strings[s] : NULL;
 }
 
-/* By the extra's pointer, not its contents (event.h). Pointers of values made one after
- * another differ in their middle bits and never in the lowest four, and the loop's multiply
- * only carries bits upwards: a Fibonacci multiply brings them to the top half first. */
+/* Folds the fields into 64 bits and takes the top half of a Fibonacci multiply, where every
+ * input bit counts: the extra by its pointer, not its contents (event.h), whose lowest four
+ * bits are always 0 and whose middle bits tell values made one after another apart. */
 static uint32_t hash_detail(const struct ev_detail *d)
 {
-	uint64_t x = (uint64_t)(uintptr_t)d->extra * 0x9e3779b97f4a7c15u;
-	const uint32_t f[] = {d->error,	   d->cause,	d->resource_type,
-			      d->resource, d->raw_type, (uint32_t)(x >> 32)};
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		h = (h ^ f[i]) * 16777619u;
-	return h ^ h >> 15;
+	uint64_t h = (uint64_t)d->error | (uint64_t)d->cause << 32;
+	h ^= ((uint64_t)d->resource_type | (uint64_t)d->resource << 32) * 0xff51afd7ed558ccdu;
+	h ^= (uint64_t)d->raw_type * 0xc4ceb9fe1a85ec53u;
+	h ^= (uint64_t)(uintptr_t)d->extra;
+	return (uint32_t)((h * 0x9e3779b97f4a7c15u) >> 32);
 }
 
 static bool detail_equal(const struct ev_detail *a, const struct ev_detail *b)
