@@ -7,10 +7,10 @@
  *
  * Records are compact: the common detail fields are typed; payloads are shared jansson values
  * (reference counted, never copied, serialized only when exported or shown; an imported one
- * stays text until ev_payload first reads it); the rare fields
- * live in one optional JSON object. Appending never moves earlier records, so a reader may keep
- * `const struct ev *` pointers while a producer appends. Time is milliseconds since the
- * execution started.
+ * stays text until ev_payload first reads it); the rare fields (error, cause, resource, and
+ * one optional JSON object of all the others) live in a detail set interned in the log.
+ * Appending never moves earlier records, so a reader may keep `const struct ev *` pointers
+ * while a producer appends. Time is milliseconds since the execution started.
  */
 #ifndef STEPSCOPE_EVENT_H
 #define STEPSCOPE_EVENT_H
@@ -119,7 +119,8 @@ typedef uint32_t ev_str_t;
  *    mapRunArn, assignedVariables, truncated flags...), NULL when none. Sets are told apart
  *    by this pointer, not by its contents: a producer that shares one value among its events
  *    (the simulator's per-state details) shares one set, one made per event (an import) gets
- *    a set of its own. Do not modify a value once it is in a set.
+ *    a set of its own (32 bytes and a hash slot or two beside the value itself). Do not
+ *    modify a value once it is in a set.
  */
 struct ev_detail {
 	ev_str_t error, cause;
@@ -229,7 +230,7 @@ size_t ev_log_detail_count(const struct ev_log *log);
 /*
  * The most events a log holds (ids are int32_t, to keep records small). Appending past it
  * is a fatal error, like running out of memory (one line on stderr, abort): the records alone
- * would take 96 GiB, so no real run or history gets there, and a wrapped id would corrupt
+ * would take 80 GiB, so no real run or history gets there, and a wrapped id would corrupt
  * every causal link silently. The history import refuses a larger history with an error first.
  */
 #define EV_ID_MAX INT32_MAX
@@ -353,7 +354,7 @@ struct ev_producer {
  * get-execution-history --output json` prints it (aws-facts a.2-a.4). Typed fields map to the
  * details members (name/state -> state, index -> item, error, cause, resourceType, resource,
  * input|output|parameters -> payload); every other details member is kept in the detail set's
- * `extra` (one new object per event that has any) and
+ * `extra` (one new object, so one new set, per event that has any; read it with ev_extra) and
  * merged back in botocore member order on output. `inputDetails`/`outputDetails` equal to
  * {"truncated": false} are not stored (they are regenerated beside a payload); any other value
  * is kept in extra. A payload string that is not valid JSON is kept as a JSON string with
@@ -385,8 +386,9 @@ struct ev_json_info {
 /*
  * Reads one HistoryEvent object (borrowed) into *out (t_ms 0; item -1 unless MapIteration*;
  * id and prev as recorded when they fit (id <= EV_ID_MAX, prev an int32_t), else 0: the
- * recorded values are always in info->id and info->prev). Strings are interned in log.
- * Problems are reported at `file` + JSON pointer `pointer` (both borrowed, may be NULL): a
+ * recorded values are always in info->id and info->prev). Strings and the detail set are
+ * interned in log (a set made for an event that is then dropped stays there, unused, until
+ * the log is freed); out->payload is a reference owned by the caller. Problems are reported at `file` + JSON pointer `pointer` (both borrowed, may be NULL): a
  * missing/invalid type or id is an error (returns false, *out untouched); an unparsable payload
  * or odd member is a warning.
  */

@@ -340,6 +340,28 @@ static void test_cold_start_details(void **state)
 	assert_ptr_equal(ev_extra(log, started[0]), ev_extra(log, started[1]));
 	assert_int_equal(started[0]->detail, started[1]->detail);
 	assert_ptr_not_equal(ev_extra(log, started[0]), ev_extra(log, started[3]));
+	/* The details keep the Task's resource beside the cold start, and a warm start has the
+	 * resource alone. */
+	for (size_t i = 0; i < 4; i++) {
+		assert_string_equal(ev_log_str(log, ev_resource_type(log, started[i])), "cold");
+		assert_string_equal(ev_log_str(log, ev_resource(log, started[i])), "get");
+	}
+	assert_null(ev_extra(log, started[2]));
+	/* Every TaskScheduled names one set (the state's shared region details). */
+	uint32_t sched = 0;
+	size_t scheduled = 0;
+	for (int64_t id = 1; id <= (int64_t)ev_log_count(log); id++) {
+		const struct ev *x = ev_log_get(log, id);
+		if (x->type != EV_TaskScheduled)
+			continue;
+		scheduled++;
+		if (!sched)
+			sched = x->detail;
+		assert_int_equal(x->detail, sched);
+		assert_string_equal(ev_log_str(log, ev_resource(log, x)), "get");
+		assert_true(json_is_string(json_object_get(ev_extra(log, x), "region")));
+	}
+	assert_int_equal(scheduled, 4);
 	sim_free(e);
 	ev_log_free(log);
 	diags_fini(&d);
