@@ -111,6 +111,9 @@ void slab_fini(struct slab *s);
 void *big_realloc(void *p, size_t old_size, size_t new_size);
 void big_free(void *p, size_t size);
 
+/* Makes the pages of [from, to) (page-aligned from; mapped, writable) present now, on this
+ * thread (MADV_POPULATE_WRITE). Advice only; errno is kept. */
+void mem_populate(void *from, void *to);
 /* Makes the pages of [from, to) (page-aligned from; mapped, writable) present soon: on the
  * prefault thread when another CPU can run it (prefault.c), else now. Advice only. Memory
  * handed to it must go through mem_prefault_forget before it is unmapped, moved or freed. */

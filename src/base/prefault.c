@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -43,14 +44,14 @@ static struct {
 	struct range queue[QUEUE];
 	unsigned head, count;
 	struct range busy; /* what the worker populates now, without the lock */
-	int mode;	   /* 0: not decided yet; 1: the worker runs; -1: callers populate */
+	atomic_int mode;   /* 0: not decided yet; 1: the worker runs; -1: callers populate */
 } pf = {.mu = PTHREAD_MUTEX_INITIALIZER,
 	.work = PTHREAD_COND_INITIALIZER,
 	.idle = PTHREAD_COND_INITIALIZER};
 
-/* Makes [from, to) present (from page-aligned); errno kept. */
-static void populate_now(char *from, char *to)
+void mem_populate(void *from_, void *to_)
 {
+	char *from = from_, *to = to_;
 #ifdef MADV_POPULATE_WRITE
 	int saved = errno;
 	if (to > from)
@@ -85,7 +86,7 @@ static void *worker(void *arg)
 		}
 		pf.busy = piece;
 		pthread_mutex_unlock(&pf.mu);
-		populate_now(piece.from, piece.to);
+		mem_populate(piece.from, piece.to);
 		pthread_mutex_lock(&pf.mu);
 		pf.busy = (struct range){NULL, NULL};
 		pthread_cond_broadcast(&pf.idle);
@@ -103,6 +104,27 @@ static bool second_cpu(void)
 		return CPU_COUNT(&set) > 1;
 #endif
 	return false;
+}
+
+/* fork: the child has no worker, so it must not inherit its queue, its piece in progress or
+ * its lock (held by the worker between pieces); it starts a worker of its own if it needs one
+ * (a sweep's workers simulate in forked children). */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&pf.mu);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&pf.mu);
+}
+
+static void fork_child(void)
+{
+	pf.head = pf.count = 0;
+	pf.busy = (struct range){NULL, NULL};
+	atomic_store(&pf.mode, 0);
+	pthread_mutex_unlock(&pf.mu);
 }
 
 /* Under the lock: starts the worker once, when it pays and the environment allows it. */
@@ -123,7 +145,11 @@ static bool worker_running(void)
 		if (pthread_attr_init(&attr) == 0) {
 			pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 			pthread_attr_setstacksize(&attr, (size_t)64 << 10);
-			if (pthread_create(&t, &attr, worker, NULL) == 0)
+			static bool forks_handled;
+			if (!forks_handled)
+				forks_handled =
+				    pthread_atfork(fork_prepare, fork_parent, fork_child) == 0;
+			if (forks_handled && pthread_create(&t, &attr, worker, NULL) == 0)
 				pf.mode = 1;
 			pthread_attr_destroy(&attr);
 		}
@@ -135,6 +161,9 @@ static bool worker_running(void)
 
 bool mem_prefault_async(void)
 {
+	int mode = atomic_load_explicit(&pf.mode, memory_order_relaxed);
+	if (mode)
+		return mode > 0;
 	pthread_mutex_lock(&pf.mu);
 	bool on = worker_running();
 	pthread_mutex_unlock(&pf.mu);
@@ -162,7 +191,7 @@ void mem_prefault(void *from, void *to)
 	}
 	pthread_mutex_unlock(&pf.mu);
 	if (!queued)
-		populate_now(f, t);
+		mem_populate(f, t);
 }
 
 void mem_prefault_forget(void *from, void *to)

@@ -2,7 +2,8 @@
  * Unit tests of the prefault thread (src/base/prefault.c): pages asked for become present
  * without being touched; what is forgotten before it is unmapped is never populated after
  * (a new mapping at the same address stays untouched); many requests, more than its queue
- * holds, all end up present. The same tests run again in a child with STEPSCOPE_PREFAULT=0,
+ * holds, all end up present; a forked child's requests are honoured, not lost in a queue
+ * without a thread (nor does it wait for one). The same tests run again in a child with STEPSCOPE_PREFAULT=0,
  * where the caller populates at once.
  * Presence is read with mincore. Where MADV_POPULATE_WRITE is missing nothing is checked
  * (the calls must still be harmless).
@@ -125,6 +126,38 @@ static void test_prefault_forget(void **state)
 #endif
 }
 
+/* A forked child (a sweep's worker simulates in one) has no prefault thread: what the parent
+ * had queued is not its own, and its own requests are still honoured (it starts a thread of
+ * its own, or populates itself). A child that hangs is killed by its alarm. */
+static void test_prefault_fork(void **state)
+{
+	(void)state;
+	bool check = can_populate();
+	size_t big = (size_t)256 << 20, size = (size_t)4 << 20;
+	char *p = map(big);
+	mem_prefault(p, p + big); /* likely still queued at the fork */
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(20);
+		mem_prefault_drain();
+		char *q = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			       0);
+		if (q == MAP_FAILED)
+			_exit(3);
+		mem_prefault(q, q + size);
+		mem_prefault_drain();
+		_exit(check && present(q, size) != size / page_size() ? 4 : 0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	mem_prefault_forget(p, p + big);
+	munmap(p, big);
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -139,6 +172,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_prefault_populates),
 	    cmocka_unit_test(test_prefault_many_requests),
 	    cmocka_unit_test(test_prefault_forget),
+	    cmocka_unit_test(test_prefault_fork),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	if (!env) {
