@@ -80,6 +80,7 @@ void pool_share(void);
 struct arena {
 	char *next, *end, *populated; /* the current stretch: free part, pages made present */
 	struct arena_map *maps;	      /* every stretch, to unmap or free */
+	struct arena_map *spare;      /* the next stretch, mapped early (see arena.c) */
 	size_t mapped;		      /* size of the last mapping (they double) */
 	size_t total;		      /* bytes of every stretch so far */
 };
@@ -110,6 +111,20 @@ void slab_fini(struct slab *s);
 void *big_realloc(void *p, size_t old_size, size_t new_size);
 void big_free(void *p, size_t size);
 
+/* Makes the pages of [from, to) (page-aligned from; mapped, writable) present now, on this
+ * thread (MADV_POPULATE_WRITE). Advice only; errno is kept. */
+void mem_populate(void *from, void *to);
+/* Makes the pages of [from, to) (page-aligned from; mapped, writable) present soon: on the
+ * prefault thread when another CPU can run it (prefault.c), else now. Advice only. Memory
+ * handed to it must go through mem_prefault_forget before it is unmapped, moved or freed. */
+void mem_prefault(void *from, void *to);
+/* Returns once no population of [from, to) runs or waits (borrowed range). */
+void mem_prefault_forget(void *from, void *to);
+/* Returns once every page asked for so far is present (tests and measurements). */
+void mem_prefault_drain(void);
+/* Whether mem_prefault works on its own thread (so asking for pages ahead costs the caller
+ * nothing). */
+bool mem_prefault_async(void);
 /* True under AddressSanitizer, or valgrind unless STEPSCOPE_POOL=1 (callgrind then measures
  * the real thing): the pool, arenas and slabs then use plain malloc, so the tool sees every
  * block. */
