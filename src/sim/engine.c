@@ -458,6 +458,23 @@ static void hit_limit(struct sim_engine *e)
 	free(cause);
 }
 
+/* With 100,000 iterations in flight their runs (19 MB) are out of the caches, and a
+ * dispatch's first touch of its run waited for memory: the run of the work SIMQ_AHEAD (4)
+ * places on is asked for now, all three lines (struct sim_run), so that it has arrived when its
+ * turn comes. (100,000 items: user time about 5% less; two or eight places on did no better.) */
+static void prefetch_run(const struct sim_run *r)
+{
+#if defined(__GNUC__)
+	if (r) {
+		__builtin_prefetch(r, 1);
+		__builtin_prefetch((const char *)r + 64, 1);
+		__builtin_prefetch((const char *)r + 128, 1);
+	}
+#else
+	(void)r;
+#endif
+}
+
 static bool process_one(struct sim_engine *e)
 {
 	struct simq_item it;
@@ -465,6 +482,7 @@ static bool process_one(struct sim_engine *e)
 		return false;
 	if (it.t > e->now)
 		e->now = it.t;
+	prefetch_run(it.soon);
 	dispatch(e, &it);
 	if (e->limit_hit && !e->finished)
 		hit_limit(e);

@@ -29,7 +29,11 @@ struct simq_item {
 	void *target; /* struct sim_run *, or NULL for engine-level work */
 	uint32_t gen;
 	int act;
+	/* simq_pop: the target of the item SIMQ_AHEAD places on when it is due at the same time,
+	 * else NULL (the engine prefetches it) */
+	void *soon;
 };
+#define SIMQ_AHEAD 4
 /* An item as a bucket keeps it: its time is the bucket's, its sequence its place there. */
 struct simq_entry {
 	void *target;
@@ -85,6 +89,8 @@ static inline bool simq_pop(struct simq *q, struct simq_item *out)
 	struct simq_bucket *k = &q->buckets[b];
 	const struct simq_entry *x = &k->items[k->head++];
 	*out = (struct simq_item){.t = k->t, .target = x->target, .gen = x->gen, .act = x->act};
+	out->soon =
+	    k->head + SIMQ_AHEAD - 1 < k->len ? k->items[k->head + SIMQ_AHEAD - 1].target : NULL;
 	q->len--;
 	if (k->head == k->len)
 		simq_drop(q, b);
