@@ -123,7 +123,7 @@ void sim_build_info(struct sim_engine *e)
 		mark_dead_results(e, e->all_states[i]);
 }
 
-/* Marks the dead-result Tasks (internal.h) of an INLINE Map that discards its results: they
+/* Marks an INLINE Map that discards its results, and its dead-result Tasks (internal.h): they
  * end an iteration, so their output becomes the iteration's, which only the Map's result
  * size check reads (block.c keeps it measured). Nested Maps and Parallels are not looked
  * into: their results are read by the state that contains them. */
@@ -135,6 +135,7 @@ static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
 	if (!rp || !json_is_null(rp) || json_object_get(map->json, "ResultSelector") ||
 	    json_object_get(map->json, "Assign"))
 		return;
+	sim_info(e, map)->discards_results = true;
 	const struct asl_graph *g = map->processor;
 	for (size_t i = 0; i < g->state_count; i++) {
 		const struct asl_state *st = g->states[i];

@@ -133,6 +133,9 @@ struct sim_state_info {
 	 * iteration whose Map discards its results (ResultPath null, no ResultSelector, no
 	 * Assign). Its lambda:invoke envelope may be kept as a recipe only (task.c, service.c). */
 	bool dead_result;
+	/* discards_results: an INLINE Map whose results nobody reads (ResultPath null, no
+	 * ResultSelector, no Assign): block.c keeps only their sizes, for the result size check. */
+	bool discards_results;
 	/* params_recipe: a Task whose InputPath and Parameters read only the state input (no
 	 * context, variable or intrinsic): TaskScheduled keeps them as a recipe (task.c). */
 	bool params_recipe;
@@ -277,6 +280,7 @@ struct sim_block {
 	const struct asl_state *state;
 	bool is_map;
 	bool distributed, batched, from_reader;
+	bool discard; /* the state discards its results (discards_results): only sizes are kept */
 	char *reader_error;	    /* ItemReader failure, reported when the Map Run starts */
 	size_t failed;		    /* Distributed: children failed within the tolerance */
 	char *run_arn;		    /* Distributed: the Map Run */
