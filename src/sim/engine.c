@@ -475,7 +475,8 @@ static void prefetch_run(const struct sim_run *r)
 #endif
 }
 
-static bool process_one(struct sim_engine *e)
+/* Inline: sim_run's loop then keeps its registers across dispatches (90,000 at 10,000 items). */
+static inline bool process_one(struct sim_engine *e)
 {
 	struct simq_item it;
 	if (e->finished || !simq_pop(&e->q, &it))
