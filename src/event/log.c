@@ -354,8 +354,22 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 	return id;
 }
 
-/* Marks record id as lazy. */
-static void mark_lazy(struct ev_log *log, int64_t id)
+/* ev_log_append of e with json_null() as a stand-in for its payload: the record has one, made
+ * from a recipe (inline in ev_log_append_made_like, without a copy of e). */
+static inline int64_t append_stand_in(struct ev_log *log, const struct ev *e)
+{
+	if (log->tail == log->tail_end)
+		next_chunk(log);
+	struct ev *slot = log->tail++;
+	*slot = *e;
+	int32_t id = (int32_t)++log->count;
+	slot->id = id;
+	slot->payload = json_null();
+	return id;
+}
+
+/* Marks record id as lazy (inline: each made record's). */
+static inline void mark_lazy(struct ev_log *log, int64_t id)
 {
 	size_t i = (size_t)id - 1, word = i / 64;
 	if (!log->lazy)
@@ -475,14 +489,12 @@ int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
 	if (!log->lazy)
 		log->lazy = xcalloc(1, sizeof(*log->lazy));
 	struct lazy *m = log->lazy;
-	struct ev r = *e;
-	r.payload = json_null(); /* a stand-in: the record has a payload */
 	size_t before = m->recipes_len;
 	size_t near = like > 0 && like <= (int64_t)log->count ? (size_t)like - 1 : SIZE_MAX;
 	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len, near);
 	if (m->recipes_len == before && maker->release) /* stored once: one reference kept */
 		maker->release(recipe);
-	int64_t id = ev_log_append(log, &r);
+	int64_t id = append_stand_in(log, e);
 	if (id - 1 > (int64_t)UINT32_MAX)
 		recipe_limit("a payload recipe past record 2^32");
 	if (m->len == m->cap) {
