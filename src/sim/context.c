@@ -149,13 +149,21 @@ static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
 struct sim_state_info *sim_info_find(struct sim_engine *e, const struct asl_state *st)
 {
 	assert(st); /* info_last_state starts NULL: a NULL state must not match it */
-	size_t mask = e->map.size - 1;
-	for (size_t h = ptr_hash(st, mask); e->map.keys[h]; h = (h + 1) & mask)
-		if (e->map.keys[h] == st) {
-			e->info_last_state = st;
-			return e->info_last = &e->info[e->map.vals[h]];
-		}
-	abort(); /* every state of the machine is in the map */
+	struct sim_state_info *found = NULL;
+	if (st == e->info_prev_state) {
+		found = e->info_prev;
+	} else {
+		size_t mask = e->map.size - 1;
+		for (size_t h = ptr_hash(st, mask); e->map.keys[h] && !found; h = (h + 1) & mask)
+			if (e->map.keys[h] == st)
+				found = &e->info[e->map.vals[h]];
+		if (!found)
+			abort(); /* every state of the machine is in the map */
+	}
+	e->info_prev_state = e->info_last_state;
+	e->info_prev = e->info_last;
+	e->info_last_state = st;
+	return e->info_last = found;
 }
 
 /* ---- context object ---- */

@@ -324,9 +324,10 @@ struct sim_engine {
 
 	struct ptrmap map;
 	struct sim_state_info *info;
-	/* sim_info's last answer: one dispatch asks about the same state several times. */
-	const struct asl_state *info_last_state;
-	struct sim_state_info *info_last;
+	/* sim_info's last answer: one dispatch asks about the same state several times. And the
+	 * one before (sim_info_find): a Map iteration's end asks about its Task, then the Map. */
+	const struct asl_state *info_last_state, *info_prev_state;
+	struct sim_state_info *info_last, *info_prev;
 	const struct asl_state **all_states;
 	size_t state_count;
 
