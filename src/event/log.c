@@ -359,8 +359,22 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 	return id;
 }
 
-/* Marks record id as lazy. */
-static void mark_lazy(struct ev_log *log, int64_t id)
+/* ev_log_append of e with json_null() as a stand-in for its payload: the record has one, made
+ * from a recipe (inline in ev_log_append_made_like, without a copy of e). */
+static inline int64_t append_stand_in(struct ev_log *log, const struct ev *e)
+{
+	if (log->tail == log->tail_end)
+		next_chunk(log);
+	struct ev *slot = log->tail++;
+	*slot = *e;
+	int32_t id = (int32_t)++log->count;
+	slot->id = id;
+	slot->payload = json_null();
+	return id;
+}
+
+/* Marks record id as lazy (inline: each made record's). */
+static inline void mark_lazy(struct ev_log *log, int64_t id)
 {
 	size_t i = (size_t)id - 1, word = i / 64;
 	if (!log->lazy)
@@ -433,12 +447,30 @@ static size_t made_near(struct lazy *m, size_t i)
 	return x;
 }
 
+/* Whether a and b, n bytes each, are equal: compared from the end a word at a time, since
+ * recipes that differ mostly differ there (a request id, an input's address), where a call of
+ * memcmp cost more than the compare (two per made record). */
+static bool same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	for (; n >= 8; n -= 8) {
+		uint64_t x, y;
+		memcpy(&x, a + n - 8, 8);
+		memcpy(&y, b + n - 8, 8);
+		if (x != y)
+			return false;
+	}
+	while (n--)
+		if (a[n] != b[n])
+			return false;
+	return true;
+}
+
 /* Whether the recipe kept at `at` is maker k's `recipe` (n bytes). */
 static bool same_recipe(const struct lazy *m, uint32_t at, unsigned char k, const void *recipe,
 			size_t n)
 {
 	const unsigned char *kept = m->recipes + at;
-	return kept[0] == k && memcmp(kept + 1, recipe, n) == 0;
+	return kept[0] == k && same_bytes(kept + 1, recipe, n);
 }
 
 /* Where the recipe (maker k, n bytes) is kept: the previous one's place or record like's
@@ -480,14 +512,12 @@ int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
 	if (!log->lazy)
 		log->lazy = xcalloc(1, sizeof(*log->lazy));
 	struct lazy *m = log->lazy;
-	struct ev r = *e;
-	r.payload = json_null(); /* a stand-in: the record has a payload */
 	size_t before = m->recipes_len;
 	size_t near = like > 0 && like <= (int64_t)log->count ? (size_t)like - 1 : SIZE_MAX;
 	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len, near);
 	if (m->recipes_len == before && maker->release) /* stored once: one reference kept */
 		maker->release(recipe);
-	int64_t id = ev_log_append(log, &r);
+	int64_t id = append_stand_in(log, e);
 	if (id - 1 > (int64_t)UINT32_MAX)
 		recipe_limit("a payload recipe past record 2^32");
 	if (m->len == m->cap) {

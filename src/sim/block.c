@@ -356,7 +356,9 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	b->results = json_array();
 	/* With a ResultWriter the results go to its files as children end. */
 	bool to_writer = b->distributed && json_object_get(b->state->json, "ResultWriter");
-	for (size_t i = 0; i < b->count && !to_writer; i++)
+	/* Results nobody reads are not kept: the empty array stands for them (finish_block). */
+	b->discard = sim_info(e, b->state)->discards_results;
+	for (size_t i = 0; i < b->count && !to_writer && !b->discard; i++)
 		json_array_append(b->results, json_null());
 	b->next_start = b->running = b->done = 0;
 	b->sized = b->sized_bytes = 0;
@@ -429,11 +431,16 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 			b->dead++;
 			b->dead_bytes += size;
 		}
+		if (b->discard && size == SIZE_MAX) /* measured now: all sizes known at the end */
+			size = output ? flow_json_size_upto(output, FLOW_PAYLOAD_LIMIT) : 4;
 		if (size != SIZE_MAX) {
 			b->sized++;
 			b->sized_bytes += size;
 		}
-		json_array_set_new(b->results, child->index, output);
+		if (b->discard)
+			json_decref(output);
+		else
+			json_array_set_new(b->results, child->index, output);
 	}
 	unlink_child(b, child);
 	b->done++;

@@ -123,7 +123,7 @@ void sim_build_info(struct sim_engine *e)
 		mark_dead_results(e, e->all_states[i]);
 }
 
-/* Marks the dead-result Tasks (internal.h) of an INLINE Map that discards its results: they
+/* Marks an INLINE Map that discards its results, and its dead-result Tasks (internal.h): they
  * end an iteration, so their output becomes the iteration's, which only the Map's result
  * size check reads (block.c keeps it measured). Nested Maps and Parallels are not looked
  * into: their results are read by the state that contains them. */
@@ -135,6 +135,7 @@ static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
 	if (!rp || !json_is_null(rp) || json_object_get(map->json, "ResultSelector") ||
 	    json_object_get(map->json, "Assign"))
 		return;
+	sim_info(e, map)->discards_results = true;
 	const struct asl_graph *g = map->processor;
 	for (size_t i = 0; i < g->state_count; i++) {
 		const struct asl_state *st = g->states[i];
@@ -148,13 +149,21 @@ static void mark_dead_results(struct sim_engine *e, const struct asl_state *map)
 struct sim_state_info *sim_info_find(struct sim_engine *e, const struct asl_state *st)
 {
 	assert(st); /* info_last_state starts NULL: a NULL state must not match it */
-	size_t mask = e->map.size - 1;
-	for (size_t h = ptr_hash(st, mask); e->map.keys[h]; h = (h + 1) & mask)
-		if (e->map.keys[h] == st) {
-			e->info_last_state = st;
-			return e->info_last = &e->info[e->map.vals[h]];
-		}
-	abort(); /* every state of the machine is in the map */
+	struct sim_state_info *found = NULL;
+	if (st == e->info_prev_state) {
+		found = e->info_prev;
+	} else {
+		size_t mask = e->map.size - 1;
+		for (size_t h = ptr_hash(st, mask); e->map.keys[h] && !found; h = (h + 1) & mask)
+			if (e->map.keys[h] == st)
+				found = &e->info[e->map.vals[h]];
+		if (!found)
+			abort(); /* every state of the machine is in the map */
+	}
+	e->info_prev_state = e->info_last_state;
+	e->info_prev = e->info_last;
+	e->info_last_state = st;
+	return e->info_last = found;
 }
 
 /* ---- context object ---- */

@@ -39,8 +39,9 @@ static bool closing(enum ev_type t)
 	       t == EV_ExecutionAborted;
 }
 
-static int64_t append(struct sim_engine *e, struct ev *ev, const struct ev_maker *maker,
-		      const void *recipe, int64_t like)
+/* Inline in each emitter: a call more per event was a tenth of the cost of emitting it. */
+static inline int64_t append(struct sim_engine *e, struct ev *ev, const struct ev_maker *maker,
+			     const void *recipe, int64_t like)
 {
 	int64_t limit = e->opt.history_event_limit;
 	/* A child execution's history has its own limit on AWS; only the parent's is enforced. */
@@ -485,13 +486,32 @@ static void hit_limit(struct sim_engine *e)
 	free(cause);
 }
 
-static bool process_one(struct sim_engine *e)
+/* With 100,000 iterations in flight their runs (19 MB) are out of the caches, and a
+ * dispatch's first touch of its run waited for memory: the run of the work SIMQ_AHEAD (4)
+ * places on is asked for now, all three lines (struct sim_run), so that it has arrived when its
+ * turn comes. (100,000 items: user time about 5% less; two or eight places on did no better.) */
+static void prefetch_run(const struct sim_run *r)
+{
+#if defined(__GNUC__)
+	if (r) {
+		__builtin_prefetch(r, 1);
+		__builtin_prefetch((const char *)r + 64, 1);
+		__builtin_prefetch((const char *)r + 128, 1);
+	}
+#else
+	(void)r;
+#endif
+}
+
+/* Inline: sim_run's loop then keeps its registers across dispatches (90,000 at 10,000 items). */
+static inline bool process_one(struct sim_engine *e)
 {
 	struct simq_item it;
 	if (e->finished || !simq_pop(&e->q, &it))
 		return false;
 	if (it.t > e->now)
 		e->now = it.t;
+	prefetch_run(it.soon);
 	dispatch(e, &it);
 	if (e->limit_hit && !e->finished)
 		hit_limit(e);

@@ -29,7 +29,11 @@ struct simq_item {
 	void *target; /* struct sim_run *, or NULL for engine-level work */
 	uint32_t gen;
 	int act;
+	/* simq_pop: the target of the item SIMQ_AHEAD places on when it is due at the same time,
+	 * else NULL (the engine prefetches it) */
+	void *soon;
 };
+#define SIMQ_AHEAD 4
 /* An item as a bucket keeps it: its time is the bucket's, its sequence its place there. */
 struct simq_entry {
 	void *target;
@@ -85,6 +89,8 @@ static inline bool simq_pop(struct simq *q, struct simq_item *out)
 	struct simq_bucket *k = &q->buckets[b];
 	const struct simq_entry *x = &k->items[k->head++];
 	*out = (struct simq_item){.t = k->t, .target = x->target, .gen = x->gen, .act = x->act};
+	out->soon =
+	    k->head + SIMQ_AHEAD - 1 < k->len ? k->items[k->head + SIMQ_AHEAD - 1].target : NULL;
 	q->len--;
 	if (k->head == k->len)
 		simq_drop(q, b);
@@ -133,6 +139,9 @@ struct sim_state_info {
 	 * iteration whose Map discards its results (ResultPath null, no ResultSelector, no
 	 * Assign). Its lambda:invoke envelope may be kept as a recipe only (task.c, service.c). */
 	bool dead_result;
+	/* discards_results: an INLINE Map whose results nobody reads (ResultPath null, no
+	 * ResultSelector, no Assign): block.c keeps only their sizes, for the result size check. */
+	bool discards_results;
 	/* params_recipe: a Task whose InputPath and Parameters read only the state input (no
 	 * context, variable or intrinsic): TaskScheduled keeps them as a recipe (task.c). */
 	bool params_recipe;
@@ -277,6 +286,7 @@ struct sim_block {
 	const struct asl_state *state;
 	bool is_map;
 	bool distributed, batched, from_reader;
+	bool discard; /* the state discards its results (discards_results): only sizes are kept */
 	char *reader_error;	    /* ItemReader failure, reported when the Map Run starts */
 	size_t failed;		    /* Distributed: children failed within the tolerance */
 	char *run_arn;		    /* Distributed: the Map Run */
@@ -320,9 +330,10 @@ struct sim_engine {
 
 	struct ptrmap map;
 	struct sim_state_info *info;
-	/* sim_info's last answer: one dispatch asks about the same state several times. */
-	const struct asl_state *info_last_state;
-	struct sim_state_info *info_last;
+	/* sim_info's last answer: one dispatch asks about the same state several times. And the
+	 * one before (sim_info_find): a Map iteration's end asks about its Task, then the Map. */
+	const struct asl_state *info_last_state, *info_prev_state;
+	struct sim_state_info *info_last, *info_prev;
 	const struct asl_state **all_states;
 	size_t state_count;
 
