@@ -529,6 +529,30 @@ static void retry_counts_ready(struct sim_run *run, size_t n)
 	run->retry_live = true;
 }
 
+/* A retried Task is run again from its Parameters: `$$` differs between attempts (State.RetryCount
+ * counts up, Task.Token is a new token), so a template that reads it is made again. Other
+ * templates give the same parameters (a pure one is made at each call anyway). False when the
+ * template fails now (the state has failed). */
+static bool task_params_again(struct sim_engine *e, struct sim_run *run)
+{
+	struct sim_state_info *info = sim_info(e, run->state);
+	if (!info->uses_context || (info->params_recipe && run->input))
+		return true;
+	struct flow_env env;
+	struct flow_error err = {0};
+	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
+	sim_flow_env(e, run, ctx, &env);
+	json_t *params = sim_state_input(e, run, &env, NULL, &err);
+	json_decref(ctx);
+	if (!params) {
+		sim_flow_failed(e, run, &err);
+		return false;
+	}
+	json_decref(run->params);
+	run->params = params;
+	return true;
+}
+
 static bool try_retry(struct sim_engine *e, struct sim_run *run, const char *error)
 {
 	const struct asl_state *st = run->state;
@@ -543,6 +567,8 @@ static bool try_retry(struct sim_engine *e, struct sim_run *run, const char *err
 		int64_t n = ++run->retry_counts[i];
 		sim_info(e, st)->stats.retries++;
 		int64_t delay = sim_retry_delay_ms(r, n, &e->rng_jitter);
+		if (st->type == ASL_TASK && !task_params_again(e, run))
+			return true;
 		sim_schedule(e, run, delay,
 			     st->type == ASL_TASK ? ACT_TASK_SCHEDULE : ACT_BLOCK_START);
 		return true;
