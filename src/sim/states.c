@@ -604,11 +604,12 @@ static bool try_catch(struct sim_engine *e, struct sim_run *run, const char *err
 		json_t *out = flow_result_path(run->input, err_out, c->result_path, &ferr);
 		json_decref(err_out);
 		if (!out) {
+			/* The catcher's own ResultPath cannot apply: the state fails with that
+			 * error (States.ReferencePathConflict, as reported of a catcher whose
+			 * ResultPath met an array input), no catcher again. */
 			run->failed_in_task = false;
 			emit_state_failed(e, run);
-			char *why = sim_runtime_cause(run, ferr.cause ? ferr.cause : "");
-			sim_run_fail(e, run, "States.Runtime", why);
-			free(why);
+			sim_run_fail(e, run, ferr.name ? ferr.name : "States.Runtime", ferr.cause);
 			flow_error_fini(&ferr);
 			return true;
 		}
