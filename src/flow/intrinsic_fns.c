@@ -42,7 +42,9 @@ bool icall_array(struct call *k, size_t i)
 	return false;
 }
 
-/* An integer argument; a real is rounded to the nearest integer (half away from zero). */
+/* An integer argument; a real is rounded to the nearest integer, a half upwards as Java's
+ * Math.round does: recorded on AWS, States.MathAdd(-1.49, -1.5) is -2 and
+ * States.MathAdd(-1.5, -1.51) is -3 (localstack test_math_operations snapshot, 2023-09). */
 bool icall_int(struct call *k, size_t i, long long *out)
 {
 	json_t *v = k->args[i];
@@ -51,7 +53,7 @@ bool icall_int(struct call *k, size_t i, long long *out)
 		return true;
 	}
 	if (json_is_real(v) && fabs(json_real_value(v)) < 9e18) {
-		*out = llround(json_real_value(v));
+		*out = (long long)floor(json_real_value(v) + 0.5);
 		return true;
 	}
 	icall_fail(k, i, "expected an integer");
