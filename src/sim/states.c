@@ -65,7 +65,10 @@ static json_t *assigned_extra(json_t *assigned)
 	json_t *v;
 	json_object_foreach(assigned, k, v)
 	{
-		char *text = doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		/* As state outputs are written: a real in its shortest form (AWS records 0.1 as
+		 * "0.1", localstack test_assign_base snapshot; jansson's dump wrote
+		 * "0.10000000000000001"). */
+		char *text = flow_json_text(v);
 		json_object_set_new(vars, k, json_string(text));
 		free(text);
 	}
