@@ -646,7 +646,9 @@ void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *err
 {
 	const struct asl_state *st = run->state;
 	bool handles = st->type == ASL_TASK || st->type == ASL_MAP || st->type == ASL_PARALLEL;
-	if (handles && strcmp(error, "States.Runtime") != 0) {
+	/* A Fail state without Error fails with no error name (ExecutionFailed has none): no
+	 * retrier or catcher names it, so it goes up unhandled (it crashed here before). */
+	if (handles && error && strcmp(error, "States.Runtime") != 0) {
 		if (try_retry(e, run, error)) {
 			run->failed_in_task = false;
 			return;
