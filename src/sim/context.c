@@ -172,8 +172,9 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 	 * Parameters, ResultSelector, a catcher): the Entered event's time, not now. */
 	const struct ev *entered = run->entered_id > 0 ? ev_log_get(e->log, run->entered_id) : NULL;
 	char stamp[40];
-	sim_format_timestamp(e->opt.start_epoch_ms + (entered ? entered->t_ms : e->now), stamp,
-			     sizeof(stamp));
+	/* A child execution's log counts time from the child's start (e->t0). */
+	sim_format_timestamp(e->opt.start_epoch_ms + (entered ? e->t0 + entered->t_ms : e->now),
+			     stamp, sizeof(stamp));
 	json_t *state = json_pack("{s:s, s:s}", "EnteredTime", stamp, "Name", st->name);
 	/* RetryCount only where a Retry can be: recorded on AWS, `$$` of a Pass state holds
 	 * State {Name, EnteredTime} alone (localstack test_context_object snapshot, 2024-09). */
