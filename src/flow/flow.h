@@ -88,6 +88,11 @@ void flow_check_template(json_t *tmpl,
 json_t *flow_select(json_t *input, const char *path, const struct flow_env *env,
 		    struct flow_error *err);
 
+/* A Map's ItemsPath: flow_select, but a reference path into the input that finds nothing
+ * fails as on AWS: States.ReferencePathConflict, `Unable to apply step "<step>" to input ...`. */
+json_t *flow_items_path(json_t *input, const char *path, const struct flow_env *env,
+			struct flow_error *err);
+
 /* InputPath / OutputPath: spec is the field's value (NULL = absent = "$"; json null = {}). */
 json_t *flow_input_path(json_t *input, json_t *spec, const struct flow_env *env,
 			struct flow_error *err);

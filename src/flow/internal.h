@@ -117,8 +117,9 @@ bool fpath_over_budget(const char *why);
 #define FPATH_MAX_FILTER_NESTING 4
 
 /* Places value at the reference path p in doc (doc modified in place; value borrowed).
- * Creates missing objects. False with *why (owned) when it cannot. */
-bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why);
+ * Creates missing objects. False with *failed the index of the segment that cannot be
+ * applied (a name on a non-object, an index out of an array's range). */
+bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, size_t *failed);
 
 /* ---- intrinsic functions ---- */
 enum farg_kind { FA_STRING, FA_NUMBER, FA_BOOL, FA_NULL, FA_PATH, FA_CALL };

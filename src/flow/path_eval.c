@@ -516,28 +516,22 @@ bool fpath_over_budget(const char *why)
 	return why && strncmp(why, FPATH_BUDGET_PREFIX, strlen(FPATH_BUDGET_PREFIX)) == 0;
 }
 
-bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
+bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, size_t *failed)
 {
 	if (p->segs.len == 0) {
 		json_decref(*doc);
 		*doc = json_incref(value);
 		return true;
 	}
-	struct strbuf where;
-	sb_init(&where);
-	sb_add(&where, "$");
 	json_t *node = *doc;
 	bool ok = true;
 	for (size_t i = 0; i < p->segs.len && ok; i++) {
 		const struct fseg *g = &p->segs.items[i];
 		bool last = i + 1 == p->segs.len;
+		*failed = i;
 		if (g->kind == FSEG_NAME) {
 			const char *name = g->names.items[0];
 			if (!json_is_object(node)) {
-				*why =
-				    xasprintf("Unable to set property ['%s'] because %s is %s, not "
-					      "an object",
-					      name, sb_str(&where), doc_type_phrase(node));
 				ok = false;
 			} else if (last) {
 				json_object_set(node, name, value);
@@ -549,25 +543,18 @@ bool fpath_set(const struct fpath *p, json_t **doc, json_t *value, char **why)
 				}
 				node = child;
 			}
-			fpath_step_name(&where, name);
 			continue;
 		}
 		long long idx = g->indexes.items[0];
 		long long n = json_is_array(node) ? (long long)json_array_size(node) : 0;
 		if (idx < 0)
 			idx += n;
-		if (!json_is_array(node) || idx < 0 || idx >= n) {
-			*why = xasprintf("Unable to set index [%lld] because %s is %s%s",
-					 g->indexes.items[0], sb_str(&where), doc_type_phrase(node),
-					 json_is_array(node) ? " too short" : ", not an array");
+		if (!json_is_array(node) || idx < 0 || idx >= n)
 			ok = false;
-		} else if (last) {
+		else if (last)
 			json_array_set(node, (size_t)idx, value);
-		} else {
+		else
 			node = json_array_get(node, (size_t)idx);
-		}
-		sb_addf(&where, "[%lld]", g->indexes.items[0]);
 	}
-	sb_fini(&where);
 	return ok;
 }

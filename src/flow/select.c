@@ -80,6 +80,76 @@ json_t *flow_select(json_t *input, const char *path, const struct flow_env *env,
 	return v;
 }
 
+/* AWS names a reference path it cannot apply by the step (segment) that failed:
+ * `Unable to apply step "objects" to input {...}` with States.ReferencePathConflict, for a
+ * ResultPath that cannot be set and for a Map's ItemsPath that finds nothing (real executions
+ * reported in public projects; the ASL spec's name for the first is ResultPathMatchFailure). */
+static void step_text(struct strbuf *sb, const struct fseg *g)
+{
+	if (g->kind == FSEG_NAME)
+		sb_add(sb, g->names.items[0]);
+	else
+		sb_addf(sb, "%lld", g->indexes.items[0]);
+}
+
+static void conflict(struct flow_error *err, const struct fseg *g, json_t *input)
+{
+	struct strbuf step;
+	sb_init(&step);
+	step_text(&step, g);
+	char *shown = flow_dump(input, 1000);
+	flow_error_set(err, "States.ReferencePathConflict",
+		       "Unable to apply step \"%s\" to input %s", sb_str(&step), shown);
+	free(shown);
+	sb_fini(&step);
+}
+
+/* The first step of a reference path into input that finds nothing, or NULL. */
+static const struct fseg *missing_step(const struct fpath *p, json_t *input)
+{
+	json_t *node = input;
+	for (size_t i = 0; i < p->segs.len; i++) {
+		const struct fseg *g = &p->segs.items[i];
+		json_t *next = NULL;
+		if (g->kind == FSEG_NAME && json_is_object(node)) {
+			next = json_object_get(node, g->names.items[0]);
+		} else if (g->kind == FSEG_INDEX && json_is_array(node)) {
+			long long idx = g->indexes.items[0];
+			long long n = (long long)json_array_size(node);
+			if (idx < 0)
+				idx += n;
+			if (idx >= 0 && idx < n)
+				next = json_array_get(node, (size_t)idx);
+		}
+		if (!next)
+			return g;
+		node = next;
+	}
+	return NULL;
+}
+
+json_t *flow_items_path(json_t *input, const char *path, const struct flow_env *env,
+			struct flow_error *err)
+{
+	json_t *v = flow_select(input, path, env, err);
+	if (v)
+		return v;
+	char *msg = NULL;
+	size_t off;
+	struct fpath *p = fpath_parse(path, strlen(path), &msg, &off);
+	free(msg);
+	const struct fseg *g = p && p->root == FROOT_INPUT && fpath_is_reference(p, NULL)
+				   ? missing_step(p, input)
+				   : NULL;
+	if (g) {
+		flow_error_fini(err);
+		*err = (struct flow_error){0};
+		conflict(err, g, input);
+	}
+	fpath_free(p);
+	return NULL;
+}
+
 /* InputPath and OutputPath share their rules: absent = $, null = {}, else a path. */
 static json_t *filter_path(json_t *input, json_t *spec, const struct flow_env *env,
 			   const char *field, struct flow_error *err)
@@ -129,14 +199,9 @@ json_t *flow_result_path(json_t *input, json_t *result, json_t *spec, struct flo
 		return NULL;
 	}
 	json_t *doc = json_deep_copy(input);
-	char *why = NULL;
-	if (!fpath_set(p, &doc, result, &why)) {
-		char *shown = flow_dump(input, 1000);
-		flow_error_set(err, "States.ResultPathMatchFailure",
-			       "Unable to apply ResultPath '%s' to input '%s' : %s", text, shown,
-			       why);
-		free(shown);
-		free(why);
+	size_t at = 0;
+	if (!fpath_set(p, &doc, result, &at)) {
+		conflict(err, &p->segs.items[at], input);
 		json_decref(doc);
 		doc = NULL;
 	}

@@ -104,7 +104,7 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 			b->items = json_array();
 	} else if (b->eff_input) {
 		b->items = json_is_string(ip)
-			       ? flow_select(b->eff_input, json_string_value(ip), &env, &err)
+			       ? flow_items_path(b->eff_input, json_string_value(ip), &env, &err)
 			       : json_incref(b->eff_input);
 	}
 	json_decref(ctx);

@@ -98,9 +98,9 @@ json_t *sim_child_exec_context(struct sim_engine *e, struct sim_child *c)
 		char stamp[40];
 		sim_format_timestamp(e->opt.start_epoch_ms + c->info.start_ms, stamp,
 				     sizeof(stamp));
-		c->ctx_exec =
-		    json_pack("{s:s, s:O, s:s, s:s, s:s}", "Id", c->arn, "Input", c->input, "Name",
-			      c->name, "RoleArn", e->role_arn, "StartTime", stamp);
+		c->ctx_exec = json_pack("{s:s, s:O, s:s, s:s, s:s, s:i}", "Id", c->arn, "Input",
+					c->input, "Name", c->name, "RoleArn", e->role_arn,
+					"StartTime", stamp, "RedriveCount", 0);
 	}
 	return c->ctx_exec;
 }

@@ -177,14 +177,24 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 			run && run->child ? sim_child_exec_context(e, run->child)
 					  : json_object_get(e->ctx_base, "Execution"));
 	json_object_set(ctx, "StateMachine", json_object_get(e->ctx_base, "StateMachine"));
+	/* EnteredTime is when the state was entered, also read later in the visit (a retry's
+	 * Parameters, ResultSelector, a catcher): the Entered event's time, not now. */
+	const struct ev *entered = run->entered_id > 0 ? ev_log_get(e->log, run->entered_id) : NULL;
 	char stamp[40];
-	sim_format_timestamp(e->opt.start_epoch_ms + e->now, stamp, sizeof(stamp));
-	int64_t retries = 0;
-	for (size_t i = 0; run->retry_live && i < st->retry_count && i < run->retry_cap; i++)
-		retries += run->retry_counts[i];
-	json_object_set_new(ctx, "State",
-			    json_pack("{s:s, s:s, s:I}", "EnteredTime", stamp, "Name", st->name,
-				      "RetryCount", (json_int_t)retries));
+	/* A child execution's log counts time from the child's start (e->t0). */
+	sim_format_timestamp(e->opt.start_epoch_ms + (entered ? e->t0 + entered->t_ms : e->now),
+			     stamp, sizeof(stamp));
+	json_t *state = json_pack("{s:s, s:s}", "EnteredTime", stamp, "Name", st->name);
+	/* RetryCount only where a Retry can be: recorded on AWS, `$$` of a Pass state holds
+	 * State {Name, EnteredTime} alone (localstack test_context_object snapshot, 2024-09). */
+	if (st->type == ASL_TASK || st->type == ASL_MAP || st->type == ASL_PARALLEL) {
+		int64_t retries = 0;
+		for (size_t i = 0; run->retry_live && i < st->retry_count && i < run->retry_cap;
+		     i++)
+			retries += run->retry_counts[i];
+		json_object_set_new(state, "RetryCount", json_integer((json_int_t)retries));
+	}
+	json_object_set_new(ctx, "State", state);
 	if (st->type == ASL_TASK) {
 		char token[40];
 		sim_uuid(&e->rng_ids, token);

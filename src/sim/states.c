@@ -65,7 +65,10 @@ static json_t *assigned_extra(json_t *assigned)
 	json_t *v;
 	json_object_foreach(assigned, k, v)
 	{
-		char *text = doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		/* As state outputs are written: a real in its shortest form (AWS records 0.1 as
+		 * "0.1", localstack test_assign_base snapshot; jansson's dump wrote
+		 * "0.10000000000000001"). */
+		char *text = flow_json_text(v);
 		json_object_set_new(vars, k, json_string(text));
 		free(text);
 	}
@@ -530,6 +533,30 @@ static void retry_counts_ready(struct sim_run *run, size_t n)
 	run->retry_live = true;
 }
 
+/* A retried Task is run again from its Parameters: `$$` differs between attempts (State.RetryCount
+ * counts up, Task.Token is a new token), so a template that reads it is made again. Other
+ * templates give the same parameters (a pure one is made at each call anyway). False when the
+ * template fails now (the state has failed). */
+static bool task_params_again(struct sim_engine *e, struct sim_run *run)
+{
+	struct sim_state_info *info = sim_info(e, run->state);
+	if (!info->uses_context || (info->params_recipe && run->input))
+		return true;
+	struct flow_env env;
+	struct flow_error err = {0};
+	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
+	sim_flow_env(e, run, ctx, &env);
+	json_t *params = sim_state_input(e, run, &env, NULL, &err);
+	json_decref(ctx);
+	if (!params) {
+		sim_flow_failed(e, run, &err);
+		return false;
+	}
+	json_decref(run->params);
+	run->params = params;
+	return true;
+}
+
 static bool try_retry(struct sim_engine *e, struct sim_run *run, const char *error)
 {
 	const struct asl_state *st = run->state;
@@ -544,6 +571,8 @@ static bool try_retry(struct sim_engine *e, struct sim_run *run, const char *err
 		int64_t n = ++run->retry_counts[i];
 		sim_info(e, st)->stats.retries++;
 		int64_t delay = sim_retry_delay_ms(r, n, &e->rng_jitter);
+		if (st->type == ASL_TASK && !task_params_again(e, run))
+			return true;
 		sim_schedule(e, run, delay,
 			     st->type == ASL_TASK ? ACT_TASK_SCHEDULE : ACT_BLOCK_START);
 		return true;
@@ -579,11 +608,12 @@ static bool try_catch(struct sim_engine *e, struct sim_run *run, const char *err
 		json_t *out = flow_result_path(run->input, err_out, c->result_path, &ferr);
 		json_decref(err_out);
 		if (!out) {
+			/* The catcher's own ResultPath cannot apply: the state fails with that
+			 * error (States.ReferencePathConflict, as reported of a catcher whose
+			 * ResultPath met an array input), no catcher again. */
 			run->failed_in_task = false;
 			emit_state_failed(e, run);
-			char *why = sim_runtime_cause(run, ferr.cause ? ferr.cause : "");
-			sim_run_fail(e, run, "States.Runtime", why);
-			free(why);
+			sim_run_fail(e, run, ferr.name ? ferr.name : "States.Runtime", ferr.cause);
 			flow_error_fini(&ferr);
 			return true;
 		}
@@ -617,7 +647,9 @@ void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *err
 {
 	const struct asl_state *st = run->state;
 	bool handles = st->type == ASL_TASK || st->type == ASL_MAP || st->type == ASL_PARALLEL;
-	if (handles && strcmp(error, "States.Runtime") != 0) {
+	/* A Fail state without Error fails with no error name (ExecutionFailed has none): no
+	 * retrier or catcher names it, so it goes up unhandled (it crashed here before). */
+	if (handles && error && strcmp(error, "States.Runtime") != 0) {
 		if (try_retry(e, run, error)) {
 			run->failed_in_task = false;
 			return;

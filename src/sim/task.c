@@ -525,8 +525,12 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 static void task_failed(struct sim_engine *e, struct sim_run *run,
 			const struct sim_state_info *info, const char *error, const char *cause)
 {
-	struct ev ev = task_ev(e, run, info, family[info->kind][3]);
-	sim_ev_set_error(e, &ev, error, cause);
+	/* An answer of States.Timeout (a mocked Throw, as mock-from writes a recorded timeout)
+	 * is a timeout: AWS records every one as TaskTimedOut / LambdaFunctionTimedOut /
+	 * ActivityTimedOut with no cause (aws-facts b.4; corpus lambda-legacy-timeout). */
+	bool timeout = strcmp(error, "States.Timeout") == 0;
+	struct ev ev = task_ev(e, run, info, family[info->kind][timeout ? 4 : 3]);
+	sim_ev_set_error(e, &ev, error, timeout && cause && !*cause ? NULL : cause);
 	run->last = sim_emit_ev(e, &ev, run->state);
 	run->failed_in_task = true;
 	sim_handle_error(e, run, error, cause);

@@ -3,8 +3,9 @@
 # config.yaml run without DEFINITION) and optionally input.json, mock.json, args (extra `stepscope run` arguments on one line) and result-only
 # (compare result.json only: the history is too long for a golden file). Each case is run
 # with --events (→ events.txt) and --json (→ result.json, stderr included); a Distributed Map
-# case also with --child-events (→ children.txt: each child execution's own history). README
-# says what the case checks and which AWS document it follows.
+# case also with --child-events (→ children.txt: each child execution's own history); a case
+# with history.json also with --history-out. README says what the case checks and which AWS
+# document it follows.
 . tests/tools/golden.sh
 
 run_case() {
@@ -41,6 +42,12 @@ run_case() {
 		golden_check "$cname/children" "$dir/children.txt" "$GOLDEN_TMP/children.txt" || ok=1
 	fi
 	golden_check "$cname/result" "$dir/result.json" "$GOLDEN_TMP/result.json" || ok=1
+	# A case with history.json also pins the exported history (get-execution-history JSON,
+	# every details field), where a detail the text form leaves out matters.
+	if [ -f "$dir/history.json" ]; then
+		"$STEPSCOPE" run --history-out "$GOLDEN_TMP/history.json" "$@" >/dev/null 2>&1
+		golden_check "$cname/history" "$dir/history.json" "$GOLDEN_TMP/history.json" || ok=1
+	fi
 	[ "$rc" = 2 ] && return $ok
 	# Round trip: the exported history, imported again, gives the same log (ids, previous
 	# ids, types, state names, Map iteration indexes) and the same --json result.

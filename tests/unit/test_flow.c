@@ -351,7 +351,7 @@ static void test_steps_after_error(void **state)
 	struct flow_error err = {0};
 	json_t *eff = flow_state_input(st, in, NULL, &steps, &err);
 	assert_null(flow_state_output(st, in, res, NULL, &steps, &err));
-	assert_string_equal(err.name, "States.ResultPathMatchFailure");
+	assert_string_equal(err.name, "States.ReferencePathConflict");
 	assert_json(steps.after_result_selector, "{\"v\": 1}");
 	assert_null(steps.after_result_path);
 	assert_null(steps.output);

@@ -1,0 +1,3 @@
+# Echoes the event it gets.
+read -r event
+printf '{"seen": %s}\n' "$event"
