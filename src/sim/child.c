@@ -99,8 +99,8 @@ json_t *sim_child_exec_context(struct sim_engine *e, struct sim_child *c)
 		sim_format_timestamp(e->opt.start_epoch_ms + c->info.start_ms, stamp,
 				     sizeof(stamp));
 		c->ctx_exec = json_pack("{s:s, s:O, s:s, s:s, s:s, s:i}", "Id", c->arn, "Input",
-					c->input, "Name", c->name, "RoleArn", e->role_arn,
-					"StartTime", stamp, "RedriveCount", 0);
+					c->input, "StartTime", stamp, "Name", c->name, "RoleArn",
+					e->role_arn, "RedriveCount", 0); /* AWS's key order */
 	}
 	return c->ctx_exec;
 }

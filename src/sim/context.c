@@ -184,9 +184,11 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 	/* A child execution's log counts time from the child's start (e->t0). */
 	sim_format_timestamp(e->opt.start_epoch_ms + (entered ? e->t0 + entered->t_ms : e->now),
 			     stamp, sizeof(stamp));
-	json_t *state = json_pack("{s:s, s:s}", "EnteredTime", stamp, "Name", st->name);
+	json_t *state = json_pack("{s:s, s:s}", "Name", st->name, "EnteredTime", stamp);
 	/* RetryCount only where a Retry can be: recorded on AWS, `$$` of a Pass state holds
-	 * State {Name, EnteredTime} alone (localstack test_context_object snapshot, 2024-09). */
+	 * State {Name, EnteredTime} alone, in that order (localstack test_context_object
+	 * snapshot, 2024-09). Other states without Retry (Wait, Choice, Succeed, Fail) are
+	 * taken to be alike: not recorded, extrapolated (localstack's model does so too). */
 	if (st->type == ASL_TASK || st->type == ASL_MAP || st->type == ASL_PARALLEL) {
 		int64_t retries = 0;
 		for (size_t i = 0; run->retry_live && i < st->retry_count && i < run->retry_cap;

@@ -309,9 +309,11 @@ static void init_identity(struct sim_engine *e)
 	    xstrdup(o->role_arn ? o->role_arn : "arn:aws:iam::123456789012:role/stepscope");
 	char stamp[40];
 	sim_format_timestamp(o->start_epoch_ms, stamp, sizeof(stamp));
+	/* Keys in the order AWS writes them (localstack test_context_object snapshot, recorded
+	 * on AWS 2024-09: test_input_path[$$]). */
 	e->ctx_base = json_pack("{s:{s:s, s:O, s:s, s:s, s:s, s:i}, s:{s:s, s:s}}", "Execution",
-				"Id", e->exec_arn, "Input", e->input, "Name", e->exec_name,
-				"RoleArn", e->role_arn, "StartTime", stamp, "RedriveCount", 0,
+				"Id", e->exec_arn, "Input", e->input, "StartTime", stamp, "Name",
+				e->exec_name, "RoleArn", e->role_arn, "RedriveCount", 0,
 				"StateMachine", "Id", e->sm_arn, "Name", e->sm_name);
 	struct ev_log_meta *meta = ev_log_meta(e->log);
 	meta->start_epoch_ms = o->start_epoch_ms;
