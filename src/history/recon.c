@@ -277,8 +277,33 @@ static int32_t enter(struct hist_recon *r, const struct ev *e, int32_t *framep)
 	return idx;
 }
 
+/* Whether visit v is an open state of the kind a detail-less *StateAborted event closes. */
+static bool abortable(const struct visit_rec *v, enum ev_type t)
+{
+	enum ev_type want = t == EV_WaitStateAborted ? EV_WaitStateEntered : EV_TaskStateEntered;
+	return v && v->pub.entered == want && !v->pub.exited && !v->pub.aborted;
+}
+
+/* The predecessor's visit (pv) unless it cannot be the aborted one: a Parallel branch's open
+ * state aborted by another branch's failure points at that failure (aws-facts a.5), so it is
+ * the first branch of the same Parallel whose last state is open and of that kind. */
+static int32_t aborted_sibling(struct hist_recon *r, int32_t pv, enum ev_type t)
+{
+	struct visit_rec *v = visit_at(r, pv);
+	if (!v || abortable(v, t))
+		return pv;
+	int32_t container = r->frames.items[v->frame].container;
+	for (size_t f = 1; container >= 0 && f < r->frames.len; f++) {
+		const struct frame *fr = &r->frames.items[f];
+		if (fr->container == container && abortable(visit_at(r, fr->last_visit), t))
+			return fr->last_visit;
+	}
+	return pv;
+}
+
 /* A detail-less TaskStateAborted/WaitStateAborted: when a MapIterationAborted(i) follows, it is
- * the open state of iteration i (aws-facts a.5); otherwise the predecessor's visit. */
+ * the open state of iteration i (aws-facts a.5); otherwise the predecessor's visit, or an open
+ * one in a sibling branch (aborted_sibling). */
 static int32_t aborted_owner(struct hist_recon *r, const struct ev *e, const struct ev *next)
 {
 	if (next && next->type == EV_MapIterationAborted && next->prev > 0 &&
@@ -289,7 +314,7 @@ static int32_t aborted_owner(struct hist_recon *r, const struct ev *e, const str
 		if (v && !v->pub.exited && !v->pub.aborted)
 			return r->frames.items[f].last_visit;
 	}
-	return visit_of(r, e->prev);
+	return aborted_sibling(r, visit_of(r, e->prev), e->type);
 }
 
 static void map_iteration(struct hist_recon *r, const struct ev *e, int32_t *frame, int32_t *visit,

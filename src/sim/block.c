@@ -588,3 +588,38 @@ void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const c
 	owner->last = fail_id;
 	sim_handle_error(e, owner, error, cause);
 }
+
+/* A child run failed. A Distributed Map's child is an execution of its own: at once. Any other
+ * failure reaches the block as work queued at the same instant, after what is queued for that
+ * instant already, so that the siblings' ends at the same moment are recorded before the block
+ * fails: AWS records all four TaskTimedOut of iterations timing out together, then
+ * MapIterationFailed (corpus map-inline-lambda-invoke-timeouts-unbounded). */
+void sim_block_child_defer(struct sim_engine *e, struct sim_run *child, const char *error,
+			   const char *cause)
+{
+	if (child->parent->distributed) {
+		sim_block_child_failed(e, child, error, cause);
+		return;
+	}
+	char *err = error ? xstrdup(error) : NULL;
+	char *why = cause ? xstrdup(cause) : NULL;
+	sim_task_clear(child); /* error and cause may be its answer's: copied first */
+	child->error = err;
+	child->cause = why;
+	/* Only a failed Task is still open: aborted if a sibling's failure comes first, as the
+	 * recording shows (TaskStateAborted + MapIterationAborted). Any other state ended with
+	 * its failure (a Map's MapStateFailed): only the iteration is aborted then. */
+	if (!child->failed_in_task || !child->state || child->state->type != ASL_TASK)
+		child->inside = false;
+	child->gen++; /* nothing queued for it before runs: its path has ended */
+	sim_schedule(e, child, 0, ACT_CHILD_FAILED);
+}
+
+void sim_block_child_report(struct sim_engine *e, struct sim_run *child)
+{
+	char *error = child->error, *cause = child->cause;
+	child->error = child->cause = NULL;
+	sim_block_child_failed(e, child, error, cause);
+	free(error);
+	free(cause);
+}

@@ -259,7 +259,7 @@ void sim_run_succeed(struct sim_engine *e, struct sim_run *run, json_t *output)
 void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, const char *cause)
 {
 	if (run->parent) {
-		sim_block_child_failed(e, run, error, cause);
+		sim_block_child_defer(e, run, error, cause);
 		return;
 	}
 	e->now += e->opt.step_ms;
@@ -461,6 +461,9 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 		break;
 	case ACT_BLOCK_START:
 		sim_block_start(e, run);
+		break;
+	case ACT_CHILD_FAILED:
+		sim_block_child_report(e, run);
 		break;
 	case ACT_EXEC_TIMEOUT:
 		break;

@@ -110,6 +110,7 @@ enum sim_act {
 	ACT_TASK_DONE,	   /* *Succeeded / *Failed / *TimedOut */
 	ACT_BLOCK_START,   /* Map/Parallel (re)start: *StateStarted and the children */
 	ACT_EXEC_TIMEOUT,  /* engine: the state machine's TimeoutSeconds */
+	ACT_CHILD_FAILED, /* report the child run's failure (run->error, run->cause) to its block */
 };
 
 /* How a task's resource shows in history. */
@@ -265,7 +266,8 @@ struct sim_run {
 	int64_t timeout_ms, heartbeat_ms; /* 0 = none */
 	/* The running attempt's answer (task.c, from ACT_TASK_START on): its result, or its
 	 * error and cause (all owned); or, when has_recipe (a dead result: result_made, then
-	 * exit_made), the recipe of its lambda:invoke envelope instead. */
+	 * exit_made), the recipe of its lambda:invoke envelope instead. A failed Map iteration or
+	 * Parallel branch keeps the failure it reports (ACT_CHILD_FAILED) in error and cause. */
 	union {
 		struct {
 			json_t *result;	     /* raw result on success */
@@ -492,6 +494,12 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run);
 void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *output);
 void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const char *error,
 			    const char *cause);
+/* Reports child's failure (error and cause borrowed) to its block: at once for a Distributed
+ * Map's child, else as ACT_CHILD_FAILED at the same instant, which sim_block_child_report does
+ * unless a sibling's failure aborted the child first. */
+void sim_block_child_defer(struct sim_engine *e, struct sim_run *child, const char *error,
+			   const char *cause);
+void sim_block_child_report(struct sim_engine *e, struct sim_run *child);
 void sim_block_free(struct sim_engine *e, struct sim_block *b);
 /* Aborts whatever the run is doing: *StateAborted events, children first. */
 void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev);

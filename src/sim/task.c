@@ -529,8 +529,10 @@ static void task_failed(struct sim_engine *e, struct sim_run *run,
 	 * is a timeout: AWS records every one as TaskTimedOut / LambdaFunctionTimedOut /
 	 * ActivityTimedOut with no cause (aws-facts b.4; corpus lambda-legacy-timeout). */
 	bool timeout = strcmp(error, "States.Timeout") == 0;
+	if (timeout && cause && !*cause)
+		cause = NULL; /* as a timeout of the model's: no cause, up to the execution's end */
 	struct ev ev = task_ev(e, run, info, family[info->kind][timeout ? 4 : 3]);
-	sim_ev_set_error(e, &ev, error, timeout && cause && !*cause ? NULL : cause);
+	sim_ev_set_error(e, &ev, error, cause);
 	run->last = sim_emit_ev(e, &ev, run->state);
 	run->failed_in_task = true;
 	sim_handle_error(e, run, error, cause);
