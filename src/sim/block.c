@@ -612,6 +612,9 @@ void sim_block_child_defer(struct sim_engine *e, struct sim_run *child, const ch
 	if (!child->failed_in_task || !child->state || child->state->type != ASL_TASK)
 		child->inside = false;
 	child->gen++; /* nothing queued for it before runs: its path has ended */
+	/* Once an iteration has failed no other one starts, even if a sibling ends in the
+	 * same instant before the failure reports (never-started items never start). */
+	child->parent->next_start = child->parent->count;
 	sim_schedule(e, child, 0, ACT_CHILD_FAILED);
 }
 
