@@ -10,7 +10,8 @@
 # (multiples of 250), e.g. BENCH_SIZES="1000 100000" make bench, and BENCH_DIST_SIZES the
 # distributed ones (1,000,000 there takes about 8 GiB and minutes: its results go through
 # ResultWriter files, as on AWS). BENCH_PEER=0 skips the peer; BENCH_PEER_DIR names its folder
-# (default ../shared/bench/peer from the repository root).
+# (default ../shared/bench/peer from the repository root), BENCH_PEER_N its item count (a
+# quick check of the script: BENCH_SIZES=1000 BENCH_DIST_SIZES=1000 BENCH_PEER_N=1000).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 
@@ -18,7 +19,7 @@ W=bench-work
 BIN=./stepscope
 SIZES=${BENCH_SIZES:-1000 100000 1000000}
 DIST_SIZES=${BENCH_DIST_SIZES:-1000 100000}
-PEER_N=100000
+PEER_N=${BENCH_PEER_N:-100000}
 NICE="nice -n 10"
 mkdir -p "$W"
 ROWS="$W/rows.tmp.txt" # name|items|events|ms|cpu_s|rss_kb|note, one line per measurement
@@ -243,9 +244,17 @@ END {
 			mem = rss[s] > 0 ? rss[p] / rss[s] : 0
 			# Whole-process CPU seconds of both: steadier than wall time on a busy machine.
 			csp = cpu[s] > 0 ? cpu[p] / cpu[s] : 0
-			printf "vs peer (%s, %d items): %.2fx its items/s (goal >= 50x; %.2fx by CPU " \
-				"time), %.2fx less peak memory (goal >= 4x), history kept\n", name[s],
-				peer_n, sp, csp, mem
+			# The peer runs the inline workload (it has no child executions): the goals are
+			# for that comparison; the ratio of the distributed run is shown for what it is.
+			if (k)
+				printf "vs peer (%s, %d items): %.2fx its items/s (%.2fx by CPU time), " \
+					"%.2fx less peak memory; no goal: the peer ran an inline Map, " \
+					"here each item is a child execution with its own history\n",
+					name[s], peer_n, sp, csp, mem
+			else
+				printf "vs peer (%s, %d items): %.2fx its items/s (goal >= 50x; %.2fx " \
+					"by CPU time), %.2fx less peak memory (goal >= 4x), history " \
+					"kept\n", name[s], peer_n, sp, csp, mem
 			cmp = cmp sprintf("%s\"%s\": {\"speedup\": %.3f, \"cpuSpeedup\": %.3f, " \
 				"\"memoryRatio\": %.3f}", cmp ? ", " : "", name[s], sp, csp, mem)
 		}
