@@ -169,6 +169,13 @@ static bool name_is_failure(enum ev_type t)
 
 /* ---- lookups ---- */
 
+static bool is_failure(enum ev_type t);
+/* Whether event p is a failure (what a sibling branch's abort points at). */
+static bool at_failure(const struct hist_recon *r, int64_t p)
+{
+	return p > 0 && is_failure(r->ev_type.items[p - 1]);
+}
+
 static struct visit_rec *visit_at(struct hist_recon *r, int32_t v)
 {
 	return v >= 0 ? &r->visits.items[v] : NULL;
@@ -187,6 +194,39 @@ static int32_t visit_of(const struct hist_recon *r, int64_t p)
 	return p > 0 ? r->ev_visit.items[p - 1] : -1;
 }
 
+/* Whether frame is inside (a descendant of) the Map/Parallel visit. */
+static bool inside_visit(const struct hist_recon *r, int32_t frame, int32_t visit)
+{
+	for (int32_t f = frame; f != 0; f = r->frames.items[f].parent)
+		if (r->frames.items[f].container == visit)
+			return true;
+	return false;
+}
+
+/* An open container of that kind (named `name` unless 0) in another branch of Parallel visit
+ * par, the innermost first: a branch's failure aborts the Maps of the other branches, inner
+ * ones first, all pointing at the failure (aws-facts a.5). -1 when none. */
+static int32_t open_in_branches(const struct hist_recon *r, int32_t par, enum ev_type kind,
+				ev_str_t name)
+{
+	for (size_t i = (size_t)par + 1; i < r->visits.len; i++) {
+		const struct visit_rec *c = &r->visits.items[i];
+		if (c->pub.entered != kind || !c->open || (name && c->pub.state != name) ||
+		    !inside_visit(r, c->frame, par))
+			continue;
+		bool inner_open = false;
+		for (size_t j = i + 1; j < r->visits.len && !inner_open; j++) {
+			const struct visit_rec *d = &r->visits.items[j];
+			inner_open = d->pub.entered == kind && d->open &&
+				     (!name || d->pub.state == name) &&
+				     inside_visit(r, d->frame, (int32_t)i);
+		}
+		if (!inner_open)
+			return (int32_t)i;
+	}
+	return -1;
+}
+
 /* The innermost open container of that kind around event p (or p's own container visit). */
 static int32_t find_container(struct hist_recon *r, int64_t p, enum ev_type kind)
 {
@@ -199,6 +239,11 @@ static int32_t find_container(struct hist_recon *r, int64_t p, enum ev_type kind
 		struct visit_rec *c = visit_at(r, r->frames.items[f].container);
 		if (c && c->pub.entered == kind && c->open)
 			return r->frames.items[f].container;
+		if (c && c->pub.entered == EV_ParallelStateEntered && at_failure(r, p)) {
+			int32_t o = open_in_branches(r, r->frames.items[f].container, kind, 0);
+			if (o >= 0)
+				return o;
+		}
 	}
 	return v && v->pub.entered == kind ? pv : -1;
 }
@@ -216,6 +261,12 @@ static int32_t find_map(struct hist_recon *r, int64_t p, ev_str_t name)
 		struct visit_rec *c = visit_at(r, r->frames.items[f].container);
 		if (c && c->pub.state == name && c->pub.entered == EV_MapStateEntered)
 			return r->frames.items[f].container;
+		if (c && c->pub.entered == EV_ParallelStateEntered && at_failure(r, p)) {
+			int32_t o = open_in_branches(r, r->frames.items[f].container,
+						     EV_MapStateEntered, name);
+			if (o >= 0)
+				return o;
+		}
 	}
 	return v && v->pub.state == name ? pv : -1;
 }
@@ -287,15 +338,19 @@ static bool abortable(const struct visit_rec *v, enum ev_type t)
 /* The predecessor's visit (pv) unless it cannot be the aborted one: a Parallel branch's open
  * state aborted by another branch's failure points at that failure (aws-facts a.5), so it is
  * the first branch of the same Parallel whose last state is open and of that kind. */
-static int32_t aborted_sibling(struct hist_recon *r, int32_t pv, enum ev_type t)
+static int32_t aborted_sibling(struct hist_recon *r, int64_t p, int32_t pv, enum ev_type t)
 {
 	struct visit_rec *v = visit_at(r, pv);
-	if (!v || abortable(v, t))
+	bool failure = at_failure(r, p);
+	if (!v || (abortable(v, t) && !failure))
 		return pv;
+	/* Pointing at a failure: the other branches' open states come first, the failing
+	 * branch's own Task last (aws-facts a.5). */
 	int32_t container = r->frames.items[v->frame].container;
 	for (size_t f = 1; container >= 0 && f < r->frames.len; f++) {
 		const struct frame *fr = &r->frames.items[f];
-		if (fr->container == container && abortable(visit_at(r, fr->last_visit), t))
+		if ((int32_t)f != v->frame && fr->container == container &&
+		    abortable(visit_at(r, fr->last_visit), t))
 			return fr->last_visit;
 	}
 	return pv;
@@ -314,7 +369,7 @@ static int32_t aborted_owner(struct hist_recon *r, const struct ev *e, const str
 		if (v && !v->pub.exited && !v->pub.aborted)
 			return r->frames.items[f].last_visit;
 	}
-	return aborted_sibling(r, visit_of(r, e->prev), e->type);
+	return aborted_sibling(r, e->prev, visit_of(r, e->prev), e->type);
 }
 
 static void map_iteration(struct hist_recon *r, const struct ev *e, int32_t *frame, int32_t *visit,
