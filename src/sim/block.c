@@ -491,8 +491,12 @@ void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev_or_ow
 		}
 		if (b && b->distributed)
 			sim_emit(e, EV_MapRunAborted, prev, st, run->item, NULL, NULL);
-		sim_emit(e, st->type == ASL_MAP ? EV_MapStateAborted : EV_ParallelStateAborted,
-			 prev, st, run->item, NULL, NULL);
+		/* A Map or Parallel that failed and was caught, its Exited still to come, has
+		 * ended with its *StateFailed: not aborted after it. */
+		if (!run->exit_caught)
+			sim_emit(e,
+				 st->type == ASL_MAP ? EV_MapStateAborted : EV_ParallelStateAborted,
+				 prev, st, run->item, NULL, NULL);
 		break;
 	default:
 		break;
