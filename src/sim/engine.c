@@ -405,10 +405,17 @@ void sim_add_service(struct sim_engine *e, const struct sim_service *svc)
 /* ---- the loop ---- */
 static void timeout_execution(struct sim_engine *e)
 {
-	/* aws-facts b.5: running states are cut off; not catchable. */
+	/* aws-facts b.5: running states are cut off; not catchable. Recorded on AWS (a Wait
+	 * under TimeoutSeconds 3, floci-io/floci#2733): the history ends WaitStateEntered,
+	 * ExecutionTimedOut with previousEventId 0 -- the open states get no ...Aborted event,
+	 * as after StopExecution (corpus wait-stop-execution-aborted). limit_hit keeps them out
+	 * of the execution's history as at the event limit (a child execution still records
+	 * its own end). */
 	struct sim_run *top = e->top;
+	e->limit_hit = true;
 	sim_run_abort(e, top, -1);
-	sim_emit_error(e, EV_ExecutionTimedOut, top->last, NULL, -1, "States.Timeout", NULL);
+	e->limit_hit = false;
+	sim_emit_error(e, EV_ExecutionTimedOut, 0, NULL, -1, "States.Timeout", NULL);
 	finish(e, SIM_TIMED_OUT, "States.Timeout", NULL);
 	sim_run_release(e, top);
 }
@@ -418,8 +425,12 @@ void sim_abort(struct sim_engine *e, const char *error, const char *cause)
 	if (e->finished)
 		return;
 	struct sim_run *top = e->top;
+	/* ExecutionAborted after StopExecution points at 0 (aws-facts a.5) and follows the
+	 * running Wait's WaitStateEntered directly (corpus wait-stop-execution-aborted): the
+	 * open states get no ...Aborted events (see timeout_execution). */
+	e->limit_hit = true;
 	sim_run_abort(e, top, -1);
-	/* ExecutionAborted after StopExecution points at 0 (aws-facts a.5). */
+	e->limit_hit = false;
 	sim_emit_error(e, EV_ExecutionAborted, 0, NULL, -1, error, cause);
 	finish(e, SIM_ABORTED, error, cause);
 	sim_run_release(e, top);
