@@ -330,8 +330,11 @@ const char *flow_choice_next(json_t *state, json_t *input, const struct flow_env
 		flow_error_set(err, "States.Runtime", "The matching Choice rule %d has no Next",
 			       m + 1);
 	else
-		flow_error_set(err, "States.NoChoiceMatched",
-			       "No Choice rule matched the input and there is no Default");
+		/* States.Runtime, not States.NoChoiceMatched: what AWS fails with (tests/sim
+		 * choice-no-match). */
+		flow_error_set(err, "States.Runtime",
+			       "Failed to transition out of the state. The state does not point "
+			       "to a next state.");
 	return NULL;
 }
 

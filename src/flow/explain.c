@@ -141,7 +141,7 @@ char *flow_choice_trace_text(const struct flow_choice_trace *t, int matched)
 		sb_addc(&sb, '\n');
 	}
 	if (matched < 0)
-		sb_add(&sb, "no rule matched: Default, else States.NoChoiceMatched\n");
+		sb_add(&sb, "no rule matched: Default, else States.Runtime (no next state)\n");
 	else
 		sb_addf(&sb, "first match: rule %d\n", matched + 1);
 	return sb_take(&sb);

@@ -134,13 +134,14 @@ json_t *flow_intrinsic(const char *expr, json_t *input, const struct flow_env *e
 
 /*
  * Choice: evaluates the `Choices` array (borrowed JSON) against input; *matched is the index of
- * the first matching rule or -1 (the caller then uses Default or raises States.NoChoiceMatched).
+ * the first matching rule or -1 (the caller then uses Default or fails: States.Runtime on AWS).
  * False with err on runtime errors (e.g. a missing Variable path: States.Runtime).
  */
 bool flow_choice(json_t *choices, json_t *input, const struct flow_env *env, int *matched,
 		 struct flow_error *err);
 /* A whole Choice state (borrowed JSON): the `Next` of the first matching rule, else its
- * `Default` (both borrowed from the state), else NULL with States.NoChoiceMatched. input is
+ * `Default` (both borrowed from the state), else NULL with States.Runtime ("Failed to
+ * transition out of the state", as AWS; not States.NoChoiceMatched). input is
  * the effective input (after InputPath). *matched as for flow_choice (may be NULL). */
 const char *flow_choice_next(json_t *state, json_t *input, const struct flow_env *env, int *matched,
 			     struct flow_error *err);

@@ -258,6 +258,21 @@ void sim_run_succeed(struct sim_engine *e, struct sim_run *run, json_t *output)
 
 void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, const char *cause)
 {
+	/* A States.Runtime error in a Parallel branch or a Map iteration ends the execution at
+	 * once, as at the top: AWS records no *Failed or *Aborted event for the states around
+	 * it or beside it; ExecutionFailed follows the failing state's last event (real AWS
+	 * history in floci-io/floci issue 2868: ParallelStateStarted, PassStateEntered,
+	 * ExecutionFailed). limit_hit keeps the rest of this dispatch out of the history and
+	 * brings the loop to fail_now (hit_limit). A child execution's run fails that child. */
+	if (run->parent && !run->child && error && strcmp(error, "States.Runtime") == 0) {
+		if (!e->fail_error) {
+			e->fail_error = xstrdup(error);
+			e->fail_cause = cause ? xstrdup(cause) : NULL;
+			e->fail_last = run->last;
+		}
+		e->limit_hit = true;
+		return;
+	}
 	if (run->parent) {
 		sim_block_child_defer(e, run, error, cause);
 		return;
@@ -388,6 +403,8 @@ void sim_free(struct sim_engine *e)
 	json_decref(e->output);
 	free(e->error);
 	free(e->cause);
+	free(e->fail_error);
+	free(e->fail_cause);
 	free(e->region);
 	free(e->exec_name);
 	free(e->sm_name);
@@ -405,10 +422,17 @@ void sim_add_service(struct sim_engine *e, const struct sim_service *svc)
 /* ---- the loop ---- */
 static void timeout_execution(struct sim_engine *e)
 {
-	/* aws-facts b.5: running states are cut off; not catchable. */
+	/* aws-facts b.5: running states are cut off; not catchable. Recorded on AWS (a Wait
+	 * under TimeoutSeconds 3, floci-io/floci#2733): the history ends WaitStateEntered,
+	 * ExecutionTimedOut with previousEventId 0 -- the open states get no ...Aborted event,
+	 * as after StopExecution (corpus wait-stop-execution-aborted). limit_hit keeps them out
+	 * of the execution's history as at the event limit (a child execution still records
+	 * its own end). */
 	struct sim_run *top = e->top;
+	e->limit_hit = true;
 	sim_run_abort(e, top, -1);
-	sim_emit_error(e, EV_ExecutionTimedOut, top->last, NULL, -1, "States.Timeout", NULL);
+	e->limit_hit = false;
+	sim_emit_error(e, EV_ExecutionTimedOut, 0, NULL, -1, "States.Timeout", NULL);
 	finish(e, SIM_TIMED_OUT, "States.Timeout", NULL);
 	sim_run_release(e, top);
 }
@@ -418,8 +442,12 @@ void sim_abort(struct sim_engine *e, const char *error, const char *cause)
 	if (e->finished)
 		return;
 	struct sim_run *top = e->top;
+	/* ExecutionAborted after StopExecution points at 0 (aws-facts a.5) and follows the
+	 * running Wait's WaitStateEntered directly (corpus wait-stop-execution-aborted): the
+	 * open states get no ...Aborted events (see timeout_execution). */
+	e->limit_hit = true;
 	sim_run_abort(e, top, -1);
-	/* ExecutionAborted after StopExecution points at 0 (aws-facts a.5). */
+	e->limit_hit = false;
 	sim_emit_error(e, EV_ExecutionAborted, 0, NULL, -1, error, cause);
 	finish(e, SIM_ABORTED, error, cause);
 	sim_run_release(e, top);
@@ -472,8 +500,25 @@ static void dispatch(struct sim_engine *e, const struct simq_item *it)
 		sim_use_child(e, NULL);
 }
 
+/* The end of a States.Runtime failure inside a block (sim_run_fail): the open states are cut
+ * off without events (limit_hit is still set). */
+static void fail_now(struct sim_engine *e)
+{
+	struct sim_run *top = e->top;
+	sim_run_abort(e, top, -1);
+	e->limit_hit = false;
+	e->now += e->opt.step_ms; /* one step later, as a top-level failure */
+	sim_emit_error(e, EV_ExecutionFailed, e->fail_last, NULL, -1, e->fail_error, e->fail_cause);
+	finish(e, SIM_FAILED, e->fail_error, e->fail_cause);
+	sim_run_release(e, top);
+}
+
 static void hit_limit(struct sim_engine *e)
 {
+	if (e->fail_error) {
+		fail_now(e);
+		return;
+	}
 	/* aws-facts e: the execution fails when the history reaches 25,000 events. The error
 	 * name is not documented; States.Runtime with a clear cause (flagged in the report). */
 	char *cause = xasprintf("The execution reached the maximum number of history events "

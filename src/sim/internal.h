@@ -357,6 +357,9 @@ struct sim_engine {
 	json_t *cold_extra; /* owned, NULL = none yet */
 	double cold_extra_ms;
 	bool limit_hit;
+	/* A States.Runtime error inside a block, to end the execution with (sim_run_fail) */
+	char *fail_error, *fail_cause; /* owned, NULL = none */
+	int64_t fail_last;
 	json_t *output;
 	char *error, *cause;
 	int64_t transitions, lambda_invocations, end_ms;

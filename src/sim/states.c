@@ -288,8 +288,13 @@ static void enter_choice(struct sim_engine *e, struct sim_run *run)
 		next = st->default_next;
 	if (!next) {
 		json_decref(eff);
-		sim_run_fail(e, run, "States.NoChoiceMatched",
-			     "No Choice rule matched and there is no Default");
+		/* Not States.NoChoiceMatched: AWS fails with States.Runtime and this cause, which
+		 * the Choice page words as "a failure to transition out of the state" (real AWS
+		 * history in floci-io/floci PR 3167's tests, issue 2868). */
+		runtime_failed(
+		    e, run,
+		    "Failed to transition out of the state. The state does not point to a "
+		    "next state.");
 		return;
 	}
 	/* The state's Assign, then the matched rule's (rules may assign too). */

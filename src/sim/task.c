@@ -309,13 +309,24 @@ static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run,
 	return sim_emit_recipe(e, ev, run->state, &params_maker, &r);
 }
 
+/* A Task's Credentials with a literal RoleArn: TaskScheduled and LambdaFunctionScheduled
+ * record it as taskCredentials {roleArn} (aws-facts a.3; the API's TaskCredentials). A
+ * RoleArn.$ path is not evaluated (the field is then left out). */
+static json_t *credentials_extra(const struct sim_run *run, enum task_kind kind, json_t *extra)
+{
+	const char *role = json_string_value(json_object_get(run->state->credentials, "RoleArn"));
+	if (role && kind != TASK_ACTIVITY)
+		json_object_set_new(extra, "taskCredentials", json_pack("{s:s}", "roleArn", role));
+	return extra;
+}
+
 /* The *Scheduled details of run's visit (a new reference; possibly empty). */
 static json_t *sched_extra(struct sim_engine *e, const struct sim_run *run,
 			   const struct sim_state_info *info)
 {
-	if (info->kind == TASK_SERVICE)
-		return timeouts_extra(run, info->kind, json_pack("{s:s}", "region", e->region));
-	return timeouts_extra(run, info->kind, json_object());
+	json_t *extra =
+	    info->kind == TASK_SERVICE ? json_pack("{s:s}", "region", e->region) : json_object();
+	return credentials_extra(run, info->kind, timeouts_extra(run, info->kind, extra));
 }
 
 /* The detail set of run's *Scheduled event; ev: as task_ev made it. */
