@@ -163,7 +163,8 @@ struct hist_map_runs *hist_map_runs_new_from(const struct ev_log *parent, int64_
 	 * get no end events, as AWS records a cut-off execution): a Map Run still open then was
 	 * aborted with it. */
 	const struct ev *last = n ? ev_log_get(parent, (int64_t)n) : NULL;
-	if (last && (last->type == EV_ExecutionTimedOut || last->type == EV_ExecutionAborted))
+	if (last && (last->type == EV_ExecutionTimedOut || last->type == EV_ExecutionAborted ||
+		     last->type == EV_ExecutionFailed))
 		for (size_t i = 0; i < m->runs.len; i++)
 			if (m->runs.items[i].status == HIST_RUNNING)
 				m->runs.items[i].status = HIST_ABORTED;

@@ -55,6 +55,12 @@ static inline int64_t append(struct sim_engine *e, struct ev *ev, const struct e
 			maker->release(recipe);
 		return 0;
 	}
+	if (e->cur && e->cur == e->quiet_child && !closing(ev->type)) {
+		json_decref(ev->payload);
+		if (maker && maker->release)
+			maker->release(recipe);
+		return 0;
+	}
 	ev->t_ms = e->now - e->t0;
 	return maker ? ev_log_append_made_like(e->log, ev, maker, recipe, like)
 		     : ev_log_append(e->log, ev);
@@ -265,12 +271,26 @@ void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, 
 	 * ExecutionFailed). limit_hit keeps the rest of this dispatch out of the history and
 	 * brings the loop to fail_now (hit_limit). A child execution's run fails that child. */
 	if (run->parent && !run->child && error && strcmp(error, "States.Runtime") == 0) {
-		if (!e->fail_error) {
+		if (!e->fail_error && !e->limit_hit) { /* a full history fails as such */
 			e->fail_error = xstrdup(error);
 			e->fail_cause = cause ? xstrdup(cause) : NULL;
 			e->fail_last = run->last;
 		}
 		e->limit_hit = true;
+		return;
+	}
+	if (run->parent && run->child && !run->parent->distributed && error &&
+	    strcmp(error, "States.Runtime") == 0) {
+		if (!e->cf_run) {
+			struct sim_run *it = run;
+			while (!it->parent->distributed)
+				it = it->parent->owner;
+			e->cf_run = it;
+			e->cf_error = xstrdup(error);
+			e->cf_cause = cause ? xstrdup(cause) : NULL;
+			e->cf_last = run->last;
+			e->quiet_child = run->child;
+		}
 		return;
 	}
 	if (run->parent) {
@@ -405,6 +425,8 @@ void sim_free(struct sim_engine *e)
 	free(e->cause);
 	free(e->fail_error);
 	free(e->fail_cause);
+	free(e->cf_error);
+	free(e->cf_cause);
 	free(e->region);
 	free(e->exec_name);
 	free(e->sm_name);
@@ -513,6 +535,23 @@ static void fail_now(struct sim_engine *e)
 	sim_run_release(e, top);
 }
 
+static void child_fail_now(struct sim_engine *e)
+{
+	struct sim_run *it = e->cf_run;
+	char *error = e->cf_error, *cause = e->cf_cause;
+	e->cf_run = NULL;
+	e->cf_error = e->cf_cause = NULL;
+	if (!it->dead && it->inside) {
+		sim_run_abort(e, it, -1);
+		e->quiet_child = NULL;
+		it->last = e->cf_last;
+		sim_block_child_failed(e, it, error, cause);
+	}
+	e->quiet_child = NULL;
+	free(error);
+	free(cause);
+}
+
 static void hit_limit(struct sim_engine *e)
 {
 	if (e->fail_error) {
@@ -563,6 +602,8 @@ static inline bool process_one(struct sim_engine *e)
 		e->now = it.t;
 	prefetch_run(it.soon);
 	dispatch(e, &it);
+	if (e->cf_run)
+		child_fail_now(e);
 	if (e->limit_hit && !e->finished)
 		hit_limit(e);
 	if (!e->finished && !simq_len(&e->q))

@@ -360,6 +360,11 @@ struct sim_engine {
 	/* A States.Runtime error inside a block, to end the execution with (sim_run_fail) */
 	char *fail_error, *fail_cause; /* owned, NULL = none */
 	int64_t fail_last;
+	/* The same inside a Distributed Map child: that child ends at once (process_one) */
+	struct sim_run *cf_run;	   /* borrowed: the child's iteration run */
+	char *cf_error, *cf_cause; /* owned */
+	int64_t cf_last;
+	struct sim_child *quiet_child; /* borrowed: its log takes no events but its end */
 	json_t *output;
 	char *error, *cause;
 	int64_t transitions, lambda_invocations, end_ms;

@@ -138,6 +138,10 @@ static void close_all(struct tui_app *app, enum canvas_role role)
 		}
 		s->it_abort += s->it_run;
 		s->it_run = 0;
+		/* A Map Run still open (no MapRun* end event: cut off) ended with it. */
+		int32_t open = s->runs - s->runs_ok - s->runs_failed - s->runs_aborted;
+		if (open > 0)
+			s->runs_aborted += open;
 	}
 }
 
