@@ -139,11 +139,15 @@ void sim_child_end(struct sim_engine *e, struct sim_child *c, enum sim_status st
 
 void sim_child_abort(struct sim_engine *e, struct sim_run *run)
 {
-	/* In its own history every abort points at the child's own last event; so does
-	 * ExecutionAborted (not recorded on AWS: an assumption). */
+	/* Stopped as StopExecution stops an execution (corpus wait-stop-execution-aborted): its
+	 * open states are cut off without ...Aborted events and ExecutionAborted points at 0,
+	 * as the execution's own timeout and stop do (sim_abort). A child aborted with its Map
+	 * Run is not recorded on AWS: that it looks the same is an assumption. */
+	struct sim_child *was = e->quiet_child;
+	e->quiet_child = run->child;
 	sim_run_abort(e, run, -1);
-	int64_t last = (int64_t)ev_log_count(run->child->log);
-	sim_child_end(e, run->child, SIM_ABORTED, last, NULL, NULL, NULL);
+	e->quiet_child = was;
+	sim_child_end(e, run->child, SIM_ABORTED, 0, NULL, NULL, NULL);
 }
 
 void sim_children_free(struct sim_engine *e)
