@@ -278,6 +278,13 @@ void sim_run_succeed(struct sim_engine *e, struct sim_run *run, json_t *output)
 	sim_run_release(e, run);
 }
 
+static void keep_end(struct sim_end *end, const char *error, const char *cause, int64_t last)
+{
+	end->error = xstrdup(error);
+	end->cause = cause ? xstrdup(cause) : NULL;
+	end->last = last;
+}
+
 void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, const char *cause)
 {
 	/* A States.Runtime error in a Parallel branch or a Map iteration ends the execution at
@@ -286,25 +293,20 @@ void sim_run_fail(struct sim_engine *e, struct sim_run *run, const char *error, 
 	 * history in floci-io/floci issue 2868: ParallelStateStarted, PassStateEntered,
 	 * ExecutionFailed). limit_hit keeps the rest of this dispatch out of the history and
 	 * brings the loop to fail_now (hit_limit). A child execution's run fails that child. */
-	if (run->parent && !run->child && error && strcmp(error, "States.Runtime") == 0) {
-		if (!e->fail_error && !e->limit_hit) { /* a full history fails as such */
-			e->fail_error = xstrdup(error);
-			e->fail_cause = cause ? xstrdup(cause) : NULL;
-			e->fail_last = run->last;
-		}
+	bool runtime = run->parent && error && strcmp(error, "States.Runtime") == 0;
+	if (runtime && !run->child) {
+		if (!e->fail.error && !e->limit_hit) /* a full history fails as such */
+			keep_end(&e->fail, error, cause, run->last);
 		e->limit_hit = true;
 		return;
 	}
-	if (run->parent && run->child && !run->parent->distributed && error &&
-	    strcmp(error, "States.Runtime") == 0) {
+	if (runtime && !run->parent->distributed) { /* inside a child execution's block */
 		if (!e->cf_run) {
 			struct sim_run *it = run;
 			while (!it->parent->distributed)
 				it = it->parent->owner;
 			e->cf_run = it;
-			e->cf_error = xstrdup(error);
-			e->cf_cause = cause ? xstrdup(cause) : NULL;
-			e->cf_last = run->last;
+			keep_end(&e->child_fail, error, cause, run->last);
 			e->quiet_child = run->child;
 		}
 		return;
@@ -439,10 +441,10 @@ void sim_free(struct sim_engine *e)
 	json_decref(e->output);
 	free(e->error);
 	free(e->cause);
-	free(e->fail_error);
-	free(e->fail_cause);
-	free(e->cf_error);
-	free(e->cf_cause);
+	free(e->fail.error);
+	free(e->fail.cause);
+	free(e->child_fail.error);
+	free(e->child_fail.cause);
 	free(e->region);
 	free(e->exec_name);
 	free(e->sm_name);
@@ -546,31 +548,31 @@ static void fail_now(struct sim_engine *e)
 	sim_run_abort(e, top, -1);
 	e->limit_hit = false;
 	e->now += e->opt.step_ms; /* one step later, as a top-level failure */
-	sim_emit_error(e, EV_ExecutionFailed, e->fail_last, NULL, -1, e->fail_error, e->fail_cause);
-	finish(e, SIM_FAILED, e->fail_error, e->fail_cause);
+	sim_emit_error(e, EV_ExecutionFailed, e->fail.last, NULL, -1, e->fail.error, e->fail.cause);
+	finish(e, SIM_FAILED, e->fail.error, e->fail.cause);
 	sim_run_release(e, top);
 }
 
 static RARE void child_fail_now(struct sim_engine *e)
 {
 	struct sim_run *it = e->cf_run;
-	char *error = e->cf_error, *cause = e->cf_cause;
+	struct sim_end end = e->child_fail;
 	e->cf_run = NULL;
-	e->cf_error = e->cf_cause = NULL;
+	e->child_fail = (struct sim_end){0};
 	if (!it->dead && it->inside) {
 		sim_run_abort(e, it, -1);
 		e->quiet_child = NULL;
-		it->last = e->cf_last;
-		sim_block_child_failed(e, it, error, cause);
+		it->last = end.last;
+		sim_block_child_failed(e, it, end.error, end.cause);
 	}
 	e->quiet_child = NULL;
-	free(error);
-	free(cause);
+	free(end.error);
+	free(end.cause);
 }
 
 static void hit_limit(struct sim_engine *e)
 {
-	if (e->fail_error) {
+	if (e->fail.error) {
 		fail_now(e);
 		return;
 	}

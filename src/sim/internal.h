@@ -314,6 +314,12 @@ struct ptrmap {
 	size_t size; /* power of two */
 };
 
+/* A failure kept until its dispatch is over: error NULL = none. */
+struct sim_end {
+	char *error, *cause; /* owned */
+	int64_t last;	     /* the event ExecutionFailed points at */
+};
+
 struct sim_engine {
 	const struct asl_machine *machine;
 	struct ev_log *log;
@@ -358,12 +364,10 @@ struct sim_engine {
 	double cold_extra_ms;
 	bool limit_hit;
 	/* A States.Runtime error inside a block, to end the execution with (sim_run_fail) */
-	char *fail_error, *fail_cause; /* owned, NULL = none */
-	int64_t fail_last;
+	struct sim_end fail;
 	/* The same inside a Distributed Map child: that child ends at once (process_one) */
-	struct sim_run *cf_run;	   /* borrowed: the child's iteration run */
-	char *cf_error, *cf_cause; /* owned */
-	int64_t cf_last;
+	struct sim_run *cf_run; /* borrowed: the child's iteration run */
+	struct sim_end child_fail;
 	struct sim_child *quiet_child; /* borrowed: its log takes no events but its end */
 	json_t *output;
 	char *error, *cause;
