@@ -62,7 +62,7 @@ struct lazy {
 	json_t **parsed;
 	size_t parsed_len;
 
-	/* Recipes: a maker's number, then the recipe, at each made record's recipe_at. */
+	/* Recipes: a maker's number, then the recipe, at each made record's ev_recipe_at. */
 	const struct ev_maker *makers[EV_MAKERS_MAX];
 	size_t maker_count;
 	json_t *last; /* the payload field of the last made record, NULL before the first */
