@@ -295,7 +295,9 @@ size_t ev_log_count(const struct ev_log *log);
 
 /*
  * The parsed payload of e (a record of log, a copy of one, or any record made by the caller;
- * a copy of a made record keeps its id, else it reads json_null()), NULL when it has none. Borrowed: lives as long as the log; do not modify it. A payload
+ * a copy of a made record keeps its id, else it reads json_null(); a copy of another log's
+ * record names that log's recipe: copy its value with ev_payload_new(other, e) instead), NULL
+ * when it has none. Borrowed: lives as long as the log; do not modify it. A payload
  * appended as text or as a recipe is parsed (made) on first call and cached in the log, so
  * this writes to a const log: not for use from several threads at once.
  */
@@ -390,8 +392,9 @@ struct ev_json_info {
  * id and prev as recorded when they fit (id <= EV_ID_MAX, prev an int32_t), else 0: the
  * recorded values are always in info->id and info->prev). Strings and the detail set are
  * interned in log (a set made for an event that is then dropped stays there, unused, until
- * the log is freed); out->payload is a reference owned by the caller. Problems are reported at `file` + JSON pointer `pointer` (both borrowed, may be NULL): a
- * missing/invalid type or id is an error (returns false, *out untouched); an unparsable payload
+ * the log is freed); out->payload is a reference owned by the caller. Problems are reported
+ * at `file` + JSON pointer `pointer` (both borrowed, may be NULL): a missing/invalid type or id
+ * is an error (returns false, *out untouched); an unparsable payload
  * or odd member is a warning.
  */
 bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct ev_json_info *info,

@@ -513,11 +513,14 @@ static size_t lazy_index(const struct ev_log *log, const struct ev *e)
 }
 
 /* The payload an ev_recipe_ref names, as its maker writes it from its recipe, parsed; NULL when
- * out of memory. */
+ * out of memory or when the ref cannot be this log's. */
 static json_t *made_payload(const struct ev_log *log, const json_t *ref)
 {
 	const struct lazy *m = log->lazy;
-	assert(m && ev_recipe_at(ref) < m->recipes_len);
+	/* A copy of another log's made record (a misuse) must not read past this log's recipes. */
+	if (!m || ev_recipe_at(ref) >= m->recipes_len ||
+	    m->recipes[ev_recipe_at(ref)] >= m->maker_count)
+		return NULL;
 	const unsigned char *r = m->recipes + ev_recipe_at(ref);
 	if (m->makers[r[0]]->make)
 		return m->makers[r[0]]->make(r + 1);
