@@ -332,7 +332,14 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 		if (!c->input) {
 			c->input = json_null();
 			const char *name = err.name ? err.name : "States.Runtime";
-			sim_block_child_failed(e, c, name, err.cause);
+			/* A Runtime cause names the Map and its entered event, as AWS words it
+			 * for an ItemSelector (legacy Parameters) failure (tests/sim
+			 * intrinsic-missing-argument). */
+			char *cause = strcmp(name, "States.Runtime") == 0
+					  ? sim_runtime_cause(owner, err.cause ? err.cause : "")
+					  : NULL;
+			sim_block_child_failed(e, c, name, cause ? cause : err.cause);
+			free(cause);
 			flow_error_fini(&err);
 			return;
 		}
