@@ -380,6 +380,16 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	run->last = b->started_id;
 	b->last_done = b->started_id;
 	if (b->distributed) {
+		/* A bad Tolerated...Path value ends the execution right after MapStateStarted,
+		 * no MapStateFailed (recorded on AWS, tests/sim map-tolerance-count-path-bad). */
+		char *bad = sim_dmap_tolerance_problem(b->state, b->eff_input);
+		if (bad) {
+			char *cause = sim_runtime_cause(run, bad);
+			sim_run_fail(e, run, "States.Runtime", cause);
+			free(cause);
+			free(bad);
+			return;
+		}
 		free(b->run_arn);
 		b->run_arn = sim_dmap_run_arn(e, b->state);
 		free(b->child_arn_prefix); /* names the previous Map Run */
