@@ -72,9 +72,12 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 	int64_t mc = json_is_integer(val) ? json_integer_value(val) : -1;
 	if (mc < 0) {
 		/* Observed: a non-integer MaxConcurrencyPath value fails with States.Runtime. */
-		char *shown = doc_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
-		char *why = xasprintf("The MaxConcurrencyPath field refers to value %s which is "
-				      "not a valid integer: %s",
+		/* AWS quotes the value: a string's text, anything else as JSON ("{}";
+		 * localstack test_base_scenarios snapshot, test_max_concurrency_path[...]). */
+		char *shown =
+		    json_is_string(val) ? xstrdup(json_string_value(val)) : flow_json_text(val);
+		char *why = xasprintf("The MaxConcurrencyPath field refers to value \"%s\" which "
+				      "is not a valid integer: %s",
 				      shown, json_string_value(path));
 		runtime_fail(e, run, why);
 		free(why);
