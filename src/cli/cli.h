@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 enum { EXIT_OK = 0, EXIT_NOT_SUCCEEDED = 1, EXIT_USAGE = 2 };
 
 int cmd_tui(int argc, char **argv);
@@ -46,6 +48,9 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 bool cli_outputs_ok(const char *cmd, const char *const *names, const char *const *outs,
 		    size_t out_count, const char *const *ins, size_t in_count);
+/* A --json document (borrowed) on out, indented, reals in their shortest exact form (0.1, not
+ * 0.10000000000000001, as the history export writes them), then a line end. */
+void cli_print_json(const json_t *doc, FILE *out);
 /* The short "try 'stepscope CMD --help'" line after a usage error; returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 

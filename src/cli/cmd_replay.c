@@ -69,8 +69,7 @@ static void print_json(FILE *out, const struct ev_log *log, const struct hist_de
 	/* The same Map Run summary as `stepscope run --json`. */
 	if (hist_map_run_count(ch->runs))
 		json_object_set_new(o, "mapRuns", hist_map_runs_json(ch->runs, ch->given));
-	json_dumpf(o, out, JSON_INDENT(2));
-	fputc('\n', out);
+	cli_print_json(o, out);
 	json_decref(o);
 }
 

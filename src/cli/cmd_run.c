@@ -240,8 +240,7 @@ static void print_json(struct sim_engine *e, const struct ev_log *log,
 	/* The same Map Run summary as `stepscope replay --json --children DIR`. */
 	if (hist_map_run_count(runs))
 		json_object_set_new(o, "mapRuns", hist_map_runs_json(runs, true));
-	json_dumpf(o, stdout, JSON_INDENT(2) | JSON_ENCODE_ANY);
-	fputc('\n', stdout);
+	cli_print_json(o, stdout);
 	json_decref(o);
 }
 

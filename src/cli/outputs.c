@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/base.h"
+#include "doc/doc.h"
 #include "event/event.h"
 
 static bool same_file(const char *a, const char *b)
@@ -36,6 +37,15 @@ bool cli_outputs_ok(const char *cmd, const char *const *names, const char *const
 		}
 	}
 	return true;
+}
+
+void cli_print_json(const json_t *doc, FILE *out)
+{
+	char *text = doc_dumps_short(doc, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	if (text)
+		fputs(text, out);
+	fputc('\n', out);
+	free(text);
 }
 
 void cli_log_done(struct ev_log *log)

@@ -69,6 +69,10 @@ bool doc_use_pool(void);
  * may be the pool): every json_dumps of the program goes through here. NULL where json_dumps
  * gives NULL (a scalar without JSON_ENCODE_ANY); v borrowed. */
 char *doc_dumps(const json_t *v, size_t flags);
+/* As doc_dumps, but reals with the fewest digits (15, 16 or 17, one count for the whole text)
+ * that still read back as the same doubles: jansson alone prints 0.1 as 0.10000000000000001,
+ * AWS (Java) and Python print 0.1. */
+char *doc_dumps_short(const json_t *v, size_t flags);
 /* The type of v (borrowed, not NULL) as messages name it: "an object", "an array",
  * "a string", "a number", "a boolean" or "null". */
 const char *doc_type_phrase(const json_t *v);

@@ -30,6 +30,42 @@ char *doc_dumps(const json_t *v, size_t flags)
 	return sb_take(&sb);
 }
 
+static bool has_real(const json_t *v)
+{
+	if (json_is_real(v))
+		return true;
+	const char *k;
+	json_t *m;
+	size_t i;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, m)
+			if (has_real(m))
+				return true;
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			if (has_real(m))
+				return true;
+	}
+	return false;
+}
+
+char *doc_dumps_short(const json_t *v, size_t flags)
+{
+	if (!has_real(v))
+		return doc_dumps(v, flags);
+	/* One precision for the whole text: the first that gives back every double. */
+	for (int precision = 15; precision <= 16; precision++) {
+		char *shorter = doc_dumps(v, flags | JSON_REAL_PRECISION(precision));
+		json_t *back = shorter ? json_loads(shorter, JSON_DECODE_ANY, NULL) : NULL;
+		bool same = back && json_equal(back, v);
+		json_decref(back);
+		if (same)
+			return shorter;
+		free(shorter);
+	}
+	return doc_dumps(v, flags);
+}
+
 const char *doc_type_phrase(const json_t *v)
 {
 	switch (json_typeof(v)) {

@@ -369,27 +369,6 @@ static void set_str(json_t *obj, const char *k, const struct ev_log *log, ev_str
 		json_object_set_new(obj, k, json_string(ev_log_str(log, s)));
 }
 
-/* Compact text with the fewest digits that still read back as the same doubles (jansson
- * alone prints 3.3 as 3.2999999999999998; AWS and Python print 3.3). */
-static char *dump_compact(const json_t *v)
-{
-	size_t flags = JSON_COMPACT | JSON_ENCODE_ANY;
-	char *text = doc_dumps(v, flags);
-	if (!text || !strpbrk(text, ".eE"))
-		return text;
-	for (int precision = 15; precision <= 16; precision++) {
-		char *shorter = doc_dumps(v, flags | JSON_REAL_PRECISION(precision));
-		json_t *back = shorter ? json_loads(shorter, JSON_DECODE_ANY, NULL) : NULL;
-		bool same = back && json_equal(back, v);
-		json_decref(back);
-		if (same) {
-			free(text);
-			return shorter;
-		}
-		free(shorter);
-	}
-	return text;
-}
 
 /* The payload as AWS stores it: a compact JSON text (an imported payload kept as text is
  * normalised the same way, so a re-export does not depend on how it was read), or the text it
@@ -400,7 +379,7 @@ static json_t *payload_string(const struct ev_log *log, const struct ev *e)
 	    json_is_true(json_object_get(ev_extra(log, e), RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
 	json_t *v = ev_payload_new(log, e);
-	char *text = dump_compact(v);
+	char *text = doc_dumps_short(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(v);
 	json_t *s = json_string(text ? text : "null");
 	free(text);
