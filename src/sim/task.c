@@ -133,29 +133,38 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	 * recipe and the call makes them (task_params), so they need not wait in memory
 	 * meanwhile: a Map with every iteration in flight at once held them all. */
 	classify(e, info, run->state->resource ? run->state->resource : "");
-	if (info->fixed_timeouts) {
-		run->timeout_ms = info->timeout_ms;
-		run->heartbeat_ms = info->heartbeat_ms;
-	} else {
-		run->timeout_ms = seconds_field(e, run, "TimeoutSeconds", "TimeoutSecondsPath");
-		if (run->timeout_ms < 0)
+	if (!info->fixed_timeouts) { /* else read from info (task_timeouts) */
+		struct sim_run_more *more = sim_more(run);
+		more->timeout_ms = seconds_field(e, run, "TimeoutSeconds", "TimeoutSecondsPath");
+		if (more->timeout_ms < 0)
 			return;
-		run->heartbeat_ms =
+		more->heartbeat_ms =
 		    seconds_field(e, run, "HeartbeatSeconds", "HeartbeatSecondsPath");
-		if (run->heartbeat_ms < 0)
+		if (more->heartbeat_ms < 0)
 			return;
 	}
 	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_SCHEDULE);
 }
 
-static json_t *timeouts_extra(const struct sim_run *run, enum task_kind kind, json_t *extra)
+/* The running Task's TimeoutSeconds and HeartbeatSeconds in ms (0 = none): the state's, or
+ * those sim_task_begin read through their *Path. */
+static void task_timeouts(const struct sim_run *run, const struct sim_state_info *info,
+			  int64_t *timeout_ms, int64_t *heartbeat_ms)
 {
-	if (run->timeout_ms > 0)
-		json_object_set_new(extra, "timeoutInSeconds",
-				    json_integer(run->timeout_ms / 1000));
-	if (run->heartbeat_ms > 0 && kind != TASK_LAMBDA_LEGACY)
-		json_object_set_new(extra, "heartbeatInSeconds",
-				    json_integer(run->heartbeat_ms / 1000));
+	bool fixed = info->fixed_timeouts;
+	*timeout_ms = fixed ? info->timeout_ms : run->more->timeout_ms;
+	*heartbeat_ms = fixed ? info->heartbeat_ms : run->more->heartbeat_ms;
+}
+
+static json_t *timeouts_extra(const struct sim_run *run, const struct sim_state_info *info,
+			      json_t *extra)
+{
+	int64_t timeout_ms, heartbeat_ms;
+	task_timeouts(run, info, &timeout_ms, &heartbeat_ms);
+	if (timeout_ms > 0)
+		json_object_set_new(extra, "timeoutInSeconds", json_integer(timeout_ms / 1000));
+	if (heartbeat_ms > 0 && info->kind != TASK_LAMBDA_LEGACY)
+		json_object_set_new(extra, "heartbeatInSeconds", json_integer(heartbeat_ms / 1000));
 	return extra;
 }
 
@@ -326,7 +335,7 @@ static json_t *sched_extra(struct sim_engine *e, const struct sim_run *run,
 {
 	json_t *extra =
 	    info->kind == TASK_SERVICE ? json_pack("{s:s}", "region", e->region) : json_object();
-	return credentials_extra(run, info->kind, timeouts_extra(run, info->kind, extra));
+	return credentials_extra(run, info->kind, timeouts_extra(run, info, extra));
 }
 
 /* The detail set of run's *Scheduled event; ev: as task_ev made it. */
@@ -433,7 +442,7 @@ static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct 
 	/* A dead result may come back as a recipe, but not in a child execution's log: a
 	 * Distributed Map keeps thousands of those, and a recipe would give each the lazy-payload
 	 * side structure. */
-	e->want_made = info->dead_result && !run->child;
+	e->want_made = info->dead_result && !run->in_child;
 	e->made = false;
 	svc->invoke(svc, &call, out);
 	bool made = e->made && !out->result;
@@ -523,8 +532,10 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	}
 	/* Timeouts count from the start (aws-facts b.4); heartbeats matter for callbacks. */
 	int64_t done = out.duration_ms >= 0 ? out.duration_ms : NEVER;
-	int64_t to = run->timeout_ms > 0 ? run->timeout_ms : NEVER;
-	int64_t hb = info->callback && run->heartbeat_ms > 0 ? run->heartbeat_ms : NEVER;
+	int64_t timeout_ms, heartbeat_ms;
+	task_timeouts(run, info, &timeout_ms, &heartbeat_ms);
+	int64_t to = timeout_ms > 0 ? timeout_ms : NEVER;
+	int64_t hb = info->callback && heartbeat_ms > 0 ? heartbeat_ms : NEVER;
 	int64_t limit = to < hb ? to : hb;
 	run->timed_out = limit < done;
 	run->heartbeat_expired = limit < done && hb < to;
