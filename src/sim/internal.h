@@ -369,7 +369,10 @@ struct sim_engine {
 	int64_t now;
 	size_t run_count;     /* runs not freed yet (sim_free checks that it frees them all) */
 	struct slab run_slab; /* where runs live: 100,000 iterations may be in flight at once */
-	struct sim_run *top;  /* NULL once freed */
+	/* Children of the blocks begun since the last block start: their runs' memory is asked
+	 * for at once when the first of those blocks starts (sim_block_start). */
+	size_t runs_expected;
+	struct sim_run *top; /* NULL once freed */
 	/* Released runs, freed after the current dispatch (an array: a run has no link field) */
 	struct sim_run **graveyard;
 	size_t graveyard_len, graveyard_cap;
