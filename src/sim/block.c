@@ -44,13 +44,6 @@ static void unlink_child(struct sim_block *b, struct sim_run *c)
 	b->running--;
 }
 
-struct sim_child *sim_child_of(const struct sim_run *run)
-{
-	while (!run->parent->distributed)
-		run = run->parent->owner;
-	return run->more->child;
-}
-
 static void runtime_fail(struct sim_engine *e, struct sim_run *run, const char *why)
 {
 	char *cause = sim_runtime_cause(run, why);
@@ -158,7 +151,7 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 void sim_block_begin(struct sim_engine *e, struct sim_run *run)
 {
 	const struct asl_state *st = run->state;
-	struct sim_run_more *more = sim_more(run);
+	struct sim_run_more *more = sim_more(e, run);
 	sim_block_free(e, more->block);
 	struct sim_block *b = xcalloc(1, sizeof(*b));
 	more->block = b;
@@ -317,7 +310,7 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 	 * Distributed Map's children cannot see them (aws-facts d). */
 	json_t *vars = sim_run_vars(owner);
 	if (vars && !b->distributed)
-		sim_more(c)->vars = json_copy(vars);
+		sim_more(e, c)->vars = json_copy(vars);
 	b->kids[i] = c;
 	b->running++;
 	const struct asl_graph *g;
@@ -329,7 +322,7 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 		c->input = item_input(e, b, i, &err);
 		g = b->state->processor;
 		if (b->distributed) {
-			sim_more(c)->child =
+			sim_more(e, c)->child =
 			    sim_child_start(e, b, i, c->input ? c->input : json_null());
 			/* The child holds its input now: the Map Run's copy of the item can go
 			 * (a Retry of the Map reads the items again) when the array is the Map

@@ -179,6 +179,13 @@ struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size
 	return r;
 }
 
+struct sim_run_more *sim_more(struct sim_engine *e, struct sim_run *run)
+{
+	if (!run->more)
+		run->more = slab_alloc(&e->more_slab);
+	return run->more;
+}
+
 static void run_free(struct sim_engine *e, struct sim_run *r)
 {
 	e->run_count--;
@@ -192,7 +199,7 @@ static void run_free(struct sim_engine *e, struct sim_run *r)
 		json_decref(r->more->vars);
 		json_decref(r->more->assigned);
 		free(r->more->retry_counts);
-		free(r->more);
+		slab_free(&e->more_slab, r->more);
 	}
 	slab_free(&e->run_slab, r);
 }
@@ -395,6 +402,7 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 	e->input = input ? json_incref(input) : json_object();
 	simq_init(&e->q);
 	slab_init(&e->run_slab, sizeof(struct sim_run));
+	slab_init(&e->more_slab, sizeof(struct sim_run_more));
 	sim_build_info(e);
 	if (!refuse_jsonata(m, e, diags)) {
 		sim_free(e);
@@ -425,6 +433,7 @@ void sim_free(struct sim_engine *e)
 		return;
 	free_runs(e);
 	slab_fini(&e->run_slab);
+	slab_fini(&e->more_slab);
 	simq_fini(&e->q);
 	free(e->graveyard);
 	json_decref(e->cold_extra);

@@ -39,7 +39,7 @@ static bool assign_from(struct sim_engine *e, struct sim_run *run, json_t *assig
 	json_decref(ctx);
 	if (!v)
 		return false;
-	struct sim_run_more *more = sim_more(run);
+	struct sim_run_more *more = sim_more(e, run);
 	if (more->assigned) {
 		json_object_update(more->assigned, v);
 		json_decref(v);
@@ -527,9 +527,9 @@ static bool retrier_matches(const struct asl_retrier *r, const char *error, bool
 }
 
 /* The current visit's retry counts, all 0 until the first error. */
-static uint32_t *retry_counts_ready(struct sim_run *run, size_t n)
+static uint32_t *retry_counts_ready(struct sim_engine *e, struct sim_run *run, size_t n)
 {
-	struct sim_run_more *more = sim_more(run);
+	struct sim_run_more *more = sim_more(e, run);
 	if (run->retry_live)
 		return more->retry_counts;
 	if (more->retry_cap < n) {
@@ -571,7 +571,7 @@ static bool task_params_again(struct sim_engine *e, struct sim_run *run)
 static bool try_retry(struct sim_engine *e, struct sim_run *run, const char *error)
 {
 	const struct asl_state *st = run->state;
-	uint32_t *counts = retry_counts_ready(run, st->retry_count);
+	uint32_t *counts = retry_counts_ready(e, run, st->retry_count);
 	for (size_t i = 0; i < st->retry_count; i++) {
 		const struct asl_retrier *r = &st->retry[i];
 		if (!retrier_matches(r, error, run->heartbeat_expired))

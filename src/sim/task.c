@@ -134,7 +134,7 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	 * meanwhile: a Map with every iteration in flight at once held them all. */
 	classify(e, info, run->state->resource ? run->state->resource : "");
 	if (!info->fixed_timeouts) { /* else read from info (task_timeouts) */
-		struct sim_run_more *more = sim_more(run);
+		struct sim_run_more *more = sim_more(e, run);
 		more->timeout_ms = seconds_field(e, run, "TimeoutSeconds", "TimeoutSecondsPath");
 		if (more->timeout_ms < 0)
 			return;
