@@ -442,6 +442,7 @@ void sim_free(struct sim_engine *e)
 		json_decref(e->info[i].sched_extra);
 		free(e->info[i].res_type);
 		free(e->info[i].res_name);
+		free(e->info[i].lit_key);
 		flow_plan_free(e->info[i].plan);
 	}
 	free(e->map.keys);

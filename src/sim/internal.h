@@ -153,6 +153,10 @@ struct sim_state_info {
 	json_t *assign, *input_path, *output_path, *item_selector;
 	json_t *wait_seconds;	/* a Wait's Seconds (borrowed), NULL when absent */
 	struct flow_plan *plan; /* the state's InputPath and Parameters, prepared (owned) */
+	/* sim_call_field's last literal field of the pure template (a scalar without a `.$`
+	 * form): its name (owned) and value (borrowed from the state's Parameters). */
+	char *lit_key;
+	json_t *lit_val;
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */
 	const struct sim_service *service;
