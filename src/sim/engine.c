@@ -443,6 +443,7 @@ void sim_free(struct sim_engine *e)
 		free(e->info[i].res_type);
 		free(e->info[i].res_name);
 		free(e->info[i].lit_key);
+		free(e->info[i].dyn_key);
 		flow_plan_free(e->info[i].plan);
 	}
 	free(e->map.keys);

@@ -154,8 +154,9 @@ struct sim_state_info {
 	json_t *wait_seconds;	/* a Wait's Seconds (borrowed), NULL when absent */
 	struct flow_plan *plan; /* the state's InputPath and Parameters, prepared (owned) */
 	/* sim_call_field's last literal field of the pure template (a scalar without a `.$`
-	 * form): its name (owned) and value (borrowed from the state's Parameters). */
-	char *lit_key;
+	 * form): its name (owned) and value (borrowed from the state's Parameters); and the
+	 * last field found not to be one (owned), not looked for again. */
+	char *lit_key, *dyn_key;
 	json_t *lit_val;
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */

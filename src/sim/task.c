@@ -311,12 +311,16 @@ json_t *sim_call_field(const struct sim_call *call, const char *key)
 	/* The template's own scalar under that name is a literal (a `.$` form would have given a
 	 * value of the input): the same on every call, kept (lambda:invoke's FunctionName on
 	 * every call; 10,000 items: 1.8M instructions). */
-	if (v && !json_is_object(v) && !json_is_array(v) &&
-	    v == json_object_get(json_object_get(run->state->json, "Parameters"), key)) {
-		free(info->lit_key);
-		info->lit_key = xstrdup(key);
+	if (!v || json_is_object(v) || json_is_array(v) ||
+	    (info->dyn_key && strcmp(info->dyn_key, key) == 0))
+		return v;
+	char **keep = v == json_object_get(json_object_get(run->state->json, "Parameters"), key)
+			  ? &info->lit_key
+			  : &info->dyn_key;
+	free(*keep);
+	*keep = xstrdup(key);
+	if (keep == &info->lit_key)
 		info->lit_val = v;
-	}
 	return v;
 }
 
