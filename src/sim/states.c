@@ -51,8 +51,11 @@ static bool assign_from(struct sim_engine *e, struct sim_run *run, json_t *assig
 
 bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value)
 {
+	json_t *assign = sim_info(e, run->state)->assign;
+	if (!assign) /* most states: nothing to evaluate (10,000 items: 20,000 calls) */
+		return true;
 	struct flow_error err = {0};
-	if (assign_from(e, run, sim_info(e, run->state)->assign, value, &err))
+	if (assign_from(e, run, assign, value, &err))
 		return true;
 	sim_flow_failed(e, run, &err);
 	return false;
