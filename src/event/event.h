@@ -143,7 +143,8 @@ struct ev_detail {
  *  - payload: input (Entered, ExecutionStarted, LambdaFunctionScheduled), output (Exited,
  *    Succeeded), parameters (TaskScheduled); NULL when absent (e.g. history without data).
  *    Read it with ev_payload, never directly: an imported record may hold its text, a
- *    simulated one a recipe (ev_log_append_made).
+ *    simulated one where its recipe is (ev_log_append_made), which is not a pointer at all.
+ *    Testing it against NULL ("has one") is fine.
  */
 struct ev {
 	int64_t t_ms; /* since execution start (virtual time may span years) */
@@ -275,7 +276,8 @@ struct ev_maker {
 /*
  * As ev_log_append, but the payload is made from `recipe` (copied) by `maker` (borrowed: it
  * must outlive the log, e.g. a static const) on first ev_payload; e->payload must be NULL.
- * The record's own payload field then holds json_null() as a stand-in that says "has one".
+ * The record's own payload field then says where the recipe is kept: not NULL ("has one"),
+ * and not a json_t (never dereference it; a copy of the record is read in this log only).
  * A recipe equal to the one appended just before it (the same maker) is stored once.
  * With maker->release, the log takes the references the recipe holds (see struct ev_maker).
  */
@@ -292,8 +294,10 @@ int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
 size_t ev_log_count(const struct ev_log *log);
 
 /*
- * The parsed payload of e (a record of log, a copy of one, or any record made by the caller),
- * NULL when it has none. Borrowed: lives as long as the log; do not modify it. A payload
+ * The parsed payload of e (a record of log, a copy of one, or any record made by the caller;
+ * a copy of a made record keeps its id, else it reads json_null(); a copy of another log's
+ * record names that log's recipe: copy its value with ev_payload_new(other, e) instead), NULL
+ * when it has none. Borrowed: lives as long as the log; do not modify it. A payload
  * appended as text or as a recipe is parsed (made) on first call and cached in the log, so
  * this writes to a const log: not for use from several threads at once.
  */
@@ -388,8 +392,9 @@ struct ev_json_info {
  * id and prev as recorded when they fit (id <= EV_ID_MAX, prev an int32_t), else 0: the
  * recorded values are always in info->id and info->prev). Strings and the detail set are
  * interned in log (a set made for an event that is then dropped stays there, unused, until
- * the log is freed); out->payload is a reference owned by the caller. Problems are reported at `file` + JSON pointer `pointer` (both borrowed, may be NULL): a
- * missing/invalid type or id is an error (returns false, *out untouched); an unparsable payload
+ * the log is freed); out->payload is a reference owned by the caller. Problems are reported
+ * at `file` + JSON pointer `pointer` (both borrowed, may be NULL): a missing/invalid type or id
+ * is an error (returns false, *out untouched); an unparsable payload
  * or odd member is a warning.
  */
 bool ev_from_json(struct ev_log *log, const json_t *obj, struct ev *out, struct ev_json_info *info,

@@ -396,7 +396,8 @@ static char *dump_compact(const json_t *v)
  * was read as when it is not JSON (kept raw). */
 static json_t *payload_string(const struct ev_log *log, const struct ev *e)
 {
-	if (json_is_true(json_object_get(ev_extra(log, e), RAW_MARK)) && json_is_string(e->payload))
+	if (!ev_is_recipe_ref(e->payload) &&
+	    json_is_true(json_object_get(ev_extra(log, e), RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
 	json_t *v = ev_payload_new(log, e);
 	char *text = dump_compact(v);

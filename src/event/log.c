@@ -7,14 +7,14 @@
  * detail sets (struct ev_detail), which a record names by id; the log holds one reference to
  * each set's extra, dropped when it is freed.
  *
- * Lazy payloads, kept as text (an import) or as a recipe (ev_log_append_made), are marked in a
- * bitset by record and parsed into a side array on first read, all in one side structure made
- * on the first lazy payload. Recipes sit in one byte array (a maker number, then the recipe's
- * bytes); a list in record order says which record's is where, searched by bisection: a read
- * is O(log n) and a record costs 8 bytes in the list, a bit, and its recipe (1 + n bytes),
- * not stored again when it equals the last recipe appended or the one of a record the
- * producer names (ev_log_append_made_like: a Task's Exited names its Succeeded, with 100,000
- * iterations' records between them).
+ * Lazy payloads, kept as text (an import) or as a recipe (ev_log_append_made), are parsed into
+ * a side array by record on first read, in one side structure made on the first lazy payload.
+ * A text payload is a JSON string marked in a bitset by record. Recipes sit in one byte array
+ * (a maker number, then the recipe's bytes), and a made record's payload field says where its
+ * recipe is (ev_recipe_ref): a read is O(1) and a record costs nothing beyond its recipe
+ * (1 + n bytes), not stored again when it equals the last recipe appended or the one of a
+ * record the producer names (ev_log_append_made_like: a Task's Exited names its Succeeded,
+ * with 100,000 iterations' records between them).
  */
 #include "internal.h"
 
@@ -55,22 +55,17 @@ struct ev_log {
 };
 
 struct lazy {
-	/* Bit i set when record i holds its payload as text or a recipe; the parsed values,
-	 * made on first ev_payload, by record (NULL until needed). */
+	/* Bit i set when record i holds its payload as text; the parsed values of text and
+	 * recipes, made on first ev_payload, by record (NULL until needed). */
 	uint64_t *bits;
 	size_t words;
 	json_t **parsed;
 	size_t parsed_len;
 
-	/* Recipes: `list` names the records that have one, in record order. */
+	/* Recipes: a maker's number, then the recipe, at each made record's ev_recipe_at. */
 	const struct ev_maker *makers[EV_MAKERS_MAX];
 	size_t maker_count;
-	struct made {
-		uint32_t rec; /* record index (id - 1) */
-		uint32_t at;  /* its maker's number, then the recipe, at recipes[at] */
-	} * list;
-	size_t len, cap;
-	size_t near; /* where made_near found the last record it was asked about */
+	json_t *last; /* the payload field of the last made record, NULL before the first */
 	unsigned char *recipes;
 	size_t recipes_len, recipes_cap;
 };
@@ -129,7 +124,8 @@ void ev_log_free(struct ev_log *log)
 	for (size_t c = 0; c < log->chunk_count && left; c++) {
 		size_t n = chunk_len(c) < left ? chunk_len(c) : left;
 		for (struct ev *e = log->chunks[c]; e < log->chunks[c] + n; e++)
-			json_decref(e->payload);
+			if (!ev_is_recipe_ref(e->payload))
+				json_decref(e->payload);
 		left -= n;
 	}
 	struct lazy *z = log->lazy;
@@ -139,7 +135,6 @@ void ev_log_free(struct ev_log *log)
 			json_decref(z->parsed[i]);
 		free(z->parsed);
 		free(z->bits);
-		big_free(z->list, z->cap * sizeof(*z->list));
 		big_free(z->recipes, z->recipes_cap);
 		free(z);
 	}
@@ -359,9 +354,9 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 	return id;
 }
 
-/* ev_log_append of e with json_null() as a stand-in for its payload: the record has one, made
- * from a recipe (inline in ev_log_append_made_like, without a copy of e). */
-static inline int64_t append_stand_in(struct ev_log *log, const struct ev *e)
+/* ev_log_append of e with `ref` (ev_recipe_ref) for its payload (inline in
+ * ev_log_append_made_like, without a copy of e). */
+static inline int64_t append_made(struct ev_log *log, const struct ev *e, json_t *ref)
 {
 	if (log->tail == log->tail_end)
 		next_chunk(log);
@@ -369,12 +364,12 @@ static inline int64_t append_stand_in(struct ev_log *log, const struct ev *e)
 	*slot = *e;
 	int32_t id = (int32_t)++log->count;
 	slot->id = id;
-	slot->payload = json_null();
+	slot->payload = ref;
 	return id;
 }
 
-/* Marks record id as lazy (inline: each made record's). */
-static inline void mark_lazy(struct ev_log *log, int64_t id)
+/* Marks record id's payload as text. */
+static void mark_text(struct ev_log *log, int64_t id)
 {
 	size_t i = (size_t)id - 1, word = i / 64;
 	if (!log->lazy)
@@ -395,7 +390,7 @@ int64_t ev_log_append_text(struct ev_log *log, const struct ev *e)
 {
 	int64_t id = ev_log_append(log, e);
 	if (json_is_string(e->payload))
-		mark_lazy(log, id);
+		mark_text(log, id);
 	return id;
 }
 
@@ -418,35 +413,6 @@ static unsigned char maker_number(struct lazy *m, const struct ev_maker *mk)
 	return (unsigned char)m->maker_count++;
 }
 
-/* The place in the list of record i's recipe, or m->len when it has none. */
-static size_t made_index(const struct lazy *m, size_t i)
-{
-	size_t lo = 0, hi = m->len; /* the list is sorted by record */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->list[mid].rec < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < m->len && m->list[lo].rec == i ? lo : m->len;
-}
-
-/* made_index for a producer's hint: hints mostly come in record order, a few entries apart
- * (the simulator names each iteration's Succeeded record as its Exited is appended), so a short
- * walk on from the last one found usually ends the search. */
-static size_t made_near(struct lazy *m, size_t i)
-{
-	size_t x = m->near;
-	for (size_t steps = 0; x < m->len && m->list[x].rec <= i && steps < 16; x++, steps++)
-		if (m->list[x].rec == i)
-			return m->near = x;
-	x = made_index(m, i);
-	if (x < m->len)
-		m->near = x;
-	return x;
-}
-
 /* Whether a and b, n bytes each, are equal: compared from the end a word at a time, since
  * recipes that differ mostly differ there (a request id, an input's address), where a call of
  * memcmp cost more than the compare (two per made record). */
@@ -465,38 +431,39 @@ static bool same_bytes(const unsigned char *a, const unsigned char *b, size_t n)
 	return true;
 }
 
-/* Whether the recipe kept at `at` is maker k's `recipe` (n bytes). */
-static bool same_recipe(const struct lazy *m, uint32_t at, unsigned char k, const void *recipe,
-			size_t n)
+/* Whether `ref` (a record's payload field) names a kept recipe equal to maker k's `recipe`
+ * (n bytes). */
+static bool same_recipe(const struct lazy *m, const json_t *ref, unsigned char k,
+			const void *recipe, size_t n)
 {
-	const unsigned char *kept = m->recipes + at;
+	if (!ev_is_recipe_ref(ref))
+		return false;
+	const unsigned char *kept = m->recipes + ev_recipe_at(ref);
 	return kept[0] == k && same_bytes(kept + 1, recipe, n);
 }
 
-/* Where the recipe (maker k, n bytes) is kept: the previous one's place or record like's
- * (an index, or SIZE_MAX) when equal. */
-static uint32_t keep_recipe(struct lazy *m, unsigned char k, const void *recipe, size_t n,
-			    size_t like)
+/* The recipe_ref of the recipe (maker k, n bytes): the last one's or record like's (a record
+ * of log, or NULL) when equal, else a new one kept. */
+static json_t *keep_recipe(struct lazy *m, unsigned char k, const void *recipe, size_t n,
+			   const struct ev *like)
 {
-	if (like != SIZE_MAX) { /* named by the producer: the likelier */
-		size_t x = made_near(m, like);
-		if (x < m->len && same_recipe(m, m->list[x].at, k, recipe, n))
-			return m->list[x].at;
-	}
-	if (m->len && same_recipe(m, m->list[m->len - 1].at, k, recipe, n))
-		return m->list[m->len - 1].at;
+	/* Named by the producer: the likelier. */
+	if (like && same_recipe(m, like->payload, k, recipe, n))
+		return like->payload;
+	if (m->last && same_recipe(m, m->last, k, recipe, n))
+		return m->last;
 	if (m->recipes_len + 1 + n > m->recipes_cap) {
 		size_t cap = m->recipes_cap ? m->recipes_cap * 2 : 1024;
 		m->recipes = big_realloc(m->recipes, m->recipes_cap, cap);
 		m->recipes_cap = cap;
 	}
-	if (m->recipes_len > UINT32_MAX)
-		recipe_limit("over 4 GiB of payload recipes");
-	uint32_t at = (uint32_t)m->recipes_len;
+	if (m->recipes_len > UINTPTR_MAX / 2)
+		recipe_limit("payload recipes past the address space");
+	size_t at = m->recipes_len;
 	m->recipes[at] = k;
 	memcpy(m->recipes + at + 1, recipe, n);
 	m->recipes_len += 1 + n;
-	return at;
+	return ev_recipe_ref(at);
 }
 
 int64_t ev_log_append_made(struct ev_log *log, const struct ev *e, const struct ev_maker *maker,
@@ -513,21 +480,12 @@ int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
 		log->lazy = xcalloc(1, sizeof(*log->lazy));
 	struct lazy *m = log->lazy;
 	size_t before = m->recipes_len;
-	size_t near = like > 0 && like <= (int64_t)log->count ? (size_t)like - 1 : SIZE_MAX;
-	uint32_t at = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len, near);
+	const struct ev *named =
+	    like > 0 && like <= (int64_t)log->count ? slot_of(log, (size_t)like - 1) : NULL;
+	m->last = keep_recipe(m, maker_number(m, maker), recipe, maker->recipe_len, named);
 	if (m->recipes_len == before && maker->release) /* stored once: one reference kept */
 		maker->release(recipe);
-	int64_t id = append_stand_in(log, e);
-	if (id - 1 > (int64_t)UINT32_MAX)
-		recipe_limit("a payload recipe past record 2^32");
-	if (m->len == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		m->list = big_realloc(m->list, m->cap * sizeof(*m->list), cap * sizeof(*m->list));
-		m->cap = cap;
-	}
-	m->list[m->len++] = (struct made){(uint32_t)(id - 1), at};
-	mark_lazy(log, id);
-	return id;
+	return append_made(log, e, m->last);
 }
 
 /* e is record i of the log, or a copy of it (recon.c reads copies): same id, type, time,
@@ -539,23 +497,31 @@ static bool is_record(const struct ev_log *log, size_t i, const struct ev *e)
 			  r->payload == e->payload);
 }
 
-bool ev_payload_is_lazy(const struct ev_log *log, const struct ev *e)
+/* The index of the record whose parsed value e's lazy payload has (cached or to be), or
+ * SIZE_MAX when e's payload is not lazy. A recipe's needs only its own id's record to name the
+ * same recipe (equal recipes make equal values); text, a record of the log or its copy. */
+static size_t lazy_index(const struct ev_log *log, const struct ev *e)
 {
 	const struct lazy *z = log->lazy;
 	if (!z || e->id < 1 || (size_t)e->id > log->count)
-		return false;
+		return SIZE_MAX;
 	size_t i = (size_t)e->id - 1;
-	return i / 64 < z->words && (z->bits[i / 64] >> (i % 64) & 1) && is_record(log, i, e);
+	if (ev_is_recipe_ref(e->payload))
+		return slot_of(log, i)->payload == e->payload ? i : SIZE_MAX;
+	bool text = i / 64 < z->words && (z->bits[i / 64] >> (i % 64) & 1);
+	return text && is_record(log, i, e) ? i : SIZE_MAX;
 }
 
-/* The payload of record i as its maker writes it from its recipe, parsed; NULL when out of
- * memory. */
-static json_t *made_payload(const struct ev_log *log, size_t i)
+/* The payload an ev_recipe_ref names, as its maker writes it from its recipe, parsed; NULL when
+ * out of memory or when the ref cannot be this log's. */
+static json_t *made_payload(const struct ev_log *log, const json_t *ref)
 {
 	const struct lazy *m = log->lazy;
-	size_t lo = made_index(m, i);
-	assert(lo < m->len);
-	const unsigned char *r = m->recipes + m->list[lo].at;
+	/* A copy of another log's made record (a misuse) must not read past this log's recipes. */
+	if (!m || ev_recipe_at(ref) >= m->recipes_len ||
+	    m->recipes[ev_recipe_at(ref)] >= m->maker_count)
+		return NULL;
+	const unsigned char *r = m->recipes + ev_recipe_at(ref);
 	if (m->makers[r[0]]->make)
 		return m->makers[r[0]]->make(r + 1);
 	struct strbuf sb;
@@ -567,25 +533,31 @@ static json_t *made_payload(const struct ev_log *log, size_t i)
 	return v;
 }
 
-/* The lazy payload of record i (e), parsed or made now; NULL when out of memory. Owned by the
- * caller. */
-static json_t *lazy_value(const struct ev_log *log, size_t i, const struct ev *e)
+/* e's lazy payload, parsed or made now; NULL when out of memory. Owned by the caller. */
+static json_t *lazy_value(const struct ev_log *log, const struct ev *e)
 {
 	/* Checked before it was appended (ev_json_text_ok), or a maker's own text: only memory
 	 * can fail. */
-	return json_is_string(e->payload)
-		   ? json_loadb(json_string_value(e->payload), json_string_length(e->payload),
-				JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)
-		   : made_payload(log, i);
+	return ev_is_recipe_ref(e->payload)
+		   ? made_payload(log, e->payload)
+		   : json_loadb(json_string_value(e->payload), json_string_length(e->payload),
+				JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+}
+
+/* What a reader gets when a lazy payload cannot be had (out of memory, or an ev_recipe_ref under
+ * another id's number): the text as it is, or json_null() for a recipe (never the ref). */
+static json_t *lazy_fallback(const struct ev *e)
+{
+	return ev_is_recipe_ref(e->payload) ? json_null() : e->payload;
 }
 
 json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 {
-	if (!e || !ev_payload_is_lazy(log, e))
-		return e ? e->payload : NULL;
+	size_t i = e ? lazy_index(log, e) : SIZE_MAX;
+	if (i == SIZE_MAX)
+		return !e ? NULL : ev_is_recipe_ref(e->payload) ? lazy_fallback(e) : e->payload;
 	/* The cache is the log's own memory: filling it does not change what a reader sees. */
 	struct ev_log *w = (struct ev_log *)log;
-	size_t i = (size_t)e->id - 1;
 	struct lazy *z = w->lazy;
 	if (i >= z->parsed_len) {
 		size_t n = w->count;
@@ -594,9 +566,9 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 		z->parsed_len = n;
 	}
 	if (!z->parsed[i]) {
-		json_t *v = lazy_value(log, i, e);
+		json_t *v = lazy_value(log, e);
 		if (!v)
-			return e->payload;
+			return lazy_fallback(e);
 		z->parsed[i] = v;
 	}
 	return z->parsed[i];
@@ -604,14 +576,17 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 
 json_t *ev_payload_new(const struct ev_log *log, const struct ev *e)
 {
-	if (!e || !ev_payload_is_lazy(log, e))
-		return e ? json_incref(e->payload) : NULL;
-	size_t i = (size_t)e->id - 1;
+	if (!e)
+		return NULL;
+	size_t i = lazy_index(log, e);
 	const struct lazy *z = log->lazy;
-	if (i < z->parsed_len && z->parsed[i])
+	if (i != SIZE_MAX && i < z->parsed_len && z->parsed[i])
 		return json_incref(z->parsed[i]);
-	json_t *v = lazy_value(log, i, e);
-	return v ? v : json_incref(e->payload);
+	if (i == SIZE_MAX && !ev_is_recipe_ref(e->payload))
+		return json_incref(e->payload);
+	/* A recipe's value needs no record: made for this call (event.h). */
+	json_t *v = lazy_value(log, e);
+	return v ? v : json_incref(lazy_fallback(e));
 }
 
 size_t ev_log_count(const struct ev_log *log)

@@ -22,6 +22,16 @@ static bool is_exited(enum ev_type t)
 	return str_ends_with(ev_type_name(t), "StateExited");
 }
 
+/* Whether e follows from event `origin` through previousEventId links. Nested Maps interleave
+ * other outer iterations' visits of the same state with the same item index, so the name and
+ * the item alone can pick another visit's result or Exited event. */
+static bool caused_by(const struct ev_log *log, const struct ev *e, int64_t origin)
+{
+	while (e && e->id > origin)
+		e = e->prev > 0 ? ev_log_get(log, e->prev) : NULL;
+	return e && e->id == origin;
+}
+
 bool xp_find_visit(const struct ev_log *log, size_t upto, const char *name, int32_t item,
 		   struct xp_visit *v)
 {
@@ -40,7 +50,8 @@ bool xp_find_visit(const struct ev_log *log, size_t upto, const char *name, int3
 		return false;
 	for (size_t id = (size_t)v->entered->id + 1; id <= upto && !v->exited; id++) {
 		const struct ev *e = ev_log_get(log, (int64_t)id);
-		if (e->state != v->entered->state || e->item != v->entered->item)
+		if (e->state != v->entered->state || e->item != v->entered->item ||
+		    !caused_by(log, e, v->entered->id))
 			continue;
 		if (e->type == EV_TaskSucceeded || e->type == EV_LambdaFunctionSucceeded ||
 		    e->type == EV_ActivitySucceeded)

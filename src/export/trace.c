@@ -124,14 +124,18 @@ static json_int_t payload_bytes(const struct ev_log *log, int64_t id)
 	const struct ev *e = id > 0 ? ev_log_get(log, id) : NULL;
 	if (!e || !e->payload)
 		return -1;
-	if (json_is_string(e->payload) &&
-	    json_is_true(json_object_get(ev_extra(log, e), "x-stepscope-raw")))
-		return (json_int_t)json_string_length(e->payload);
+	/* Through ev_payload_new only: a record's payload field may name a recipe (event.h). */
 	json_t *v = ev_payload_new(log, e); /* not cached: a trace reads every payload once */
-	char *s = doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_int_t n;
+	if (json_is_string(v) &&
+	    json_is_true(json_object_get(ev_extra(log, e), "x-stepscope-raw"))) {
+		n = (json_int_t)json_string_length(v);
+	} else {
+		char *s = doc_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		n = s ? (json_int_t)strlen(s) : 0;
+		free(s);
+	}
 	json_decref(v);
-	json_int_t n = s ? (json_int_t)strlen(s) : 0;
-	free(s);
 	return n;
 }
 

@@ -145,7 +145,11 @@ struct fcall *fcall_parse(const char *s, char **message, size_t *offset);
 void fcall_free(struct fcall *c);
 /* Decodes the escapes of a string literal (\' \{ \} \\); result owned by the caller. */
 char *farg_unescape(const char *raw);
-/* Evaluates a parsed call; new reference or NULL with err (States.IntrinsicFailure). */
+/* The start of the cause of a path argument that finds nothing (States.Runtime); the
+ * function's name goes before it once the whole call has failed (flow_intrinsic). */
+#define FCALL_MISSING_ARG "The JsonPath argument for the field "
+/* Evaluates a parsed call; new reference or NULL with err (States.IntrinsicFailure, or
+ * States.Runtime for a path argument that finds nothing). */
 json_t *fcall_eval(const struct fcall *c, json_t *input, const struct flow_env *env,
 		   struct flow_error *err);
 /* Checks the function name and its arity, for validation; NULL when fine, else a message

@@ -419,11 +419,17 @@ static json_t *arg_value(const struct fcall *c, size_t i, json_t *input, const s
 		if (!v && fpath_over_budget(why))
 			flow_error_set(err, "States.Runtime", "Invalid argument %zu of %s: %s",
 				       i + 1, c->name, why);
-		else if (!v)
-			flow_error_set(err, FAILURE,
-				       "Invalid argument %zu of %s: the path '%s' could not be "
-				       "found in the input (%s)",
-				       i + 1, c->name, a->path_text, why);
+		else if (!v) {
+			/* States.Runtime (not caught), as recorded on AWS; flow_intrinsic puts
+			 * "The function '<whole call>' had the following error: " before it. */
+			json_t *seen = a->path->root == FROOT_CONTEXT && env ? env->context : input;
+			char *shown = flow_dump(seen, 2000);
+			flow_error_set(err, "States.Runtime",
+				       "%s'%s' could not be found in the input "
+				       "'%s'",
+				       FCALL_MISSING_ARG, a->path_text, shown);
+			free(shown);
+		}
 		free(why);
 		return v;
 	}

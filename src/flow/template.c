@@ -41,7 +41,41 @@ json_t *flow_intrinsic(const char *expr, json_t *input, const struct flow_env *e
 	}
 	json_t *v = fcall_eval(c, input, env, err);
 	fcall_free(c);
+	/* A path argument that finds nothing names the whole call, nested ones included
+	 * (recorded on AWS: floci-io/floci StepFunctionsIntrinsicMissingArgumentIntegrationTest).
+	 */
+	if (!v && err && err->cause &&
+	    strncmp(err->cause, FCALL_MISSING_ARG, strlen(FCALL_MISSING_ARG)) == 0) {
+		char *inner = err->cause;
+		err->cause =
+		    xasprintf("The function '%s' had the following error: %s", expr, inner);
+		free(inner);
+	}
 	return v;
+}
+
+/*
+ * True when a definite path ends in an index outside the array its prefix reaches: AWS gives
+ * null there in a payload template ("v.$": "$.items[5]" with two items succeeds with
+ * {"v": null}; recorded on AWS, floci-io/floci
+ * StepFunctionsIntrinsicMissingArgumentIntegrationTest), not the "could not be found" failure
+ * of a missing property.
+ */
+static bool index_past_end(const struct fpath *p, json_t *input, const struct flow_env *env)
+{
+	if (!p->definite || p->segs.len == 0)
+		return false;
+	const struct fseg *last = &p->segs.items[p->segs.len - 1];
+	if (last->kind != FSEG_INDEX || last->deep || last->indexes.len != 1)
+		return false;
+	struct fpath upstream = *p; /* shares the segments, minus the index */
+	upstream.segs.len--;
+	char *why = NULL;
+	json_t *arr = fpath_eval(&upstream, input, NULL, env, &why);
+	bool past = json_is_array(arr);
+	json_decref(arr);
+	free(why);
+	return past;
 }
 
 /* The value of a path that parsed (p borrowed), s its text, key the field's `key.$`. */
@@ -50,6 +84,10 @@ static json_t *path_value(const char *key, const char *s, const struct fpath *p,
 {
 	char *why = NULL;
 	json_t *v = fpath_eval(p, input, NULL, env, &why);
+	if (!v && !fpath_over_budget(why) && index_past_end(p, input, env)) {
+		free(why);
+		return json_null();
+	}
 	if (!v && fpath_over_budget(why)) {
 		flow_error_set(err, "States.Runtime",
 			       "The JSONPath '%s' specified for the field '%s': %s", s, key, why);

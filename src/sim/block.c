@@ -74,9 +74,12 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 	int64_t mc = json_is_integer(val) ? json_integer_value(val) : -1;
 	if (mc < 0) {
 		/* Observed: a non-integer MaxConcurrencyPath value fails with States.Runtime. */
-		char *shown = doc_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
-		char *why = xasprintf("The MaxConcurrencyPath field refers to value %s which is "
-				      "not a valid integer: %s",
+		/* AWS quotes the value: a string's text, anything else as JSON ("{}";
+		 * localstack test_base_scenarios snapshot, test_max_concurrency_path[...]). */
+		char *shown =
+		    json_is_string(val) ? xstrdup(json_string_value(val)) : flow_json_text(val);
+		char *why = xasprintf("The MaxConcurrencyPath field refers to value \"%s\" which "
+				      "is not a valid integer: %s",
 				      shown, json_string_value(path));
 		runtime_fail(e, run, why);
 		free(why);
@@ -333,7 +336,14 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 		if (!c->input) {
 			c->input = json_null();
 			const char *name = err.name ? err.name : "States.Runtime";
-			sim_block_child_failed(e, c, name, err.cause);
+			/* A Runtime cause names the Map and its entered event, as AWS words it
+			 * for an ItemSelector (legacy Parameters) failure (tests/sim
+			 * intrinsic-missing-argument). */
+			char *cause = strcmp(name, "States.Runtime") == 0
+					  ? sim_runtime_cause(owner, err.cause ? err.cause : "")
+					  : NULL;
+			sim_block_child_failed(e, c, name, cause ? cause : err.cause);
+			free(cause);
 			flow_error_fini(&err);
 			return;
 		}
@@ -377,6 +387,16 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	run->last = b->started_id;
 	b->last_done = b->started_id;
 	if (b->distributed) {
+		/* A bad Tolerated...Path value ends the execution right after MapStateStarted,
+		 * no MapStateFailed (recorded on AWS, tests/sim map-tolerance-count-path-bad). */
+		char *bad = sim_dmap_tolerance_problem(b->state, b->eff_input);
+		if (bad) {
+			char *cause = sim_runtime_cause(run, bad);
+			sim_run_fail(e, run, "States.Runtime", cause);
+			free(cause);
+			free(bad);
+			return;
+		}
 		free(b->run_arn);
 		b->run_arn = sim_dmap_run_arn(e, b->state);
 		free(b->child_arn_prefix); /* names the previous Map Run */

@@ -185,6 +185,51 @@ bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, 
 	return ok;
 }
 
+/* The value as AWS quotes it in these causes: a string's text, anything else as JSON
+ * ("{}"; localstack test_base_scenarios.snapshot.json, test_map_state_tolerated_*). */
+static char *quoted_value(json_t *v)
+{
+	return json_is_string(v) ? xstrdup(json_string_value(v)) : flow_json_text(v);
+}
+
+/* One Tolerated...Path: NULL when fine, else the problem (owned). Recorded on AWS (localstack
+ * test_base_scenarios.snapshot.json, test_map_state_tolerated_failure_count_path[...] and
+ * ..._percentage_path[...], 2024-06-19). */
+static char *tolerance_path_problem(json_t *sj, json_t *eff, bool count)
+{
+	const char *field = count ? "ToleratedFailureCountPath" : "ToleratedFailurePercentagePath";
+	json_t *path = json_object_get(sj, field);
+	if (!json_is_string(path))
+		return NULL;
+	struct flow_env env = {0};
+	struct flow_error err = {0};
+	json_t *v = flow_select(eff, json_string_value(path), &env, &err);
+	if (!v) {
+		char *why = xstrdup(err.cause ? err.cause : "");
+		flow_error_fini(&err);
+		return why;
+	}
+	char *why = NULL;
+	if (count ? !json_is_integer(v) : !json_is_number(v)) {
+		char *shown = quoted_value(v);
+		why = xasprintf("The %s field refers to value \"%s\" which is not a valid %s: %s",
+				field, shown, count ? "integer" : "float", json_string_value(path));
+		free(shown);
+	} else if (count && json_integer_value(v) < 0) {
+		why = xstrdup("ToleratedFailureCount cannot be negative.");
+	} else if (!count && (json_number_value(v) < 0 || json_number_value(v) > 100)) {
+		why = xstrdup("ToleratedFailurePercentage must be between 0 and 100.");
+	}
+	json_decref(v);
+	return why;
+}
+
+char *sim_dmap_tolerance_problem(const struct asl_state *st, json_t *eff)
+{
+	char *why = tolerance_path_problem(st->json, eff, true);
+	return why ? why : tolerance_path_problem(st->json, eff, false);
+}
+
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st)
 {
 	char id[40];

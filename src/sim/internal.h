@@ -576,6 +576,9 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 			    char **why);
 json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
 bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total);
+/* What is wrong with the values ToleratedFailureCountPath / ToleratedFailurePercentagePath
+ * select from eff (AWS's wording, owned by the caller), or NULL when they can be used. */
+char *sim_dmap_tolerance_problem(const struct asl_state *st, json_t *eff);
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
 
 /* rwriter.c: a Map Run's ResultWriter, records streamed as children end. */

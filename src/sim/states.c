@@ -676,6 +676,10 @@ void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *err
 		}
 	}
 	sim_info(e, st)->stats.failures++;
-	emit_state_failed(e, run);
+	/* A States.Runtime error of the Map or Parallel itself (a bad MaxConcurrencyPath or
+	 * Tolerated...Path value) is followed by ExecutionFailed alone, no MapStateFailed
+	 * (localstack test_base_scenarios snapshot, test_max_concurrency_path[NoNumber]). */
+	if (!error || strcmp(error, "States.Runtime") != 0)
+		emit_state_failed(e, run);
 	sim_run_fail(e, run, error, cause);
 }

@@ -28,3 +28,8 @@ explain_case choice-pass 0 --explain Twenties --input tests/explain/input.json t
 explain_case unknown-state 2 --explain Nope
 explain_case not-visited 2 --explain Zero --input tests/explain/input.json tests/explain/choice.asl.json
 explain_case no-such-item 2 --explain 'LambdaInvoke#7'
+# Nested Maps: outer iteration 1's LambdaInvoke#1 runs between outer iteration 0's Entered and
+# Exited of LambdaInvoke#1; the visit follows previousEventId links, so its own result and
+# Exited are shown ("output matches"), not the other iteration's.
+explain_case nested-map-item 0 --explain 'LambdaInvoke#1' --set simulation.inlineMapConcurrencyCap=0 \
+	--input tests/explain/outer2.json tests/bench/inline.asl.json

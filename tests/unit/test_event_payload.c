@@ -275,14 +275,26 @@ static void test_made(void **state)
 	    json_integer_value(json_object_get(ev_payload(made, ev_log_get(made, 5)), "n")), 2);
 	assert_int_equal(
 	    json_integer_value(json_array_get(ev_payload(made, ev_log_get(made, 7)), 2)), 9);
-	/* A copy of a record (recon.c reads copies) reads as the record; a record the caller made
-	 * with another id's number but other fields is not one of the log's. */
+	/* A copy of a record (recon.c reads copies) reads as the record, whatever its other
+	 * fields: its payload field names the recipe itself. */
 	struct ev copy = *ev_log_get(made, 1);
-	assert_ptr_equal(ev_payload(made, &copy), ev_payload(made, ev_log_get(made, 1)));
-	assert_false(json_is_null(ev_payload(made, &copy))); /* made, not the stand-in */
+	json_t *first = ev_payload(made, ev_log_get(made, 1));
+	assert_ptr_equal(ev_payload(made, &copy), first);
+	assert_false(json_is_null(ev_payload(made, &copy))); /* made, not a stand-in */
 	struct ev other = copy;
 	other.t_ms += 1;
-	assert_ptr_equal(ev_payload(made, &other), other.payload);
+	assert_ptr_equal(ev_payload(made, &other), first);
+	/* Record 3's recipe was stored once with record 1's: the same field, the same value. */
+	assert_ptr_equal(ev_log_get(made, 3)->payload, copy.payload);
+	other.id = 3;
+	assert_true(json_equal(ev_payload(made, &other), first));
+	/* Under the id of a record made from another recipe: no cached value to lend, so null
+	 * (never the field itself, which is no json_t); a new reference is made all the same. */
+	other.id = 5;
+	assert_true(json_is_null(ev_payload(made, &other)));
+	json_t *fresh = ev_payload_new(made, &other);
+	assert_true(json_equal(fresh, first));
+	json_decref(fresh);
 	ev_log_free(made);
 	ev_log_free(whole);
 }

@@ -137,13 +137,14 @@ static void assert_same_log(const struct ev_log *a, const struct ev_log *b)
 			if (p)
 				assert_string_equal(p, q);
 		}
-		assert_true((x->payload == NULL) == (y->payload == NULL));
+		json_t *px = ev_payload(a, x), *py = ev_payload(b, y);
+		assert_true((px == NULL) == (py == NULL));
 		assert_true((da.extra == NULL) == (db.extra == NULL));
-		if (x->payload) {
+		if (px) {
 			/* Equal, and the same text (integers stay integers, reals exact). */
-			assert_true(json_equal(x->payload, y->payload));
-			char *tx = doc_dumps(x->payload, JSON_COMPACT | JSON_ENCODE_ANY);
-			char *ty = doc_dumps(y->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+			assert_true(json_equal(px, py));
+			char *tx = doc_dumps(px, JSON_COMPACT | JSON_ENCODE_ANY);
+			char *ty = doc_dumps(py, JSON_COMPACT | JSON_ENCODE_ANY);
 			assert_string_equal(tx, ty);
 			free(tx);
 			free(ty);

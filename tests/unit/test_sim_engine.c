@@ -66,8 +66,8 @@ static char *dump(const struct ev_log *log)
 	for (size_t id = 1; id <= ev_log_count(log); id++) {
 		const struct ev *e = ev_log_get(log, (int64_t)id);
 		ev_format_line(log, e, &sb);
-		if (e->payload) {
-			char *p = doc_dumps(e->payload, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (ev_payload(log, e)) {
+			char *p = doc_dumps(ev_payload(log, e), JSON_COMPACT | JSON_ENCODE_ANY);
 			sb_addf(&sb, " %s", p);
 			free(p);
 		}
