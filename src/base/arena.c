@@ -237,12 +237,14 @@ static void grow(struct arena *a, size_t need)
 /* With the prefault thread, the next stretch is mapped and its first pages asked for before
  * the current one runs out: else each new stretch would start with the caller faulting its
  * pages in one by one while the thread catches up. */
-static void map_spare(struct arena *a, size_t lead)
+static void map_spare(struct arena *a, size_t lead, size_t least)
 {
-	/* Only at the size the arena would map next, with no fallback when it is refused: the
-	 * last bytes of a limited address space (RLIMIT_AS) are left to what must have them
-	 * (big_realloc aborts without them). */
+	/* Only at the size the arena would map next (or `least`, up to MAP_MAX), with no
+	 * fallback when it is refused: the last bytes of a limited address space (RLIMIT_AS) are
+	 * left to what must have them (big_realloc aborts without them). */
 	size_t size = a->mapped ? a->mapped * 2 : MAP_FIRST;
+	if (size < least)
+		size = least;
 	if (size > MAP_MAX)
 		size = MAP_MAX;
 	struct arena_map *m = map_aligned(size);
@@ -272,8 +274,31 @@ static void *bump(struct arena *a, size_t size)
 	}
 	if (lead && a->populated == a->end && !a->spare && a->total >= SMALL_TOTAL &&
 	    (size_t)(a->end - a->next) < lead)
-		map_spare(a, lead);
+		map_spare(a, lead, 0);
 	return p;
+}
+
+void arena_expect(struct arena *a, size_t size)
+{
+	if (mem_checked() || !mem_prefault_async() || size > SIZE_LIMIT)
+		return;
+	size_t room = a->next && a->next < a->end ? (size_t)(a->end - a->next) : 0;
+	if (room && a->populated < a->end) {
+		char *to =
+		    (char *)round_up((uintptr_t)a->next + (size < room ? size : room), HUGE_PAGE);
+		if (to > a->end)
+			to = a->end;
+		if (to > a->populated) {
+			mem_prefault(a->populated, to);
+			a->populated = to;
+		}
+	}
+	/* The rest in the next stretch, mapped now when the arena would map it anyway (a small
+	 * simulation's stays malloc'd, see SMALL_TOTAL). */
+	if (size > room && !a->spare && a->total + size >= SMALL_TOTAL) {
+		size_t rest = round_up(size - room + HEAD, HUGE_PAGE);
+		map_spare(a, rest, rest);
+	}
 }
 
 void *arena_alloc(struct arena *a, size_t size)
@@ -326,6 +351,12 @@ void slab_init(struct slab *s, size_t size)
 {
 	memset(s, 0, sizeof(*s));
 	s->size = round_up(size < sizeof(void *) ? sizeof(void *) : size, sizeof(void *));
+}
+
+void slab_expect(struct slab *s, size_t n)
+{
+	if (n <= SIZE_LIMIT / s->size)
+		arena_expect(&s->arena, n * s->size);
 }
 
 void *slab_alloc(struct slab *s)

@@ -88,6 +88,10 @@ struct arena {
  * arena_fini only). */
 void *arena_alloc(struct arena *a, size_t size);
 void arena_fini(struct arena *a);
+/* Advice: about `size` more bytes will be cut from a soon (a Map about to start its many
+ * iterations at once): their pages are asked for now (with the prefault thread), not a lead's
+ * length at a time as the cursor gets there. */
+void arena_expect(struct arena *a, size_t size);
 
 struct slab {
 	struct arena arena;
@@ -100,6 +104,8 @@ void slab_init(struct slab *s, size_t size);
  * with slab_free (NULL: no-op) or let slab_fini free it with every other. */
 void *slab_alloc(struct slab *s);
 void slab_free(struct slab *s, void *p);
+/* Advice: about n objects will be taken soon (arena_expect). */
+void slab_expect(struct slab *s, size_t n);
 void slab_fini(struct slab *s);
 
 /*

@@ -144,10 +144,10 @@ void sim_child_abort(struct sim_engine *e, struct sim_run *run)
 	 * as the execution's own timeout and stop do (sim_abort). A child aborted with its Map
 	 * Run is not recorded on AWS: that it looks the same is an assumption. */
 	struct sim_child *was = e->quiet_child;
-	e->quiet_child = run->child;
+	e->quiet_child = run->more->child; /* a Distributed Map's child run */
 	sim_run_abort(e, run, -1);
 	e->quiet_child = was;
-	sim_child_end(e, run->child, SIM_ABORTED, 0, NULL, NULL, NULL);
+	sim_child_end(e, run->more->child, SIM_ABORTED, 0, NULL, NULL, NULL);
 }
 
 void sim_children_free(struct sim_engine *e)

@@ -173,9 +173,10 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 	if (!sim_info(e, st)->uses_context)
 		return NULL;
 	json_t *ctx = json_object();
+	struct sim_child *child = run ? sim_run_child(run) : NULL;
 	json_object_set(ctx, "Execution",
-			run && run->child ? sim_child_exec_context(e, run->child)
-					  : json_object_get(e->ctx_base, "Execution"));
+			child ? sim_child_exec_context(e, child)
+			      : json_object_get(e->ctx_base, "Execution"));
 	json_object_set(ctx, "StateMachine", json_object_get(e->ctx_base, "StateMachine"));
 	/* EnteredTime is when the state was entered, also read later in the visit (a retry's
 	 * Parameters, ResultSelector, a catcher): the Entered event's time, not now. */
@@ -191,9 +192,9 @@ json_t *sim_context(struct sim_engine *e, struct sim_run *run, const struct asl_
 	 * taken to be alike: not recorded, extrapolated (localstack's model does so too). */
 	if (st->type == ASL_TASK || st->type == ASL_MAP || st->type == ASL_PARALLEL) {
 		int64_t retries = 0;
-		for (size_t i = 0; run->retry_live && i < st->retry_count && i < run->retry_cap;
-		     i++)
-			retries += run->retry_counts[i];
+		for (size_t i = 0;
+		     run->retry_live && i < st->retry_count && i < run->more->retry_cap; i++)
+			retries += run->more->retry_counts[i];
 		json_object_set_new(state, "RetryCount", json_integer((json_int_t)retries));
 	}
 	json_object_set_new(ctx, "State", state);
@@ -214,7 +215,7 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
 {
 	*env = (struct flow_env){0};
 	env->context = context;
-	env->variables = run ? run->vars : NULL;
+	env->variables = run ? sim_run_vars(run) : NULL;
 	env->rng = &e->rng_flow;
 }
 

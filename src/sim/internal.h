@@ -153,6 +153,11 @@ struct sim_state_info {
 	json_t *assign, *input_path, *output_path, *item_selector;
 	json_t *wait_seconds;	/* a Wait's Seconds (borrowed), NULL when absent */
 	struct flow_plan *plan; /* the state's InputPath and Parameters, prepared (owned) */
+	/* sim_call_field's last literal field of the pure template (a scalar without a `.$`
+	 * form): its name (owned) and value (borrowed from the state's Parameters); and the
+	 * last field found not to be one (owned), not looked for again. */
+	char *lit_key, *dyn_key;
+	json_t *lit_val;
 	/* The service model the resource matched, while the engine had `services_len` models
 	 * (a registration changes the answer); NULL = not looked up yet. */
 	const struct sim_service *service;
@@ -195,10 +200,30 @@ struct sim_envelope {
 };
 
 /*
+ * What a run needs only now and then: variables, Retry counts, a Map or Parallel's block, a
+ * Task's timeouts read from its input, the child execution a Distributed Map's iteration runs.
+ * Kept apart (sim_more makes it on first need, run_free frees it) so that struct sim_run stays
+ * two cache lines: the 100,000 iterations of `make bench` need none of it.
+ */
+struct sim_run_more {
+	json_t *vars;		 /* workflow variables in scope (owned, NULL = none) */
+	json_t *assigned;	 /* Assign of the current state, applied when it exits (owned) */
+	uint32_t *retry_counts;	 /* per retrier, this visit's (<= MaxAttempts <= 99,999,999) */
+	uint32_t retry_cap;	 /* retry_counts' length */
+	struct sim_block *block; /* Map / Parallel: the last activation's (owned) */
+	/* A Task whose timeouts come from its input (*Path; else sim_state_info's): 0 = none */
+	int64_t timeout_ms, heartbeat_ms;
+	/* A Distributed Map's iteration: the child execution it runs (its log). Runs inside it
+	 * find it through their parents (sim_run_child). */
+	struct sim_child *child;
+};
+
+/*
  * One path of execution. All iterations of a large inline Map are alive at once (100,000 in
  * `make bench`), so every byte here counts: ids, indexes and sizes are stored in 32 bits, most
- * flags are bits, what the state info knows is read there (sim_info), and fields whose lives
- * never overlap share storage (each place says why).
+ * flags are bits, what the state info knows is read there (sim_info), what few runs need is in
+ * struct sim_run_more, and fields whose lives never overlap share storage (each place says
+ * why).
  */
 struct sim_run {
 	/* What a dispatch reads first (engine.c, states.c), together in the first cache line:
@@ -230,40 +255,25 @@ struct sim_run {
 	 * Retry and Catch after the attempt). */
 	bool timed_out;
 	bool exit_caught : 1; /* Exited after a Catch: no *StateSucceeded */
-	bool retry_live : 1;  /* retry_counts hold this visit's counts (else all are 0) */
+	bool retry_live : 1;  /* more->retry_counts hold this visit's counts (else all are 0) */
 	bool result_made : 1; /* the result is the envelope made from `recipe` (no result) */
 	bool heartbeat_expired : 1;
-	bool failed_in_task : 1; /* the run failed because a task failed, uncaught */
-	bool has_recipe : 1;	 /* the answer union below holds `recipe`, not pointers */
-	struct sim_child *child; /* the child execution it runs in (its log), NULL = the top */
+	bool failed_in_task : 1;       /* the run failed because a task failed, uncaught */
+	bool has_recipe : 1;	       /* the answer union below holds `recipe`, not pointers */
+	bool in_child : 1;	       /* it runs in a child execution (sim_run_child) */
 	const struct asl_state *state; /* the current state */
 	/* The state ACT_ENTER enters; from sim_enter to ACT_EXIT (sim_leave sets it) the one
 	 * ACT_EXIT moves on to, NULL = the end of the run. */
 	const struct asl_state *next;
-	struct sim_block *parent; /* NULL for the top-level run */
-
-	/* The parent block's running children. A run leaves that list before it is released
-	 * (unlink_child; the top run is in none), so once dead its next_sib is free to link the
-	 * graveyard (sim_run_release asserts it). */
-	struct sim_run *prev_sib;
-	union {
-		struct sim_run *next_sib;  /* while alive */
-		struct sim_run *next_dead; /* released during this dispatch */
-	};
+	struct sim_block *parent;  /* NULL for the top-level run; it lists the run in kids */
+	struct sim_run_more *more; /* owned, NULL until needed (sim_more) */
 
 	json_t *input;	/* raw input of the current/next state (owned) */
 	json_t *output; /* output waiting for ACT_EXIT (owned) */
 	uint32_t in_bytes, out_bytes;
 
-	json_t *vars;	  /* workflow variables in scope (owned, NULL = none) */
-	json_t *assigned; /* Assign of the current state, applied when it exits (owned) */
-
-	uint32_t *retry_counts;	 /* per retrier, this visit's (<= MaxAttempts <= 99,999,999) */
-	struct sim_block *block; /* Map / Parallel: the last activation's (owned) */
-
 	/* Task */
-	json_t *params;			  /* effective input of the task (owned) */
-	int64_t timeout_ms, heartbeat_ms; /* 0 = none */
+	json_t *params; /* effective input of the task (owned) */
 	/* The running attempt's answer (task.c, from ACT_TASK_START on): its result, or its
 	 * error and cause (all owned); or, when has_recipe (a dead result: result_made, then
 	 * exit_made), the recipe of its lambda:invoke envelope instead. A failed Map iteration or
@@ -276,12 +286,24 @@ struct sim_run {
 		struct sim_envelope recipe;
 	};
 	uint32_t result_size; /* flow_json_size(result) when the model knew it, else 0 */
-	uint32_t retry_cap;   /* retry_counts' length */
 };
 /* Why a bound: every byte is paid 100,000 times over in `make bench` (336 bytes were 34 MB,
- * each MB first touched costs the kernel ~0.3 ms); 192 is three cache lines. A new field should
- * find room in the padding (2 spare flag bits) or share storage first. */
-_Static_assert(sizeof(struct sim_run) <= 192, "struct sim_run grew: see its comment");
+ * each MB first touched costs the kernel ~0.3 ms; 192 were 19 MB); 128 is two cache lines. A new
+ * field should find room in the padding (4 bytes, 1 spare flag bit), share storage, or go to
+ * struct sim_run_more. */
+_Static_assert(sizeof(struct sim_run) <= 128, "struct sim_run grew: see its comment");
+
+/* The Map or Parallel block of run's last activation, NULL = none. */
+static inline struct sim_block *sim_run_block(const struct sim_run *run)
+{
+	return run->more ? run->more->block : NULL;
+}
+
+/* Its variables in scope (borrowed), NULL = none. */
+static inline json_t *sim_run_vars(const struct sim_run *run)
+{
+	return run->more ? run->more->vars : NULL;
+}
 
 struct sim_block {
 	struct sim_run *owner;
@@ -302,11 +324,26 @@ struct sim_block {
 	size_t sized, sized_bytes; /* children whose output size was known, and their sum */
 	size_t dead, dead_bytes;   /* children whose output is a dead null, and their true sizes */
 	size_t count, next_start, running, done;
-	size_t limit;		     /* concurrent children; 0 = unlimited */
-	struct sim_run *head, *tail; /* running children in index order */
-	int64_t started_id;	     /* *StateStarted */
-	int64_t last_done;	     /* Map: last MapIterationSucceeded; Parallel: last inner */
+	size_t limit; /* concurrent children; 0 = unlimited */
+	/* The running children by index (count entries; NULL: not started, or ended), so that a
+	 * run needs no list links: they start in index order, and every child below `first` has
+	 * ended (sim_block_head). */
+	struct sim_run **kids;
+	size_t first;
+	int64_t started_id; /* *StateStarted */
+	int64_t last_done;  /* Map: last MapIterationSucceeded; Parallel: last inner */
 };
+
+/* The child execution run works in (its log), NULL = the execution itself: the one its
+ * nearest Distributed Map iteration runs. Inline: asked on every dispatch. */
+static inline struct sim_child *sim_run_child(const struct sim_run *run)
+{
+	if (!run->in_child)
+		return NULL;
+	while (!run->parent->distributed)
+		run = run->parent->owner;
+	return run->more->child;
+}
 
 struct ptrmap {
 	const void **keys;
@@ -331,10 +368,16 @@ struct sim_engine {
 
 	struct simq q;
 	int64_t now;
-	size_t run_count;     /* runs not freed yet (sim_free checks that it frees them all) */
-	struct slab run_slab; /* where runs live: 100,000 iterations may be in flight at once */
-	struct sim_run *top;  /* NULL once freed */
-	struct sim_run *graveyard; /* released runs, freed after the current dispatch */
+	size_t run_count;      /* runs not freed yet (sim_free checks that it frees them all) */
+	struct slab run_slab;  /* where runs live: 100,000 iterations may be in flight at once */
+	struct slab more_slab; /* their struct sim_run_more (sim_more) */
+	/* Children of the blocks begun since the last block start: their runs' memory is asked
+	 * for at once when the first of those blocks starts (sim_block_start). */
+	size_t runs_expected;
+	struct sim_run *top; /* NULL once freed */
+	/* Released runs, freed after the current dispatch (an array: a run has no link field) */
+	struct sim_run **graveyard;
+	size_t graveyard_len, graveyard_cap;
 
 	struct ptrmap map;
 	struct sim_state_info *info;
@@ -435,6 +478,10 @@ static inline void sim_schedule(struct sim_engine *e, struct sim_run *run, int64
 }
 struct sim_run *sim_run_new(struct sim_engine *e, struct sim_block *parent, size_t index,
 			    int32_t item, int64_t prev);
+/* run's rarely needed fields (borrowed: run's), made on first need: from a slab, as a
+ * Distributed Map's every child needs them (10,000 children: 5.0M instructions of malloc and
+ * free with calloc). */
+struct sim_run_more *sim_more(struct sim_engine *e, struct sim_run *run);
 /* Marks a run finished; it is freed once nothing queued names it. */
 void sim_run_release(struct sim_engine *e, struct sim_run *run);
 /* The run reached the end of its graph / failed: report to the parent or end the execution. */
@@ -513,6 +560,8 @@ void sim_block_child_defer(struct sim_engine *e, struct sim_run *child, const ch
 			   const char *cause);
 void sim_block_child_report(struct sim_engine *e, struct sim_run *child);
 void sim_block_free(struct sim_engine *e, struct sim_block *b);
+/* b's first running child in index order, NULL = none (b may be NULL). */
+struct sim_run *sim_block_head(struct sim_block *b);
 /* Aborts whatever the run is doing: *StateAborted events, children first. */
 void sim_run_abort(struct sim_engine *e, struct sim_run *run, int64_t prev);
 

@@ -52,6 +52,42 @@ static void test_queue_fifo_same_time(void **state)
 	simq_fini(&q);
 }
 
+/* One instant's work pushed to while it is being popped (work scheduled for the same instant,
+ * the bucket full while half consumed): first in, first out, and `soon`, when given, is the
+ * target of the item SIMQ_AHEAD places after the one popped. */
+static void test_queue_refill_while_popping(void **state)
+{
+	(void)state;
+	enum { N = 1000 };
+	static char targets[2 * N];
+	struct simq q;
+	simq_init(&q);
+	int pushed = 0, popped = 0, soon_seen = 0;
+	for (; pushed < N; pushed++)
+		simq_push(&q, 10, pushed, &targets[pushed], 0);
+	struct simq_item it;
+	while (simq_pop(&q, &it)) {
+		assert_int_equal(it.t, 10);
+		assert_int_equal(it.act, popped);
+		assert_ptr_equal(it.target, &targets[popped]);
+		if (it.soon) {
+			assert_ptr_equal(it.soon, &targets[popped + SIMQ_AHEAD]);
+			soon_seen++;
+		}
+		popped++;
+		if (popped % 2 == 0 && pushed < 2 * N) { /* one more for now, every other pop */
+			simq_push(&q, 10, pushed, &targets[pushed], 0);
+			pushed++;
+		}
+		assert_int_equal(simq_len(&q), (size_t)(pushed - popped));
+	}
+	assert_int_equal(popped, pushed);
+	assert_true(pushed > N + N / 2);
+	/* given unless fewer than SIMQ_AHEAD items were left (one pushed every other pop) */
+	assert_true(soon_seen >= popped - 2 * SIMQ_AHEAD);
+	simq_fini(&q);
+}
+
 /* Pushes and pops interleaved over many distinct times (buckets made, emptied, reused and
  * found again through the time table): every pop is the least (time, sequence) queued. */
 static void test_queue_interleaved(void **state)
@@ -434,6 +470,7 @@ int main(void)
 	    cmocka_unit_test(test_queue_order),
 	    cmocka_unit_test(test_queue_fifo_same_time),
 	    cmocka_unit_test(test_queue_interleaved),
+	    cmocka_unit_test(test_queue_refill_while_popping),
 	    cmocka_unit_test(test_retry_delay_docs_example),
 	    cmocka_unit_test(test_retry_delay_cap_and_jitter),
 	    cmocka_unit_test(test_error_matching),
