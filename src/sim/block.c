@@ -21,6 +21,8 @@ void sim_block_free(struct sim_engine *e, struct sim_block *b)
 	json_decref(b->items);
 	json_decref(b->results);
 	free(b->reader_error);
+	json_decref(b->tol_count);
+	json_decref(b->tol_pct);
 	free(b->run_arn);
 	sim_rwriter_free(b->writer);
 	free(b->child_arn_prefix);
@@ -81,7 +83,7 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 		char *why = xasprintf("The MaxConcurrencyPath field refers to value \"%s\" which "
 				      "is not a valid integer: %s",
 				      shown, json_string_value(path));
-		runtime_fail(e, run, why);
+		sim_fail_before_start(e, run, why);
 		free(why);
 		free(shown);
 	}
@@ -389,11 +391,16 @@ void sim_block_start(struct sim_engine *e, struct sim_run *run)
 	if (b->distributed) {
 		/* A bad Tolerated...Path value ends the execution right after MapStateStarted,
 		 * no MapStateFailed (recorded on AWS, tests/sim map-tolerance-count-path-bad). */
-		char *bad = sim_dmap_tolerance_problem(b->state, b->eff_input);
+		struct flow_env env;
+		json_t *ctx = sim_context(e, run, b->state, NULL, 0);
+		sim_flow_env(e, run, ctx, &env);
+		json_decref(b->tol_count);
+		json_decref(b->tol_pct);
+		char *bad =
+		    sim_dmap_tolerance(b->state, b->eff_input, &env, &b->tol_count, &b->tol_pct);
+		json_decref(ctx);
 		if (bad) {
-			char *cause = sim_runtime_cause(run, bad);
-			sim_run_fail(e, run, "States.Runtime", cause);
-			free(cause);
+			sim_fail_before_start(e, run, bad);
 			free(bad);
 			return;
 		}
@@ -557,7 +564,7 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	sim_child_end(e, child->more->child, SIM_FAILED, child->last, NULL, error, cause);
 	unlink_child(b, child);
 	sim_run_release(e, child);
-	if (sim_dmap_tolerated(b->state, b->eff_input, b->failed, b->count)) {
+	if (sim_dmap_tolerated(b->tol_count, b->tol_pct, b->failed, b->count)) {
 		b->done++;
 		sim_use_child(e, sim_run_child(owner));
 		while (can_start(b))

@@ -157,32 +157,13 @@ json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff)
 	return out;
 }
 
-bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total)
+bool sim_dmap_tolerated(json_t *count, json_t *pct, size_t failed, size_t total)
 {
-	struct flow_env env = {0};
-	struct flow_error err = {0};
-	json_t *sj = st->json;
-	json_t *cnt = json_object_get(sj, "ToleratedFailureCount");
-	json_t *pct = json_object_get(sj, "ToleratedFailurePercentage");
-	json_t *cp = json_object_get(sj, "ToleratedFailureCountPath");
-	json_t *pp = json_object_get(sj, "ToleratedFailurePercentagePath");
-	json_t *cv = json_is_string(cp) ? flow_select(eff, json_string_value(cp), &env, &err)
-					: json_incref(cnt);
-	flow_error_fini(&err);
-	json_t *pv = json_is_string(pp) ? flow_select(eff, json_string_value(pp), &env, &err)
-					: json_incref(pct);
-	flow_error_fini(&err);
-	bool has_c = json_is_number(cv), has_p = json_is_number(pv);
-	bool ok;
+	bool has_c = json_is_number(count), has_p = json_is_number(pct);
 	if (!has_c && !has_p)
-		ok = failed == 0; /* no tolerance: any failure ends the Map Run */
-	else
-		ok = (has_c && (double)failed <= json_number_value(cv)) ||
-		     (has_p && total &&
-		      100.0 * (double)failed / (double)total <= json_number_value(pv));
-	json_decref(cv);
-	json_decref(pv);
-	return ok;
+		return failed == 0; /* no tolerance: any failure ends the Map Run */
+	return (has_c && (double)failed <= json_number_value(count)) ||
+	       (has_p && total && 100.0 * (double)failed / (double)total <= json_number_value(pct));
 }
 
 /* The value as AWS quotes it in these causes: a string's text, anything else as JSON
@@ -192,18 +173,22 @@ static char *quoted_value(json_t *v)
 	return json_is_string(v) ? xstrdup(json_string_value(v)) : flow_json_text(v);
 }
 
-/* One Tolerated...Path: NULL when fine, else the problem (owned). Recorded on AWS (localstack
+/* One tolerance, from its *Path when it has one: NULL and *value (owned, NULL = none) when
+ * fine, else the problem (owned). Recorded on AWS (localstack
  * test_base_scenarios.snapshot.json, test_map_state_tolerated_failure_count_path[...] and
  * ..._percentage_path[...], 2024-06-19). */
-static char *tolerance_path_problem(json_t *sj, json_t *eff, bool count)
+static char *tolerance_value(json_t *sj, json_t *eff, const struct flow_env *env, bool count,
+			     json_t **value)
 {
 	const char *field = count ? "ToleratedFailureCountPath" : "ToleratedFailurePercentagePath";
 	json_t *path = json_object_get(sj, field);
-	if (!json_is_string(path))
+	if (!json_is_string(path)) {
+		*value = json_incref(json_object_get(
+		    sj, count ? "ToleratedFailureCount" : "ToleratedFailurePercentage"));
 		return NULL;
-	struct flow_env env = {0};
+	}
 	struct flow_error err = {0};
-	json_t *v = flow_select(eff, json_string_value(path), &env, &err);
+	json_t *v = flow_select(eff, json_string_value(path), env, &err);
 	if (!v) {
 		char *why = xstrdup(err.cause ? err.cause : "");
 		flow_error_fini(&err);
@@ -220,14 +205,25 @@ static char *tolerance_path_problem(json_t *sj, json_t *eff, bool count)
 	} else if (!count && (json_number_value(v) < 0 || json_number_value(v) > 100)) {
 		why = xstrdup("ToleratedFailurePercentage must be between 0 and 100.");
 	}
-	json_decref(v);
+	if (why)
+		json_decref(v);
+	else
+		*value = v;
 	return why;
 }
 
-char *sim_dmap_tolerance_problem(const struct asl_state *st, json_t *eff)
+char *sim_dmap_tolerance(const struct asl_state *st, json_t *eff, const struct flow_env *env,
+			 json_t **count, json_t **pct)
 {
-	char *why = tolerance_path_problem(st->json, eff, true);
-	return why ? why : tolerance_path_problem(st->json, eff, false);
+	*count = *pct = NULL;
+	char *why = tolerance_value(st->json, eff, env, true, count);
+	if (!why)
+		why = tolerance_value(st->json, eff, env, false, pct);
+	if (why) {
+		json_decref(*count);
+		*count = NULL;
+	}
+	return why;
 }
 
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st)

@@ -313,6 +313,7 @@ struct sim_block {
 	bool discard; /* the state discards its results (discards_results): only sizes are kept */
 	char *reader_error;	    /* ItemReader failure, reported when the Map Run starts */
 	size_t failed;		    /* Distributed: children failed within the tolerance */
+	json_t *tol_count, *tol_pct; /* Distributed: the tolerance, chosen at start (owned) */
 	char *run_arn;		    /* Distributed: the Map Run */
 	struct sim_rwriter *writer; /* Distributed with ResultWriter (owned) */
 	char *child_arn_prefix;	    /* Distributed: its children's ARNs but the index */
@@ -513,6 +514,12 @@ bool sim_plain(const struct asl_state *st, const char *const *fields, size_t n);
 void sim_flow_failed(struct sim_engine *e, struct sim_run *run, struct flow_error *err);
 void sim_enter(struct sim_engine *e, struct sim_run *run);
 void sim_exit(struct sim_engine *e, struct sim_run *run);
+/* A Map's States.Runtime from a value it reads before it starts its iterations (a bad
+ * MaxConcurrencyPath or Tolerated...Path value; why borrowed): ExecutionFailed follows alone,
+ * with no MapStateFailed (recorded on AWS: localstack test_base_scenarios snapshot,
+ * test_max_concurrency_path[NoNumber], test_map_state_tolerated_failure_count_path[...]).
+ * Other States.Runtime failures of a Map or Parallel keep their *StateFailed (not recorded). */
+void sim_fail_before_start(struct sim_engine *e, struct sim_run *run, const char *why);
 /* An error raised by the current state: Retry, then Catch, else the run fails. */
 void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *error,
 		      const char *cause);
@@ -575,10 +582,14 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
 			    char **why);
 json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
-bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total);
-/* What is wrong with the values ToleratedFailureCountPath / ToleratedFailurePercentagePath
- * select from eff (AWS's wording, owned by the caller), or NULL when they can be used. */
-char *sim_dmap_tolerance_problem(const struct asl_state *st, json_t *eff);
+/* Whether `failed` of `total` children stay within the tolerance (count, pct: the values
+ * sim_dmap_tolerance chose, borrowed, NULL = none; neither = no failure tolerated). */
+bool sim_dmap_tolerated(json_t *count, json_t *pct, size_t failed, size_t total);
+/* The Map's ToleratedFailureCount / Percentage, from their *Path in eff (with env: the
+ * context object, variables) when given: NULL and *count, *pct (owned, NULL = none), or
+ * what is wrong with a *Path value (AWS's wording, owned by the caller; *count, *pct NULL). */
+char *sim_dmap_tolerance(const struct asl_state *st, json_t *eff, const struct flow_env *env,
+			 json_t **count, json_t **pct);
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
 
 /* rwriter.c: a Map Run's ResultWriter, records streamed as children end. */

@@ -676,10 +676,14 @@ void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *err
 		}
 	}
 	sim_info(e, st)->stats.failures++;
-	/* A States.Runtime error of the Map or Parallel itself (a bad MaxConcurrencyPath or
-	 * Tolerated...Path value) is followed by ExecutionFailed alone, no MapStateFailed
-	 * (localstack test_base_scenarios snapshot, test_max_concurrency_path[NoNumber]). */
-	if (!error || strcmp(error, "States.Runtime") != 0)
-		emit_state_failed(e, run);
+	emit_state_failed(e, run);
 	sim_run_fail(e, run, error, cause);
+}
+
+void sim_fail_before_start(struct sim_engine *e, struct sim_run *run, const char *why)
+{
+	char *cause = sim_runtime_cause(run, why);
+	sim_info(e, run->state)->stats.failures++;
+	sim_run_fail(e, run, "States.Runtime", cause);
+	free(cause);
 }
