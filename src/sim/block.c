@@ -67,8 +67,10 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 		return 0;
 	struct flow_env env;
 	struct flow_error err = {0};
-	sim_flow_env(e, run, NULL, &env);
+	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
+	sim_flow_env(e, run, ctx, &env);
 	json_t *val = flow_select(eff, json_string_value(path), &env, &err);
+	json_decref(ctx);
 	if (!val) {
 		sim_flow_failed(e, run, &err);
 		return -1;
