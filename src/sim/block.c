@@ -332,9 +332,9 @@ static void start_child(struct sim_engine *e, struct sim_block *b, int64_t prev)
 			sim_more(e, c)->child =
 			    sim_child_start(e, b, i, c->input ? c->input : json_null());
 			/* The child holds its input now: the Map Run's copy of the item can go
-			 * (a Retry of the Map reads the items again) when the array is the Map
-			 * Run's own, not a part of the state's input. */
-			if (b->from_reader || b->batched)
+			 * when the array is the Map Run's own, not a part of the state's input,
+			 * and no Retry of the Map will start its items again from this array. */
+			if ((b->from_reader || b->batched) && !b->state->retry_count)
 				json_array_set(b->items, i, json_null());
 		}
 		if (!c->input) {
