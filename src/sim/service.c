@@ -162,15 +162,16 @@ static json_t *id_string(const char *id, size_t *size)
 }
 
 /* The envelope around a null Payload as the JSON text json_dumps(JSON_COMPACT) writes for the
- * tree sim_invoke_envelope builds (same keys, same order): between these parts, the Date
- * twice, then the request id three times. */
+ * tree sim_invoke_envelope builds (same keys, same order): between these parts, the request
+ * id, the Date twice, then the request id twice. */
 static const char *const envelope_part[] = {
     "{\"ExecutedVersion\":\"$LATEST\",\"Payload\":null,\"SdkHttpMetadata\":{"
-    "\"AllHttpHeaders\":{\"Connection\":[\"keep-alive\"],\"Content-Length\":[\"4\"],"
-    "\"Content-Type\":[\"application/json\"],\"Date\":[\"",
-    "\"],\"X-Amz-Executed-Version\":[\"$LATEST\"],"
-    "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"x-amzn-RequestId\":[\"",
-    "\"]},\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
+    "\"AllHttpHeaders\":{\"X-Amz-Executed-Version\":[\"$LATEST\"],"
+    "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"Connection\":[\"keep-alive\"],"
+    "\"x-amzn-RequestId\":[\"",
+    "\"],\"Content-Length\":[\"4\"],\"Date\":[\"",
+    "\"],\"Content-Type\":[\"application/json\"]},"
+    "\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
     "\"Content-Type\":\"application/json\",\"Date\":\"",
     "\",\"X-Amz-Executed-Version\":\"$LATEST\",\"x-amzn-Remapped-Content-Length\":\"0\","
     "\"x-amzn-RequestId\":\"",
@@ -195,7 +196,7 @@ static void envelope_write(const void *recipe, struct strbuf *sb)
 	char date[40], rid[UUID_LEN + 1];
 	http_date(r.date_ms, date, sizeof(date)); /* nothing to escape in either */
 	sim_uuid_text(r.rid, rid);
-	const char *var[] = {date, rid, date, rid, rid};
+	const char *var[] = {rid, date, date, rid, rid};
 	for (size_t i = 0; i < ARRAY_LEN(envelope_part); i++) {
 		sb_add(sb, envelope_part[i]);
 		if (i < ARRAY_LEN(var))
@@ -245,14 +246,16 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 	/* Built key by key: json_pack's format parsing was a fifth of a large Map's time. */
 	size_t rid_size;
 	json_t *rid = id_string(request_id, &rid_size);
+	/* AllHttpHeaders in the order AWS writes them (a Java HashMap's: corpus
+	 * lambda-invoke-success), HttpHeaders sorted. */
 	json_t *all = json_object();
-	set(all, "Connection", json_incref(k->keep_arr));
-	set(all, "Content-Length", len_arr);
-	set(all, "Content-Type", json_incref(k->ctype_arr));
-	set(all, "Date", json_incref(k->date_arr));
 	set(all, "X-Amz-Executed-Version", json_incref(k->latest_arr));
 	set(all, "x-amzn-Remapped-Content-Length", json_incref(k->zero_arr));
+	set(all, "Connection", json_incref(k->keep_arr));
 	set(all, "x-amzn-RequestId", arr1(rid));
+	set(all, "Content-Length", len_arr);
+	set(all, "Date", json_incref(k->date_arr));
+	set(all, "Content-Type", json_incref(k->ctype_arr));
 	json_t *hdr = json_object();
 	set(hdr, "Connection", json_incref(k->keep));
 	set(hdr, "Content-Length", len);
