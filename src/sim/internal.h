@@ -346,7 +346,7 @@ struct sim_engine {
 	size_t state_count;
 
 	VEC(const struct sim_service *) services;
-	struct sim_service builtin[3]; /* generic, Lambda legacy, Lambda optimized */
+	struct sim_service builtin[5]; /* generic, Lambda legacy and optimized, SNS, SQS */
 	struct envelope_consts *envelope;
 
 	enum sim_status status;

@@ -2,8 +2,9 @@
  * The built-in service models. The seed's Lambda handler prints its event and returns None,
  * so the default Lambda model returns null after a fixed duration; `lambda:invoke` wraps it
  * in the invoke envelope AWS returns (aws-facts b.9), the legacy function-ARN style returns
- * it raw. Every other resource gets a generic model ({} after a fixed duration) until it has
- * a model of its own (sim_add_service).
+ * it raw. SNS Publish and SQS SendMessage answer as AWS does (a message id and the SDK's
+ * metadata). Every other resource gets a generic model ({} after a fixed duration) until it
+ * has a model of its own (sim_add_service).
  */
 #include "internal.h"
 
@@ -14,6 +15,7 @@
 #include <inttypes.h>
 
 #include "ddb.h"
+#include <openssl/evp.h>
 #include "doc/doc.h"
 
 static struct sim_engine *engine_of(const struct sim_service *svc)
@@ -298,12 +300,111 @@ static void invoke_optimized(const struct sim_service *svc, const struct sim_cal
 	    sim_invoke_envelope(e, call, json_null(), out->duration_ms, NULL, &out->result_size);
 }
 
+/* ---- SNS Publish and SQS SendMessage ----
+ * Their responses as AWS records them (LocalStack's AWS snapshots, test_sns_task_service
+ * test_publish_base; corpus sqs-wait-for-token-heartbeat-timeout's TaskSubmitted):
+ * AllHttpHeaders in a Java HashMap's order, HttpHeaders sorted, the Date at the call's end.
+ * A `.waitForTaskToken` call's response is its TaskSubmitted output, and the task then waits
+ * for a token nobody sends (see invoke_generic). */
+
+static bool match_sns(const struct sim_service *svc, const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:::sns:publish") != NULL;
+}
+
+static bool match_sqs(const struct sim_service *svc, const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:::sqs:sendMessage") != NULL;
+}
+
+/* body (taken) with SdkHttpMetadata and SdkResponseMetadata for request id rid; `conn`: the
+ * response has a lowercase connection header (SQS's JSON protocol), `type` its Content-Type,
+ * `len` its Content-Length. */
+static json_t *msg_response(struct envelope_consts *k, json_t *body, const char *rid, bool conn,
+			    const char *len, const char *type)
+{
+	json_t *all = json_object(), *hdr = json_object();
+	json_object_set_new(all, "x-amzn-RequestId", json_pack("[s]", rid));
+	if (conn) {
+		json_object_set(all, "connection", k->keep_arr);
+		json_object_set(hdr, "connection", k->keep);
+	}
+	json_object_set_new(all, "Content-Length", json_pack("[s]", len));
+	json_object_set(all, "Date", k->date_arr);
+	json_object_set_new(all, "Content-Type", json_pack("[s]", type));
+	json_object_set_new(hdr, "Content-Length", json_string(len));
+	json_object_set_new(hdr, "Content-Type", json_string(type));
+	json_object_set(hdr, "Date", k->date);
+	json_object_set_new(hdr, "x-amzn-RequestId", json_string(rid));
+	json_object_set_new(body, "SdkHttpMetadata",
+			    json_pack("{s:o, s:o, s:i}", "AllHttpHeaders", all, "HttpHeaders", hdr,
+				      "HttpStatusCode", 200));
+	json_object_set_new(body, "SdkResponseMetadata", json_pack("{s:s}", "RequestId", rid));
+	return body;
+}
+
+/* The hex MD5 of the message body as sent: a string as it is, anything else as its compact
+ * JSON text. */
+static void body_md5(json_t *body, char hex[33])
+{
+	char *text = json_is_string(body) ? xstrdup(json_string_value(body))
+					  : flow_json_text(body ? body : json_null());
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_Digest(text, strlen(text), md, &n, EVP_md5(), NULL);
+	for (unsigned int i = 0; i < n && i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	free(text);
+}
+
+static void invoke_msg(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out, bool sqs)
+{
+	struct sim_engine *e = engine_of(svc);
+	struct envelope_consts *k = consts(e);
+	bool callback = str_ends_with(call->resource, ".waitForTaskToken");
+	out->duration_ms = callback ? -1 : e->opt.generic_duration_ms;
+	date_value(e, k, e->opt.start_epoch_ms + call->now_ms + (callback ? 0 : out->duration_ms));
+	char mid[UUID_LEN + 1], rid[UUID_LEN + 1];
+	sim_uuid(call->rng, mid);
+	sim_uuid(call->rng, rid);
+	json_t *body = json_object();
+	if (sqs) {
+		char md5[33] = "";
+		json_t *msg = sim_call_field(call, "MessageBody");
+		body_md5(msg, md5);
+		json_decref(msg);
+		json_object_set_new(body, "MD5OfMessageBody", json_string(md5));
+	}
+	json_object_set_new(body, "MessageId", json_string(mid));
+	json_t *resp = sqs ? msg_response(k, body, rid, true, "106", "application/x-amz-json-1.0")
+			   : msg_response(k, body, rid, false, "294", "text/xml");
+	if (callback)
+		out->submitted = resp;
+	else
+		out->result = resp;
+}
+
+static void invoke_sns(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out)
+{
+	invoke_msg(svc, call, out, false);
+}
+
+static void invoke_sqs(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out)
+{
+	invoke_msg(svc, call, out, true);
+}
+
 void sim_services_init(struct sim_engine *e)
 {
 	e->builtin[0] = (struct sim_service){"generic", match_any, invoke_generic, e, false};
 	e->builtin[1] = (struct sim_service){"lambda", match_legacy, invoke_legacy, e, false};
 	e->builtin[2] =
 	    (struct sim_service){"lambda:invoke", match_invoke, invoke_optimized, e, false};
+	e->builtin[3] = (struct sim_service){"sns:publish", match_sns, invoke_sns, e, false};
+	e->builtin[4] = (struct sim_service){"sqs:sendMessage", match_sqs, invoke_sqs, e, false};
 	for (size_t i = 0; i < ARRAY_LEN(e->builtin); i++)
 		sim_add_service(e, &e->builtin[i]);
 }

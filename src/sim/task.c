@@ -518,9 +518,11 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	run->last = sim_emit_ev(e, &ev, run->state);
 	if (info->callback && info->kind == TASK_SERVICE) {
 		struct ev sub = task_ev(e, run, info, EV_TaskSubmitted);
-		sub.payload = json_object();
+		sub.payload = out.submitted ? out.submitted : json_object();
+		out.submitted = NULL;
 		run->last = sim_emit_ev(e, &sub, run->state);
 	}
+	json_decref(out.submitted);
 	/* Timeouts count from the start (aws-facts b.4); heartbeats matter for callbacks. */
 	int64_t done = out.duration_ms >= 0 ? out.duration_ms : NEVER;
 	int64_t to = run->timeout_ms > 0 ? run->timeout_ms : NEVER;
