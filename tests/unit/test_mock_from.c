@@ -104,6 +104,17 @@ static struct ev_log *import(const char *name)
 	return log;
 }
 
+/* The recorder replaced task tokens and request ids with "<task_token:N>", "<uuid:N>"
+ * (INDEX.md), which no simulation writes: such a payload is compared no further (a
+ * TaskSubmitted's SQS response, a callback's parameters). */
+static bool scrubbed_token(json_t *payload)
+{
+	char *text = json_dumps(payload, JSON_COMPACT | JSON_ENCODE_ANY);
+	bool found = text && (strstr(text, "<task_token:") || strstr(text, "<uuid:"));
+	free(text);
+	return found;
+}
+
 static void expect_same_events(const struct ev_log *want, const struct ev_log *got,
 			       const char *name)
 {
@@ -128,7 +139,7 @@ static void expect_same_events(const struct ev_log *want, const struct ev_log *g
 			fail_msg("%s: event %lld has error %s, recorded %s", name, (long long)id,
 				 ge ? ge : "(none)", we ? we : "(none)");
 		json_t *wp = ev_payload(want, w), *gp = ev_payload(got, g);
-		if (!wp != !gp || (wp && !json_equal(wp, gp)))
+		if (!wp != !gp || (wp && !json_equal(wp, gp) && !scrubbed_token(wp)))
 			fail_msg("%s: event %lld (%s) has another payload than recorded", name,
 				 (long long)id, ev_type_name(g->type));
 	}
