@@ -1,10 +1,11 @@
 /*
  * The built-in service models. The seed's Lambda handler prints its event and returns None,
  * so the default Lambda model returns null after a fixed duration; `lambda:invoke` wraps it
- * in the invoke envelope AWS returns (aws-facts b.9), the legacy function-ARN style returns
- * it raw. SNS Publish and SQS SendMessage answer as AWS does (a message id and the SDK's
- * metadata). Every other resource gets a generic model ({} after a fixed duration) until it
- * has a model of its own (sim_add_service).
+ * in the invoke envelope AWS returns (aws-facts b.9; with .waitForTaskToken the envelope is
+ * the TaskSubmitted output), the legacy function-ARN style returns it raw. SNS Publish and
+ * SQS SendMessage answer as AWS does (a message id and the SDK's metadata). Every other
+ * resource gets a generic model ({} after a fixed duration) until it has a model of its own
+ * (sim_add_service).
  */
 #include "internal.h"
 
@@ -292,7 +293,16 @@ static void invoke_optimized(const struct sim_service *svc, const struct sim_cal
 {
 	struct sim_engine *e = engine_of(svc);
 	if (str_ends_with(call->resource, ".waitForTaskToken")) {
-		out->duration_ms = -1; /* see invoke_generic */
+		/* The function's answer to the call is the TaskSubmitted output, a whole envelope
+		 * (not a recipe: the log keeps it as it is), then the task waits for a token (see
+		 * invoke_generic). */
+		bool want_made = e->want_made;
+		size_t size;
+		e->want_made = false;
+		out->submitted = sim_invoke_envelope(e, call, json_null(),
+						     e->opt.lambda_duration_ms, NULL, &size);
+		e->want_made = want_made;
+		out->duration_ms = -1;
 		return;
 	}
 	out->duration_ms = e->opt.lambda_duration_ms;
