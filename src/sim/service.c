@@ -166,22 +166,37 @@ static json_t *id_string(const char *id, size_t *size)
 
 /* The envelope around a null Payload as the JSON text json_dumps(JSON_COMPACT) writes for the
  * tree sim_invoke_envelope builds (same keys, same order): between these parts, the request
- * id, the Date twice, then the request id twice. */
+ * id, the Date, the trace id, the Date, the request id, the trace id, the request id. */
 static const char *const envelope_part[] = {
     "{\"ExecutedVersion\":\"$LATEST\",\"Payload\":null,\"SdkHttpMetadata\":{"
     "\"AllHttpHeaders\":{\"X-Amz-Executed-Version\":[\"$LATEST\"],"
     "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"Connection\":[\"keep-alive\"],"
     "\"x-amzn-RequestId\":[\"",
     "\"],\"Content-Length\":[\"4\"],\"Date\":[\"",
+    "\"],\"X-Amzn-Trace-Id\":[\"",
     "\"],\"Content-Type\":[\"application/json\"]},"
     "\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
     "\"Content-Type\":\"application/json\",\"Date\":\"",
     "\",\"X-Amz-Executed-Version\":\"$LATEST\",\"x-amzn-Remapped-Content-Length\":\"0\","
     "\"x-amzn-RequestId\":\"",
+    "\",\"X-Amzn-Trace-Id\":\"",
     "\"},\"HttpStatusCode\":200},\"SdkResponseMetadata\":{\"RequestId\":\"",
     "\"},\"StatusCode\":200}"};
 
 #define UUID_LEN 36 /* 8-4-4-4-12 hex digits */
+/* Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0;Lineage=1:<8 hex>:0 */
+#define TRACE_LEN 95
+
+/* The X-Amzn-Trace-Id Lambda answers with, as AWS writes it (aws-facts a.6), made from the
+ * Date's seconds and the request id's bytes: nothing to store or draw for it. */
+static void trace_text(int64_t date_ms, const unsigned char rid[16], char buf[TRACE_LEN + 1])
+{
+	char hex[33];
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", rid[i]);
+	snprintf(buf, TRACE_LEN + 1, "Root=1-%08x-%.24s;Parent=%.16s;Sampled=0;Lineage=1:%.8s:0",
+		 (unsigned)(uint32_t)(date_ms / 1000), hex, hex + 16, hex + 24);
+}
 
 /* The length of the envelope's text with a Date of date_len bytes. */
 static size_t envelope_len(struct envelope_consts *k, size_t date_len)
@@ -189,17 +204,18 @@ static size_t envelope_len(struct envelope_consts *k, size_t date_len)
 	if (!k->text_parts)
 		for (size_t i = 0; i < ARRAY_LEN(envelope_part); i++)
 			k->text_parts += strlen(envelope_part[i]);
-	return k->text_parts + 2 * date_len + 3 * UUID_LEN;
+	return k->text_parts + 2 * date_len + 3 * UUID_LEN + 2 * TRACE_LEN;
 }
 
 static void envelope_write(const void *recipe, struct strbuf *sb)
 {
 	struct sim_envelope r;
 	memcpy(&r, recipe, sizeof(r));
-	char date[40], rid[UUID_LEN + 1];
-	http_date(r.date_ms, date, sizeof(date)); /* nothing to escape in either */
+	char date[40], rid[UUID_LEN + 1], trace[TRACE_LEN + 1];
+	http_date(r.date_ms, date, sizeof(date)); /* nothing to escape in any */
 	sim_uuid_text(r.rid, rid);
-	const char *var[] = {rid, date, date, rid, rid};
+	trace_text(r.date_ms, r.rid, trace);
+	const char *var[] = {rid, date, trace, date, rid, trace, rid};
 	for (size_t i = 0; i < ARRAY_LEN(envelope_part); i++) {
 		sb_add(sb, envelope_part[i]);
 		if (i < ARRAY_LEN(var))
@@ -258,6 +274,10 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 	set(all, "x-amzn-RequestId", arr1(rid));
 	set(all, "Content-Length", len_arr);
 	set(all, "Date", json_incref(k->date_arr));
+	char trace_buf[TRACE_LEN + 1];
+	trace_text(date_ms, rid_bytes, trace_buf);
+	json_t *trace = json_stringn_nocheck(trace_buf, TRACE_LEN);
+	set(all, "X-Amzn-Trace-Id", arr1(trace));
 	set(all, "Content-Type", json_incref(k->ctype_arr));
 	json_t *hdr = json_object();
 	set(hdr, "Connection", json_incref(k->keep));
@@ -267,6 +287,7 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 	set(hdr, "X-Amz-Executed-Version", json_incref(k->latest));
 	set(hdr, "x-amzn-Remapped-Content-Length", json_incref(k->zero));
 	set(hdr, "x-amzn-RequestId", json_incref(rid));
+	set(hdr, "X-Amzn-Trace-Id", trace);
 	json_t *meta = json_object();
 	set(meta, "AllHttpHeaders", all);
 	set(meta, "HttpHeaders", hdr);
