@@ -115,6 +115,18 @@ static bool scrubbed_token(json_t *payload)
 	return found;
 }
 
+/* Equal with the members in the same order (AWS's order of a template's fields, of the
+ * envelope's headers). */
+static bool same_text(json_t *a, json_t *b)
+{
+	char *x = json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *y = json_dumps(b, JSON_COMPACT | JSON_ENCODE_ANY);
+	bool same = x && y && strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
 static void expect_same_events(const struct ev_log *want, const struct ev_log *got,
 			       const char *name)
 {
@@ -128,8 +140,8 @@ static void expect_same_events(const struct ev_log *want, const struct ev_log *g
 			fail_msg("%s: event %lld is %s %s, recorded %s %s", name, (long long)id,
 				 ev_type_name(g->type), gs ? gs : "", ev_type_name(w->type),
 				 ws ? ws : "");
-		/* The causal chain, the Map iteration, the error and the payload too (as parsed
-		 * JSON: the corpus re-serialized its payloads, INDEX.md). */
+		/* The causal chain, the Map iteration, the error and the payload too (parsed, the
+		 * corpus re-serialized its payloads (INDEX.md), but with its members in order). */
 		if (w->prev != g->prev || w->item != g->item)
 			fail_msg("%s: event %lld points at %d (item %d), recorded %d (item %d)",
 				 name, (long long)id, g->prev, g->item, w->prev, w->item);
@@ -139,7 +151,7 @@ static void expect_same_events(const struct ev_log *want, const struct ev_log *g
 			fail_msg("%s: event %lld has error %s, recorded %s", name, (long long)id,
 				 ge ? ge : "(none)", we ? we : "(none)");
 		json_t *wp = ev_payload(want, w), *gp = ev_payload(got, g);
-		if (!wp != !gp || (wp && !json_equal(wp, gp) && !scrubbed_token(wp)))
+		if (!wp != !gp || (wp && !same_text(wp, gp) && !scrubbed_token(wp)))
 			fail_msg("%s: event %lld (%s) has another payload than recorded", name,
 				 (long long)id, ev_type_name(g->type));
 	}
