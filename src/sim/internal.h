@@ -346,7 +346,7 @@ struct sim_engine {
 	size_t state_count;
 
 	VEC(const struct sim_service *) services;
-	struct sim_service builtin[5]; /* generic, Lambda legacy and optimized, SNS, SQS */
+	struct sim_service builtin[6]; /* generic, Lambda legacy and optimized, SNS, SQS, events */
 	struct envelope_consts *envelope;
 
 	enum sim_status status;

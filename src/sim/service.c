@@ -2,10 +2,10 @@
  * The built-in service models. The seed's Lambda handler prints its event and returns None,
  * so the default Lambda model returns null after a fixed duration; `lambda:invoke` wraps it
  * in the invoke envelope AWS returns (aws-facts b.9; with .waitForTaskToken the envelope is
- * the TaskSubmitted output), the legacy function-ARN style returns it raw. SNS Publish and
- * SQS SendMessage answer as AWS does (a message id and the SDK's metadata). Every other
- * resource gets a generic model ({} after a fixed duration) until it has a model of its own
- * (sim_add_service).
+ * the TaskSubmitted output), the legacy function-ARN style returns it raw. SNS Publish,
+ * SQS SendMessage and EventBridge PutEvents answer as AWS does (message and event ids, the
+ * SDK's metadata). Every other resource gets a generic model ({} after a fixed duration)
+ * until it has a model of its own (sim_add_service).
  */
 #include "internal.h"
 
@@ -428,6 +428,68 @@ static void invoke_sqs(const struct sim_service *svc, const struct sim_call *cal
 	invoke_msg(svc, call, out, true);
 }
 
+/* ---- EventBridge PutEvents ----
+ * As AWS records it (LocalStack's AWS snapshots, test_events_task_service.py): one
+ * {"EventId"} per entry and "FailedEntryCount", no SDK metadata; an entry without a Source,
+ * or whose Detail is a string that is not a JSON object, fails, and then the task fails with
+ * EventBridge.FailedEntry and the whole response as its cause. */
+
+static bool match_events(const struct sim_service *svc, const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:::events:putEvents") != NULL;
+}
+
+/* One entry's answer (a new object). */
+static json_t *put_entry(const struct sim_call *call, json_t *entry, int *failed)
+{
+	json_t *detail = json_object_get(entry, "Detail");
+	json_t *parsed = json_is_string(detail)
+			     ? json_loads(json_string_value(detail), JSON_DECODE_ANY, NULL)
+			     : NULL;
+	bool malformed = json_is_string(detail) && !json_is_object(parsed);
+	json_decref(parsed);
+	if (!json_is_string(json_object_get(entry, "Source"))) {
+		(*failed)++;
+		return json_pack("{s:s, s:s}", "ErrorCode", "InvalidArgument", "ErrorMessage",
+				 "Parameter Source is not valid. Reason: Source is a required "
+				 "argument.");
+	}
+	if (malformed) {
+		(*failed)++;
+		return json_pack("{s:s, s:s}", "ErrorCode", "MalformedDetail", "ErrorMessage",
+				 "Detail is malformed.");
+	}
+	char id[UUID_LEN + 1];
+	sim_uuid(call->rng, id);
+	return json_pack("{s:s}", "EventId", id);
+}
+
+static void invoke_events(const struct sim_service *svc, const struct sim_call *call,
+			  struct sim_outcome *out)
+{
+	struct sim_engine *e = engine_of(svc);
+	bool callback = str_ends_with(call->resource, ".waitForTaskToken");
+	out->duration_ms = callback ? -1 : e->opt.generic_duration_ms;
+	json_t *entries = sim_call_field(call, "Entries");
+	json_t *answers = json_array(), *entry;
+	int failed = 0;
+	size_t i;
+	json_array_foreach(entries, i, entry)
+	    json_array_append_new(answers, put_entry(call, entry, &failed));
+	json_decref(entries);
+	json_t *resp = json_pack("{s:o, s:i}", "Entries", answers, "FailedEntryCount", failed);
+	if (failed) {
+		out->error = xstrdup("EventBridge.FailedEntry");
+		out->cause = flow_json_text(resp);
+		out->duration_ms = e->opt.generic_duration_ms;
+		json_decref(resp);
+	} else if (callback) {
+		out->submitted = resp;
+	} else {
+		out->result = resp;
+	}
+}
+
 void sim_services_init(struct sim_engine *e)
 {
 	e->builtin[0] = (struct sim_service){"generic", match_any, invoke_generic, e, false};
@@ -436,6 +498,8 @@ void sim_services_init(struct sim_engine *e)
 	    (struct sim_service){"lambda:invoke", match_invoke, invoke_optimized, e, false};
 	e->builtin[3] = (struct sim_service){"sns:publish", match_sns, invoke_sns, e, false};
 	e->builtin[4] = (struct sim_service){"sqs:sendMessage", match_sqs, invoke_sqs, e, false};
+	e->builtin[5] =
+	    (struct sim_service){"events:putEvents", match_events, invoke_events, e, false};
 	for (size_t i = 0; i < ARRAY_LEN(e->builtin); i++)
 		sim_add_service(e, &e->builtin[i]);
 }
