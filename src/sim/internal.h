@@ -133,7 +133,8 @@ struct sim_state_info {
 	 * a Pass without InputPath, Parameters, Result, ResultPath or OutputPath; plain_output:
 	 * no ResultSelector, ResultPath, OutputPath or Assign; fixed_timeouts: no
 	 * TimeoutSecondsPath or HeartbeatSecondsPath, so timeout_ms and heartbeat_ms (0 = none)
-	 * hold TimeoutSeconds and HeartbeatSeconds. */
+	 * hold TimeoutSeconds and HeartbeatSeconds, and no Credentials RoleArn.$ (the *Scheduled
+	 * details are the same on every visit). */
 	bool identity_pass, plain_output, fixed_timeouts;
 	/* dead_result: a Task whose result nobody reads after the history: its output is its
 	 * result (plain_output), it ends its branch, and that branch is an INLINE Map's
