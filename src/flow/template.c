@@ -219,14 +219,23 @@ static int by_bucket(const void *a, const void *b)
 static void java_order(struct tnode *kids, size_t n)
 {
 	size_t dynamic = 0, cap = 16;
-	for (size_t i = 0; i < n; i++)
-		dynamic += is_dynamic_node(&kids[i]);
-	if (dynamic == 0)
+	bool copied_after = false; /* a copied field follows a key.$ one */
+	for (size_t i = 0; i < n; i++) {
+		if (is_dynamic_node(&kids[i]))
+			dynamic++;
+		else
+			copied_after = copied_after || dynamic > 0;
+	}
+	/* Most templates (a Task's {"FunctionName": ..., "Payload.$": "$"}) are in order
+	 * already, and some are prepared on every expansion: no work for them. */
+	if (dynamic == 0 || (dynamic == 1 && !copied_after))
 		return;
 	while (dynamic > cap / 4 * 3)
 		cap *= 2;
-	struct ranked *rank = xmalloc(dynamic * sizeof(*rank));
-	struct tnode *out = xmalloc(n * sizeof(*out));
+	struct ranked small_rank[16];
+	struct tnode small_out[16];
+	struct ranked *rank = n <= 16 ? small_rank : xmalloc(n * sizeof(*rank));
+	struct tnode *out = n <= 16 ? small_out : xmalloc(n * sizeof(*out));
 	size_t o = 0, d = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!is_dynamic_node(&kids[i])) {
@@ -240,8 +249,10 @@ static void java_order(struct tnode *kids, size_t n)
 	for (size_t r = 0; r < dynamic; r++)
 		out[o++] = kids[rank[r].index];
 	memcpy(kids, out, n * sizeof(*out));
-	free(out);
-	free(rank);
+	if (rank != small_rank) {
+		free(out);
+		free(rank);
+	}
 }
 
 static void prepare(struct flow_template *t, struct tnode *node, json_t *v)
