@@ -109,7 +109,36 @@ static int write_out(const struct mock_opts *o, const char *path, const char *te
 	return ok ? EXIT_OK : EXIT_USAGE;
 }
 
-/* The recorded execution input: ExecutionStarted's payload ({} when not recorded). */
+/* ExecutionStarted's input text as the history file has it (a new string), when it reads as
+ * `input`; else NULL. AWS keeps the input as the caller sent it, and `run --input` writes the
+ * file's text again in its history (hist_export_input): the round trip keeps it. */
+static char *recorded_text(const struct mock_opts *o, const json_t *input)
+{
+	for (size_t f = 0; f < o->file_count; f++) {
+		json_t *doc = json_load_file(o->files[f], JSON_DECODE_ANY, NULL);
+		json_t *events = json_is_array(doc) ? doc : json_object_get(doc, "events");
+		size_t i;
+		json_t *ev;
+		json_array_foreach(events, i, ev)
+		{
+			const char *type = json_string_value(json_object_get(ev, "type"));
+			if (!type || strcmp(type, "ExecutionStarted") != 0)
+				continue;
+			json_t *details = json_object_get(ev, "executionStartedEventDetails");
+			const char *text = json_string_value(json_object_get(details, "input"));
+			json_t *back = text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
+			char *kept = back && json_equal(back, input) ? xstrdup(text) : NULL;
+			json_decref(back);
+			json_decref(doc);
+			return kept;
+		}
+		json_decref(doc);
+	}
+	return NULL;
+}
+
+/* The recorded execution input: ExecutionStarted's payload ({} when not recorded), as
+ * recorded when the file has its text. */
 static int write_input(const struct mock_opts *o, const struct ev_log *log)
 {
 	const struct ev *first = ev_log_get(log, 1);
@@ -118,7 +147,9 @@ static int write_input(const struct mock_opts *o, const struct ev_log *log)
 		cli_error("mock-from: the history does not record the execution input");
 		return EXIT_USAGE;
 	}
-	char *text = doc_dumps(input, JSON_ENCODE_ANY | JSON_INDENT(2));
+	char *text = recorded_text(o, input);
+	if (!text)
+		text = doc_dumps(input, JSON_ENCODE_ANY | JSON_INDENT(2));
 	char *line = xasprintf("%s\n", text);
 	int rc = write_out(o, o->input_out, line);
 	free(line);

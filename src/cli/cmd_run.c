@@ -184,8 +184,12 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 	return -1;
 }
 
-static json_t *read_input(const char *path)
+/* The input's value; its text in *text_out (owned by the caller; NULL without a file): the
+ * exported history keeps it as sent (hist_export_input), but for the file's last line end,
+ * which a shell's "$(cat FILE)" or an SDK caller would not send either. */
+static json_t *read_input(const char *path, char **text_out)
 {
+	*text_out = NULL;
 	if (!path)
 		return json_object();
 	size_t len;
@@ -198,10 +202,15 @@ static json_t *read_input(const char *path)
 	}
 	json_error_t je;
 	json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &je);
-	free(text);
 	if (!v)
 		fprintf(stderr, "%s:%d:%d: error: %s\n", strcmp(path, "-") ? path : "<stdin>",
 			je.line, je.column, je.text);
+	if (v && strlen(text) == len) {
+		while (len > 0 && strchr(" \t\r\n", text[len - 1]))
+			text[--len] = '\0';
+		*text_out = text;
+	} else
+		free(text);
 	return v;
 }
 
@@ -405,6 +414,7 @@ struct run_inputs {
 	const char *def_path;
 	struct asl_machine *m;
 	json_t *input;
+	char *input_text; /* as read, NULL without --input */
 	struct sim_mock *mock;
 	json_t *table_item;
 	json_t *tables; /* ddb.tables name -> typed items */
@@ -415,6 +425,7 @@ static void inputs_fini(struct run_inputs *in)
 	cfg_scenario_fini(&in->s);
 	asl_machine_free(in->m);
 	json_decref(in->input);
+	free(in->input_text);
 	sim_mock_free(in->mock);
 	json_decref(in->table_item);
 	json_decref(in->tables);
@@ -439,7 +450,7 @@ static bool write_history(const struct run_args *ra, const struct run_inputs *in
 	size_t n = input_paths(ra, in, list);
 	struct diags d;
 	diags_init(&d);
-	bool ok = hist_export(log, ra->history_out, list, n, &d) &&
+	bool ok = hist_export_input(log, ra->history_out, list, n, in->input_text, &d) &&
 		  write_children(e, log, ra->history_out, &d);
 	if (!ok)
 		diags_print(stderr, &d, NULL, 0);
@@ -660,7 +671,8 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 		diags_sort(&d);
 		diags_print(stderr, &d, in->s.source, in->s.source_len);
 	}
-	ok = ok && load_machine(ra, in) && (in->input = read_input(ra->input)) != NULL;
+	ok = ok && load_machine(ra, in) &&
+	     (in->input = read_input(ra->input, &in->input_text)) != NULL;
 	if (ok && ra->mock) {
 		in->mock = sim_mock_load(ra->mock, ra->machine_name, ra->test_case, &d);
 		if (!in->mock)

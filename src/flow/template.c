@@ -6,6 +6,7 @@
  */
 #include "flow/internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,6 +205,94 @@ static void prepare_member(struct flow_template *t, struct tnode *node, json_t *
 	node->key_size = flow_string_size(key, strnlen(key, node->key_len)) + 1;
 }
 
+/* Java's String.hashCode of key[0..n): the UTF-8 text read as UTF-16 code units. */
+static uint32_t java_hash(const char *key, size_t n)
+{
+	uint32_t h = 0;
+	const unsigned char *s = (const unsigned char *)key;
+	for (size_t i = 0; i < n;) {
+		uint32_t c = s[i++];
+		int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+		c &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0xff;
+		for (; more > 0 && i < n; more--)
+			c = c << 6 | (s[i++] & 0x3f);
+		if (c >= 0x10000) {
+			h = 31 * h + (0xd800 + ((c - 0x10000) >> 10));
+			c = 0xdc00 + ((c - 0x10000) & 0x3ff);
+		}
+		h = 31 * h + c;
+	}
+	return h;
+}
+
+static bool is_dynamic_node(const struct tnode *node)
+{
+	return node->kind == TK_INPUT || node->kind == TK_PATH || node->kind == TK_OTHER;
+}
+
+/*
+ * The order AWS writes an object template's fields in: the copied fields first, in the
+ * template's order, then the `key.$` fields in the order a java.util.HashMap of their keys
+ * iterates (bucket (h ^ h >>> 16) & (capacity - 1), capacity 16 doubled while the count is
+ * over three quarters of it; one bucket in insertion order). Recorded on AWS: ItemSelector
+ * {original_input.$, iteration_input_value.$, iteration_index.$, from_input_constant.$,
+ * constant_value} gave constant_value, iteration_input_value, from_input_constant,
+ * iteration_index, original_input (corpus map-inline-itemselector); Parameters
+ * {Iterations.$, Values.$} gave Values, Iterations (map-legacy-iterator-reentrant-loop);
+ * {QueueUrl.$, MessageBody} gave MessageBody, QueueUrl (sqs-wait-for-token-heartbeat-timeout).
+ * Done once per template, so an expansion costs nothing more.
+ */
+struct ranked {
+	size_t bucket, index; /* index: the field's place in the template */
+};
+
+static int by_bucket(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+	if (x->bucket != y->bucket)
+		return x->bucket < y->bucket ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void java_order(struct tnode *kids, size_t n)
+{
+	size_t dynamic = 0, cap = 16;
+	bool copied_after = false; /* a copied field follows a key.$ one */
+	for (size_t i = 0; i < n; i++) {
+		if (is_dynamic_node(&kids[i]))
+			dynamic++;
+		else
+			copied_after = copied_after || dynamic > 0;
+	}
+	/* Most templates (a Task's {"FunctionName": ..., "Payload.$": "$"}) are in order
+	 * already, and some are prepared on every expansion: no work for them. */
+	if (dynamic == 0 || (dynamic == 1 && !copied_after))
+		return;
+	while (dynamic > cap / 4 * 3)
+		cap *= 2;
+	struct ranked small_rank[16];
+	struct tnode small_out[16];
+	struct ranked *rank = n <= 16 ? small_rank : xmalloc(n * sizeof(*rank));
+	struct tnode *out = n <= 16 ? small_out : xmalloc(n * sizeof(*out));
+	size_t o = 0, d = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_dynamic_node(&kids[i])) {
+			out[o++] = kids[i];
+			continue;
+		}
+		uint32_t h = java_hash(kids[i].key, kids[i].key_len);
+		rank[d++] = (struct ranked){(h ^ h >> 16) & (cap - 1), i};
+	}
+	qsort(rank, dynamic, sizeof(*rank), by_bucket);
+	for (size_t r = 0; r < dynamic; r++)
+		out[o++] = kids[rank[r].index];
+	memcpy(kids, out, n * sizeof(*out));
+	if (rank != small_rank) {
+		free(out);
+		free(rank);
+	}
+}
+
 static void prepare(struct flow_template *t, struct tnode *node, json_t *v)
 {
 	size_t i = 0;
@@ -214,6 +303,7 @@ static void prepare(struct flow_template *t, struct tnode *node, json_t *v)
 		for (void *it = json_object_iter(v); it; it = json_object_iter_next(v, it))
 			prepare_member(t, &node->kids[i++], v, json_object_iter_key(it),
 				       json_object_iter_value(it));
+		java_order(node->kids, i);
 	} else if (json_is_array(v)) {
 		json_t *item;
 		node->kind = TK_ARRAY;

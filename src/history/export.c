@@ -26,27 +26,66 @@ static void add_indented(struct strbuf *sb, const char *text)
 	}
 }
 
+/* The first state's Entered event: the second, pointing at 0 (aws-facts a.5). */
+static bool first_entered(const struct ev *e)
+{
+	const char *type = ev_type_name(e->type);
+	size_t n = strlen(type);
+	return e->id == 2 && e->prev == 0 && n > 12 && strcmp(type + n - 12, "StateEntered") == 0;
+}
+
+/* AWS keeps the execution input as the caller sent it, spaces and all, in ExecutionStarted
+ * and in the first state's Entered event; every other payload it writes compactly (aws-facts
+ * a.3; corpus map-inline-nested: "[[1, 2, 3], [4, 5, 6]]" in both). obj: e's HistoryEvent. */
+static void keep_input_text(const struct ev_log *log, const struct ev *e, json_t *obj,
+			    const char *input_text, const json_t *input)
+{
+	if (!input || !(e->type == EV_ExecutionStarted || first_entered(e)))
+		return;
+	const char *key = e->type == EV_ExecutionStarted ? "executionStartedEventDetails"
+							 : "stateEnteredEventDetails";
+	json_t *details = json_object_get(obj, key);
+	json_t *payload = ev_payload(log, e);
+	if (json_object_get(details, "input") && payload && json_equal(payload, input))
+		json_object_set_new(details, "input", json_string(input_text));
+}
+
 char *hist_export_text(const struct ev_log *log, size_t *len)
+{
+	return hist_export_text_input(log, NULL, len);
+}
+
+char *hist_export_text_input(const struct ev_log *log, const char *input_text, size_t *len)
 {
 	struct strbuf sb;
 	sb_init(&sb);
 	size_t n = ev_log_count(log);
 	int64_t start = ev_log_meta_const(log)->start_epoch_ms;
+	json_t *input = input_text ? json_loads(input_text, JSON_DECODE_ANY, NULL) : NULL;
 	sb_add(&sb, n ? "{\n    \"events\": [\n" : "{\n    \"events\": []\n}\n");
 	for (size_t id = 1; id <= n; id++) {
-		json_t *obj = ev_to_json(log, ev_log_get(log, (int64_t)id), start);
+		const struct ev *e = ev_log_get(log, (int64_t)id);
+		json_t *obj = ev_to_json(log, e, start);
+		keep_input_text(log, e, obj, input_text, input);
 		char *text = doc_dumps(obj, JSON_INDENT(4));
 		add_indented(&sb, text);
 		sb_add(&sb, id < n ? ",\n" : "\n    ]\n}\n");
 		free(text);
 		json_decref(obj);
 	}
+	json_decref(input);
 	*len = sb.len;
 	return sb_take(&sb);
 }
 
 bool hist_export(const struct ev_log *log, const char *path, const char *const *inputs,
 		 size_t input_count, struct diags *diags)
+{
+	return hist_export_input(log, path, inputs, input_count, NULL, diags);
+}
+
+bool hist_export_input(const struct ev_log *log, const char *path, const char *const *inputs,
+		       size_t input_count, const char *input_text, struct diags *diags)
 {
 	for (size_t i = 0; i < input_count; i++) {
 		if (file_same(path, inputs[i])) {
@@ -56,7 +95,7 @@ bool hist_export(const struct ev_log *log, const char *path, const char *const *
 		}
 	}
 	size_t len;
-	char *text = hist_export_text(log, &len);
+	char *text = hist_export_text_input(log, input_text, &len);
 	char *err = NULL;
 	bool ok = file_write_atomic(path, text, len, &err);
 	if (!ok) {

@@ -163,6 +163,14 @@ char *hist_export_text(const struct ev_log *log, size_t *len);
  */
 bool hist_export(const struct ev_log *log, const char *path, const char *const *inputs,
 		 size_t input_count, struct diags *diags);
+/*
+ * As hist_export_text / hist_export, and the execution input written as input_text (borrowed;
+ * NULL: as any payload), the text the caller sent, which AWS keeps verbatim in ExecutionStarted
+ * and the first state's Entered event (when their payload is that text's value).
+ */
+char *hist_export_text_input(const struct ev_log *log, const char *input_text, size_t *len);
+bool hist_export_input(const struct ev_log *log, const char *path, const char *const *inputs,
+		       size_t input_count, const char *input_text, struct diags *diags);
 
 /* ---- mock-from ---- */
 

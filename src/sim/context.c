@@ -82,7 +82,10 @@ static void facts(struct sim_state_info *info, const struct asl_state *st)
 	static const char *const paths[] = {"TimeoutSecondsPath", "HeartbeatSecondsPath"};
 	info->identity_pass = sim_plain(st, pass, ARRAY_LEN(pass));
 	info->plain_output = sim_plain(st, out, ARRAY_LEN(out));
-	info->fixed_timeouts = sim_plain(st, paths, ARRAY_LEN(paths));
+	/* A RoleArn.$ makes the *Scheduled details differ between visits too. */
+	info->fixed_timeouts =
+	    sim_plain(st, paths, ARRAY_LEN(paths)) &&
+	    !json_object_get(json_object_get(st->json, "Credentials"), "RoleArn.$");
 	info->timeout_ms = seconds_ms(st, "TimeoutSeconds");
 	info->heartbeat_ms = seconds_ms(st, "HeartbeatSeconds");
 	info->assign = json_object_get(st->json, "Assign");

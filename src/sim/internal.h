@@ -133,7 +133,8 @@ struct sim_state_info {
 	 * a Pass without InputPath, Parameters, Result, ResultPath or OutputPath; plain_output:
 	 * no ResultSelector, ResultPath, OutputPath or Assign; fixed_timeouts: no
 	 * TimeoutSecondsPath or HeartbeatSecondsPath, so timeout_ms and heartbeat_ms (0 = none)
-	 * hold TimeoutSeconds and HeartbeatSeconds. */
+	 * hold TimeoutSeconds and HeartbeatSeconds, and no Credentials RoleArn.$ (the *Scheduled
+	 * details are the same on every visit). */
 	bool identity_pass, plain_output, fixed_timeouts;
 	/* dead_result: a Task whose result nobody reads after the history: its output is its
 	 * result (plain_output), it ends its branch, and that branch is an INLINE Map's
@@ -390,7 +391,7 @@ struct sim_engine {
 	size_t state_count;
 
 	VEC(const struct sim_service *) services;
-	struct sim_service builtin[3]; /* generic, Lambda legacy, Lambda optimized */
+	struct sim_service builtin[6]; /* generic, Lambda legacy and optimized, SNS, SQS, events */
 	struct envelope_consts *envelope;
 
 	enum sim_status status;

@@ -1,9 +1,11 @@
 /*
  * The built-in service models. The seed's Lambda handler prints its event and returns None,
  * so the default Lambda model returns null after a fixed duration; `lambda:invoke` wraps it
- * in the invoke envelope AWS returns (aws-facts b.9), the legacy function-ARN style returns
- * it raw. Every other resource gets a generic model ({} after a fixed duration) until it has
- * a model of its own (sim_add_service).
+ * in the invoke envelope AWS returns (aws-facts b.9; with .waitForTaskToken the envelope is
+ * the TaskSubmitted output), the legacy function-ARN style returns it raw. SNS Publish,
+ * SQS SendMessage and EventBridge PutEvents answer as AWS does (message and event ids, the
+ * SDK's metadata). Every other resource gets a generic model ({} after a fixed duration)
+ * until it has a model of its own (sim_add_service).
  */
 #include "internal.h"
 
@@ -14,6 +16,7 @@
 #include <inttypes.h>
 
 #include "ddb.h"
+#include <openssl/evp.h>
 #include "doc/doc.h"
 
 static struct sim_engine *engine_of(const struct sim_service *svc)
@@ -162,22 +165,38 @@ static json_t *id_string(const char *id, size_t *size)
 }
 
 /* The envelope around a null Payload as the JSON text json_dumps(JSON_COMPACT) writes for the
- * tree sim_invoke_envelope builds (same keys, same order): between these parts, the Date
- * twice, then the request id three times. */
+ * tree sim_invoke_envelope builds (same keys, same order): between these parts, the request
+ * id, the Date, the trace id, the Date, the request id, the trace id, the request id. */
 static const char *const envelope_part[] = {
     "{\"ExecutedVersion\":\"$LATEST\",\"Payload\":null,\"SdkHttpMetadata\":{"
-    "\"AllHttpHeaders\":{\"Connection\":[\"keep-alive\"],\"Content-Length\":[\"4\"],"
-    "\"Content-Type\":[\"application/json\"],\"Date\":[\"",
-    "\"],\"X-Amz-Executed-Version\":[\"$LATEST\"],"
-    "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"x-amzn-RequestId\":[\"",
-    "\"]},\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
+    "\"AllHttpHeaders\":{\"X-Amz-Executed-Version\":[\"$LATEST\"],"
+    "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"Connection\":[\"keep-alive\"],"
+    "\"x-amzn-RequestId\":[\"",
+    "\"],\"Content-Length\":[\"4\"],\"Date\":[\"",
+    "\"],\"X-Amzn-Trace-Id\":[\"",
+    "\"],\"Content-Type\":[\"application/json\"]},"
+    "\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
     "\"Content-Type\":\"application/json\",\"Date\":\"",
     "\",\"X-Amz-Executed-Version\":\"$LATEST\",\"x-amzn-Remapped-Content-Length\":\"0\","
     "\"x-amzn-RequestId\":\"",
+    "\",\"X-Amzn-Trace-Id\":\"",
     "\"},\"HttpStatusCode\":200},\"SdkResponseMetadata\":{\"RequestId\":\"",
     "\"},\"StatusCode\":200}"};
 
 #define UUID_LEN 36 /* 8-4-4-4-12 hex digits */
+/* Root=1-<8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0;Lineage=1:<8 hex>:0 */
+#define TRACE_LEN 95
+
+/* The X-Amzn-Trace-Id Lambda answers with, as AWS writes it (aws-facts a.6), made from the
+ * Date's seconds and the request id's bytes: nothing to store or draw for it. */
+static void trace_text(int64_t date_ms, const unsigned char rid[16], char buf[TRACE_LEN + 1])
+{
+	char hex[33];
+	for (int i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", rid[i]);
+	snprintf(buf, TRACE_LEN + 1, "Root=1-%08x-%.24s;Parent=%.16s;Sampled=0;Lineage=1:%.8s:0",
+		 (unsigned)(uint32_t)(date_ms / 1000), hex, hex + 16, hex + 24);
+}
 
 /* The length of the envelope's text with a Date of date_len bytes. */
 static size_t envelope_len(struct envelope_consts *k, size_t date_len)
@@ -185,17 +204,18 @@ static size_t envelope_len(struct envelope_consts *k, size_t date_len)
 	if (!k->text_parts)
 		for (size_t i = 0; i < ARRAY_LEN(envelope_part); i++)
 			k->text_parts += strlen(envelope_part[i]);
-	return k->text_parts + 2 * date_len + 3 * UUID_LEN;
+	return k->text_parts + 2 * date_len + 3 * UUID_LEN + 2 * TRACE_LEN;
 }
 
 static void envelope_write(const void *recipe, struct strbuf *sb)
 {
 	struct sim_envelope r;
 	memcpy(&r, recipe, sizeof(r));
-	char date[40], rid[UUID_LEN + 1];
-	http_date(r.date_ms, date, sizeof(date)); /* nothing to escape in either */
+	char date[40], rid[UUID_LEN + 1], trace[TRACE_LEN + 1];
+	http_date(r.date_ms, date, sizeof(date)); /* nothing to escape in any */
 	sim_uuid_text(r.rid, rid);
-	const char *var[] = {date, rid, date, rid, rid};
+	trace_text(r.date_ms, r.rid, trace);
+	const char *var[] = {rid, date, trace, date, rid, trace, rid};
 	for (size_t i = 0; i < ARRAY_LEN(envelope_part); i++) {
 		sb_add(sb, envelope_part[i]);
 		if (i < ARRAY_LEN(var))
@@ -245,14 +265,20 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 	/* Built key by key: json_pack's format parsing was a fifth of a large Map's time. */
 	size_t rid_size;
 	json_t *rid = id_string(request_id, &rid_size);
+	/* AllHttpHeaders in the order AWS writes them (a Java HashMap's: corpus
+	 * lambda-invoke-success), HttpHeaders sorted. */
 	json_t *all = json_object();
-	set(all, "Connection", json_incref(k->keep_arr));
-	set(all, "Content-Length", len_arr);
-	set(all, "Content-Type", json_incref(k->ctype_arr));
-	set(all, "Date", json_incref(k->date_arr));
 	set(all, "X-Amz-Executed-Version", json_incref(k->latest_arr));
 	set(all, "x-amzn-Remapped-Content-Length", json_incref(k->zero_arr));
+	set(all, "Connection", json_incref(k->keep_arr));
 	set(all, "x-amzn-RequestId", arr1(rid));
+	set(all, "Content-Length", len_arr);
+	set(all, "Date", json_incref(k->date_arr));
+	char trace_buf[TRACE_LEN + 1];
+	trace_text(date_ms, rid_bytes, trace_buf);
+	json_t *trace = json_stringn_nocheck(trace_buf, TRACE_LEN);
+	set(all, "X-Amzn-Trace-Id", arr1(trace));
+	set(all, "Content-Type", json_incref(k->ctype_arr));
 	json_t *hdr = json_object();
 	set(hdr, "Connection", json_incref(k->keep));
 	set(hdr, "Content-Length", len);
@@ -261,6 +287,7 @@ json_t *sim_invoke_envelope(struct sim_engine *e, const struct sim_call *call, j
 	set(hdr, "X-Amz-Executed-Version", json_incref(k->latest));
 	set(hdr, "x-amzn-Remapped-Content-Length", json_incref(k->zero));
 	set(hdr, "x-amzn-RequestId", json_incref(rid));
+	set(hdr, "X-Amzn-Trace-Id", trace);
 	json_t *meta = json_object();
 	set(meta, "AllHttpHeaders", all);
 	set(meta, "HttpHeaders", hdr);
@@ -287,12 +314,180 @@ static void invoke_optimized(const struct sim_service *svc, const struct sim_cal
 {
 	struct sim_engine *e = engine_of(svc);
 	if (str_ends_with(call->resource, ".waitForTaskToken")) {
-		out->duration_ms = -1; /* see invoke_generic */
+		/* The function's answer to the call is the TaskSubmitted output, a whole envelope
+		 * (not a recipe: the log keeps it as it is), then the task waits for a token (see
+		 * invoke_generic). */
+		bool want_made = e->want_made;
+		size_t size;
+		e->want_made = false;
+		out->submitted = sim_invoke_envelope(e, call, json_null(),
+						     e->opt.lambda_duration_ms, NULL, &size);
+		e->want_made = want_made;
+		out->duration_ms = -1;
 		return;
 	}
 	out->duration_ms = e->opt.lambda_duration_ms;
 	out->result =
 	    sim_invoke_envelope(e, call, json_null(), out->duration_ms, NULL, &out->result_size);
+}
+
+/* ---- SNS Publish and SQS SendMessage ----
+ * Their responses as AWS records them (LocalStack's AWS snapshots, test_sns_task_service
+ * test_publish_base; corpus sqs-wait-for-token-heartbeat-timeout's TaskSubmitted):
+ * AllHttpHeaders in a Java HashMap's order, HttpHeaders sorted, the Date at the call's end.
+ * A `.waitForTaskToken` call's response is its TaskSubmitted output, and the task then waits
+ * for a token nobody sends (see invoke_generic). */
+
+static bool match_sns(const struct sim_service *svc, const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:::sns:publish") != NULL;
+}
+
+static bool match_sqs(const struct sim_service *svc, const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:::sqs:sendMessage") != NULL;
+}
+
+/* body (taken) with SdkHttpMetadata and SdkResponseMetadata for request id rid; `conn`: the
+ * response has a lowercase connection header (SQS's JSON protocol), `type` its Content-Type,
+ * `len` its Content-Length. */
+static json_t *msg_response(struct envelope_consts *k, json_t *body, const char *rid, bool conn,
+			    const char *len, const char *type)
+{
+	json_t *all = json_object(), *hdr = json_object();
+	json_object_set_new(all, "x-amzn-RequestId", json_pack("[s]", rid));
+	if (conn) {
+		json_object_set(all, "connection", k->keep_arr);
+		json_object_set(hdr, "connection", k->keep);
+	}
+	json_object_set_new(all, "Content-Length", json_pack("[s]", len));
+	json_object_set(all, "Date", k->date_arr);
+	json_object_set_new(all, "Content-Type", json_pack("[s]", type));
+	json_object_set_new(hdr, "Content-Length", json_string(len));
+	json_object_set_new(hdr, "Content-Type", json_string(type));
+	json_object_set(hdr, "Date", k->date);
+	json_object_set_new(hdr, "x-amzn-RequestId", json_string(rid));
+	json_object_set_new(body, "SdkHttpMetadata",
+			    json_pack("{s:o, s:o, s:i}", "AllHttpHeaders", all, "HttpHeaders", hdr,
+				      "HttpStatusCode", 200));
+	json_object_set_new(body, "SdkResponseMetadata", json_pack("{s:s}", "RequestId", rid));
+	return body;
+}
+
+/* The hex MD5 of the message body as sent: a string as it is, anything else as its compact
+ * JSON text. */
+static void body_md5(json_t *body, char hex[33])
+{
+	char *text = json_is_string(body) ? xstrdup(json_string_value(body))
+					  : flow_json_text(body ? body : json_null());
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_Digest(text, strlen(text), md, &n, EVP_md5(), NULL);
+	for (unsigned int i = 0; i < n && i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	free(text);
+}
+
+static void invoke_msg(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out, bool sqs)
+{
+	struct sim_engine *e = engine_of(svc);
+	struct envelope_consts *k = consts(e);
+	bool callback = str_ends_with(call->resource, ".waitForTaskToken");
+	out->duration_ms = callback ? -1 : e->opt.generic_duration_ms;
+	date_value(e, k, e->opt.start_epoch_ms + call->now_ms + (callback ? 0 : out->duration_ms));
+	char mid[UUID_LEN + 1], rid[UUID_LEN + 1];
+	sim_uuid(call->rng, mid);
+	sim_uuid(call->rng, rid);
+	json_t *body = json_object();
+	if (sqs) {
+		char md5[33] = "";
+		json_t *msg = sim_call_field(call, "MessageBody");
+		body_md5(msg, md5);
+		json_decref(msg);
+		json_object_set_new(body, "MD5OfMessageBody", json_string(md5));
+	}
+	json_object_set_new(body, "MessageId", json_string(mid));
+	json_t *resp = sqs ? msg_response(k, body, rid, true, "106", "application/x-amz-json-1.0")
+			   : msg_response(k, body, rid, false, "294", "text/xml");
+	if (callback)
+		out->submitted = resp;
+	else
+		out->result = resp;
+}
+
+static void invoke_sns(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out)
+{
+	invoke_msg(svc, call, out, false);
+}
+
+static void invoke_sqs(const struct sim_service *svc, const struct sim_call *call,
+		       struct sim_outcome *out)
+{
+	invoke_msg(svc, call, out, true);
+}
+
+/* ---- EventBridge PutEvents ----
+ * As AWS records it (LocalStack's AWS snapshots, test_events_task_service.py): one
+ * {"EventId"} per entry and "FailedEntryCount", no SDK metadata; an entry without a Source,
+ * or whose Detail is a string that is not a JSON object, fails, and then the task fails with
+ * EventBridge.FailedEntry and the whole response as its cause. */
+
+static bool match_events(const struct sim_service *svc, const char *r)
+{
+	return strncmp(r, "arn:", 4) == 0 && strstr(r, ":states:::events:putEvents") != NULL;
+}
+
+/* One entry's answer (a new object). */
+static json_t *put_entry(const struct sim_call *call, json_t *entry, int *failed)
+{
+	json_t *detail = json_object_get(entry, "Detail");
+	json_t *parsed = json_is_string(detail)
+			     ? json_loads(json_string_value(detail), JSON_DECODE_ANY, NULL)
+			     : NULL;
+	bool malformed = json_is_string(detail) && !json_is_object(parsed);
+	json_decref(parsed);
+	if (!json_is_string(json_object_get(entry, "Source"))) {
+		(*failed)++;
+		return json_pack("{s:s, s:s}", "ErrorCode", "InvalidArgument", "ErrorMessage",
+				 "Parameter Source is not valid. Reason: Source is a required "
+				 "argument.");
+	}
+	if (malformed) {
+		(*failed)++;
+		return json_pack("{s:s, s:s}", "ErrorCode", "MalformedDetail", "ErrorMessage",
+				 "Detail is malformed.");
+	}
+	char id[UUID_LEN + 1];
+	sim_uuid(call->rng, id);
+	return json_pack("{s:s}", "EventId", id);
+}
+
+static void invoke_events(const struct sim_service *svc, const struct sim_call *call,
+			  struct sim_outcome *out)
+{
+	struct sim_engine *e = engine_of(svc);
+	bool callback = str_ends_with(call->resource, ".waitForTaskToken");
+	out->duration_ms = callback ? -1 : e->opt.generic_duration_ms;
+	json_t *entries = sim_call_field(call, "Entries");
+	json_t *answers = json_array(), *entry;
+	int failed = 0;
+	size_t i;
+	json_array_foreach(entries, i, entry)
+	    json_array_append_new(answers, put_entry(call, entry, &failed));
+	json_decref(entries);
+	json_t *resp = json_pack("{s:o, s:i}", "Entries", answers, "FailedEntryCount", failed);
+	if (failed) {
+		out->error = xstrdup("EventBridge.FailedEntry");
+		out->cause = flow_json_text(resp);
+		out->duration_ms = e->opt.generic_duration_ms;
+		json_decref(resp);
+	} else if (callback) {
+		out->submitted = resp;
+	} else {
+		out->result = resp;
+	}
 }
 
 void sim_services_init(struct sim_engine *e)
@@ -301,6 +496,10 @@ void sim_services_init(struct sim_engine *e)
 	e->builtin[1] = (struct sim_service){"lambda", match_legacy, invoke_legacy, e, false};
 	e->builtin[2] =
 	    (struct sim_service){"lambda:invoke", match_invoke, invoke_optimized, e, false};
+	e->builtin[3] = (struct sim_service){"sns:publish", match_sns, invoke_sns, e, false};
+	e->builtin[4] = (struct sim_service){"sqs:sendMessage", match_sqs, invoke_sqs, e, false};
+	e->builtin[5] =
+	    (struct sim_service){"events:putEvents", match_events, invoke_events, e, false};
 	for (size_t i = 0; i < ARRAY_LEN(e->builtin); i++)
 		sim_add_service(e, &e->builtin[i]);
 }

@@ -72,6 +72,8 @@ struct sim_outcome {
 	char *cause;	     /* may be NULL */
 	double init_ms;	     /* a Lambda cold start's init duration (part of duration_ms), else 0 */
 	size_t result_size;  /* flow_json_size(result) when the model knows it, else 0 */
+	json_t *submitted;   /* a callback's (.waitForTaskToken, .sync) TaskSubmitted output:
+			      * the service's response to the call; NULL = {} */
 };
 
 /* A service model: `matches` picks resources, `invoke` fills the outcome. */

@@ -335,24 +335,41 @@ static int64_t emit_scheduled(struct sim_engine *e, struct sim_run *run,
 	return sim_emit_recipe(e, ev, run->state, &params_maker, &r);
 }
 
-/* A Task's Credentials with a literal RoleArn: TaskScheduled and LambdaFunctionScheduled
- * record it as taskCredentials {roleArn} (aws-facts a.3; the API's TaskCredentials). A
- * RoleArn.$ path is not evaluated (the field is then left out). */
-static json_t *credentials_extra(const struct sim_run *run, enum task_kind kind, json_t *extra)
+/* A Task's Credentials: TaskScheduled and LambdaFunctionScheduled record the role as
+ * taskCredentials {roleArn} (aws-facts a.3; the API's TaskCredentials), a RoleArn.$ path's
+ * value read from the state's input (or $$) as TimeoutSecondsPath's is; a path that finds no
+ * string leaves the field out (what AWS does then is not known). */
+static json_t *credentials_extra(struct sim_engine *e, struct sim_run *run, enum task_kind kind,
+				 json_t *extra)
 {
-	const char *role = json_string_value(json_object_get(run->state->credentials, "RoleArn"));
+	json_t *creds = run->state->credentials;
+	const char *role = json_string_value(json_object_get(creds, "RoleArn"));
+	const char *path = json_string_value(json_object_get(creds, "RoleArn.$"));
+	json_t *found = NULL;
+	if (!role && path && kind != TASK_ACTIVITY) {
+		struct flow_env env;
+		struct flow_error err = {0};
+		json_t *ctx =
+		    strncmp(path, "$$", 2) == 0 ? sim_context(e, run, run->state, NULL, 0) : NULL;
+		sim_flow_env(e, run, ctx, &env);
+		found = flow_select(run->input, path, &env, &err);
+		flow_error_fini(&err);
+		json_decref(ctx);
+		role = json_string_value(found);
+	}
 	if (role && kind != TASK_ACTIVITY)
 		json_object_set_new(extra, "taskCredentials", json_pack("{s:s}", "roleArn", role));
+	json_decref(found);
 	return extra;
 }
 
 /* The *Scheduled details of run's visit (a new reference; possibly empty). */
-static json_t *sched_extra(struct sim_engine *e, const struct sim_run *run,
+static json_t *sched_extra(struct sim_engine *e, struct sim_run *run,
 			   const struct sim_state_info *info)
 {
 	json_t *extra =
 	    info->kind == TASK_SERVICE ? json_pack("{s:s}", "region", e->region) : json_object();
-	return credentials_extra(run, info->kind, timeouts_extra(run, info, extra));
+	return credentials_extra(e, run, info->kind, timeouts_extra(run, info, extra));
 }
 
 /* The detail set of run's *Scheduled event; ev: as task_ev made it. */
@@ -544,9 +561,11 @@ void sim_task_start(struct sim_engine *e, struct sim_run *run)
 	run->last = sim_emit_ev(e, &ev, run->state);
 	if (info->callback && info->kind == TASK_SERVICE) {
 		struct ev sub = task_ev(e, run, info, EV_TaskSubmitted);
-		sub.payload = json_object();
+		sub.payload = out.submitted ? out.submitted : json_object();
+		out.submitted = NULL;
 		run->last = sim_emit_ev(e, &sub, run->state);
 	}
+	json_decref(out.submitted);
 	/* Timeouts count from the start (aws-facts b.4); heartbeats matter for callbacks. */
 	int64_t done = out.duration_ms >= 0 ? out.duration_ms : NEVER;
 	int64_t timeout_ms, heartbeat_ms;

@@ -77,9 +77,10 @@ def traces(dead_path, kept_path):
             return 1
         if a.get("args", {}).get("type") == "Task" and a.get("cat") == "visit":
             tasks += 1
-            # The compact envelope text with 29-byte Dates and 36-byte request ids.
-            if a["args"].get("output_bytes") != 726:
-                print("a Task's output is %s bytes, not 726" % a["args"].get("output_bytes"))
+            # The compact envelope text with 29-byte Dates, 36-byte request ids and 95-byte
+            # trace ids.
+            if a["args"].get("output_bytes") != 960:
+                print("a Task's output is %s bytes, not 960" % a["args"].get("output_bytes"))
                 return 1
     if tasks == 0:
         print("no Task span in the trace")

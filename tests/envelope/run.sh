@@ -96,8 +96,8 @@ check_case new-year SUCCEEDED "$GOLDEN_TMP/small.json" --seed 7 \
 	--start-time 2031-12-31T23:59:58.500Z
 check_case small SUCCEEDED "$GOLDEN_TMP/small.json"
 check_case small-scenario SUCCEEDED "$GOLDEN_TMP/small.json" --set lambda.accountConcurrency=0
-# 250 envelopes of 726 bytes and 50 padded items: about 190 KB of results, under the limit.
-items 250 50 150 >"$GOLDEN_TMP/under.json"
+# 200 envelopes of 960 bytes and 50 padded items: about 200 KB of results, under the limit.
+items 200 50 150 >"$GOLDEN_TMP/under.json"
 check_case under-limit SUCCEEDED "$GOLDEN_TMP/under.json"
 # 300 envelopes and 300 padded items: about 270 KB, over 262,144 bytes only when each
 # envelope counts at its true size (the padded outputs alone are about 53 KB).

@@ -42,10 +42,20 @@ for h in "$corpus"/*.history.json; do
 	"$STEPSCOPE" mock-from --out "$t/m.json" --input-out "$t/in.json" "$h" 2>"$t/err" ||
 		{ echo "FAIL run-$hn: mock-from failed: $(cat "$t/err")"; continue; }
 	"$STEPSCOPE" run --json --mock-config "$t/m.json" --test-case Recorded \
-		--input "$t/in.json" "$corpus/$hn.asl.json" >"$t/run" 2>"$t/err"
+		--input "$t/in.json" --history-out "$t/h.out.json" "$corpus/$hn.asl.json" \
+		>"$t/run" 2>"$t/err"
 	got=$?
 	grep -q '"status"' "$t/run" || { echo "FAIL run-$hn: no status: $(head -3 "$t/err")"; continue; }
 	expect_status "run-$hn" "$want" "$got" && echo "ok run-$hn"
+	# The recorded input comes back as AWS kept it, byte for byte: --input-out writes its
+	# text and the run's history keeps the text it was given (ExecutionStarted is first).
+	a=$(grep -m1 '"input": ' "$h" | sed 's/^ *//')
+	b=$(grep -m1 '"input": ' "$t/h.out.json" | sed 's/^ *//')
+	if [ -n "$a" ] && [ "$a" = "$b" ]; then
+		echo "ok input-$hn"
+	else
+		echo "FAIL input-$hn: recorded $a, run wrote $b"
+	fi
 done
 
 # 3. CLI
