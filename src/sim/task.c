@@ -143,7 +143,10 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 		if (more->heartbeat_ms < 0)
 			return;
 	}
-	sim_schedule(e, run, e->opt.step_ms, ACT_TASK_SCHEDULE);
+	/* Scheduled right after Entered, in the same step: AWS writes each iteration's pair back
+	 * to back, before the next iteration's Entered (corpus
+	 * map-inline-lambda-invoke-timeouts-unbounded, events 8-15). */
+	sim_task_schedule(e, run);
 }
 
 /* The running Task's TimeoutSeconds and HeartbeatSeconds in ms (0 = none): the state's, or

@@ -146,17 +146,17 @@ check compare-plays $? "both sides did not play to SUCCEEDED" s7
 # `g 0` rewinds both (Home does too, but tmux's Home sequence is not xterm's); `.` steps to
 # the next event of either side (the first after 0 is at 15 ms in both runs).
 tm send-keys -t s7 g 0 Enter
-wait_for s7 "t=0.000s / 6.845s │ paused" 3 && wait_for s7 "A ▶ RUNNING │ B ▶ RUNNING" 2 &&
+wait_for s7 "t=0.000s / 6.785s │ paused" 3 && wait_for s7 "A ▶ RUNNING │ B ▶ RUNNING" 2 &&
 	tm send-keys -t s7 . && wait_for s7 "t=0.015s" 3
 check compare-step $? "Home then . did not move the shared cursor" s7
-# Tab selects B (its border turns heavy); > zooms both timelines alike: at the end (6.845 s)
-# half of the 0-6.982 s window, centred on the cursor.
+# Tab selects B (its border turns heavy); > zooms both timelines alike: at the end (6.785 s)
+# half of the 0-6.920 s window, centred on the cursor.
 tm send-keys -t s7 Tab
 wait_for s7 "┏ B: stepfunc.maxConcurrency=3" 3
 check compare-tab $? "Tab did not select side B" s7
-tm send-keys -t s7 g 6.845s Enter '>'
-wait_for s7 "t=6.845s / 6.845s" 3 && wait_for s7 "5.100s-8.591s" 2 &&
-	test "$(tm capture-pane -p -t s7 | grep -c '5.100s-8.591s')" = 2
+tm send-keys -t s7 g 6.785s Enter '>'
+wait_for s7 "t=6.785s / 6.785s" 3 && wait_for s7 "5.055s-8.515s" 2 &&
+	test "$(tm capture-pane -p -t s7 | grep -c '5.055s-8.515s')" = 2
 check compare-zoom $? "> did not zoom both sides to the same window" s7
 tm send-keys -t s7 r
 wait_for s7 "no re-run, reload or open" 3
