@@ -128,7 +128,12 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 	if (b->distributed && batcher && !b->reader_error) {
 		if (!select_all(e, b))
 			return false;
-		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input);
+		struct flow_error berr = {0};
+		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input, &berr);
+		if (!batches) {
+			sim_flow_failed(e, run, &berr);
+			return false;
+		}
 		json_decref(b->items);
 		b->items = batches;
 		b->batched = true;

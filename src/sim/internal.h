@@ -574,7 +574,9 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 /* dmap.c */
 json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
 			    char **why);
-json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
+/* ItemBatcher's batches of items (borrowed): a new array, or NULL with *err filled (a
+ * BatchInput path that fails). */
+json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, struct flow_error *err);
 bool sim_dmap_tolerated(const struct asl_state *st, json_t *eff, size_t failed, size_t total);
 /* What is wrong with the values ToleratedFailureCountPath / ToleratedFailurePercentagePath
  * select from eff (AWS's wording, owned by the caller), or NULL when they can be used. */
