@@ -75,6 +75,34 @@ static json_t *csv_items(const char *path, json_t *cfg, char **why)
 	return items;
 }
 
+/* InputType JSON from the S3 stand-in: the object's text is a plain JSON array, read as it
+ * is (no DynamoDB JSON detection: an object is not iterable on AWS). Another value fails the
+ * reader with AWS's cause (localstack resource_output_transformer_json.py). */
+static json_t *json_file_items(const char *path, char **why)
+{
+	size_t len;
+	char *err = NULL;
+	char *text = file_read_all(path, &len, &err);
+	if (!text) {
+		*why = xasprintf("cannot read items: %s", err);
+		free(err);
+		return NULL;
+	}
+	json_error_t jerr;
+	json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
+	free(text);
+	if (!v) {
+		*why = xasprintf("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_array(v)) {
+		json_decref(v);
+		*why = xstrdup("Attempting to map over non-iterable node.");
+		return NULL;
+	}
+	return v;
+}
+
 /* ReaderConfig's MaxItems, or MaxItemsPath's value in the effective input: 0 for no limit
  * (also MaxItems 0), -1 after *why. A negative value fails the Map Run with
  * States.ItemReaderFailed "field MaxItems must be positive" (localstack max_items_decl.py,
@@ -138,6 +166,8 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 	json_t *items = NULL;
 	if (type && strcmp(type, "CSV") == 0) {
 		items = csv_items(path, cfg, why);
+	} else if (!e->opt.items_file && (!type || !strcmp(type, "JSON"))) {
+		items = json_file_items(path, why);
 	} else {
 		struct diags d;
 		diags_init(&d);
