@@ -137,6 +137,24 @@ static int64_t max_items(json_t *cfg, json_t *eff, char **why)
 	return n;
 }
 
+/* s3:listObjectsV2: the objects of <Bucket> under Prefix, then MaxItems. */
+static json_t *list_items(json_t *reader, json_t *params, json_t *eff, char **why)
+{
+	const char *bucket = json_string_value(json_object_get(params, "Bucket"));
+	if (!bucket) {
+		*why = xstrdup("ItemReader Parameters need Bucket");
+		return NULL;
+	}
+	int64_t max = max_items(json_object_get(reader, "ReaderConfig"), eff, why);
+	if (max < 0)
+		return NULL;
+	const char *prefix = json_string_value(json_object_get(params, "Prefix"));
+	json_t *items = sim_dmap_list_objects(bucket, prefix, why);
+	while (items && max > 0 && json_array_size(items) > (size_t)max)
+		json_array_remove(items, json_array_size(items) - 1);
+	return items;
+}
+
 json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
 			    char **why)
 {
@@ -149,6 +167,12 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 		*why = xstrdup(err.cause ? err.cause : "invalid ItemReader Parameters");
 		flow_error_fini(&err);
 		return NULL;
+	}
+	const char *res = json_string_value(json_object_get(reader, "Resource"));
+	if (!e->opt.items_file && res && strstr(res, ":s3:listObjectsV2")) {
+		json_t *items = list_items(reader, params, eff, why);
+		json_decref(params);
+		return items;
 	}
 	char *path = reader_path(e, params);
 	json_decref(params);
