@@ -593,9 +593,10 @@ struct sim_rwriter;
  * sim_rwriter_finish. */
 struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t *eff,
 				    const char *run_arn, size_t count);
-/* Child `index` ended: its input, and its output or (failed) error and cause; all borrowed. */
-void sim_rwriter_add(struct sim_rwriter *w, size_t index, json_t *input, json_t *output,
-		     bool failed, const char *error, const char *cause);
+/* Child `index` (execution ARN `arn`) ended: its input, and its output or (failed) error and
+ * cause; all borrowed. */
+void sim_rwriter_add(struct sim_rwriter *w, size_t index, const char *arn, json_t *input,
+		     json_t *output, bool failed, const char *error, const char *cause);
 /* Completes the files and frees w: the Map's new result, or NULL with *why (owned). */
 json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why);
 /* Discards w and whatever it wrote (a failed Map Run); NULL is a no-op. */
