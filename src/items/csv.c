@@ -29,6 +29,20 @@ static void fields_free(struct field *f, size_t n)
 	free(f);
 }
 
+/* Step Functions' reader (lenient): a backslash takes the next character as data (a
+ * backslash, a quote, the delimiter) and is itself removed ("A backslash followed by any other
+ * character is silently removed"). True when one was taken at c->pos.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html */
+static bool escaped(struct csv *c, struct strbuf *out)
+{
+	if (!c->lenient || c->text[c->pos] != '\\')
+		return false;
+	if (c->pos + 1 < c->len)
+		sb_addc(out, c->text[c->pos + 1]);
+	c->pos += c->pos + 1 < c->len ? 2 : 1;
+	return true;
+}
+
 /* Reads one field at c->pos; false after an error. */
 static bool read_field(struct csv *c, struct strbuf *out)
 {
@@ -41,7 +55,10 @@ static bool read_field(struct csv *c, struct strbuf *out)
 					       "unterminated quoted field");
 				return false;
 			}
-			if (t[c->pos] == '"' && c->pos + 1 < c->len && t[c->pos + 1] == '"') {
+			if (escaped(c, out)) {
+				/* taken */
+			} else if (t[c->pos] == '"' && c->pos + 1 < c->len &&
+				   t[c->pos + 1] == '"') {
 				sb_addc(out, '"');
 				c->pos += 2;
 			} else if (t[c->pos] == '"') {
@@ -63,6 +80,8 @@ static bool read_field(struct csv *c, struct strbuf *out)
 	while (c->pos < c->len && t[c->pos] != c->delim && t[c->pos] != '\n') {
 		if (t[c->pos] == '\r' && (c->pos + 1 == c->len || t[c->pos + 1] == '\n'))
 			break;
+		if (escaped(c, out))
+			continue;
 		if (t[c->pos] == '"') {
 			items_error_at(
 			    c->d, c->name, t, c->len, c->pos,

@@ -115,6 +115,11 @@ static void test_csv_reader(void **state)
 	reader_is("a b\n1 2\n", ' ', NULL, "[{\"a\": \"1\", \"b\": \"2\"}]");
 	reader_is("1|2\n", '|', "[\"x\", \"x\"]",
 		  "!r.csv:1:1: duplicate column name 'x' (CSV headers cannot contain duplicates)");
+	/* backslashes: "\\\\" is one, "\\|" a delimiter as data, "\\x" just x */
+	reader_is("p|n\nC:\\\\a\\|b|\\x\\\"y\n", '|', NULL,
+		  "[{\"p\": \"C:\\\\a|b\", \"n\": \"x\\\"y\"}]");
+	/* the strict items-file reader keeps them */
+	expect_items("a.csv", "p\nC:\\x\n", ITEMS_CSV, "[{\"p\": \"C:\\\\x\"}]");
 	/* with its own delimiter a comma is data */
 	reader_is("a|b\n1,5|2\n", '|', NULL, "[{\"a\": \"1,5\", \"b\": \"2\"}]");
 }
