@@ -18,6 +18,8 @@ struct csv {
 	const char *name, *text;
 	size_t len, pos;
 	struct diags *d;
+	char delim;   /* ',' or the ItemReader's CSVDelimiter */
+	bool lenient; /* Step Functions' rows: short ones padded, long ones cut */
 };
 
 static void fields_free(struct field *f, size_t n)
@@ -25,6 +27,20 @@ static void fields_free(struct field *f, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(f[i].value);
 	free(f);
+}
+
+/* Step Functions' reader (lenient): a backslash takes the next character as data (a
+ * backslash, a quote, the delimiter) and is itself removed ("A backslash followed by any other
+ * character is silently removed"). True when one was taken at c->pos.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html */
+static bool escaped(struct csv *c, struct strbuf *out)
+{
+	if (!c->lenient || c->text[c->pos] != '\\')
+		return false;
+	if (c->pos + 1 < c->len)
+		sb_addc(out, c->text[c->pos + 1]);
+	c->pos += c->pos + 1 < c->len ? 2 : 1;
+	return true;
 }
 
 /* Reads one field at c->pos; false after an error. */
@@ -39,7 +55,10 @@ static bool read_field(struct csv *c, struct strbuf *out)
 					       "unterminated quoted field");
 				return false;
 			}
-			if (t[c->pos] == '"' && c->pos + 1 < c->len && t[c->pos + 1] == '"') {
+			if (escaped(c, out)) {
+				/* taken */
+			} else if (t[c->pos] == '"' && c->pos + 1 < c->len &&
+				   t[c->pos + 1] == '"') {
 				sb_addc(out, '"');
 				c->pos += 2;
 			} else if (t[c->pos] == '"') {
@@ -49,16 +68,20 @@ static bool read_field(struct csv *c, struct strbuf *out)
 				sb_addc(out, t[c->pos++]);
 			}
 		}
-		if (c->pos < c->len && !items_is_one_of(t[c->pos], ",\r\n")) {
+		if (c->pos < c->len && t[c->pos] != c->delim &&
+		    !items_is_one_of(t[c->pos], "\r\n")) {
 			items_error_at(c->d, c->name, t, c->len, c->pos,
-				       "expected ',' or the end of the line after a closing quote");
+				       "expected '%c' or the end of the line after a closing quote",
+				       c->delim);
 			return false;
 		}
 		return true;
 	}
-	while (c->pos < c->len && !items_is_one_of(t[c->pos], ",\n")) {
+	while (c->pos < c->len && t[c->pos] != c->delim && t[c->pos] != '\n') {
 		if (t[c->pos] == '\r' && (c->pos + 1 == c->len || t[c->pos + 1] == '\n'))
 			break;
+		if (escaped(c, out))
+			continue;
 		if (t[c->pos] == '"') {
 			items_error_at(
 			    c->d, c->name, t, c->len, c->pos,
@@ -87,7 +110,7 @@ static struct field *read_record(struct csv *c, size_t *count, bool *blank)
 			fields_free(f.items, f.len);
 			return NULL;
 		}
-		if (c->pos < c->len && c->text[c->pos] == ',') {
+		if (c->pos < c->len && c->text[c->pos] == c->delim) {
 			c->pos++;
 			continue;
 		}
@@ -128,19 +151,42 @@ static bool check_header(struct csv *c, struct field *h, size_t n)
 	return true;
 }
 
-json_t *items_load_csv(const char *name, const char *text, size_t len, struct diags *d)
+/* One record as an object under the header's names. Lenient (Step Functions' reader): a
+ * missing field is "", a field past the header's is skipped; strict: a row of another
+ * length is an error. NULL after a diag. */
+static json_t *record_object(struct csv *c, const struct field *header, size_t hn,
+			     const struct field *f, size_t n, size_t start)
 {
-	struct csv c = {name, text, len, 0, d};
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		c.pos = 3; /* UTF-8 byte order mark */
-	struct field *header = NULL;
-	size_t hn = 0;
+	if (!c->lenient && n != hn) {
+		items_error_at(c->d, c->name, c->text, c->len, start,
+			       "this row has %zu field%s, the header has %zu", n, n == 1 ? "" : "s",
+			       hn);
+		return NULL;
+	}
+	json_t *o = json_object();
+	for (size_t i = 0; i < hn; i++) {
+		if (i < n && !utf8_ok(c, &f[i])) {
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(o, header[i].value, json_string(i < n ? f[i].value : ""));
+	}
+	return o;
+}
+
+/* The records of c->text under `given` (taken; NULL: the first record is the header). */
+static json_t *load(struct csv *c, struct field *given, size_t gn)
+{
+	if (c->len >= 3 && !memcmp(c->text, "\xEF\xBB\xBF", 3))
+		c->pos = 3; /* UTF-8 byte order mark */
+	struct field *header = given;
+	size_t hn = gn;
 	json_t *items = json_array();
-	bool ok = true;
-	while (ok && c.pos < len) {
-		size_t n = 0, start = c.pos;
+	bool ok = !given || check_header(c, header, hn);
+	while (ok && c->pos < c->len) {
+		size_t n = 0, start = c->pos;
 		bool blank = false;
-		struct field *f = read_record(&c, &n, &blank);
+		struct field *f = read_record(c, &n, &blank);
 		if (!f) {
 			ok = false;
 		} else if (blank) {
@@ -148,25 +194,19 @@ json_t *items_load_csv(const char *name, const char *text, size_t len, struct di
 		} else if (!header) {
 			header = f;
 			hn = n;
-			ok = check_header(&c, header, hn);
+			ok = check_header(c, header, hn);
 			continue;
-		} else if (n != hn) {
-			items_error_at(d, name, text, len, start,
-				       "this row has %zu field%s, the header has %zu", n,
-				       n == 1 ? "" : "s", hn);
-			ok = false;
 		} else {
-			json_t *o = json_object();
-			for (size_t i = 0; i < n && ok; i++)
-				ok = utf8_ok(&c, &f[i]) &&
-				     !json_object_set_new(o, header[i].value,
-							  json_string(f[i].value));
-			json_array_append_new(items, o);
+			json_t *o = record_object(c, header, hn, f, n, start);
+			ok = o != NULL;
+			if (o)
+				json_array_append_new(items, o);
 		}
 		fields_free(f, f ? n : 0);
 	}
 	if (ok && !header) {
-		items_error_at(d, name, text, len, 0, "empty CSV file: expected a header row");
+		items_error_at(c->d, c->name, c->text, c->len, 0,
+			       "empty CSV file: expected a header row");
 		ok = false;
 	}
 	fields_free(header, hn);
@@ -175,4 +215,27 @@ json_t *items_load_csv(const char *name, const char *text, size_t len, struct di
 		return NULL;
 	}
 	return items;
+}
+
+json_t *items_load_csv(const char *name, const char *text, size_t len, struct diags *d)
+{
+	struct csv c = {name, text, len, 0, d, ',', false};
+	return load(&c, NULL, 0);
+}
+
+json_t *items_load_csv_reader(const char *name, const char *text, size_t len, char delim,
+			      const json_t *headers, struct diags *d)
+{
+	struct csv c = {name, text, len, 0, d, delim, true};
+	struct field *given = NULL;
+	size_t gn = json_array_size(headers);
+	if (json_is_array(headers)) {
+		/* an empty list still stands for given headers: one dummy slot, no column */
+		given = xcalloc(gn ? gn : 1, sizeof(*given));
+		for (size_t i = 0; i < gn; i++) {
+			const char *h = json_string_value(json_array_get(headers, i));
+			given[i].value = xstrdup(h ? h : "");
+		}
+	}
+	return load(&c, given, gn);
 }

@@ -45,6 +45,17 @@ json_t *items_load_text(const char *name, const char *text, size_t len, enum ite
 			enum items_format *detected, struct diags *d);
 
 /*
+ * A Distributed Map's CSV ItemReader (Step Functions' parsing rules): fields separated by
+ * `delim` (the CSVDelimiter's character), RFC 4180 quoting, every value a string, a row with
+ * fewer fields than the header padded with "" and one with more cut to the header's.
+ * `headers` (borrowed) is the GIVEN CSVHeaders array, or NULL for the file's first row.
+ * Duplicate header names are an error ("cannot contain duplicates"). A new array, or NULL
+ * after diags. https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html
+ */
+json_t *items_load_csv_reader(const char *name, const char *text, size_t len, char delim,
+			      const json_t *headers, struct diags *d);
+
+/*
  * boto3 TypeSerializer: string → {"S"}, number → {"N": text}, true/false → {"BOOL"},
  * null → {"NULL": true}, array → {"L"}, object → {"M"}. boto3 itself refuses Python floats
  * (it wants Decimal); here a number's text is its shortest round-trip decimal form without
@@ -55,8 +66,9 @@ json_t *items_marshal(const json_t *value);
 /*
  * The reverse (TypeDeserializer), also for SS, NS, BS (→ arrays) and B (→ its base64 text,
  * JSON having no bytes). N becomes an integer when it is only digits (at most 18), else a
- * real (so very long numbers lose precision, as in any JSON reader using doubles). Returns NULL after adding a diag (pointer = JSON pointer of the bad value, relative
- * to `where`) when `av` is not a valid attribute value.
+ * real (so very long numbers lose precision, as in any JSON reader using doubles). Returns NULL
+ * after adding a diag (pointer = JSON pointer of the bad value, relative to `where`) when `av` is
+ * not a valid attribute value.
  */
 json_t *items_unmarshal(const json_t *av, const char *where, struct diags *d);
 /* A whole typed item {"attr": AV, ...} → a plain object; NULL after a diag. */

@@ -132,7 +132,12 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 	if (b->distributed && batcher && !b->reader_error) {
 		if (!select_all(e, b))
 			return false;
-		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input);
+		struct flow_error berr = {0};
+		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input, &berr);
+		if (!batches) {
+			sim_flow_failed(e, run, &berr);
+			return false;
+		}
 		json_decref(b->items);
 		b->items = batches;
 		b->batched = true;
@@ -455,8 +460,8 @@ void sim_block_child_done(struct sim_engine *e, struct sim_run *child, json_t *o
 	sim_use_child(e, sim_run_child(b->owner));
 	/* The record first: the child's input is let go of when it ends. */
 	if (b->writer)
-		sim_rwriter_add(b->writer, child->index, child->more->child->input, output, false,
-				NULL, NULL);
+		sim_rwriter_add(b->writer, child->index, child->more->child->arn,
+				child->more->child->input, output, false, NULL, NULL);
 	if (b->distributed) /* a child execution: its end is in its own history */
 		sim_child_end(e, child->more->child, SIM_SUCCEEDED, child->last, output, NULL,
 			      NULL);
@@ -557,8 +562,8 @@ static void dmap_child_failed(struct sim_engine *e, struct sim_run *child, const
 	struct sim_run *owner = b->owner;
 	b->failed++;
 	if (b->writer)
-		sim_rwriter_add(b->writer, child->index, child->more->child->input, NULL, true,
-				error, cause);
+		sim_rwriter_add(b->writer, child->index, child->more->child->arn,
+				child->more->child->input, NULL, true, error, cause);
 	else
 		json_array_set_new(
 		    b->results, child->index,

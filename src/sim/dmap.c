@@ -8,6 +8,7 @@
 #include "internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +26,32 @@ static char *reader_path(struct sim_engine *e, json_t *params)
 	return xasprintf("%s/%s", bucket, key);
 }
 
+/* CSVDelimiter's character: COMMA (the default), PIPE, SEMICOLON, SPACE, TAB; 0 for any other.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html */
+static char csv_delimiter(const char *name)
+{
+	static const struct {
+		const char *name;
+		char c;
+	} names[] = {
+	    {"COMMA", ','}, {"PIPE", '|'}, {"SEMICOLON", ';'}, {"SPACE", ' '}, {"TAB", '\t'}};
+	if (!name)
+		return ',';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i].name))
+			return names[i].c;
+	return 0;
+}
+
 static json_t *csv_items(const char *path, json_t *cfg, char **why)
 {
+	const char *dname = json_string_value(json_object_get(cfg, "CSVDelimiter"));
+	char delim = csv_delimiter(dname);
+	if (!delim) {
+		*why = xasprintf("CSVDelimiter %s is not one of COMMA, PIPE, SEMICOLON, SPACE, TAB",
+				 dname);
+		return NULL;
+	}
 	size_t len;
 	char *err = NULL;
 	char *text = file_read_all(path, &len, &err);
@@ -35,41 +60,98 @@ static json_t *csv_items(const char *path, json_t *cfg, char **why)
 		free(err);
 		return NULL;
 	}
-	const char *delim = json_string_value(json_object_get(cfg, "CSVDelimiter"));
-	if (delim && strcmp(delim, "COMMA") != 0) {
-		free(text);
-		*why = xasprintf("CSVDelimiter %s is not supported by the simulator (COMMA only)",
-				 delim);
-		return NULL;
-	}
 	const char *loc = json_string_value(json_object_get(cfg, "CSVHeaderLocation"));
-	struct strbuf sb;
-	sb_init(&sb);
-	if (loc && strcmp(loc, "GIVEN") == 0) {
-		/* The given headers become the file's first row for the CSV reader. */
-		json_t *h;
-		size_t i;
-		json_array_foreach(json_object_get(cfg, "CSVHeaders"), i, h)
-		{
-			sb_add(&sb, i ? ",\"" : "\"");
-			for (const char *p = json_string_value(h); p && *p; p++)
-				sb_add(&sb, *p == '"' ? "\"\"" : (char[2]){*p, 0});
-			sb_addc(&sb, '"');
-		}
-		sb_addc(&sb, '\n');
-	}
-	sb_addn(&sb, text, len);
-	free(text);
+	json_t *given = loc && !strcmp(loc, "GIVEN") ? json_object_get(cfg, "CSVHeaders") : NULL;
 	struct diags d;
 	diags_init(&d);
-	json_t *items = items_load_text(path, sb.data, sb.len, ITEMS_CSV, NULL, &d);
+	json_t *items = items_load_csv_reader(path, text, len, delim, given, &d);
+	free(text);
 	/* AWS's own wording for the one reader error recorded (corpus dmap-itemreader-...). */
 	if (!items && d.list.len && strstr(d.list.items[0].message, "cannot contain duplicates"))
 		*why = xstrdup("CSV headers cannot contain duplicates.");
 	else if (!items)
 		*why = xstrdup(d.list.len ? d.list.items[0].message : "invalid CSV");
 	diags_fini(&d);
-	sb_fini(&sb);
+	return items;
+}
+
+/* InputType JSON from the S3 stand-in: the object's text is a plain JSON array, read as it
+ * is (no DynamoDB JSON detection: an object is not iterable on AWS). Another value fails the
+ * reader with AWS's cause (localstack resource_output_transformer_json.py). */
+static json_t *json_file_items(const char *path, char **why)
+{
+	size_t len;
+	char *err = NULL;
+	char *text = file_read_all(path, &len, &err);
+	if (!text) {
+		*why = xasprintf("cannot read items: %s", err);
+		free(err);
+		return NULL;
+	}
+	json_error_t jerr;
+	json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
+	free(text);
+	if (!v) {
+		*why = xasprintf("%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		return NULL;
+	}
+	if (!json_is_array(v)) {
+		json_decref(v);
+		*why = xstrdup("Attempting to map over non-iterable node.");
+		return NULL;
+	}
+	return v;
+}
+
+/* ReaderConfig's MaxItems, or MaxItemsPath's value in the effective input: 0 for no limit
+ * (also MaxItems 0), -1 after *why. A negative value fails the Map Run with
+ * States.ItemReaderFailed "field MaxItems must be positive" (localstack max_items_decl.py,
+ * whose comment says AWS checks it at this point). */
+static int64_t max_items(json_t *cfg, json_t *eff, char **why)
+{
+	json_t *path = json_object_get(cfg, "MaxItemsPath");
+	if (!json_is_string(path)) {
+		json_t *max = json_object_get(cfg, "MaxItems");
+		return json_is_integer(max) && json_integer_value(max) > 0 ? json_integer_value(max)
+									   : 0;
+	}
+	struct flow_env env = {0};
+	struct flow_error err = {0};
+	json_t *v = flow_select(eff, json_string_value(path), &env, &err);
+	int64_t n = -1;
+	if (!v) {
+		*why = xstrdup(err.cause ? err.cause : "invalid MaxItemsPath");
+	} else if (!json_is_integer(v)) {
+		char *shown = json_is_string(v) ? xstrdup(json_string_value(v)) : flow_json_text(v);
+		*why = xasprintf("The MaxItemsPath field refers to value '%s' which is not a valid "
+				 "integer: %s",
+				 shown, json_string_value(path));
+		free(shown);
+	} else if (json_integer_value(v) < 0) {
+		*why = xstrdup("field MaxItems must be positive");
+	} else {
+		n = json_integer_value(v);
+	}
+	flow_error_fini(&err);
+	json_decref(v);
+	return n;
+}
+
+/* s3:listObjectsV2: the objects of <Bucket> under Prefix, then MaxItems. */
+static json_t *list_items(json_t *reader, json_t *params, json_t *eff, char **why)
+{
+	const char *bucket = json_string_value(json_object_get(params, "Bucket"));
+	if (!bucket) {
+		*why = xstrdup("ItemReader Parameters need Bucket");
+		return NULL;
+	}
+	int64_t max = max_items(json_object_get(reader, "ReaderConfig"), eff, why);
+	if (max < 0)
+		return NULL;
+	const char *prefix = json_string_value(json_object_get(params, "Prefix"));
+	json_t *items = sim_dmap_list_objects(bucket, prefix, why);
+	while (items && max > 0 && json_array_size(items) > (size_t)max)
+		json_array_remove(items, json_array_size(items) - 1);
 	return items;
 }
 
@@ -86,6 +168,12 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 		flow_error_fini(&err);
 		return NULL;
 	}
+	const char *res = json_string_value(json_object_get(reader, "Resource"));
+	if (!e->opt.items_file && res && strstr(res, ":s3:listObjectsV2")) {
+		json_t *items = list_items(reader, params, eff, why);
+		json_decref(params);
+		return items;
+	}
 	char *path = reader_path(e, params);
 	json_decref(params);
 	if (!path) {
@@ -93,10 +181,17 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 		return NULL;
 	}
 	json_t *cfg = json_object_get(reader, "ReaderConfig");
+	int64_t max = max_items(cfg, eff, why);
+	if (max < 0) {
+		free(path);
+		return NULL;
+	}
 	const char *type = json_string_value(json_object_get(cfg, "InputType"));
 	json_t *items = NULL;
 	if (type && strcmp(type, "CSV") == 0) {
 		items = csv_items(path, cfg, why);
+	} else if (!e->opt.items_file && (!type || !strcmp(type, "JSON"))) {
+		items = json_file_items(path, why);
 	} else {
 		struct diags d;
 		diags_init(&d);
@@ -107,9 +202,8 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 		diags_fini(&d);
 	}
 	free(path);
-	json_t *max = json_object_get(cfg, "MaxItems");
-	if (items && json_is_integer(max) && json_integer_value(max) > 0) {
-		size_t n = (size_t)json_integer_value(max);
+	if (items && max > 0) {
+		size_t n = (size_t)max;
 		while (json_array_size(items) > n)
 			json_array_remove(items, json_array_size(items) - 1);
 	}
@@ -117,21 +211,35 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 	return items;
 }
 
-/* ItemBatcher: groups of MaxItemsPerBatch (and MaxInputBytesPerBatch) items. */
-json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff)
+/* A MaxItemsPerBatch-like field or its ...Path form in the effective input; 0 when absent. */
+static int64_t batch_limit(json_t *batcher, json_t *eff, const char *field)
 {
+	char path_field[64];
+	snprintf(path_field, sizeof(path_field), "%sPath", field);
+	json_t *pp = json_object_get(batcher, path_field);
+	if (!json_is_string(pp))
+		return json_integer_value(json_object_get(batcher, field));
 	struct flow_env env = {0};
 	struct flow_error err = {0};
-	int64_t per = json_integer_value(json_object_get(batcher, "MaxItemsPerBatch"));
-	json_t *pp = json_object_get(batcher, "MaxItemsPerBatchPath");
-	if (json_is_string(pp)) {
-		json_t *v = flow_select(eff, json_string_value(pp), &env, &err);
-		per = json_integer_value(v);
-		json_decref(v);
-		flow_error_fini(&err);
-	}
-	int64_t max_bytes = json_integer_value(json_object_get(batcher, "MaxInputBytesPerBatch"));
-	json_t *batch_input = json_object_get(batcher, "BatchInput");
+	json_t *v = flow_select(eff, json_string_value(pp), &env, &err);
+	int64_t n = json_integer_value(v);
+	json_decref(v);
+	flow_error_fini(&err);
+	return n;
+}
+
+/* ItemBatcher: groups of MaxItemsPerBatch (and MaxInputBytesPerBatch) items, each
+ * {"Items": [...]} plus BatchInput, a payload template ("key.$" paths into the Map's effective
+ * input). https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html */
+json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, struct flow_error *err)
+{
+	struct flow_env env = {0};
+	int64_t per = batch_limit(batcher, eff, "MaxItemsPerBatch");
+	int64_t max_bytes = batch_limit(batcher, eff, "MaxInputBytesPerBatch");
+	json_t *tmpl = json_object_get(batcher, "BatchInput");
+	json_t *batch_input = tmpl ? flow_template(tmpl, eff, &env, err) : NULL;
+	if (tmpl && !batch_input)
+		return NULL;
 	json_t *out = json_array();
 	json_t *cur = NULL;
 	size_t bytes = 0;
@@ -154,6 +262,7 @@ json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff)
 		json_array_append(cur, item);
 		bytes += sz;
 	}
+	json_decref(batch_input);
 	return out;
 }
 

@@ -580,9 +580,14 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 		     json_t **result, char **error, char **why, char **log);
 
 /* dmap.c */
+/* s3list.c: ItemReader s3:listObjectsV2 over the folder `bucket` (borrowed), keys under
+ * `prefix` (borrowed, NULL for all): a new array of listed-object items, or NULL with *why. */
+json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, char **why);
 json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
 			    char **why);
-json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff);
+/* ItemBatcher's batches of items (borrowed): a new array, or NULL with *err filled (a
+ * BatchInput path that fails). */
+json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, struct flow_error *err);
 /* Whether `failed` of `total` children stay within the tolerance (count, pct: the values
  * sim_dmap_tolerance chose, borrowed, NULL = none; neither = no failure tolerated). */
 bool sim_dmap_tolerated(json_t *count, json_t *pct, size_t failed, size_t total);
@@ -600,9 +605,10 @@ struct sim_rwriter;
  * sim_rwriter_finish. */
 struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t *eff,
 				    const char *run_arn, size_t count);
-/* Child `index` ended: its input, and its output or (failed) error and cause; all borrowed. */
-void sim_rwriter_add(struct sim_rwriter *w, size_t index, json_t *input, json_t *output,
-		     bool failed, const char *error, const char *cause);
+/* Child `index` (execution ARN `arn`) ended: its input, and its output or (failed) error and
+ * cause; all borrowed. */
+void sim_rwriter_add(struct sim_rwriter *w, size_t index, const char *arn, json_t *input,
+		     json_t *output, bool failed, const char *error, const char *cause);
 /* Completes the files and frees w: the Map's new result, or NULL with *why (owned). */
 json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why);
 /* Discards w and whatever it wrote (a failed Map Run); NULL is a no-op. */

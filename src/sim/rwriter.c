@@ -222,24 +222,21 @@ struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t
 	return w;
 }
 
-/* The record of child i (into w->rec). */
-static void format_record(struct sim_rwriter *w, size_t i, json_t *input, json_t *output,
+/* The record of child i (into w->rec): its execution ARN and name (the ARN's last field, the
+ * child's execution name), input, status, and output or error and cause. */
+static void format_record(struct sim_rwriter *w, const char *arn, json_t *input, json_t *output,
 			  bool failed, const char *error, const char *cause)
 {
 	struct strbuf *sb = &w->rec;
 	sb_clear(sb);
-	sb_add(sb, "{\"Input\":");
+	sb_add(sb, "{\"ExecutionArn\":");
+	add_string(sb, arn);
+	sb_add(sb, ",\"Input\":");
 	add_dumped_string(sb, input);
-	sb_add(sb, ",\"Name\":\"");
-	sim_json_escape(sb, w->id, strlen(w->id));
-	char digits[24], *d = digits + sizeof(digits); /* ":%zu" without printf's cost */
-	do {
-		*--d = (char)('0' + i % 10);
-		i /= 10;
-	} while (i);
-	*--d = ':';
-	sb_addn(sb, d, (size_t)(digits + sizeof(digits) - d));
-	sb_add(sb, failed ? "\",\"Status\":\"FAILED\"" : "\",\"Status\":\"SUCCEEDED\"");
+	sb_add(sb, ",\"Name\":");
+	const char *name = strrchr(arn, ':');
+	add_string(sb, name ? name + 1 : arn);
+	sb_add(sb, failed ? ",\"Status\":\"FAILED\"" : ",\"Status\":\"SUCCEEDED\"");
 	if (failed && error) {
 		sb_add(sb, ",\"Error\":");
 		add_string(sb, error);
@@ -258,10 +255,10 @@ static void format_record(struct sim_rwriter *w, size_t i, json_t *input, json_t
 	sb_addc(sb, '}');
 }
 
-void sim_rwriter_add(struct sim_rwriter *w, size_t index, json_t *input, json_t *output,
-		     bool failed, const char *error, const char *cause)
+void sim_rwriter_add(struct sim_rwriter *w, size_t index, const char *arn, json_t *input,
+		     json_t *output, bool failed, const char *error, const char *cause)
 {
-	format_record(w, index, input, output, failed, error, cause);
+	format_record(w, arn, input, output, failed, error, cause);
 	if (index != w->next) {
 		/* Ended before an earlier child: kept until its turn (index order). */
 		if (!w->pending) {

@@ -79,6 +79,51 @@ static void expect_error(const char *name, const char *text, const char *want)
 	diags_fini(&d);
 }
 
+/* items_load_csv_reader: `headers` is JSON (an array) or NULL; want is JSON or, with a
+ * leading '!', the first error. */
+static void reader_is(const char *text, char delim, const char *headers, const char *want)
+{
+	struct diags d;
+	diags_init(&d);
+	json_t *h = headers ? J(headers) : NULL;
+	json_t *items = items_load_csv_reader("r.csv", text, strlen(text), delim, h, &d);
+	if (want[0] == '!') {
+		assert_null(items);
+		char *got = first_error(&d);
+		assert_string_equal(got, want + 1);
+		free(got);
+	} else {
+		assert_int_equal(d.errors, 0);
+		assert_json(items, want);
+	}
+	json_decref(items);
+	json_decref(h);
+	diags_fini(&d);
+}
+
+/* Step Functions' CSV reader: CSVDelimiter, short rows padded with "", long rows cut, GIVEN
+ * headers. https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html */
+static void test_csv_reader(void **state)
+{
+	(void)state;
+	reader_is("a\tb\n1\t\"x\ty\"\n", '\t', NULL, "[{\"a\": \"1\", \"b\": \"x\\ty\"}]");
+	reader_is("a;b;c\n1\n1;2;3;4\n", ';', NULL,
+		  "[{\"a\": \"1\", \"b\": \"\", \"c\": \"\"}, {\"a\": \"1\", \"b\": \"2\", \"c\": "
+		  "\"3\"}]");
+	reader_is("1,2\n3,4\n", ',', "[\"x\", \"y\"]",
+		  "[{\"x\": \"1\", \"y\": \"2\"}, {\"x\": \"3\", \"y\": \"4\"}]");
+	reader_is("a b\n1 2\n", ' ', NULL, "[{\"a\": \"1\", \"b\": \"2\"}]");
+	reader_is("1|2\n", '|', "[\"x\", \"x\"]",
+		  "!r.csv:1:1: duplicate column name 'x' (CSV headers cannot contain duplicates)");
+	/* backslashes: "\\\\" is one, "\\|" a delimiter as data, "\\x" just x */
+	reader_is("p|n\nC:\\\\a\\|b|\\x\\\"y\n", '|', NULL,
+		  "[{\"p\": \"C:\\\\a|b\", \"n\": \"x\\\"y\"}]");
+	/* the strict items-file reader keeps them */
+	expect_items("a.csv", "p\nC:\\x\n", ITEMS_CSV, "[{\"p\": \"C:\\\\x\"}]");
+	/* with its own delimiter a comma is data */
+	reader_is("a|b\n1,5|2\n", '|', NULL, "[{\"a\": \"1,5\", \"b\": \"2\"}]");
+}
+
 static void marshal_is(const char *value, const char *want)
 {
 	json_t *v = J(value);
@@ -339,15 +384,11 @@ static void test_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_marshal_types),
-	    cmocka_unit_test(test_marshal_numbers),
-	    cmocka_unit_test(test_unmarshal),
-	    cmocka_unit_test(test_seed_files),
-	    cmocka_unit_test(test_json_files),
-	    cmocka_unit_test(test_dynamodb_json),
-	    cmocka_unit_test(test_jsonl),
-	    cmocka_unit_test(test_csv),
-	    cmocka_unit_test(test_detect_by_content),
+	    cmocka_unit_test(test_marshal_types), cmocka_unit_test(test_marshal_numbers),
+	    cmocka_unit_test(test_unmarshal),	  cmocka_unit_test(test_seed_files),
+	    cmocka_unit_test(test_json_files),	  cmocka_unit_test(test_dynamodb_json),
+	    cmocka_unit_test(test_jsonl),	  cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_csv_reader),	  cmocka_unit_test(test_detect_by_content),
 	    cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -266,9 +266,14 @@ static void test_writer_index_order(void **state)
 	const char *run_id = strrchr(json_string_value(json_object_get(man, "MapRunArn")), ':') + 1;
 	for (size_t i = 0; i < 5; i++) {
 		json_t *r = json_array_get(ok, i);
-		char *name = xasprintf("%s:%d", run_id, want_index[i]);
+		/* The child execution's own name, and its ARN ending with it. */
+		char *name = xasprintf("%s_%05d", run_id, want_index[i]);
 		char *item = xasprintf("%d", want_item[i]);
 		assert_string_equal(json_string_value(json_object_get(r, "Name")), name);
+		const char *arn = json_string_value(json_object_get(r, "ExecutionArn"));
+		assert_non_null(arn);
+		assert_non_null(strstr(arn, ":execution:"));
+		assert_string_equal(strrchr(arn, ':') + 1, name);
 		assert_string_equal(json_string_value(json_object_get(r, "Input")), item);
 		assert_string_equal(json_string_value(json_object_get(r, "Output")), item);
 		assert_string_equal(json_string_value(json_object_get(r, "Status")), "SUCCEEDED");
