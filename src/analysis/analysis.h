@@ -99,7 +99,7 @@ double an_throughput(const struct an_metrics *m);
 /*
  * The compare view's delta line (owned by the caller): makespan, throughput, peak concurrency
  * and invocations of a (borrowed) and b (borrowed), each as "A → B (change)", the change
- * relative when A is not 0, separated by " │ ", e.g. "makespan 6.845s → 2.395s (-65.0%) │
+ * relative when A is not 0, separated by " │ ", e.g. "makespan 6.785s → 2.365s (-65.1%) │
  * throughput 0.438 → 1.253/s (+185.8%) │ peak concurrency 1 → 3 (+2) │ invocations 3 → 3
  * (+0)". ASCII arrows and bars when `ascii`.
  */
