@@ -544,7 +544,13 @@ static int replay(const struct replay_opts *o)
 	if (rc == EXIT_OK && o->history_out) {
 		struct diags d;
 		diags_init(&d);
-		if (!hist_export(log, o->history_out, o->files, o->file_count, &d))
+		/* The execution input as recorded: AWS keeps the caller's text (spaces and all). */
+		const struct ev *first = ev_log_count(log) ? ev_log_get(log, 1) : NULL;
+		const char *input_text = first && first->type == EV_ExecutionStarted
+					     ? ev_payload_text(log, first)
+					     : NULL;
+		if (!hist_export_input(log, o->history_out, o->files, o->file_count, input_text,
+				       &d))
 			rc = EXIT_USAGE;
 		diags_print(stderr, &d, NULL, 0);
 		diags_fini(&d);

@@ -308,6 +308,9 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e);
  * (an export) then holds one parsed payload at a time, not all of them.
  */
 json_t *ev_payload_new(const struct ev_log *log, const struct ev *e);
+/* The JSON text e's payload was appended as (an imported record's, ev_log_append_text), as it
+ * was recorded; NULL for any other payload. Borrowed: lives as long as the log. */
+const char *ev_payload_text(const struct ev_log *log, const struct ev *e);
 /* The event with that 1-based id, or NULL. Stable for the log's lifetime. */
 const struct ev *ev_log_get(const struct ev_log *log, int64_t id);
 

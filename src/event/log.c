@@ -574,6 +574,12 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 	return z->parsed[i];
 }
 
+const char *ev_payload_text(const struct ev_log *log, const struct ev *e)
+{
+	size_t i = e ? lazy_index(log, e) : SIZE_MAX;
+	return i == SIZE_MAX || ev_is_recipe_ref(e->payload) ? NULL : json_string_value(e->payload);
+}
+
 json_t *ev_payload_new(const struct ev_log *log, const struct ev *e)
 {
 	if (!e)
