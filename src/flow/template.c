@@ -254,9 +254,35 @@ static int by_bucket(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Java's bucket of hash h in a table of cap slots (HashMap.hash spreads the high bits). */
+static size_t java_bucket(uint32_t h, size_t cap)
+{
+	return (h ^ h >> 16) & (cap - 1);
+}
+
+/* The table's size once the keys of hashes h[0..n-1] are put in that order: doubled when it
+ * passes three quarters full, and when a bucket would take a 9th key while the table has
+ * fewer than 64 slots (treeifyBin resizes instead). A bucket of 9 or more keys in a table of
+ * 64 slots or more becomes a tree, whose order is not modelled (templates do not have such
+ * keys). */
+static size_t java_capacity(const uint32_t *h, size_t n)
+{
+	size_t cap = 16;
+	for (size_t i = 0; i < n; i++) {
+		size_t same = 0;
+		for (size_t j = 0; j < i; j++)
+			same += java_bucket(h[j], cap) == java_bucket(h[i], cap);
+		if (same >= 8 && cap < 64)
+			cap *= 2;
+		if (i + 1 > cap / 4 * 3)
+			cap *= 2;
+	}
+	return cap;
+}
+
 static void java_order(struct tnode *kids, size_t n)
 {
-	size_t dynamic = 0, cap = 16;
+	size_t dynamic = 0, cap;
 	bool copied_after = false; /* a copied field follows a key.$ one */
 	for (size_t i = 0; i < n; i++) {
 		if (is_dynamic_node(&kids[i]))
@@ -268,21 +294,24 @@ static void java_order(struct tnode *kids, size_t n)
 	 * already, and some are prepared on every expansion: no work for them. */
 	if (dynamic == 0 || (dynamic == 1 && !copied_after))
 		return;
-	while (dynamic > cap / 4 * 3)
-		cap *= 2;
 	struct ranked small_rank[16];
 	struct tnode small_out[16];
+	uint32_t small_hash[16];
 	struct ranked *rank = n <= 16 ? small_rank : xmalloc(n * sizeof(*rank));
 	struct tnode *out = n <= 16 ? small_out : xmalloc(n * sizeof(*out));
+	uint32_t *hash = n <= 16 ? small_hash : xmalloc(n * sizeof(*hash));
 	size_t o = 0, d = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!is_dynamic_node(&kids[i])) {
 			out[o++] = kids[i];
 			continue;
 		}
-		uint32_t h = java_hash(kids[i].key, kids[i].key_len);
-		rank[d++] = (struct ranked){(h ^ h >> 16) & (cap - 1), i};
+		hash[d] = java_hash(kids[i].key, kids[i].key_len);
+		rank[d++].index = i;
 	}
+	cap = java_capacity(hash, dynamic);
+	for (size_t r = 0; r < dynamic; r++)
+		rank[r].bucket = java_bucket(hash[r], cap);
 	qsort(rank, dynamic, sizeof(*rank), by_bucket);
 	for (size_t r = 0; r < dynamic; r++)
 		out[o++] = kids[rank[r].index];
@@ -290,6 +319,7 @@ static void java_order(struct tnode *kids, size_t n)
 	if (rank != small_rank) {
 		free(out);
 		free(rank);
+		free(hash);
 	}
 }
 

@@ -378,14 +378,17 @@ static json_t *msg_response(struct envelope_consts *k, json_t *body, const char 
  * JSON text. */
 static void body_md5(json_t *body, char hex[33])
 {
-	char *text = json_is_string(body) ? xstrdup(json_string_value(body))
-					  : flow_json_text(body ? body : json_null());
+	/* A string may hold NUL bytes (States.Base64Decode can make them): its length, not
+	 * strlen. */
+	char *json = json_is_string(body) ? NULL : flow_json_text(body ? body : json_null());
+	const char *text = json ? json : json_string_value(body);
+	size_t len = json ? strlen(json) : json_string_length(body);
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
-	EVP_Digest(text, strlen(text), md, &n, EVP_md5(), NULL);
+	EVP_Digest(text, len, md, &n, EVP_md5(), NULL);
 	for (unsigned int i = 0; i < n && i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	free(text);
+	free(json);
 }
 
 static void invoke_msg(const struct sim_service *svc, const struct sim_call *call,
@@ -443,9 +446,10 @@ static bool match_events(const struct sim_service *svc, const char *r)
 static json_t *put_entry(const struct sim_call *call, json_t *entry, int *failed)
 {
 	json_t *detail = json_object_get(entry, "Detail");
-	json_t *parsed = json_is_string(detail)
-			     ? json_loads(json_string_value(detail), JSON_DECODE_ANY, NULL)
-			     : NULL;
+	json_t *parsed = json_is_string(detail) ? json_loadb(json_string_value(detail),
+							    json_string_length(detail),
+							    JSON_DECODE_ANY, NULL)
+						: NULL;
 	bool malformed = json_is_string(detail) && !json_is_object(parsed);
 	json_decref(parsed);
 	if (!json_is_string(json_object_get(entry, "Source"))) {

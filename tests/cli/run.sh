@@ -61,3 +61,13 @@ elif grep -q 'x-stepscope' "$GOLDEN_TMP/cold.json"; then
 else
 	echo "ok export-no-private-fields"
 fi
+
+# An execution input over 256 KiB is refused as StartExecution refuses it (aws-facts: input
+# limit 262,144 bytes), with the file named; one of exactly 256 KiB runs.
+printf '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}' >"$GOLDEN_TMP/pass.asl.json"
+printf '{"a":"%0262136d"}' 0 >"$GOLDEN_TMP/input-max.json"
+check input-at-limit 0 "SUCCEEDED" "$STEPSCOPE" run --input "$GOLDEN_TMP/input-max.json" \
+	"$GOLDEN_TMP/pass.asl.json"
+printf '{"a":"%0262137d"}' 0 >"$GOLDEN_TMP/input-big.json"
+check input-over-limit 2 "input-big.json is 262145 bytes; Step Functions accepts at most 262144" \
+	"$STEPSCOPE" run --input "$GOLDEN_TMP/input-big.json" "$GOLDEN_TMP/pass.asl.json"
