@@ -48,6 +48,12 @@ def compare_details(i, kind, want, got, out):
             elif w != g:
                 out.append("  ev%d %s.%s (text only): recorded %s | simulated %s"
                            % (i, kind, field, w[:200], str(g)[:200]))
+        elif isinstance(w, dict) and isinstance(g, dict):
+            # Key order counts (assignedVariables, taskCredentials...): AWS's text has one.
+            if json.dumps(w) != json.dumps(g) and not scrubbed(json.dumps(w)):
+                out.append("  ev%d %s.%s: recorded %s, simulated %s" % (i, kind, field,
+                                                                       json.dumps(w),
+                                                                       json.dumps(g)))
         elif w != g and not scrubbed(w) and field != "region":
             out.append("  ev%d %s.%s: recorded %s, simulated %s" % (i, kind, field, w, g))
 
