@@ -166,19 +166,21 @@ static json_t *id_string(const char *id, size_t *size)
 
 /* The envelope around a null Payload as the JSON text json_dumps(JSON_COMPACT) writes for the
  * tree sim_invoke_envelope builds (same keys, same order): between these parts, the request
- * id, the Date, the trace id, the Date, the request id, the trace id, the request id. */
+ * id, the Date, the trace id, the Date, the request id, the trace id, the request id. Parts
+ * continued over lines are in parentheses: clang's -Wstring-concatenation would take them for
+ * a missing comma. */
 static const char *const envelope_part[] = {
-    "{\"ExecutedVersion\":\"$LATEST\",\"Payload\":null,\"SdkHttpMetadata\":{"
-    "\"AllHttpHeaders\":{\"X-Amz-Executed-Version\":[\"$LATEST\"],"
-    "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"Connection\":[\"keep-alive\"],"
-    "\"x-amzn-RequestId\":[\"",
+    ("{\"ExecutedVersion\":\"$LATEST\",\"Payload\":null,\"SdkHttpMetadata\":{"
+     "\"AllHttpHeaders\":{\"X-Amz-Executed-Version\":[\"$LATEST\"],"
+     "\"x-amzn-Remapped-Content-Length\":[\"0\"],\"Connection\":[\"keep-alive\"],"
+     "\"x-amzn-RequestId\":[\""),
     "\"],\"Content-Length\":[\"4\"],\"Date\":[\"",
     "\"],\"X-Amzn-Trace-Id\":[\"",
-    "\"],\"Content-Type\":[\"application/json\"]},"
-    "\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
-    "\"Content-Type\":\"application/json\",\"Date\":\"",
-    "\",\"X-Amz-Executed-Version\":\"$LATEST\",\"x-amzn-Remapped-Content-Length\":\"0\","
-    "\"x-amzn-RequestId\":\"",
+    ("\"],\"Content-Type\":[\"application/json\"]},"
+     "\"HttpHeaders\":{\"Connection\":\"keep-alive\",\"Content-Length\":\"4\","
+     "\"Content-Type\":\"application/json\",\"Date\":\""),
+    ("\",\"X-Amz-Executed-Version\":\"$LATEST\",\"x-amzn-Remapped-Content-Length\":\"0\","
+     "\"x-amzn-RequestId\":\""),
     "\",\"X-Amzn-Trace-Id\":\"",
     "\"},\"HttpStatusCode\":200},\"SdkResponseMetadata\":{\"RequestId\":\"",
     "\"},\"StatusCode\":200}"};
