@@ -141,6 +141,39 @@ static void check_enum(struct ck *c, json_t *obj, const char *ptr, const char *k
 	free(p);
 }
 
+/* ResultWriter: "The ResultWriter field cannot be empty. You must specify one of these sets of
+ * sub-fields": WriterConfig; Resource and Parameters; or all three; WriterConfig's
+ * Transformation NONE | COMPACT | FLATTEN and OutputType JSON | JSONL.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html */
+static void check_writer(struct ck *c, json_t *w, const char *ptr)
+{
+	static const char *const keys[] = {"Transformation", "OutputType", NULL};
+	static const char *const hows[] = {"NONE", "COMPACT", "FLATTEN"};
+	static const char *const types[] = {"JSON", "JSONL"};
+	bool res = json_object_get(w, "Resource") != NULL;
+	bool params = json_object_get(w, "Parameters") || json_object_get(w, "Arguments");
+	json_t *cfg = json_object_get(w, "WriterConfig");
+	if (res != params)
+		ck_report(c, DIAG_ERROR, ptr, true, "missing-field",
+			  "ResultWriter needs Resource and Parameters together (with or without "
+			  "WriterConfig)");
+	else if (!res && !cfg)
+		ck_report(c, DIAG_ERROR, ptr, true, "missing-field",
+			  "ResultWriter cannot be empty: give WriterConfig, Resource and "
+			  "Parameters, or all three");
+	if (!cfg)
+		return;
+	char *p = pointer_join(ptr, "WriterConfig");
+	if (!json_is_object(cfg)) {
+		ck_report(c, DIAG_ERROR, p, false, "field-type", "WriterConfig must be an object");
+	} else {
+		ck_known_keys(c, cfg, p, keys, "WriterConfig");
+		check_enum(c, cfg, p, "Transformation", hows, 3);
+		check_enum(c, cfg, p, "OutputType", types, 2);
+	}
+	free(p);
+}
+
 static void check_map_parts(struct ck *c, json_t *st, const char *ptr, bool jsonata)
 {
 	static const char *const reader[] = {"Resource", "ReaderConfig", "Parameters", "Arguments",
@@ -160,7 +193,9 @@ static void check_map_parts(struct ck *c, json_t *st, const char *ptr, bool json
 			continue;
 		char *p = pointer_join(ptr, parts[i].key);
 		ck_known_keys(c, obj, p, parts[i].allowed, parts[i].key);
-		if (parts[i].allowed != batcher && !json_object_get(obj, "Resource"))
+		if (parts[i].allowed == writer)
+			check_writer(c, obj, p);
+		else if (parts[i].allowed != batcher && !json_object_get(obj, "Resource"))
 			ck_report(c, DIAG_ERROR, p, true, "missing-field", "%s needs Resource",
 				  parts[i].key);
 		json_t *params = json_object_get(obj, "Parameters");

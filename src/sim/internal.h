@@ -609,7 +609,8 @@ struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t
  * cause; all borrowed. */
 void sim_rwriter_add(struct sim_rwriter *w, size_t index, const char *arn, json_t *input,
 		     json_t *output, bool failed, const char *error, const char *cause);
-/* Completes the files and frees w: the Map's new result, or NULL with *why (owned). */
+/* Completes the files and frees w: the Map's new result ({MapRunArn, ResultWriterDetails}, or
+ * without Resource the WriterConfig items), or NULL with *why (owned). */
 json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why);
 /* Discards w and whatever it wrote (a failed Map Run); NULL is a no-op. */
 void sim_rwriter_free(struct sim_rwriter *w);

@@ -14,6 +14,12 @@
  * writer made. When the Parameters draw from
  * the intrinsic generator (States.UUID in a Key), evaluating them early would move the draw:
  * then the records are kept as text and everything is written at the end.
+ *
+ * WriterConfig (same page, "Contents of the ResultWriter field"): Transformation NONE (the
+ * records: the default with Resource), COMPACT (each child's output: the default without),
+ * FLATTEN (COMPACT with an array output spliced in); a failed child's record is always as
+ * with NONE. OutputType JSON (one array per file) or JSONL (one item a line). Without
+ * Resource nothing is written: the items, as a JSON array, become the Map's result.
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
  */
 #include "internal.h"
@@ -38,8 +44,14 @@ struct rw_file {
 	size_t records;
 };
 
+enum rw_transform { RW_NONE, RW_COMPACT, RW_FLATTEN };
+
 struct sim_rwriter {
 	struct sim_engine *e;	/* borrowed */
+	enum rw_transform how;	/* WriterConfig.Transformation */
+	bool jsonl;		/* WriterConfig.OutputType JSONL (files only) */
+	bool memory;		/* no Resource: the items are the Map's result, no file */
+	size_t rec_items;	/* items in w->rec (FLATTEN: the array's length) */
 	json_t *writer, *eff;	/* the ResultWriter field and the Map's input (references) */
 	char *run_arn;		/* owned */
 	const char *id;		/* the Map Run id, inside run_arn */
@@ -52,6 +64,7 @@ struct sim_rwriter {
 	size_t next;		/* the next index to write */
 	char **pending;		/* records that ended before `next`, by index (owned) */
 	bool *pending_failed;	/* which file each pending record goes to */
+	size_t *pending_items;	/* the items each pending record holds */
 	size_t count;		/* children of the Map Run */
 	struct strbuf rec;	/* the record being formatted */
 };
@@ -130,11 +143,20 @@ static void file_flush(struct sim_rwriter *w, struct rw_file *f)
 		sb_clear(&f->buf);
 }
 
-static void file_add(struct sim_rwriter *w, struct rw_file *f, const char *text, size_t n)
+/* Adds `items` items (text: joined by the separator already) to f. */
+static void file_add(struct sim_rwriter *w, struct rw_file *f, const char *text, size_t n,
+		     size_t items)
 {
-	sb_addn(&f->buf, f->records++ ? "," : "[", 1);
+	if (!items)
+		return;
+	size_t before = f->buf.len;
+	if (!w->jsonl)
+		sb_addn(&f->buf, f->records ? "," : "[", 1);
 	sb_addn(&f->buf, text, n);
-	f->size += n + 1;
+	if (w->jsonl)
+		sb_addc(&f->buf, '\n');
+	f->records += items;
+	f->size += f->buf.len - before;
 	if (!w->deferred && f->buf.len >= FLUSH_AT)
 		file_flush(w, f);
 }
@@ -200,6 +222,25 @@ static bool locate(struct sim_rwriter *w)
 	return make_dirs(w, w->dir);
 }
 
+/* WriterConfig, with the page's defaults: NONE when exporting to S3, COMPACT when not; the
+ * validator has checked the values. JSON Lines are for files: without Resource the page
+ * says nothing of a JSONL state output, so the result stays a JSON array. */
+static void read_config(struct sim_rwriter *w)
+{
+	json_t *cfg = json_object_get(w->writer, "WriterConfig");
+	const char *how = json_string_value(json_object_get(cfg, "Transformation"));
+	const char *type = json_string_value(json_object_get(cfg, "OutputType"));
+	w->memory = !json_object_get(w->writer, "Resource");
+	w->how = w->memory ? RW_COMPACT : RW_NONE;
+	if (how && strcmp(how, "NONE") == 0)
+		w->how = RW_NONE;
+	else if (how && strcmp(how, "COMPACT") == 0)
+		w->how = RW_COMPACT;
+	else if (how && strcmp(how, "FLATTEN") == 0)
+		w->how = RW_FLATTEN;
+	w->jsonl = !w->memory && type && strcmp(type, "JSONL") == 0;
+}
+
 struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t *eff,
 				    const char *run_arn, size_t count)
 {
@@ -213,6 +254,11 @@ struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t
 	w->count = count;
 	w->ok = (struct rw_file){.name = "SUCCEEDED_0.json"};
 	w->bad = (struct rw_file){.name = "FAILED_0.json"};
+	read_config(w);
+	if (w->memory) {
+		w->deferred = true; /* the text is kept: it is the result */
+		return w;
+	}
 	w->params = eval_params(w, true);
 	if (w->params && locate(w)) {
 		file_open(w, &w->ok);
@@ -222,6 +268,23 @@ struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t
 	return w;
 }
 
+/* COMPACT: the child's output; FLATTEN: an array output's items, one by one (into w->rec,
+ * joined by the file's separator; w->rec_items of them). */
+static void format_output(struct sim_rwriter *w, json_t *output)
+{
+	struct strbuf *sb = &w->rec;
+	if (w->how == RW_FLATTEN && json_is_array(output)) {
+		w->rec_items = json_array_size(output);
+		for (size_t i = 0; i < w->rec_items; i++) {
+			if (i)
+				sb_addc(sb, w->jsonl ? '\n' : ',');
+			sim_json_append(sb, json_array_get(output, i), false);
+		}
+		return;
+	}
+	sim_json_append(sb, output, false);
+}
+
 /* The record of child i (into w->rec): its execution ARN and name (the ARN's last field, the
  * child's execution name), input, status, and output or error and cause. */
 static void format_record(struct sim_rwriter *w, const char *arn, json_t *input, json_t *output,
@@ -229,6 +292,11 @@ static void format_record(struct sim_rwriter *w, const char *arn, json_t *input,
 {
 	struct strbuf *sb = &w->rec;
 	sb_clear(sb);
+	w->rec_items = 1;
+	if (!failed && w->how != RW_NONE) {
+		format_output(w, output);
+		return;
+	}
 	sb_add(sb, "{\"ExecutionArn\":");
 	add_string(sb, arn);
 	sb_add(sb, ",\"Input\":");
@@ -255,6 +323,12 @@ static void format_record(struct sim_rwriter *w, const char *arn, json_t *input,
 	sb_addc(sb, '}');
 }
 
+/* Without Resource every item goes to the one result, in index order. */
+static struct rw_file *to_file(struct sim_rwriter *w, bool failed)
+{
+	return failed && !w->memory ? &w->bad : &w->ok;
+}
+
 void sim_rwriter_add(struct sim_rwriter *w, size_t index, const char *arn, json_t *input,
 		     json_t *output, bool failed, const char *error, const char *cause)
 {
@@ -264,27 +338,44 @@ void sim_rwriter_add(struct sim_rwriter *w, size_t index, const char *arn, json_
 		if (!w->pending) {
 			w->pending = xcalloc(w->count, sizeof(*w->pending));
 			w->pending_failed = xcalloc(w->count, sizeof(*w->pending_failed));
+			w->pending_items = xcalloc(w->count, sizeof(*w->pending_items));
 		}
 		if (index < w->count) {
 			w->pending[index] = xstrndup(w->rec.data, w->rec.len);
 			w->pending_failed[index] = failed;
+			w->pending_items[index] = w->rec_items;
 		}
 		return;
 	}
-	file_add(w, failed ? &w->bad : &w->ok, w->rec.data, w->rec.len);
+	file_add(w, to_file(w, failed), w->rec.data, w->rec.len, w->rec_items);
 	w->next++;
 	while (w->pending && w->next < w->count && w->pending[w->next]) {
 		char *r = w->pending[w->next];
-		file_add(w, w->pending_failed[w->next] ? &w->bad : &w->ok, r, strlen(r));
+		file_add(w, to_file(w, w->pending_failed[w->next]), r, strlen(r),
+			 w->pending_items[w->next]);
 		free(r);
 		w->pending[w->next++] = NULL;
 	}
 }
 
-static void file_close_array(struct rw_file *f)
+static void file_close_array(struct sim_rwriter *w, struct rw_file *f)
 {
+	if (w->jsonl) /* JSON Lines: the last line ends with its newline */
+		return;
 	sb_add(&f->buf, f->records ? "]" : "[]");
 	f->size += f->records ? 1 : 2;
+}
+
+/* No Resource: the items kept as text are the Map's result. */
+static json_t *finish_memory(struct sim_rwriter *w, char **why)
+{
+	json_error_t jerr;
+	file_close_array(w, &w->ok);
+	json_t *result = json_loadb(w->ok.buf.data, w->ok.buf.len, JSON_DECODE_ANY, &jerr);
+	if (!result) /* the text is what jansson itself wrote: not expected */
+		*why = xasprintf("ResultWriter: %s", jerr.text);
+	sim_rwriter_free(w);
+	return result;
 }
 
 /* Deferred mode: the folder and the files now. */
@@ -343,9 +434,11 @@ static bool commit_all(struct sim_rwriter *w, struct rw_file *const *files, size
 
 json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why)
 {
+	if (w->memory)
+		return finish_memory(w, why);
 	json_t *result = NULL;
-	file_close_array(&w->ok);
-	file_close_array(&w->bad);
+	file_close_array(w, &w->ok);
+	file_close_array(w, &w->bad);
 	bool ok = !w->why;
 	if (ok && w->deferred)
 		ok = open_deferred(w);
@@ -390,6 +483,7 @@ void sim_rwriter_free(struct sim_rwriter *w)
 			free(w->pending[i]);
 	free(w->pending);
 	free(w->pending_failed);
+	free(w->pending_items);
 	sb_fini(&w->rec);
 	json_decref(w->writer);
 	json_decref(w->eff);
