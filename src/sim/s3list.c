@@ -16,7 +16,10 @@
 
 typedef VEC(char *) key_vec;
 
-/* Collects the keys of the regular files under dir (whose key prefix is `at`, "" or "a/b/"). */
+/* Collects the keys of the regular files under dir (whose key prefix is `at`, "" or "a/b/").
+ * lstat, not stat: a symbolic link is skipped (S3 has none), so a link back to a parent folder
+ * cannot make the walk loop or grow exponentially; so is anything that is neither a regular
+ * file nor a folder (a FIFO would block the read). */
 static void walk(const char *dir, const char *at, key_vec *keys)
 {
 	DIR *d = opendir(dir);
@@ -28,12 +31,13 @@ static void walk(const char *dir, const char *at, key_vec *keys)
 		char *path = xasprintf("%s/%s", dir, ent->d_name);
 		char *key = xasprintf("%s%s", at, ent->d_name);
 		struct stat sb;
-		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		bool ok = lstat(path, &sb) == 0;
+		if (ok && S_ISDIR(sb.st_mode)) {
 			char *sub = xasprintf("%s/", key);
 			walk(path, sub, keys);
 			free(sub);
 			free(key);
-		} else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		} else if (ok && S_ISREG(sb.st_mode)) {
 			VEC_PUSH(*keys, key);
 		} else {
 			free(key);
