@@ -149,10 +149,7 @@ static json_t *list_items(json_t *reader, json_t *params, json_t *eff, char **wh
 	if (max < 0)
 		return NULL;
 	const char *prefix = json_string_value(json_object_get(params, "Prefix"));
-	json_t *items = sim_dmap_list_objects(bucket, prefix, why);
-	while (items && max > 0 && json_array_size(items) > (size_t)max)
-		json_array_remove(items, json_array_size(items) - 1);
-	return items;
+	return sim_dmap_list_objects(bucket, prefix, max, why);
 }
 
 json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
@@ -292,8 +289,8 @@ static char *tolerance_value(json_t *sj, json_t *eff, const struct flow_env *env
 	const char *field = count ? "ToleratedFailureCountPath" : "ToleratedFailurePercentagePath";
 	json_t *path = json_object_get(sj, field);
 	if (!json_is_string(path)) {
-		*value = json_incref(json_object_get(
-		    sj, count ? "ToleratedFailureCount" : "ToleratedFailurePercentage"));
+		*value = json_incref(json_object_get(sj, count ? "ToleratedFailureCount"
+							       : "ToleratedFailurePercentage"));
 		return NULL;
 	}
 	struct flow_error err = {0};

@@ -581,8 +581,9 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 
 /* dmap.c */
 /* s3list.c: ItemReader s3:listObjectsV2 over the folder `bucket` (borrowed), keys under
- * `prefix` (borrowed, NULL for all): a new array of listed-object items, or NULL with *why. */
-json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, char **why);
+ * `prefix` (borrowed, NULL for all), the first `max` of them (0 for all): a new array of
+ * listed-object items, or NULL with *why. */
+json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, int64_t max, char **why);
 json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
 			    char **why);
 /* ItemBatcher's batches of items (borrowed): a new array, or NULL with *err filled (a

@@ -87,7 +87,7 @@ static void test_links_skipped(void **state)
 	char *fifo = xasprintf("%s/pipe", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);
 	char *why = NULL;
-	json_t *items = sim_dmap_list_objects(dir, NULL, &why);
+	json_t *items = sim_dmap_list_objects(dir, NULL, 0, &why);
 	assert_null(why);
 	assert_non_null(items);
 	char *keys = keys_of(items);
@@ -107,10 +107,70 @@ static void test_links_skipped(void **state)
 	free(dir);
 }
 
+/* The listed keys for Prefix and MaxItems (owned by the caller; the error text when failed). */
+static char *listed(const char *dir, const char *prefix, int64_t max)
+{
+	char *why = NULL;
+	json_t *items = sim_dmap_list_objects(dir, prefix, max, &why);
+	if (!items)
+		return why;
+	assert_null(why);
+	char *keys = keys_of(items);
+	json_decref(items);
+	return keys;
+}
+
+/* Prefix is a key prefix, not a folder ("d" also matches "dz.txt"; "d/e" matches "d/e/..." and
+ * "d/ex"); MaxItems keeps the first keys in byte order ("D" < "d"). */
+static void test_prefix_and_max(void **state)
+{
+	(void)state;
+	char *dir = temp_dir();
+	char *d = xasprintf("%s/d", dir), *de = xasprintf("%s/d/e", dir);
+	assert_int_equal(mkdir(d, 0700), 0);
+	assert_int_equal(mkdir(de, 0700), 0);
+	put(dir, "D.txt", "1");
+	put(dir, "dz.txt", "2");
+	put(d, "a", "3");
+	put(d, "ex", "4");
+	put(de, "f", "5");
+	struct {
+		const char *prefix;
+		int64_t max;
+		const char *want;
+	} cases[] = {
+	    {NULL, 0, "D.txt,d/a,d/e/f,d/ex,dz.txt"},
+	    {"", 2, "D.txt,d/a"},
+	    {"d", 0, "d/a,d/e/f,d/ex,dz.txt"},
+	    {"d/", 0, "d/a,d/e/f,d/ex"},
+	    {"d/e", 0, "d/e/f,d/ex"},
+	    {"d/e/", 5, "d/e/f"},
+	    {"d/e", 1, "d/e/f"},
+	    {"x", 0, ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = listed(dir, cases[i].prefix, cases[i].max);
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+	rm_at(de, "f");
+	assert_int_equal(rmdir(de), 0);
+	rm_at(d, "a");
+	rm_at(d, "ex");
+	assert_int_equal(rmdir(d), 0);
+	rm_at(dir, "D.txt");
+	rm_at(dir, "dz.txt");
+	assert_int_equal(rmdir(dir), 0);
+	free(de);
+	free(d);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_links_skipped),
+	    cmocka_unit_test(test_prefix_and_max),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
