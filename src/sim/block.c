@@ -115,6 +115,15 @@ static bool map_items_ready(struct sim_engine *e, struct sim_run *run, struct si
 			return false;
 		struct flow_error berr = {0};
 		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input, env, &berr);
+		if (!batches && berr.name && !strcmp(berr.name, "States.ItemReaderFailed")) {
+			/* a bad ...PerBatchPath value fails the Map Run as a bad MaxItemsPath does
+			 */
+			b->reader_error = xstrdup(berr.cause ? berr.cause : "");
+			flow_error_fini(&berr);
+			json_decref(b->items);
+			b->items = json_array();
+			return true;
+		}
 		if (!batches) {
 			sim_flow_failed(e, run, &berr);
 			return false;

@@ -205,20 +205,36 @@ json_t *sim_dmap_read_items(struct sim_engine *e, json_t *reader, json_t *eff,
 	return items;
 }
 
-/* A MaxItemsPerBatch-like field or its ...Path form in the effective input; 0 when absent. */
+/* A MaxItemsPerBatch-like field or its ...Path form in the effective input; 0 when absent, -1
+ * with *err (States.ItemReaderFailed) for a path that fails or a value that is not a
+ * non-negative integer, worded as MaxItemsPath's failures are (max_items). */
 static int64_t batch_limit(json_t *batcher, json_t *eff, const struct flow_env *env,
-			   const char *field)
+			   const char *field, struct flow_error *err)
 {
 	char path_field[64];
 	snprintf(path_field, sizeof(path_field), "%sPath", field);
 	json_t *pp = json_object_get(batcher, path_field);
 	if (!json_is_string(pp))
 		return json_integer_value(json_object_get(batcher, field));
-	struct flow_error err = {0};
-	json_t *v = flow_select(eff, json_string_value(pp), env, &err);
-	int64_t n = json_integer_value(v);
+	struct flow_error perr = {0};
+	json_t *v = flow_select(eff, json_string_value(pp), env, &perr);
+	int64_t n = -1;
+	if (!v) {
+		flow_error_set(err, "States.ItemReaderFailed", "%s",
+			       perr.cause ? perr.cause : "invalid path");
+	} else if (!json_is_integer(v)) {
+		char *shown = json_is_string(v) ? xstrdup(json_string_value(v)) : flow_json_text(v);
+		flow_error_set(err, "States.ItemReaderFailed",
+			       "The %s field refers to value '%s' which is not a valid integer: %s",
+			       path_field, shown, json_string_value(pp));
+		free(shown);
+	} else if (json_integer_value(v) < 0) {
+		flow_error_set(err, "States.ItemReaderFailed", "field %s must be positive", field);
+	} else {
+		n = json_integer_value(v);
+	}
 	json_decref(v);
-	flow_error_fini(&err);
+	flow_error_fini(&perr);
 	return n;
 }
 
@@ -228,8 +244,11 @@ static int64_t batch_limit(json_t *batcher, json_t *eff, const struct flow_env *
 json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, const struct flow_env *env,
 			 struct flow_error *err)
 {
-	int64_t per = batch_limit(batcher, eff, env, "MaxItemsPerBatch");
-	int64_t max_bytes = batch_limit(batcher, eff, env, "MaxInputBytesPerBatch");
+	int64_t per = batch_limit(batcher, eff, env, "MaxItemsPerBatch", err);
+	int64_t max_bytes =
+	    per < 0 ? -1 : batch_limit(batcher, eff, env, "MaxInputBytesPerBatch", err);
+	if (max_bytes < 0)
+		return NULL;
 	json_t *tmpl = json_object_get(batcher, "BatchInput");
 	json_t *batch_input = tmpl ? flow_template(tmpl, eff, env, err) : NULL;
 	if (tmpl && !batch_input)

@@ -589,7 +589,7 @@ json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, int64_t ma
 json_t *sim_dmap_read_items(struct sim_engine *e, json_t *reader, json_t *eff,
 			    const struct flow_env *env, char **why);
 /* ItemBatcher's batches of items (borrowed): a new array, or NULL with *err filled (a
- * BatchInput path that fails). */
+ * BatchInput path that fails; States.ItemReaderFailed for a bad ...PerBatchPath value). */
 json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, const struct flow_env *env,
 			 struct flow_error *err);
 /* Whether `failed` of `total` children stay within the tolerance (count, pct: the values
