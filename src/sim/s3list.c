@@ -106,7 +106,8 @@ json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, int64_t ma
 	key_vec keys = {0};
 	walk(bucket, "", prefix, strlen(prefix), &keys);
 	/* Keys come in byte order, so MaxItems keeps the first ones: only those are read. */
-	qsort(keys.items, keys.len, sizeof(*keys.items), key_cmp);
+	if (keys.len) /* qsort's array may not be NULL, even empty */
+		qsort(keys.items, keys.len, sizeof(*keys.items), key_cmp);
 	size_t n = max > 0 && (uint64_t)max < keys.len ? (size_t)max : keys.len;
 	json_t *items = json_array();
 	for (size_t i = 0; i < keys.len; i++) {
