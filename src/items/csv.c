@@ -11,6 +11,7 @@
 
 struct field {
 	char *value;
+	size_t len;    /* the value's bytes: a NUL byte is kept (json_stringn) */
 	size_t offset; /* where it starts, for messages */
 };
 
@@ -29,17 +30,22 @@ static void fields_free(struct field *f, size_t n)
 	free(f);
 }
 
-/* Step Functions' reader (lenient): a backslash takes the next character as data (a
- * backslash, a quote, the delimiter) and is itself removed ("A backslash followed by any other
- * character is silently removed"). True when one was taken at c->pos.
+/* Step Functions' reader (lenient): a backslash before a backslash, a quote or the delimiter
+ * takes that character as data; before anything else (a line end included: it still ends the
+ * record) the backslash alone is removed ("A backslash followed by any other character is
+ * silently removed"). True when one was taken at c->pos.
  * https://docs.aws.amazon.com/step-functions/latest/dg/example-csv-parse-dist-map.html */
 static bool escaped(struct csv *c, struct strbuf *out)
 {
 	if (!c->lenient || c->text[c->pos] != '\\')
 		return false;
-	if (c->pos + 1 < c->len)
-		sb_addc(out, c->text[c->pos + 1]);
-	c->pos += c->pos + 1 < c->len ? 2 : 1;
+	char next = c->pos + 1 < c->len ? c->text[c->pos + 1] : '\n';
+	if (next == '\\' || next == '"' || next == c->delim) {
+		sb_addc(out, next);
+		c->pos += 2;
+	} else {
+		c->pos++;
+	}
 	return true;
 }
 
@@ -104,7 +110,8 @@ static struct field *read_record(struct csv *c, size_t *count, bool *blank)
 		sb_init(&sb);
 		size_t at = c->pos;
 		bool ok = read_field(c, &sb);
-		VEC_PUSH(f, ((struct field){sb_take(&sb), at}));
+		size_t n = sb.len;
+		VEC_PUSH(f, ((struct field){sb_take(&sb), n, at}));
 		sb_fini(&sb);
 		if (!ok) {
 			fields_free(f.items, f.len);
@@ -127,7 +134,7 @@ static struct field *read_record(struct csv *c, size_t *count, bool *blank)
 
 static bool utf8_ok(struct csv *c, const struct field *f)
 {
-	json_t *j = json_string(f->value);
+	json_t *j = json_stringn(f->value, f->len);
 	json_decref(j);
 	if (!j)
 		items_error_at(c->d, c->name, c->text, c->len, f->offset, "not valid UTF-8");
@@ -136,9 +143,15 @@ static bool utf8_ok(struct csv *c, const struct field *f)
 
 static bool check_header(struct csv *c, struct field *h, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (!utf8_ok(c, &h[i]))
 			return false;
+		if (strlen(h[i].value) != h[i].len) {
+			items_error_at(c->d, c->name, c->text, c->len, h[i].offset,
+				       "a NUL byte in a column name");
+			return false;
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(h[i].value, h[j].value)) {
@@ -169,7 +182,8 @@ static json_t *record_object(struct csv *c, const struct field *header, size_t h
 			json_decref(o);
 			return NULL;
 		}
-		json_object_set_new(o, header[i].value, json_string(i < n ? f[i].value : ""));
+		json_object_set_new(o, header[i].value,
+				    i < n ? json_stringn(f[i].value, f[i].len) : json_string(""));
 	}
 	return o;
 }
@@ -235,6 +249,7 @@ json_t *items_load_csv_reader(const char *name, const char *text, size_t len, ch
 		for (size_t i = 0; i < gn; i++) {
 			const char *h = json_string_value(json_array_get(headers, i));
 			given[i].value = xstrdup(h ? h : "");
+			given[i].len = strlen(given[i].value);
 		}
 	}
 	return load(&c, given, gn);

@@ -93,6 +93,48 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 	return mc;
 }
 
+/* begin_map's items checked, then batched by ItemBatcher (whose *Path fields and BatchInput
+ * see env: $$ and variables); false after failing the run. */
+static bool map_items_ready(struct sim_engine *e, struct sim_run *run, struct sim_block *b,
+			    json_t *ip, const struct flow_env *env, struct flow_error *err)
+{
+	if (!b->eff_input || !b->items) {
+		sim_flow_failed(e, run, err);
+		return false;
+	}
+	if (!json_is_array(b->items)) {
+		char *why = xasprintf("The ItemsPath field (%s) must reference a JSON array",
+				      json_is_string(ip) ? json_string_value(ip) : "$");
+		runtime_fail(e, run, why);
+		free(why);
+		return false;
+	}
+	json_t *batcher = json_object_get(run->state->json, "ItemBatcher");
+	if (b->distributed && batcher && !b->reader_error) {
+		if (!select_all(e, b))
+			return false;
+		struct flow_error berr = {0};
+		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input, env, &berr);
+		if (!batches && berr.name && !strcmp(berr.name, "States.ItemReaderFailed")) {
+			/* a bad ...PerBatchPath value fails the Map Run as a bad MaxItemsPath does
+			 */
+			b->reader_error = xstrdup(berr.cause ? berr.cause : "");
+			flow_error_fini(&berr);
+			json_decref(b->items);
+			b->items = json_array();
+			return true;
+		}
+		if (!batches) {
+			sim_flow_failed(e, run, &berr);
+			return false;
+		}
+		json_decref(b->items);
+		b->items = batches;
+		b->batched = true;
+	}
+	return true;
+}
+
 static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_block *b)
 {
 	const struct asl_state *st = run->state;
@@ -108,7 +150,7 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 	b->from_reader = reader != NULL;
 	if (b->eff_input && reader) {
 		/* A reader failure surfaces as MapRunFailed once the Map Run starts. */
-		b->items = sim_dmap_read_items(e, run, reader, b->eff_input, &b->reader_error);
+		b->items = sim_dmap_read_items(e, reader, b->eff_input, &env, &b->reader_error);
 		if (!b->items)
 			b->items = json_array();
 	} else if (b->eff_input) {
@@ -116,32 +158,10 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 			       ? flow_items_path(b->eff_input, json_string_value(ip), &env, &err)
 			       : json_incref(b->eff_input);
 	}
+	bool ok = map_items_ready(e, run, b, ip, &env, &err);
 	json_decref(ctx);
-	if (!b->eff_input || !b->items) {
-		sim_flow_failed(e, run, &err);
+	if (!ok)
 		return false;
-	}
-	if (!json_is_array(b->items)) {
-		char *why = xasprintf("The ItemsPath field (%s) must reference a JSON array",
-				      json_is_string(ip) ? json_string_value(ip) : "$");
-		runtime_fail(e, run, why);
-		free(why);
-		return false;
-	}
-	json_t *batcher = json_object_get(st->json, "ItemBatcher");
-	if (b->distributed && batcher && !b->reader_error) {
-		if (!select_all(e, b))
-			return false;
-		struct flow_error berr = {0};
-		json_t *batches = sim_dmap_batches(b->items, batcher, b->eff_input, &berr);
-		if (!batches) {
-			sim_flow_failed(e, run, &berr);
-			return false;
-		}
-		json_decref(b->items);
-		b->items = batches;
-		b->batched = true;
-	}
 	int64_t mc = max_concurrency(e, run, b->eff_input);
 	if (mc < 0)
 		return false;

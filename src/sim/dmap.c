@@ -107,7 +107,7 @@ static json_t *json_file_items(const char *path, char **why)
  * (also MaxItems 0), -1 after *why. A negative value fails the Map Run with
  * States.ItemReaderFailed "field MaxItems must be positive" (localstack max_items_decl.py,
  * whose comment says AWS checks it at this point). */
-static int64_t max_items(json_t *cfg, json_t *eff, char **why)
+static int64_t max_items(json_t *cfg, json_t *eff, const struct flow_env *env, char **why)
 {
 	json_t *path = json_object_get(cfg, "MaxItemsPath");
 	if (!json_is_string(path)) {
@@ -115,9 +115,8 @@ static int64_t max_items(json_t *cfg, json_t *eff, char **why)
 		return json_is_integer(max) && json_integer_value(max) > 0 ? json_integer_value(max)
 									   : 0;
 	}
-	struct flow_env env = {0};
 	struct flow_error err = {0};
-	json_t *v = flow_select(eff, json_string_value(path), &env, &err);
+	json_t *v = flow_select(eff, json_string_value(path), env, &err);
 	int64_t n = -1;
 	if (!v) {
 		*why = xstrdup(err.cause ? err.cause : "invalid MaxItemsPath");
@@ -138,31 +137,27 @@ static int64_t max_items(json_t *cfg, json_t *eff, char **why)
 }
 
 /* s3:listObjectsV2: the objects of <Bucket> under Prefix, then MaxItems. */
-static json_t *list_items(json_t *reader, json_t *params, json_t *eff, char **why)
+static json_t *list_items(json_t *reader, json_t *params, json_t *eff, const struct flow_env *env,
+			  char **why)
 {
 	const char *bucket = json_string_value(json_object_get(params, "Bucket"));
 	if (!bucket) {
 		*why = xstrdup("ItemReader Parameters need Bucket");
 		return NULL;
 	}
-	int64_t max = max_items(json_object_get(reader, "ReaderConfig"), eff, why);
+	int64_t max = max_items(json_object_get(reader, "ReaderConfig"), eff, env, why);
 	if (max < 0)
 		return NULL;
 	const char *prefix = json_string_value(json_object_get(params, "Prefix"));
-	json_t *items = sim_dmap_list_objects(bucket, prefix, why);
-	while (items && max > 0 && json_array_size(items) > (size_t)max)
-		json_array_remove(items, json_array_size(items) - 1);
-	return items;
+	return sim_dmap_list_objects(bucket, prefix, max, why);
 }
 
-json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
-			    char **why)
+json_t *sim_dmap_read_items(struct sim_engine *e, json_t *reader, json_t *eff,
+			    const struct flow_env *env, char **why)
 {
-	struct flow_env env;
 	struct flow_error err = {0};
-	sim_flow_env(e, NULL, NULL, &env);
 	json_t *tmpl = json_object_get(reader, "Parameters");
-	json_t *params = tmpl ? flow_template(tmpl, eff, &env, &err) : json_object();
+	json_t *params = tmpl ? flow_template(tmpl, eff, env, &err) : json_object();
 	if (!params) {
 		*why = xstrdup(err.cause ? err.cause : "invalid ItemReader Parameters");
 		flow_error_fini(&err);
@@ -170,7 +165,7 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 	}
 	const char *res = json_string_value(json_object_get(reader, "Resource"));
 	if (!e->opt.items_file && res && strstr(res, ":s3:listObjectsV2")) {
-		json_t *items = list_items(reader, params, eff, why);
+		json_t *items = list_items(reader, params, eff, env, why);
 		json_decref(params);
 		return items;
 	}
@@ -181,7 +176,7 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 		return NULL;
 	}
 	json_t *cfg = json_object_get(reader, "ReaderConfig");
-	int64_t max = max_items(cfg, eff, why);
+	int64_t max = max_items(cfg, eff, env, why);
 	if (max < 0) {
 		free(path);
 		return NULL;
@@ -207,37 +202,55 @@ json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *r
 		while (json_array_size(items) > n)
 			json_array_remove(items, json_array_size(items) - 1);
 	}
-	(void)run;
 	return items;
 }
 
-/* A MaxItemsPerBatch-like field or its ...Path form in the effective input; 0 when absent. */
-static int64_t batch_limit(json_t *batcher, json_t *eff, const char *field)
+/* A MaxItemsPerBatch-like field or its ...Path form in the effective input; 0 when absent, -1
+ * with *err (States.ItemReaderFailed) for a path that fails or a value that is not a
+ * non-negative integer, worded as MaxItemsPath's failures are (max_items). */
+static int64_t batch_limit(json_t *batcher, json_t *eff, const struct flow_env *env,
+			   const char *field, struct flow_error *err)
 {
 	char path_field[64];
 	snprintf(path_field, sizeof(path_field), "%sPath", field);
 	json_t *pp = json_object_get(batcher, path_field);
 	if (!json_is_string(pp))
 		return json_integer_value(json_object_get(batcher, field));
-	struct flow_env env = {0};
-	struct flow_error err = {0};
-	json_t *v = flow_select(eff, json_string_value(pp), &env, &err);
-	int64_t n = json_integer_value(v);
+	struct flow_error perr = {0};
+	json_t *v = flow_select(eff, json_string_value(pp), env, &perr);
+	int64_t n = -1;
+	if (!v) {
+		flow_error_set(err, "States.ItemReaderFailed", "%s",
+			       perr.cause ? perr.cause : "invalid path");
+	} else if (!json_is_integer(v)) {
+		char *shown = json_is_string(v) ? xstrdup(json_string_value(v)) : flow_json_text(v);
+		flow_error_set(err, "States.ItemReaderFailed",
+			       "The %s field refers to value '%s' which is not a valid integer: %s",
+			       path_field, shown, json_string_value(pp));
+		free(shown);
+	} else if (json_integer_value(v) < 0) {
+		flow_error_set(err, "States.ItemReaderFailed", "field %s must be positive", field);
+	} else {
+		n = json_integer_value(v);
+	}
 	json_decref(v);
-	flow_error_fini(&err);
+	flow_error_fini(&perr);
 	return n;
 }
 
 /* ItemBatcher: groups of MaxItemsPerBatch (and MaxInputBytesPerBatch) items, each
  * {"Items": [...]} plus BatchInput, a payload template ("key.$" paths into the Map's effective
  * input). https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html */
-json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, struct flow_error *err)
+json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, const struct flow_env *env,
+			 struct flow_error *err)
 {
-	struct flow_env env = {0};
-	int64_t per = batch_limit(batcher, eff, "MaxItemsPerBatch");
-	int64_t max_bytes = batch_limit(batcher, eff, "MaxInputBytesPerBatch");
+	int64_t per = batch_limit(batcher, eff, env, "MaxItemsPerBatch", err);
+	int64_t max_bytes =
+	    per < 0 ? -1 : batch_limit(batcher, eff, env, "MaxInputBytesPerBatch", err);
+	if (max_bytes < 0)
+		return NULL;
 	json_t *tmpl = json_object_get(batcher, "BatchInput");
-	json_t *batch_input = tmpl ? flow_template(tmpl, eff, &env, err) : NULL;
+	json_t *batch_input = tmpl ? flow_template(tmpl, eff, env, err) : NULL;
 	if (tmpl && !batch_input)
 		return NULL;
 	json_t *out = json_array();
@@ -292,8 +305,8 @@ static char *tolerance_value(json_t *sj, json_t *eff, const struct flow_env *env
 	const char *field = count ? "ToleratedFailureCountPath" : "ToleratedFailurePercentagePath";
 	json_t *path = json_object_get(sj, field);
 	if (!json_is_string(path)) {
-		*value = json_incref(json_object_get(
-		    sj, count ? "ToleratedFailureCount" : "ToleratedFailurePercentage"));
+		*value = json_incref(json_object_get(sj, count ? "ToleratedFailureCount"
+							       : "ToleratedFailurePercentage"));
 		return NULL;
 	}
 	struct flow_error err = {0};

@@ -581,13 +581,17 @@ bool sim_run_command(char *const *argv, const char *dir, json_t *event, int64_t 
 
 /* dmap.c */
 /* s3list.c: ItemReader s3:listObjectsV2 over the folder `bucket` (borrowed), keys under
- * `prefix` (borrowed, NULL for all): a new array of listed-object items, or NULL with *why. */
-json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, char **why);
-json_t *sim_dmap_read_items(struct sim_engine *e, struct sim_run *run, json_t *reader, json_t *eff,
-			    char **why);
+ * `prefix` (borrowed, NULL for all), the first `max` of them (0 for all): a new array of
+ * listed-object items, or NULL with *why. */
+json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, int64_t max, char **why);
+/* The ItemReader's items (a new array) or NULL with *why; its Parameters, MaxItemsPath see env
+ * (borrowed: the Map's $$ and variables). */
+json_t *sim_dmap_read_items(struct sim_engine *e, json_t *reader, json_t *eff,
+			    const struct flow_env *env, char **why);
 /* ItemBatcher's batches of items (borrowed): a new array, or NULL with *err filled (a
- * BatchInput path that fails). */
-json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, struct flow_error *err);
+ * BatchInput path that fails; States.ItemReaderFailed for a bad ...PerBatchPath value). */
+json_t *sim_dmap_batches(json_t *items, json_t *batcher, json_t *eff, const struct flow_env *env,
+			 struct flow_error *err);
 /* Whether `failed` of `total` children stay within the tolerance (count, pct: the values
  * sim_dmap_tolerance chose, borrowed, NULL = none; neither = no failure tolerated). */
 bool sim_dmap_tolerated(json_t *count, json_t *pct, size_t failed, size_t total);

@@ -1,7 +1,8 @@
 /*
  * ItemReader arn:aws:states:::s3:listObjectsV2 with a local folder standing in for the bucket:
  * every regular file under <Bucket>/ is an object whose key is its path below the folder,
- * listed in key order (S3 lists keys in UTF-8 binary order) and filtered by Prefix. Each item
+ * listed in key order (S3 lists keys in UTF-8 binary order), filtered by Prefix and cut at
+ * MaxItems before any file is read. Each item
  * has the shape Step Functions gives a listed object: {"Etag": "\"<md5>\"", "Key", "LastModified"
  * (epoch seconds, here the file's mtime), "Size", "StorageClass": "STANDARD"} (aws-facts b.2,
  * observed; https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html).
@@ -16,8 +17,19 @@
 
 typedef VEC(char *) key_vec;
 
-/* Collects the keys of the regular files under dir (whose key prefix is `at`, "" or "a/b/"). */
-static void walk(const char *dir, const char *at, key_vec *keys)
+/* Whether a key starting with `at` can still start with prefix: one begins the other. */
+static bool may_match(const char *at, const char *prefix, size_t plen)
+{
+	size_t n = strlen(at);
+	return !strncmp(at, prefix, n < plen ? n : plen);
+}
+
+/* Collects the keys under Prefix of the regular files under dir (whose key prefix is `at`, ""
+ * or "a/b/"), descending only into folders whose keys can still match it.
+ * lstat, not stat: a symbolic link is skipped (S3 has none), so a link back to a parent folder
+ * cannot make the walk loop or grow exponentially; so is anything that is neither a regular
+ * file nor a folder (a FIFO would block the read). */
+static void walk(const char *dir, const char *at, const char *prefix, size_t plen, key_vec *keys)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -28,12 +40,14 @@ static void walk(const char *dir, const char *at, key_vec *keys)
 		char *path = xasprintf("%s/%s", dir, ent->d_name);
 		char *key = xasprintf("%s%s", at, ent->d_name);
 		struct stat sb;
-		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		bool ok = lstat(path, &sb) == 0;
+		if (ok && S_ISDIR(sb.st_mode)) {
 			char *sub = xasprintf("%s/", key);
-			walk(path, sub, keys);
+			if (may_match(sub, prefix, plen))
+				walk(path, sub, prefix, plen, keys);
 			free(sub);
 			free(key);
-		} else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		} else if (ok && S_ISREG(sb.st_mode) && !strncmp(key, prefix, plen)) {
 			VEC_PUSH(*keys, key);
 		} else {
 			free(key);
@@ -80,20 +94,24 @@ static json_t *object_item(const char *bucket, const char *key, char **why)
 			 "STANDARD");
 }
 
-json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, char **why)
+json_t *sim_dmap_list_objects(const char *bucket, const char *prefix, int64_t max, char **why)
 {
 	struct stat sb;
 	if (stat(bucket, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
 		*why = xasprintf("The specified bucket does not exist: %s", bucket);
 		return NULL;
 	}
+	if (!prefix)
+		prefix = "";
 	key_vec keys = {0};
-	walk(bucket, "", &keys);
-	qsort(keys.items, keys.len, sizeof(*keys.items), key_cmp);
+	walk(bucket, "", prefix, strlen(prefix), &keys);
+	/* Keys come in byte order, so MaxItems keeps the first ones: only those are read. */
+	if (keys.len) /* qsort's array may not be NULL, even empty */
+		qsort(keys.items, keys.len, sizeof(*keys.items), key_cmp);
+	size_t n = max > 0 && (uint64_t)max < keys.len ? (size_t)max : keys.len;
 	json_t *items = json_array();
-	size_t plen = prefix ? strlen(prefix) : 0;
 	for (size_t i = 0; i < keys.len; i++) {
-		if (items && (!plen || !strncmp(keys.items[i], prefix, plen))) {
+		if (items && i < n) {
 			json_t *it = object_item(bucket, keys.items[i], why);
 			if (it) {
 				json_array_append_new(items, it);

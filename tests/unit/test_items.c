@@ -122,6 +122,40 @@ static void test_csv_reader(void **state)
 	expect_items("a.csv", "p\nC:\\x\n", ITEMS_CSV, "[{\"p\": \"C:\\\\x\"}]");
 	/* with its own delimiter a comma is data */
 	reader_is("a|b\n1,5|2\n", '|', NULL, "[{\"a\": \"1,5\", \"b\": \"2\"}]");
+	/* a backslash before a line end is removed; the line end still ends the record (LF, CRLF,
+	 * and the file's last byte) */
+	const char *two = "[{\"path\": \"C:dir\", \"size\": \"\"}, {\"path\": \"D:x\", \"size\": "
+			  "\"5\"}]";
+	reader_is("path,size\nC:\\dir\\\nD:\\x,5\n", ',', NULL, two);
+	reader_is("path,size\r\nC:\\dir\\\r\nD:\\x,5\r\n", ',', NULL, two);
+	reader_is("path,size\nC:\\dir\\\nD:\\x,5\\", ',', NULL, two);
+	/* inside quotes a removed backslash leaves the line end as data */
+	reader_is("p\n\"a\\\nb\"\n", ',', NULL, "[{\"p\": \"a\\nb\"}]");
+}
+
+/* A NUL byte in a field is kept (never cut silently); in a column name it is refused. */
+static void test_csv_nul(void **state)
+{
+	(void)state;
+	static const char text[] = "a,b\n1,x\0y\n\"\0\",2\n";
+	struct diags d;
+	diags_init(&d);
+	json_t *items = items_load_csv_reader("r.csv", text, sizeof(text) - 1, ',', NULL, &d);
+	assert_non_null(items);
+	json_t *b = json_object_get(json_array_get(items, 0), "b");
+	assert_int_equal(json_string_length(b), 3);
+	assert_memory_equal(json_string_value(b), "x\0y", 3);
+	assert_int_equal(json_string_length(json_object_get(json_array_get(items, 1), "a")), 1);
+	json_decref(items);
+	diags_fini(&d);
+	diags_init(&d);
+	static const char head[] = "a,b\0c\n1,2\n";
+	items = items_load_csv_reader("h.csv", head, sizeof(head) - 1, ',', NULL, &d);
+	assert_null(items);
+	char *got = first_error(&d);
+	assert_string_equal(got, "h.csv:1:3: a NUL byte in a column name");
+	free(got);
+	diags_fini(&d);
 }
 
 static void marshal_is(const char *value, const char *want)
@@ -384,11 +418,17 @@ static void test_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_marshal_types), cmocka_unit_test(test_marshal_numbers),
-	    cmocka_unit_test(test_unmarshal),	  cmocka_unit_test(test_seed_files),
-	    cmocka_unit_test(test_json_files),	  cmocka_unit_test(test_dynamodb_json),
-	    cmocka_unit_test(test_jsonl),	  cmocka_unit_test(test_csv),
-	    cmocka_unit_test(test_csv_reader),	  cmocka_unit_test(test_detect_by_content),
+	    cmocka_unit_test(test_marshal_types),
+	    cmocka_unit_test(test_marshal_numbers),
+	    cmocka_unit_test(test_unmarshal),
+	    cmocka_unit_test(test_seed_files),
+	    cmocka_unit_test(test_json_files),
+	    cmocka_unit_test(test_dynamodb_json),
+	    cmocka_unit_test(test_jsonl),
+	    cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_csv_reader),
+	    cmocka_unit_test(test_csv_nul),
+	    cmocka_unit_test(test_detect_by_content),
 	    cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
