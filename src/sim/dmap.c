@@ -43,6 +43,19 @@ static char csv_delimiter(const char *name)
 	return 0;
 }
 
+/* The S3 stand-in object's bytes (owned, *len of them), or NULL with *why (the reader's
+ * failure cause, owned). */
+static char *read_object(const char *path, size_t *len, char **why)
+{
+	char *err = NULL;
+	char *text = file_read_all(path, len, &err);
+	if (!text) {
+		*why = xasprintf("Cannot read %s", err); /* err names the file */
+		free(err);
+	}
+	return text;
+}
+
 static json_t *csv_items(const char *path, json_t *cfg, char **why)
 {
 	const char *dname = json_string_value(json_object_get(cfg, "CSVDelimiter"));
@@ -53,13 +66,9 @@ static json_t *csv_items(const char *path, json_t *cfg, char **why)
 		return NULL;
 	}
 	size_t len;
-	char *err = NULL;
-	char *text = file_read_all(path, &len, &err);
-	if (!text) {
-		*why = xasprintf("Cannot read %s: %s", path, err);
-		free(err);
+	char *text = read_object(path, &len, why);
+	if (!text)
 		return NULL;
-	}
 	const char *loc = json_string_value(json_object_get(cfg, "CSVHeaderLocation"));
 	json_t *given = loc && !strcmp(loc, "GIVEN") ? json_object_get(cfg, "CSVHeaders") : NULL;
 	struct diags d;
@@ -81,13 +90,9 @@ static json_t *csv_items(const char *path, json_t *cfg, char **why)
 static json_t *json_file_items(const char *path, char **why)
 {
 	size_t len;
-	char *err = NULL;
-	char *text = file_read_all(path, &len, &err);
-	if (!text) {
-		*why = xasprintf("cannot read items: %s", err);
-		free(err);
+	char *text = read_object(path, &len, why);
+	if (!text)
 		return NULL;
-	}
 	json_error_t jerr;
 	json_t *v = json_loadb(text, len, JSON_DECODE_ANY, &jerr);
 	free(text);
