@@ -55,8 +55,10 @@ static void runtime_fail(struct sim_engine *e, struct sim_run *run, const char *
 
 static bool select_all(struct sim_engine *e, struct sim_block *b);
 
-/* MaxConcurrency / MaxConcurrencyPath; -1 after failing the run. */
-static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t *eff)
+/* MaxConcurrency / MaxConcurrencyPath, read with the Map's env (borrowed: its context object
+ * and variables); -1 after failing the run. */
+static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t *eff,
+			       const struct flow_env *env)
 {
 	json_t *sj = run->state->json;
 	json_t *v = json_object_get(sj, "MaxConcurrency");
@@ -65,12 +67,8 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 	json_t *path = json_object_get(sj, "MaxConcurrencyPath");
 	if (!json_is_string(path))
 		return 0;
-	struct flow_env env;
 	struct flow_error err = {0};
-	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
-	sim_flow_env(e, run, ctx, &env);
-	json_t *val = flow_select(eff, json_string_value(path), &env, &err);
-	json_decref(ctx);
+	json_t *val = flow_select(eff, json_string_value(path), env, &err);
 	if (!val) {
 		sim_flow_failed(e, run, &err);
 		return -1;
@@ -159,10 +157,8 @@ static bool begin_map(struct sim_engine *e, struct sim_run *run, struct sim_bloc
 			       : json_incref(b->eff_input);
 	}
 	bool ok = map_items_ready(e, run, b, ip, &env, &err);
+	int64_t mc = ok ? max_concurrency(e, run, b->eff_input, &env) : -1;
 	json_decref(ctx);
-	if (!ok)
-		return false;
-	int64_t mc = max_concurrency(e, run, b->eff_input);
 	if (mc < 0)
 		return false;
 	/* Inline: AWS's ceiling of 40 (option); Distributed: up to 10,000 children (b.1, b.2). */
