@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #ifdef __GLIBC__
@@ -35,7 +36,7 @@ static const char run_usage[] =
     "                     [--test-case NAME] [--machine-name NAME]] [--seed N]\n"
     "                     [--start-time RFC3339] [--history-out FILE]\n"
     "                     [--trace-out FILE] [--svg-out FILE] [--explain STATE[#N]]\n"
-    "                     [DEFINITION]\n"
+    "                     [--timing] [DEFINITION]\n"
     "\n"
     "Simulates one execution in virtual time (nothing sleeps) and prints a summary.\n"
     "Without DEFINITION it runs the scenario's (./config.yaml or --config: the seed\n"
@@ -62,7 +63,41 @@ static const char run_usage[] =
     "  --explain STATE[#N] instead of the summary, why the state's last visit (in Map\n"
     "                      item N) produced its output: each data-flow step, or which\n"
     "                      Choice rule matched and why the others did not\n"
+    "  --timing            when done, print on stderr where this process's time went:\n"
+    "                      loading, simulating, writing the outputs (real milliseconds)\n"
     "Exit status: 0 succeeded, 1 did not succeed, 2 usage or input error.\n";
+
+/* --timing: monotonic milliseconds at the command's start, around the simulation and after
+ * the last output (make bench compares the total with the peer's own in-process time). */
+struct run_clock {
+	double start, sim_start, sim_end, end;
+};
+
+static double clock_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* CPU time of the whole process so far (every thread), in milliseconds. */
+static double cpu_ms(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+static void print_timing(const struct run_clock *c, size_t events)
+{
+	fprintf(stderr,
+		"stepscope: timing: %.1f ms (load %.1f, simulate %.1f, output %.1f), CPU %.1f ms, "
+		"%zu events\n",
+		c->end - c->start, c->sim_start - c->start, c->sim_end - c->sim_start,
+		c->end - c->sim_end, cpu_ms(), events);
+}
 
 enum run_format { FMT_SUMMARY, FMT_JSON, FMT_EVENTS, FMT_LOGS, FMT_EXPLAIN, FMT_CHILD_EVENTS };
 
@@ -71,8 +106,9 @@ struct run_args {
 	const char *input, *mock, *test_case, *machine_name, *definition;
 	const char *config, *items, *history_out, *trace_out, *svg_out, *explain;
 	VEC(const char *) sets;
-	bool seed_given, start_given;
+	bool seed_given, start_given, timing;
 	struct sim_options opt;
+	struct run_clock clock; /* --timing */
 };
 
 static bool takes_value(const char *a)
@@ -160,6 +196,8 @@ static int parse_args(int argc, char **argv, struct run_args *ra)
 				return cli_usage_hint("run");
 			}
 			ra->format = f;
+		} else if (strcmp(a, "--timing") == 0) {
+			ra->timing = true;
 		} else if (takes_value(a)) {
 			if (i + 1 >= argc) {
 				cli_error("run: %s needs a value", a);
@@ -544,6 +582,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 	ra->opt.mock = in->mock;
 	ra->opt.items_file = ra->items;
 	ra->opt.record_logs = ra->format == FMT_LOGS;
+	ra->clock.sim_start = clock_now_ms();
 	struct sim_engine *e = sim_new(in->m, in->input, &ra->opt, log, &d);
 	struct sim_scenario_models *models = NULL;
 	int rc = EXIT_USAGE;
@@ -565,6 +604,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 					       json_object_get(in->tables, t->name));
 		}
 		sim_run(e);
+		ra->clock.sim_end = clock_now_ms();
 		struct child_loader loader = {e, NULL, false};
 		struct hist_child_source src = {load_child, &loader};
 		struct hist_map_runs *runs = map_runs_of(e, log, &src);
@@ -597,6 +637,11 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 		if (loader.failed) {
 			report_unreadable();
 			rc = EXIT_USAGE;
+		}
+		if (ra->timing) {
+			fflush(stdout);
+			ra->clock.end = clock_now_ms();
+			print_timing(&ra->clock, ev_log_count(log));
 		}
 	}
 	teardown_mode();
@@ -702,6 +747,7 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 int cmd_run(int argc, char **argv)
 {
 	struct run_args ra = {0};
+	ra.clock.start = clock_now_ms();
 	sim_options_init(&ra.opt);
 	int rc = parse_args(argc, argv, &ra);
 	if (rc >= 0) {

@@ -71,3 +71,16 @@ check input-at-limit 0 "SUCCEEDED" "$STEPSCOPE" run --input "$GOLDEN_TMP/input-m
 printf '{"a":"%0262137d"}' 0 >"$GOLDEN_TMP/input-big.json"
 check input-over-limit 2 "input-big.json is 262145 bytes; Step Functions accepts at most 262144" \
 	"$STEPSCOPE" run --input "$GOLDEN_TMP/input-big.json" "$GOLDEN_TMP/pass.asl.json"
+# --timing: one line on stderr (read by make bench) whose event count is the run's, and stdout
+# exactly as without it.
+"$STEPSCOPE" run --json >"$GOLDEN_TMP/plain.json" 2>/dev/null
+"$STEPSCOPE" run --json --timing >"$GOLDEN_TMP/timed.json" 2>"$GOLDEN_TMP/timing.err"
+events=$(sed -n 's/^  "events": \([0-9]*\),*$/\1/p' "$GOLDEN_TMP/plain.json")
+if ! cmp -s "$GOLDEN_TMP/plain.json" "$GOLDEN_TMP/timed.json"; then
+	echo "FAIL run-timing: --timing changed stdout"
+elif [ -z "$events" ] || ! grep -q "^stepscope: timing: [0-9.]* ms (load [0-9.]*, simulate \
+[0-9.]*, output [0-9.]*), CPU [0-9.]* ms, $events events\$" "$GOLDEN_TMP/timing.err"; then
+	echo "FAIL run-timing: stderr: $(head -2 "$GOLDEN_TMP/timing.err")"
+else
+	echo "ok run-timing"
+fi
