@@ -145,22 +145,28 @@ static void check_enum(struct ck *c, json_t *obj, const char *ptr, const char *k
  * sub-fields": WriterConfig; Resource and Parameters; or all three; WriterConfig's
  * Transformation NONE | COMPACT | FLATTEN and OutputType JSON | JSONL.
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html */
-static void check_writer(struct ck *c, json_t *w, const char *ptr)
+static void check_writer(struct ck *c, json_t *w, const char *ptr, bool jsonata)
 {
 	static const char *const keys[] = {"Transformation", "OutputType", NULL};
 	static const char *const hows[] = {"NONE", "COMPACT", "FLATTEN"};
 	static const char *const types[] = {"JSON", "JSONL"};
 	bool res = json_object_get(w, "Resource") != NULL;
-	bool params = json_object_get(w, "Parameters") || json_object_get(w, "Arguments");
+	/* Parameters in a JSONPath state, Arguments in a JSONata one (same page) */
+	const char *want = jsonata ? "Arguments" : "Parameters";
+	const char *other = jsonata ? "Parameters" : "Arguments";
+	/* (the wrong one reported once, above, not again as missing) */
+	bool params = json_object_get(w, want) || json_object_get(w, other);
 	json_t *cfg = json_object_get(w, "WriterConfig");
 	if (res != params)
 		ck_report(c, DIAG_ERROR, ptr, true, "missing-field",
-			  "ResultWriter needs Resource and Parameters together (with or without "
-			  "WriterConfig)");
+			  "ResultWriter needs Resource and %s together (with or without "
+			  "WriterConfig)",
+			  want);
 	else if (!res && !cfg)
 		ck_report(c, DIAG_ERROR, ptr, true, "missing-field",
-			  "ResultWriter cannot be empty: give WriterConfig, Resource and "
-			  "Parameters, or all three");
+			  "ResultWriter cannot be empty: give WriterConfig, Resource and %s, "
+			  "or all three",
+			  want);
 	if (!cfg)
 		return;
 	char *p = pointer_join(ptr, "WriterConfig");
@@ -172,6 +178,21 @@ static void check_writer(struct ck *c, json_t *w, const char *ptr)
 		check_enum(c, cfg, p, "OutputType", types, 2);
 	}
 	free(p);
+}
+
+/* ItemReader and ResultWriter take Parameters in a JSONPath state, Arguments in a JSONata
+ * one (the simulator reads only the state's own): the other is reported. */
+static void check_part_language(struct ck *c, json_t *obj, const char *ptr, const char *key,
+				bool jsonata)
+{
+	const char *want = jsonata ? "Arguments" : "Parameters";
+	const char *other = jsonata ? "Parameters" : "Arguments";
+	if (!json_object_get(obj, other))
+		return;
+	char *q = pointer_join(ptr, other);
+	ck_report(c, DIAG_ERROR, q, true, "jsonata-field", "a %s state's %s takes %s, not %s",
+		  jsonata ? "JSONata" : "JSONPath", key, want, other);
+	free(q);
 }
 
 static void check_map_parts(struct ck *c, json_t *st, const char *ptr, bool jsonata)
@@ -193,8 +214,10 @@ static void check_map_parts(struct ck *c, json_t *st, const char *ptr, bool json
 			continue;
 		char *p = pointer_join(ptr, parts[i].key);
 		ck_known_keys(c, obj, p, parts[i].allowed, parts[i].key);
+		if (parts[i].allowed != batcher)
+			check_part_language(c, obj, p, parts[i].key, jsonata);
 		if (parts[i].allowed == writer)
-			check_writer(c, obj, p);
+			check_writer(c, obj, p, jsonata);
 		else if (parts[i].allowed != batcher && !json_object_get(obj, "Resource"))
 			ck_report(c, DIAG_ERROR, p, true, "missing-field", "%s needs Resource",
 				  parts[i].key);

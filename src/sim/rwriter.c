@@ -67,6 +67,7 @@ struct sim_rwriter {
 	size_t *pending_items;	/* the items each pending record holds */
 	size_t count;		/* children of the Map Run */
 	struct strbuf rec;	/* the record being formatted */
+	json_t **slot;		/* memory mode: each child's item(s), by index (owned) */
 };
 
 /* ---- JSON text ---- */
@@ -112,12 +113,13 @@ static bool make_dirs(struct sim_rwriter *w, const char *path)
 	return true;
 }
 
-/* Remembers the first failure: err (taken) about path. */
-static void set_err(struct sim_rwriter *w, const char *path, char *err)
+/* Remembers the first failure: err (taken), which names its file already (file_atomic). */
+static void set_err(struct sim_rwriter *w, char *err)
 {
 	if (!w->why)
-		w->why = xasprintf("cannot write %s: %s", path, err);
-	free(err);
+		w->why = err;
+	else
+		free(err);
 }
 
 /* Starts f in the results folder (file_atomic: nothing named until the end). */
@@ -127,7 +129,7 @@ static void file_open(struct sim_rwriter *w, struct rw_file *f)
 	f->path = xasprintf("%s/%s", w->dir, f->name);
 	f->fa = file_atomic_open(f->path, &err);
 	if (!f->fa)
-		set_err(w, f->path, err);
+		set_err(w, err);
 }
 
 /* Writes what is buffered; a failure drops the file and is remembered. */
@@ -135,7 +137,7 @@ static void file_flush(struct sim_rwriter *w, struct rw_file *f)
 {
 	char *err = NULL;
 	if (f->fa && f->buf.len && !file_atomic_write(f->fa, f->buf.data, f->buf.len, &err)) {
-		set_err(w, f->path, err);
+		set_err(w, err);
 		file_atomic_abort(f->fa);
 		f->fa = NULL;
 	}
@@ -167,7 +169,7 @@ static bool file_ready(struct sim_rwriter *w, struct rw_file *f)
 	file_flush(w, f);
 	char *err = NULL;
 	if (f->fa && !file_atomic_ready(f->fa, &err)) {
-		set_err(w, f->path, err);
+		set_err(w, err);
 		file_atomic_abort(f->fa);
 		f->fa = NULL;
 	}
@@ -217,8 +219,12 @@ static bool locate(struct sim_rwriter *w)
 {
 	const char *bucket = json_string_value(json_object_get(w->params, "Bucket"));
 	const char *prefix = json_string_value(json_object_get(w->params, "Prefix"));
+	if (!bucket) { /* as ItemReader's (dmap.c): not the current folder by default */
+		w->why = xstrdup("ResultWriter Parameters need Bucket (a string)");
+		return false;
+	}
 	w->key_dir = prefix && *prefix ? xasprintf("%s/%s", prefix, w->id) : xstrdup(w->id);
-	w->dir = xasprintf("%s/%s", bucket ? bucket : ".", w->key_dir);
+	w->dir = xasprintf("%s/%s", bucket, w->key_dir);
 	return make_dirs(w, w->dir);
 }
 
@@ -255,8 +261,8 @@ struct sim_rwriter *sim_rwriter_new(struct sim_engine *e, json_t *writer, json_t
 	w->ok = (struct rw_file){.name = "SUCCEEDED_0.json"};
 	w->bad = (struct rw_file){.name = "FAILED_0.json"};
 	read_config(w);
-	if (w->memory) {
-		w->deferred = true; /* the text is kept: it is the result */
+	if (w->memory) { /* the values are kept as they are: they are the result */
+		w->slot = xcalloc(count ? count : 1, sizeof(*w->slot));
 		return w;
 	}
 	w->params = eval_params(w, true);
@@ -323,15 +329,57 @@ static void format_record(struct sim_rwriter *w, const char *arn, json_t *input,
 	sb_addc(sb, '}');
 }
 
-/* Without Resource every item goes to the one result, in index order. */
 static struct rw_file *to_file(struct sim_rwriter *w, bool failed)
 {
-	return failed && !w->memory ? &w->bad : &w->ok;
+	return failed ? &w->bad : &w->ok;
+}
+
+/* sb's text as a JSON string value (new reference). */
+static json_t *text_value(const struct strbuf *sb)
+{
+	return json_stringn(sb->data ? sb->data : "", sb->len);
+}
+
+/* No Resource: child i's record (failed, or NONE) or its output, kept as a value: nothing is
+ * written as text and read back, so every value the child made comes back unchanged (strings
+ * holding NUL, nesting as deep as the child's own output). */
+static void keep_item(struct sim_rwriter *w, size_t index, const char *arn, json_t *input,
+		      json_t *output, bool failed, const char *error, const char *cause)
+{
+	if (index >= w->count)
+		return;
+	json_t *v;
+	if (!failed && w->how != RW_NONE) {
+		v = json_incref(output ? output : json_null());
+	} else {
+		const char *name = strrchr(arn, ':');
+		sb_clear(&w->rec);
+		sim_json_append(&w->rec, input, false);
+		v = json_pack("{s:s, s:o, s:s, s:s}", "ExecutionArn", arn, "Input",
+			      text_value(&w->rec), "Name", name ? name + 1 : arn, "Status",
+			      failed ? "FAILED" : "SUCCEEDED");
+		if (failed && error) {
+			json_object_set_new(v, "Error", json_string(error));
+			json_object_set_new(v, "Cause", json_string(cause ? cause : ""));
+		} else if (!failed) {
+			if (!w->e->spill)
+				w->e->spill = sim_spill_new();
+			json_object_set_new(
+			    v, "Output",
+			    text_value(sim_json_text(w->e->spill, output ? output : json_null())));
+		}
+	}
+	json_decref(w->slot[index]);
+	w->slot[index] = v;
 }
 
 void sim_rwriter_add(struct sim_rwriter *w, size_t index, const char *arn, json_t *input,
 		     json_t *output, bool failed, const char *error, const char *cause)
 {
+	if (w->memory) {
+		keep_item(w, index, arn, input, output, failed, error, cause);
+		return;
+	}
 	format_record(w, arn, input, output, failed, error, cause);
 	if (index != w->next) {
 		/* Ended before an earlier child: kept until its turn (index order). */
@@ -366,14 +414,20 @@ static void file_close_array(struct sim_rwriter *w, struct rw_file *f)
 	f->size += f->records ? 1 : 2;
 }
 
-/* No Resource: the items kept as text are the Map's result. */
-static json_t *finish_memory(struct sim_rwriter *w, char **why)
+/* No Resource: the items kept, in index order (FLATTEN: an array output's elements), are the
+ * Map's result. */
+static json_t *finish_memory(struct sim_rwriter *w)
 {
-	json_error_t jerr;
-	file_close_array(w, &w->ok);
-	json_t *result = json_loadb(w->ok.buf.data, w->ok.buf.len, JSON_DECODE_ANY, &jerr);
-	if (!result) /* the text is what jansson itself wrote: not expected */
-		*why = xasprintf("ResultWriter: %s", jerr.text);
+	json_t *result = json_array();
+	for (size_t i = 0; i < w->count; i++) {
+		json_t *v = w->slot[i];
+		if (!v)
+			continue;
+		if (w->how == RW_FLATTEN && json_is_array(v))
+			json_array_extend(result, v);
+		else
+			json_array_append(result, v);
+	}
 	sim_rwriter_free(w);
 	return result;
 }
@@ -423,7 +477,7 @@ static bool commit_all(struct sim_rwriter *w, struct rw_file *const *files, size
 		struct file_atomic *fa = files[k]->fa;
 		files[k]->fa = NULL;
 		if (!file_atomic_commit(fa, &err)) {
-			set_err(w, files[k]->path, err);
+			set_err(w, err);
 			while (k-- > 0)
 				unlink(files[k]->path);
 			return false;
@@ -435,7 +489,7 @@ static bool commit_all(struct sim_rwriter *w, struct rw_file *const *files, size
 json_t *sim_rwriter_finish(struct sim_rwriter *w, char **why)
 {
 	if (w->memory)
-		return finish_memory(w, why);
+		return finish_memory(w);
 	json_t *result = NULL;
 	file_close_array(w, &w->ok);
 	file_close_array(w, &w->bad);
@@ -484,6 +538,10 @@ void sim_rwriter_free(struct sim_rwriter *w)
 	free(w->pending);
 	free(w->pending_failed);
 	free(w->pending_items);
+	if (w->slot)
+		for (size_t i = 0; i < w->count; i++)
+			json_decref(w->slot[i]);
+	free(w->slot);
 	sb_fini(&w->rec);
 	json_decref(w->writer);
 	json_decref(w->eff);
