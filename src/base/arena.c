@@ -415,12 +415,20 @@ static bool is_mapped(size_t size)
 	return size >= BIG_MIN && !mem_checked();
 }
 
-/* A growing array is filled to its new size unless it stops growing: the new part's pages
- * are made present in one call, not by a fault per 4 KiB as it fills (about 3,000 faults at
- * 100,000 items: the log's recipes and the queue's buckets). */
+/* How much of a grown array's new part is made present at once. */
+#define GROWN_LEAD ((size_t)1 << 20)
+
+/* The new part's first pages are made present in one call, not by a fault per 4 KiB as the
+ * array fills (about 3,000 faults at 100,000 items: the log's recipes and the queue's
+ * buckets); only GROWN_LEAD of it: an array that doubled is often left far from full (the
+ * recipes stop at 4.2 of 8 MB), and each page made present for nothing costs as much as a
+ * fault, then its zeroing and its teardown at exit (measured at 100,000 items, perf stat
+ * -r 10 alternating binaries: peak RSS 92.4 -> 89.2 MB, task-clock 72.6-75.1 -> 70.4-71.4 ms). */
 static void populate_grown(char *q, size_t from, size_t to)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	if (to - from > GROWN_LEAD)
+		to = from + GROWN_LEAD;
 	mem_prefault(q + (from & ~(page - 1)), q + to);
 }
 
