@@ -83,6 +83,7 @@ struct arena {
 	struct arena_map *spare;      /* the next stretch, mapped early (see arena.c) */
 	size_t mapped;		      /* size of the last mapping (they double) */
 	size_t total;		      /* bytes of every stretch so far */
+	size_t expect_left;	      /* of the last arena_expect: not cut yet */
 };
 /* `size` bytes, zero-filled, 64-byte aligned (a cache line); owned by the arena (freed by
  * arena_fini only). */
