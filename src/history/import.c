@@ -440,7 +440,7 @@ static void renumber(struct hist_importer *imp, struct diags *diags)
 	size_t n = imp->evs.len;
 	bool dense = v[n - 1].id == (int64_t)n;
 	/* Ids 1..n with every link pointing back (the usual history): nothing changes, and the
-	 * records already hold those ids and links (they fit, ev_from_json). */
+	 * records already hold those links (they fit, ev_from_json). */
 	if (dense && imp->links_ok)
 		return;
 	for (size_t i = 0; i < n && !dense; i++) {
@@ -450,7 +450,8 @@ static void renumber(struct hist_importer *imp, struct diags *diags)
 				"event ids %" PRId64 "..%" PRId64 " are missing (ids renumbered)",
 				want, v[i].id - 1);
 	}
-	/* The recorded ids and links stay intact for the search; the records get the new ones. */
+	/* The recorded ids and links stay intact for the search; the records get the new links
+	 * (a record's id is its position). */
 	for (size_t i = 0; i < n; i++) {
 		int64_t p = v[i].prev, np = p;
 		if (p < 0 || p >= v[i].id) {
@@ -469,7 +470,6 @@ static void renumber(struct hist_importer *imp, struct diags *diags)
 			np = pos < 0 ? 0 : pos + 1;
 		}
 		v[i].e.prev = (int32_t)np; /* 0 <= np < i + 1 */
-		v[i].e.id = (int32_t)i + 1;
 	}
 }
 

@@ -162,15 +162,16 @@ static void test_append_and_text(void **state)
 	assert_null(ev_log_get(log, 10002));
 	struct strbuf sb;
 	sb_init(&sb);
-	ev_format_line(log, ev_log_get(log, 7), &sb);
+	ev_format_line(log, ev_log_get(log, 7), 7, &sb);
 	assert_string_equal(sb_str(&sb), "[   2.013] 7 <- 1 TaskScheduled LambdaInvoke #0");
 	sb_clear(&sb);
 	struct ev_detail fd = {.error = ev_log_intern(log, "States.Timeout")};
 	struct ev f = {.type = EV_ExecutionFailed, .prev = 7, .t_ms = 20000, .item = -1,
 		       .detail = ev_log_detail(log, &fd)};
 	ev_log_append(log, &f);
-	ev_format_line(log, ev_log_get(log, 10002), &sb);
-	assert_string_equal(sb_str(&sb), "[  20.000] 10002 <- 7 ExecutionFailed error=States.Timeout");
+	ev_format_line(log, ev_log_get(log, 10002), 10002, &sb);
+	assert_string_equal(sb_str(&sb),
+			    "[  20.000] 10002 <- 7 ExecutionFailed error=States.Timeout");
 	sb_fini(&sb);
 	ev_log_free(log);
 }

@@ -120,7 +120,8 @@ static void test_forward_reverse_pages(void **state)
 		hist_outcome(log, &oc);
 		assert_int_equal(oc.status, HIST_SUCCEEDED);
 		assert_int_equal(oc.duration_ms, 3000);
-		assert_true(json_is_integer(json_object_get(ev_payload(log, oc.end), "a")));
+		assert_true(
+		    json_is_integer(json_object_get(ev_payload(log, oc.end, oc.end_id), "a")));
 		ev_log_free(log);
 		diags_fini(&d);
 	}
@@ -184,7 +185,7 @@ static void test_unknown_type(void **state)
 	assert_non_null(strstr(text, "2 <- 1 FancyNewEvent?"));
 	free(text);
 	/* Exported back unchanged (type and details). */
-	json_t *out = ev_to_json(log, e, 0);
+	json_t *out = ev_to_json(log, e, 2, 0);
 	assert_string_equal(json_string_value(json_object_get(out, "type")), "FancyNewEvent");
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_object_get(out, "fancyNewEventDetails"), "x")),
@@ -271,7 +272,7 @@ static void test_describe_and_payloads(void **state)
 	assert_int_equal(d.warnings, 1);
 	const struct ev *e = ev_log_get(log, 2);
 	assert_string_equal(json_string_value(e->payload), "{not json");
-	json_t *out = ev_to_json(log, e, 0);
+	json_t *out = ev_to_json(log, e, 2, 0);
 	json_t *details = json_object_get(out, "stateEnteredEventDetails");
 	assert_string_equal(json_string_value(json_object_get(details, "input")), "{not json");
 	assert_true(
@@ -298,7 +299,7 @@ static void test_truncated_payload(void **state)
 	assert_string_equal(d.list.items[1].message, "payload truncated by AWS (kept as recorded)");
 	const struct ev *e = ev_log_get(log, 1);
 	assert_string_equal(json_string_value(e->payload), "{\"a\": [1, 2");
-	json_t *out = ev_to_json(log, e, 0);
+	json_t *out = ev_to_json(log, e, 1, 0);
 	json_t *details = json_object_get(out, "stateEnteredEventDetails");
 	assert_string_equal(json_string_value(json_object_get(details, "input")), "{\"a\": [1, 2");
 	assert_true(
@@ -488,7 +489,7 @@ static void test_codec_roundtrip(void **state)
 		assert_int_equal(d.list.len, 0);
 		assert_true(info.has_time);
 		e.t_ms = info.epoch_ms;
-		json_t *out = ev_to_json(log, &e, 0);
+		json_t *out = ev_to_json(log, &e, info.id, 0);
 		char *text = doc_dumps(out, JSON_COMPACT);
 		assert_string_equal(text, events[i]);
 		free(text);

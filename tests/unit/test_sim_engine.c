@@ -65,9 +65,10 @@ static char *dump(const struct ev_log *log)
 	sb_init(&sb);
 	for (size_t id = 1; id <= ev_log_count(log); id++) {
 		const struct ev *e = ev_log_get(log, (int64_t)id);
-		ev_format_line(log, e, &sb);
-		if (ev_payload(log, e)) {
-			char *p = doc_dumps(ev_payload(log, e), JSON_COMPACT | JSON_ENCODE_ANY);
+		ev_format_line(log, e, (int64_t)id, &sb);
+		if (ev_payload(log, e, (int64_t)id)) {
+			char *p = doc_dumps(ev_payload(log, e, (int64_t)id),
+					    JSON_COMPACT | JSON_ENCODE_ANY);
 			sb_addf(&sb, " %s", p);
 			free(p);
 		}
