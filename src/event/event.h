@@ -147,24 +147,30 @@ struct ev_detail {
  *    Testing it against NULL ("has one") is fine.
  */
 struct ev {
-	int64_t t_ms; /* since execution start (virtual time may span years) */
+	enum ev_type type : 8;
+	/* Since execution start (virtual time may span years): at most +-EV_T_MAX. */
+	int64_t t_ms : 56;
 	int32_t prev; /* previousEventId; 0 = none */
-	enum ev_type type;
 	int32_t item;
 	ev_str_t state;
 	uint32_t detail; /* interned struct ev_detail; 0 = none */
 	json_t *payload; /* one reference owned by the log */
 };
-/* 40 bytes: a 100,000-item simulation keeps 1.1M records, so every byte here is 1 MB of
- * memory to fault in, zero and unmap (about 0.4 ms per MB on a VM); the five rare strings
- * (20 bytes a record) and the pointer to the other details (8 bytes, NULL in most records)
- * went to the log's detail table for it. Records are no longer one per cache line: a record
- * read may touch two lines, a cost readers (timeline, export) do not notice beside the memory
- * saved. The id is not stored: ids are dense (record i has id i + 1), so whoever holds a
- * record got it by its id and passes the id beside it (4 bytes of the 8 struct ev must lose
- * to be 32). ids are int32_t for it too: see EV_ID_MAX. 32-bit systems have smaller pointers,
- * hence the second case. */
-_Static_assert(sizeof(struct ev) == 40 || sizeof(void *) < 8, "struct ev must stay 40 bytes");
+/* 32 bytes, two to a cache line: a 100,000-item simulation keeps 1.1M records, so every byte
+ * here is 1 MB of memory to fault in, zero and unmap (about 0.25-0.4 ms per MB on a VM). The
+ * five rare strings (20 bytes a record) and the pointer to the other details (8 bytes, NULL in
+ * most records) went to the log's detail table for it; the id is not stored, since ids are
+ * dense (record i has id i + 1: whoever holds a record got it by its id and passes the id
+ * beside it); the type takes the low byte of the time's word (56 bits of milliseconds are
+ * +-1.1 million years, EV_T_MAX; below the time, setting it is a shift and an or, reading it
+ * one shift). ids are int32_t for it too: see EV_ID_MAX. 32-bit systems have smaller
+ * pointers, hence the second case. */
+_Static_assert(sizeof(struct ev) == 32 || sizeof(void *) < 8, "struct ev must stay 32 bytes");
+_Static_assert(EV_TYPE_COUNT <= 128, "enum ev_type must fit struct ev's 8-bit type");
+/* The largest |t_ms| a record holds (2^55 - 1 ms). Producers keep their times within it
+ * (a bit-field would wrap silently): the history import refuses timestamps further apart, the
+ * simulator ends an execution by its timeout long before (sim_new). */
+#define EV_T_MAX (((int64_t)1 << 55) - 1)
 
 /*
  * Extra keys (ev_extra) that start with this prefix are stepscope's own annotations (e.g. a

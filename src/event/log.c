@@ -297,13 +297,13 @@ size_t ev_log_detail_count(const struct ev_log *log)
 	return log->detail_count;
 }
 
-/* Chunks start on a cache line (malloc gives 16-byte alignment only), so every eighth record
- * (40 bytes each) starts one and a record touches at most two lines. (The big chunks come from
+/* Chunks start on a cache line (malloc gives 16-byte alignment only), so every other record
+ * (32 bytes each) starts one and a record touches one line. (The big chunks come from
  * the arena, whose blocks are 64-byte aligned too.) */
 static struct ev *chunk_alloc(size_t n)
 {
 	size_t size = n * sizeof(struct ev); /* n is a multiple of 16: a multiple of 64 bytes, as
-					      * aligned_alloc needs (16 * 40 = 640) */
+					      * aligned_alloc needs (16 * 32 = 512) */
 	struct ev *p = aligned_alloc(64, size);
 	if (!p)
 		out_of_memory(size);

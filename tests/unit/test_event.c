@@ -176,6 +176,26 @@ static void test_append_and_text(void **state)
 	ev_log_free(log);
 }
 
+/* A record is 32 bytes: its type shares the time's word (event.h), and both read back whole,
+ * at the ends of their ranges too. */
+static void test_record_fields(void **state)
+{
+	(void)state;
+	struct ev_log *log = ev_log_new();
+	struct ev a = {.type = EV_UNKNOWN, .t_ms = EV_T_MAX, .prev = INT32_MAX, .item = -1};
+	struct ev b = {.type = EV_ActivityFailed, .t_ms = -EV_T_MAX, .item = INT32_MIN};
+	ev_log_append(log, &a);
+	ev_log_append(log, &b);
+	const struct ev *x = ev_log_get(log, 1), *y = ev_log_get(log, 2);
+	assert_int_equal(x->type, EV_UNKNOWN);
+	assert_int_equal(x->t_ms, EV_T_MAX);
+	assert_int_equal(x->prev, INT32_MAX);
+	assert_int_equal(y->type, EV_ActivityFailed);
+	assert_int_equal(y->t_ms, -EV_T_MAX);
+	assert_int_equal(y->item, INT32_MIN);
+	ev_log_free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_detail_extra),
 		cmocka_unit_test(test_append_and_text),
+		cmocka_unit_test(test_record_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -235,6 +235,28 @@ static void expect_error(const char *doc, int line, const char *pointer)
 	diags_fini(&d);
 }
 
+/* The widest span of recorded times a log holds: EV_T_MAX ms after the first event (and as
+ * much before it); one millisecond more is refused (test_errors_located). */
+static void test_time_range(void **state)
+{
+	(void)state;
+	static const char doc[] =
+	    "{\"events\": [{\"timestamp\": 0, \"type\": \"ExecutionStarted\", \"id\": 1}, "
+	    "{\"timestamp\": 36028797018963, \"type\": \"PassStateEntered\", \"id\": 2, "
+	    "\"previousEventId\": 1, \"stateEnteredEventDetails\": {\"name\": \"P\"}}, "
+	    "{\"timestamp\": -36028797018963, \"type\": \"PassStateExited\", \"id\": 3, "
+	    "\"previousEventId\": 2, \"stateExitedEventDetails\": {\"name\": \"P\"}}]}";
+	struct diags d;
+	struct ev_log *log = import(doc, &d);
+	assert_non_null(log);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(ev_log_get(log, 2)->t_ms, 36028797018963000LL);
+	assert_int_equal(ev_log_get(log, 3)->t_ms, -36028797018963000LL);
+	assert_true(36028797018963000LL <= EV_T_MAX && 36028797018964000LL > EV_T_MAX);
+	ev_log_free(log);
+	diags_fini(&d);
+}
+
 static void test_errors_located(void **state)
 {
 	(void)state;
@@ -247,6 +269,11 @@ static void test_errors_located(void **state)
 		     "/events/1/id");
 	expect_error("[{\"events\": []}, 3]", 0, "/1");
 	expect_error("{\"events\": []}", 0, NULL);
+	/* Timestamps further apart than a record's time holds (EV_T_MAX ms). */
+	expect_error("{\"events\": [{\"timestamp\": 0, \"type\": \"ExecutionStarted\", \"id\": 1}, "
+		     "{\"timestamp\": 36028797018964, \"type\": \"ExecutionSucceeded\", \"id\": 2, "
+		     "\"previousEventId\": 1}]}",
+		     0, NULL);
 }
 
 static void test_describe_and_payloads(void **state)
@@ -512,6 +539,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_type),
 	    cmocka_unit_test(test_broken_links),
 	    cmocka_unit_test(test_errors_located),
+	    cmocka_unit_test(test_time_range),
 	    cmocka_unit_test(test_describe_and_payloads),
 	    cmocka_unit_test(test_truncated_payload),
 	    cmocka_unit_test(test_export_shape),
