@@ -60,8 +60,9 @@ static bool is_end(enum ev_type t)
 	       t == EV_LambdaFunctionTimedOut;
 }
 
-/* The function a Lambda Scheduled event calls, or NULL when it is not a Lambda call. */
-static const char *lambda_function(const struct ev_log *log, const struct ev *sch)
+/* The function a Lambda Scheduled event (record sch_id) calls, or NULL when it is not a Lambda
+ * call. */
+static const char *lambda_function(const struct ev_log *log, const struct ev *sch, int64_t sch_id)
 {
 	if (sch->type == EV_LambdaFunctionScheduled)
 		return ev_log_str(log, ev_resource(log, sch))
@@ -72,7 +73,7 @@ static const char *lambda_function(const struct ev_log *log, const struct ev *sc
 	const char *rt = ev_log_str(log, ev_resource_type(log, sch));
 	if (!rt || strcmp(rt, "lambda") != 0)
 		return NULL;
-	json_t *fn = json_object_get(ev_payload(log, sch), "FunctionName");
+	json_t *fn = json_object_get(ev_payload(log, sch, sch_id), "FunctionName");
 	return json_is_string(fn) ? json_string_value(fn) : "";
 }
 
@@ -85,7 +86,7 @@ static void add_lambda(const struct ev_log *log, const struct cfg_scenario *s, c
 	    (started->type != EV_TaskStarted && started->type != EV_LambdaFunctionStarted))
 		return;
 	const struct ev *sch = ev_log_get(log, started->prev);
-	const char *fn = sch ? lambda_function(log, sch) : NULL;
+	const char *fn = sch ? lambda_function(log, sch, started->prev) : NULL;
 	if (!fn)
 		return;
 	const char *err = ev_log_str(log, ev_error(log, end));

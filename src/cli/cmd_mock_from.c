@@ -142,7 +142,8 @@ static char *recorded_text(const struct mock_opts *o, const json_t *input)
 static int write_input(const struct mock_opts *o, const struct ev_log *log)
 {
 	const struct ev *first = ev_log_get(log, 1);
-	json_t *input = first && first->type == EV_ExecutionStarted ? ev_payload(log, first) : NULL;
+	json_t *input =
+	    first && first->type == EV_ExecutionStarted ? ev_payload(log, first, 1) : NULL;
 	if (!input) {
 		cli_error("mock-from: the history does not record the execution input");
 		return EXIT_USAGE;

@@ -52,7 +52,7 @@ static void print_json(FILE *out, const struct ev_log *log, const struct hist_de
 	json_t *o = json_object();
 	json_object_set_new(o, "status", json_string(hist_status_name(oc->status)));
 	if (oc->status == HIST_SUCCEEDED) {
-		json_t *v = oc->end->payload ? ev_payload(log, oc->end) : json_null();
+		json_t *v = oc->end->payload ? ev_payload(log, oc->end, oc->end_id) : json_null();
 		json_object_set(o, "output", v);
 	} else {
 		struct ev_detail end = oc->end ? ev_detail(log, oc->end) : (struct ev_detail){0};
@@ -334,15 +334,15 @@ static int replay_check_definition(const struct ev_log *log, const char *path)
 		const struct asl_state *st = asl_machine_find(m, name);
 		if (!st)
 			fprintf(stderr,
-				"%s: warning: the history visits state \"%s\" (event %" PRId32
+				"%s: warning: the history visits state \"%s\" (event %zu"
 				"), which the definition lacks\n",
-				path, name, e->id);
+				path, name, id);
 		else if (!same_kind(e->type, st))
 			fprintf(stderr,
 				"%s: warning: state \"%s\" is a %s in the definition but the "
-				"history shows %s (event %" PRId32 ")\n",
+				"history shows %s (event %zu)\n",
 				path, name, asl_state_type_name(st->type), ev_type_name(e->type),
-				e->id);
+				id);
 	}
 	VEC_FREE(seen);
 	asl_machine_free(m);
@@ -547,7 +547,7 @@ static int replay(const struct replay_opts *o)
 		/* The execution input as recorded: AWS keeps the caller's text (spaces and all). */
 		const struct ev *first = ev_log_count(log) ? ev_log_get(log, 1) : NULL;
 		const char *input_text = first && first->type == EV_ExecutionStarted
-					     ? ev_payload_text(log, first)
+					     ? ev_payload_text(log, first, 1)
 					     : NULL;
 		if (!hist_export_input(log, o->history_out, o->files, o->file_count, input_text,
 				       &d))

@@ -147,23 +147,30 @@ struct ev_detail {
  *    Testing it against NULL ("has one") is fine.
  */
 struct ev {
-	int64_t t_ms; /* since execution start (virtual time may span years) */
-	int32_t id;   /* 1-based, dense: at most EV_ID_MAX */
+	enum ev_type type : 8;
+	/* Since execution start (virtual time may span years): at most +-EV_T_MAX. */
+	int64_t t_ms : 56;
 	int32_t prev; /* previousEventId; 0 = none */
-	enum ev_type type;
 	int32_t item;
 	ev_str_t state;
 	uint32_t detail; /* interned struct ev_detail; 0 = none */
 	json_t *payload; /* one reference owned by the log */
 };
-/* 40 bytes: a 100,000-item simulation keeps 1.1M records, so every byte here is 1 MB of
- * memory to fault in, zero and unmap (about 0.4 ms per MB on a VM); the five rare strings
- * (20 bytes a record) and the pointer to the other details (8 bytes, NULL in most records)
- * went to the log's detail table for it. Records are no longer one per cache line: a record
- * read may touch two lines, a cost readers (timeline, export) do not notice beside the memory
- * saved. ids are int32_t for it too: see EV_ID_MAX. 32-bit systems have smaller pointers,
- * hence the second case. */
-_Static_assert(sizeof(struct ev) == 40 || sizeof(void *) < 8, "struct ev must stay 40 bytes");
+/* 32 bytes, two to a cache line: a 100,000-item simulation keeps 1.1M records, so every byte
+ * here is 1 MB of memory to fault in, zero and unmap (about 0.25-0.4 ms per MB on a VM). The
+ * five rare strings (20 bytes a record) and the pointer to the other details (8 bytes, NULL in
+ * most records) went to the log's detail table for it; the id is not stored, since ids are
+ * dense (record i has id i + 1: whoever holds a record got it by its id and passes the id
+ * beside it); the type takes the low byte of the time's word (56 bits of milliseconds are
+ * +-1.1 million years, EV_T_MAX; below the time, setting it is a shift and an or, reading it
+ * one shift). ids are int32_t for it too: see EV_ID_MAX. 32-bit systems have smaller
+ * pointers, hence the second case. */
+_Static_assert(sizeof(struct ev) == 32 || sizeof(void *) < 8, "struct ev must stay 32 bytes");
+_Static_assert(EV_TYPE_COUNT <= 128, "enum ev_type must fit struct ev's 8-bit type");
+/* The largest |t_ms| a record holds (2^55 - 1 ms). Producers keep their times within it
+ * (a bit-field would wrap silently): the history import refuses timestamps further apart, the
+ * simulator ends an execution by its timeout long before (sim_new). */
+#define EV_T_MAX (((int64_t)1 << 55) - 1)
 
 /*
  * Extra keys (ev_extra) that start with this prefix are stepscope's own annotations (e.g. a
@@ -237,8 +244,8 @@ size_t ev_log_detail_count(const struct ev_log *log);
 #define EV_ID_MAX INT32_MAX
 
 /*
- * Appends an event: `e->id` is assigned (count + 1) and returned. The log takes the reference
- * held in e->payload (the caller must not decref it). Fatal past EV_ID_MAX.
+ * Appends an event and returns its id (count + 1: records hold no id, see struct ev). The log
+ * takes the reference held in e->payload (the caller must not decref it). Fatal past EV_ID_MAX.
  */
 int64_t ev_log_append(struct ev_log *log, const struct ev *e);
 /*
@@ -294,23 +301,24 @@ int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
 size_t ev_log_count(const struct ev_log *log);
 
 /*
- * The parsed payload of e (a record of log, a copy of one, or any record made by the caller;
- * a copy of a made record keeps its id, else it reads json_null(); a copy of another log's
- * record names that log's recipe: copy its value with ev_payload_new(other, e) instead), NULL
- * when it has none. Borrowed: lives as long as the log; do not modify it. A payload
- * appended as text or as a recipe is parsed (made) on first call and cached in the log, so
- * this writes to a const log: not for use from several threads at once.
+ * The parsed payload of e (record `id` of log, a copy of it, or any record made by the caller,
+ * id 0; a copy of a made record read under another id reads json_null(); a copy of another
+ * log's record names that log's recipe: copy its value with ev_payload_new(other, e, id)
+ * instead), NULL when it has none. Borrowed: lives as long as the log; do not modify it. A
+ * payload appended as text or as a recipe is parsed (made) on first call and cached in the log,
+ * so this writes to a const log: not for use from several threads at once.
  */
-json_t *ev_payload(const struct ev_log *log, const struct ev *e);
+json_t *ev_payload(const struct ev_log *log, const struct ev *e, int64_t id);
 /*
  * As ev_payload, but a new reference (owned by the caller: json_decref it), and a lazy
  * payload not parsed yet is parsed for this call only, not cached: one pass over a whole log
  * (an export) then holds one parsed payload at a time, not all of them.
  */
-json_t *ev_payload_new(const struct ev_log *log, const struct ev *e);
-/* The JSON text e's payload was appended as (an imported record's, ev_log_append_text), as it
- * was recorded; NULL for any other payload. Borrowed: lives as long as the log. */
-const char *ev_payload_text(const struct ev_log *log, const struct ev *e);
+json_t *ev_payload_new(const struct ev_log *log, const struct ev *e, int64_t id);
+/* The JSON text e's payload (record `id`'s) was appended as (an imported record's,
+ * ev_log_append_text), as it was recorded; NULL for any other payload. Borrowed: lives as long
+ * as the log. */
+const char *ev_payload_text(const struct ev_log *log, const struct ev *e, int64_t id);
 /* The event with that 1-based id, or NULL. Stable for the log's lifetime. */
 const struct ev *ev_log_get(const struct ev_log *log, int64_t id);
 
@@ -327,9 +335,9 @@ const struct ev_log_meta *ev_log_meta_const(const struct ev_log *log);
 /*
  * The one-line text form, DESIGN.md: `[   2.013] 7 <- 5 TaskScheduled LambdaInvoke #0`
  * (seconds with milliseconds, id, previous id, type, state, `#item` when inside a Map; an
- * error as ` error=NAME` on failure events). Appended to sb.
+ * error as ` error=NAME` on failure events) of e, record `id`. Appended to sb.
  */
-void ev_format_line(const struct ev_log *log, const struct ev *e, struct strbuf *sb);
+void ev_format_line(const struct ev_log *log, const struct ev *e, int64_t id, struct strbuf *sb);
 /* Every event, one line each. */
 void ev_log_write_text(const struct ev_log *log, FILE *out);
 
@@ -392,8 +400,8 @@ struct ev_json_info {
 
 /*
  * Reads one HistoryEvent object (borrowed) into *out (t_ms 0; item -1 unless MapIteration*;
- * id and prev as recorded when they fit (id <= EV_ID_MAX, prev an int32_t), else 0: the
- * recorded values are always in info->id and info->prev). Strings and the detail set are
+ * prev as recorded when it fits an int32_t, else 0; the recorded id and previousEventId are
+ * always in info->id and info->prev: a record holds no id). Strings and the detail set are
  * interned in log (a set made for an event that is then dropped stays there, unused, until
  * the log is freed); out->payload is a reference owned by the caller. Problems are reported
  * at `file` + JSON pointer `pointer` (both borrowed, may be NULL): a missing/invalid type or id
@@ -422,8 +430,8 @@ bool ev_from_json_lazy(struct ev_log *log, const json_t *obj, struct ev *out,
 
 /* One event read by ev_yread, before its strings and details are interned. Plain data. */
 struct ev_yraw {
-	struct ev e;   /* typed strings, detail and ids still 0 (ids: info); holds a reference to
-			* the payload */
+	struct ev e;   /* typed strings, detail and prev still 0 (ids: info); holds a reference
+			* to the payload */
 	json_t *extra; /* the detail's extra to be, NULL when none; a reference held */
 	struct ev_json_info info;
 	int nstr;
@@ -453,7 +461,9 @@ void ev_yraw_finish(struct ev_log *log, struct ev_yraw *raw, struct ev *out,
 /* Drops what raw holds (an empty raw is a no-op). */
 void ev_yraw_fini(struct ev_yraw *raw);
 
-/* A new HistoryEvent object (owned by the caller), timestamp = start_epoch_ms + e->t_ms. */
-json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_epoch_ms);
+/* A new HistoryEvent object (owned by the caller) of e, record `id` of log (its "id" member,
+ * and where its payload is read: see ev_payload), timestamp = start_epoch_ms + e->t_ms. */
+json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t id,
+		   int64_t start_epoch_ms);
 
 #endif

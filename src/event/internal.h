@@ -38,8 +38,8 @@ bool ev_json_text_ok(const char *text, size_t len);
  * NULL; whether `member` is one of its botocore members (json.c). Keys from ev_details_key. */
 const char *ev_json_payload_key(const char *details_key);
 bool ev_json_has_member(const char *details_key, const char *member);
-/* e->id and e->prev from the recorded info->id and info->prev: each when it fits the record,
- * else 0 (json.c; both readers end with it, so their records are the same). */
+/* e->prev from the recorded info->prev when it fits the record, else 0 (json.c; both readers
+ * end with it, so their records are the same). */
 void ev_json_set_ids(struct ev *e, const struct ev_json_info *info);
 
 /* ---- the yajl event reader's token rules and tables (ytoken.c, used by yread.c) ---- */

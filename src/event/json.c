@@ -291,7 +291,6 @@ static bool member_error(struct diags *diags, const char *file, const char *ptr,
 
 void ev_json_set_ids(struct ev *e, const struct ev_json_info *info)
 {
-	e->id = info->id >= 1 && info->id <= EV_ID_MAX ? (int32_t)info->id : 0;
 	e->prev = info->prev >= INT32_MIN && info->prev <= INT32_MAX ? (int32_t)info->prev : 0;
 }
 
@@ -373,12 +372,12 @@ static void set_str(json_t *obj, const char *k, const struct ev_log *log, ev_str
 /* The payload as AWS stores it: a compact JSON text (an imported payload kept as text is
  * normalised the same way, so a re-export does not depend on how it was read), or the text it
  * was read as when it is not JSON (kept raw). */
-static json_t *payload_string(const struct ev_log *log, const struct ev *e)
+static json_t *payload_string(const struct ev_log *log, const struct ev *e, int64_t id)
 {
 	if (!ev_is_recipe_ref(e->payload) &&
 	    json_is_true(json_object_get(ev_extra(log, e), RAW_MARK)) && json_is_string(e->payload))
 		return json_deep_copy(e->payload);
-	json_t *v = ev_payload_new(log, e);
+	json_t *v = ev_payload_new(log, e, id);
 	char *text = doc_dumps_short(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(v);
 	json_t *s = json_string(text ? text : "null");
@@ -402,8 +401,8 @@ static const ev_str_t *typed_field(const struct ev *e, const struct ev_detail *d
 	return NULL;
 }
 
-static void write_member(const struct ev_log *log, const struct ev *e, const struct ev_detail *ed,
-			 const char *key, const char *m, json_t *d)
+static void write_member(const struct ev_log *log, const struct ev *e, int64_t id,
+			 const struct ev_detail *ed, const char *key, const char *m, json_t *d)
 {
 	const char *pk = payload_key(key);
 	const ev_str_t *typed = typed_field(e, ed, m);
@@ -414,14 +413,14 @@ static void write_member(const struct ev_log *log, const struct ev *e, const str
 	else if (!strcmp(m, "index") && e->item >= 0)
 		json_object_set_new(d, m, json_integer(e->item));
 	else if (pk && !strcmp(m, pk) && e->payload)
-		json_object_set_new(d, m, payload_string(log, e));
+		json_object_set_new(d, m, payload_string(log, e, id));
 	else if (x)
 		json_object_set(d, m, x);
 	else if (pk && e->payload && str_ends_with(m, "Details") && !strncmp(m, pk, strlen(pk)))
 		json_object_set_new(d, m, json_pack("{s:b}", "truncated", 0));
 }
 
-json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_epoch_ms)
+json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t id, int64_t start_epoch_ms)
 {
 	json_t *obj = json_object();
 	char stamp[40];
@@ -431,7 +430,7 @@ json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_e
 	const char *type = e->type == EV_UNKNOWN && ed.raw_type ? ev_log_str(log, ed.raw_type)
 								: ev_type_name(e->type);
 	json_object_set_new(obj, "type", json_string(type));
-	json_object_set_new(obj, "id", json_integer(e->id));
+	json_object_set_new(obj, "id", json_integer(id));
 	json_object_set_new(obj, "previousEventId", json_integer(e->prev));
 	const char *key = ev_details_key(e->type);
 	if (e->type == EV_UNKNOWN || !key) {
@@ -442,7 +441,7 @@ json_t *ev_to_json(const struct ev_log *log, const struct ev *e, int64_t start_e
 	json_t *d = json_object();
 	const char *const *members = members_of(key);
 	for (int i = 0; i < 8 && members[i]; i++)
-		write_member(log, e, &ed, key, members[i], d);
+		write_member(log, e, id, &ed, key, members[i], d);
 	const char *k;
 	json_t *v;
 	json_object_foreach(ed.extra, k, v)

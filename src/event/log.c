@@ -297,13 +297,13 @@ size_t ev_log_detail_count(const struct ev_log *log)
 	return log->detail_count;
 }
 
-/* Chunks start on a cache line (malloc gives 16-byte alignment only), so every eighth record
- * (40 bytes each) starts one and a record touches at most two lines. (The big chunks come from
+/* Chunks start on a cache line (malloc gives 16-byte alignment only), so every other record
+ * (32 bytes each) starts one and a record touches one line. (The big chunks come from
  * the arena, whose blocks are 64-byte aligned too.) */
 static struct ev *chunk_alloc(size_t n)
 {
 	size_t size = n * sizeof(struct ev); /* n is a multiple of 16: a multiple of 64 bytes, as
-					      * aligned_alloc needs (16 * 40 = 640) */
+					      * aligned_alloc needs (16 * 32 = 512) */
 	struct ev *p = aligned_alloc(64, size);
 	if (!p)
 		out_of_memory(size);
@@ -349,9 +349,7 @@ int64_t ev_log_append(struct ev_log *log, const struct ev *e)
 		next_chunk(log);
 	struct ev *slot = log->tail++; /* slot_of(log, log->count), without the search */
 	*slot = *e;
-	int32_t id = (int32_t)++log->count;
-	slot->id = id;
-	return id;
+	return (int64_t)++log->count;
 }
 
 /* ev_log_append of e with `ref` (ev_recipe_ref) for its payload (inline in
@@ -362,10 +360,8 @@ static inline int64_t append_made(struct ev_log *log, const struct ev *e, json_t
 		next_chunk(log);
 	struct ev *slot = log->tail++;
 	*slot = *e;
-	int32_t id = (int32_t)++log->count;
-	slot->id = id;
 	slot->payload = ref;
-	return id;
+	return (int64_t)++log->count;
 }
 
 /* Marks record id's payload as text. */
@@ -488,8 +484,8 @@ int64_t ev_log_append_made_like(struct ev_log *log, const struct ev *e,
 	return append_made(log, e, m->last);
 }
 
-/* e is record i of the log, or a copy of it (recon.c reads copies): same id, type, time,
- * state and payload pointer. */
+/* e is record i of the log, or a copy of it (recon.c reads copies): same type, time, state
+ * and payload pointer. */
 static bool is_record(const struct ev_log *log, size_t i, const struct ev *e)
 {
 	const struct ev *r = slot_of(log, i);
@@ -500,12 +496,12 @@ static bool is_record(const struct ev_log *log, size_t i, const struct ev *e)
 /* The index of the record whose parsed value e's lazy payload has (cached or to be), or
  * SIZE_MAX when e's payload is not lazy. A recipe's needs only its own id's record to name the
  * same recipe (equal recipes make equal values); text, a record of the log or its copy. */
-static size_t lazy_index(const struct ev_log *log, const struct ev *e)
+static size_t lazy_index(const struct ev_log *log, const struct ev *e, int64_t id)
 {
 	const struct lazy *z = log->lazy;
-	if (!z || e->id < 1 || (size_t)e->id > log->count)
+	if (!z || id < 1 || (size_t)id > log->count)
 		return SIZE_MAX;
-	size_t i = (size_t)e->id - 1;
+	size_t i = (size_t)id - 1;
 	if (ev_is_recipe_ref(e->payload))
 		return slot_of(log, i)->payload == e->payload ? i : SIZE_MAX;
 	bool text = i / 64 < z->words && (z->bits[i / 64] >> (i % 64) & 1);
@@ -551,9 +547,9 @@ static json_t *lazy_fallback(const struct ev *e)
 	return ev_is_recipe_ref(e->payload) ? json_null() : e->payload;
 }
 
-json_t *ev_payload(const struct ev_log *log, const struct ev *e)
+json_t *ev_payload(const struct ev_log *log, const struct ev *e, int64_t id)
 {
-	size_t i = e ? lazy_index(log, e) : SIZE_MAX;
+	size_t i = e ? lazy_index(log, e, id) : SIZE_MAX;
 	if (i == SIZE_MAX)
 		return !e ? NULL : ev_is_recipe_ref(e->payload) ? lazy_fallback(e) : e->payload;
 	/* The cache is the log's own memory: filling it does not change what a reader sees. */
@@ -574,17 +570,17 @@ json_t *ev_payload(const struct ev_log *log, const struct ev *e)
 	return z->parsed[i];
 }
 
-const char *ev_payload_text(const struct ev_log *log, const struct ev *e)
+const char *ev_payload_text(const struct ev_log *log, const struct ev *e, int64_t id)
 {
-	size_t i = e ? lazy_index(log, e) : SIZE_MAX;
+	size_t i = e ? lazy_index(log, e, id) : SIZE_MAX;
 	return i == SIZE_MAX || ev_is_recipe_ref(e->payload) ? NULL : json_string_value(e->payload);
 }
 
-json_t *ev_payload_new(const struct ev_log *log, const struct ev *e)
+json_t *ev_payload_new(const struct ev_log *log, const struct ev *e, int64_t id)
 {
 	if (!e)
 		return NULL;
-	size_t i = lazy_index(log, e);
+	size_t i = lazy_index(log, e, id);
 	const struct lazy *z = log->lazy;
 	if (i != SIZE_MAX && i < z->parsed_len && z->parsed[i])
 		return json_incref(z->parsed[i]);

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-void ev_format_line(const struct ev_log *log, const struct ev *e, struct strbuf *sb)
+void ev_format_line(const struct ev_log *log, const struct ev *e, int64_t id, struct strbuf *sb)
 {
 	int64_t ms = e->t_ms;
 	const char *sign = ms < 0 ? "-" : "";
@@ -12,7 +12,7 @@ void ev_format_line(const struct ev_log *log, const struct ev *e, struct strbuf 
 		ms = -ms;
 	char stamp[32];
 	snprintf(stamp, sizeof(stamp), "%s%" PRId64 ".%03" PRId64, sign, ms / 1000, ms % 1000);
-	sb_addf(sb, "[%8s] %" PRId32 " <- %" PRId32 " ", stamp, e->id, e->prev);
+	sb_addf(sb, "[%8s] %" PRId64 " <- %" PRId32 " ", stamp, id, e->prev);
 	struct ev_detail d = ev_detail(log, e);
 	if (e->type == EV_UNKNOWN && d.raw_type)
 		sb_addf(sb, "%s?", ev_log_str(log, d.raw_type));
@@ -35,7 +35,7 @@ void ev_log_write_text(const struct ev_log *log, FILE *out)
 	size_t n = ev_log_count(log);
 	for (size_t id = 1; id <= n; id++) {
 		sb_clear(&sb);
-		ev_format_line(log, ev_log_get(log, (int64_t)id), &sb);
+		ev_format_line(log, ev_log_get(log, (int64_t)id), (int64_t)id, &sb);
 		sb_addc(&sb, '\n');
 		fwrite(sb.data, 1, sb.len, out);
 	}

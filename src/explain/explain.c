@@ -25,11 +25,13 @@ static bool is_exited(enum ev_type t)
 /* Whether e follows from event `origin` through previousEventId links. Nested Maps interleave
  * other outer iterations' visits of the same state with the same item index, so the name and
  * the item alone can pick another visit's result or Exited event. */
-static bool caused_by(const struct ev_log *log, const struct ev *e, int64_t origin)
+static bool caused_by(const struct ev_log *log, int64_t id, int64_t origin)
 {
-	while (e && e->id > origin)
-		e = e->prev > 0 ? ev_log_get(log, e->prev) : NULL;
-	return e && e->id == origin;
+	while (id > origin) {
+		const struct ev *e = ev_log_get(log, id);
+		id = e && e->prev > 0 ? e->prev : 0;
+	}
+	return id == origin;
 }
 
 bool xp_find_visit(const struct ev_log *log, size_t upto, const char *name, int32_t item,
@@ -43,21 +45,26 @@ bool xp_find_visit(const struct ev_log *log, size_t upto, const char *name, int3
 	for (size_t id = upto; id >= 1 && !v->entered; id--) {
 		const struct ev *e = ev_log_get(log, (int64_t)id);
 		const char *s = ev_log_str(log, e->state);
-		if (is_entered(e->type) && s && !strcmp(s, name) && (item < 0 || e->item == item))
+		if (is_entered(e->type) && s && !strcmp(s, name) && (item < 0 || e->item == item)) {
 			v->entered = e;
+			v->entered_id = (int64_t)id;
+		}
 	}
 	if (!v->entered)
 		return false;
-	for (size_t id = (size_t)v->entered->id + 1; id <= upto && !v->exited; id++) {
+	for (size_t id = (size_t)v->entered_id + 1; id <= upto && !v->exited; id++) {
 		const struct ev *e = ev_log_get(log, (int64_t)id);
 		if (e->state != v->entered->state || e->item != v->entered->item ||
-		    !caused_by(log, e, v->entered->id))
+		    !caused_by(log, (int64_t)id, v->entered_id))
 			continue;
 		if (e->type == EV_TaskSucceeded || e->type == EV_LambdaFunctionSucceeded ||
-		    e->type == EV_ActivitySucceeded)
+		    e->type == EV_ActivitySucceeded) {
 			v->result = e;
-		else if (is_exited(e->type))
+			v->result_id = (int64_t)id;
+		} else if (is_exited(e->type)) {
 			v->exited = e;
+			v->exited_id = (int64_t)id;
+		}
 	}
 	return true;
 }
@@ -121,14 +128,14 @@ static void explain_pipeline(const struct asl_state *st, const struct xp_visit *
 {
 	struct flow_steps steps = {0};
 	struct flow_error err = {0};
-	json_t *raw = ev_payload(v->log, v->entered);
+	json_t *raw = ev_payload(v->log, v->entered, v->entered_id);
 	json_t *eff = flow_state_input(st->json, raw, env, &steps, &err);
 	json_t *result = NULL;
 	if (st->type == ASL_PASS)
 		result =
 		    json_object_get(st->json, "Result") ? json_object_get(st->json, "Result") : eff;
 	else if (v->result)
-		result = ev_payload(v->log, v->result);
+		result = ev_payload(v->log, v->result, v->result_id);
 	json_t *out = NULL;
 	if (eff && result && !err.name)
 		out = flow_state_output(st->json, raw, result, env, &steps, &err);
@@ -147,7 +154,7 @@ static void explain_pipeline(const struct asl_state *st, const struct xp_visit *
 		emit(ctx, XP_NOTE, "result: the array of branch outputs (not in a history)");
 	else if (!result && st->type == ASL_TASK)
 		emit(ctx, XP_NOTE, "result: not in the log yet");
-	json_t *recorded = v->exited ? ev_payload(v->log, v->exited) : NULL;
+	json_t *recorded = v->exited ? ev_payload(v->log, v->exited, v->exited_id) : NULL;
 	if (out && recorded) {
 		bool same = json_equal(out, recorded);
 		emit(ctx, same ? XP_AGREES : XP_DIFFERS,
@@ -162,8 +169,8 @@ static void explain_pipeline(const struct asl_state *st, const struct xp_visit *
 
 void xp_explain(const struct asl_state *st, const struct xp_visit *v, xp_emit_fn emit, void *ctx)
 {
-	json_t *input = ev_payload(v->log, v->entered);
-	json_t *output = v->exited ? ev_payload(v->log, v->exited) : NULL;
+	json_t *input = ev_payload(v->log, v->entered, v->entered_id);
+	json_t *output = v->exited ? ev_payload(v->log, v->exited, v->exited_id) : NULL;
 	if (!input) {
 		emit(ctx, XP_NOTE, "the history has no data (recorded without payloads)");
 		return;

@@ -37,6 +37,7 @@ typedef void (*xp_emit_fn)(void *ctx, enum xp_kind kind, const char *text);
 /* The events of one visit of a state (borrowed from the log); NULL when absent. */
 struct xp_visit {
 	const struct ev *entered, *result, *exited;
+	int64_t entered_id, result_id, exited_id; /* theirs, 0 when absent */
 	const struct ev_log *log; /* borrowed: where they are (their payloads: ev_payload) */
 };
 

@@ -125,7 +125,7 @@ static json_int_t payload_bytes(const struct ev_log *log, int64_t id)
 	if (!e || !e->payload)
 		return -1;
 	/* Through ev_payload_new only: a record's payload field may name a recipe (event.h). */
-	json_t *v = ev_payload_new(log, e); /* not cached: a trace reads every payload once */
+	json_t *v = ev_payload_new(log, e, id); /* not cached: a trace reads every payload once */
 	json_int_t n;
 	if (json_is_string(v) &&
 	    json_is_true(json_object_get(ev_extra(log, e), "x-stepscope-raw"))) {

@@ -213,7 +213,7 @@ static size_t child_items(const struct ev_log *log)
 {
 	const struct ev *start = ev_log_get(log, 1);
 	json_t *items = start && start->type == EV_ExecutionStarted
-			    ? json_object_get(ev_payload(log, start), "Items")
+			    ? json_object_get(ev_payload(log, start, 1), "Items")
 			    : NULL;
 	return json_is_array(items) ? json_array_size(items) : 1;
 }

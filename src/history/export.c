@@ -26,26 +26,27 @@ static void add_indented(struct strbuf *sb, const char *text)
 	}
 }
 
-/* The first state's Entered event: the second, pointing at 0 (aws-facts a.5). */
-static bool first_entered(const struct ev *e)
+/* The first state's Entered event: the second (id), pointing at 0 (aws-facts a.5). */
+static bool first_entered(const struct ev *e, int64_t id)
 {
 	const char *type = ev_type_name(e->type);
 	size_t n = strlen(type);
-	return e->id == 2 && e->prev == 0 && n > 12 && strcmp(type + n - 12, "StateEntered") == 0;
+	return id == 2 && e->prev == 0 && n > 12 && strcmp(type + n - 12, "StateEntered") == 0;
 }
 
 /* AWS keeps the execution input as the caller sent it, spaces and all, in ExecutionStarted
  * and in the first state's Entered event; every other payload it writes compactly (aws-facts
- * a.3; corpus map-inline-nested: "[[1, 2, 3], [4, 5, 6]]" in both). obj: e's HistoryEvent. */
-static void keep_input_text(const struct ev_log *log, const struct ev *e, json_t *obj,
+ * a.3; corpus map-inline-nested: "[[1, 2, 3], [4, 5, 6]]" in both). obj: the HistoryEvent of e,
+ * record id. */
+static void keep_input_text(const struct ev_log *log, const struct ev *e, int64_t id, json_t *obj,
 			    const char *input_text, const json_t *input)
 {
-	if (!input || !(e->type == EV_ExecutionStarted || first_entered(e)))
+	if (!input || !(e->type == EV_ExecutionStarted || first_entered(e, id)))
 		return;
 	const char *key = e->type == EV_ExecutionStarted ? "executionStartedEventDetails"
 							 : "stateEnteredEventDetails";
 	json_t *details = json_object_get(obj, key);
-	json_t *payload = ev_payload(log, e);
+	json_t *payload = ev_payload(log, e, id);
 	if (json_object_get(details, "input") && payload && json_equal(payload, input))
 		json_object_set_new(details, "input", json_string(input_text));
 }
@@ -65,8 +66,8 @@ char *hist_export_text_input(const struct ev_log *log, const char *input_text, s
 	sb_add(&sb, n ? "{\n    \"events\": [\n" : "{\n    \"events\": []\n}\n");
 	for (size_t id = 1; id <= n; id++) {
 		const struct ev *e = ev_log_get(log, (int64_t)id);
-		json_t *obj = ev_to_json(log, e, start);
-		keep_input_text(log, e, obj, input_text, input);
+		json_t *obj = ev_to_json(log, e, (int64_t)id, start);
+		keep_input_text(log, e, (int64_t)id, obj, input_text, input);
 		char *text = doc_dumps(obj, JSON_INDENT(4));
 		add_indented(&sb, text);
 		sb_add(&sb, id < n ? ",\n" : "\n    ]\n}\n");

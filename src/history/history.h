@@ -104,7 +104,7 @@ struct hist_recon *hist_recon_new(void);
 void hist_recon_free(struct hist_recon *r);
 
 /*
- * Feeds the next event (e->id must be the count fed so far + 1; e->prev < e->id or 0). Fills
+ * Feeds the next event (its id is the count fed so far + 1; e->prev below it or 0). Fills
  * e->state where the event has no name of its own and e->item (MapIteration* keep their
  * details index). `next` (borrowed, may be NULL) is the following event when known: it tells
  * which iteration a detail-less TaskStateAborted belongs to. O(1) amortized.
@@ -134,6 +134,7 @@ const char *hist_status_name(enum hist_status status);
 struct hist_outcome {
 	enum hist_status status;
 	const struct ev *end; /* the terminal event (borrowed), NULL while running */
+	int64_t end_id;	      /* its id, 0 while running */
 	int64_t duration_ms;  /* terminal (or last) event time minus the first event's */
 };
 

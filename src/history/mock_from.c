@@ -46,12 +46,12 @@ static size_t task_index(struct builder *b, ev_str_t state)
 	return b->tasks.len - 1;
 }
 
-static void started(struct builder *b, const struct ev *e)
+static void started(struct builder *b, const struct ev *e, int64_t id)
 {
 	size_t t = task_index(b, e->state);
 	struct task_calls *tc = &b->tasks.items[t];
-	struct open_call oc = {.visit = hist_recon_event_visit(b->recon, e->id),
-			       .attempt = hist_recon_event_attempt(b->recon, e->id),
+	struct open_call oc = {.visit = hist_recon_event_visit(b->recon, id),
+			       .attempt = hist_recon_event_attempt(b->recon, id),
 			       .task = t,
 			       .number = tc->answers.len};
 	VEC_PUSH(tc->answers, NULL);
@@ -68,16 +68,16 @@ static json_t *throw_of(const struct ev_log *log, const struct ev *e, const char
 	return json_pack("{s:o}", "Throw", t);
 }
 
-/* The mock answer of a terminal task event, NULL for other events. */
-static json_t *answer_of(struct builder *b, const struct ev *e)
+/* The mock answer of a terminal task event (record id), NULL for other events. */
+static json_t *answer_of(struct builder *b, const struct ev *e, int64_t id)
 {
 	switch (e->type) {
 	case EV_TaskSucceeded:
 	case EV_LambdaFunctionSucceeded:
-		if (!ev_payload(b->log, e))
+		if (!ev_payload(b->log, e, id))
 			b->no_data++;
 		return json_pack("{s:O}", "Return",
-				 e->payload ? ev_payload(b->log, e) : json_null());
+				 e->payload ? ev_payload(b->log, e, id) : json_null());
 	case EV_TaskFailed:
 	case EV_LambdaFunctionFailed:
 		return throw_of(b->log, e, "States.TaskFailed");
@@ -91,13 +91,13 @@ static json_t *answer_of(struct builder *b, const struct ev *e)
 	}
 }
 
-static void finished(struct builder *b, const struct ev *e)
+static void finished(struct builder *b, const struct ev *e, int64_t id)
 {
-	json_t *answer = answer_of(b, e);
+	json_t *answer = answer_of(b, e, id);
 	if (!answer)
 		return;
-	int32_t visit = hist_recon_event_visit(b->recon, e->id);
-	int32_t attempt = hist_recon_event_attempt(b->recon, e->id);
+	int32_t visit = hist_recon_event_visit(b->recon, id);
+	int32_t attempt = hist_recon_event_attempt(b->recon, id);
 	for (size_t i = 0; i < b->open.len; i++) {
 		struct open_call *oc = &b->open.items[i];
 		if (oc->visit != visit || oc->attempt != attempt)
@@ -118,9 +118,9 @@ static void collect(struct builder *b)
 		if (e->type == EV_ActivityStarted)
 			b->activities++;
 		else if (e->type == EV_TaskStarted || e->type == EV_LambdaFunctionStarted)
-			started(b, e);
+			started(b, e, id);
 		else
-			finished(b, e);
+			finished(b, e, id);
 	}
 }
 

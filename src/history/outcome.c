@@ -132,6 +132,7 @@ void hist_outcome(const struct ev_log *log, struct hist_outcome *out)
 			continue;
 		out->status = s;
 		out->end = e;
+		out->end_id = (int64_t)id;
 		last = e;
 		break;
 	}

@@ -303,6 +303,12 @@ static void set_iteration_frame(struct hist_recon *r, int32_t map, int32_t index
 
 /* ---- per class ---- */
 
+/* The id of the event being fed: ids are dense (hist_recon_feed). */
+static int64_t fed_id(const struct hist_recon *r)
+{
+	return (int64_t)r->ev_frame.len + 1;
+}
+
 static int32_t enter(struct hist_recon *r, const struct ev *e, int32_t *framep)
 {
 	int32_t frame = *framep;
@@ -319,7 +325,7 @@ static int32_t enter(struct hist_recon *r, const struct ev *e, int32_t *framep)
 				    .entered = e->type,
 				    .item = r->frames.items[frame].item,
 				    .branch = r->frames.items[frame].branch,
-				    .first_id = e->id,
+				    .first_id = fed_id(r),
 				    .first_ms = e->t_ms};
 	VEC_PUSH(r->visits, v);
 	int32_t idx = (int32_t)(r->visits.len - 1);
@@ -456,10 +462,9 @@ static void classify(struct hist_recon *r, struct ev *e, const struct ev *next, 
 
 void hist_recon_feed(struct hist_recon *r, struct ev *e, const struct ev *next)
 {
-	/* Ids are dense by contract; a caller that broke it gets the next id, not a crash. */
-	if ((size_t)e->id != r->ev_frame.len + 1)
-		e->id = (int32_t)r->ev_frame.len + 1;
-	if (e->prev < 0 || e->prev >= e->id)
+	/* Ids are dense: e is event count fed so far + 1. */
+	int64_t id = fed_id(r);
+	if (e->prev < 0 || e->prev >= id)
 		e->prev = 0;
 	int32_t frame, visit, opens = -1;
 	classify(r, e, next, &frame, &visit, &opens);
@@ -468,7 +473,7 @@ void hist_recon_feed(struct hist_recon *r, struct ev *e, const struct ev *next)
 	if (v) {
 		if (!e->state)
 			e->state = v->pub.state;
-		v->pub.last_id = e->id;
+		v->pub.last_id = id;
 		v->pub.last_ms = e->t_ms;
 		if (is_scheduled(e->type))
 			v->pub.attempts++;

@@ -422,7 +422,13 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 	e->top->next = m->top->start;
 	e->top->input = json_incref(e->input);
 	sim_schedule(e, e->top, e->opt.step_ms, ACT_ENTER);
-	int64_t timeout = m->timeout_seconds > 0 ? m->timeout_seconds * 1000 : YEAR_MS;
+	/* The execution ends by then, so no event is later and every record's time fits with no
+	 * check per event (EV_T_MAX; asl's check keeps TimeoutSeconds within 99,999,999 s). */
+	int64_t timeout = YEAR_MS;
+	if (m->timeout_seconds > EV_T_MAX / 1000)
+		timeout = EV_T_MAX;
+	else if (m->timeout_seconds > 0)
+		timeout = m->timeout_seconds * 1000;
 	simq_push(&e->q, timeout, ACT_EXEC_TIMEOUT, NULL, 0);
 	return e;
 }

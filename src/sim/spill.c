@@ -151,7 +151,7 @@ static void encode(const struct ev_log *log, struct strbuf *sb, struct sim_spill
 					 dt.resource_type, dt.resource, dt.raw_type};
 		for (size_t k = 0; k < ARRAY_LEN(strs); k++)
 			put_str(sb, ev_log_str(log, strs[k]));
-		put_value(&x, ev_payload(log, e), false); /* a lazy one as its value */
+		put_value(&x, ev_payload(log, e, (int64_t)i), false); /* a lazy one as its value */
 		put_value(&x, dt.extra, true);
 	}
 }

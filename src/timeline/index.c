@@ -64,7 +64,8 @@ int64_t tl_index_deadline(const struct tl_index *idx)
 struct step {
 	struct tl_index *idx;
 	const struct ev *e;
-	const struct ev *p; /* the predecessor, or NULL */
+	int64_t id;	    /* e's */
+	const struct ev *p; /* the predecessor (id e->prev), or NULL */
 	int32_t prow;	    /* the predecessor's row (the top row without one) */
 	int64_t t;	    /* clamped time */
 	struct tl_place at; /* where the event goes */
@@ -77,7 +78,7 @@ static struct tl_rowrec *row_of(struct step *s, int32_t row)
 
 static void add_marker(struct step *s, enum tl_marker_kind kind, int32_t row, int32_t span)
 {
-	struct tl_marker m = {kind, s->t, s->e->id, row, span};
+	struct tl_marker m = {kind, s->t, s->id, row, span};
 	VEC_PUSH(s->idx->markers, m);
 }
 
@@ -89,14 +90,14 @@ static void on_entered(struct step *s, enum tl_state_type fam)
 		/* A branch's first state points at ParallelStateStarted: a new branch row. */
 		int32_t run = row_of(s, row)->cur_run;
 		row = tl_run_slot(idx, run, (int32_t)idx->runs.items[run].slots.len);
-		tl_row_start(idx, row, s->t, s->e->id);
+		tl_row_start(idx, row, s->t, s->id);
 	}
 	struct tl_rowrec *r = row_of(s, row);
 	if (r->pub.status == TL_PENDING)
-		tl_row_start(idx, row, s->t, s->e->id);
+		tl_row_start(idx, row, s->t, s->id);
 	if (r->cur_visit >= 0) /* no Exited seen for the previous state: it ended here */
 		tl_close_visit(idx, row, tl_cascade_status(idx, row, TL_CASCADE_OK), TL_CASCADE_OK,
-			       s->t, s->e->id);
+			       s->t, s->id);
 	struct tl_span sp = {.kind = TL_SPAN_VISIT,
 			     .type = fam,
 			     .status = TL_RUNNING,
@@ -105,16 +106,16 @@ static void on_entered(struct step *s, enum tl_state_type fam)
 			     .start_ms = s->t,
 			     .end_ms = -1,
 			     .run_ms = -1,
-			     .start_ev = s->e->id};
+			     .start_ev = s->id};
 	int32_t v = tl_span_add(idx, row, &sp);
 	r = row_of(s, row);
 	r->cur_visit = r->last_visit = v;
 	r->cur_attempt = r->cur_run = r->last_attempt = -1;
 	r->attempt_failed = r->blamed = false;
 	r->fail_t = -1;
-	tl_row_label(idx, row, s->e);
+	tl_row_label(idx, row, s->e, s->id);
 	if (fam == TL_STATE_FAIL) { /* a Fail state has no Exited: it fails on entry */
-		tl_span_end(idx, row, v, TL_FAILED, s->t, s->e->id);
+		tl_span_end(idx, row, v, TL_FAILED, s->t, s->id);
 		r->cur_visit = -1;
 	}
 	s->at = (struct tl_place){row, v};
@@ -128,8 +129,7 @@ static void on_exited(struct step *s, enum tl_state_type fam)
 	struct tl_rowrec *r = row_of(s, row);
 	int32_t v = r->cur_visit;
 	bool failed = r->attempt_failed || r->spans.items[v].error;
-	tl_close_visit(s->idx, row, failed ? TL_CAUGHT : TL_SUCCEEDED, TL_CASCADE_OK, s->t,
-		       s->e->id);
+	tl_close_visit(s->idx, row, failed ? TL_CAUGHT : TL_SUCCEEDED, TL_CASCADE_OK, s->t, s->id);
 	s->at = (struct tl_place){row, v};
 }
 
@@ -140,7 +140,7 @@ static void on_aborted(struct step *s, enum tl_state_type fam)
 		return;
 	int32_t v = row_of(s, row)->cur_visit;
 	tl_close_visit(s->idx, row, tl_cascade_status(s->idx, row, TL_CASCADE_ABORT),
-		       TL_CASCADE_ABORT, s->t, s->e->id);
+		       TL_CASCADE_ABORT, s->t, s->id);
 	s->at = (struct tl_place){row, v};
 }
 
@@ -149,7 +149,7 @@ static int32_t open_attempt(struct step *s, int32_t row, enum tl_state_type type
 {
 	struct tl_rowrec *r = row_of(s, row);
 	if (r->cur_attempt >= 0)
-		tl_close_attempt(s->idx, row, TL_ABORTED, s->t, s->e->id);
+		tl_close_attempt(s->idx, row, TL_ABORTED, s->t, s->id);
 	r = row_of(s, row);
 	int32_t n = ++r->spans.items[r->cur_visit].attempt;
 	if (r->attempt_failed && r->fail_t >= 0) {
@@ -163,7 +163,7 @@ static int32_t open_attempt(struct step *s, int32_t row, enum tl_state_type type
 				      .end_ms = s->t,
 				      .run_ms = -1,
 				      .start_ev = r->fail_ev,
-				      .end_ev = s->e->id};
+				      .end_ev = s->id};
 		tl_span_add(s->idx, row, &gap);
 		r = row_of(s, row);
 	}
@@ -177,7 +177,7 @@ static int32_t open_attempt(struct step *s, int32_t row, enum tl_state_type type
 			    .start_ms = s->t,
 			    .end_ms = -1,
 			    .run_ms = -1,
-			    .start_ev = s->e->id};
+			    .start_ev = s->id};
 	int32_t k = tl_span_add(s->idx, row, &a);
 	row_of(s, row)->cur_attempt = k;
 	return k;
@@ -206,12 +206,12 @@ static void on_attempt(struct step *s, enum tl_role role)
 	}
 	if (role == R_ATT_OK) {
 		visit->error = visit->cause = 0; /* a retry succeeded */
-		tl_close_attempt(s->idx, row, TL_SUCCEEDED, s->t, s->e->id);
+		tl_close_attempt(s->idx, row, TL_SUCCEEDED, s->t, s->id);
 	} else if (role == R_ATT_FAIL || role == R_ATT_TIMEOUT) {
 		sp->error = visit->error = ev_error(s->idx->log, s->e);
 		sp->cause = visit->cause = ev_cause(s->idx->log, s->e);
 		tl_close_attempt(s->idx, row, role == R_ATT_FAIL ? TL_FAILED : TL_TIMED_OUT, s->t,
-				 s->e->id);
+				 s->id);
 		if (role == R_ATT_TIMEOUT)
 			add_marker(s, TL_MARK_TASK_TIMEOUT, row, a);
 	}
@@ -230,7 +230,7 @@ static void on_run_start(struct step *s, enum tl_state_type fam)
 		 * points at; its rows that are still open were cut off there. */
 		int64_t ft = s->p ? s->p->t_ms : s->t;
 		ft = ft > s->t ? s->t : ft;
-		int64_t fev = s->p ? s->p->id : s->e->id;
+		int64_t fev = s->p ? s->e->prev : s->id;
 		r->spans.items[r->cur_attempt].error = s->p ? ev_error(s->idx->log, s->p) : 0;
 		if (r->cur_run >= 0)
 			tl_close_run_rows(idx, r->cur_run, TL_CASCADE_ABORT, ft, fev);
@@ -268,18 +268,18 @@ static void on_run_end(struct step *s, enum tl_state_type fam, bool ok)
 			for (size_t i = 0; i < idx->runs.items[run].slots.len; i++) {
 				int32_t b = idx->runs.items[run].slots.items[i];
 				if (b >= 0)
-					tl_end_branch(idx, b, !ok, s->t, s->e->id);
+					tl_end_branch(idx, b, !ok, s->t, s->id);
 			}
 		} else {
 			tl_close_run_rows(idx, run, ok ? TL_CASCADE_OK : TL_CASCADE_ABORT, s->t,
-					  s->e->id);
+					  s->id);
 		}
 	}
 	r = row_of(s, row);
 	if (a >= 0) {
 		r->spans.items[a].error = ev_error(s->idx->log, s->e);
 		r->spans.items[a].cause = ev_cause(s->idx->log, s->e);
-		tl_close_attempt(idx, row, ok ? TL_SUCCEEDED : TL_FAILED, s->t, s->e->id);
+		tl_close_attempt(idx, row, ok ? TL_SUCCEEDED : TL_FAILED, s->t, s->id);
 	}
 }
 
@@ -327,7 +327,7 @@ static void on_iteration(struct step *s, enum tl_role role)
 	if (role == R_ITER_START) {
 		if (r->pub.status != TL_PENDING)
 			return;
-		tl_row_start(idx, row, s->t, s->e->id);
+		tl_row_start(idx, row, s->t, s->id);
 		if (outermost(idx, row)) {
 			r->counted = true;
 			tl_series_add(&idx->series[TL_SERIES_ITERATIONS], s->t, 1);
@@ -335,13 +335,13 @@ static void on_iteration(struct step *s, enum tl_role role)
 		return;
 	}
 	if (r->pub.status == TL_PENDING)
-		tl_row_start(idx, row, s->t, s->e->id);
+		tl_row_start(idx, row, s->t, s->id);
 	if (role == R_ITER_OK)
-		tl_close_row(idx, row, TL_SUCCEEDED, TL_CASCADE_OK, s->t, s->e->id);
+		tl_close_row(idx, row, TL_SUCCEEDED, TL_CASCADE_OK, s->t, s->id);
 	else if (role == R_ITER_FAIL)
-		tl_close_row(idx, row, TL_FAILED, TL_CASCADE_FAIL, s->t, s->e->id);
+		tl_close_row(idx, row, TL_FAILED, TL_CASCADE_FAIL, s->t, s->id);
 	else
-		tl_close_row(idx, row, TL_ABORTED, TL_CASCADE_ABORT, s->t, s->e->id);
+		tl_close_row(idx, row, TL_ABORTED, TL_CASCADE_ABORT, s->t, s->id);
 }
 
 static void on_execution(struct step *s, enum tl_role role)
@@ -361,7 +361,7 @@ static void on_execution(struct step *s, enum tl_role role)
 		}
 		o->start_ms = s->t;
 		if (idx->rows.items[0].pub.status == TL_PENDING)
-			tl_row_start(idx, 0, s->t, s->e->id);
+			tl_row_start(idx, 0, s->t, s->id);
 		return;
 	}
 	if (role == R_EXEC_REDRIVE) {
@@ -394,10 +394,10 @@ static void on_execution(struct step *s, enum tl_role role)
 		o->error = ev_error(s->idx->log, s->e);
 		o->cause = ev_cause(s->idx->log, s->e);
 		o->end_ms = s->t;
-		o->end_ev = s->e->id;
+		o->end_ev = s->id;
 		if (idx->rows.items[0].pub.status == TL_PENDING)
-			tl_row_start(idx, 0, s->t, s->e->id);
-		tl_close_row(idx, 0, ends[i].row, ends[i].cascade, s->t, s->e->id);
+			tl_row_start(idx, 0, s->t, s->id);
+		tl_close_row(idx, 0, ends[i].row, ends[i].cascade, s->t, s->id);
 	}
 	if (role == R_EXEC_TIMEOUT)
 		add_marker(s, TL_MARK_EXECUTION_TIMEOUT, 0, -1);
@@ -422,19 +422,19 @@ static void blame(struct tl_index *idx, const struct ev *e, struct tl_place at)
 	}
 }
 
-static void consume(struct tl_index *idx, const struct ev *e)
+static void consume(struct tl_index *idx, const struct ev *e, int64_t id)
 {
-	struct step s = {.idx = idx, .e = e, .at = {0, -1}};
+	struct step s = {.idx = idx, .e = e, .id = id, .at = {0, -1}};
 	s.t = e->t_ms < idx->last_t ? idx->last_t : e->t_ms;
 	idx->last_t = s.t;
-	if (e->prev > 0 && e->prev < e->id) {
+	if (e->prev > 0 && e->prev < id) {
 		s.p = ev_log_get(idx->log, e->prev);
 		s.prow = idx->place.items[e->prev - 1].row;
 		s.at = idx->place.items[e->prev - 1];
 	}
 	/* A log without ExecutionStarted still gets a running top row. */
 	if (idx->rows.items[0].pub.status == TL_PENDING && e->type != EV_ExecutionStarted) {
-		tl_row_start(idx, 0, s.t, e->id);
+		tl_row_start(idx, 0, s.t, id);
 		idx->outcome.start_ms = s.t;
 	}
 	struct tl_kind k = tl_classify(e->type);
@@ -506,7 +506,7 @@ size_t tl_index_update(struct tl_index *idx)
 {
 	size_t n = ev_log_count(idx->log), before = idx->done;
 	for (size_t id = idx->done + 1; id <= n; id++)
-		consume(idx, ev_log_get(idx->log, (int64_t)id));
+		consume(idx, ev_log_get(idx->log, (int64_t)id), (int64_t)id);
 	idx->done = n;
 	if (idx->disp_dirty)
 		tl_disp_rebuild(idx);

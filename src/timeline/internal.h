@@ -127,7 +127,7 @@ int32_t tl_run_new(struct tl_index *idx, int32_t row, int32_t visit, bool parall
 		   size_t reserve);
 int32_t tl_run_slot(struct tl_index *idx, int32_t run, int32_t index);
 void tl_disp_rebuild(struct tl_index *idx);
-void tl_row_label(struct tl_index *idx, int32_t row, const struct ev *entered);
+void tl_row_label(struct tl_index *idx, int32_t row, const struct ev *entered, int64_t id);
 int32_t tl_span_add(struct tl_index *idx, int32_t row, const struct tl_span *sp);
 void tl_span_end(struct tl_index *idx, int32_t row, int32_t span, enum tl_status st, int64_t t,
 		 int64_t ev);

@@ -206,14 +206,14 @@ static void item_text(json_t *v, struct strbuf *sb)
  * payload kept as JSON text, a string holding an object or array, is parsed first), a branch
  * by the name of its first state ("#1 Branch1").
  */
-void tl_row_label(struct tl_index *idx, int32_t row, const struct ev *entered)
+void tl_row_label(struct tl_index *idx, int32_t row, const struct ev *entered, int64_t id)
 {
 	struct tl_rowrec *r = &idx->rows.items[row];
 	if (r->labelled || r->pub.kind == TL_ROW_TOP)
 		return;
 	/* The payload only now: an imported one is parsed on first use. */
 	ev_str_t state = entered->state;
-	json_t *input = r->pub.kind == TL_ROW_BRANCH ? NULL : ev_payload(idx->log, entered);
+	json_t *input = r->pub.kind == TL_ROW_BRANCH ? NULL : ev_payload(idx->log, entered, id);
 	r->labelled = true;
 	struct strbuf sb;
 	sb_init(&sb);

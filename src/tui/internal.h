@@ -242,7 +242,7 @@ bool keys_scroll(struct tui_app *app, int key);
 void events_update_matches(struct tui_app *app, bool reset);
 /* A mouse click on row `row` (0 = first inside the box) of the events pane. */
 void events_click(struct tui_app *app, int row);
-/* The event the events pane has selected (follows the cursor), or NULL. */
-const struct ev *events_selected(struct tui_app *app);
+/* The event the events pane has selected (follows the cursor), or NULL; its id in *id. */
+const struct ev *events_selected(struct tui_app *app, int64_t *id);
 
 #endif

@@ -46,10 +46,10 @@ static bool word_matches(const struct tui_app *app, const struct ev *e, const ch
 	return contains_ci(line, w, n);
 }
 
-static bool matches(const struct tui_app *app, const struct ev *e, struct strbuf *sb)
+static bool matches(const struct tui_app *app, const struct ev *e, int64_t id, struct strbuf *sb)
 {
 	sb_clear(sb);
-	ev_format_line(app->log, e, sb);
+	ev_format_line(app->log, e, id, sb);
 	const char *f = app->filter;
 	while (*f) {
 		while (*f == ' ')
@@ -75,7 +75,7 @@ void events_update_matches(struct tui_app *app, bool reset)
 	sb_init(&sb);
 	for (size_t id = app->matched_upto + 1; id <= n; id++) {
 		const struct ev *e = ev_log_get(app->log, (int64_t)id);
-		if (matches(app, e, &sb))
+		if (matches(app, e, (int64_t)id, &sb))
 			VEC_PUSH(app->matches, (int64_t)id);
 	}
 	app->matched_upto = n;
@@ -129,10 +129,11 @@ void events_click(struct tui_app *app, int row)
 		app->esel = list_id(app, k);
 }
 
-const struct ev *events_selected(struct tui_app *app)
+const struct ev *events_selected(struct tui_app *app, int64_t *id)
 {
 	size_t count = list_count(app), k = list_selected(app, count);
-	return k == SIZE_MAX ? NULL : ev_log_get(app->log, list_id(app, k));
+	*id = k == SIZE_MAX ? 0 : list_id(app, k);
+	return k == SIZE_MAX ? NULL : ev_log_get(app->log, *id);
 }
 
 static enum canvas_role event_role(const struct ev *e)
@@ -177,7 +178,7 @@ void view_events(struct tui_app *app, struct canvas *c, struct canvas_rect r)
 	for (size_t k = first; k <= last && y < in.y + in.h; k++, y++) {
 		const struct ev *e = ev_log_get(app->log, list_id(app, k));
 		sb_clear(&sb);
-		ev_format_line(app->log, e, &sb);
+		ev_format_line(app->log, e, list_id(app, k), &sb);
 		/* "7 <- 5" reads better as "7 ← 5" where Unicode is allowed. */
 		char *arrow = app->opt.ascii ? NULL : strstr(sb.data, " <- ");
 		if (arrow) {

@@ -179,13 +179,14 @@ static void row_lines(struct tui_app *app, struct tui_lines *l)
 
 static void event_lines(struct tui_app *app, struct tui_lines *l)
 {
-	const struct ev *e = events_selected(app);
+	int64_t id;
+	const struct ev *e = events_selected(app, &id);
 	if (!e)
 		return;
 	char t[24];
 	tui_fmt_time(e->t_ms, t, sizeof(t));
 	lines_add(l, CANVAS_TITLE, "%s", ev_type_name(e->type));
-	lines_add(l, CANVAS_DEFAULT, "id %" PRId32 " <- %" PRId32 "   t=%s", e->id, e->prev, t);
+	lines_add(l, CANVAS_DEFAULT, "id %" PRId64 " <- %" PRId32 "   t=%s", id, e->prev, t);
 	if (e->state)
 		lines_add(l, CANVAS_DEFAULT, "state: %s", ev_log_str(app->log, e->state));
 	if (e->item >= 0)
@@ -204,7 +205,7 @@ static void event_lines(struct tui_app *app, struct tui_lines *l)
 	}
 	if (d.resource)
 		lines_add(l, CANVAS_DEFAULT, "resource: %s", ev_log_str(app->log, d.resource));
-	lines_json(l, "payload:", ev_payload(app->log, e));
+	lines_json(l, "payload:", ev_payload(app->log, e, id));
 	lines_json(l, "details:", d.extra);
 }
 

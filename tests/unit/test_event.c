@@ -162,16 +162,37 @@ static void test_append_and_text(void **state)
 	assert_null(ev_log_get(log, 10002));
 	struct strbuf sb;
 	sb_init(&sb);
-	ev_format_line(log, ev_log_get(log, 7), &sb);
+	ev_format_line(log, ev_log_get(log, 7), 7, &sb);
 	assert_string_equal(sb_str(&sb), "[   2.013] 7 <- 1 TaskScheduled LambdaInvoke #0");
 	sb_clear(&sb);
 	struct ev_detail fd = {.error = ev_log_intern(log, "States.Timeout")};
 	struct ev f = {.type = EV_ExecutionFailed, .prev = 7, .t_ms = 20000, .item = -1,
 		       .detail = ev_log_detail(log, &fd)};
 	ev_log_append(log, &f);
-	ev_format_line(log, ev_log_get(log, 10002), &sb);
-	assert_string_equal(sb_str(&sb), "[  20.000] 10002 <- 7 ExecutionFailed error=States.Timeout");
+	ev_format_line(log, ev_log_get(log, 10002), 10002, &sb);
+	assert_string_equal(sb_str(&sb),
+			    "[  20.000] 10002 <- 7 ExecutionFailed error=States.Timeout");
 	sb_fini(&sb);
+	ev_log_free(log);
+}
+
+/* A record is 32 bytes: its type shares the time's word (event.h), and both read back whole,
+ * at the ends of their ranges too. */
+static void test_record_fields(void **state)
+{
+	(void)state;
+	struct ev_log *log = ev_log_new();
+	struct ev a = {.type = EV_UNKNOWN, .t_ms = EV_T_MAX, .prev = INT32_MAX, .item = -1};
+	struct ev b = {.type = EV_ActivityFailed, .t_ms = -EV_T_MAX, .item = INT32_MIN};
+	ev_log_append(log, &a);
+	ev_log_append(log, &b);
+	const struct ev *x = ev_log_get(log, 1), *y = ev_log_get(log, 2);
+	assert_int_equal(x->type, EV_UNKNOWN);
+	assert_int_equal(x->t_ms, EV_T_MAX);
+	assert_int_equal(x->prev, INT32_MAX);
+	assert_int_equal(y->type, EV_ActivityFailed);
+	assert_int_equal(y->t_ms, -EV_T_MAX);
+	assert_int_equal(y->item, INT32_MIN);
 	ev_log_free(log);
 }
 
@@ -183,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_detail),
 		cmocka_unit_test(test_detail_extra),
 		cmocka_unit_test(test_append_and_text),
+		cmocka_unit_test(test_record_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -129,18 +129,18 @@ static void test_accessor(void **state)
 	const struct ev *e1 = ev_log_get(log, 1), *e2 = ev_log_get(log, 2);
 	/* Still text until read; parsed once, then the cached value. */
 	assert_true(json_is_string(e1->payload));
-	json_t *p = ev_payload(log, e1);
+	json_t *p = ev_payload(log, e1, 1);
 	assert_true(json_is_array(json_object_get(p, "a")));
-	assert_ptr_equal(ev_payload(log, e1), p);
-	assert_ptr_equal(ev_payload(log, e2), e2->payload);
+	assert_ptr_equal(ev_payload(log, e1, 1), p);
+	assert_ptr_equal(ev_payload(log, e2, 2), e2->payload);
 	/* A copy of a record reads as the record; one with another payload is the caller's own. */
 	struct ev copy = *e1;
-	assert_ptr_equal(ev_payload(log, &copy), p);
+	assert_ptr_equal(ev_payload(log, &copy, 1), p);
 	copy.payload = e2->payload;
-	assert_ptr_equal(ev_payload(log, &copy), e2->payload);
-	assert_null(ev_payload(log, NULL));
+	assert_ptr_equal(ev_payload(log, &copy, 1), e2->payload);
+	assert_null(ev_payload(log, NULL, 1));
 	/* The export normalises the recorded text to compact JSON, as for any payload. */
-	json_t *out = ev_to_json(log, e1, 0);
+	json_t *out = ev_to_json(log, e1, 1, 0);
 	json_t *d = json_object_get(out, "stateEnteredEventDetails");
 	assert_string_equal(json_string_value(json_object_get(d, "input")), "{\"a\":[1,2]}");
 	assert_true(
@@ -171,11 +171,11 @@ static void test_import(void **state)
 	const struct ev *e1 = ev_log_get(log, 1), *e2 = ev_log_get(log, 2),
 			*e3 = ev_log_get(log, 3);
 	assert_true(json_is_string(e1->payload));
-	assert_int_equal(json_integer_value(json_object_get(ev_payload(log, e1), "n")), 1);
+	assert_int_equal(json_integer_value(json_object_get(ev_payload(log, e1, 1), "n")), 1);
 	/* Invalid: kept raw, the string itself. */
-	assert_string_equal(json_string_value(ev_payload(log, e2)), "{oops");
+	assert_string_equal(json_string_value(ev_payload(log, e2, 2)), "{oops");
 	/* Too big for an integer: left to jansson, which refuses it; kept raw too. */
-	assert_string_equal(json_string_value(ev_payload(log, e3)), "99999999999999999999");
+	assert_string_equal(json_string_value(ev_payload(log, e3, 3)), "99999999999999999999");
 	char *text = hist_export_text(log, &(size_t){0});
 	assert_non_null(strstr(text, "\"input\": \"{\\\"n\\\":1}\""));
 	assert_non_null(strstr(text, "\"input\": \"{oops\""));
@@ -249,12 +249,12 @@ static void test_made(void **state)
 		const struct ev *a = ev_log_get(made, id), *b = ev_log_get(whole, id);
 		/* The record says it has a payload before anything is made. */
 		assert_non_null(a->payload);
-		json_t *p = ev_payload(made, a);
-		assert_true(json_equal(p, ev_payload(whole, b)));
-		assert_ptr_equal(ev_payload(made, a), p); /* made once, then cached */
+		json_t *p = ev_payload(made, a, id);
+		assert_true(json_equal(p, ev_payload(whole, b, id)));
+		assert_ptr_equal(ev_payload(made, a, id), p); /* made once, then cached */
 		/* Export and text form: byte for byte as the record appended whole. */
-		json_t *ja = ev_to_json(made, a, 1715681700000),
-		       *jb = ev_to_json(whole, b, 1715681700000);
+		json_t *ja = ev_to_json(made, a, id, 1715681700000),
+		       *jb = ev_to_json(whole, b, id, 1715681700000);
 		char *ta = json_dumps(ja, JSON_COMPACT), *tb = json_dumps(jb, JSON_COMPACT);
 		assert_string_equal(ta, tb);
 		free(ta);
@@ -264,35 +264,33 @@ static void test_made(void **state)
 		struct strbuf la, lb;
 		sb_init(&la);
 		sb_init(&lb);
-		ev_format_line(made, a, &la);
-		ev_format_line(whole, b, &lb);
+		ev_format_line(made, a, id, &la);
+		ev_format_line(whole, b, id, &lb);
 		assert_string_equal(la.data, lb.data);
 		sb_fini(&la);
 		sb_fini(&lb);
 	}
 	assert_int_equal(writes, 4); /* each made record once, plain ones never */
 	assert_int_equal(
-	    json_integer_value(json_object_get(ev_payload(made, ev_log_get(made, 5)), "n")), 2);
+	    json_integer_value(json_object_get(ev_payload(made, ev_log_get(made, 5), 5), "n")), 2);
 	assert_int_equal(
-	    json_integer_value(json_array_get(ev_payload(made, ev_log_get(made, 7)), 2)), 9);
+	    json_integer_value(json_array_get(ev_payload(made, ev_log_get(made, 7), 7), 2)), 9);
 	/* A copy of a record (recon.c reads copies) reads as the record, whatever its other
 	 * fields: its payload field names the recipe itself. */
 	struct ev copy = *ev_log_get(made, 1);
-	json_t *first = ev_payload(made, ev_log_get(made, 1));
-	assert_ptr_equal(ev_payload(made, &copy), first);
-	assert_false(json_is_null(ev_payload(made, &copy))); /* made, not a stand-in */
+	json_t *first = ev_payload(made, ev_log_get(made, 1), 1);
+	assert_ptr_equal(ev_payload(made, &copy, 1), first);
+	assert_false(json_is_null(ev_payload(made, &copy, 1))); /* made, not a stand-in */
 	struct ev other = copy;
 	other.t_ms += 1;
-	assert_ptr_equal(ev_payload(made, &other), first);
+	assert_ptr_equal(ev_payload(made, &other, 1), first);
 	/* Record 3's recipe was stored once with record 1's: the same field, the same value. */
 	assert_ptr_equal(ev_log_get(made, 3)->payload, copy.payload);
-	other.id = 3;
-	assert_true(json_equal(ev_payload(made, &other), first));
+	assert_true(json_equal(ev_payload(made, &other, 3), first));
 	/* Under the id of a record made from another recipe: no cached value to lend, so null
 	 * (never the field itself, which is no json_t); a new reference is made all the same. */
-	other.id = 5;
-	assert_true(json_is_null(ev_payload(made, &other)));
-	json_t *fresh = ev_payload_new(made, &other);
+	assert_true(json_is_null(ev_payload(made, &other, 5)));
+	json_t *fresh = ev_payload_new(made, &other, 5);
 	assert_true(json_equal(fresh, first));
 	json_decref(fresh);
 	ev_log_free(made);
@@ -325,21 +323,21 @@ static void test_payload_new(void **state)
 	fill(made, whole);
 	writes = 0;
 	const struct ev *a = ev_log_get(made, 5);
-	json_t *fresh = ev_payload_new(made, a);
+	json_t *fresh = ev_payload_new(made, a, 5);
 	assert_int_equal(writes, 1);
-	assert_true(json_equal(fresh, ev_payload(whole, ev_log_get(whole, 5))));
-	json_t *cached = ev_payload(made, a);
+	assert_true(json_equal(fresh, ev_payload(whole, ev_log_get(whole, 5), 5)));
+	json_t *cached = ev_payload(made, a, 5);
 	assert_int_equal(writes, 2); /* not cached by ev_payload_new */
 	assert_ptr_not_equal(fresh, cached);
-	json_t *again = ev_payload_new(made, a);
+	json_t *again = ev_payload_new(made, a, 5);
 	assert_ptr_equal(again, cached); /* cached now: shared, one more reference */
 	assert_int_equal(writes, 2);
 	json_decref(again);
 	json_decref(fresh);
-	json_t *plain = ev_payload_new(whole, ev_log_get(whole, 5));
-	assert_ptr_equal(plain, ev_payload(whole, ev_log_get(whole, 5)));
+	json_t *plain = ev_payload_new(whole, ev_log_get(whole, 5), 5);
+	assert_ptr_equal(plain, ev_payload(whole, ev_log_get(whole, 5), 5));
 	json_decref(plain);
-	assert_null(ev_payload_new(made, NULL));
+	assert_null(ev_payload_new(made, NULL, 1));
 	ev_log_free(made);
 	ev_log_free(whole);
 }
@@ -376,19 +374,19 @@ static void test_made_like(void **state)
 	int64_t past = ev_log_append_made_like(log, &e, &counted_maker, b, 999);
 	assert_int_equal(releases, 1);
 	assert_int_equal(same, 42);
-	json_t *pa = ev_payload(log, ev_log_get(log, first)),
-	       *pb = ev_payload(log, ev_log_get(log, 2));
+	json_t *pa = ev_payload(log, ev_log_get(log, first), first),
+	       *pb = ev_payload(log, ev_log_get(log, 2), 2);
 	assert_false(json_equal(pa, pb));
-	assert_true(json_equal(ev_payload(log, ev_log_get(log, same)), pa));
-	assert_true(json_equal(ev_payload(log, ev_log_get(log, other)), pb));
-	assert_true(json_equal(ev_payload(log, ev_log_get(log, none)), pa));
-	assert_true(json_equal(ev_payload(log, ev_log_get(log, past)), pb));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, same), same), pa));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, other), other), pb));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, none), none), pa));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, past), past), pb));
 	/* A hint far ahead of the last one found, then one behind it: found by the search. */
 	int64_t ahead = ev_log_append_made_like(log, &e, &counted_maker, a, 41); /* 41 holds a */
 	int64_t behind = ev_log_append_made_like(log, &e, &counted_maker, b, 2);
 	assert_int_equal(releases, 3);
-	assert_true(json_equal(ev_payload(log, ev_log_get(log, ahead)), pa));
-	assert_true(json_equal(ev_payload(log, ev_log_get(log, behind)), pb));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, ahead), ahead), pa));
+	assert_true(json_equal(ev_payload(log, ev_log_get(log, behind), behind), pb));
 	assert_int_equal(behind, 47);
 	ev_log_free(log);
 	assert_int_equal(releases, 3 + 44); /* 47 records, 3 of them shared */
@@ -412,7 +410,7 @@ static void test_made_many(void **state)
 	}
 	for (int i = N - 1; i >= 0; i -= 7) {
 		const struct ev *e = ev_log_get(log, i + 1);
-		json_t *p = ev_payload(log, e);
+		json_t *p = ev_payload(log, e, i + 1);
 		if (i % 3 == 0) {
 			assert_true(json_is_true(p));
 			continue;

@@ -120,7 +120,8 @@ static void test_forward_reverse_pages(void **state)
 		hist_outcome(log, &oc);
 		assert_int_equal(oc.status, HIST_SUCCEEDED);
 		assert_int_equal(oc.duration_ms, 3000);
-		assert_true(json_is_integer(json_object_get(ev_payload(log, oc.end), "a")));
+		assert_true(
+		    json_is_integer(json_object_get(ev_payload(log, oc.end, oc.end_id), "a")));
 		ev_log_free(log);
 		diags_fini(&d);
 	}
@@ -184,7 +185,7 @@ static void test_unknown_type(void **state)
 	assert_non_null(strstr(text, "2 <- 1 FancyNewEvent?"));
 	free(text);
 	/* Exported back unchanged (type and details). */
-	json_t *out = ev_to_json(log, e, 0);
+	json_t *out = ev_to_json(log, e, 2, 0);
 	assert_string_equal(json_string_value(json_object_get(out, "type")), "FancyNewEvent");
 	assert_int_equal(
 	    json_integer_value(json_object_get(json_object_get(out, "fancyNewEventDetails"), "x")),
@@ -234,6 +235,28 @@ static void expect_error(const char *doc, int line, const char *pointer)
 	diags_fini(&d);
 }
 
+/* The widest span of recorded times a log holds: EV_T_MAX ms after the first event (and as
+ * much before it); one millisecond more is refused (test_errors_located). */
+static void test_time_range(void **state)
+{
+	(void)state;
+	static const char doc[] =
+	    "{\"events\": [{\"timestamp\": 0, \"type\": \"ExecutionStarted\", \"id\": 1}, "
+	    "{\"timestamp\": 36028797018963, \"type\": \"PassStateEntered\", \"id\": 2, "
+	    "\"previousEventId\": 1, \"stateEnteredEventDetails\": {\"name\": \"P\"}}, "
+	    "{\"timestamp\": -36028797018963, \"type\": \"PassStateExited\", \"id\": 3, "
+	    "\"previousEventId\": 2, \"stateExitedEventDetails\": {\"name\": \"P\"}}]}";
+	struct diags d;
+	struct ev_log *log = import(doc, &d);
+	assert_non_null(log);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(ev_log_get(log, 2)->t_ms, 36028797018963000LL);
+	assert_int_equal(ev_log_get(log, 3)->t_ms, -36028797018963000LL);
+	assert_true(36028797018963000LL <= EV_T_MAX && 36028797018964000LL > EV_T_MAX);
+	ev_log_free(log);
+	diags_fini(&d);
+}
+
 static void test_errors_located(void **state)
 {
 	(void)state;
@@ -246,6 +269,11 @@ static void test_errors_located(void **state)
 		     "/events/1/id");
 	expect_error("[{\"events\": []}, 3]", 0, "/1");
 	expect_error("{\"events\": []}", 0, NULL);
+	/* Timestamps further apart than a record's time holds (EV_T_MAX ms). */
+	expect_error("{\"events\": [{\"timestamp\": 0, \"type\": \"ExecutionStarted\", \"id\": 1}, "
+		     "{\"timestamp\": 36028797018964, \"type\": \"ExecutionSucceeded\", \"id\": 2, "
+		     "\"previousEventId\": 1}]}",
+		     0, NULL);
 }
 
 static void test_describe_and_payloads(void **state)
@@ -271,7 +299,7 @@ static void test_describe_and_payloads(void **state)
 	assert_int_equal(d.warnings, 1);
 	const struct ev *e = ev_log_get(log, 2);
 	assert_string_equal(json_string_value(e->payload), "{not json");
-	json_t *out = ev_to_json(log, e, 0);
+	json_t *out = ev_to_json(log, e, 2, 0);
 	json_t *details = json_object_get(out, "stateEnteredEventDetails");
 	assert_string_equal(json_string_value(json_object_get(details, "input")), "{not json");
 	assert_true(
@@ -298,7 +326,7 @@ static void test_truncated_payload(void **state)
 	assert_string_equal(d.list.items[1].message, "payload truncated by AWS (kept as recorded)");
 	const struct ev *e = ev_log_get(log, 1);
 	assert_string_equal(json_string_value(e->payload), "{\"a\": [1, 2");
-	json_t *out = ev_to_json(log, e, 0);
+	json_t *out = ev_to_json(log, e, 1, 0);
 	json_t *details = json_object_get(out, "stateEnteredEventDetails");
 	assert_string_equal(json_string_value(json_object_get(details, "input")), "{\"a\": [1, 2");
 	assert_true(
@@ -488,7 +516,7 @@ static void test_codec_roundtrip(void **state)
 		assert_int_equal(d.list.len, 0);
 		assert_true(info.has_time);
 		e.t_ms = info.epoch_ms;
-		json_t *out = ev_to_json(log, &e, 0);
+		json_t *out = ev_to_json(log, &e, info.id, 0);
 		char *text = doc_dumps(out, JSON_COMPACT);
 		assert_string_equal(text, events[i]);
 		free(text);
@@ -511,6 +539,7 @@ int main(void)
 	    cmocka_unit_test(test_unknown_type),
 	    cmocka_unit_test(test_broken_links),
 	    cmocka_unit_test(test_errors_located),
+	    cmocka_unit_test(test_time_range),
 	    cmocka_unit_test(test_describe_and_payloads),
 	    cmocka_unit_test(test_truncated_payload),
 	    cmocka_unit_test(test_export_shape),

@@ -57,7 +57,7 @@ static void expect_same_log(const struct ev_log *a, const struct ev_log *b)
 			const char *s = ev_log_str(a, xs[i]), *t = ev_log_str(b, ys[i]);
 			assert_true((!s && !t) || (s && t && strcmp(s, t) == 0));
 		}
-		json_t *xp = ev_payload(a, x), *yp = ev_payload(b, y);
+		json_t *xp = ev_payload(a, x, id), *yp = ev_payload(b, y, id);
 		assert_true((!xp && !yp) || json_equal(xp, yp));
 		assert_true((!dx.extra && !dy.extra) || json_equal(dx.extra, dy.extra));
 	}
@@ -275,7 +275,8 @@ static void test_big_page(void **state)
 	struct ev_log *log = import(page, &d);
 	assert_int_equal(ev_log_count(log), n);
 	const struct ev *last = ev_log_get(log, (int64_t)n);
-	assert_int_equal(json_integer_value(json_object_get(ev_payload(log, last), "i")), (int)n);
+	assert_int_equal(
+	    json_integer_value(json_object_get(ev_payload(log, last, (int64_t)n), "i")), (int)n);
 	ev_log_free(log);
 	diags_fini(&d);
 	/* Event 2,900 gets a string id: an error at its pointer, nothing kept. */

@@ -150,7 +150,7 @@ static void expect_same_events(const struct ev_log *want, const struct ev_log *g
 		if (strcmp(we ? we : "", ge ? ge : "") != 0)
 			fail_msg("%s: event %lld has error %s, recorded %s", name, (long long)id,
 				 ge ? ge : "(none)", we ? we : "(none)");
-		json_t *wp = ev_payload(want, w), *gp = ev_payload(got, g);
+		json_t *wp = ev_payload(want, w, id), *gp = ev_payload(got, g, id);
 		if (!wp != !gp || (wp && !same_text(wp, gp) && !scrubbed_token(wp)))
 			fail_msg("%s: event %lld (%s) has another payload than recorded", name,
 				 (long long)id, ev_type_name(g->type));
@@ -176,7 +176,7 @@ static void check_case(const struct corpus_case *c)
 	opt.mock = mock;
 	struct ev_log *log = ev_log_new();
 	const struct ev *first = ev_log_get(rec, 1);
-	json_t *input = first->payload ? ev_payload(rec, first) : json_object();
+	json_t *input = first->payload ? ev_payload(rec, first, 1) : json_object();
 	struct sim_engine *e = sim_new(m, input, &opt, log, &d);
 	struct hist_outcome want;
 	hist_outcome(rec, &want);
@@ -184,7 +184,7 @@ static void check_case(const struct corpus_case *c)
 		sim_run(e);
 		assert_string_equal(sim_names[sim_status(e)], hist_status_name(want.status));
 		if (want.status == HIST_SUCCEEDED &&
-		    !json_equal(sim_output(e), ev_payload(rec, want.end)))
+		    !json_equal(sim_output(e), ev_payload(rec, want.end, want.end_id)))
 			fail_msg("%s: simulated output differs from the recorded one", c->name);
 		if (c->match == M_FULL)
 			expect_same_events(rec, log, c->name);

@@ -458,7 +458,7 @@ static void test_envelope_recipe(void **state)
 		/* Appended as a recipe, ev_payload reads the same value. */
 		struct ev ev = {.type = EV_TaskSucceeded, .item = -1};
 		int64_t id = ev_log_append_made(log, &ev, &sim_envelope_maker, &recipe);
-		assert_true(json_equal(ev_payload(log, ev_log_get(log, id)), whole));
+		assert_true(json_equal(ev_payload(log, ev_log_get(log, id), id), whole));
 		json_decref(whole);
 	}
 	bare_fini(&b);

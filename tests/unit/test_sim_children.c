@@ -89,7 +89,7 @@ static void test_children_have_their_own_logs(void **state)
 		struct ev_log *log = sim_child_history(f.e, i);
 		const struct ev *first = ev_log_get(log, 1);
 		assert_int_equal(first->type, EV_ExecutionStarted);
-		assert_int_equal(json_integer_value(ev_payload(log, first)), (json_int_t)i + 1);
+		assert_int_equal(json_integer_value(ev_payload(log, first, 1)), (json_int_t)i + 1);
 		/* The first state also points at 0 (aws-facts a.5). */
 		assert_int_equal(ev_log_get(log, 2)->prev, 0);
 		assert_int_equal(ev_log_get(log, 2)->item, -1);
@@ -159,10 +159,12 @@ static void test_child_context(void **state)
 	for (size_t i = 0; i < 2; i++) {
 		const struct sim_child_info *c = sim_child(e, i);
 		struct ev_log *hist = sim_child_history(e, i);
-		const struct ev *end = ev_log_get(hist, (int64_t)ev_log_count(hist));
+		int64_t end_id = (int64_t)ev_log_count(hist);
+		const struct ev *end = ev_log_get(hist, end_id);
 		assert_int_equal(end->type, EV_ExecutionSucceeded);
-		assert_string_equal(json_string_value(json_object_get(ev_payload(hist, end), "name")),
-				    c->name);
+		assert_string_equal(
+		    json_string_value(json_object_get(ev_payload(hist, end, end_id), "name")),
+		    c->name);
 		assert_true(
 		    json_equal(json_object_get(end->payload, "input"), json_array_get(input, i)));
 		ev_log_free(hist);

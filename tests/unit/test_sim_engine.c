@@ -65,9 +65,10 @@ static char *dump(const struct ev_log *log)
 	sb_init(&sb);
 	for (size_t id = 1; id <= ev_log_count(log); id++) {
 		const struct ev *e = ev_log_get(log, (int64_t)id);
-		ev_format_line(log, e, &sb);
-		if (ev_payload(log, e)) {
-			char *p = doc_dumps(ev_payload(log, e), JSON_COMPACT | JSON_ENCODE_ANY);
+		ev_format_line(log, e, (int64_t)id, &sb);
+		if (ev_payload(log, e, (int64_t)id)) {
+			char *p = doc_dumps(ev_payload(log, e, (int64_t)id),
+					    JSON_COMPACT | JSON_ENCODE_ANY);
 			sb_addf(&sb, " %s", p);
 			free(p);
 		}
@@ -429,6 +430,37 @@ static void run_blobs(const char *result_path, bool copy, int extra, enum sim_st
 	asl_machine_free(m);
 }
 
+/* The longest a simulated execution lasts is its TimeoutSeconds (at most 99,999,999 s, the ASL
+ * check) or a year: a Wait asking for more (SecondsPath reads up to 9.2e15 s) ends in
+ * ExecutionTimedOut then, so simulated times stay far inside a record's EV_T_MAX, which
+ * records rely on (no check per event). https://docs.aws.amazon.com/step-functions/latest/dg/
+ * service-quotas.html (execution time: one year). */
+static void test_time_bounded(void **state)
+{
+	(void)state;
+	static const char def[] = "{\"TimeoutSeconds\": 99999999, \"StartAt\": \"W\", \"States\": "
+				  "{\"W\": {\"Type\": \"Wait\", \"SecondsPath\": \"$.s\", \"End\": "
+				  "true}}}";
+	struct diags d;
+	diags_init(&d);
+	struct asl_machine *m = asl_load_text("w.json", def, strlen(def), NULL, &d);
+	assert_non_null(m);
+	json_t *input = json_pack("{s:I}", "s", (json_int_t)9000000000000000LL);
+	struct ev_log *log = ev_log_new();
+	struct sim_engine *e = sim_new(m, input, NULL, log, &d);
+	assert_non_null(e);
+	sim_run(e);
+	const struct ev *last = ev_log_get(log, (int64_t)ev_log_count(log));
+	assert_int_equal(last->type, EV_ExecutionTimedOut);
+	assert_int_equal(last->t_ms, 99999999000LL);
+	assert_true(last->t_ms < EV_T_MAX);
+	sim_free(e);
+	ev_log_free(log);
+	json_decref(input);
+	asl_machine_free(m);
+	diags_fini(&d);
+}
+
 static void test_map_result_limit(void **state)
 {
 	(void)state;
@@ -500,6 +532,7 @@ int main(void)
 	    cmocka_unit_test(test_many_items),
 	    cmocka_unit_test(test_custom_service_data_limit),
 	    cmocka_unit_test(test_cold_start_details),
+	    cmocka_unit_test(test_time_bounded),
 	    cmocka_unit_test(test_map_result_limit),
 	    cmocka_unit_test(test_result_writer),
 	};

@@ -343,7 +343,7 @@ static void test_incremental(void **state)
 		struct ev e = *ev_log_get(full, (int64_t)id);
 		e.state = ev_log_intern(log, ev_log_str(full, e.state));
 		e.detail = copy_detail(log, full, &e);
-		e.payload = ev_payload_new(full, ev_log_get(full, (int64_t)id));
+		e.payload = ev_payload_new(full, ev_log_get(full, (int64_t)id), (int64_t)id);
 		ev_log_append(log, &e);
 		if (id == total / 2 || id == total)
 			assert_true(tl_index_update(idx) > 0);
@@ -362,7 +362,7 @@ static void test_incremental(void **state)
 		struct ev e = *ev_log_get(full, (int64_t)id);
 		e.state = ev_log_intern(log, ev_log_str(full, e.state));
 		e.detail = copy_detail(log, full, &e);
-		e.payload = ev_payload_new(full, ev_log_get(full, (int64_t)id));
+		e.payload = ev_payload_new(full, ev_log_get(full, (int64_t)id), (int64_t)id);
 		ev_log_append(log, &e);
 		tl_index_update(idx);
 	}
