@@ -8,7 +8,8 @@
  * items on an idle 2-CPU VM (perf stat -r 10, elapsed): 78.5-79.8 ms with the thread off,
  * 70.0-76.6 ms with it. Less than the third it does: the simulation still outruns it at
  * the start of a run, when it allocates fastest, and then faults those pages in itself (a
- * lead of 8-32 MiB, or this thread also populating the piece it enters, measured no better).
+ * lead of 8-32 MiB, or this thread also populating the piece it enters, measured no better;
+ * a shorter one, 2 MiB, measured better: see arena.c's ahead()).
  * With a single CPU to run on, or STEPSCOPE_PREFAULT=0, the caller's thread populates as
  * before.
  *
