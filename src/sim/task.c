@@ -418,6 +418,17 @@ static bool is_lambda(const struct sim_state_info *info)
 	return info->lambda; /* classify: a legacy Lambda ARN or lambda:* */
 }
 
+/* A mocked Return is the service's raw response (aws-facts c.1): for a legacy function ARN
+ * that is Lambda's Invoke response, of which the state gets only the Payload, as AWS passes
+ * on only the function's answer (LocalStack's test_lambda_invoke in v2/local_mocking: the
+ * Return {StatusCode, Payload} gives the Payload, as its AWS recording does). A Return with no
+ * Payload member is taken as the answer itself, as before. ret: borrowed; returns borrowed. */
+static json_t *mock_return(const struct sim_state_info *info, json_t *ret)
+{
+	json_t *payload = json_object_get(ret, "Payload");
+	return info->kind == TASK_LAMBDA_LEGACY && payload ? payload : ret;
+}
+
 /* Fills out from the mock config or the matching service model. True when the model made
  * a dead result's envelope as a recipe (e->made_env) instead of a result. */
 static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct sim_outcome *out)
@@ -430,7 +441,7 @@ static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct 
 	case SIM_MOCK_RETURN:
 		out->duration_ms =
 		    is_lambda(info) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
-		out->result = json_incref(ret);
+		out->result = json_incref(mock_return(info, ret));
 		return false;
 	case SIM_MOCK_THROW:
 		out->duration_ms =
