@@ -124,6 +124,23 @@ static int64_t seconds_field(struct sim_engine *e, struct sim_run *run, const ch
 	return ms;
 }
 
+/* Step Functions Local refuses to mock an Activity: a test case naming one fails the execution
+ * with States.Runtime when the state is reached (its cause as recorded in
+ * aws-samples/aws-stepfunctions-examples#69; aws-facts c.1). True when st is so named and the
+ * failure was raised. */
+static bool activity_mocked(struct sim_engine *e, struct sim_run *run)
+{
+	json_t *ret = NULL;
+	const char *error = NULL, *cause = NULL;
+	if (sim_mock_lookup(e->opt.mock, run->state->name, 0, &ret, &error, &cause) ==
+	    SIM_MOCK_NONE)
+		return false;
+	sim_handle_error(e, run, "States.Runtime",
+			 "Activity state cannot be mocked. Please remove mocks mapped for all "
+			 "activity state in the mock config file.");
+	return true;
+}
+
 void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 {
 	sim_task_clear(run);
@@ -133,6 +150,8 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	 * recipe and the call makes them (task_params), so they need not wait in memory
 	 * meanwhile: a Map with every iteration in flight at once held them all. */
 	classify(e, info, run->state->resource ? run->state->resource : "");
+	if (info->kind == TASK_ACTIVITY && activity_mocked(e, run))
+		return;
 	if (!info->fixed_timeouts) { /* else read from info (task_timeouts) */
 		struct sim_run_more *more = sim_more(e, run);
 		more->timeout_ms = seconds_field(e, run, "TimeoutSeconds", "TimeoutSecondsPath");
