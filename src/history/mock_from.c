@@ -73,10 +73,16 @@ static json_t *answer_of(struct builder *b, const struct ev *e, int64_t id)
 {
 	switch (e->type) {
 	case EV_TaskSucceeded:
-	case EV_LambdaFunctionSucceeded:
 		if (!ev_payload(b->log, e, id))
 			b->no_data++;
 		return json_pack("{s:O}", "Return",
+				 e->payload ? ev_payload(b->log, e, id) : json_null());
+	case EV_LambdaFunctionSucceeded:
+		/* A legacy function's Return is Lambda's Invoke response, whose Payload is what
+		 * the state got (src/sim/task.c mock_return). */
+		if (!ev_payload(b->log, e, id))
+			b->no_data++;
+		return json_pack("{s:{s:i,s:O}}", "Return", "StatusCode", 200, "Payload",
 				 e->payload ? ev_payload(b->log, e, id) : json_null());
 	case EV_TaskFailed:
 	case EV_LambdaFunctionFailed:

@@ -114,8 +114,12 @@ static bool parse_entry(json_t *v, const char *file, const char *ptr, struct moc
 static bool parse_response(json_t *resp, const char *file, const char *ptr, struct mock_state *ms,
 			   struct diags *d)
 {
-	if (!json_is_object(resp) || json_object_size(resp) == 0) {
-		err(d, file, ptr, "a mocked response must be a non-empty object of invocations");
+	/* An empty response is accepted: Step Functions Local resolves a response only when its
+	 * state is invoked, so {} fails the execution then (States.Runtime, uncovered
+	 * invocation 0), not the start (floci-io/floci#2823, checked with Step Functions Local
+	 * 2.0.0). */
+	if (!json_is_object(resp)) {
+		err(d, file, ptr, "a mocked response must be an object of invocations");
 		return false;
 	}
 	ms->entries = xcalloc(json_object_size(resp), sizeof(*ms->entries));

@@ -124,6 +124,23 @@ static int64_t seconds_field(struct sim_engine *e, struct sim_run *run, const ch
 	return ms;
 }
 
+/* Step Functions Local refuses to mock an Activity: a test case naming one fails the execution
+ * with States.Runtime when the state is reached (its cause as recorded in
+ * aws-samples/aws-stepfunctions-examples#69; aws-facts c.1). True when st is so named and the
+ * failure was raised. */
+static bool activity_mocked(struct sim_engine *e, struct sim_run *run)
+{
+	json_t *ret = NULL;
+	const char *error = NULL, *cause = NULL;
+	if (sim_mock_lookup(e->opt.mock, run->state->name, 0, &ret, &error, &cause) ==
+	    SIM_MOCK_NONE)
+		return false;
+	sim_handle_error(e, run, "States.Runtime",
+			 "Activity state cannot be mocked. Please remove mocks mapped for all "
+			 "activity state in the mock config file.");
+	return true;
+}
+
 void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 {
 	sim_task_clear(run);
@@ -133,6 +150,8 @@ void sim_task_begin(struct sim_engine *e, struct sim_run *run, json_t *params)
 	 * recipe and the call makes them (task_params), so they need not wait in memory
 	 * meanwhile: a Map with every iteration in flight at once held them all. */
 	classify(e, info, run->state->resource ? run->state->resource : "");
+	if (info->kind == TASK_ACTIVITY && activity_mocked(e, run))
+		return;
 	if (!info->fixed_timeouts) { /* else read from info (task_timeouts) */
 		struct sim_run_more *more = sim_more(e, run);
 		more->timeout_ms = seconds_field(e, run, "TimeoutSeconds", "TimeoutSecondsPath");
@@ -418,6 +437,17 @@ static bool is_lambda(const struct sim_state_info *info)
 	return info->lambda; /* classify: a legacy Lambda ARN or lambda:* */
 }
 
+/* A mocked Return is the service's raw response (aws-facts c.1): for a legacy function ARN
+ * that is Lambda's Invoke response, of which the state gets only the Payload, as AWS passes
+ * on only the function's answer (LocalStack's test_lambda_invoke in v2/local_mocking: the
+ * Return {StatusCode, Payload} gives the Payload, as its AWS recording does). A Return with no
+ * Payload member is taken as the answer itself, as before. ret: borrowed; returns borrowed. */
+static json_t *mock_return(const struct sim_state_info *info, json_t *ret)
+{
+	json_t *payload = json_object_get(ret, "Payload");
+	return info->kind == TASK_LAMBDA_LEGACY && payload ? payload : ret;
+}
+
 /* Fills out from the mock config or the matching service model. True when the model made
  * a dead result's envelope as a recipe (e->made_env) instead of a result. */
 static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct sim_outcome *out)
@@ -430,7 +460,7 @@ static bool invoke(struct sim_engine *e, struct sim_run *run, int64_t n, struct 
 	case SIM_MOCK_RETURN:
 		out->duration_ms =
 		    is_lambda(info) ? e->opt.lambda_duration_ms : e->opt.generic_duration_ms;
-		out->result = json_incref(ret);
+		out->result = json_incref(mock_return(info, ret));
 		return false;
 	case SIM_MOCK_THROW:
 		out->duration_ms =
