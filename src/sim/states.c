@@ -487,7 +487,10 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	json_t *extra = NULL;
 	struct sim_run_more *more = run->more;
 	if (more && more->assigned) {
-		extra = assigned_extra(more->assigned);
+		/* An empty Assign ({}) assigns nothing: AWS's Exited event then has no
+		 * assignedVariables at all (localstack test_assign_base snapshot, BASE_EMPTY). */
+		if (json_object_size(more->assigned) > 0)
+			extra = assigned_extra(more->assigned);
 		if (!more->vars)
 			more->vars = json_object();
 		json_object_update(more->vars, more->assigned);
