@@ -73,8 +73,9 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 		sim_flow_failed(e, run, &err);
 		return -1;
 	}
-	int64_t mc = json_is_integer(val) ? json_integer_value(val) : -1;
-	if (mc < 0) {
+	int64_t mc = -1;
+	if (!sim_path_integer(val, &mc) || mc < 0) {
+		mc = -1;
 		/* Observed: a non-integer MaxConcurrencyPath value fails with States.Runtime. */
 		/* AWS quotes the value: a string's text, anything else as JSON ("{}";
 		 * localstack test_base_scenarios snapshot, test_max_concurrency_path[...]). */

@@ -601,6 +601,15 @@ bool sim_dmap_tolerated(json_t *count, json_t *pct, size_t failed, size_t total)
 char *sim_dmap_tolerance(const struct asl_state *st, json_t *eff, const struct flow_env *env,
 			 json_t **count, json_t **pct);
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
+/* A Map *Path value read as a whole number (v borrowed): a JSON integer, or a string of
+ * one as Java's Integer.parseInt reads it ("1", "-2"); false for anything else. AWS takes
+ * the string "1" in MaxConcurrencyPath, MaxItemsPath and ToleratedFailureCountPath
+ * (localstack test_assign_reference_variables snapshot, test_reference_in_map_state[...],
+ * 2024-11-18). */
+bool sim_path_integer(json_t *v, int64_t *out);
+/* The same for a number (ToleratedFailurePercentagePath): a JSON number or a decimal
+ * string ("1", "1.5"). */
+bool sim_path_number(json_t *v, double *out);
 
 /* rwriter.c: a Map Run's ResultWriter, records streamed as children end. */
 struct sim_rwriter;
