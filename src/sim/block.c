@@ -274,7 +274,7 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	if (out && assign) {
 		json_t *sel =
 		    steps.after_result_selector ? steps.after_result_selector : b->results;
-		if (!sim_assign(e, owner, sel)) {
+		if (!sim_assign_try(e, owner, sel, &err)) {
 			json_decref(out);
 			out = NULL;
 		}
@@ -283,8 +283,7 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	json_decref(b->results);
 	b->results = NULL;
 	if (!out) {
-		if (err.name || err.cause)
-			sim_flow_failed(e, owner, &err);
+		sim_block_output_failed(e, owner, &err);
 		return;
 	}
 	sim_leave(e, owner, out, st->next);
