@@ -385,9 +385,33 @@ static bool can_start(const struct sim_block *b)
 	return b->next_start < b->count && (b->limit == 0 || b->running < b->limit);
 }
 
+/* A retried Parallel runs again from its input: its InputPath and Parameters are made again,
+ * so that $$.State.RetryCount says which attempt this is (as a retried Task's Parameters do,
+ * tests/sim task-retry-context-params). False after failing the run. */
+static bool parallel_input_again(struct sim_engine *e, struct sim_run *run, struct sim_block *b)
+{
+	if (b->is_map || !run->retry_live || !sim_info(e, b->state)->uses_context)
+		return true;
+	struct flow_env env;
+	struct flow_error err = {0};
+	json_t *ctx = sim_context(e, run, b->state, NULL, 0);
+	sim_flow_env(e, run, ctx, &env);
+	json_t *eff = sim_state_input(e, run, &env, NULL, &err);
+	json_decref(ctx);
+	if (!eff) {
+		sim_flow_failed(e, run, &err);
+		return false;
+	}
+	json_decref(b->eff_input);
+	b->eff_input = eff;
+	return true;
+}
+
 void sim_block_start(struct sim_engine *e, struct sim_run *run)
 {
 	struct sim_block *b = run->more->block;
+	if (!parallel_input_again(e, run, b))
+		return;
 	json_decref(b->results);
 	b->results = json_array();
 	/* With a ResultWriter the results go to its files as children end. */
