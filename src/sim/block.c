@@ -650,26 +650,40 @@ void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const c
 	}
 	sim_use_child(e, sim_run_child(owner));
 	int64_t fail_id = child->last;
-	if (b->is_map)
-		sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)child->index, NULL, NULL);
 	bool task_open = child->failed_in_task && child->state && child->state->type == ASL_TASK;
 	const struct asl_state *task = child->state;
 	int32_t task_item = child->item;
+	size_t fail_index = child->index;
+	bool failed_said = false;
 	child->inside = false;
 	unlink_child(b, child);
 	sim_run_release(e, child);
-	/* Every other running child: its open state, then the iteration, all pointing at the
-	 * failure (corpus map-inline-lambda-invoke-timeouts-unbounded). */
+	/* A Map: every iteration in index order, the failing one's MapIterationFailed (then its
+	 * open Task aborted) at its place, each other running one's MapIterationAborted, then the
+	 * *StateAborted of the state it was in, all pointing at the failure (measured on AWS:
+	 * floci-io/floci AslExecutorParallelCutTest, a cut iteration 0 before the failing
+	 * iteration 1; corpus map-inline-lambda-invoke-timeouts-unbounded, the failing iteration
+	 * 0 first). A Parallel: the other branches' open states, the failing branch's own Task
+	 * last (observed). */
 	for (struct sim_run *c; (c = sim_block_head(b));) {
-		sim_run_abort(e, c, fail_id);
+		if (b->is_map && !failed_said && c->index > fail_index) {
+			failed_said = true;
+			sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)fail_index, NULL,
+				 NULL);
+			if (task_open)
+				sim_emit(e, EV_TaskStateAborted, fail_id, task, task_item, NULL,
+					 NULL);
+		}
 		if (b->is_map)
 			sim_emit(e, EV_MapIterationAborted, fail_id, st, (int32_t)c->index, NULL,
 				 NULL);
+		sim_run_abort(e, c, fail_id);
 		unlink_child(b, c);
 		sim_run_release(e, c);
 	}
-	/* The failing child's own open Task is aborted last (observed). */
-	if (task_open)
+	if (b->is_map && !failed_said)
+		sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)fail_index, NULL, NULL);
+	if (task_open && !failed_said)
 		sim_emit(e, EV_TaskStateAborted, fail_id, task, task_item, NULL, NULL);
 	b->next_start = b->count; /* never-started items never start */
 	json_decref(b->results);
