@@ -43,6 +43,10 @@ struct hist_recon {
 	VEC(int32_t) ev_opens; /* MapIterationStarted: the iteration frame it opens */
 	VEC(int32_t) ev_attempt;
 	VEC(enum ev_type) ev_type;
+	/* The last MapIterationFailed/Aborted fed: a detail-less *StateAborted right after it,
+	 * pointing at the same event, closes that iteration's open state. */
+	int64_t iter_end_id, iter_end_prev;
+	int32_t iter_end_map, iter_end_item;
 };
 
 struct hist_recon *hist_recon_new(void)
@@ -367,6 +371,15 @@ static int32_t aborted_sibling(struct hist_recon *r, int64_t p, int32_t pv, enum
  * one in a sibling branch (aborted_sibling). */
 static int32_t aborted_owner(struct hist_recon *r, const struct ev *e, const struct ev *next)
 {
+	/* Right after its iteration's MapIterationAborted/Failed (AWS's order, measured:
+	 * floci-io/floci AslExecutorParallelCutTest). */
+	int64_t id = fed_id(r);
+	if (r->iter_end_id > 0 && r->iter_end_id == id - 1 && r->iter_end_prev == e->prev) {
+		int32_t f = iteration_frame(r, r->iter_end_map, r->iter_end_item);
+		int32_t lv = f >= 0 ? r->frames.items[f].last_visit : -1;
+		if (abortable(visit_at(r, lv), e->type))
+			return lv;
+	}
 	if (next && next->type == EV_MapIterationAborted && next->prev > 0 &&
 	    next->prev <= (int64_t)r->ev_frame.len) {
 		int32_t map = find_map(r, next->prev, next->state);
@@ -484,6 +497,12 @@ void hist_recon_feed(struct hist_recon *r, struct ev *e, const struct ev *next)
 	}
 	if (!is_map_iteration(e->type))
 		e->item = r->frames.items[frame].item;
+	if (e->type == EV_MapIterationFailed || e->type == EV_MapIterationAborted) {
+		r->iter_end_id = id;
+		r->iter_end_prev = e->prev;
+		r->iter_end_map = visit;
+		r->iter_end_item = e->item;
+	}
 	VEC_PUSH(r->ev_frame, frame);
 	VEC_PUSH(r->ev_visit, visit);
 	VEC_PUSH(r->ev_opens, opens);

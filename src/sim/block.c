@@ -73,8 +73,9 @@ static int64_t max_concurrency(struct sim_engine *e, struct sim_run *run, json_t
 		sim_flow_failed(e, run, &err);
 		return -1;
 	}
-	int64_t mc = json_is_integer(val) ? json_integer_value(val) : -1;
-	if (mc < 0) {
+	int64_t mc = -1;
+	if (!sim_path_integer(val, &mc) || mc < 0) {
+		mc = -1;
 		/* Observed: a non-integer MaxConcurrencyPath value fails with States.Runtime. */
 		/* AWS quotes the value: a string's text, anything else as JSON ("{}";
 		 * localstack test_base_scenarios snapshot, test_max_concurrency_path[...]). */
@@ -273,7 +274,7 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	if (out && assign) {
 		json_t *sel =
 		    steps.after_result_selector ? steps.after_result_selector : b->results;
-		if (!sim_assign(e, owner, sel)) {
+		if (!sim_assign_try(e, owner, sel, &err)) {
 			json_decref(out);
 			out = NULL;
 		}
@@ -282,8 +283,7 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 	json_decref(b->results);
 	b->results = NULL;
 	if (!out) {
-		if (err.name || err.cause)
-			sim_flow_failed(e, owner, &err);
+		sim_block_output_failed(e, owner, &err);
 		return;
 	}
 	sim_leave(e, owner, out, st->next);
@@ -385,9 +385,33 @@ static bool can_start(const struct sim_block *b)
 	return b->next_start < b->count && (b->limit == 0 || b->running < b->limit);
 }
 
+/* A retried Parallel runs again from its input: its InputPath and Parameters are made again,
+ * so that $$.State.RetryCount says which attempt this is (as a retried Task's Parameters do,
+ * tests/sim task-retry-context-params). False after failing the run. */
+static bool parallel_input_again(struct sim_engine *e, struct sim_run *run, struct sim_block *b)
+{
+	if (b->is_map || !run->retry_live || !sim_info(e, b->state)->uses_context)
+		return true;
+	struct flow_env env;
+	struct flow_error err = {0};
+	json_t *ctx = sim_context(e, run, b->state, NULL, 0);
+	sim_flow_env(e, run, ctx, &env);
+	json_t *eff = sim_state_input(e, run, &env, NULL, &err);
+	json_decref(ctx);
+	if (!eff) {
+		sim_flow_failed(e, run, &err);
+		return false;
+	}
+	json_decref(b->eff_input);
+	b->eff_input = eff;
+	return true;
+}
+
 void sim_block_start(struct sim_engine *e, struct sim_run *run)
 {
 	struct sim_block *b = run->more->block;
+	if (!parallel_input_again(e, run, b))
+		return;
 	json_decref(b->results);
 	b->results = json_array();
 	/* With a ResultWriter the results go to its files as children end. */
@@ -626,26 +650,40 @@ void sim_block_child_failed(struct sim_engine *e, struct sim_run *child, const c
 	}
 	sim_use_child(e, sim_run_child(owner));
 	int64_t fail_id = child->last;
-	if (b->is_map)
-		sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)child->index, NULL, NULL);
 	bool task_open = child->failed_in_task && child->state && child->state->type == ASL_TASK;
 	const struct asl_state *task = child->state;
 	int32_t task_item = child->item;
+	size_t fail_index = child->index;
+	bool failed_said = false;
 	child->inside = false;
 	unlink_child(b, child);
 	sim_run_release(e, child);
-	/* Every other running child: its open state, then the iteration, all pointing at the
-	 * failure (corpus map-inline-lambda-invoke-timeouts-unbounded). */
+	/* A Map: every iteration in index order, the failing one's MapIterationFailed (then its
+	 * open Task aborted) at its place, each other running one's MapIterationAborted, then the
+	 * *StateAborted of the state it was in, all pointing at the failure (measured on AWS:
+	 * floci-io/floci AslExecutorParallelCutTest, a cut iteration 0 before the failing
+	 * iteration 1; corpus map-inline-lambda-invoke-timeouts-unbounded, the failing iteration
+	 * 0 first). A Parallel: the other branches' open states, the failing branch's own Task
+	 * last (observed). */
 	for (struct sim_run *c; (c = sim_block_head(b));) {
-		sim_run_abort(e, c, fail_id);
+		if (b->is_map && !failed_said && c->index > fail_index) {
+			failed_said = true;
+			sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)fail_index, NULL,
+				 NULL);
+			if (task_open)
+				sim_emit(e, EV_TaskStateAborted, fail_id, task, task_item, NULL,
+					 NULL);
+		}
 		if (b->is_map)
 			sim_emit(e, EV_MapIterationAborted, fail_id, st, (int32_t)c->index, NULL,
 				 NULL);
+		sim_run_abort(e, c, fail_id);
 		unlink_child(b, c);
 		sim_run_release(e, c);
 	}
-	/* The failing child's own open Task is aborted last (observed). */
-	if (task_open)
+	if (b->is_map && !failed_said)
+		sim_emit(e, EV_MapIterationFailed, fail_id, st, (int32_t)fail_index, NULL, NULL);
+	if (task_open && !failed_said)
 		sim_emit(e, EV_TaskStateAborted, fail_id, task, task_item, NULL, NULL);
 	b->next_start = b->count; /* never-started items never start */
 	json_decref(b->results);

@@ -108,6 +108,44 @@ static json_t *json_file_items(const char *path, char **why)
 	return v;
 }
 
+bool sim_path_integer(json_t *v, int64_t *out)
+{
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return true;
+	}
+	const char *s = json_string_value(v);
+	if (!s)
+		return false;
+	/* Integer.parseInt: an optional sign, then decimal digits only, within 32 bits. */
+	const char *d = s + (*s == '+' || *s == '-');
+	if (!*d || strspn(d, "0123456789") != strlen(d) || strlen(d) > 10)
+		return false;
+	long long n = strtoll(s, NULL, 10);
+	if (n < INT32_MIN || n > INT32_MAX)
+		return false;
+	*out = n;
+	return true;
+}
+
+bool sim_path_number(json_t *v, double *out)
+{
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+		return true;
+	}
+	const char *s = json_string_value(v);
+	/* A plain decimal (sign, digits, point, exponent): no spaces, hex, NaN or infinity. */
+	if (!s || !*s || strspn(s, "+-0123456789.eE") != strlen(s))
+		return false;
+	char *end;
+	double d = strtod(s, &end);
+	if (*end || !isfinite(d))
+		return false;
+	*out = d;
+	return true;
+}
+
 /* ReaderConfig's MaxItems, or MaxItemsPath's value in the effective input: 0 for no limit
  * (also MaxItems 0), -1 after *why. A negative value fails the Map Run with
  * States.ItemReaderFailed "field MaxItems must be positive" (localstack max_items_decl.py,
@@ -122,19 +160,19 @@ static int64_t max_items(json_t *cfg, json_t *eff, const struct flow_env *env, c
 	}
 	struct flow_error err = {0};
 	json_t *v = flow_select(eff, json_string_value(path), env, &err);
-	int64_t n = -1;
+	int64_t n = -1, got = 0;
 	if (!v) {
 		*why = xstrdup(err.cause ? err.cause : "invalid MaxItemsPath");
-	} else if (!json_is_integer(v)) {
+	} else if (!sim_path_integer(v, &got)) {
 		char *shown = json_is_string(v) ? xstrdup(json_string_value(v)) : flow_json_text(v);
 		*why = xasprintf("The MaxItemsPath field refers to value '%s' which is not a valid "
 				 "integer: %s",
 				 shown, json_string_value(path));
 		free(shown);
-	} else if (json_integer_value(v) < 0) {
+	} else if (got < 0) {
 		*why = xstrdup("field MaxItems must be positive");
 	} else {
-		n = json_integer_value(v);
+		n = got;
 	}
 	flow_error_fini(&err);
 	json_decref(v);
@@ -322,20 +360,24 @@ static char *tolerance_value(json_t *sj, json_t *eff, const struct flow_env *env
 		return why;
 	}
 	char *why = NULL;
-	if (count ? !json_is_integer(v) : !json_is_number(v)) {
+	int64_t n = 0;
+	double d = 0;
+	if (count ? !sim_path_integer(v, &n) : !sim_path_number(v, &d)) {
 		char *shown = quoted_value(v);
 		why = xasprintf("The %s field refers to value \"%s\" which is not a valid %s: %s",
 				field, shown, count ? "integer" : "float", json_string_value(path));
 		free(shown);
-	} else if (count && json_integer_value(v) < 0) {
+	} else if (count && n < 0) {
 		why = xstrdup("ToleratedFailureCount cannot be negative.");
-	} else if (!count && (json_number_value(v) < 0 || json_number_value(v) > 100)) {
+	} else if (!count && (d < 0 || d > 100)) {
 		why = xstrdup("ToleratedFailurePercentage must be between 0 and 100.");
 	}
-	if (why)
-		json_decref(v);
-	else
-		*value = v;
+	/* The value as a number ("1" read as 1): what the threshold check compares with. */
+	if (!why && json_is_string(v))
+		*value = count ? json_integer(n) : json_real(d);
+	else if (!why)
+		*value = json_incref(v);
+	json_decref(v);
 	return why;
 }
 

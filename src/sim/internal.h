@@ -521,6 +521,11 @@ void sim_exit(struct sim_engine *e, struct sim_run *run);
  * test_max_concurrency_path[NoNumber], test_map_state_tolerated_failure_count_path[...]).
  * Other States.Runtime failures of a Map or Parallel keep their *StateFailed (not recorded). */
 void sim_fail_before_start(struct sim_engine *e, struct sim_run *run, const char *why);
+/* A Map's or Parallel's own result processing (ResultSelector, ResultPath, OutputPath,
+ * Assign) failing with States.Runtime once every branch or iteration succeeded: its
+ * *StateSucceeded, then ExecutionFailed, no *StateFailed (read off AWS: floci-io/floci
+ * AslExecutorBranchHistoryEventsTest, issue 2868). Other errors go to sim_flow_failed. */
+void sim_block_output_failed(struct sim_engine *e, struct sim_run *run, struct flow_error *err);
 /* An error raised by the current state: Retry, then Catch, else the run fails. */
 void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *error,
 		      const char *cause);
@@ -528,6 +533,9 @@ void sim_handle_error(struct sim_engine *e, struct sim_run *run, const char *err
  * result after ResultSelector, or its effective input); applied when the state exits. False
  * after failing the run. */
 bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value);
+/* sim_assign that leaves the failing to the caller: false with *err filled. */
+bool sim_assign_try(struct sim_engine *e, struct sim_run *run, json_t *value,
+		    struct flow_error *err);
 /* Leaves the state with `output` (taken) toward `next` (NULL = end) after one step. Its size
  * is known when it is the input itself; sim_leave_sized says it otherwise. */
 void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
@@ -601,6 +609,15 @@ bool sim_dmap_tolerated(json_t *count, json_t *pct, size_t failed, size_t total)
 char *sim_dmap_tolerance(const struct asl_state *st, json_t *eff, const struct flow_env *env,
 			 json_t **count, json_t **pct);
 char *sim_dmap_run_arn(struct sim_engine *e, const struct asl_state *st);
+/* A Map *Path value read as a whole number (v borrowed): a JSON integer, or a string of
+ * one as Java's Integer.parseInt reads it ("1", "-2"); false for anything else. AWS takes
+ * the string "1" in MaxConcurrencyPath, MaxItemsPath and ToleratedFailureCountPath
+ * (localstack test_assign_reference_variables snapshot, test_reference_in_map_state[...],
+ * 2024-11-18). */
+bool sim_path_integer(json_t *v, int64_t *out);
+/* The same for a number (ToleratedFailurePercentagePath): a JSON number or a decimal
+ * string ("1", "1.5"). */
+bool sim_path_number(json_t *v, double *out);
 
 /* rwriter.c: a Map Run's ResultWriter, records streamed as children end. */
 struct sim_rwriter;

@@ -49,13 +49,19 @@ static bool assign_from(struct sim_engine *e, struct sim_run *run, json_t *assig
 	return true;
 }
 
-bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value)
+bool sim_assign_try(struct sim_engine *e, struct sim_run *run, json_t *value,
+		    struct flow_error *err)
 {
 	json_t *assign = sim_info(e, run->state)->assign;
 	if (!assign) /* most states: nothing to evaluate (10,000 items: 20,000 calls) */
 		return true;
+	return assign_from(e, run, assign, value, err);
+}
+
+bool sim_assign(struct sim_engine *e, struct sim_run *run, json_t *value)
+{
 	struct flow_error err = {0};
-	if (assign_from(e, run, assign, value, &err))
+	if (sim_assign_try(e, run, value, &err))
 		return true;
 	sim_flow_failed(e, run, &err);
 	return false;
@@ -487,7 +493,10 @@ void sim_exit(struct sim_engine *e, struct sim_run *run)
 	json_t *extra = NULL;
 	struct sim_run_more *more = run->more;
 	if (more && more->assigned) {
-		extra = assigned_extra(more->assigned);
+		/* An empty Assign ({}) assigns nothing: AWS's Exited event then has no
+		 * assignedVariables at all (localstack test_assign_base snapshot, BASE_EMPTY). */
+		if (json_object_size(more->assigned) > 0)
+			extra = assigned_extra(more->assigned);
 		if (!more->vars)
 			more->vars = json_object();
 		json_object_update(more->vars, more->assigned);
@@ -686,4 +695,18 @@ void sim_fail_before_start(struct sim_engine *e, struct sim_run *run, const char
 	sim_info(e, run->state)->stats.failures++;
 	sim_run_fail(e, run, "States.Runtime", cause);
 	free(cause);
+}
+
+void sim_block_output_failed(struct sim_engine *e, struct sim_run *run, struct flow_error *err)
+{
+	const struct asl_state *st = run->state;
+	if (err->name && strcmp(err->name, "States.Runtime") != 0) {
+		sim_flow_failed(e, run, err);
+		return;
+	}
+	run->last =
+	    sim_emit(e, st->type == ASL_MAP ? EV_MapStateSucceeded : EV_ParallelStateSucceeded,
+		     run->last, st, run->item, NULL, NULL);
+	sim_fail_before_start(e, run, err->cause ? err->cause : "");
+	flow_error_fini(err);
 }
