@@ -151,7 +151,8 @@ void diag_print(FILE *out, const struct diag *dg, const char *source, size_t sou
 		fprintf(out, "%d:%d:", dg->line, dg->column > 0 ? dg->column : 1);
 	else if (dg->pointer)
 		fprintf(out, "%s:", *dg->pointer ? dg->pointer : "/");
-	fprintf(out, " %s: %s", severity_name(dg->severity), dg->message);
+	bool located = dg->file || dg->line > 0 || dg->pointer;
+	fprintf(out, "%s%s: %s", located ? " " : "", severity_name(dg->severity), dg->message);
 	if (dg->code)
 		fprintf(out, " [%s]", dg->code);
 	fputc('\n', out);

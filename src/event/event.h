@@ -169,7 +169,9 @@ _Static_assert(sizeof(struct ev) == 32 || sizeof(void *) < 8, "struct ev must st
 _Static_assert(EV_TYPE_COUNT <= 128, "enum ev_type must fit struct ev's 8-bit type");
 /* The largest |t_ms| a record holds (2^55 - 1 ms). Producers keep their times within it
  * (a bit-field would wrap silently): the history import refuses timestamps further apart, the
- * simulator ends an execution by its timeout long before (sim_new). */
+ * simulator ends an execution by its timeout long before (sim_new). Readers take t_ms into an
+ * int64_t before any arithmetic: GCC computes with a bit-field's own 56 bits (a - b of two
+ * records' times, or t_ms * 1000, would wrap there). */
 #define EV_T_MAX (((int64_t)1 << 55) - 1)
 
 /*
@@ -378,10 +380,15 @@ struct ev_producer {
  */
 
 /* Epoch milliseconds from a history timestamp: an ISO 8601 string (`Z` or +-hh:mm, 0-9
- * fraction digits, AWS CLI v2) or a number of epoch seconds (CLI v1, wire) within
- * +-EV_MAX_EPOCH_S. False when the value is none of those (e.g. the scrubbed placeholder
- * "timestamp"). */
-#define EV_MAX_EPOCH_S 100000000000000LL
+ * fraction digits, AWS CLI v2) or a number of epoch seconds (CLI v1, wire) from
+ * EV_MIN_EPOCH_S to EV_MAX_EPOCH_S: the years 0000 to 9999 that RFC 3339 (and so an exported
+ * history, ev_time_format) can write. False when the value is none of those (e.g. the
+ * scrubbed placeholder "timestamp"). */
+#define EV_MIN_EPOCH_S (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define EV_MAX_EPOCH_S 253402300799LL	/* 9999-12-31T23:59:59Z */
+/* So any two history times lie within a record's +-EV_T_MAX ms of each other. */
+_Static_assert((EV_MAX_EPOCH_S - EV_MIN_EPOCH_S + 1) * 1000 <= EV_T_MAX,
+	       "the timestamp range must fit a record's time");
 bool ev_time_parse(const json_t *value, int64_t *epoch_ms);
 /* As AWS CLI v2 prints it in UTC: "2024-05-14T10:15:01.512000+00:00", no fraction when the
  * milliseconds are zero. buf receives at most 40 bytes. */

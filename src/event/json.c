@@ -35,17 +35,17 @@ static bool parse_iso(const char *s, int64_t *epoch_ms)
 bool ev_time_parse(const json_t *value, int64_t *epoch_ms)
 {
 	if (json_is_integer(value)) {
-		/* As for reals below: past 1e14 s (three million years) it is no timestamp, and
-		 * its milliseconds could overflow. */
+		/* As for reals below: outside the years 0000-9999 it is no timestamp an export
+		 * could write back. */
 		json_int_t v = json_integer_value(value);
-		if (v > EV_MAX_EPOCH_S || v < -EV_MAX_EPOCH_S)
+		if (v > EV_MAX_EPOCH_S || v < EV_MIN_EPOCH_S)
 			return false;
 		*epoch_ms = (int64_t)v * 1000;
 		return true;
 	}
 	if (json_is_real(value)) {
 		double v = json_real_value(value);
-		if (!isfinite(v) || fabs(v) > (double)EV_MAX_EPOCH_S)
+		if (!isfinite(v) || v > (double)EV_MAX_EPOCH_S || v < (double)EV_MIN_EPOCH_S)
 			return false;
 		*epoch_ms = (int64_t)llround(v * 1000.0);
 		return true;
@@ -367,7 +367,6 @@ static void set_str(json_t *obj, const char *k, const struct ev_log *log, ev_str
 	if (s)
 		json_object_set_new(obj, k, json_string(ev_log_str(log, s)));
 }
-
 
 /* The payload as AWS stores it: a compact JSON text (an imported payload kept as text is
  * normalised the same way, so a re-export does not depend on how it was read), or the text it

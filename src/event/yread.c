@@ -235,7 +235,7 @@ static bool top_scalar(struct ev_yreader *r, const unsigned char *s, size_t n, c
 	case T_TIMESTAMP:
 		if (num) {
 			/* Seconds out of range (ev_time_parse): jansson's path decides. */
-			if (*num > EV_MAX_EPOCH_S || *num < -EV_MAX_EPOCH_S)
+			if (*num > EV_MAX_EPOCH_S || *num < EV_MIN_EPOCH_S)
 				return false;
 			o->info.has_time = true;
 			o->info.epoch_ms = *num * 1000;

@@ -50,7 +50,6 @@ struct hist_importer {
 	 * (nothing to warn about when ids are dense), how many events lack a usable time. */
 	bool ascending, links_ok;
 	size_t no_time;
-	int64_t min_epoch, max_epoch; /* of the events with a time (when no_time < count) */
 	/* Live reconstruction: while a streamed page brings the usual history (ids 1, 2, 3, ...
 	 * with links back and timestamps, nothing before it), each event is reconstructed when
 	 * the next one arrives, on the thread that delivers events: that work overlaps the parsing
@@ -93,13 +92,6 @@ static void push(struct hist_importer *imp, const struct pending *p)
 	if (p->prev < 0 || p->prev >= p->id)
 		imp->links_ok = false;
 	imp->no_time += !p->has_time;
-	if (p->has_time) {
-		bool first = imp->no_time == imp->evs.len; /* no earlier event had a time */
-		imp->min_epoch =
-		    first || p->epoch_ms < imp->min_epoch ? p->epoch_ms : imp->min_epoch;
-		imp->max_epoch =
-		    first || p->epoch_ms > imp->max_epoch ? p->epoch_ms : imp->max_epoch;
-	}
 	if (imp->live && (!imp->streaming || p->id != (int64_t)imp->evs.len + 1 || !imp->links_ok ||
 			  !p->has_time))
 		live_stop(imp);
@@ -593,17 +585,8 @@ struct ev_log *hist_importer_finish(struct hist_importer *imp, struct diags *dia
 	}
 	check_shape(imp, diags);
 	renumber(imp, diags);
+	/* Times relative to the first event: within +-EV_T_MAX, as ev_time_parse's range is. */
 	bool synthetic = set_times(imp, diags);
-	/* A record's time holds +-EV_T_MAX ms from the first event (event.h); recorded epochs may
-	 * lie further apart (+-EV_MAX_EPOCH_S seconds each). */
-	int64_t t0 = imp->evs.items[0].epoch_ms;
-	if (!synthetic && (imp->max_epoch - t0 > EV_T_MAX || t0 - imp->min_epoch > EV_T_MAX)) {
-		diags_add(diags, DIAG_ERROR, "time-range", imp->names.items[0], 0, 0, NULL,
-			  "timestamps lie more than %" PRId64 " ms (about 1.1 million years) from "
-			  "the first event's: stepscope cannot hold such times",
-			  (int64_t)EV_T_MAX);
-		return NULL;
-	}
 	report_caps(imp, diags);
 	hist_describe_apply(&imp->desc, imp->log);
 	size_t n = imp->evs.len;

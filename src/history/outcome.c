@@ -137,5 +137,5 @@ void hist_outcome(const struct ev_log *log, struct hist_outcome *out)
 		break;
 	}
 	if (first && last)
-		out->duration_ms = last->t_ms - first->t_ms;
+		out->duration_ms = (int64_t)last->t_ms - (int64_t)first->t_ms; /* event.h */
 }

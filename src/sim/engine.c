@@ -362,6 +362,24 @@ static bool refuse_jsonata(const struct asl_machine *m, struct sim_engine *e, st
 	return ok;
 }
 
+/* The latest start whose run (a year at most, or TimeoutSeconds: at most 99,999,999 s) still
+ * ends within the years an exported history can write (EV_MAX_EPOCH_S: 9999). */
+#define START_MAX_MS (((int64_t)EV_MAX_EPOCH_S - 99999999LL) * 1000)
+
+static bool start_time_ok(const struct sim_engine *e, struct diags *diags)
+{
+	int64_t t = e->opt.start_epoch_ms;
+	if (t >= (int64_t)EV_MIN_EPOCH_S * 1000 && t <= START_MAX_MS)
+		return true;
+	char latest[40];
+	sim_format_timestamp(START_MAX_MS, latest, sizeof(latest));
+	diags_add(diags, DIAG_ERROR, "start-time", NULL, 0, 0, NULL,
+		  "the start time must lie between 0000-01-01T00:00:00Z and %s, so that every "
+		  "timestamp of the run can be written in RFC 3339",
+		  latest);
+	return false;
+}
+
 static void init_identity(struct sim_engine *e)
 {
 	const struct sim_options *o = &e->opt;
@@ -404,7 +422,7 @@ struct sim_engine *sim_new(const struct asl_machine *m, json_t *input,
 	slab_init(&e->run_slab, sizeof(struct sim_run));
 	slab_init(&e->more_slab, sizeof(struct sim_run_more));
 	sim_build_info(e);
-	if (!refuse_jsonata(m, e, diags)) {
+	if (!start_time_ok(e, diags) || !refuse_jsonata(m, e, diags)) {
 		sim_free(e);
 		return NULL;
 	}

@@ -248,12 +248,16 @@ static struct ev_log *decode(const unsigned char *p, size_t len)
 	m->state_machine_name = get_str(&d);
 	for (uint64_t i = 0; i < n && !d.bad; i++) {
 		struct ev e = {0};
-		e.type = (enum ev_type)get_varint(&d);
+		uint64_t type = get_varint(&d);
 		int64_t prev = get_signed(&d);
-		if (prev < INT32_MIN || prev > INT32_MAX)
-			d.bad = true; /* never written (struct ev): a damaged record */
+		int64_t t = get_signed(&d);
+		/* Never written (struct ev): a damaged record. */
+		if (type >= EV_TYPE_COUNT || prev < INT32_MIN || prev > INT32_MAX ||
+		    t < -EV_T_MAX || t > EV_T_MAX)
+			d.bad = true;
+		e.type = (enum ev_type)type;
 		e.prev = (int32_t)prev;
-		e.t_ms = get_signed(&d);
+		e.t_ms = t;
 		e.item = (int32_t)get_signed(&d);
 		e.state = get_str(&d);
 		struct ev_detail dt = {0};

@@ -84,3 +84,9 @@ elif [ -z "$events" ] || ! grep -q "^stepscope: timing: [0-9.]* ms (load [0-9.]*
 else
 	echo "ok run-timing"
 fi
+# A start so late that the run's timestamps would pass year 9999 (RFC 3339's last, which an
+# exported history must be written in and read back from): refused, exit 2.
+check run-start-time-too-late 2 "start time must lie between" \
+	"$STEPSCOPE" run --start-time 9999-01-01T00:00:00Z --json
+check run-start-time-latest 0 "SUCCEEDED" \
+	"$STEPSCOPE" run --start-time 9996-10-30T14:13:20Z --json
