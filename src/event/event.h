@@ -389,6 +389,12 @@ struct ev_producer {
 /* So any two history times lie within a record's +-EV_T_MAX ms of each other. */
 _Static_assert((EV_MAX_EPOCH_S - EV_MIN_EPOCH_S + 1) * 1000 <= EV_T_MAX,
 	       "the timestamp range must fit a record's time");
+/* Whether epoch milliseconds lie in those years (a written offset or fraction may take a time
+ * past them: "9999-12-31T23:59:59-01:00"). */
+static inline bool ev_epoch_ms_ok(int64_t ms)
+{
+	return ms >= EV_MIN_EPOCH_S * 1000 && ms < (EV_MAX_EPOCH_S + 1) * 1000;
+}
 bool ev_time_parse(const json_t *value, int64_t *epoch_ms);
 /* As AWS CLI v2 prints it in UTC: "2024-05-14T10:15:01.512000+00:00", no fraction when the
  * milliseconds are zero. buf receives at most 40 bytes. */

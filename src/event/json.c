@@ -26,7 +26,7 @@ static bool is_private(const char *key)
 static bool parse_iso(const char *s, int64_t *epoch_ms)
 {
 	struct instant t;
-	if (!time_parse(s, TIME_LENIENT, &t))
+	if (!time_parse(s, TIME_LENIENT, &t) || !ev_epoch_ms_ok(instant_ms(t)))
 		return false;
 	*epoch_ms = instant_ms(t);
 	return true;
@@ -45,10 +45,10 @@ bool ev_time_parse(const json_t *value, int64_t *epoch_ms)
 	}
 	if (json_is_real(value)) {
 		double v = json_real_value(value);
-		if (!isfinite(v) || v > (double)EV_MAX_EPOCH_S || v < (double)EV_MIN_EPOCH_S)
+		if (!isfinite(v) || v >= (double)EV_MAX_EPOCH_S + 1 || v < (double)EV_MIN_EPOCH_S)
 			return false;
 		*epoch_ms = (int64_t)llround(v * 1000.0);
-		return true;
+		return ev_epoch_ms_ok(*epoch_ms); /* 9999-12-31T23:59:59.9996 rounds past it */
 	}
 	return json_is_string(value) && parse_iso(json_string_value(value), epoch_ms);
 }

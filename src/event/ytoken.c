@@ -147,7 +147,7 @@ static bool quick_time(const struct ev_ydays *r, const unsigned char *s, size_t 
 	if (!utc)
 		return false;
 	*ms = (r->day * 86400 + h * 3600 + mi * 60 + sec) * 1000 + nsec / 1000000;
-	return true;
+	return ev_epoch_ms_ok(*ms); /* a leap second ending 9999 is past it */
 }
 
 /* A timestamp string's epoch milliseconds, as ev_time_parse reads it: 1, or 0 when it is not
@@ -162,7 +162,7 @@ int ev_ytime(struct ev_ydays *r, const unsigned char *s, size_t n, int64_t *ms)
 		return -1;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	if (!time_parse(buf, TIME_LENIENT, &t))
+	if (!time_parse(buf, TIME_LENIENT, &t) || !ev_epoch_ms_ok(instant_ms(t)))
 		return 0;
 	*ms = instant_ms(t);
 	/* Accepted, so it starts with a valid date YYYY-MM-DD and a separator. */

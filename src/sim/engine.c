@@ -371,12 +371,13 @@ static bool start_time_ok(const struct sim_engine *e, struct diags *diags)
 	int64_t t = e->opt.start_epoch_ms;
 	if (t >= (int64_t)EV_MIN_EPOCH_S * 1000 && t <= START_MAX_MS)
 		return true;
-	char latest[40];
+	char first[40], latest[40];
+	sim_format_timestamp((int64_t)EV_MIN_EPOCH_S * 1000, first, sizeof(first));
 	sim_format_timestamp(START_MAX_MS, latest, sizeof(latest));
 	diags_add(diags, DIAG_ERROR, "start-time", NULL, 0, 0, NULL,
-		  "the start time must lie between 0000-01-01T00:00:00Z and %s, so that every "
-		  "timestamp of the run can be written in RFC 3339",
-		  latest);
+		  "the start time must lie between %s and %s, so that every timestamp of the run "
+		  "can be written in RFC 3339",
+		  first, latest);
 	return false;
 }
 

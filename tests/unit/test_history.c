@@ -271,6 +271,26 @@ static void test_time_range(void **state)
 	assert_int_equal(d.warnings, 1);
 	ev_log_free(log);
 	diags_fini(&d);
+	/* An offset or a fraction may carry a written time past those years: then it is no
+	 * timestamp either. The last half second of 9999 as a number is one. */
+	static const char offsets[] =
+	    "{\"events\": [{\"timestamp\": \"9999-12-31T23:59:59-01:00\", \"type\": "
+	    "\"ExecutionStarted\", \"id\": 1}, {\"timestamp\": \"0000-01-01T00:00:00+01:00\", "
+	    "\"type\": \"ExecutionSucceeded\", \"id\": 2, \"previousEventId\": 1}]}";
+	log = import(offsets, &d);
+	assert_non_null(log);
+	assert_int_equal(d.warnings, 1);
+	ev_log_free(log);
+	diags_fini(&d);
+	static const char fraction[] =
+	    "{\"events\": [{\"timestamp\": 253402300799.5, \"type\": \"ExecutionStarted\", "
+	    "\"id\": 1}]}";
+	log = import(fraction, &d);
+	assert_non_null(log);
+	assert_int_equal(d.warnings, 0);
+	assert_int_equal(ev_log_meta_const(log)->start_epoch_ms, 253402300799500LL);
+	ev_log_free(log);
+	diags_fini(&d);
 }
 
 static void test_errors_located(void **state)
