@@ -28,7 +28,21 @@ struct walk {
 	const struct flow_env *env;
 	struct budget *budget; /* borrowed, shared with nested walks */
 	VEC(json_t *) out;     /* borrowed matches */
+	VEC(json_t *) made;    /* owned: the merged objects of a final name list */
 };
+
+/* A final name list's object (new reference): the names node has, in the list's order
+ * (Jayway's merge case: a missing name is left out, no failure). */
+static json_t *merged(const struct fseg *g, json_t *node)
+{
+	json_t *m = json_object();
+	for (size_t k = 0; k < g->names.len; k++) {
+		json_t *v = json_object_get(node, g->names.items[k]);
+		if (v)
+			json_object_set(m, g->names.items[k], v);
+	}
+	return m;
+}
 
 /* Takes n steps from the budget; false (from then on) once it is spent. */
 static bool spend(struct budget *b, size_t n)
@@ -197,6 +211,11 @@ static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 	case FSEG_NAME:
 		if (!json_is_object(node))
 			return;
+		if (g->merge) {
+			VEC_PUSH(w->made, merged(g, node));
+			apply(w, p, i + 1, w->made.items[w->made.len - 1]);
+			return;
+		}
 		for (k = 0; k < g->names.len; k++) {
 			child = json_object_get(node, g->names.items[k]);
 			if (child)
@@ -465,6 +484,26 @@ static json_t *apply_function(const char *fn, json_t *v, char **why)
 	return json_real(sqrt(fmax(0, sumsq / (double)n - mean * mean)));
 }
 
+/* The definite path's final name list (segment k) on node: the merged object, or NULL when
+ * node is no object, with PropertyPathToken's message for a definite upstream. */
+static json_t *merge_definite(const struct fpath *p, size_t k, json_t *node, char **why)
+{
+	const struct fseg *g = &p->segs.items[k];
+	if (json_is_object(node))
+		return merged(g, node);
+	struct strbuf names;
+	sb_init(&names);
+	for (size_t i = 0; i < g->names.len; i++)
+		sb_addf(&names, "%s'%s'", i ? "," : "[", g->names.items[i]);
+	sb_add(&names, "]");
+	char *upstream = render_definite(p, k);
+	*why = xasprintf("Expected to find an object with property %s in path %s but found %s",
+			 sb_str(&names), upstream, doc_type_phrase(node));
+	free(upstream);
+	sb_fini(&names);
+	return NULL;
+}
+
 static json_t *eval(const struct fpath *p, json_t *input, json_t *current,
 		    const struct flow_env *env, struct budget *budget, char **why)
 {
@@ -485,8 +524,10 @@ static json_t *eval(const struct fpath *p, json_t *input, json_t *current,
 	json_t *node = walk_definite(p, root, k, why);
 	if (!node)
 		return NULL;
-	if (p->definite)
+	if (p->definite && k == p->segs.len)
 		return json_incref(node);
+	if (p->definite)
+		return merge_definite(p, k, node, why);
 	if (!first_step_applies(&p->segs.items[k], node, why))
 		return NULL;
 	struct walk w = {.input = input, .env = env, .budget = budget};
@@ -501,6 +542,9 @@ static json_t *eval(const struct fpath *p, json_t *input, json_t *current,
 			json_array_append(arr, w.out.items[i]);
 	}
 	VEC_FREE(w.out);
+	for (size_t i = 0; i < w.made.len; i++)
+		json_decref(w.made.items[i]);
+	VEC_FREE(w.made);
 	return arr;
 }
 
