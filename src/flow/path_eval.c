@@ -199,6 +199,34 @@ static bool first_step_applies(const struct fseg *g, json_t *node, char **why)
 static void apply(struct walk *w, const struct fpath *p, size_t i, json_t *node);
 static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur);
 
+/*
+ * Jayway's ArraySliceToken: [from:] and [:to] count a negative bound from the end, but
+ * [from:to] takes both as written: to is cut to the length, nothing when from >= to, and each
+ * position from..to-1 is read as an index (a negative one from the end, out of range
+ * skipped). So [1:-1] is empty and [-2:4] on five items gives items 3, 4, 0, 1, 2, 3.
+ */
+static void slice(struct walk *w, const struct fpath *p, size_t i, json_t *node)
+{
+	const struct fseg *g = &p->segs.items[i];
+	long long n = (long long)json_array_size(node);
+	long long from = g->has_start ? g->start : 0, to = g->has_end ? g->end : n;
+	if (!(g->has_start && g->has_end)) {
+		if (from < 0)
+			from = from + n < 0 ? 0 : from + n;
+		if (to < 0)
+			to += n;
+	}
+	if (to > n)
+		to = n;
+	if (from < -n) /* positions before -n read nothing: skipped without a walk */
+		from = -n;
+	for (long long j = from; j < to && !w->budget->over; j++) {
+		long long at = j < 0 ? j + n : j;
+		if (at >= 0)
+			apply(w, p, i + 1, json_array_get(node, (size_t)at));
+	}
+}
+
 static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 {
 	if (w->budget->over)
@@ -240,21 +268,10 @@ static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 				apply(w, p, i + 1, json_array_get(node, (size_t)idx));
 		}
 		return;
-	case FSEG_SLICE: {
-		if (!json_is_array(node))
-			return;
-		long long n = (long long)json_array_size(node);
-		long long from = g->has_start ? g->start : 0, to = g->has_end ? g->end : n;
-		if (from < 0)
-			from = from + n < 0 ? 0 : from + n;
-		if (to < 0)
-			to += n;
-		if (to > n)
-			to = n;
-		for (long long j = from; j < to; j++)
-			apply(w, p, i + 1, json_array_get(node, (size_t)j));
+	case FSEG_SLICE:
+		if (json_is_array(node))
+			slice(w, p, i, node);
 		return;
-	}
 	case FSEG_FUNC: /* applied to the whole result by fpath_eval */
 		return;
 	case FSEG_FILTER:

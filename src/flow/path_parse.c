@@ -179,6 +179,9 @@ static bool parse_bracket(struct pp *p, struct fseg *g)
 			pp_space(p);
 			if (pp_peek(p, 0) == ':')
 				return pp_fail(p, p->pos, "slice steps are not supported");
+			/* Jayway's ArraySliceOperation.parse: "Failed to parse SliceOperation" */
+			if (!g->has_start && !g->has_end)
+				return pp_fail(p, g->offset, "a slice needs a start or an end");
 		} else {
 			g->kind = FSEG_INDEX;
 			VEC_PUSH(g->indexes, v);
