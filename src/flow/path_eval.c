@@ -8,6 +8,7 @@
 #include "flow/internal.h"
 #include "doc/doc.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -337,10 +338,65 @@ static json_t *operand(struct walk *w, const struct fexpr *e, json_t *cur)
 	return v;
 }
 
+/* A number as Java's BigDecimal.toString writes the value Jayway holds: an integer's digits,
+ * a real as Double.toString gives it for the usual range ("5.0", "0.25"); the shortest
+ * round-tripping digits otherwise. Owned by the caller. */
+static char *number_text(json_t *n)
+{
+	if (json_is_integer(n))
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(n));
+	double d = json_real_value(n);
+	if (d == floor(d) && fabs(d) < 1e7)
+		return xasprintf("%.1f", d);
+	for (int prec = 1; prec < 17; prec++) {
+		char *t = xasprintf("%.*g", prec, d);
+		if (strtod(t, NULL) == d)
+			return t;
+		free(t);
+	}
+	return xasprintf("%.17g", d);
+}
+
+/* A string as Java's BigDecimal reads it (sign, digits, a point, an exponent; nothing else),
+ * into *out; false when it is not such a number. */
+static bool decimal_text(const char *s, double *out)
+{
+	size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0, digits = 0;
+	for (; isdigit((unsigned char)s[i]) || s[i] == '.'; i++)
+		digits += s[i] != '.';
+	if (digits == 0)
+		return false;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i += (s[i + 1] == '-' || s[i + 1] == '+') ? 2 : 1;
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		while (isdigit((unsigned char)s[i]))
+			i++;
+	}
+	char *end;
+	*out = strtod(s, &end);
+	return s[i] == '\0' && end == s + i;
+}
+
+/*
+ * Jayway's `==` (EqualsEvaluator: left.equals(right)) across a string and a number: a string
+ * on the left equals a number whose text it is (StringNode.equals), a number on the left
+ * equals a string that reads as the same number (NumberNode.equals: BigDecimal compareTo).
+ * So [?(@.p == 5)] keeps {"p": "5"} too. Other kinds compare by kind.
+ */
 static bool values_equal(json_t *a, json_t *b)
 {
 	if (json_is_number(a) && json_is_number(b))
 		return fnum_compare(a, b) == 0;
+	if (json_is_string(a) && json_is_number(b)) {
+		char *t = number_text(b);
+		bool eq = strcmp(json_string_value(a), t) == 0;
+		free(t);
+		return eq;
+	}
+	double d;
+	if (json_is_number(a) && json_is_string(b))
+		return decimal_text(json_string_value(b), &d) && d == json_number_value(a);
 	return json_equal(a, b);
 }
 
@@ -352,7 +408,7 @@ static bool contains(struct budget *b, json_t *arr, json_t *v)
 	{
 		if (!spend(b, 1))
 			return false;
-		if (values_equal(item, v))
+		if (values_equal(v, item)) /* Jayway: the value's equals, given the item */
 			return true;
 	}
 	return false;
