@@ -487,6 +487,12 @@ static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
 	case FX_EXISTS: {
 		json_t *v = operand(w, e->a, cur);
 		bool ok = v && (e->a->path->definite || json_array_size(v) > 0);
+		/* Jayway tests existence with REQUIRE_PROPERTIES: a final name list needs them
+		 * all (PathToken.handleObjectProperty's merge throws on a missing one). */
+		const struct fpath *ap = e->a->path;
+		const struct fseg *last = ap->segs.len ? &ap->segs.items[ap->segs.len - 1] : NULL;
+		if (ok && ap->definite && last && last->merge)
+			ok = json_object_size(v) == last->names.len;
 		json_decref(v);
 		return ok;
 	}
