@@ -175,6 +175,39 @@ void ck_path(struct ck *c, const char *ptr, const char *field, const char *path,
 	}
 }
 
+/*
+ * A Fail state's ErrorPath or CausePath may be an intrinsic "that returns a string": only
+ * these seven, as the Fail state page lists them
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/state-fail.html). Their arguments
+ * may call any function.
+ */
+static void ck_errpath_intrinsic(struct ck *c, const char *ptr, const char *field, const char *expr)
+{
+	static const char *const allowed[] = {
+	    "States.Format",	   "States.JsonToString", "States.ArrayGetItem",
+	    "States.Base64Encode", "States.Base64Decode", "States.Hash",
+	    "States.UUID",
+	};
+	size_t n = strcspn(expr, "( \t");
+	bool ok = false;
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		ok = ok || (strlen(allowed[i]) == n && strncmp(expr, allowed[i], n) == 0);
+	char *msg = NULL;
+	size_t off = 0;
+	bool syntax = asl_syntax_intrinsic(expr, &msg, &off);
+	free(msg);
+	if (ok || !syntax) { /* a syntax error is told first, by ck_intrinsic */
+		ck_intrinsic(c, ptr, field, expr);
+		return;
+	}
+	ck_report_in_string(
+	    c, ptr, expr, 0, "intrinsic-syntax",
+	    "%.*s cannot be used in %s: it takes States.Format, States.JsonToString, "
+	    "States.ArrayGetItem, States.Base64Encode, States.Base64Decode, "
+	    "States.Hash or States.UUID",
+	    (int)n, expr, field);
+}
+
 static void check_range(struct ck *c, const char *ptr, const char *name, json_t *v, json_int_t lo,
 			json_int_t hi)
 {
@@ -232,7 +265,7 @@ static void check_value(struct ck *c, const struct field *f, json_t *v, const ch
 			ck_report(c, DIAG_ERROR, ptr, false, "field-type", "%s must be a %s",
 				  f->name, f->kind == K_REFPATH ? "string" : "string or null");
 		else if (f->kind == K_ERRPATH && strncmp(s, "States.", 7) == 0)
-			ck_intrinsic(c, ptr, f->name, s);
+			ck_errpath_intrinsic(c, ptr, f->name, s);
 		else
 			ck_path(c, ptr, f->name, s, f->kind != K_PATH);
 		break;

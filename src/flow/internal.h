@@ -32,6 +32,7 @@ struct fseg {
 	enum fseg_kind kind;
 	size_t offset; /* where the segment starts in the path text */
 	bool deep;     /* reached through `..` */
+	bool merge;    /* ['a','b'] ending the path: Jayway makes one object of the names */
 	VEC(char *) names;
 	VEC(long long) indexes;
 	bool has_start, has_end;

@@ -8,6 +8,7 @@
 #include "flow/internal.h"
 #include "doc/doc.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -28,7 +29,21 @@ struct walk {
 	const struct flow_env *env;
 	struct budget *budget; /* borrowed, shared with nested walks */
 	VEC(json_t *) out;     /* borrowed matches */
+	VEC(json_t *) made;    /* owned: the merged objects of a final name list */
 };
+
+/* A final name list's object (new reference): the names node has, in the list's order
+ * (Jayway's merge case: a missing name is left out, no failure). */
+static json_t *merged(const struct fseg *g, json_t *node)
+{
+	json_t *m = json_object();
+	for (size_t k = 0; k < g->names.len; k++) {
+		json_t *v = json_object_get(node, g->names.items[k]);
+		if (v)
+			json_object_set(m, g->names.items[k], v);
+	}
+	return m;
+}
 
 /* Takes n steps from the budget; false (from then on) once it is spent. */
 static bool spend(struct budget *b, size_t n)
@@ -185,6 +200,34 @@ static bool first_step_applies(const struct fseg *g, json_t *node, char **why)
 static void apply(struct walk *w, const struct fpath *p, size_t i, json_t *node);
 static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur);
 
+/*
+ * Jayway's ArraySliceToken: [from:] and [:to] count a negative bound from the end, but
+ * [from:to] takes both as written: to is cut to the length, nothing when from >= to, and each
+ * position from..to-1 is read as an index (a negative one from the end, out of range
+ * skipped). So [1:-1] is empty and [-2:4] on five items gives items 3, 4, 0, 1, 2, 3.
+ */
+static void slice(struct walk *w, const struct fpath *p, size_t i, json_t *node)
+{
+	const struct fseg *g = &p->segs.items[i];
+	long long n = (long long)json_array_size(node);
+	long long from = g->has_start ? g->start : 0, to = g->has_end ? g->end : n;
+	if (!(g->has_start && g->has_end)) {
+		if (from < 0)
+			from = from + n < 0 ? 0 : from + n;
+		if (to < 0)
+			to += n;
+	}
+	if (to > n)
+		to = n;
+	if (from < -n) /* positions before -n read nothing: skipped without a walk */
+		from = -n;
+	for (long long j = from; j < to && !w->budget->over; j++) {
+		long long at = j < 0 ? j + n : j;
+		if (at >= 0)
+			apply(w, p, i + 1, json_array_get(node, (size_t)at));
+	}
+}
+
 static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 {
 	if (w->budget->over)
@@ -197,6 +240,11 @@ static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 	case FSEG_NAME:
 		if (!json_is_object(node))
 			return;
+		if (g->merge) {
+			VEC_PUSH(w->made, merged(g, node));
+			apply(w, p, i + 1, w->made.items[w->made.len - 1]);
+			return;
+		}
 		for (k = 0; k < g->names.len; k++) {
 			child = json_object_get(node, g->names.items[k]);
 			if (child)
@@ -221,21 +269,10 @@ static void step(struct walk *w, const struct fpath *p, size_t i, json_t *node)
 				apply(w, p, i + 1, json_array_get(node, (size_t)idx));
 		}
 		return;
-	case FSEG_SLICE: {
-		if (!json_is_array(node))
-			return;
-		long long n = (long long)json_array_size(node);
-		long long from = g->has_start ? g->start : 0, to = g->has_end ? g->end : n;
-		if (from < 0)
-			from = from + n < 0 ? 0 : from + n;
-		if (to < 0)
-			to += n;
-		if (to > n)
-			to = n;
-		for (long long j = from; j < to; j++)
-			apply(w, p, i + 1, json_array_get(node, (size_t)j));
+	case FSEG_SLICE:
+		if (json_is_array(node))
+			slice(w, p, i, node);
 		return;
-	}
 	case FSEG_FUNC: /* applied to the whole result by fpath_eval */
 		return;
 	case FSEG_FILTER:
@@ -301,10 +338,65 @@ static json_t *operand(struct walk *w, const struct fexpr *e, json_t *cur)
 	return v;
 }
 
+/* A number as Java's BigDecimal.toString writes the value Jayway holds: an integer's digits,
+ * a real as Double.toString gives it for the usual range ("5.0", "0.25"); the shortest
+ * round-tripping digits otherwise. Owned by the caller. */
+static char *number_text(json_t *n)
+{
+	if (json_is_integer(n))
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(n));
+	double d = json_real_value(n);
+	if (d == floor(d) && fabs(d) < 1e7)
+		return xasprintf("%.1f", d);
+	for (int prec = 1; prec < 17; prec++) {
+		char *t = xasprintf("%.*g", prec, d);
+		if (strtod(t, NULL) == d)
+			return t;
+		free(t);
+	}
+	return xasprintf("%.17g", d);
+}
+
+/* A string as Java's BigDecimal reads it (sign, digits, a point, an exponent; nothing else),
+ * into *out; false when it is not such a number. */
+static bool decimal_text(const char *s, double *out)
+{
+	size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0, digits = 0;
+	for (; isdigit((unsigned char)s[i]) || s[i] == '.'; i++)
+		digits += s[i] != '.';
+	if (digits == 0)
+		return false;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i += (s[i + 1] == '-' || s[i + 1] == '+') ? 2 : 1;
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		while (isdigit((unsigned char)s[i]))
+			i++;
+	}
+	char *end;
+	*out = strtod(s, &end);
+	return s[i] == '\0' && end == s + i;
+}
+
+/*
+ * Jayway's `==` (EqualsEvaluator: left.equals(right)) across a string and a number: a string
+ * on the left equals a number whose text it is (StringNode.equals), a number on the left
+ * equals a string that reads as the same number (NumberNode.equals: BigDecimal compareTo).
+ * So [?(@.p == 5)] keeps {"p": "5"} too. Other kinds compare by kind.
+ */
 static bool values_equal(json_t *a, json_t *b)
 {
 	if (json_is_number(a) && json_is_number(b))
 		return fnum_compare(a, b) == 0;
+	if (json_is_string(a) && json_is_number(b)) {
+		char *t = number_text(b);
+		bool eq = strcmp(json_string_value(a), t) == 0;
+		free(t);
+		return eq;
+	}
+	double d;
+	if (json_is_number(a) && json_is_string(b))
+		return decimal_text(json_string_value(b), &d) && d == json_number_value(a);
 	return json_equal(a, b);
 }
 
@@ -316,7 +408,7 @@ static bool contains(struct budget *b, json_t *arr, json_t *v)
 	{
 		if (!spend(b, 1))
 			return false;
-		if (values_equal(item, v))
+		if (values_equal(v, item)) /* Jayway: the value's equals, given the item */
 			return true;
 	}
 	return false;
@@ -395,6 +487,12 @@ static bool fx_test(struct walk *w, const struct fexpr *e, json_t *cur)
 	case FX_EXISTS: {
 		json_t *v = operand(w, e->a, cur);
 		bool ok = v && (e->a->path->definite || json_array_size(v) > 0);
+		/* Jayway tests existence with REQUIRE_PROPERTIES: a final name list needs them
+		 * all (PathToken.handleObjectProperty's merge throws on a missing one). */
+		const struct fpath *ap = e->a->path;
+		const struct fseg *last = ap->segs.len ? &ap->segs.items[ap->segs.len - 1] : NULL;
+		if (ok && ap->definite && last && last->merge)
+			ok = json_object_size(v) == last->names.len;
 		json_decref(v);
 		return ok;
 	}
@@ -465,6 +563,26 @@ static json_t *apply_function(const char *fn, json_t *v, char **why)
 	return json_real(sqrt(fmax(0, sumsq / (double)n - mean * mean)));
 }
 
+/* The definite path's final name list (segment k) on node: the merged object, or NULL when
+ * node is no object, with PropertyPathToken's message for a definite upstream. */
+static json_t *merge_definite(const struct fpath *p, size_t k, json_t *node, char **why)
+{
+	const struct fseg *g = &p->segs.items[k];
+	if (json_is_object(node))
+		return merged(g, node);
+	struct strbuf names;
+	sb_init(&names);
+	for (size_t i = 0; i < g->names.len; i++)
+		sb_addf(&names, "%s'%s'", i ? "," : "[", g->names.items[i]);
+	sb_add(&names, "]");
+	char *upstream = render_definite(p, k);
+	*why = xasprintf("Expected to find an object with property %s in path %s but found %s",
+			 sb_str(&names), upstream, doc_type_phrase(node));
+	free(upstream);
+	sb_fini(&names);
+	return NULL;
+}
+
 static json_t *eval(const struct fpath *p, json_t *input, json_t *current,
 		    const struct flow_env *env, struct budget *budget, char **why)
 {
@@ -485,8 +603,10 @@ static json_t *eval(const struct fpath *p, json_t *input, json_t *current,
 	json_t *node = walk_definite(p, root, k, why);
 	if (!node)
 		return NULL;
-	if (p->definite)
+	if (p->definite && k == p->segs.len)
 		return json_incref(node);
+	if (p->definite)
+		return merge_definite(p, k, node, why);
 	if (!first_step_applies(&p->segs.items[k], node, why))
 		return NULL;
 	struct walk w = {.input = input, .env = env, .budget = budget};
@@ -501,6 +621,9 @@ static json_t *eval(const struct fpath *p, json_t *input, json_t *current,
 			json_array_append(arr, w.out.items[i]);
 	}
 	VEC_FREE(w.out);
+	for (size_t i = 0; i < w.made.len; i++)
+		json_decref(w.made.items[i]);
+	VEC_FREE(w.made);
 	return arr;
 }
 

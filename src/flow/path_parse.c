@@ -179,6 +179,9 @@ static bool parse_bracket(struct pp *p, struct fseg *g)
 			pp_space(p);
 			if (pp_peek(p, 0) == ':')
 				return pp_fail(p, p->pos, "slice steps are not supported");
+			/* Jayway's ArraySliceOperation.parse: "Failed to parse SliceOperation" */
+			if (!g->has_start && !g->has_end)
+				return pp_fail(p, g->offset, "a slice needs a start or an end");
 		} else {
 			g->kind = FSEG_INDEX;
 			VEC_PUSH(g->indexes, v);
@@ -264,6 +267,24 @@ bool fpath_seg_definite(const struct fseg *g)
 	return false;
 }
 
+/*
+ * A list of names ending the path (no function after it) is Jayway's "multi property merge"
+ * (PropertyPathToken.multiPropertyMergeCase): one object of the names found, and a definite
+ * step, so `$.a['b','c']` gives {"b": 1, "c": 2}, not [1, 2]. Elsewhere the list iterates.
+ */
+static void mark_merge(struct fpath *path)
+{
+	if (path->segs.len == 0)
+		return;
+	struct fseg *last = &path->segs.items[path->segs.len - 1];
+	if (last->kind != FSEG_NAME || last->deep || last->names.len < 2)
+		return;
+	last->merge = true;
+	path->definite = true;
+	for (size_t i = 0; i + 1 < path->segs.len; i++)
+		path->definite = path->definite && fpath_seg_definite(&path->segs.items[i]);
+}
+
 /* Parses a path from p->pos; inside a filter it stops at the first character that cannot
  * continue a path (an operator, a space, ')'). */
 struct fpath *pp_path(struct pp *p, bool in_filter)
@@ -317,6 +338,7 @@ struct fpath *pp_path(struct pp *p, bool in_filter)
 			path->definite = false;
 		}
 	}
+	mark_merge(path);
 	if (!in_filter && p->pos < p->len) {
 		pp_fail(p, p->pos, "unexpected '%c'", p->s[p->pos]);
 		fpath_free(path);

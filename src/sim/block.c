@@ -246,11 +246,13 @@ static void finish_block(struct sim_engine *e, struct sim_run *owner)
 		if (size == SIZE_MAX)
 			size = flow_json_size_upto(res, FLOW_PAYLOAD_LIMIT);
 		if (size > FLOW_PAYLOAD_LIMIT) {
-			/* The same error flow/ raises for an output above the limit. */
+			/* The same error flow/ raises for a result above the limit. */
 			json_decref(res);
-			sim_handle_error(e, owner, "States.DataLimitExceeded",
-					 "The state/task result has a size exceeding the maximum "
-					 "number of bytes service limit (262144 bytes).");
+			char *cause = sim_data_limit_cause(
+			    owner, "The state/task returned a result with a size exceeding the "
+				   "maximum number of bytes service limit.");
+			sim_handle_error(e, owner, "States.DataLimitExceeded", cause);
+			free(cause);
 			return;
 		}
 		sim_leave_sized(e, owner, res, size, st->next);

@@ -513,6 +513,9 @@ bool sim_state_check(struct sim_engine *e, struct sim_run *run, struct flow_env 
 bool sim_plain(const struct asl_state *st, const char *const *fields, size_t n);
 /* A flow/ error of the current state (err is finished): States.Runtime gets AWS's cause. */
 void sim_flow_failed(struct sim_engine *e, struct sim_run *run, struct flow_error *err);
+/* A States.DataLimitExceeded cause from flow/ (borrowed) with run's state named in it, as AWS
+ * words it; owned by the caller. */
+char *sim_data_limit_cause(const struct sim_run *run, const char *cause);
 void sim_enter(struct sim_engine *e, struct sim_run *run);
 void sim_exit(struct sim_engine *e, struct sim_run *run);
 /* A Map's States.Runtime from a value it reads before it starts its iterations (a bad

@@ -108,12 +108,30 @@ void sim_leave(struct sim_engine *e, struct sim_run *run, json_t *output,
 }
 
 /* A data-flow error of the current state: runtime errors get AWS's located cause. */
+/*
+ * flow/ words a payload over the limit "The state/task <what> with a size exceeding ...": AWS
+ * names the state there ("The state/task 'ProcessAllItems' returned a result with a size
+ * exceeding the maximum number of bytes service limit." for a Map whose ResultPath output
+ * was too large: aws-samples/review-and-assessment-powered-by-intelligent-documentation
+ * issue 58). A Task's own result names its resource instead (task.c).
+ */
+char *sim_data_limit_cause(const struct sim_run *run, const char *cause)
+{
+	static const char head[] = "The state/task ";
+	size_t n = sizeof(head) - 1;
+	if (strncmp(cause, head, n) != 0 || cause[n] == '\'')
+		return xstrdup(cause);
+	return xasprintf("%s'%s' %s", head, run->state->name, cause + n);
+}
+
 void sim_flow_failed(struct sim_engine *e, struct sim_run *run, struct flow_error *err)
 {
 	const char *name = err->name ? err->name : "States.Runtime";
-	char *cause = strcmp(name, "States.Runtime") == 0
-			  ? sim_runtime_cause(run, err->cause ? err->cause : "")
-			  : xstrdup(err->cause ? err->cause : "");
+	const char *text = err->cause ? err->cause : "";
+	char *cause = strcmp(name, "States.Runtime") == 0 ? sim_runtime_cause(run, text)
+		      : strcmp(name, "States.DataLimitExceeded") == 0
+			  ? sim_data_limit_cause(run, text)
+			  : xstrdup(text);
 	sim_handle_error(e, run, name, cause);
 	free(cause);
 	flow_error_fini(err);
