@@ -394,16 +394,9 @@ static bool parallel_input_again(struct sim_engine *e, struct sim_run *run, stru
 {
 	if (b->is_map || !run->retry_live || !sim_info(e, b->state)->uses_context)
 		return true;
-	struct flow_env env;
-	struct flow_error err = {0};
-	json_t *ctx = sim_context(e, run, b->state, NULL, 0);
-	sim_flow_env(e, run, ctx, &env);
-	json_t *eff = sim_state_input(e, run, &env, NULL, &err);
-	json_decref(ctx);
-	if (!eff) {
-		sim_flow_failed(e, run, &err);
+	json_t *eff = sim_state_input_again(e, run); /* run->state is b->state */
+	if (!eff)
 		return false;
-	}
 	json_decref(b->eff_input);
 	b->eff_input = eff;
 	return true;

@@ -117,9 +117,14 @@ bool sim_path_integer(json_t *v, int64_t *out)
 	const char *s = json_string_value(v);
 	if (!s)
 		return false;
-	/* Integer.parseInt: an optional sign, then decimal digits only, within 32 bits. */
+	/* Integer.parseInt: an optional sign, then decimal digits only, within 32 bits (leading
+	 * zeros do not count: "00000000001" is 1). */
 	const char *d = s + (*s == '+' || *s == '-');
-	if (!*d || strspn(d, "0123456789") != strlen(d) || strlen(d) > 10)
+	if (!*d || strspn(d, "0123456789") != strlen(d))
+		return false;
+	while (d[0] == '0' && d[1])
+		d++;
+	if (strlen(d) > 10)
 		return false;
 	long long n = strtoll(s, NULL, 10);
 	if (n < INT32_MIN || n > INT32_MAX)

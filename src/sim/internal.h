@@ -503,6 +503,10 @@ void sim_flow_env(struct sim_engine *e, const struct sim_run *run, json_t *conte
  * when the run knows it. */
 json_t *sim_state_input(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
 			size_t *size, struct flow_error *err);
+/* The current state's effective input (InputPath, Parameters) made again with a fresh
+ * context object, so that $$.State.RetryCount names this attempt (new reference); NULL after
+ * failing the run (sim_flow_failed). */
+json_t *sim_state_input_again(struct sim_engine *e, struct sim_run *run);
 /* Whether sim_state_input would succeed (else err), without making the value. */
 bool sim_state_check(struct sim_engine *e, struct sim_run *run, struct flow_env *env,
 		     struct flow_error *err);

@@ -583,19 +583,25 @@ static bool task_params_again(struct sim_engine *e, struct sim_run *run)
 	struct sim_state_info *info = sim_info(e, run->state);
 	if (!info->uses_context || (info->params_recipe && run->input))
 		return true;
+	json_t *params = sim_state_input_again(e, run);
+	if (!params)
+		return false;
+	json_decref(run->params);
+	run->params = params;
+	return true;
+}
+
+json_t *sim_state_input_again(struct sim_engine *e, struct sim_run *run)
+{
 	struct flow_env env;
 	struct flow_error err = {0};
 	json_t *ctx = sim_context(e, run, run->state, NULL, 0);
 	sim_flow_env(e, run, ctx, &env);
-	json_t *params = sim_state_input(e, run, &env, NULL, &err);
+	json_t *v = sim_state_input(e, run, &env, NULL, &err);
 	json_decref(ctx);
-	if (!params) {
+	if (!v)
 		sim_flow_failed(e, run, &err);
-		return false;
-	}
-	json_decref(run->params);
-	run->params = params;
-	return true;
+	return v;
 }
 
 static bool try_retry(struct sim_engine *e, struct sim_run *run, const char *error)
