@@ -415,6 +415,26 @@ static int32_t cut_find(struct hist_recon *r, int32_t f, const struct cut_want *
 	return !w->name && v->pub.entered == w->entered ? vi : -1;
 }
 
+/* A Parallel branch failed at p: the other branches' open states are aborted, inner ones first,
+ * all pointing at p (aws-facts a.5). The one w wants in another branch of the Parallel right
+ * around p, or -1. */
+static int32_t branch_cut_find(struct hist_recon *r, int64_t p, const struct cut_want *w)
+{
+	if (!at_failure(r, p))
+		return -1;
+	int32_t f = r->ev_frame.items[p - 1];
+	struct visit_rec *par = visit_at(r, r->frames.items[f].container);
+	if (!par || par->pub.entered != EV_ParallelStateEntered || !par->open)
+		return -1;
+	for (size_t i = 0; i < par->branches.len; i++) {
+		int32_t found =
+		    par->branches.items[i] == f ? -1 : cut_find(r, par->branches.items[i], w, 0);
+		if (found >= 0)
+			return found;
+	}
+	return -1;
+}
+
 /* Whether visit v is an open state of the kind a detail-less *StateAborted event closes. */
 static bool abortable(const struct visit_rec *v, enum ev_type t)
 {
@@ -445,28 +465,27 @@ static int32_t aborted_sibling(struct hist_recon *r, int64_t p, int32_t pv, enum
 
 /* A detail-less TaskStateAborted/WaitStateAborted: in a cut, the next open state of the cut
  * iteration (aws-facts a.5); when a MapIterationAborted(i) follows, the open state of iteration
- * i; otherwise the predecessor's visit, or an open one in a sibling branch (aborted_sibling). */
+ * i; otherwise the next open one in another branch of a failed Parallel (branch_cut_find), the
+ * predecessor's visit, or an open one in a sibling branch (aborted_sibling). */
 static int32_t aborted_owner(struct hist_recon *r, const struct ev *e, const struct ev *next)
 {
 	/* Right after its iteration's MapIterationAborted/Failed, inner ones first (AWS's order,
 	 * measured: floci-io/floci AslExecutorParallelCutTest). */
-	if (cut_in(r, e->prev)) {
-		struct cut_want w = {.entered = e->type == EV_WaitStateAborted
-						    ? EV_WaitStateEntered
-						    : EV_TaskStateEntered};
-		int32_t v = cut_find(r, r->cut_root, &w, 0);
-		if (v >= 0)
-			return v;
-	}
+	struct cut_want w = {.entered = e->type == EV_WaitStateAborted ? EV_WaitStateEntered
+								       : EV_TaskStateEntered};
+	int32_t v = cut_in(r, e->prev) ? cut_find(r, r->cut_root, &w, 0) : -1;
+	if (v >= 0)
+		return v;
 	if (next && next->type == EV_MapIterationAborted && next->prev > 0 &&
 	    next->prev <= (int64_t)r->ev_frame.len) {
 		int32_t map = find_map(r, next->prev, next->state);
 		int32_t f = iteration_frame(r, map, next->item);
-		struct visit_rec *v = f >= 0 ? visit_at(r, r->frames.items[f].last_visit) : NULL;
-		if (v && !v->pub.exited && !v->pub.aborted)
-			return r->frames.items[f].last_visit;
+		int32_t lv = f >= 0 ? r->frames.items[f].last_visit : -1;
+		if (abortable(visit_at(r, lv), e->type))
+			return lv;
 	}
-	return aborted_sibling(r, e->prev, visit_of(r, e->prev), e->type);
+	v = branch_cut_find(r, e->prev, &w);
+	return v >= 0 ? v : aborted_sibling(r, e->prev, visit_of(r, e->prev), e->type);
 }
 
 static void map_iteration(struct hist_recon *r, const struct ev *e, int32_t *frame, int32_t *visit,
@@ -501,11 +520,12 @@ static void container(struct hist_recon *r, const struct ev *e, enum ev_type kin
 		      int32_t *visit)
 {
 	int32_t c = -1;
-	if ((e->type == EV_MapStateAborted || e->type == EV_ParallelStateAborted) &&
-	    cut_in(r, e->prev)) {
-		struct cut_want w = {.entered = kind};
+	struct cut_want w = {.entered = kind};
+	bool aborted = e->type == EV_MapStateAborted || e->type == EV_ParallelStateAborted;
+	if (aborted && cut_in(r, e->prev))
 		c = cut_find(r, r->cut_root, &w, 0);
-	}
+	if (aborted && c < 0)
+		c = branch_cut_find(r, e->prev, &w);
 	if (c < 0)
 		c = find_container(r, e->prev, kind);
 	struct visit_rec *v = visit_at(r, c);
