@@ -18,20 +18,25 @@
 
 /* Iteration indexes above this are not tracked (a corrupt index must not allocate GBs). */
 #define MAX_TRACKED_INDEX (1 << 22)
+/* Map/Parallel nesting a cut looks into (ASL definitions nest far less). */
+#define MAX_CUT_DEPTH 1000
 
 struct frame {
 	int32_t parent;	   /* frame index; the top frame (0) is its own parent */
 	int32_t container; /* the Map/Parallel visit owning it, -1 for the top */
 	int32_t item, branch;
 	int32_t last_visit; /* most recently entered visit in this frame, -1 */
+	bool ended;	    /* a Map iteration whose MapIteration{Succeeded,Failed,Aborted} came */
 };
 
 struct visit_rec {
 	struct hist_visit pub;
 	int32_t frame;
-	bool open;	     /* a Map/Parallel still running (not succeeded/failed/exited) */
-	int32_t next_branch; /* Parallel: branches seen since the last ParallelStateStarted */
-	VEC(int32_t) iters;  /* Map: iteration frame by index, -1 unknown */
+	bool open;	       /* a Map/Parallel still running (not succeeded/failed/exited) */
+	int32_t next_branch;   /* Parallel: branches seen since the last ParallelStateStarted */
+	VEC(int32_t) iters;    /* Map: iteration frame by index, -1 unknown */
+	VEC(int32_t) branches; /* Parallel: this start's branch frames in order of appearance */
+	size_t live;	       /* Map: iterations below it have ended (a cut skips them) */
 };
 
 struct hist_recon {
@@ -43,10 +48,10 @@ struct hist_recon {
 	VEC(int32_t) ev_opens; /* MapIterationStarted: the iteration frame it opens */
 	VEC(int32_t) ev_attempt;
 	VEC(enum ev_type) ev_type;
-	/* The last MapIterationFailed/Aborted fed: a detail-less *StateAborted right after it,
-	 * pointing at the same event, closes that iteration's open state. */
-	int64_t iter_end_id, iter_end_prev;
-	int32_t iter_end_map, iter_end_item;
+	/* The cut: the frame of the Map iteration the last MapIterationFailed/Aborted ended, the
+	 * event it and the aborts after it point at, and the cut's last event fed (cut_in). */
+	int32_t cut_root;
+	int64_t cut_prev, cut_last;
 };
 
 struct hist_recon *hist_recon_new(void)
@@ -55,6 +60,7 @@ struct hist_recon *hist_recon_new(void)
 	struct frame top = {
 	    .parent = 0, .container = -1, .item = -1, .branch = -1, .last_visit = -1};
 	VEC_PUSH(r->frames, top);
+	r->cut_root = -1;
 	return r;
 }
 
@@ -62,8 +68,10 @@ void hist_recon_free(struct hist_recon *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->visits.len; i++)
+	for (size_t i = 0; i < r->visits.len; i++) {
 		VEC_FREE(r->visits.items[i].iters);
+		VEC_FREE(r->visits.items[i].branches);
+	}
 	VEC_FREE(r->frames);
 	VEC_FREE(r->visits);
 	VEC_FREE(r->ev_frame);
@@ -303,6 +311,8 @@ static void set_iteration_frame(struct hist_recon *r, int32_t map, int32_t index
 	while (v->iters.len <= (size_t)index)
 		VEC_PUSH(v->iters, -1);
 	v->iters.items[index] = f;
+	if ((size_t)index < v->live)
+		v->live = (size_t)index; /* a retry starts again */
 }
 
 /* ---- per class ---- */
@@ -323,6 +333,8 @@ static int32_t enter(struct hist_recon *r, const struct ev *e, int32_t *framep)
 		int32_t branch = pv ? pv->next_branch++ : 0;
 		int32_t parent = r->ev_frame.items[e->prev - 1];
 		frame = new_frame(r, parent, par, r->frames.items[parent].item, branch);
+		if (pv)
+			VEC_PUSH(pv->branches, frame);
 	}
 	struct visit_rec v = {.frame = frame, .open = true};
 	v.pub = (struct hist_visit){.state = e->state,
@@ -336,6 +348,91 @@ static int32_t enter(struct hist_recon *r, const struct ev *e, int32_t *framep)
 	r->frames.items[frame].last_visit = idx;
 	*framep = frame;
 	return idx;
+}
+
+/* ---- the aborts of a cut Map iteration ---- */
+
+/* Whether the event being fed, pointing at prev, goes on with the cut: the events right after
+ * a MapIterationFailed/Aborted that point at the same event (aws-facts a.5). */
+static bool cut_in(const struct hist_recon *r, int64_t prev)
+{
+	return r->cut_root >= 0 && prev == r->cut_prev && r->cut_last == fed_id(r) - 1;
+}
+
+/* A MapIterationFailed/Aborted pointing at prev ended the iteration with frame f: the aborts
+ * after it close the open states in f, unless f is inside the iteration cut already (a Map
+ * nested in it, whose iterations end after their own states: block.c sim_run_abort). */
+static void cut_start(struct hist_recon *r, int64_t prev, int32_t f)
+{
+	bool below = false;
+	for (int32_t x = f; x != 0 && !below; x = r->frames.items[x].parent)
+		below = x == r->cut_root;
+	if (!cut_in(r, prev) || !below) {
+		r->cut_root = f;
+		r->cut_prev = prev;
+	}
+	r->cut_last = fed_id(r);
+}
+
+/* What an abort event of a cut closes: a visit of that kind or, with a name, the iteration
+ * `item` of the Map visit of that name. */
+struct cut_want {
+	enum ev_type entered;
+	ev_str_t name;
+	int32_t item;
+};
+
+/* The first visit in frame f, inner states first, then their Map iteration, then their
+ * Map/Parallel (the order AWS aborts them in, aws-facts a.5), still open and what w wants;
+ * -1 when none. Depth bounds the recursion (a corrupt history may nest without end). */
+static int32_t cut_find(struct hist_recon *r, int32_t f, const struct cut_want *w, int depth)
+{
+	int32_t vi = r->frames.items[f].last_visit;
+	struct visit_rec *v = visit_at(r, vi);
+	if (!v || v->pub.exited || v->pub.aborted || depth > MAX_CUT_DEPTH)
+		return -1;
+	bool map = v->pub.entered == EV_MapStateEntered;
+	if (map || v->pub.entered == EV_ParallelStateEntered) {
+		size_t n = map ? v->iters.len : v->branches.len;
+		/* Iterations end in index order: those ended are not looked at again. */
+		while (
+		    map && v->live < n &&
+		    (v->iters.items[v->live] < 0 || r->frames.items[v->iters.items[v->live]].ended))
+			v->live++;
+		for (size_t i = map ? v->live : 0; v->open && i < n; i++) {
+			int32_t c = map ? v->iters.items[i] : v->branches.items[i];
+			if (c < 0 || r->frames.items[c].ended)
+				continue;
+			int32_t found = cut_find(r, c, w, depth + 1);
+			if (found >= 0)
+				return found;
+			if (map && w->name == v->pub.state && w->item == (int32_t)i)
+				return vi;
+		}
+		if (!v->open)
+			return -1;
+	}
+	return !w->name && v->pub.entered == w->entered ? vi : -1;
+}
+
+/* A Parallel branch failed at p: the other branches' open states are aborted, inner ones first,
+ * all pointing at p (aws-facts a.5). The one w wants in another branch of the Parallel right
+ * around p, or -1. */
+static int32_t branch_cut_find(struct hist_recon *r, int64_t p, const struct cut_want *w)
+{
+	if (!at_failure(r, p))
+		return -1;
+	int32_t f = r->ev_frame.items[p - 1];
+	struct visit_rec *par = visit_at(r, r->frames.items[f].container);
+	if (!par || par->pub.entered != EV_ParallelStateEntered || !par->open)
+		return -1;
+	for (size_t i = 0; i < par->branches.len; i++) {
+		int32_t found =
+		    par->branches.items[i] == f ? -1 : cut_find(r, par->branches.items[i], w, 0);
+		if (found >= 0)
+			return found;
+	}
+	return -1;
 }
 
 /* Whether visit v is an open state of the kind a detail-less *StateAborted event closes. */
@@ -366,35 +463,41 @@ static int32_t aborted_sibling(struct hist_recon *r, int64_t p, int32_t pv, enum
 	return pv;
 }
 
-/* A detail-less TaskStateAborted/WaitStateAborted: when a MapIterationAborted(i) follows, it is
- * the open state of iteration i (aws-facts a.5); otherwise the predecessor's visit, or an open
- * one in a sibling branch (aborted_sibling). */
+/* A detail-less TaskStateAborted/WaitStateAborted: in a cut, the next open state of the cut
+ * iteration (aws-facts a.5); when a MapIterationAborted(i) follows, the open state of iteration
+ * i; otherwise the next open one in another branch of a failed Parallel (branch_cut_find), the
+ * predecessor's visit, or an open one in a sibling branch (aborted_sibling). */
 static int32_t aborted_owner(struct hist_recon *r, const struct ev *e, const struct ev *next)
 {
-	/* Right after its iteration's MapIterationAborted/Failed (AWS's order, measured:
-	 * floci-io/floci AslExecutorParallelCutTest). */
-	int64_t id = fed_id(r);
-	if (r->iter_end_id > 0 && r->iter_end_id == id - 1 && r->iter_end_prev == e->prev) {
-		int32_t f = iteration_frame(r, r->iter_end_map, r->iter_end_item);
-		int32_t lv = f >= 0 ? r->frames.items[f].last_visit : -1;
-		if (abortable(visit_at(r, lv), e->type))
-			return lv;
-	}
+	/* Right after its iteration's MapIterationAborted/Failed, inner ones first (AWS's order,
+	 * measured: floci-io/floci AslExecutorParallelCutTest). */
+	struct cut_want w = {.entered = e->type == EV_WaitStateAborted ? EV_WaitStateEntered
+								       : EV_TaskStateEntered};
+	int32_t v = cut_in(r, e->prev) ? cut_find(r, r->cut_root, &w, 0) : -1;
+	if (v >= 0)
+		return v;
 	if (next && next->type == EV_MapIterationAborted && next->prev > 0 &&
 	    next->prev <= (int64_t)r->ev_frame.len) {
 		int32_t map = find_map(r, next->prev, next->state);
 		int32_t f = iteration_frame(r, map, next->item);
-		struct visit_rec *v = f >= 0 ? visit_at(r, r->frames.items[f].last_visit) : NULL;
-		if (v && !v->pub.exited && !v->pub.aborted)
-			return r->frames.items[f].last_visit;
+		int32_t lv = f >= 0 ? r->frames.items[f].last_visit : -1;
+		if (abortable(visit_at(r, lv), e->type))
+			return lv;
 	}
-	return aborted_sibling(r, e->prev, visit_of(r, e->prev), e->type);
+	v = branch_cut_find(r, e->prev, &w);
+	return v >= 0 ? v : aborted_sibling(r, e->prev, visit_of(r, e->prev), e->type);
 }
 
 static void map_iteration(struct hist_recon *r, const struct ev *e, int32_t *frame, int32_t *visit,
 			  int32_t *opens)
 {
-	int32_t map = find_map(r, e->prev, e->state);
+	int32_t map = -1;
+	if (e->type == EV_MapIterationAborted && cut_in(r, e->prev)) {
+		struct cut_want w = {EV_MapStateEntered, e->state, e->item};
+		map = cut_find(r, r->cut_root, &w, 0);
+	}
+	if (map < 0)
+		map = find_map(r, e->prev, e->state);
 	struct visit_rec *m = visit_at(r, map);
 	if (!m)
 		return;
@@ -403,13 +506,28 @@ static void map_iteration(struct hist_recon *r, const struct ev *e, int32_t *fra
 	if (e->type == EV_MapIterationStarted) {
 		*opens = new_frame(r, m->frame, map, e->item, r->frames.items[m->frame].branch);
 		set_iteration_frame(r, map, e->item, *opens);
+		return;
+	}
+	int32_t f = iteration_frame(r, map, e->item);
+	if (f >= 0) {
+		r->frames.items[f].ended = true;
+		if (e->type != EV_MapIterationSucceeded)
+			cut_start(r, e->prev, f);
 	}
 }
 
 static void container(struct hist_recon *r, const struct ev *e, enum ev_type kind, int32_t *frame,
 		      int32_t *visit)
 {
-	int32_t c = find_container(r, e->prev, kind);
+	int32_t c = -1;
+	struct cut_want w = {.entered = kind};
+	bool aborted = e->type == EV_MapStateAborted || e->type == EV_ParallelStateAborted;
+	if (aborted && cut_in(r, e->prev))
+		c = cut_find(r, r->cut_root, &w, 0);
+	if (aborted && c < 0)
+		c = branch_cut_find(r, e->prev, &w);
+	if (c < 0)
+		c = find_container(r, e->prev, kind);
 	struct visit_rec *v = visit_at(r, c);
 	if (!v)
 		return;
@@ -418,6 +536,7 @@ static void container(struct hist_recon *r, const struct ev *e, enum ev_type kin
 	if (e->type == EV_MapStateStarted || e->type == EV_ParallelStateStarted) {
 		v->pub.attempts++;
 		v->next_branch = 0;
+		v->branches.len = 0; /* the last start's branches have ended */
 	} else if (e->type != EV_MapRunStarted && e->type != EV_MapRunRedriven) {
 		v->open = false; /* succeeded, failed or aborted */
 	}
@@ -480,7 +599,10 @@ void hist_recon_feed(struct hist_recon *r, struct ev *e, const struct ev *next)
 	if (e->prev < 0 || e->prev >= id)
 		e->prev = 0;
 	int32_t frame, visit, opens = -1;
+	bool in_cut = cut_in(r, e->prev);
 	classify(r, e, next, &frame, &visit, &opens);
+	if (in_cut)
+		r->cut_last = id;
 	struct visit_rec *v = visit_at(r, visit);
 	int32_t attempt = 0;
 	if (v) {
@@ -497,12 +619,6 @@ void hist_recon_feed(struct hist_recon *r, struct ev *e, const struct ev *next)
 	}
 	if (!is_map_iteration(e->type))
 		e->item = r->frames.items[frame].item;
-	if (e->type == EV_MapIterationFailed || e->type == EV_MapIterationAborted) {
-		r->iter_end_id = id;
-		r->iter_end_prev = e->prev;
-		r->iter_end_map = visit;
-		r->iter_end_item = e->item;
-	}
 	VEC_PUSH(r->ev_frame, frame);
 	VEC_PUSH(r->ev_visit, visit);
 	VEC_PUSH(r->ev_opens, opens);
