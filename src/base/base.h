@@ -313,6 +313,8 @@ enum time_parse_flags {
 bool time_parse(const char *s, unsigned flags, struct instant *out);
 /* Milliseconds since the epoch, rounded down. */
 int64_t instant_ms(struct instant t);
+/* The monotonic clock in milliseconds, fractions kept: for measuring real time, never dates. */
+double mono_ms(void);
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms). */
 int64_t time_days_from_civil(int64_t y, int m, int d);
 void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);

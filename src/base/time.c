@@ -5,6 +5,7 @@
 #include "base.h"
 
 #include <string.h>
+#include <time.h>
 
 int64_t time_days_from_civil(int64_t y, int m, int d)
 {
@@ -123,4 +124,11 @@ bool time_parse(const char *s, unsigned flags, struct instant *out)
 		   (int64_t)offset_min * 60;
 	out->nsec = nsec;
 	return true;
+}
+
+double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }

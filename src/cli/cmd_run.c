@@ -74,13 +74,6 @@ struct run_clock {
 	double cpu_start; /* the process's CPU time at the command's start */
 };
 
-static double clock_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* CPU time of the whole process so far (every thread), in milliseconds: --timing prints what
  * the command used, as it prints the command's real time. */
 static double cpu_ms(void)
@@ -584,7 +577,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 	ra->opt.mock = in->mock;
 	ra->opt.items_file = ra->items;
 	ra->opt.record_logs = ra->format == FMT_LOGS;
-	ra->clock.sim_start = clock_now_ms();
+	ra->clock.sim_start = mono_ms();
 	struct sim_engine *e = sim_new(in->m, in->input, &ra->opt, log, &d);
 	struct sim_scenario_models *models = NULL;
 	int rc = EXIT_USAGE;
@@ -606,7 +599,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 					       json_object_get(in->tables, t->name));
 		}
 		sim_run(e);
-		ra->clock.sim_end = clock_now_ms();
+		ra->clock.sim_end = mono_ms();
 		struct child_loader loader = {e, NULL, false};
 		struct hist_child_source src = {load_child, &loader};
 		struct hist_map_runs *runs = map_runs_of(e, log, &src);
@@ -642,7 +635,7 @@ static int simulate(struct run_args *ra, struct run_inputs *in)
 		}
 		if (ra->timing) {
 			fflush(stdout);
-			ra->clock.end = clock_now_ms();
+			ra->clock.end = mono_ms();
 			print_timing(&ra->clock, ev_log_count(log));
 		}
 	}
@@ -749,7 +742,7 @@ static bool load_inputs(const struct run_args *ra, struct run_inputs *in)
 int cmd_run(int argc, char **argv)
 {
 	struct run_args ra = {0};
-	ra.clock.start = clock_now_ms();
+	ra.clock.start = mono_ms();
 	ra.clock.cpu_start = cpu_ms();
 	sim_options_init(&ra.opt);
 	int rc = parse_args(argc, argv, &ra);

@@ -311,12 +311,10 @@ void tui_dump_frame(struct tui_app *app, int w, int h, bool ascii, bool roles, F
 double tui_bench(struct tui_app *app, int w, int h, long frames, bool ascii)
 {
 	struct canvas *c = canvas_new(w, h, ascii);
-	struct timespec a, b;
-	clock_gettime(CLOCK_MONOTONIC, &a);
+	double start = mono_ms();
 	for (long i = 0; i < frames; i++)
 		tui_app_render(app, c);
-	clock_gettime(CLOCK_MONOTONIC, &b);
+	double ms = mono_ms() - start;
 	canvas_free(c);
-	double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
 	return frames > 0 ? ms / (double)frames : 0;
 }

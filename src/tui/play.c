@@ -364,16 +364,12 @@ void play_color_graph(struct tui_app *app)
 static void run_ahead(struct tui_app *app)
 {
 	struct ev_producer *pr = app->src.producer;
-	struct timespec a, b;
-	clock_gettime(CLOCK_MONOTONIC, &a);
+	double start = mono_ms();
 	for (int i = 0; !pr->ops->finished(pr->self); i++) {
 		if (!pr->ops->step(pr->self))
 			break;
-		if ((i & 63) == 63) {
-			clock_gettime(CLOCK_MONOTONIC, &b);
-			if ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 > 30)
-				break;
-		}
+		if ((i & 63) == 63 && mono_ms() - start > 30)
+			break;
 	}
 	tl_index_update(app->tl);
 	if (pr->ops->finished(pr->self)) {

@@ -237,6 +237,18 @@ static void expect_error(const char *doc, int line, const char *pointer)
 
 /* The widest span of recorded times a log holds: EV_T_MAX ms after the first event (and as
  * much before it); one millisecond more is refused (test_errors_located). */
+/* doc imports without error, with `warnings` warnings (1: its times were unusable). */
+static void expect_import_warnings(const char *doc, int warnings)
+{
+	struct diags d;
+	struct ev_log *log = import(doc, &d);
+	assert_non_null(log);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.warnings, warnings);
+	ev_log_free(log);
+	diags_fini(&d);
+}
+
 static void test_time_range(void **state)
 {
 	(void)state;
@@ -265,23 +277,14 @@ static void test_time_range(void **state)
 	    "{\"events\": [{\"timestamp\": 0, \"type\": \"ExecutionStarted\", \"id\": 1}, "
 	    "{\"timestamp\": 253402300800, \"type\": \"ExecutionSucceeded\", \"id\": 2, "
 	    "\"previousEventId\": 1}]}";
-	log = import(past, &d);
-	assert_non_null(log);
-	assert_int_equal(d.errors, 0);
-	assert_int_equal(d.warnings, 1);
-	ev_log_free(log);
-	diags_fini(&d);
+	expect_import_warnings(past, 1);
 	/* An offset or a fraction may carry a written time past those years: then it is no
 	 * timestamp either. The last half second of 9999 as a number is one. */
 	static const char offsets[] =
 	    "{\"events\": [{\"timestamp\": \"9999-12-31T23:59:59-01:00\", \"type\": "
 	    "\"ExecutionStarted\", \"id\": 1}, {\"timestamp\": \"0000-01-01T00:00:00+01:00\", "
 	    "\"type\": \"ExecutionSucceeded\", \"id\": 2, \"previousEventId\": 1}]}";
-	log = import(offsets, &d);
-	assert_non_null(log);
-	assert_int_equal(d.warnings, 1);
-	ev_log_free(log);
-	diags_fini(&d);
+	expect_import_warnings(offsets, 1);
 	static const char fraction[] =
 	    "{\"events\": [{\"timestamp\": 253402300799.5, \"type\": \"ExecutionStarted\", "
 	    "\"id\": 1}]}";
